@@ -1,0 +1,23 @@
+using Microsoft.Extensions.Options;
+
+namespace Newsletter.Digests;
+
+/// <summary>Registers the topic catalog, planner, composer and the digest job.</summary>
+public static class DigestsServiceCollectionExtensions
+{
+    public static IServiceCollection AddDigests(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<DigestOptions>().Bind(configuration.GetSection(DigestOptions.Section))
+            .Validate(o => o.MaxPapers > 0, $"{DigestOptions.Section}:MaxPapers must be at least 1")
+            .ValidateOnStart();
+        services.AddOptions<List<Topic>>().Bind(configuration.GetSection(TopicCatalog.Section))
+            .Validate(list => list.All(t => !string.IsNullOrWhiteSpace(t.Slug) && !string.IsNullOrWhiteSpace(t.Query)),
+                $"{TopicCatalog.Section}: every topic needs a Slug and a Query")
+            .ValidateOnStart();
+        services.AddSingleton<TopicCatalog>();
+        services.AddSingleton<DigestPlanner>();
+        services.AddSingleton<DigestComposer>();
+        services.AddTransient<DigestJob>();
+        return services;
+    }
+}

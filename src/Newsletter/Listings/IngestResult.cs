@@ -1,0 +1,7 @@
+namespace Newsletter.Listings;
+
+/// <summary>What one source added: counts for the summary line and the rejections behind them.</summary>
+public sealed record IngestResult(string Source, int New, int Duplicate, IReadOnlyList<ListingRejection> Rejections)
+{
+    public override string ToString() => $"ingested {Source}: {New} new, {Duplicate} duplicate, {Rejections.Count} rejected";
+}

@@ -1,0 +1,16 @@
+namespace Newsletter.Listings;
+
+/// <summary>One paper as a listing describes it, before it is merged into the papers table.</summary>
+public sealed record ListingEntry(string Title, string Abstract)
+{
+    public string? ArxivId { get; init; }
+    public IReadOnlyList<string> Authors { get; init; } = [];
+    public IReadOnlyList<string> Categories { get; init; } = [];
+    public DateTimeOffset? PublishedAt { get; init; }
+    public int? Upvotes { get; init; }
+    public string? AbsUrl { get; init; }
+    public string? PdfUrl { get; init; }
+    public string? HfUrl { get; init; }
+    public string? GithubUrl { get; init; }
+    public string? ProjectUrl { get; init; }
+}

@@ -1,0 +1,14 @@
+using MimeKit;
+
+namespace Newsletter.Mail;
+
+/// <summary>
+/// One open path to the outside: an SMTP connection reused for many messages, or the pickup folder.
+/// A session is used by one worker at a time.
+/// </summary>
+public interface IMailSession : IAsyncDisposable
+{
+    /// <summary>Sends one message and returns the server's reply (or the file written).</summary>
+    /// <exception cref="MailSendException">The message was not accepted; says whether it may be retried.</exception>
+    Task<string> SendAsync(MimeMessage message, CancellationToken cancellationToken);
+}

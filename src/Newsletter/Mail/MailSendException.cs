@@ -1,0 +1,20 @@
+namespace Newsletter.Mail;
+
+/// <summary>How far a failed send got, which decides what the ledger may do next.</summary>
+public enum SendFailureKind
+{
+    /// <summary>A temporary fault before the server could have the message (4xx, 421, refused or dropped before data).</summary>
+    Transient,
+
+    /// <summary>The server refused the message for good (5xx).</summary>
+    Permanent,
+
+    /// <summary>The connection broke after the message data was sent: the server may have it.</summary>
+    Unknown,
+}
+
+/// <summary>A message was not (or may not have been) delivered.</summary>
+public sealed class MailSendException(SendFailureKind kind, string message, Exception? inner = null) : Exception(message, inner)
+{
+    public SendFailureKind Kind { get; } = kind;
+}

@@ -1,0 +1,47 @@
+using Microsoft.Extensions.Options;
+using MimeKit;
+
+namespace Newsletter.Mail;
+
+/// <summary>
+/// The one way the product sends email: opens sessions to the configured SMTP relay, or to the pickup folder when
+/// no host is set, and builds the From address every message carries.
+/// </summary>
+public sealed class Mailer(IOptions<SmtpOptions> smtp, IOptions<MailOptions> mail, IHostEnvironment environment)
+{
+    /// <summary>The configured From mailbox.</summary>
+    public MailboxAddress From { get; } = MailboxAddress.Parse(mail.Value.From);
+
+    /// <summary>The domain of the From address, used for Message-IDs.</summary>
+    public string Domain => From.Domain;
+
+    /// <summary>Absolute path of the pickup folder (used when no SMTP host is set).</summary>
+    public string PickupDirectory { get; } = Path.GetFullPath(Path.Combine(environment.ContentRootPath, smtp.Value.PickupDirectory));
+
+    /// <summary>Opens a session for many messages; dispose it when done.</summary>
+    public IMailSession OpenSession() =>
+        smtp.Value.UsesPickupDirectory ? new PickupDirectorySession(PickupDirectory) : new SmtpSession(smtp.Value);
+
+    /// <summary>Sends one message on a session of its own (for single transactional emails).</summary>
+    public async Task<string> SendAsync(MimeMessage message, CancellationToken cancellationToken)
+    {
+        await using var session = OpenSession();
+        return await session.SendAsync(message, cancellationToken);
+    }
+
+    /// <summary>
+    /// Builds a multipart/alternative message (text first, HTML preferred) from the service's From address.
+    /// </summary>
+    public MimeMessage Compose(MailboxAddress to, string subject, string html, string text, string messageId)
+    {
+        var message = new MimeMessage();
+        message.From.Add(From);
+        message.To.Add(to);
+        message.Subject = subject;
+        message.Date = DateTimeOffset.UtcNow;
+        message.MessageId = messageId;
+        var body = new BodyBuilder { TextBody = text, HtmlBody = html };
+        message.Body = body.ToMessageBody();
+        return message;
+    }
+}

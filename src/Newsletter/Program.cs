@@ -1,0 +1,37 @@
+using Newsletter.Delivery;
+using Newsletter.Digests;
+using Newsletter.Hosting;
+using Newsletter.Jobs;
+using Newsletter.Listings;
+using Newsletter.Mail;
+using Newsletter.Storage;
+using Newsletter.Subscriptions;
+using Newsletter.Templates;
+using Newsletter.Web;
+
+// One executable: the web app and job server, or a command-line verb. This file is the table of contents.
+var builder = CommandLine.CreateBuilder(args);
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services
+    .AddStorage(builder.Configuration)
+    .AddTemplates(builder.Configuration)
+    .AddMail(builder.Configuration)
+    .AddWeb(builder.Configuration)
+    .AddListings(builder.Configuration)
+    .AddSubscriptions(builder.Configuration)
+    .AddDigests(builder.Configuration)
+    .AddDelivery(builder.Configuration)
+    .AddJobs(builder.Configuration);
+
+return await CommandLine.RunAsync(args, builder,
+    app =>
+    {
+        app.MapWeb();
+        app.MapSubscriptions();
+        app.MapJobsDashboard();
+    },
+    IngestCommand.Create,
+    SendDueCommand.Create);
+
+/// <summary>The entry point, visible to the HTTP tests.</summary>
+public partial class Program;

@@ -1,0 +1,38 @@
+using System.Data;
+using System.Globalization;
+using Dapper;
+
+namespace Newsletter.Storage;
+
+/// <summary>
+/// Stores every <see cref="DateTimeOffset"/> as fixed-width UTC text (<c>2026-11-24T08:00:00.000Z</c>), so that
+/// SQL can compare and sort timestamps as strings.
+/// </summary>
+public sealed class UtcTimestampHandler : SqlMapper.TypeHandler<DateTimeOffset>
+{
+    public const string Format = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
+
+    public static void Register()
+    {
+        SqlMapper.RemoveTypeMap(typeof(DateTimeOffset));
+        SqlMapper.RemoveTypeMap(typeof(DateTimeOffset?));
+        SqlMapper.AddTypeHandler(new UtcTimestampHandler());
+    }
+
+    /// <summary>The text form a timestamp takes in the database.</summary>
+    public static string ToText(DateTimeOffset value) => value.UtcDateTime.ToString(Format, CultureInfo.InvariantCulture);
+
+    public override void SetValue(IDbDataParameter parameter, DateTimeOffset value)
+    {
+        parameter.DbType = DbType.String;
+        parameter.Value = ToText(value);
+    }
+
+    public override DateTimeOffset Parse(object value) => value switch
+    {
+        string text => DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal),
+        DateTime dateTime => new DateTimeOffset(DateTime.SpecifyKind(dateTime, DateTimeKind.Utc)),
+        DateTimeOffset offset => offset.ToUniversalTime(),
+        _ => throw new DataException($"Cannot read a timestamp from {value.GetType().Name}"),
+    };
+}

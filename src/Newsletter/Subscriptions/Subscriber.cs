@@ -1,0 +1,26 @@
+namespace Newsletter.Subscriptions;
+
+/// <summary>A reader as stored: address, state and schedule.</summary>
+public sealed record Subscriber
+{
+    public long Id { get; init; }
+    public string Email { get; init; } = "";
+    public string State { get; init; } = SubscriberStates.Pending;
+    public string Frequency { get; init; } = "daily";
+    public int Weekday { get; init; } = 1;
+    public int Hour { get; init; } = 8;
+    public string Timezone { get; init; } = "UTC";
+    public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset? ConfirmedAt { get; init; }
+    public long? LastSeq { get; init; }
+    public DateTimeOffset? NextDueAt { get; init; }
+}
+
+/// <summary>The states a subscriber moves through.</summary>
+public static class SubscriberStates
+{
+    public const string Pending = "pending";
+    public const string Confirmed = "confirmed";
+    public const string Unsubscribed = "unsubscribed";
+    public const string Suppressed = "suppressed";
+}

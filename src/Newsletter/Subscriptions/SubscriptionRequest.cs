@@ -1,0 +1,16 @@
+namespace Newsletter.Subscriptions;
+
+/// <summary>What a reader asks for when subscribing or changing preferences.</summary>
+public sealed record SubscriptionRequest
+{
+    public string Email { get; init; } = "";
+    public IReadOnlyList<string> Topics { get; init; } = [];
+    public IReadOnlyList<string> Keywords { get; init; } = [];
+    public string Frequency { get; init; } = "daily";
+    public int Weekday { get; init; } = 1;
+    public int Hour { get; init; } = 8;
+    public string Timezone { get; init; } = "UTC";
+
+    public IEnumerable<SubscriberFilter> Filters =>
+        Topics.Select(SubscriberFilter.ForTopic).Concat(Keywords.Select(SubscriberFilter.ForKeyword));
+}

@@ -1,0 +1,90 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
+using Newsletter.Hosting;
+using Scriban;
+using Scriban.Parsing;
+using Scriban.Runtime;
+
+namespace Newsletter.Templates;
+
+/// <summary>
+/// Every Scriban template under the templates folder, parsed once at start. A syntax error anywhere stops
+/// start-up with the file and line. Templates get explicit models (<see cref="ScriptObject"/>), never services.
+/// </summary>
+public sealed class TemplateCatalog : ITemplateLoader
+{
+    private readonly Dictionary<string, Template> _templates;
+    private readonly ConcurrentDictionary<string, Template> _includes = new(StringComparer.Ordinal);
+
+    public TemplateCatalog(IOptions<TemplateOptions> options, IHostEnvironment environment)
+        : this(ResolveFolder(options.Value.Path, environment.ContentRootPath))
+    {
+    }
+
+    public TemplateCatalog(string folder)
+    {
+        Folder = folder;
+        if (!Directory.Exists(folder))
+            throw new ConfigurationException($"{TemplateOptions.Section}:Path", $"the templates folder '{folder}' does not exist");
+        _templates = new Dictionary<string, Template>(StringComparer.Ordinal);
+        var errors = new List<string>();
+        foreach (var file in Directory.EnumerateFiles(folder, "*.sbn", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        {
+            var name = System.IO.Path.GetRelativePath(folder, file).Replace('\\', '/');
+            var template = Template.Parse(File.ReadAllText(file), file);
+            if (template.HasErrors)
+                errors.AddRange(template.Messages.Where(m => m.Type == ParserMessageType.Error).Select(m => Describe(name, m)));
+            else
+                _templates[name] = template;
+        }
+        if (errors.Count > 0) throw new TemplateException(errors);
+    }
+
+    /// <summary>The folder the templates were read from.</summary>
+    public string Folder { get; }
+
+    /// <summary>Names (paths relative to the folder) of every parsed template.</summary>
+    public IEnumerable<string> Names => _templates.Keys;
+
+    /// <summary>True when a template of that name exists.</summary>
+    public bool Contains(string name) => _templates.ContainsKey(name);
+
+    /// <summary>Renders a template with the given model; <c>include "name"</c> inside it reads from the same folder.</summary>
+    public string Render(string name, ScriptObject model)
+    {
+        if (!_templates.TryGetValue(name, out var template))
+            throw new InvalidOperationException($"No template named '{name}' in {Folder}");
+        var context = new TemplateContext
+        {
+            TemplateLoader = this,
+            StrictVariables = false,
+            LoopLimit = 10_000,
+            MemberRenamer = member => member.Name,
+        };
+        context.PushGlobal(model);
+        return template.Render(context);
+    }
+
+    string ITemplateLoader.GetPath(TemplateContext context, SourceSpan callerSpan, string templateName) => templateName;
+
+    string ITemplateLoader.Load(TemplateContext context, SourceSpan callerSpan, string templatePath) =>
+        File.ReadAllText(System.IO.Path.Combine(Folder, templatePath));
+
+    ValueTask<string?> ITemplateLoader.LoadAsync(TemplateContext context, SourceSpan callerSpan, string templatePath) =>
+        ValueTask.FromResult<string?>(((ITemplateLoader)this).Load(context, callerSpan, templatePath));
+
+    private static string Describe(string name, LogMessage message) =>
+        $"{name}({message.Span.Start.Line + 1},{message.Span.Start.Column + 1}): {message.Message}";
+
+    private static string ResolveFolder(string configured, string contentRoot)
+    {
+        var path = System.IO.Path.IsPathRooted(configured) ? configured : System.IO.Path.Combine(contentRoot, configured);
+        if (!Directory.Exists(path) && !System.IO.Path.IsPathRooted(configured))
+        {
+            // A published or test build carries the templates beside the binary.
+            var besideBinary = System.IO.Path.Combine(AppContext.BaseDirectory, configured);
+            if (Directory.Exists(besideBinary)) return besideBinary;
+        }
+        return System.IO.Path.GetFullPath(path);
+    }
+}

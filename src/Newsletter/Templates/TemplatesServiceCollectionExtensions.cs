@@ -1,0 +1,12 @@
+namespace Newsletter.Templates;
+
+/// <summary>Registers the template catalog, parsed when first resolved (which start-up forces).</summary>
+public static class TemplatesServiceCollectionExtensions
+{
+    public static IServiceCollection AddTemplates(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<TemplateOptions>().Bind(configuration.GetSection(TemplateOptions.Section));
+        services.AddSingleton<TemplateCatalog>();
+        return services;
+    }
+}

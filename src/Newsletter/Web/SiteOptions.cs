@@ -1,0 +1,16 @@
+namespace Newsletter.Web;
+
+/// <summary>The <c>Site</c> config section: the public face of the service.</summary>
+public sealed class SiteOptions
+{
+    public const string Section = "Site";
+
+    /// <summary>Public base URL used for every link in emails, e.g. <c>https://papers.example.org</c>.</summary>
+    public string BaseUrl { get; set; } = "http://localhost:5080";
+
+    /// <summary>The service's name as readers see it.</summary>
+    public string Name { get; set; } = "Newsletter";
+
+    /// <summary>An absolute link to a path on the site.</summary>
+    public string Link(string path) => BaseUrl.TrimEnd('/') + "/" + path.TrimStart('/');
+}

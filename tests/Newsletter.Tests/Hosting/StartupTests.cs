@@ -1,0 +1,84 @@
+using Newsletter.Tests.Support;
+
+namespace Newsletter.Tests.Hosting;
+
+/// <summary>Bad settings stop the real executable with one line naming the key, not a stack trace.</summary>
+public class StartupTests
+{
+    private TestWorkspace _workspace = null!;
+
+    [SetUp] public void SetUp() => _workspace = new TestWorkspace();
+    [TearDown] public void TearDown() => _workspace.Dispose();
+
+    private Dictionary<string, string> Settings(params (string Key, string Value)[] overrides)
+    {
+        var settings = new Dictionary<string, string>
+        {
+            ["Storage:Database"] = _workspace.DatabasePath,
+            ["Smtp:PickupDirectory"] = _workspace.Outbox,
+        };
+        foreach (var (key, value) in overrides) settings[key] = value;
+        return settings;
+    }
+
+    private static void AssertOneLineNaming(NewsletterProcess.Result result, string key)
+    {
+        Assert.That(result.ExitCode, Is.EqualTo(1), result.Output + result.Error);
+        var lines = result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.That(lines, Has.Length.EqualTo(1), result.Error);
+        Assert.That(lines[0], Does.StartWith("newsletter: ").And.Contain(key));
+        Assert.That(result.Error, Does.Not.Contain("   at "), "no stack trace");
+    }
+
+    [Test]
+    public void Start_Fails_NamingSmtpSecurity_WhenTheModeIsUnknown()
+    {
+        var result = NewsletterProcess.Run(Settings(("Smtp:Security", "tls13-please")), "send-due");
+
+        AssertOneLineNaming(result, "Smtp:Security");
+    }
+
+    [Test]
+    public void Start_Fails_NamingMailFrom_WhenItIsMissing()
+    {
+        var result = NewsletterProcess.Run(Settings(("Mail:From", "")), "send-due");
+
+        AssertOneLineNaming(result, "Mail:From");
+    }
+
+    [Test]
+    public void Start_Fails_NamingStorageDatabase_WhenTheFolderIsUnwritable()
+    {
+        File.WriteAllText(_workspace.PathFor("a-file"), "x");
+        var result = NewsletterProcess.Run(
+            Settings(("Storage:Database", _workspace.PathFor("a-file/data/newsletter.db"))), "send-due");
+
+        AssertOneLineNaming(result, "Storage:Database");
+    }
+
+    [Test]
+    public void Start_Fails_NamingTheTemplateFileAndLine_WhenATemplateIsBroken()
+    {
+        var templates = _workspace.PathFor("templates");
+        foreach (var file in Directory.GetFiles(RepositoryPaths.Templates, "*.sbn", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(templates, Path.GetRelativePath(RepositoryPaths.Templates, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+        File.AppendAllText(Path.Combine(templates, "digest.txt.sbn"), "\n{{ if }}\n");
+
+        var result = NewsletterProcess.Run(Settings(("Templates:Path", templates)), "send-due");
+
+        AssertOneLineNaming(result, "digest.txt.sbn(");
+    }
+
+    [Test]
+    public void Help_ListsEveryVerb()
+    {
+        var result = NewsletterProcess.Run(Settings(), "--help");
+
+        Assert.That(result.ExitCode, Is.Zero, result.Error);
+        Assert.That(result.Output, Does.Contain("ingest").And.Contain("send-due"));
+    }
+}

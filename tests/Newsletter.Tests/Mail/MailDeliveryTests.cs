@@ -1,0 +1,91 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using MimeKit;
+using Newsletter.Mail;
+using Newsletter.Tests.Support;
+
+namespace Newsletter.Tests.Mail;
+
+public class MailDeliveryTests
+{
+    private TestWorkspace _workspace = null!;
+
+    [SetUp] public void SetUp() => _workspace = new TestWorkspace();
+    [TearDown] public void TearDown() => _workspace.Dispose();
+
+    private Mailer MailerFor(SmtpOptions smtp) =>
+        new(Options.Create(smtp), Options.Create(new MailOptions { From = "Papers <digest@papers.example>" }),
+            new FakeEnvironment(_workspace.Folder));
+
+    private static MimeMessage Sample(Mailer mailer, string id) =>
+        mailer.Compose(new MailboxAddress("", "reader@example.org"), "Ünïcode subject — 24 Nov",
+            "<p>Hello <b>reader</b></p>", "Hello reader", id);
+
+    [Test]
+    public async Task PickupFolder_WritesAValidMultipartAlternativeMessage()
+    {
+        var mailer = MailerFor(new SmtpOptions { PickupDirectory = _workspace.Outbox });
+
+        var reply = await mailer.SendAsync(Sample(mailer, "digest.7.daily.2026-11-24@papers.example"), CancellationToken.None);
+
+        var files = _workspace.OutboxFiles();
+        Assert.That(files, Has.Count.EqualTo(1));
+        Assert.That(reply, Does.Contain(files[0]));
+        var parsed = await MimeMessage.LoadAsync(files[0]);
+        Assert.That(parsed.MessageId, Is.EqualTo("digest.7.daily.2026-11-24@papers.example"));
+        Assert.That(parsed.Subject, Is.EqualTo("Ünïcode subject — 24 Nov"));
+        Assert.That(parsed.From.Mailboxes.Single().Address, Is.EqualTo("digest@papers.example"));
+        Assert.That(parsed.Body, Is.InstanceOf<MultipartAlternative>());
+        Assert.That(parsed.TextBody?.Trim(), Is.EqualTo("Hello reader"));
+        Assert.That(parsed.HtmlBody, Does.Contain("<b>reader</b>"));
+        Assert.That(Directory.GetFiles(_workspace.Outbox, "*.tmp"), Is.Empty, "no half-written file is left behind");
+    }
+
+    [Test]
+    public async Task Smtp_DeliversEveryMessageOverOneConnection_ToARealServer()
+    {
+        using var sink = new SmtpSink(_workspace.PathFor("sink"));
+        var mailer = MailerFor(new SmtpOptions { Host = "127.0.0.1", Port = sink.Port });
+
+        await using (var session = mailer.OpenSession())
+        {
+            for (var i = 0; i < 3; i++) await session.SendAsync(Sample(mailer, $"m{i}@papers.example"), CancellationToken.None);
+        }
+
+        var received = sink.Messages();
+        Assert.That(received, Has.Count.EqualTo(3));
+        var ids = received.Select(f => MimeMessage.Load(f).MessageId).Order().ToList();
+        Assert.That(ids, Is.EqualTo(new[] { "m0@papers.example", "m1@papers.example", "m2@papers.example" }));
+    }
+
+    [Test]
+    public void Smtp_ReportsAPermanentFailure_WhenTheServerRefusesTheRecipient()
+    {
+        using var sink = new SmtpSink(_workspace.PathFor("sink"), "-f", "rcpt");
+        var mailer = MailerFor(new SmtpOptions { Host = "127.0.0.1", Port = sink.Port });
+
+        var error = Assert.ThrowsAsync<MailSendException>(() => mailer.SendAsync(Sample(mailer, "x@papers.example"), CancellationToken.None))!;
+
+        Assert.That(error.Kind, Is.EqualTo(SendFailureKind.Permanent));
+        Assert.That(sink.Messages(), Is.Empty);
+    }
+
+    [Test]
+    public void Smtp_ReportsATransientFailure_WhenTheServerDefersTheRecipient()
+    {
+        using var sink = new SmtpSink(_workspace.PathFor("sink"), "-r", "rcpt");
+        var mailer = MailerFor(new SmtpOptions { Host = "127.0.0.1", Port = sink.Port });
+
+        var error = Assert.ThrowsAsync<MailSendException>(() => mailer.SendAsync(Sample(mailer, "x@papers.example"), CancellationToken.None))!;
+
+        Assert.That(error.Kind, Is.EqualTo(SendFailureKind.Transient));
+    }
+
+    private sealed class FakeEnvironment(string root) : IHostEnvironment
+    {
+        public string EnvironmentName { get; set; } = "Testing";
+        public string ApplicationName { get; set; } = "Newsletter";
+        public string ContentRootPath { get; set; } = root;
+        public Microsoft.Extensions.FileProviders.IFileProvider ContentRootFileProvider { get; set; } = null!;
+    }
+}

@@ -1,0 +1,58 @@
+using Newsletter.Templates;
+using Newsletter.Tests.Support;
+using Scriban.Runtime;
+
+namespace Newsletter.Tests.Templates;
+
+public class TemplateCatalogTests
+{
+    private TestWorkspace _workspace = null!;
+
+    [SetUp] public void SetUp() => _workspace = new TestWorkspace();
+    [TearDown] public void TearDown() => _workspace.Dispose();
+
+    [Test]
+    public void Load_ReportsFileAndLine_WhenATemplateHasASyntaxError()
+    {
+        var folder = _workspace.PathFor("templates");
+        Directory.CreateDirectory(Path.Combine(folder, "web"));
+        File.WriteAllText(Path.Combine(folder, "good.sbn"), "Hello {{ name }}");
+        File.WriteAllText(Path.Combine(folder, "web", "broken.html.sbn"), "line one\nline two\n{{ for x in items }}\n<p>{{ x }</p>\n");
+
+        var error = Assert.Throws<TemplateException>(() => new TemplateCatalog(folder))!;
+
+        Assert.That(error.Errors, Is.Not.Empty);
+        Assert.That(error.Errors[0], Does.StartWith("web/broken.html.sbn(4,"));
+    }
+
+    [Test]
+    public void Load_ParsesEveryShippedTemplate()
+    {
+        var catalog = new TemplateCatalog(RepositoryPaths.Templates);
+
+        Assert.That(catalog.Names, Does.Contain("digest.html.sbn").And.Contain("digest.txt.sbn").And.Contain("web/layout.html.sbn"));
+    }
+
+    [Test]
+    public void DigestHtml_EscapesListingText()
+    {
+        var catalog = new TemplateCatalog(RepositoryPaths.Templates);
+        var paper = new ScriptObject
+        {
+            ["title"] = "<script>alert(1)</script> & more",
+            ["url"] = "https://example.org/?a=1&b=\"2\"",
+            ["authors"] = "A <b>Author</b>",
+            ["abstract"] = "x < y",
+            ["topics"] = new List<string> { "<i>t</i>" },
+        };
+        var model = new ScriptObject { ["site_name"] = "N", ["count"] = 1, ["papers"] = new List<ScriptObject> { paper } };
+
+        var html = catalog.Render("digest.html.sbn", model);
+
+        Assert.That(html, Does.Not.Contain("<script>"));
+        Assert.That(html, Does.Contain("&lt;script&gt;alert(1)&lt;/script&gt; &amp; more"));
+        Assert.That(html, Does.Contain("A &lt;b&gt;Author&lt;/b&gt;"));
+        Assert.That(html, Does.Contain("x &lt; y"));
+        Assert.That(html, Does.Contain("href=\"https://example.org/?a=1&amp;b=&quot;2&quot;\""));
+    }
+}
