@@ -8,6 +8,7 @@ namespace Newsletter.Delivery;
 public sealed class DeliverySender(
     DeliveryStore ledger,
     DigestComposer composer,
+    DeliveryHeaders headers,
     Mailer mailer,
     IOptions<DeliveryOptions> options,
     TimeProvider clock,
@@ -36,8 +37,9 @@ public sealed class DeliverySender(
     {
         try
         {
-            var message = composer.Compose(row);
-            var reply = await session.SendAsync(message, cancellationToken);
+            var digest = composer.Compose(row);
+            headers.Apply(digest.Message, digest.Links.Unsubscribe);
+            var reply = await session.SendAsync(digest.Message, cancellationToken);
             ledger.MarkSent(row.Id, reply, clock.GetUtcNow());
             return true;
         }

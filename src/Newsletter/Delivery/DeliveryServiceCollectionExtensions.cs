@@ -10,6 +10,7 @@ public static class DeliveryServiceCollectionExtensions
             .Validate(o => o.LeaseSeconds > 0, $"{DeliveryOptions.Section}:LeaseSeconds must be at least 1")
             .ValidateOnStart();
         services.AddSingleton<DeliveryStore>();
+        services.AddSingleton<DeliveryHeaders>();
         services.AddSingleton<DeliverySender>();
         return services;
     }

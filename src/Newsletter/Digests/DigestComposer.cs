@@ -20,13 +20,14 @@ public sealed class DigestComposer(
     Mailer mailer,
     IOptions<SiteOptions> site)
 {
-    public MimeMessage Compose(DeliveryRow row)
+    /// <summary>Renders the row's frozen papers into a message (without delivery headers) and the links it carries.</summary>
+    public ComposedDigest Compose(DeliveryRow row)
     {
         var subscriber = subscribers.Find(row.SubscriberId)
             ?? throw new InvalidOperationException($"Delivery {row.Id}: subscriber {row.SubscriberId} no longer exists");
         var items = DeliveryStore.Items(row);
         var byId = papers.Get(items.Select(i => i.Paper).ToList()).ToDictionary(p => p.Id);
-        var (manageUrl, unsubscribeUrl) = links.ForDigest(subscriber.Id);
+        var readerLinks = links.ForDigest(subscriber.Id, items.SelectMany(i => i.Topics).Where(t => topics.Find(t) is not null));
 
         var model = new ScriptObject
         {
@@ -37,20 +38,15 @@ public sealed class DigestComposer(
             ["period_from"] = row.WindowFrom?.ToString("d MMM yyyy", System.Globalization.CultureInfo.InvariantCulture),
             ["period_to"] = row.WindowTo?.ToString("d MMM yyyy", System.Globalization.CultureInfo.InvariantCulture),
             ["date"] = (row.WindowTo ?? row.CreatedAt).ToString("d MMM", System.Globalization.CultureInfo.InvariantCulture),
-            ["manage_url"] = manageUrl,
-            ["unsubscribe_url"] = unsubscribeUrl,
+            ["manage_url"] = readerLinks.Manage,
+            ["unsubscribe_url"] = readerLinks.Unsubscribe,
             ["papers"] = items.Where(i => byId.ContainsKey(i.Paper)).Select(i => PaperModel(byId[i.Paper], i)).ToList(),
         };
         var subject = templates.Render("digest.subject.sbn", model).Trim();
         var message = mailer.Compose(
             MailboxAddress.Parse(subscriber.Email), subject,
             templates.Render("digest.html.sbn", model), templates.Render("digest.txt.sbn", model), row.MessageId);
-        message.Headers.Add("List-Unsubscribe", $"<{unsubscribeUrl}>");
-        message.Headers.Add("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
-        message.Headers.Add("List-Id", $"{site.Value.Name} <digest.{mailer.Domain}>");
-        message.Headers.Add("Auto-Submitted", "auto-generated");
-        message.Headers.Add("Precedence", "bulk");
-        return message;
+        return new ComposedDigest(message, readerLinks);
     }
 
     private ScriptObject PaperModel(Paper paper, DigestItem item) => new()

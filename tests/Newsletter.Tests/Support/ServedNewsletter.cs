@@ -1,0 +1,82 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Newsletter.Tests.Support;
+
+/// <summary>
+/// The real executable serving on a free loopback port (Kestrel, not the in-memory test server), so a browser can
+/// reach it. Settings come as environment variables; the job server is off unless asked for.
+/// </summary>
+public sealed class ServedNewsletter : IAsyncDisposable
+{
+    private readonly Process _process;
+
+    private ServedNewsletter(Process process, string baseUrl)
+    {
+        _process = process;
+        BaseUrl = baseUrl;
+    }
+
+    public string BaseUrl { get; }
+
+    public static async Task<ServedNewsletter> StartAsync(TestWorkspace workspace, IDictionary<string, string>? settings = null)
+    {
+        var port = FreePort();
+        var baseUrl = $"http://127.0.0.1:{port}";
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = RepositoryPaths.Root,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Newsletter.dll"));
+        start.Environment["Urls"] = baseUrl;
+        start.Environment["Site__BaseUrl"] = baseUrl;
+        start.Environment["Storage__Database"] = workspace.DatabasePath;
+        start.Environment["Smtp__PickupDirectory"] = workspace.Outbox;
+        start.Environment["Templates__Path"] = RepositoryPaths.Templates;
+        start.Environment["Jobs__Server"] = "false";
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>()) start.Environment[key.Replace(":", "__")] = value;
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var served = new ServedNewsletter(process, baseUrl);
+        using var http = new HttpClient();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (process.HasExited) Assert.Fail($"newsletter exited with {process.ExitCode} before serving");
+            try
+            {
+                if ((await http.GetAsync(baseUrl + "/healthz")).IsSuccessStatusCode) return served;
+            }
+            catch (HttpRequestException)
+            {
+                await Task.Delay(100);
+            }
+        }
+        await served.DisposeAsync();
+        Assert.Fail("newsletter did not answer within 30 s");
+        return served;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
