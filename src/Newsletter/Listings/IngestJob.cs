@@ -12,15 +12,16 @@ public sealed class IngestJob(ListingIngester ingester, IOptions<IngestOptions> 
         var failures = new List<string>();
         foreach (var source in options.Value.Sources)
         {
+            var name = string.IsNullOrWhiteSpace(source.Name) ? source.Url : source.Name;
             try
             {
-                await ingester.IngestAsync(source.Url, source.Name, cancellationToken);
+                await ingester.IngestAsync(source.Url, name, ListingFormats.Parse(source.Format), cancellationToken);
             }
-            catch (Exception e) when (e is ListingFormatException or HttpRequestException or TaskCanceledException)
+            catch (ListingFormatException e)
             {
                 // One broken source must not keep the others from being read; the job still fails so Hangfire retries.
-                logger.LogError("{Source}: {Message}", source.Name, e.Message);
-                failures.Add($"{source.Name}: {e.Message}");
+                logger.LogError("cannot ingest {Source}: {Message}", name, e.Message);
+                failures.Add($"{name}: {e.Message}");
             }
         }
         if (failures.Count > 0) throw new InvalidOperationException("Some sources failed: " + string.Join("; ", failures));

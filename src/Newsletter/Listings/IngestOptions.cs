@@ -15,14 +15,20 @@ public sealed class IngestOptions
     public int HttpTimeoutSeconds { get; set; } = 60;
 
     public List<ListingSource> Sources { get; set; } = [];
-}
 
-/// <summary>One configured listing: a file path (relative to the content root) or an http(s) URL.</summary>
-public sealed class ListingSource
-{
-    public string Name { get; set; } = "";
-    public string Url { get; set; } = "";
-
-    /// <summary><c>auto</c> or one of the format names.</summary>
-    public string Format { get; set; } = "auto";
+    /// <summary>The first problem with these settings, naming its key, or null when they are usable.</summary>
+    public string? Problem()
+    {
+        if (string.IsNullOrWhiteSpace(Cron)) return $"{Section}:Cron must be a cron expression";
+        if (MaxSourceBytes <= 0) return $"{Section}:MaxSourceBytes must be a positive number of bytes";
+        if (HttpTimeoutSeconds <= 0) return $"{Section}:HttpTimeoutSeconds must be a positive number of seconds";
+        for (var i = 0; i < Sources.Count; i++)
+        {
+            var source = Sources[i];
+            if (string.IsNullOrWhiteSpace(source.Url)) return $"{Section}:Sources:{i}:Url: every source needs a file path or http(s) URL";
+            if (!ListingFormats.TryParse(source.Format, out _))
+                return $"{Section}:Sources:{i}:Format: '{source.Format}' is not one of {string.Join(", ", ListingFormats.Names)}";
+        }
+        return null;
+    }
 }

@@ -13,4 +13,10 @@ public sealed record ListingEntry(string Title, string Abstract)
     public string? HfUrl { get; init; }
     public string? GithubUrl { get; init; }
     public string? ProjectUrl { get; init; }
+
+    /// <summary>
+    /// An announcement of a new version (arXiv <c>replace</c>): it updates the paper when it is already stored and
+    /// is never inserted, so it never reaches readers as new.
+    /// </summary>
+    public bool UpdateOnly { get; init; }
 }

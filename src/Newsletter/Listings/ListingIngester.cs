@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Net;
 using Microsoft.Extensions.Options;
 
 namespace Newsletter.Listings;
@@ -5,42 +7,102 @@ namespace Newsletter.Listings;
 /// <summary>Reads one source (file or URL), parses it in its format and merges its papers.</summary>
 public sealed class ListingIngester(
     PaperStore papers,
+    ListingSourceStore sources,
     IOptions<IngestOptions> options,
     IHostEnvironment environment,
     IHttpClientFactory httpClients,
     TimeProvider clock,
     ILogger<ListingIngester> logger)
 {
-    /// <summary>Ingests one source; throws <see cref="ListingFormatException"/> when it cannot be read at all.</summary>
-    public async Task<IngestResult> IngestAsync(string location, string? name, CancellationToken cancellationToken)
+    /// <summary>The named <see cref="HttpClient"/> listings are fetched with.</summary>
+    public const string HttpClientName = nameof(ListingIngester);
+
+    /// <summary>Ingests one source, detecting its format; throws <see cref="ListingFormatException"/> when it cannot be read.</summary>
+    public Task<IngestResult> IngestAsync(string location, string? name, CancellationToken cancellationToken) =>
+        IngestAsync(location, name, ListingFormat.Auto, cancellationToken);
+
+    /// <summary>
+    /// Ingests one source in the given format (or detected, for <see cref="ListingFormat.Auto"/>). Nothing is stored
+    /// when it throws <see cref="ListingFormatException"/>: unreadable, unknown format, too large, or an HTTP error.
+    /// </summary>
+    public async Task<IngestResult> IngestAsync(string location, string? name, ListingFormat format, CancellationToken cancellationToken)
     {
-        var text = await ReadAsync(location, cancellationToken);
-        var parsed = Parse(text);
-        var sourceName = name ?? location;
-        var (added, duplicates) = papers.Merge(parsed.Entries, sourceName);
-        var result = new IngestResult(sourceName, added, duplicates, parsed.Rejections);
-        foreach (var rejection in parsed.Rejections) logger.LogInformation("{Source}: rejected {Rejection}", sourceName, rejection);
+        var now = clock.GetUtcNow();
+        var sourceName = string.IsNullOrWhiteSpace(name) ? location : name;
+        var resolved = location.Replace("{date}", now.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), StringComparison.Ordinal);
+
+        IngestResult result;
+        if (Uri.TryCreate(resolved, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
+        {
+            var (content, validators) = await FetchAsync(uri, cancellationToken);
+            if (content is null)
+            {
+                result = new IngestResult(sourceName, 0, 0, []) { NotModified = true };
+            }
+            else
+            {
+                result = Store(content, format, now, sourceName);
+                // Saved only once the papers are committed: a failed run fetches the whole listing again.
+                sources.Save(uri.ToString(), validators!);
+            }
+        }
+        else
+        {
+            result = Store(await ReadFileAsync(resolved, cancellationToken), format, now, sourceName);
+        }
+        foreach (var rejection in result.Rejections) logger.LogInformation("{Source}: rejected {Rejection}", sourceName, rejection);
         logger.LogInformation("{Summary}", result);
         return result;
     }
 
-    private ParsedListing Parse(string text)
+    private IngestResult Store(byte[] content, ListingFormat format, DateTimeOffset now, string sourceName)
     {
-        if (PapersPageParser.LooksLike(text)) return PapersPageParser.Parse(text, clock.GetUtcNow());
-        throw new ListingFormatException("not a known listing format");
+        var parsed = ListingParser.Parse(content, format, now);
+        var (added, duplicates) = papers.Merge(parsed.Entries, sourceName);
+        return new IngestResult(sourceName, added, duplicates, parsed.Rejections);
     }
 
-    private async Task<string> ReadAsync(string location, CancellationToken cancellationToken)
+    /// <summary>The body, or null when the server says it has not changed since the validators we hold.</summary>
+    private async Task<(byte[]? Content, HttpValidators? Validators)> FetchAsync(Uri uri, CancellationToken cancellationToken)
     {
-        if (Uri.TryCreate(location, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
+        var limit = options.Value.MaxSourceBytes;
+        var timeout = TimeSpan.FromSeconds(options.Value.HttpTimeoutSeconds);
+        using var client = httpClients.CreateClient(HttpClientName);
+        client.Timeout = Timeout.InfiniteTimeSpan;
+        using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeoutSource.CancelAfter(timeout);
+        using var request = new HttpRequestMessage(HttpMethod.Get, uri);
+        if (sources.Get(uri.ToString()) is { } known)
         {
-            var client = httpClients.CreateClient(nameof(ListingIngester));
-            client.Timeout = TimeSpan.FromSeconds(options.Value.HttpTimeoutSeconds);
-            using var response = await client.GetAsync(uri, cancellationToken);
-            if (!response.IsSuccessStatusCode)
-                throw new ListingFormatException($"{location}: HTTP {(int)response.StatusCode} {response.ReasonPhrase}");
-            return await response.Content.ReadAsStringAsync(cancellationToken);
+            if (known.ETag is { } etag) request.Headers.TryAddWithoutValidation("If-None-Match", etag);
+            if (known.LastModified is { } lastModified) request.Headers.TryAddWithoutValidation("If-Modified-Since", lastModified);
         }
+        try
+        {
+            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeoutSource.Token);
+            if (response.StatusCode == HttpStatusCode.NotModified) return (null, null);
+            if (!response.IsSuccessStatusCode)
+                throw new ListingFormatException($"HTTP {(int)response.StatusCode} {response.ReasonPhrase}".TrimEnd());
+            if (response.Content.Headers.ContentLength > limit) throw TooLarge();
+            await using var stream = await response.Content.ReadAsStreamAsync(timeoutSource.Token);
+            var content = await ReadCappedAsync(stream, limit, timeoutSource.Token);
+            var validators = new HttpValidators(
+                response.Headers.ETag?.ToString(),
+                response.Content.Headers.LastModified?.ToString("R", CultureInfo.InvariantCulture));
+            return (content, validators);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new ListingFormatException($"no complete answer within {options.Value.HttpTimeoutSeconds} s ({IngestOptions.Section}:HttpTimeoutSeconds)");
+        }
+        catch (HttpRequestException e)
+        {
+            throw new ListingFormatException($"cannot fetch: {e.Message}", e);
+        }
+    }
+
+    private async Task<byte[]> ReadFileAsync(string location, CancellationToken cancellationToken)
+    {
         // A relative path is looked for in the working directory, the content root, then beside the binary
         // (where the shipped sample listing is copied).
         var path = Path.IsPathRooted(location)
@@ -48,9 +110,33 @@ public sealed class ListingIngester(
             : new[] { Directory.GetCurrentDirectory(), environment.ContentRootPath, AppContext.BaseDirectory }
                 .Select(folder => Path.Combine(folder, location))
                 .FirstOrDefault(File.Exists) ?? location;
-        if (!File.Exists(path)) throw new ListingFormatException($"{location}: no such file");
-        if (new FileInfo(path).Length > options.Value.MaxSourceBytes)
-            throw new ListingFormatException($"{location}: larger than {IngestOptions.Section}:MaxSourceBytes ({options.Value.MaxSourceBytes} bytes)");
-        return await File.ReadAllTextAsync(path, cancellationToken);
+        if (!File.Exists(path)) throw new ListingFormatException("no such file");
+        try
+        {
+            await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, useAsync: true);
+            if (stream.Length > options.Value.MaxSourceBytes) throw TooLarge();
+            return await ReadCappedAsync(stream, options.Value.MaxSourceBytes, cancellationToken);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ListingFormatException($"cannot read the file: {e.Message}", e);
+        }
     }
+
+    /// <summary>Reads the stream to its end, failing as soon as it passes <paramref name="limit"/> bytes.</summary>
+    private async Task<byte[]> ReadCappedAsync(Stream stream, long limit, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await stream.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > limit) throw TooLarge();
+            buffer.Write(chunk, 0, read);
+        }
+        return buffer.ToArray();
+    }
+
+    private ListingFormatException TooLarge() =>
+        new($"larger than {IngestOptions.Section}:MaxSourceBytes ({options.Value.MaxSourceBytes} bytes)");
 }

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+
 namespace Newsletter.Listings;
 
 /// <summary>Registers ingestion: parsers, the paper store and the ingest job.</summary>
@@ -6,10 +8,11 @@ public static class ListingsServiceCollectionExtensions
     public static IServiceCollection AddListings(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<IngestOptions>().Bind(configuration.GetSection(IngestOptions.Section))
-            .Validate(o => o.Sources.All(s => !string.IsNullOrWhiteSpace(s.Url)), $"{IngestOptions.Section}:Sources: every source needs a Url")
             .ValidateOnStart();
-        services.AddHttpClient(nameof(ListingIngester));
+        services.AddSingleton<IValidateOptions<IngestOptions>, IngestOptionsValidator>();
+        services.AddHttpClient(ListingIngester.HttpClientName);
         services.AddSingleton<PaperStore>();
+        services.AddSingleton<ListingSourceStore>();
         services.AddSingleton<ListingIngester>();
         services.AddTransient<IngestJob>();
         return services;

@@ -1,4 +1,5 @@
 using Dapper;
+using Microsoft.Data.Sqlite;
 using Newsletter.Storage;
 
 namespace Newsletter.Listings;
@@ -8,80 +9,134 @@ public sealed class PaperStore(Database database, TimeProvider clock)
 {
     /// <summary>
     /// Merges entries in one transaction: a known arXiv id or normalised title updates the existing paper
-    /// (upvotes and missing fields), anything else is inserted with the next sequence number.
+    /// (upvotes to the larger, missing fields filled, the source recorded), anything else is inserted with the next
+    /// sequence number. An <see cref="ListingEntry.UpdateOnly"/> entry never inserts and counts as a duplicate.
     /// </summary>
     public (int New, int Duplicate) Merge(IReadOnlyList<ListingEntry> entries, string source)
     {
-        var now = clock.GetUtcNow();
+        var now = UtcTimestampHandler.ToText(clock.GetUtcNow());
         using var connection = database.Open();
         using var transaction = connection.BeginTransaction();
+        // Prepared once, run once per entry: at tens of thousands of papers, re-parsing SQL per row dominates.
+        using var byArxivId = Prepare(connection, transaction, "SELECT id FROM papers WHERE arxiv_id = $arxivId", "$arxivId");
+        using var byTitle = Prepare(connection, transaction, "SELECT id FROM papers WHERE normalized_title = $normalized", "$normalized");
+        using var insert = Prepare(connection, transaction,
+            """
+            INSERT INTO papers (paper_key, arxiv_id, title, normalized_title, abstract, authors, published_at, upvotes,
+                                abs_url, pdf_url, hf_url, github_url, project_url, first_seen_at, updated_at)
+            VALUES ($key, $arxivId, $title, $normalized, $abstract, $authors, $publishedAt, $upvotes,
+                    $absUrl, $pdfUrl, $hfUrl, $githubUrl, $projectUrl, $now, $now)
+            RETURNING id
+            """,
+            "$key", "$arxivId", "$title", "$normalized", "$abstract", "$authors", "$publishedAt", "$upvotes",
+            "$absUrl", "$pdfUrl", "$hfUrl", "$githubUrl", "$projectUrl", "$now");
+        // Columns the index covers are left out here, so the full-text trigger only runs when authors are filled in.
+        using var update = Prepare(connection, transaction,
+            """
+            UPDATE papers SET
+                arxiv_id     = COALESCE(arxiv_id, $arxivId),
+                published_at = COALESCE(published_at, $publishedAt),
+                upvotes      = CASE WHEN $upvotes IS NULL THEN upvotes ELSE MAX(COALESCE(upvotes, 0), $upvotes) END,
+                abs_url      = COALESCE(abs_url, $absUrl),
+                pdf_url      = COALESCE(pdf_url, $pdfUrl),
+                hf_url       = COALESCE(hf_url, $hfUrl),
+                github_url   = COALESCE(github_url, $githubUrl),
+                project_url  = COALESCE(project_url, $projectUrl),
+                updated_at   = $now
+            WHERE id = $id
+            """,
+            "$arxivId", "$publishedAt", "$upvotes", "$absUrl", "$pdfUrl", "$hfUrl", "$githubUrl", "$projectUrl", "$now", "$id");
+        using var fillAuthors = Prepare(connection, transaction,
+            "UPDATE papers SET authors = $authors WHERE id = $id AND authors = '' AND $authors <> ''", "$authors", "$id");
+        // A new version (arXiv replace) brings its revised abstract and authors; its title too, unless that would
+        // collide with another paper's.
+        using var revise = Prepare(connection, transaction,
+            """
+            UPDATE papers SET
+                abstract = $abstract,
+                authors  = CASE WHEN $authors = '' THEN authors ELSE $authors END,
+                title    = CASE WHEN EXISTS (SELECT 1 FROM papers o WHERE o.normalized_title = $normalized AND o.id <> $id)
+                                THEN title ELSE $title END,
+                normalized_title = CASE WHEN EXISTS (SELECT 1 FROM papers o WHERE o.normalized_title = $normalized AND o.id <> $id)
+                                THEN normalized_title ELSE $normalized END
+            WHERE id = $id AND (abstract <> $abstract OR title <> $title OR ($authors <> '' AND authors <> $authors))
+            """,
+            "$abstract", "$authors", "$title", "$normalized", "$id");
+        using var addCategory = Prepare(connection, transaction,
+            "INSERT OR IGNORE INTO paper_categories (paper_id, category) VALUES ($paperId, $category)", "$paperId", "$category");
+        using var addSource = Prepare(connection, transaction,
+            "INSERT OR IGNORE INTO paper_sources (paper_id, source) VALUES ($paperId, $source)", "$paperId", "$source");
+        addSource.Parameters["$source"].Value = source;
+
         int added = 0, duplicates = 0;
         foreach (var entry in entries)
         {
-            var normalized = TitleNormalizer.Normalize(entry.Title);
-            var existing = connection.QueryFirstOrDefault<long?>(
-                """
-                SELECT id FROM papers
-                WHERE (@arxivId IS NOT NULL AND arxiv_id = @arxivId) OR normalized_title = @normalized
-                ORDER BY (arxiv_id = @arxivId) DESC
-                LIMIT 1
-                """,
-                new { arxivId = entry.ArxivId, normalized }, transaction);
+            var title = ListingEntryRules.Clean(entry.Title);
+            var normalized = TitleNormalizer.Normalize(title);
+            var authors = string.Join(", ", entry.Authors);
+            long? existing = null;
+            if (entry.ArxivId is not null) existing = Scalar(byArxivId, entry.ArxivId);
+            existing ??= Scalar(byTitle, normalized);
+
             long paperId;
             if (existing is { } id)
             {
                 paperId = id;
                 duplicates++;
-                connection.Execute(
-                    """
-                    UPDATE papers SET
-                        arxiv_id     = COALESCE(arxiv_id, @ArxivId),
-                        authors      = CASE WHEN authors = '' THEN @authors ELSE authors END,
-                        published_at = COALESCE(published_at, @PublishedAt),
-                        upvotes      = CASE WHEN @Upvotes IS NULL THEN upvotes ELSE MAX(COALESCE(upvotes, 0), @Upvotes) END,
-                        abs_url      = COALESCE(abs_url, @AbsUrl),
-                        pdf_url      = COALESCE(pdf_url, @PdfUrl),
-                        hf_url       = COALESCE(hf_url, @HfUrl),
-                        github_url   = COALESCE(github_url, @GithubUrl),
-                        project_url  = COALESCE(project_url, @ProjectUrl),
-                        updated_at   = @now
-                    WHERE id = @id
-                    """,
-                    new
-                    {
-                        entry.ArxivId, authors = string.Join(", ", entry.Authors), entry.PublishedAt, entry.Upvotes,
-                        entry.AbsUrl, entry.PdfUrl, entry.HfUrl, entry.GithubUrl, entry.ProjectUrl, now, id,
-                    },
-                    transaction);
+                Run(update, entry.ArxivId, Text(entry.PublishedAt), entry.Upvotes, entry.AbsUrl, entry.PdfUrl, entry.HfUrl,
+                    entry.GithubUrl, entry.ProjectUrl, now, id);
+                if (entry.UpdateOnly) Run(revise, entry.Abstract, authors, title, normalized, id);
+                else Run(fillAuthors, authors, id);
+            }
+            else if (entry.UpdateOnly)
+            {
+                duplicates++;
+                continue;
             }
             else
             {
                 added++;
-                paperId = connection.ExecuteScalar<long>(
-                    """
-                    INSERT INTO papers (paper_key, arxiv_id, title, normalized_title, abstract, authors, published_at, upvotes,
-                                        abs_url, pdf_url, hf_url, github_url, project_url, first_seen_at, updated_at)
-                    VALUES (@key, @ArxivId, @Title, @normalized, @Abstract, @authors, @PublishedAt, @Upvotes,
-                            @AbsUrl, @PdfUrl, @HfUrl, @GithubUrl, @ProjectUrl, @now, @now)
-                    RETURNING id
-                    """,
-                    new
-                    {
-                        key = entry.ArxivId ?? TitleNormalizer.TitleKey(normalized), entry.ArxivId, entry.Title, normalized,
-                        entry.Abstract, authors = string.Join(", ", entry.Authors), entry.PublishedAt, entry.Upvotes,
-                        entry.AbsUrl, entry.PdfUrl, entry.HfUrl, entry.GithubUrl, entry.ProjectUrl, now,
-                    },
-                    transaction);
+                paperId = (long)Run(insert, entry.ArxivId ?? TitleNormalizer.TitleKey(normalized), entry.ArxivId, title, normalized,
+                    entry.Abstract, authors, Text(entry.PublishedAt), entry.Upvotes, entry.AbsUrl, entry.PdfUrl, entry.HfUrl,
+                    entry.GithubUrl, entry.ProjectUrl, now)!;
             }
+            addCategory.Parameters["$paperId"].Value = paperId;
             foreach (var category in entry.Categories)
-                connection.Execute("INSERT OR IGNORE INTO paper_categories (paper_id, category) VALUES (@paperId, @category)",
-                    new { paperId, category }, transaction);
-            connection.Execute("INSERT OR IGNORE INTO paper_sources (paper_id, source) VALUES (@paperId, @source)",
-                new { paperId, source }, transaction);
+            {
+                addCategory.Parameters["$category"].Value = category;
+                addCategory.ExecuteNonQuery();
+            }
+            addSource.Parameters["$paperId"].Value = paperId;
+            addSource.ExecuteNonQuery();
         }
         transaction.Commit();
         return (added, duplicates);
     }
+
+    private static SqliteCommand Prepare(SqliteConnection connection, SqliteTransaction transaction, string sql, params string[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        foreach (var name in parameters) command.Parameters.Add(new SqliteParameter { ParameterName = name, Value = DBNull.Value });
+        command.Prepare();
+        return command;
+    }
+
+    private static long? Scalar(SqliteCommand command, object value)
+    {
+        command.Parameters[0].Value = value;
+        return command.ExecuteScalar() is long id ? id : null;
+    }
+
+    /// <summary>Binds the values to the command's parameters in order, runs it, and returns its first value.</summary>
+    private static object? Run(SqliteCommand command, params object?[] values)
+    {
+        for (var i = 0; i < values.Length; i++) command.Parameters[i].Value = values[i] ?? DBNull.Value;
+        return command.ExecuteScalar();
+    }
+
+    private static string? Text(DateTimeOffset? at) => at is { } value ? UtcTimestampHandler.ToText(value) : null;
 
     /// <summary>Papers by id, in the order asked.</summary>
     public IReadOnlyList<Paper> Get(IReadOnlyCollection<long> ids)

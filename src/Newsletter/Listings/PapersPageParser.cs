@@ -46,14 +46,14 @@ public static partial class PapersPageParser
         for (var i = 0; i < body.Count; i += 2)
         {
             var position = $"paper {i / 2 + 1}";
-            var title = Whitespace().Replace(body[i], " ").Trim();
+            var title = ListingEntryRules.Clean(body[i]);
             if (i + 1 >= body.Count)
             {
-                rejections.Add(new ListingRejection(position, $"title \"{Shorten(title)}\" has no abstract"));
+                rejections.Add(new ListingRejection(position, $"title \"{ListingEntryRules.Shorten(title)}\" has no abstract"));
                 break;
             }
-            var summary = Whitespace().Replace(body[i + 1], " ").Trim();
-            entries.Add(new ListingEntry(title, summary) { PublishedAt = date });
+            var summary = ListingEntryRules.Clean(body[i + 1]);
+            ListingEntryRules.Accept(new ListingEntry(title, summary) { PublishedAt = date }, position, entries, rejections);
         }
         return new ParsedListing(entries, rejections);
     }
@@ -88,9 +88,4 @@ public static partial class PapersPageParser
         }
         if (current.Count > 0) yield return string.Join(' ', current);
     }
-
-    private static string Shorten(string text) => text.Length <= 60 ? text : text[..57] + "...";
-
-    [GeneratedRegex(@"\s+")]
-    private static partial Regex Whitespace();
 }

@@ -1,0 +1,8 @@
+-- HTTP validators per fetched listing URL (after {date} is filled in), so a restart still sends
+-- If-None-Match / If-Modified-Since and an unchanged listing is not downloaded again.
+CREATE TABLE listing_sources (
+    url           TEXT PRIMARY KEY,
+    etag          TEXT,
+    last_modified TEXT,                             -- the server's Last-Modified header, verbatim
+    fetched_at    TEXT NOT NULL
+) WITHOUT ROWID;
