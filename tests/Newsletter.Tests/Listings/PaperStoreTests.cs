@@ -1,0 +1,108 @@
+using Newsletter.Listings;
+using Newsletter.Tests.Support;
+
+namespace Newsletter.Tests.Listings;
+
+public class PaperStoreTests
+{
+    private TestWorkspace _workspace = null!;
+    private ListingsTestDatabase _db = null!;
+
+    [SetUp]
+    public void SetUp()
+    {
+        _workspace = new TestWorkspace();
+        _db = new ListingsTestDatabase(_workspace);
+    }
+
+    [TearDown] public void TearDown() => _workspace.Dispose();
+
+    [Test]
+    public void Merge_TheSameListingTwice_AddsNothingTheSecondTime()
+    {
+        var entries = ListingsTestDatabase.Parse("arxiv-api.xml").Entries;
+
+        var first = _db.Papers.Merge(entries, "api");
+        var second = _db.Papers.Merge(entries, "api");
+
+        Assert.That(first, Is.EqualTo((2, 0)));
+        Assert.That(second, Is.EqualTo((0, 2)));
+        Assert.That(_db.Papers.Count(), Is.EqualTo(2));
+    }
+
+    [Test]
+    public void Merge_SameArxivId_KeepsTheLargerUpvotes_FillsMissingFields_AndRecordsEverySource()
+    {
+        _db.Papers.Merge(ListingsTestDatabase.Parse("arxiv-api.xml").Entries, "api");
+        var hf = ListingsTestDatabase.Parse("hf-daily.json").Entries;
+
+        var merged = _db.Papers.Merge(hf, "hf");
+        _db.Papers.Merge([hf[0] with { Upvotes = 10 }], "hf-later");
+
+        Assert.That(merged, Is.EqualTo((2, 1)), "2403.05678 and hep-th/9901001 are new; 2403.01234 was in the API feed");
+        var row = _db.Query<(long Id, int? Upvotes, string? HfUrl, string? PdfUrl, string? GithubUrl)>(
+            "SELECT id, upvotes, hf_url, pdf_url, github_url FROM papers WHERE arxiv_id = '2403.01234'").Single();
+        Assert.That(row.Upvotes, Is.EqualTo(42));
+        Assert.That(row.HfUrl, Is.EqualTo("https://huggingface.co/papers/2403.01234"));
+        Assert.That(row.PdfUrl, Is.EqualTo("http://arxiv.org/pdf/2403.01234v2"), "a field already known is kept");
+        Assert.That(row.GithubUrl, Is.EqualTo("https://github.com/example/mamba-retrieval"));
+        Assert.That(_db.Query<string>("SELECT source FROM paper_sources WHERE paper_id = @Id ORDER BY source", new { row.Id }),
+            Is.EqualTo(new[] { "api", "hf", "hf-later" }));
+        Assert.That(_db.Query<string>("SELECT category FROM paper_categories WHERE paper_id = @Id ORDER BY category", new { row.Id }),
+            Is.EqualTo(new[] { "cs.CL", "cs.LG" }));
+    }
+
+    [Test]
+    public void Merge_SameTitleWithOtherCaseSpacingAndPunctuation_IsTheSamePaper()
+    {
+        _db.Papers.Merge([new ListingEntry("Mamba Meets Retrieval: Linear-Time Memory for Long Documents", "First.")], "page");
+
+        var merged = _db.Papers.Merge([new ListingEntry("  MAMBA meets retrieval —\n linear time memory, for long documents! ", "Second.")
+        {
+            ArxivId = "2403.01234", Upvotes = 5,
+        }], "hf");
+
+        Assert.That(merged, Is.EqualTo((0, 1)));
+        var row = _db.Query<(string? ArxivId, int? Upvotes, string Abstract)>("SELECT arxiv_id, upvotes, abstract FROM papers").Single();
+        Assert.That(row, Is.EqualTo(("2403.01234", (int?)5, "First.")));
+    }
+
+    [Test]
+    public void Merge_StoresTitlesWithWhitespaceFolded()
+    {
+        _db.Papers.Merge([new ListingEntry("A  Title\r\n   Over\tLines", "Abstract.")], "page");
+
+        Assert.That(_db.Query<string>("SELECT title FROM papers").Single(), Is.EqualTo("A Title Over Lines"));
+    }
+
+    [Test]
+    public void Merge_Replacement_UpdatesTheKnownPaperInPlace_AndNeverAddsAnUnknownOne()
+    {
+        _db.Papers.Merge(ListingsTestDatabase.Parse("hf-daily.json").Entries, "hf");
+        var before = _db.Query<long>("SELECT id FROM papers WHERE arxiv_id = '2403.01234'").Single();
+        var maxBefore = _db.Query<long>("SELECT MAX(id) FROM papers").Single();
+
+        var merged = _db.Papers.Merge(ListingsTestDatabase.Parse("arxiv-rss.xml").Entries, "rss");
+
+        Assert.That(merged, Is.EqualTo((2, 2)), "new and cross are added; both replacements count as duplicates");
+        var replaced = _db.Query<(long Id, string Abstract)>("SELECT id, abstract FROM papers WHERE arxiv_id = '2403.01234'").Single();
+        Assert.That(replaced.Id, Is.EqualTo(before), "a replacement keeps its sequence number, so it is never new to readers");
+        Assert.That(replaced.Abstract, Does.StartWith("Revised:"));
+        Assert.That(_db.Query<long>("SELECT COUNT(*) FROM papers WHERE arxiv_id = '2301.00001'").Single(), Is.Zero);
+        Assert.That(_db.Query<long>("SELECT id FROM papers WHERE id > @maxBefore ORDER BY id", new { maxBefore }), Has.Count.EqualTo(2));
+        Assert.That(_db.Query<long>("SELECT rowid FROM papers_fts WHERE papers_fts MATCH 'revised'"), Is.EqualTo(new[] { before }),
+            "the full-text index follows the revised abstract");
+    }
+
+    [Test]
+    public void Merge_KeepsTheFullTextIndexInStep_ForTitleAbstractAndAuthors()
+    {
+        _db.Papers.Merge(ListingsTestDatabase.Parse("arxiv-rss.xml").Entries, "rss");
+
+        Assert.That(_db.Query<string>(
+                "SELECT p.arxiv_id FROM papers_fts JOIN papers p ON p.id = papers_fts.rowid WHERE papers_fts MATCH @q ORDER BY p.id",
+                new { q = "hopper OR denoising" }),
+            Is.EqualTo(new[] { "2403.10001", "2403.10002" }));
+        Assert.That(_db.Query<string>("SELECT category FROM paper_categories ORDER BY category"), Is.EqualTo(new[] { "cs.CL", "cs.LG", "cs.RO" }));
+    }
+}
