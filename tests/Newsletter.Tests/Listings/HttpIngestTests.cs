@@ -1,0 +1,141 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Newsletter.Listings;
+using Newsletter.Tests.Support;
+
+namespace Newsletter.Tests.Listings;
+
+/// <summary>HTTP sources against a real loopback server: validators, 304, size cap, errors, {date}.</summary>
+public class HttpIngestTests
+{
+    private static readonly byte[] HfListing = File.ReadAllBytes(RepositoryPaths.Fixture("Listings/hf-daily.json"));
+    private TestWorkspace _workspace = null!;
+
+    [SetUp] public void SetUp() => _workspace = new TestWorkspace();
+    [TearDown] public void TearDown() => _workspace.Dispose();
+
+    [Test]
+    public async Task Http_ETagIsSentBackAfterARestart_And304AddsNothingWithoutError()
+    {
+        await using var server = await ListingServer.StartAsync(async context =>
+        {
+            if (context.Request.Headers.IfNoneMatch == "\"v1\"")
+            {
+                context.Response.StatusCode = StatusCodes.Status304NotModified;
+                return;
+            }
+            context.Response.Headers.ETag = "\"v1\"";
+            context.Response.ContentType = "application/json";
+            await context.Response.Body.WriteAsync(HfListing);
+        });
+        var url = server.BaseUrl + "/daily.json";
+
+        IngestResult first;
+        await using (var app = new NewsletterFactory(_workspace).Started())
+            first = await app.Get<ListingIngester>().IngestAsync(url, "hf", CancellationToken.None);
+        // A second process on the same database file: the validator survived in SQLite.
+        await using var restarted = new NewsletterFactory(_workspace).Started();
+        var second = await restarted.Get<ListingIngester>().IngestAsync(url, "hf", CancellationToken.None);
+
+        Assert.That(first.ToString(), Is.EqualTo("ingested hf: 3 new, 0 duplicate, 3 rejected"));
+        Assert.That(second.ToString(), Is.EqualTo("ingested hf: 0 new, 0 duplicate, 0 rejected"));
+        Assert.That(second.NotModified, Is.True);
+        Assert.That(server.Requests.Select(r => r.IfNoneMatch), Is.EqualTo(new string?[] { null, "\"v1\"" }));
+        Assert.That(restarted.Get<PaperStore>().Count(), Is.EqualTo(3));
+    }
+
+    [Test]
+    public async Task Http_LastModifiedIsSentBackAsIfModifiedSince()
+    {
+        var lastModified = new DateTimeOffset(2024, 3, 5, 6, 0, 0, TimeSpan.Zero);
+        await using var server = await ListingServer.StartAsync(async context =>
+        {
+            context.Response.Headers.LastModified = lastModified.ToString("R");
+            await context.Response.Body.WriteAsync(HfListing);
+        });
+        await using var app = new NewsletterFactory(_workspace).Started();
+        var ingester = app.Get<ListingIngester>();
+
+        await ingester.IngestAsync(server.BaseUrl + "/daily.json", "hf", CancellationToken.None);
+        var again = await ingester.IngestAsync(server.BaseUrl + "/daily.json", "hf", CancellationToken.None);
+
+        Assert.That(server.Requests.Last().IfModifiedSince, Is.EqualTo("Tue, 05 Mar 2024 06:00:00 GMT"));
+        Assert.That(again.ToString(), Is.EqualTo("ingested hf: 0 new, 3 duplicate, 3 rejected"), "a server that ignores the header is still deduplicated");
+    }
+
+    [TestCase(true)]
+    [TestCase(false)]
+    public async Task Http_BodyOverTheSizeCap_FailsTheSource_AndStoresNothing(bool announceLength)
+    {
+        await using var server = await ListingServer.StartAsync(async context =>
+        {
+            if (announceLength) context.Response.ContentLength = HfListing.Length;
+            // Without a length the cap must be enforced while the stream is read.
+            foreach (var chunk in HfListing.Chunk(200))
+            {
+                await context.Response.Body.WriteAsync(chunk);
+                await context.Response.Body.FlushAsync();
+            }
+        });
+        await using var app = new NewsletterFactory(_workspace, new Dictionary<string, string?> { ["Ingest:MaxSourceBytes"] = "1000" }).Started();
+
+        var error = Assert.ThrowsAsync<ListingFormatException>(() =>
+            app.Get<ListingIngester>().IngestAsync(server.BaseUrl + "/big.json", "big", CancellationToken.None));
+
+        Assert.That(error!.Message, Is.EqualTo("larger than Ingest:MaxSourceBytes (1000 bytes)"));
+        Assert.That(app.Get<PaperStore>().Count(), Is.Zero);
+    }
+
+    [Test]
+    public async Task IngestJob_AnHttpErrorFailsThatSourceOnly_AndTheJobFailsSoItIsRetried()
+    {
+        await using var server = await ListingServer.StartAsync(async context =>
+        {
+            if (context.Request.Path == "/broken") context.Response.StatusCode = 500;
+            else await context.Response.Body.WriteAsync(HfListing);
+        });
+        await using var app = new NewsletterFactory(_workspace, new Dictionary<string, string?>
+        {
+            ["Ingest:Sources:0:Name"] = "broken", ["Ingest:Sources:0:Url"] = server.BaseUrl + "/broken",
+            ["Ingest:Sources:1:Name"] = "good", ["Ingest:Sources:1:Url"] = server.BaseUrl + "/good", ["Ingest:Sources:1:Format"] = "hf-json",
+        }).Started();
+
+        var error = Assert.ThrowsAsync<InvalidOperationException>(() => app.Get<IngestJob>().RunAsync(CancellationToken.None));
+
+        Assert.That(error!.Message, Does.Contain("broken: HTTP 500 Internal Server Error"));
+        Assert.That(app.Get<PaperStore>().Count(), Is.EqualTo(3), "the good source was still read");
+    }
+
+    [Test]
+    public async Task Http_DatePlaceholder_IsTheRunsUtcDate()
+    {
+        await using var server = await ListingServer.StartAsync(context => context.Response.Body.WriteAsync(HfListing).AsTask());
+        // 23:30 in New York on March 4th is already March 5th in UTC.
+        var clock = new FixedClock(new DateTimeOffset(2024, 3, 4, 23, 30, 0, TimeSpan.FromHours(-5)));
+        await using var app = new NewsletterFactory(_workspace).Started();
+        await using var clocked = app.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton<TimeProvider>(clock)));
+
+        var result = await clocked.Services.GetRequiredService<ListingIngester>()
+            .IngestAsync(server.BaseUrl + "/papers/{date}.json", "daily", CancellationToken.None);
+
+        Assert.That(server.Requests.Single().Path, Is.EqualTo("/papers/2024-03-05.json"));
+        Assert.That(result.New, Is.EqualTo(3));
+    }
+
+    [Test]
+    public async Task Http_ASlowServer_FailsTheSourceAfterTheTimeout()
+    {
+        await using var server = await ListingServer.StartAsync(async context =>
+        {
+            await Task.Delay(TimeSpan.FromSeconds(5), context.RequestAborted);
+            await context.Response.Body.WriteAsync(HfListing);
+        });
+        await using var app = new NewsletterFactory(_workspace, new Dictionary<string, string?> { ["Ingest:HttpTimeoutSeconds"] = "1" }).Started();
+
+        var error = Assert.ThrowsAsync<ListingFormatException>(() =>
+            app.Get<ListingIngester>().IngestAsync(server.BaseUrl + "/slow.json", "slow", CancellationToken.None));
+
+        Assert.That(error!.Message, Does.Contain("within 1 s"));
+    }
+}
