@@ -14,12 +14,21 @@ public static class HuggingFaceParser
     /// <summary>True when the text starts like JSON.</summary>
     public static bool LooksLike(string text) => FirstSignificant(text) is '[' or '{';
 
-    public static ParsedListing Parse(string text)
+    public static ParsedListing Parse(string text) => Parse(() => JsonDocument.Parse(text, Options));
+
+    /// <summary>Parses UTF-8 JSON bytes (a byte-order mark is skipped).</summary>
+    public static ParsedListing Parse(ReadOnlyMemory<byte> utf8)
+    {
+        if (utf8.Span.StartsWith(new byte[] { 0xEF, 0xBB, 0xBF })) utf8 = utf8[3..];
+        return Parse(() => JsonDocument.Parse(utf8, Options));
+    }
+
+    private static ParsedListing Parse(Func<JsonDocument> load)
     {
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(text, Options);
+            document = load();
         }
         catch (JsonException e)
         {
@@ -53,6 +62,11 @@ public static class HuggingFaceParser
                 catch (BrokenEntryException e)
                 {
                     rejections.Add(new ListingRejection(position, e.Message));
+                }
+                catch (InvalidOperationException)
+                {
+                    // What JsonElement.GetString throws for bytes that are not UTF-8 inside a string.
+                    rejections.Add(new ListingRejection(position, "broken item: text that is not valid UTF-8"));
                 }
             }
             return new ParsedListing(entries, rejections);

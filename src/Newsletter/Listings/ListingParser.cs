@@ -8,8 +8,24 @@ public static class ListingParser
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>Parses a whole source; throws <see cref="ListingFormatException"/> when it cannot be read at all.</summary>
-    public static ParsedListing Parse(ReadOnlySpan<byte> content, ListingFormat format, DateTimeOffset now) =>
-        Parse(Decode(content), format, now);
+    public static ParsedListing Parse(ReadOnlyMemory<byte> content, ListingFormat format, DateTimeOffset now)
+    {
+        // JSON is read straight from its UTF-8 bytes: a large listing is not held a second time as UTF-16 text.
+        if (format is ListingFormat.Auto or ListingFormat.HuggingFaceJson && StartsLikeJson(content.Span))
+            return HuggingFaceParser.Parse(content);
+        return Parse(Decode(content.Span), format, now);
+    }
+
+    private static bool StartsLikeJson(ReadOnlySpan<byte> content)
+    {
+        if (content.StartsWith(new byte[] { 0xEF, 0xBB, 0xBF })) content = content[3..];
+        foreach (var b in content)
+        {
+            if (b is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n') continue;
+            return b is (byte)'[' or (byte)'{';
+        }
+        return false;
+    }
 
     /// <summary>Parses decoded text; throws <see cref="ListingFormatException"/> when it cannot be read at all.</summary>
     public static ParsedListing Parse(string text, ListingFormat format, DateTimeOffset now)

@@ -78,4 +78,20 @@ public class HuggingFaceParserTests
 
         Assert.That(error!.Message, Does.Contain("array"));
     }
+
+    [Test]
+    public void Parse_RejectsAnItemWithBytesThatAreNotUtf8_AndKeepsTheOthers()
+    {
+        // Found by the fuzz test: a stray 0xFF inside a JSON string.
+        byte[] json =
+        [
+            .. "[{\"paper\":{\"id\":\"2403.1\",\"title\":\"Bad "u8, 0xFF,
+            .. "\",\"summary\":\"x\"}},{\"paper\":{\"id\":\"2403.00002\",\"title\":\"Good\",\"summary\":\"y\"}}]"u8,
+        ];
+
+        var parsed = ListingParser.Parse(json, ListingFormat.Auto, DateTimeOffset.UtcNow);
+
+        Assert.That(parsed.Entries.Single().Title, Is.EqualTo("Good"));
+        Assert.That(parsed.Rejections.Single().ToString(), Is.EqualTo("item 1: broken item: text that is not valid UTF-8"));
+    }
 }

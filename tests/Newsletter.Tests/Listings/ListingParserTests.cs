@@ -38,7 +38,7 @@ public class ListingParserTests
     [Test]
     public void Parse_FailsForAnEmptySource()
     {
-        var error = Assert.Throws<ListingFormatException>(() => ListingParser.Parse(" \n\n "u8, ListingFormat.Auto, DateTimeOffset.UtcNow));
+        var error = Assert.Throws<ListingFormatException>(() => ListingParser.Parse(" \n\n "u8.ToArray(), ListingFormat.Auto, DateTimeOffset.UtcNow));
 
         Assert.That(error!.Message, Is.EqualTo("the source is empty"));
     }
