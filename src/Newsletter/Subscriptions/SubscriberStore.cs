@@ -199,18 +199,21 @@ public sealed class SubscriberStore(Database database)
         }
     }
 
+    /// <summary>The subscriber with that id, or null.</summary>
     public Subscriber? Find(long id)
     {
         using var connection = database.Open();
         return connection.QuerySingleOrDefault<Subscriber>($"SELECT {Columns} FROM subscribers WHERE id = @id", new { id });
     }
 
+    /// <summary>The subscriber with that normalised address, or null.</summary>
     public Subscriber? FindByEmail(string normalizedEmail)
     {
         using var connection = database.Open();
         return connection.QuerySingleOrDefault<Subscriber>($"SELECT {Columns} FROM subscribers WHERE email = @normalizedEmail", new { normalizedEmail });
     }
 
+    /// <summary>A subscriber's topics and keywords, topics first.</summary>
     public IReadOnlyList<SubscriberFilter> Filters(long subscriberId)
     {
         using var connection = database.Open();

@@ -48,13 +48,26 @@ public static class SubscriptionPages
         app.MapGet("/check-inbox", (Pages pages, IOptions<SubscriptionOptions> options) =>
             pages.Show("web/check-inbox.html.sbn", new ScriptObject { ["hours"] = options.Value.ConfirmationLifetimeHours }));
 
-        app.MapGet("/confirm/{token}", (string token, SubscriptionService service, Pages pages) =>
+        app.MapGet("/confirm/{token}", (string token, HttpContext http, SubscriptionService service, Pages pages, FormProtection forms) =>
         {
             var (status, managePath) = service.ConfirmLink(token);
-            return status == TokenStatus.Valid
-                ? pages.Show("web/confirmed.html.sbn", new ScriptObject { ["manage_url"] = managePath })
-                : LinkProblem(pages, status);
+            return status switch
+            {
+                TokenStatus.Valid => pages.Show("web/confirmed.html.sbn", new ScriptObject { ["manage_url"] = managePath }),
+                TokenStatus.Expired => pages.Show("web/link-expired.html.sbn", new ScriptObject
+                {
+                    ["renew_action"] = $"/confirm/{token}/renew", ["antiforgery"] = forms.Field(http),
+                }, StatusCodes.Status410Gone),
+                _ => LinkProblem(pages, status),
+            };
         });
+
+        app.MapPost("/confirm/{token}/renew", async (string token, HttpContext http, SubscriptionService service, Pages pages,
+            FormProtection forms, CancellationToken ct) =>
+        {
+            if (!await forms.IsValidAsync(http)) return pages.Show("web/bad-request.html.sbn", new(), StatusCodes.Status400BadRequest);
+            return await service.RenewConfirmationAsync(token, ct) ? SeeOther("/check-inbox") : LinkProblem(pages, TokenStatus.Unknown);
+        }).RequireRateLimiting(SubscriptionRateLimits.Subscribe);
 
         MapManage(app);
         MapUnsubscribe(app);

@@ -72,6 +72,19 @@ public sealed class SubscriptionService(
         return TokenStatus.Valid;
     }
 
+    /// <summary>
+    /// Sends a fresh confirmation link to the still-pending reader an expired confirmation token belongs to
+    /// (within the daily cap). A confirmed or unsubscribed reader gets nothing.
+    /// </summary>
+    public async Task<bool> RenewConfirmationAsync(string expiredToken, CancellationToken cancellationToken)
+    {
+        var lookup = tokens.Find(expiredToken, TokenStore.Confirm, clock.GetUtcNow());
+        if (lookup.Status != TokenStatus.Expired) return false;
+        if (subscribers.Find(lookup.SubscriberId!.Value) is not { State: SubscriberStates.Pending } subscriber) return false;
+        await SendConfirmationAsync(subscriber, cancellationToken);
+        return true;
+    }
+
     /// <summary>The subscriber a manage token belongs to, or null when the token is unknown.</summary>
     public Subscriber? FindByManageToken(string token)
     {
@@ -140,6 +153,9 @@ public sealed class SubscriptionService(
             logger.LogInformation("Subscriber {Id}: daily confirmation email cap reached; not sending another", subscriber.Id);
             return;
         }
+        // Spent links only lead to error pages; dropping them keeps the table at a few rows per reader. The expired
+        // link being renewed goes too, so its "send a fresh link" button works once.
+        tokens.DeleteSpent(subscriber.Id, TokenStore.Confirm, now);
         var model = new ScriptObject
         {
             ["site_name"] = site.Value.Name,

@@ -58,6 +58,18 @@ public sealed class TokenStore(Database database)
         return token;
     }
 
+    /// <summary>Deletes a subscriber's used or expired tokens of one purpose (they can only ever show an error page).</summary>
+    public int DeleteSpent(long subscriberId, string purpose, DateTimeOffset now)
+    {
+        using var connection = database.Open();
+        return connection.Execute(
+            """
+            DELETE FROM tokens
+            WHERE subscriber_id = @subscriberId AND purpose = @purpose AND (used_at IS NOT NULL OR expires_at <= @now)
+            """,
+            new { subscriberId, purpose, now });
+    }
+
     /// <summary>The subscriber a token belongs to, or why it cannot be used.</summary>
     public TokenLookup Find(string token, string purpose, DateTimeOffset now)
     {

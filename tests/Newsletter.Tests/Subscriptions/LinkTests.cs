@@ -30,6 +30,26 @@ public class LinkTests
     }
 
     [Test]
+    public async Task ExpiredPage_SendsAFreshLink_ThatConfirms()
+    {
+        await using var app = new NewsletterFactory(_workspace).Started();
+        var client = Client(app);
+        var expired = await SubscribeAsync(client, _workspace, new { email = "renew@example.org", topics = new[] { "diffusion" } });
+        Execute(app, "UPDATE tokens SET expires_at = '2020-01-01T00:00:00.000Z' WHERE purpose = 'confirm'");
+
+        var response = await PostFormAsync(client, expired, expired + "/renew");
+        var fresh = ConfirmPath(_workspace.OutboxFiles()[^1]);
+        var confirmed = await client.GetAsync(fresh);
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.SeeOther));
+        Assert.That(_workspace.OutboxFiles(), Has.Count.EqualTo(2));
+        Assert.That(fresh, Is.Not.EqualTo(expired));
+        Assert.That(confirmed.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(Scalar<string>(app, "SELECT state FROM subscribers"), Is.EqualTo("confirmed"));
+        Assert.That((await client.GetAsync(expired)).StatusCode, Is.EqualTo(HttpStatusCode.NotFound), "the spent link is gone");
+    }
+
+    [Test]
     public async Task Confirm_ExpiresAfter48Hours_ByDefault()
     {
         await using var app = new NewsletterFactory(_workspace).Started();

@@ -22,7 +22,7 @@ public static partial class SubscriptionSteps
     /// <summary>GETs the page holding a form, then POSTs the fields with that page's antiforgery token.</summary>
     public static async Task<HttpResponseMessage> PostFormAsync(HttpClient client, string pagePath, string action, params (string Name, string Value)[] fields)
     {
-        var page = await client.GetStringAsync(pagePath);
+        var page = await (await client.GetAsync(pagePath)).Content.ReadAsStringAsync();
         var token = AntiforgeryField().Match(page);
         Assert.That(token.Success, Is.True, $"no antiforgery field on {pagePath}");
         var body = fields.Select(f => new KeyValuePair<string, string>(f.Name, f.Value)).Append(new("__af", token.Groups[1].Value));
