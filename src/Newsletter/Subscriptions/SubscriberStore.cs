@@ -213,7 +213,7 @@ public sealed class SubscriberStore(Database database)
         return connection.QuerySingleOrDefault<Subscriber>($"SELECT {Columns} FROM subscribers WHERE email = @normalizedEmail", new { normalizedEmail });
     }
 
-    /// <summary>A subscriber's topics and keywords, topics first.</summary>
+    /// <summary>A subscriber's topics and keywords, ordered by kind and value.</summary>
     public IReadOnlyList<SubscriberFilter> Filters(long subscriberId)
     {
         using var connection = database.Open();

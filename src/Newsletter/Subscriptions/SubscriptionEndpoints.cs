@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using Newsletter.Digests;
 
@@ -19,6 +20,8 @@ public static class SubscriptionEndpoints
         app.MapPost("/api/subscriptions", async (HttpRequest request, SubscriptionValidator validator, SubscriptionService service, CancellationToken ct) =>
         {
             if (request.ContentLength > MaxBodyBytes) return Problem("body", "The body is too large.");
+            // A chunked body has no length up front: Kestrel stops reading it at the same cap (answering 413).
+            if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = MaxBodyBytes;
             JsonElement body;
             try
             {

@@ -135,6 +135,18 @@ public class SubscribeApiTests
     }
 
     [Test]
+    public async Task Subscribe_Answers400_WhenTheBodyIsTooLarge()
+    {
+        await using var app = new NewsletterFactory(_workspace).Started();
+        var json = "{\"email\":\"r@example.org\",\"keywords\":[\"" + new string('a', 70_000) + "\"]}";
+
+        var response = await Client(app).PostAsync("/api/subscriptions", new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That(await response.Content.ReadAsStringAsync(), Does.Contain("too large"));
+    }
+
+    [Test]
     public async Task Subscribe_Answers429_WhenOneClientExceedsTheRateLimit()
     {
         await using var app = new NewsletterFactory(_workspace, new Dictionary<string, string?> { ["Subscriptions:SubscribePermitsPerMinute"] = "2" }).Started();
