@@ -31,7 +31,8 @@ return await CommandLine.RunAsync(args, builder,
         app.MapJobsDashboard();
     },
     IngestCommand.Create,
-    SendDueCommand.Create);
+    SendDueCommand.Create,
+    SubscribersCommand.Create);
 
 /// <summary>The entry point, visible to the HTTP tests.</summary>
 public partial class Program;

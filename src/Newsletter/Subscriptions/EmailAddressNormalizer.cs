@@ -13,6 +13,10 @@ public static class EmailAddressNormalizer
         AllowUnquotedCommasInAddresses = false,
     };
 
+    // A bare address has no display name, angle brackets, comments, lists or spaces. (Comparing the parsed address
+    // with the input instead would reject punycode domains, which MimeKit hands back decoded.)
+    private static readonly char[] NotInABareAddress = [' ', '\t', '\r', '\n', '<', '>', '(', ')', ',', ';'];
+
     private static readonly IdnMapping Idn = new() { UseStd3AsciiRules = true };
 
     /// <summary>The normalised address, or null with a reason when it is not a usable address.</summary>
@@ -22,7 +26,8 @@ public static class EmailAddressNormalizer
         var text = input?.Trim() ?? "";
         if (text.Length == 0) { error = "Enter your email address."; return null; }
         if (text.Length > 254) { error = "That address is too long."; return null; }
-        if (!MailboxAddress.TryParse(Strict, text, out var mailbox) || !string.IsNullOrEmpty(mailbox.Name) || mailbox.Address != text)
+        if (!MailboxAddress.TryParse(Strict, text, out var mailbox) || !string.IsNullOrEmpty(mailbox.Name)
+            || text.IndexOfAny(NotInABareAddress) >= 0)
         {
             error = "That does not look like an email address.";
             return null;

@@ -13,25 +13,35 @@ public sealed class SubscriberStore(Database database)
         """;
 
     /// <summary>
-    /// Creates a pending subscriber, or updates the preferences of an existing one that is not confirmed. Returns
-    /// the subscriber as stored afterwards.
+    /// Creates a pending subscriber, or updates the preferences of an existing one that is not confirmed (an
+    /// unsubscribed one becomes pending again). A confirmed subscriber is left exactly as it is: an unconfirmed
+    /// request must not change what a confirmed reader receives. Returns the subscriber as stored afterwards.
     /// </summary>
     public Subscriber Upsert(string normalizedEmail, SubscriptionRequest request, DateTimeOffset now)
     {
         using var connection = database.Open();
         using var transaction = connection.BeginTransaction();
-        var subscriber = connection.QuerySingle<Subscriber>(
+        var subscriber = connection.QuerySingleOrDefault<Subscriber>(
             $"""
             INSERT INTO subscribers (email, state, frequency, weekday, hour, timezone, created_at)
             VALUES (@email, 'pending', @Frequency, @Weekday, @Hour, @Timezone, @now)
             ON CONFLICT (email) DO UPDATE SET
                 frequency = excluded.frequency, weekday = excluded.weekday, hour = excluded.hour, timezone = excluded.timezone,
                 state = CASE WHEN state IN ('unsubscribed', 'suppressed') THEN 'pending' ELSE state END
+            WHERE subscribers.state <> 'confirmed'
             RETURNING {Columns}
             """,
             new { email = normalizedEmail, request.Frequency, request.Weekday, request.Hour, request.Timezone, now },
             transaction);
-        ReplaceFilters(connection, transaction, subscriber.Id, request.Filters);
+        if (subscriber is null)
+        {
+            subscriber = connection.QuerySingle<Subscriber>(
+                $"SELECT {Columns} FROM subscribers WHERE email = @normalizedEmail", new { normalizedEmail }, transaction);
+        }
+        else
+        {
+            ReplaceFilters(connection, transaction, subscriber.Id, request.Filters);
+        }
         transaction.Commit();
         return subscriber;
     }
@@ -49,27 +59,161 @@ public sealed class SubscriberStore(Database database)
             new { subscriberId, now, firstDueAt });
     }
 
-    /// <summary>Stops every email to a subscriber.</summary>
+    /// <summary>
+    /// Stops every email to a subscriber, including digests already planned but not yet sent.
+    /// </summary>
     public void Unsubscribe(long subscriberId, DateTimeOffset now)
     {
         using var connection = database.Open();
+        using var transaction = connection.BeginTransaction();
         connection.Execute(
             "UPDATE subscribers SET state = 'unsubscribed', unsubscribed_at = @now, next_due_at = NULL WHERE id = @subscriberId",
-            new { subscriberId, now });
+            new { subscriberId, now }, transaction);
+        // A planned digest waiting in the ledger would otherwise still go out after the reader said stop.
+        connection.Execute(
+            """
+            UPDATE deliveries SET state = 'failed', last_error = 'the reader unsubscribed before it was sent', next_attempt_at = NULL
+            WHERE subscriber_id = @subscriberId AND state IN ('pending', 'retry')
+            """,
+            new { subscriberId }, transaction);
+        transaction.Commit();
     }
 
+    /// <summary>Makes an unsubscribed reader pending again (they must confirm before anything is sent).</summary>
+    public Subscriber? Reopen(long subscriberId)
+    {
+        using var connection = database.Open();
+        return connection.QuerySingleOrDefault<Subscriber>(
+            $"""
+            UPDATE subscribers SET state = 'pending' WHERE id = @subscriberId AND state = 'unsubscribed'
+            RETURNING {Columns}
+            """,
+            new { subscriberId });
+    }
+
+    /// <summary>
+    /// Replaces a subscriber's schedule and filters; <paramref name="nextDueAt"/> applies only while confirmed.
+    /// </summary>
+    public void UpdatePreferences(long subscriberId, SubscriptionRequest request, DateTimeOffset? nextDueAt)
+    {
+        using var connection = database.Open();
+        using var transaction = connection.BeginTransaction();
+        connection.Execute(
+            """
+            UPDATE subscribers
+            SET frequency = @Frequency, weekday = @Weekday, hour = @Hour, timezone = @Timezone,
+                next_due_at = CASE WHEN state = 'confirmed' THEN @nextDueAt ELSE next_due_at END
+            WHERE id = @subscriberId
+            """,
+            new { subscriberId, request.Frequency, request.Weekday, request.Hour, request.Timezone, nextDueAt }, transaction);
+        ReplaceFilters(connection, transaction, subscriberId, request.Filters);
+        transaction.Commit();
+    }
+
+    /// <summary>Removes one filter; true when it was there.</summary>
+    public bool RemoveFilter(long subscriberId, string kind, string value)
+    {
+        using var connection = database.Open();
+        return connection.Execute(
+            "DELETE FROM subscriber_filters WHERE subscriber_id = @subscriberId AND kind = @kind AND value = @value",
+            new { subscriberId, kind, value }) > 0;
+    }
+
+    /// <summary>
+    /// Deletes a subscriber and, through the foreign keys' cascades, their filters, tokens, deliveries and
+    /// confirmation counts: nothing about them is left.
+    /// </summary>
+    public bool Delete(long subscriberId)
+    {
+        using var connection = database.Open();
+        return connection.Execute("DELETE FROM subscribers WHERE id = @subscriberId", new { subscriberId }) > 0;
+    }
+
+    /// <summary>
+    /// Counts one more confirmation email for today; false (and nothing counted) when the day's cap is reached.
+    /// </summary>
+    public bool TryCountConfirmation(long subscriberId, DateTimeOffset now, int maxPerDay)
+    {
+        using var connection = database.Open();
+        var count = connection.QuerySingleOrDefault<int?>(
+            """
+            INSERT INTO confirmation_sends (subscriber_id, day, count) VALUES (@subscriberId, @day, 1)
+            ON CONFLICT (subscriber_id, day) DO UPDATE SET count = count + 1 WHERE count < @maxPerDay
+            RETURNING count
+            """,
+            new { subscriberId, day = now.UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), maxPerDay });
+        return count is not null && count <= maxPerDay;
+    }
+
+    /// <summary>
+    /// Creates or updates a subscriber as confirmed (an operator import). An address that unsubscribed or was
+    /// suppressed is not touched and null is returned: an old list must not overrule a reader's "stop".
+    /// </summary>
+    public Subscriber? ImportConfirmed(string normalizedEmail, SubscriptionRequest request, DateTimeOffset now, Func<Subscriber, DateTimeOffset> nextDue)
+    {
+        using var connection = database.Open();
+        using var transaction = connection.BeginTransaction();
+        var subscriber = connection.QuerySingleOrDefault<Subscriber>(
+            $"""
+            INSERT INTO subscribers (email, state, frequency, weekday, hour, timezone, created_at, confirmed_at)
+            VALUES (@email, 'confirmed', @Frequency, @Weekday, @Hour, @Timezone, @now, @now)
+            ON CONFLICT (email) DO UPDATE SET
+                frequency = excluded.frequency, weekday = excluded.weekday, hour = excluded.hour, timezone = excluded.timezone,
+                state = 'confirmed', confirmed_at = coalesce(confirmed_at, excluded.confirmed_at)
+            WHERE subscribers.state IN ('pending', 'confirmed')
+            RETURNING {Columns}
+            """,
+            new { email = normalizedEmail, request.Frequency, request.Weekday, request.Hour, request.Timezone, now },
+            transaction);
+        if (subscriber is null) return null;
+        subscriber = subscriber with { NextDueAt = nextDue(subscriber) };
+        connection.Execute("UPDATE subscribers SET next_due_at = @NextDueAt WHERE id = @Id", new { subscriber.NextDueAt, subscriber.Id }, transaction);
+        ReplaceFilters(connection, transaction, subscriber.Id, request.Filters);
+        transaction.Commit();
+        return subscriber;
+    }
+
+    /// <summary>Every subscriber with their filters, in id order, read in pages so the list is never held whole.</summary>
+    public IEnumerable<(Subscriber Subscriber, IReadOnlyList<SubscriberFilter> Filters)> All(int pageSize = 500)
+    {
+        long after = 0;
+        while (true)
+        {
+            List<Subscriber> page;
+            List<(long SubscriberId, string Kind, string Value)> filters;
+            using (var connection = database.Open())
+            {
+                page = connection.Query<Subscriber>(
+                    $"SELECT {Columns} FROM subscribers WHERE id > @after ORDER BY id LIMIT @pageSize", new { after, pageSize }).ToList();
+                if (page.Count == 0) yield break;
+                filters = connection.Query<(long, string, string)>(
+                    """
+                    SELECT subscriber_id, kind, value FROM subscriber_filters
+                    WHERE subscriber_id BETWEEN @from AND @to ORDER BY subscriber_id, kind, value
+                    """,
+                    new { from = page[0].Id, to = page[^1].Id }).ToList();
+            }
+            var byId = filters.ToLookup(f => f.SubscriberId, f => new SubscriberFilter(f.Kind, f.Value));
+            foreach (var subscriber in page) yield return (subscriber, byId[subscriber.Id].ToList());
+            after = page[^1].Id;
+        }
+    }
+
+    /// <summary>The subscriber with that id, or null.</summary>
     public Subscriber? Find(long id)
     {
         using var connection = database.Open();
         return connection.QuerySingleOrDefault<Subscriber>($"SELECT {Columns} FROM subscribers WHERE id = @id", new { id });
     }
 
+    /// <summary>The subscriber with that normalised address, or null.</summary>
     public Subscriber? FindByEmail(string normalizedEmail)
     {
         using var connection = database.Open();
         return connection.QuerySingleOrDefault<Subscriber>($"SELECT {Columns} FROM subscribers WHERE email = @normalizedEmail", new { normalizedEmail });
     }
 
+    /// <summary>A subscriber's topics and keywords, ordered by kind and value.</summary>
     public IReadOnlyList<SubscriberFilter> Filters(long subscriberId)
     {
         using var connection = database.Open();

@@ -1,61 +1,73 @@
-using Microsoft.AspNetCore.Mvc;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
 using Newsletter.Digests;
-using Newsletter.Web;
 
 namespace Newsletter.Subscriptions;
 
-/// <summary>The reader-facing pages and JSON API of subscriptions.</summary>
+/// <summary>The JSON API of subscriptions (the reader-facing pages are in <see cref="SubscriptionPages"/>).</summary>
 public static class SubscriptionEndpoints
 {
-    /// <summary>The JSON body of <c>POST /api/subscriptions</c>.</summary>
-    public sealed record SubscribeBody(string? Email, string[]? Topics, string[]? Keywords, string? Frequency, string? Timezone, int? Hour);
+    private const int MaxBodyBytes = 64 * 1024;
+    private const int PreviewPapers = 20;
 
-    public static IEndpointRouteBuilder MapSubscriptions(this IEndpointRouteBuilder app)
+    public static WebApplication MapSubscriptions(this WebApplication app)
     {
-        app.MapPost("/api/subscriptions", async (SubscribeBody body, SubscriptionService service, TopicCatalog topics, CancellationToken ct) =>
+        app.UseRateLimiter();
+        app.MapSubscriptionPages();
+
+        // The answer is the same for a new, pending, confirmed or unsubscribed address: nobody learns who reads.
+        app.MapPost("/api/subscriptions", async (HttpRequest request, SubscriptionValidator validator, SubscriptionService service, CancellationToken ct) =>
         {
-            var errors = new Dictionary<string, string[]>();
-            var email = EmailAddressNormalizer.TryNormalize(body.Email, out var emailError);
-            if (email is null) errors["email"] = [emailError!];
-            var request = new SubscriptionRequest
+            if (request.ContentLength > MaxBodyBytes) return Problem("body", "The body is too large.");
+            // A chunked body has no length up front: Kestrel stops reading it at the same cap (answering 413).
+            if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = MaxBodyBytes;
+            JsonElement body;
+            try
             {
-                Email = email ?? "",
-                Topics = body.Topics ?? [],
-                Keywords = body.Keywords ?? [],
-                Frequency = body.Frequency ?? "daily",
-                Timezone = body.Timezone ?? "UTC",
-                Hour = body.Hour ?? 8,
-            };
-            if (request.Topics.Count == 0 && request.Keywords.Count == 0) errors["topics"] = ["Choose at least one topic or keyword."];
-            var unknown = request.Topics.Where(t => topics.Find(t) is null).ToList();
-            if (unknown.Count > 0) errors["topics"] = [$"Unknown topic: {string.Join(", ", unknown)}."];
+                using var document = await JsonDocument.ParseAsync(request.Body, cancellationToken: ct);
+                body = document.RootElement.Clone();
+            }
+            catch (JsonException)
+            {
+                return Problem("body", "The body is not valid JSON.");
+            }
+            var (input, typeErrors) = SubscriptionJson.Read(body);
+            var validation = validator.Validate(input);
+            var errors = validation.Errors.Concat(typeErrors).GroupBy(e => e.Key).ToDictionary(g => g.Key, g => g.SelectMany(e => e.Value).ToArray());
             if (errors.Count > 0) return Results.ValidationProblem(errors);
-            await service.SubscribeAsync(email!, request, ct);
-            return Results.Accepted();
-        });
+            await service.SubscribeAsync(validation.Request.Email, validation.Request, ct);
+            return Results.Json(new { message = "If this address can receive our email, a confirmation link is on its way." }, statusCode: StatusCodes.Status202Accepted);
+        }).RequireRateLimiting(SubscriptionRateLimits.Subscribe);
 
         app.MapGet("/api/topics", (TopicCatalog topics) =>
             topics.All.Select(t => new { t.Slug, t.Name, t.Description }));
 
-        app.MapGet("/confirm/{token}", (string token, SubscriptionService service, Pages pages) =>
-            service.Confirm(token) switch
+        app.MapGet("/api/preview", (HttpRequest request, SubscriptionValidator validator, PaperSearch search,
+            IOptions<SubscriptionOptions> options, TimeProvider clock) =>
+        {
+            var input = new SubscriptionInput
             {
-                TokenStatus.Valid => pages.Show("web/confirmed.html.sbn", new()),
-                TokenStatus.Expired => pages.Show("web/link-expired.html.sbn", new(), StatusCodes.Status410Gone),
-                _ => pages.Show("web/link-unknown.html.sbn", new(), StatusCodes.Status404NotFound),
+                // Slugs never contain commas, so "topics=a,b" and "topics=a&topics=b" both work; keywords repeat.
+                Topics = request.Query["topics"].SelectMany(t => (t ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)).ToList(),
+                Keywords = request.Query["keywords"].Select(k => k ?? "").ToList(),
+            };
+            var validation = validator.ValidateFilters(input);
+            if (!validation.IsValid) return Results.ValidationProblem(validation.Errors);
+            var days = options.Value.PreviewDays;
+            var preview = search.Preview(validation.Request.Topics, validation.Request.Keywords, clock.GetUtcNow().AddDays(-days), PreviewPapers);
+            return Results.Json(new
+            {
+                count = preview.Count,
+                days,
+                since = preview.Since,
+                papers = preview.Papers.Select(p => new { title = p.Title, url = p.Url, matchedBy = p.MatchedBy }),
             });
-
-        app.MapGet("/unsubscribe/{token}", (string token, Pages pages) =>
-            pages.Show("web/unsubscribe.html.sbn", new() { ["token"] = token }));
-
-        // RFC 8058 one-click: no cookies, no antiforgery token, answered with 200 and no redirect.
-        app.MapPost("/unsubscribe/{token}", (string token, SubscriptionService service, Pages pages) =>
-            service.Unsubscribe(token) switch
-            {
-                TokenStatus.Valid => pages.Show("web/unsubscribed.html.sbn", new()),
-                _ => pages.Show("web/link-unknown.html.sbn", new(), StatusCodes.Status404NotFound),
-            }).DisableAntiforgery();
+        }).RequireRateLimiting(SubscriptionRateLimits.Preview);
 
         return app;
     }
+
+    private static IResult Problem(string field, string message) =>
+        Results.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] });
 }

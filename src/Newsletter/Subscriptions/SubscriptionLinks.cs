@@ -6,15 +6,16 @@ namespace Newsletter.Subscriptions;
 /// <summary>The token links an email carries: confirm, manage preferences, unsubscribe.</summary>
 public sealed class SubscriptionLinks(TokenStore tokens, IOptions<SiteOptions> site, TimeProvider clock)
 {
-    /// <summary>Links for a digest: manage preferences, one-click unsubscribe and a stop link per topic.</summary>
+    /// <summary>
+    /// Links for a digest: manage preferences, one-click unsubscribe and a stop link per topic. The tokens are the
+    /// subscriber's long-lived ones (<see cref="TokenStore.LongLived"/>), so sending a digest adds no token rows.
+    /// </summary>
     public DigestLinks ForDigest(long subscriberId, IEnumerable<string> topicSlugs)
     {
-        var now = clock.GetUtcNow();
-        var manage = tokens.Issue(subscriberId, TokenStore.Manage, now, expiresAt: null);
-        var unsubscribe = tokens.Issue(subscriberId, TokenStore.Unsubscribe, now, expiresAt: null);
+        var manage = ManagePath(subscriberId);
         var stops = topicSlugs.Distinct(StringComparer.Ordinal)
-            .ToDictionary(slug => slug, slug => site.Value.Link($"manage/{manage}/stop/{Uri.EscapeDataString(slug)}"));
-        return new DigestLinks(site.Value.Link("manage/" + manage), site.Value.Link("unsubscribe/" + unsubscribe), stops);
+            .ToDictionary(slug => slug, slug => site.Value.Link($"{manage}/stop/{Uri.EscapeDataString(slug)}"));
+        return new DigestLinks(site.Value.Link(manage), site.Value.Link(UnsubscribePath(subscriberId)), stops);
     }
 
     /// <summary>A confirmation link valid for <paramref name="lifetime"/>.</summary>
@@ -23,4 +24,10 @@ public sealed class SubscriptionLinks(TokenStore tokens, IOptions<SiteOptions> s
         var now = clock.GetUtcNow();
         return site.Value.Link("confirm/" + tokens.Issue(subscriberId, TokenStore.Confirm, now, now + lifetime));
     }
+
+    /// <summary>The site-relative path of the subscriber's preferences page.</summary>
+    public string ManagePath(long subscriberId) => "/manage/" + tokens.LongLived(subscriberId, TokenStore.Manage, clock.GetUtcNow());
+
+    /// <summary>The site-relative path of the subscriber's unsubscribe page.</summary>
+    public string UnsubscribePath(long subscriberId) => "/unsubscribe/" + tokens.LongLived(subscriberId, TokenStore.Unsubscribe, clock.GetUtcNow());
 }

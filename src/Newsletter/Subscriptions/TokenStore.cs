@@ -6,7 +6,9 @@ using Newsletter.Storage;
 namespace Newsletter.Subscriptions;
 
 /// <summary>
-/// Link tokens: 256 random bits, handed out once and stored only as their SHA-256, each with one purpose.
+/// Link tokens: 256 bits, handed out in clear text and stored only as their SHA-256, each with one purpose.
+/// Confirmation tokens are random, expire and work once. Manage and unsubscribe tokens are long-lived and derived
+/// (see <see cref="LongLived"/>), so every digest can carry them without adding rows.
 /// </summary>
 public sealed class TokenStore(Database database)
 {
@@ -14,7 +16,10 @@ public sealed class TokenStore(Database database)
     public const string Manage = "manage";
     public const string Unsubscribe = "unsubscribe";
 
-    /// <summary>Creates a token and returns its clear text (which is never stored).</summary>
+    private const string LinkSecretName = "link-token-key";
+    private byte[]? _linkKey;
+
+    /// <summary>Creates a random token and returns its clear text (which is never stored).</summary>
     public string Issue(long subscriberId, string purpose, DateTimeOffset now, DateTimeOffset? expiresAt)
     {
         var token = Base64Url(RandomNumberGenerator.GetBytes(32));
@@ -28,30 +33,92 @@ public sealed class TokenStore(Database database)
         return token;
     }
 
+    /// <summary>
+    /// The subscriber's one long-lived token for a purpose (manage or unsubscribe).
+    /// </summary>
+    /// <remarks>
+    /// Issuing fresh tokens for every digest would grow the tokens table by readers × days. Instead the token is
+    /// HMAC-SHA256(server key, purpose + subscriber id): the same every time, unguessable without the 256-bit key
+    /// (kept in <c>server_secrets</c>, created on first use), and still looked up only through its stored hash, so
+    /// neither the id nor the address appears in a URL. One row per subscriber and purpose, removed with the
+    /// subscriber; subscriber ids are never reused, so a deleted reader's old links stay dead.
+    /// </remarks>
+    public string LongLived(long subscriberId, string purpose, DateTimeOffset now)
+    {
+        var key = _linkKey ??= LinkKey(now);
+        var token = Base64Url(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes($"{purpose}:{subscriberId}")));
+        using var connection = database.Open();
+        connection.Execute(
+            """
+            INSERT INTO tokens (hash, subscriber_id, purpose, created_at, expires_at)
+            VALUES (@hash, @subscriberId, @purpose, @now, NULL)
+            ON CONFLICT (hash) DO NOTHING
+            """,
+            new { hash = Hash(token), subscriberId, purpose, now });
+        return token;
+    }
+
+    /// <summary>Deletes a subscriber's used or expired tokens of one purpose (they can only ever show an error page).</summary>
+    public int DeleteSpent(long subscriberId, string purpose, DateTimeOffset now)
+    {
+        using var connection = database.Open();
+        return connection.Execute(
+            """
+            DELETE FROM tokens
+            WHERE subscriber_id = @subscriberId AND purpose = @purpose AND (used_at IS NOT NULL OR expires_at <= @now)
+            """,
+            new { subscriberId, purpose, now });
+    }
+
     /// <summary>The subscriber a token belongs to, or why it cannot be used.</summary>
     public TokenLookup Find(string token, string purpose, DateTimeOffset now)
     {
         using var connection = database.Open();
         var row = connection.QuerySingleOrDefault<TokenRow>(
-            "SELECT subscriber_id AS SubscriberId, expires_at AS ExpiresAt FROM tokens WHERE hash = @hash AND purpose = @purpose",
+            """
+            SELECT subscriber_id AS SubscriberId, expires_at AS ExpiresAt, used_at AS UsedAt
+            FROM tokens WHERE hash = @hash AND purpose = @purpose
+            """,
             new { hash = Hash(token), purpose });
         if (row is null) return new TokenLookup(TokenStatus.Unknown, null);
+        if (row.UsedAt is not null) return new TokenLookup(TokenStatus.Used, row.SubscriberId);
         if (row.ExpiresAt is { } expires && expires <= now) return new TokenLookup(TokenStatus.Expired, row.SubscriberId);
         return new TokenLookup(TokenStatus.Valid, row.SubscriberId);
     }
 
+    /// <summary>Uses a single-use token: valid only once, atomically (two clicks at once cannot both win).</summary>
+    public TokenLookup Consume(string token, string purpose, DateTimeOffset now)
+    {
+        using var connection = database.Open();
+        var subscriberId = connection.QuerySingleOrDefault<long?>(
+            """
+            UPDATE tokens SET used_at = @now
+            WHERE hash = @hash AND purpose = @purpose AND used_at IS NULL AND (expires_at IS NULL OR expires_at > @now)
+            RETURNING subscriber_id
+            """,
+            new { hash = Hash(token), purpose, now });
+        return subscriberId is null ? Find(token, purpose, now) : new TokenLookup(TokenStatus.Valid, subscriberId);
+    }
+
     public static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+
+    private byte[] LinkKey(DateTimeOffset now)
+    {
+        using var connection = database.Open();
+        // INSERT OR IGNORE then read: two processes starting together agree on the first key written.
+        connection.Execute(
+            "INSERT INTO server_secrets (name, value, created_at) VALUES (@name, @value, @now) ON CONFLICT (name) DO NOTHING",
+            new { name = LinkSecretName, value = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)), now });
+        return Convert.FromBase64String(connection.QuerySingle<string>(
+            "SELECT value FROM server_secrets WHERE name = @name", new { name = LinkSecretName }));
+    }
 
     private sealed class TokenRow
     {
         public long SubscriberId { get; init; }
         public DateTimeOffset? ExpiresAt { get; init; }
+        public DateTimeOffset? UsedAt { get; init; }
     }
 
     private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }
-
-public enum TokenStatus { Valid, Expired, Unknown }
-
-/// <summary>The result of looking a token up.</summary>
-public sealed record TokenLookup(TokenStatus Status, long? SubscriberId);

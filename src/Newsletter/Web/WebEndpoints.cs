@@ -1,10 +1,12 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.Extensions.Options;
-using Newsletter.Digests;
-using Scriban.Runtime;
+using Newsletter.Storage;
 
 namespace Newsletter.Web;
 
-/// <summary>Site-wide pages and services: the home page, static CSS, health.</summary>
+/// <summary>Site-wide pages and services: page rendering, form protection, health.</summary>
 public static class WebEndpoints
 {
     public static IServiceCollection AddWeb(this IServiceCollection services, IConfiguration configuration)
@@ -14,17 +16,27 @@ public static class WebEndpoints
                 $"{SiteOptions.Section}:BaseUrl must be an absolute http(s) URL")
             .ValidateOnStart();
         services.AddSingleton<Pages>();
-        services.AddAntiforgery();
+        services.AddSingleton<FormProtection>();
+        services.AddAntiforgery(o =>
+        {
+            o.Cookie.Name = "newsletter.af";
+            o.FormFieldName = "__af";
+        });
+        // Antiforgery tokens are sealed with DataProtection keys; keeping the keys in a "keys" folder beside the
+        // database means a form opened before a restart still submits after it.
+        services.AddDataProtection().SetApplicationName("Newsletter");
+        services.AddOptions<KeyManagementOptions>()
+            .Configure<IOptions<StorageOptions>, IHostEnvironment, ILoggerFactory>((o, storage, environment, loggers) =>
+            {
+                var database = Database.ResolvePath(storage.Value.Database, environment.ContentRootPath);
+                var folder = Path.Combine(Path.GetDirectoryName(database) ?? environment.ContentRootPath, "keys");
+                o.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(folder), loggers);
+            });
         return services;
     }
 
     public static IEndpointRouteBuilder MapWeb(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/", (Pages pages, TopicCatalog topics) =>
-            pages.Show("web/subscribe.html.sbn", new ScriptObject
-            {
-                ["topics"] = topics.All.Select(t => new ScriptObject { ["slug"] = t.Slug, ["name"] = t.Name, ["description"] = t.Description }).ToList(),
-            }));
         app.MapGet("/healthz", () => Results.Text("ok"));
         return app;
     }

@@ -1,0 +1,214 @@
+using Microsoft.Extensions.Options;
+using Newsletter.Digests;
+using Newsletter.Web;
+using Scriban.Runtime;
+
+namespace Newsletter.Subscriptions;
+
+/// <summary>
+/// The reader-facing pages: subscribe, check your inbox, confirm, manage (save, data, delete, stop a topic),
+/// unsubscribe and re-subscribe. Plain HTML forms with antiforgery tokens; they work without JavaScript.
+/// </summary>
+public static class SubscriptionPages
+{
+    private const int PreviewPapers = 20;
+
+    public static IEndpointRouteBuilder MapSubscriptionPages(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/", (HttpContext http, Pages pages, FormProtection forms, PreferencesForm form, IOptions<SubscriptionOptions> options) =>
+            pages.Show("web/subscribe.html.sbn",
+                form.Model("/", SubscriptionInput.Default, null, forms.Field(http), null, options.Value.PreviewDays, autofillTimezone: true)));
+
+        app.MapPost("/", async (HttpContext http, Pages pages, FormProtection forms, PreferencesForm form, SubscriptionValidator validator,
+            SubscriptionService service, PaperSearch search, IOptions<SubscriptionOptions> options, TimeProvider clock, CancellationToken ct) =>
+        {
+            if (!http.Request.HasFormContentType) return pages.Show("web/bad-request.html.sbn", new(), StatusCodes.Status400BadRequest);
+            var posted = await http.Request.ReadFormAsync(ct);
+            var input = PreferencesForm.Read(posted);
+            var days = options.Value.PreviewDays;
+            ScriptObject Page(IReadOnlyDictionary<string, string[]>? errors, PreviewResult? preview) =>
+                form.Model("/", input, errors, forms.Field(http), preview, days, autofillTimezone: false);
+
+            if (!await forms.IsValidAsync(http))
+                return pages.Show("web/subscribe.html.sbn", Page(FormExpired, null), StatusCodes.Status400BadRequest);
+            if (posted["action"] == "preview")
+            {
+                var filters = validator.ValidateFilters(input);
+                var preview = filters.IsValid ? search.Preview(filters.Request.Topics, filters.Request.Keywords, clock.GetUtcNow().AddDays(-days), PreviewPapers) : null;
+                return pages.Show("web/subscribe.html.sbn", Page(filters.Errors, preview));
+            }
+            // A bot that fills the invisible field is told the same as a person, and nothing happens.
+            if (!string.IsNullOrEmpty(posted[PreferencesForm.HoneypotField])) return SeeOther("/check-inbox");
+            var validation = validator.Validate(input);
+            if (!validation.IsValid) return pages.Show("web/subscribe.html.sbn", Page(validation.Errors, null), StatusCodes.Status400BadRequest);
+            await service.SubscribeAsync(validation.Request.Email, validation.Request, ct);
+            return SeeOther("/check-inbox");
+        }).RequireRateLimiting(SubscriptionRateLimits.Subscribe);
+
+        app.MapGet("/check-inbox", (Pages pages, IOptions<SubscriptionOptions> options) =>
+            pages.Show("web/check-inbox.html.sbn", new ScriptObject { ["hours"] = options.Value.ConfirmationLifetimeHours }));
+
+        app.MapGet("/confirm/{token}", (string token, HttpContext http, SubscriptionService service, Pages pages, FormProtection forms) =>
+        {
+            var (status, managePath) = service.ConfirmLink(token);
+            return status switch
+            {
+                TokenStatus.Valid => pages.Show("web/confirmed.html.sbn", new ScriptObject { ["manage_url"] = managePath }),
+                TokenStatus.Expired => pages.Show("web/link-expired.html.sbn", new ScriptObject
+                {
+                    ["renew_action"] = $"/confirm/{token}/renew", ["antiforgery"] = forms.Field(http),
+                }, StatusCodes.Status410Gone),
+                _ => LinkProblem(pages, status),
+            };
+        });
+
+        app.MapPost("/confirm/{token}/renew", async (string token, HttpContext http, SubscriptionService service, Pages pages,
+            FormProtection forms, CancellationToken ct) =>
+        {
+            if (!await forms.IsValidAsync(http)) return pages.Show("web/bad-request.html.sbn", new(), StatusCodes.Status400BadRequest);
+            return await service.RenewConfirmationAsync(token, ct) ? SeeOther("/check-inbox") : LinkProblem(pages, TokenStatus.Unknown);
+        }).RequireRateLimiting(SubscriptionRateLimits.Subscribe);
+
+        MapManage(app);
+        MapUnsubscribe(app);
+        return app;
+    }
+
+    private static void MapManage(IEndpointRouteBuilder app)
+    {
+        app.MapGet("/manage/{token}", (string token, HttpContext http, SubscriptionService service, Pages pages, FormProtection forms,
+            PreferencesForm form, IOptions<SubscriptionOptions> options) =>
+        {
+            if (service.FindByManageToken(token) is not { } subscriber) return LinkProblem(pages, TokenStatus.Unknown);
+            var input = SubscriptionInput.From(subscriber, service.Filters(subscriber.Id));
+            var model = form.Model("/manage/" + token, input, null, forms.Field(http), null, options.Value.PreviewDays, autofillTimezone: false);
+            return pages.Show("web/manage.html.sbn", ManageModel(model, token, subscriber, service.UnsubscribePath(subscriber.Id), saved: http.Request.Query.ContainsKey("saved")));
+        });
+
+        app.MapPost("/manage/{token}", async (string token, HttpContext http, SubscriptionService service, Pages pages, FormProtection forms,
+            PreferencesForm form, SubscriptionValidator validator, PaperSearch search, IOptions<SubscriptionOptions> options, TimeProvider clock,
+            CancellationToken ct) =>
+        {
+            if (service.FindByManageToken(token) is not { } subscriber) return LinkProblem(pages, TokenStatus.Unknown);
+            if (!http.Request.HasFormContentType) return pages.Show("web/bad-request.html.sbn", new(), StatusCodes.Status400BadRequest);
+            var posted = await http.Request.ReadFormAsync(ct);
+            var input = PreferencesForm.Read(posted) with { Email = subscriber.Email };
+            var days = options.Value.PreviewDays;
+            IResult Page(IReadOnlyDictionary<string, string[]>? errors, PreviewResult? preview, int status) =>
+                pages.Show("web/manage.html.sbn",
+                    ManageModel(form.Model("/manage/" + token, input, errors, forms.Field(http), preview, days, autofillTimezone: false), token, subscriber, service.UnsubscribePath(subscriber.Id), saved: false),
+                    status);
+
+            if (!await forms.IsValidAsync(http)) return Page(FormExpired, null, StatusCodes.Status400BadRequest);
+            if (posted["action"] == "preview")
+            {
+                var filters = validator.ValidateFilters(input);
+                var preview = filters.IsValid ? search.Preview(filters.Request.Topics, filters.Request.Keywords, clock.GetUtcNow().AddDays(-days), PreviewPapers) : null;
+                return Page(filters.Errors, preview, StatusCodes.Status200OK);
+            }
+            var validation = validator.Validate(input, requireEmail: false);
+            if (!validation.IsValid) return Page(validation.Errors, null, StatusCodes.Status400BadRequest);
+            service.UpdatePreferences(subscriber, validation.Request);
+            return SeeOther($"/manage/{token}?saved=1");
+        });
+
+        app.MapGet("/manage/{token}/data", (string token, SubscriptionService service, Pages pages) =>
+            service.FindByManageToken(token) is { } subscriber
+                ? Results.File(
+                    System.Text.Encoding.UTF8.GetBytes(service.ExportData(subscriber).ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true })),
+                    "application/json", "my-newsletter-data.json")
+                : LinkProblem(pages, TokenStatus.Unknown));
+
+        app.MapPost("/manage/{token}/delete", async (string token, HttpContext http, SubscriptionService service, Pages pages, FormProtection forms) =>
+        {
+            if (service.FindByManageToken(token) is not { } subscriber) return LinkProblem(pages, TokenStatus.Unknown);
+            if (!await forms.IsValidAsync(http)) return pages.Show("web/bad-request.html.sbn", new(), StatusCodes.Status400BadRequest);
+            service.DeleteEverything(subscriber.Id);
+            return pages.Show("web/deleted.html.sbn", new());
+        });
+
+        app.MapGet("/manage/{token}/stop/{slug}", (string token, string slug, HttpContext http, SubscriptionService service, Pages pages,
+            FormProtection forms, TopicCatalog topics) =>
+        {
+            if (service.FindByManageToken(token) is null || topics.Find(slug) is not { } topic) return LinkProblem(pages, TokenStatus.Unknown);
+            return pages.Show("web/stop-topic.html.sbn", new ScriptObject
+            {
+                ["topic"] = topic.Name, ["action"] = $"/manage/{token}/stop/{Uri.EscapeDataString(topic.Slug)}",
+                ["manage_url"] = "/manage/" + token, ["antiforgery"] = forms.Field(http),
+            });
+        });
+
+        app.MapPost("/manage/{token}/stop/{slug}", async (string token, string slug, HttpContext http, SubscriptionService service, Pages pages,
+            FormProtection forms, TopicCatalog topics) =>
+        {
+            if (service.FindByManageToken(token) is not { } subscriber || topics.Find(slug) is not { } topic) return LinkProblem(pages, TokenStatus.Unknown);
+            if (!await forms.IsValidAsync(http)) return pages.Show("web/bad-request.html.sbn", new(), StatusCodes.Status400BadRequest);
+            service.StopTopic(subscriber.Id, topic.Slug);
+            var remaining = service.Filters(subscriber.Id).Count;
+            return pages.Show("web/topic-stopped.html.sbn", new ScriptObject
+            {
+                ["topic"] = topic.Name, ["manage_url"] = "/manage/" + token, ["nothing_left"] = remaining == 0,
+            });
+        });
+    }
+
+    private static void MapUnsubscribe(IEndpointRouteBuilder app)
+    {
+        // Mail scanners fetch links: a GET only shows the button and never unsubscribes.
+        app.MapGet("/unsubscribe/{token}", (string token, Pages pages, TokenStore tokens, TimeProvider clock) =>
+            tokens.Find(token, TokenStore.Unsubscribe, clock.GetUtcNow()).Status == TokenStatus.Valid
+                ? pages.Show("web/unsubscribe.html.sbn", new ScriptObject { ["token"] = token })
+                : LinkProblem(pages, TokenStatus.Unknown));
+
+        // RFC 8058 one-click: a POST (body List-Unsubscribe=One-Click) without cookies or antiforgery token
+        // unsubscribes at once and answers 200, no redirect. The token itself is the proof.
+        app.MapPost("/unsubscribe/{token}", (string token, HttpContext http, SubscriptionService service, Pages pages, FormProtection forms) =>
+            service.Unsubscribe(token) == TokenStatus.Valid
+                ? pages.Show("web/unsubscribed.html.sbn", new ScriptObject
+                {
+                    ["resubscribe_action"] = $"/unsubscribe/{token}/resubscribe", ["antiforgery"] = forms.Field(http),
+                })
+                : LinkProblem(pages, TokenStatus.Unknown)).DisableAntiforgery();
+
+        app.MapPost("/unsubscribe/{token}/resubscribe", async (string token, HttpContext http, SubscriptionService service, Pages pages,
+            FormProtection forms, CancellationToken ct) =>
+        {
+            if (!await forms.IsValidAsync(http)) return pages.Show("web/bad-request.html.sbn", new(), StatusCodes.Status400BadRequest);
+            var status = await service.ResubscribeAsync(token, ct);
+            return status == TokenStatus.Valid ? SeeOther("/check-inbox") : LinkProblem(pages, status);
+        }).RequireRateLimiting(SubscriptionRateLimits.Subscribe);
+    }
+
+    private static readonly IReadOnlyDictionary<string, string[]> FormExpired =
+        new Dictionary<string, string[]> { ["form"] = ["This form has expired. Please check your choices and send it again."] };
+
+    private static ScriptObject ManageModel(ScriptObject model, string token, Subscriber subscriber, string unsubscribePath, bool saved)
+    {
+        model["unsubscribe_url"] = unsubscribePath;
+        model["state"] = subscriber.State;
+        model["saved"] = saved;
+        model["data_url"] = $"/manage/{token}/data";
+        model["delete_action"] = $"/manage/{token}/delete";
+        return model;
+    }
+
+    private static IResult SeeOther(string path) => new SeeOtherResult(path);
+
+    private static IResult LinkProblem(Pages pages, TokenStatus status) => status switch
+    {
+        TokenStatus.Expired => pages.Show("web/link-expired.html.sbn", new(), StatusCodes.Status410Gone),
+        TokenStatus.Used => pages.Show("web/link-used.html.sbn", new(), StatusCodes.Status410Gone),
+        _ => pages.Show("web/link-unknown.html.sbn", new(), StatusCodes.Status404NotFound),
+    };
+
+    /// <summary>303 See Other: after a form POST the browser GETs the next page (no resubmission on reload).</summary>
+    private sealed class SeeOtherResult(string location) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.StatusCode = StatusCodes.Status303SeeOther;
+            httpContext.Response.Headers.Location = location;
+            return Task.CompletedTask;
+        }
+    }
+}

@@ -1,0 +1,122 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
+using Newsletter.Digests;
+
+namespace Newsletter.Subscriptions;
+
+/// <summary>
+/// Checks what a reader (or an import row) asks for, field by field, with messages a reader can act on. Shared by
+/// the web forms, the JSON API and the CSV import so that all three accept exactly the same things.
+/// </summary>
+public sealed class SubscriptionValidator(TopicCatalog topics, PaperSearch search, IOptions<SubscriptionOptions> options)
+{
+    /// <summary>Field names, as the form and the API's problem body use them.</summary>
+    public const string EmailField = "email", TopicsField = "topics", KeywordsField = "keywords",
+        FrequencyField = "frequency", WeekdayField = "weekday", HourField = "hour", TimezoneField = "timezone";
+
+    /// <summary>Checks everything a subscription needs: an address, at least one filter and a valid schedule.</summary>
+    public SubscriptionValidation Validate(SubscriptionInput input, bool requireEmail = true)
+    {
+        var errors = new Dictionary<string, List<string>>();
+        void Add(string field, string message)
+        {
+            if (!errors.TryGetValue(field, out var list)) errors[field] = list = [];
+            list.Add(message);
+        }
+
+        var email = "";
+        if (requireEmail)
+        {
+            email = EmailAddressNormalizer.TryNormalize(input.Email, out var emailError) ?? "";
+            if (emailError is not null) Add(EmailField, emailError);
+        }
+
+        var (slugs, keywords) = CheckFilters(input, Add);
+        if (slugs.Count == 0 && keywords.Count == 0 && !errors.ContainsKey(TopicsField) && !errors.ContainsKey(KeywordsField))
+            Add(TopicsField, "Choose at least one topic or enter a keyword.");
+
+        var frequency = (input.Frequency ?? "daily").Trim().ToLowerInvariant();
+        if (frequency.Length == 0) frequency = "daily";
+        if (frequency is not ("daily" or "weekly")) Add(FrequencyField, "Choose daily or weekly.");
+
+        var weekday = ParseWeekday(input.Weekday);
+        if (weekday is null) Add(WeekdayField, "Choose a day of the week (0 = Sunday … 6 = Saturday, or its name).");
+
+        int? hour = string.IsNullOrWhiteSpace(input.Hour) ? 8
+            : int.TryParse(input.Hour.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var h) ? h : null;
+        if (hour is null or < 0 or > 23) Add(HourField, "Choose an hour from 0 to 23.");
+
+        var timezone = string.IsNullOrWhiteSpace(input.Timezone) ? "UTC" : input.Timezone.Trim();
+        if (timezone.Length > 64 || !TimeZoneInfo.TryFindSystemTimeZoneById(timezone, out _))
+            Add(TimezoneField, "Unknown time zone: use a name like Europe/Berlin, America/New_York or UTC.");
+
+        var request = new SubscriptionRequest
+        {
+            Email = email,
+            Topics = slugs,
+            Keywords = keywords,
+            Frequency = frequency,
+            Weekday = weekday ?? 1,
+            Hour = hour ?? 8,
+            Timezone = timezone,
+        };
+        return new SubscriptionValidation(errors.ToDictionary(e => e.Key, e => e.Value.ToArray()), request);
+    }
+
+    /// <summary>Checks only topics and keywords (for a preview); an empty set is allowed.</summary>
+    public SubscriptionValidation ValidateFilters(SubscriptionInput input)
+    {
+        var errors = new Dictionary<string, List<string>>();
+        var (slugs, keywords) = CheckFilters(input, (field, message) =>
+        {
+            if (!errors.TryGetValue(field, out var list)) errors[field] = list = [];
+            list.Add(message);
+        });
+        return new SubscriptionValidation(
+            errors.ToDictionary(e => e.Key, e => e.Value.ToArray()),
+            new SubscriptionRequest { Topics = slugs, Keywords = keywords });
+    }
+
+    private (List<string> Slugs, List<string> Keywords) CheckFilters(SubscriptionInput input, Action<string, string> add)
+    {
+        var limits = options.Value;
+        var slugs = new List<string>();
+        var unknown = new List<string>();
+        foreach (var raw in input.Topics.Select(t => t.Trim()).Where(t => t.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase))
+        {
+            if (topics.Find(raw) is { } topic) slugs.Add(topic.Slug);
+            else unknown.Add(raw.Length > 40 ? raw[..40] + "…" : raw);
+        }
+        if (unknown.Count > 0) add(TopicsField, $"Unknown topic: {string.Join(", ", unknown.Take(5))}. See GET /api/topics for the list.");
+        if (slugs.Count > limits.MaxTopics) add(TopicsField, $"Choose at most {limits.MaxTopics} topics.");
+
+        var keywords = input.Keywords.Select(k => k.Trim()).Where(k => k.Length > 0).Distinct(StringComparer.Ordinal).ToList();
+        if (keywords.Count > limits.MaxKeywords) add(KeywordsField, $"Enter at most {limits.MaxKeywords} keyword queries.");
+        foreach (var keyword in keywords.Take(limits.MaxKeywords + 1))
+        {
+            var shown = keyword.Length > 40 ? keyword[..40] + "…" : keyword;
+            if (keyword.Length > limits.MaxKeywordLength)
+                add(KeywordsField, $"\"{shown}\" is too long: at most {limits.MaxKeywordLength} characters.");
+            else if (keyword.Contains(';'))
+                add(KeywordsField, $"\"{shown}\": a keyword query cannot contain ';'.");
+            else if (!search.IsValidQuery(keyword, out _))
+                add(KeywordsField, $"\"{shown}\" is not a valid search. Use words, \"quoted phrases\", AND, OR, NOT and parentheses; put words with hyphens in quotes.");
+        }
+        return (slugs, keywords);
+    }
+
+    private static int? ParseWeekday(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return 1;
+        text = text.Trim();
+        if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var number))
+            return number is >= 0 and <= 6 ? number : null;
+        foreach (var day in Enum.GetValues<DayOfWeek>())
+        {
+            var name = day.ToString();
+            if (string.Equals(text, name, StringComparison.OrdinalIgnoreCase) || string.Equals(text, name[..3], StringComparison.OrdinalIgnoreCase))
+                return (int)day;
+        }
+        return null;
+    }
+}

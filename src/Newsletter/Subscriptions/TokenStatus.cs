@@ -1,0 +1,4 @@
+namespace Newsletter.Subscriptions;
+
+/// <summary>Whether a link token can be used.</summary>
+public enum TokenStatus { Valid, Expired, Unknown, Used }
