@@ -59,8 +59,10 @@ public static partial class ArxivRssParser
         var link = ns == XNamespace.None ? Text(item, "link") : (string?)item.Elements(Atom + "link").FirstOrDefault()?.Attribute("href");
         var arxivId = ArxivId.Normalize(id) ?? ArxivId.Normalize(link);
 
-        var creators = item.Elements(DublinCore + "creator").Select(c => c.Value)
-            .Concat(item.Elements(ns + "author").Select(a => a.Element(ns + "name")?.Value ?? a.Value));
+        // dc:creator is arXiv's author list; an Atom feed without it may name authors the Atom way. (RSS 2.0's own
+        // <author> is an email address, never a name.)
+        var creators = item.Elements(DublinCore + "creator").Select(c => c.Value).ToList();
+        if (creators.Count == 0 && ns == Atom) creators.AddRange(item.Elements(Atom + "author").Select(a => a.Element(Atom + "name")?.Value ?? ""));
         var authors = creators.SelectMany(c => c.Split(',')).Select(ListingEntryRules.Clean)
             .Select(a => a.StartsWith("and ", StringComparison.Ordinal) ? a[4..] : a)
             .Where(a => a.Length > 0).ToList();
