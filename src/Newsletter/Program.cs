@@ -31,7 +31,9 @@ return await CommandLine.RunAsync(args, builder,
         app.MapJobsDashboard();
     },
     IngestCommand.Create,
-    SendDueCommand.Create);
+    SendDueCommand.Create,
+    DeliveriesCommand.Create,
+    ResendCommand.Create);
 
 /// <summary>The entry point, visible to the HTTP tests.</summary>
 public partial class Program;
