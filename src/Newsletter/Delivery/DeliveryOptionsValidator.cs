@@ -12,7 +12,7 @@ public sealed class DeliveryOptionsValidator : IValidateOptions<DeliveryOptions>
         var failures = new List<string>();
         if (options.Connections is < 1 or > 64) failures.Add($"{s}:Connections: {options.Connections} is not between 1 and 64");
         if (options.BatchSize is < 1 or > 10_000) failures.Add($"{s}:BatchSize: {options.BatchSize} is not between 1 and 10000");
-        if (options.LeaseSeconds < 10) failures.Add($"{s}:LeaseSeconds: must be at least 10");
+        if (options.LeaseSeconds < 2) failures.Add($"{s}:LeaseSeconds: must be at least 2");
         if (options.RetryBaseSeconds < 1) failures.Add($"{s}:RetryBaseSeconds: must be at least 1");
         if (options.MaxAttempts is < 1 or > 30) failures.Add($"{s}:MaxAttempts: {options.MaxAttempts} is not between 1 and 30");
         if (options.MessagesPerSecond < 0 || double.IsNaN(options.MessagesPerSecond))
