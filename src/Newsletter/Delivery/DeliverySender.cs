@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using MimeKit;
@@ -31,14 +32,17 @@ public sealed class DeliverySender(
             logger.LogWarning("{Count} deliveries were left mid-send by a stopped process and are now 'unknown' (see the deliveries verb)", unknown);
         if (!ledger.AnyDue(at)) return 0;
         var run = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
+        // Readers suppressed during this run: their rows already claimed by any worker are not sent either.
+        var suppressed = new ConcurrentDictionary<long, bool>();
         var workers = Enumerable.Range(1, options.Value.Connections)
-            .Select(i => Task.Run(() => RunWorkerAsync($"{run}/{i}", at, cancellationToken), CancellationToken.None));
+            .Select(i => Task.Run(() => RunWorkerAsync($"{run}/{i}", at, suppressed, cancellationToken), CancellationToken.None));
         var sent = (await Task.WhenAll(workers)).Sum();
         logger.LogInformation("Sent {Sent} digests", sent);
         return sent;
     }
 
-    private async Task<int> RunWorkerAsync(string owner, DateTimeOffset at, CancellationToken cancellationToken)
+    private async Task<int> RunWorkerAsync(
+        string owner, DateTimeOffset at, ConcurrentDictionary<long, bool> suppressed, CancellationToken cancellationToken)
     {
         var o = options.Value;
         var lease = TimeSpan.FromSeconds(o.LeaseSeconds);
@@ -66,9 +70,14 @@ public sealed class DeliverySender(
                         leaseUntil = clock.GetUtcNow() + lease;
                         if (!ledger.RenewLease(db, owner, leaseUntil).Contains(row.Id)) continue;
                     }
-                    if (throttle.Enabled) await throttle.WaitAsync(cancellationToken);
                     lastStarted = row.Id;
-                    var outcome = await SendOneAsync(db, session, row, prepared);
+                    if (suppressed.ContainsKey(row.SubscriberId))
+                    {
+                        ledger.MarkFinal(db, row.Id, DeliveryStates.Failed, "not sent: the reader is no longer subscribed", clock.GetUtcNow());
+                        continue;
+                    }
+                    if (throttle.Enabled) await throttle.WaitAsync(cancellationToken);
+                    var outcome = await SendOneAsync(db, session, row, prepared, suppressed);
                     if (outcome == Outcome.Sent) sent++;
                     if (outcome == Outcome.StopWorker) return sent;
                 }
@@ -110,7 +119,8 @@ public sealed class DeliverySender(
         return new MailboxAddress("", $"{address[..at]}+{row.Id}{address[at..]}");
     }
 
-    private async Task<Outcome> SendOneAsync(SqliteConnection db, IMailSession session, DeliveryRow row, Prepared prepared)
+    private async Task<Outcome> SendOneAsync(
+        SqliteConnection db, IMailSession session, DeliveryRow row, Prepared prepared, ConcurrentDictionary<long, bool> suppressed)
     {
         var o = options.Value;
         if (prepared.Message is null)
@@ -137,9 +147,10 @@ public sealed class DeliverySender(
         {
             if (e.RecipientRefused)
             {
-                var suppressed = ledger.MarkBounced(db, row, e.Message, o.HardBounceLimit, clock.GetUtcNow());
+                var nowSuppressed = ledger.MarkBounced(db, row, e.Message, o.HardBounceLimit, clock.GetUtcNow());
+                if (nowSuppressed) suppressed[row.SubscriberId] = true;
                 logger.LogWarning("Delivery {Id}: recipient refused: {Error}{Suppressed}", row.Id, e.Message,
-                    suppressed ? "; the reader is suppressed" : "");
+                    nowSuppressed ? "; the reader is suppressed" : "");
             }
             else
             {

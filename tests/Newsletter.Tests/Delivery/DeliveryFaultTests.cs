@@ -157,6 +157,22 @@ public class DeliveryFaultTests
     }
 
     [Test]
+    public async Task SuppressedReader_IsNotSentTheirOtherRowsAlreadyClaimedInTheSameRun()
+    {
+        LedgerSeed.Readers(_workspace.DatabasePath, 1);
+        LedgerSeed.Readers(_workspace.DatabasePath, 1, period: "daily:2026-11-25");
+        using var sink = new SmtpSink(_workspace.PathFor("sink"), "-f", "rcpt");
+
+        await SendAsync(sink.Port, DateTimeOffset.UtcNow, new() { ["Delivery:Connections"] = "1" });
+
+        var rows = LedgerSeed.Rows(_workspace.DatabasePath);
+        Assert.That(rows.Select(r => r.State), Is.All.EqualTo("failed"));
+        Assert.That(rows[1].LastError, Does.Contain("no longer subscribed"), "the second digest was never offered to the server");
+        using var connection = new Database(_workspace.DatabasePath).Open();
+        Assert.That(connection.ExecuteScalar<int>("SELECT COUNT(*) FROM bounces"), Is.EqualTo(1));
+    }
+
+    [Test]
     public async Task PermanentRecipientRefusal_SuppressesOnlyAtTheLimit_WhenHardBounceLimitIsTwo()
     {
         LedgerSeed.Readers(_workspace.DatabasePath, 1);
