@@ -42,6 +42,15 @@ public class DeliveryVerbTests
     }
 
     [Test]
+    public void Deliveries_SaysSo_WhenTheLedgerIsEmpty()
+    {
+        var result = NewsletterProcess.Run(Settings, "deliveries");
+
+        Assert.That(result.ExitCode, Is.Zero, result.Error);
+        Assert.That(result.Output, Does.Contain("(no deliveries yet)").And.Contain("unknown: 0").And.Contain("failed: 0"));
+    }
+
+    [Test]
     public void Resend_PutsUnknownRowsBackToPending_AndLeavesTheOthers()
     {
         LedgerSeed.Readers(_workspace.DatabasePath, 4);
