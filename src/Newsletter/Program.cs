@@ -32,7 +32,9 @@ return await CommandLine.RunAsync(args, builder,
     },
     IngestCommand.Create,
     SendDueCommand.Create,
-    SubscribersCommand.Create);
+    SubscribersCommand.Create,
+    DeliveriesCommand.Create,
+    ResendCommand.Create);
 
 /// <summary>The entry point, visible to the HTTP tests.</summary>
 public partial class Program;

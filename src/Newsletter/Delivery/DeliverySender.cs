@@ -1,14 +1,24 @@
+using System.Collections.Concurrent;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
+using MimeKit;
 using Newsletter.Digests;
 using Newsletter.Mail;
 
 namespace Newsletter.Delivery;
 
-/// <summary>Claims due ledger rows, renders and sends them over one reused session, and records each result at once.</summary>
+/// <summary>
+/// Sends what the ledger holds: <c>Delivery:Connections</c> workers, each with one mail session (one SMTP
+/// connection reused for many messages) and one database connection. A worker claims a batch, renders the
+/// next message while the current one is on the wire, and records each result before sending the next, so a
+/// crash leaves at most one row per worker whose fate is unknown.
+/// </summary>
 public sealed class DeliverySender(
     DeliveryStore ledger,
     DigestComposer composer,
     DeliveryHeaders headers,
+    MessageSigner signer,
+    DeliveryThrottle throttle,
     Mailer mailer,
     IOptions<DeliveryOptions> options,
     TimeProvider clock,
@@ -17,50 +27,163 @@ public sealed class DeliverySender(
     /// <summary>Sends every row pending or due for retry at <paramref name="at"/>; returns how many were sent.</summary>
     public async Task<int> SendDueAsync(DateTimeOffset at, CancellationToken cancellationToken)
     {
-        var owner = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
-        ledger.RecoverAbandoned(clock.GetUtcNow());
-        var sent = 0;
-        await using var session = mailer.OpenSession();
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            var batch = ledger.Claim(owner, at, clock.GetUtcNow().AddSeconds(options.Value.LeaseSeconds), options.Value.BatchSize);
-            if (batch.Count == 0) break;
-            foreach (var row in batch)
-            {
-                if (await SendOneAsync(session, row, cancellationToken)) sent++;
-            }
-        }
+        var unknown = ledger.RecoverAbandoned(clock.GetUtcNow());
+        if (unknown > 0)
+            logger.LogWarning("{Count} deliveries were left mid-send by a stopped process and are now 'unknown' (see the deliveries verb)", unknown);
+        if (!ledger.AnyDue(at)) return 0;
+        var run = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
+        // Readers suppressed during this run: their rows already claimed by any worker are not sent either.
+        var suppressed = new ConcurrentDictionary<long, bool>();
+        var workers = Enumerable.Range(1, options.Value.Connections)
+            .Select(i => Task.Run(() => RunWorkerAsync($"{run}/{i}", at, suppressed, cancellationToken), CancellationToken.None));
+        var sent = (await Task.WhenAll(workers)).Sum();
+        logger.LogInformation("Sent {Sent} digests", sent);
         return sent;
     }
 
-    private async Task<bool> SendOneAsync(IMailSession session, DeliveryRow row, CancellationToken cancellationToken)
+    private async Task<int> RunWorkerAsync(
+        string owner, DateTimeOffset at, ConcurrentDictionary<long, bool> suppressed, CancellationToken cancellationToken)
+    {
+        var o = options.Value;
+        var lease = TimeSpan.FromSeconds(o.LeaseSeconds);
+        using var db = ledger.OpenConnection();
+        await using var session = mailer.OpenSession();
+        var sent = 0;
+        long lastStarted = 0;
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                var leaseUntil = clock.GetUtcNow() + lease;
+                var batch = ledger.Claim(db, owner, at, leaseUntil, o.BatchSize, clock.GetUtcNow());
+                if (batch.Count == 0) break;
+                var next = PrepareAsync(batch[0]);
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    var row = batch[i];
+                    var prepared = await next;
+                    if (i + 1 < batch.Count) next = PrepareAsync(batch[i + 1]);
+                    if (cancellationToken.IsCancellationRequested) return sent;
+                    if (clock.GetUtcNow() > leaseUntil - lease / 2)
+                    {
+                        // A slow server: keep the claim alive so no other process takes these rows as abandoned.
+                        leaseUntil = clock.GetUtcNow() + lease;
+                        if (!ledger.RenewLease(db, owner, leaseUntil).Contains(row.Id)) continue;
+                    }
+                    lastStarted = row.Id;
+                    if (suppressed.ContainsKey(row.SubscriberId))
+                    {
+                        ledger.MarkFinal(db, row.Id, DeliveryStates.Failed, "not sent: the reader is no longer subscribed", clock.GetUtcNow());
+                        continue;
+                    }
+                    if (throttle.Enabled) await throttle.WaitAsync(cancellationToken);
+                    var outcome = await SendOneAsync(db, session, row, prepared, suppressed);
+                    if (outcome == Outcome.Sent) sent++;
+                    if (outcome == Outcome.StopWorker) return sent;
+                }
+            }
+            return sent;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return sent;
+        }
+        finally
+        {
+            // Rows claimed but never started go back to pending; an unrecorded started row stays for recovery.
+            ledger.Release(db, owner, lastStarted, clock.GetUtcNow());
+        }
+    }
+
+    private Task<Prepared> PrepareAsync(DeliveryRow row) => Task.Run(() =>
     {
         try
         {
             var digest = composer.Compose(row);
             headers.Apply(digest.Message, digest.Links.Unsubscribe);
-            var reply = await session.SendAsync(digest.Message, cancellationToken);
-            ledger.MarkSent(row.Id, reply, clock.GetUtcNow());
-            return true;
+            signer.Sign(digest.Message);
+            return new Prepared(digest.Message, ReturnPathFor(row), null);
         }
-        catch (MailSendException e) when (e.Kind == SendFailureKind.Transient && row.Attempts < options.Value.MaxAttempts)
+        catch (Exception e)
         {
-            var delay = TimeSpan.FromSeconds(options.Value.RetryBaseSeconds * Math.Pow(2, row.Attempts - 1));
-            logger.LogWarning("Delivery {Id}: {Error}; retrying in {Delay}", row.Id, e.Message, delay);
-            ledger.MarkRetry(row.Id, e.Message, clock.GetUtcNow() + delay);
+            return new Prepared(null, null, e);
+        }
+    });
+
+    private MailboxAddress? ReturnPathFor(DeliveryRow row)
+    {
+        var configured = options.Value.ReturnPath;
+        if (string.IsNullOrWhiteSpace(configured)) return null;
+        var address = MailboxAddress.Parse(configured).Address;
+        var at = address.LastIndexOf('@');
+        return new MailboxAddress("", $"{address[..at]}+{row.Id}{address[at..]}");
+    }
+
+    private async Task<Outcome> SendOneAsync(
+        SqliteConnection db, IMailSession session, DeliveryRow row, Prepared prepared, ConcurrentDictionary<long, bool> suppressed)
+    {
+        var o = options.Value;
+        if (prepared.Message is null)
+        {
+            // A rendering fault is ours, not the server's: nothing left, so it is safe to try again later.
+            logger.LogError(prepared.Error, "Delivery {Id}: could not compose the message", row.Id);
+            RecordTemporary(db, row, "compose: " + prepared.Error?.Message);
+            return Outcome.Failed;
+        }
+        try
+        {
+            // Not cancellable: once started, a message is finished and recorded, so a stop never strands it.
+            var reply = await session.SendAsync(prepared.Message, prepared.ReturnPath, CancellationToken.None);
+            ledger.MarkSent(db, row.Id, reply, clock.GetUtcNow());
+            return Outcome.Sent;
+        }
+        catch (MailSendException e) when (e.Kind == SendFailureKind.Transient)
+        {
+            logger.LogWarning("Delivery {Id}: {Error}", row.Id, e.Message);
+            RecordTemporary(db, row, e.Message);
+            return e.ConnectFailed ? Outcome.StopWorker : Outcome.Failed;
+        }
+        catch (MailSendException e) when (e.Kind == SendFailureKind.Permanent)
+        {
+            if (e.RecipientRefused)
+            {
+                var nowSuppressed = ledger.MarkBounced(db, row, e.Message, o.HardBounceLimit, clock.GetUtcNow());
+                if (nowSuppressed) suppressed[row.SubscriberId] = true;
+                logger.LogWarning("Delivery {Id}: recipient refused: {Error}{Suppressed}", row.Id, e.Message,
+                    nowSuppressed ? "; the reader is suppressed" : "");
+            }
+            else
+            {
+                logger.LogWarning("Delivery {Id}: refused: {Error}", row.Id, e.Message);
+                ledger.MarkFinal(db, row.Id, DeliveryStates.Failed, e.Message, clock.GetUtcNow());
+            }
+            return Outcome.Failed;
         }
         catch (MailSendException e)
         {
-            var state = e.Kind == SendFailureKind.Unknown ? DeliveryStates.Unknown : DeliveryStates.Failed;
-            logger.LogError("Delivery {Id}: {Error}; marked {State}", row.Id, e.Message, state);
-            ledger.MarkFinal(row.Id, state, e.Message);
+            logger.LogError("Delivery {Id}: {Error}; marked unknown (not resent automatically)", row.Id, e.Message);
+            ledger.MarkFinal(db, row.Id, DeliveryStates.Unknown, e.Message, clock.GetUtcNow());
+            return Outcome.Failed;
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (e is not SqliteException)
         {
-            // A rendering fault is ours, not the server's: the message never left, so it is safe to try again later.
-            logger.LogError(e, "Delivery {Id}: could not compose the message", row.Id);
-            ledger.MarkRetry(row.Id, "compose: " + e.Message, clock.GetUtcNow().AddSeconds(options.Value.RetryBaseSeconds));
+            // An unexpected fault inside the mail path: the message may or may not have left, so never resend it blindly.
+            logger.LogError(e, "Delivery {Id}: unexpected error while sending; marked unknown", row.Id);
+            ledger.MarkFinal(db, row.Id, DeliveryStates.Unknown, "unexpected: " + e.Message, clock.GetUtcNow());
+            return Outcome.StopWorker;
         }
-        return false;
     }
+
+    private void RecordTemporary(SqliteConnection db, DeliveryRow row, string error)
+    {
+        var o = options.Value;
+        if (row.Attempts >= o.MaxAttempts)
+            ledger.MarkFinal(db, row.Id, DeliveryStates.Failed, $"gave up after {row.Attempts} attempts: {error}", clock.GetUtcNow());
+        else
+            ledger.MarkRetry(db, row.Id, error, clock.GetUtcNow() + o.RetryDelay(row.Attempts), clock.GetUtcNow());
+    }
+
+    private sealed record Prepared(MimeMessage? Message, MailboxAddress? ReturnPath, Exception? Error);
+
+    private enum Outcome { Sent, Failed, StopWorker }
 }

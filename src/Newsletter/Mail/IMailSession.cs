@@ -11,4 +11,11 @@ public interface IMailSession : IAsyncDisposable
     /// <summary>Sends one message and returns the server's reply (or the file written).</summary>
     /// <exception cref="MailSendException">The message was not accepted; says whether it may be retried.</exception>
     Task<string> SendAsync(MimeMessage message, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Sends one message with <paramref name="envelopeFrom"/> as the SMTP envelope sender (Return-Path), when the
+    /// path has one; the pickup folder has no envelope and ignores it.
+    /// </summary>
+    Task<string> SendAsync(MimeMessage message, MailboxAddress? envelopeFrom, CancellationToken cancellationToken) =>
+        SendAsync(message, cancellationToken);
 }

@@ -17,4 +17,10 @@ public enum SendFailureKind
 public sealed class MailSendException(SendFailureKind kind, string message, Exception? inner = null) : Exception(message, inner)
 {
     public SendFailureKind Kind { get; } = kind;
+
+    /// <summary>The server refused the recipient for good: evidence that the reader's address does not work.</summary>
+    public bool RecipientRefused { get; init; }
+
+    /// <summary>No session could be opened (refused connection, greeting, EHLO or login failed): nothing was sent.</summary>
+    public bool ConnectFailed { get; init; }
 }

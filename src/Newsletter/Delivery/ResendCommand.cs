@@ -1,0 +1,43 @@
+using System.CommandLine;
+using System.Globalization;
+using Newsletter.Hosting;
+
+namespace Newsletter.Delivery;
+
+/// <summary><c>resend --state unknown|failed [--since TIME]</c>: puts those rows back to pending for the next send.</summary>
+public static class ResendCommand
+{
+    public static Command Create(AppServices host)
+    {
+        var state = new Option<string>("--state") { Description = "Which rows: unknown or failed", Required = true };
+        var since = new Option<string>("--since") { Description = "Only rows that reached that state at or after this time (ISO-8601)" };
+        var command = new Command("resend", "Put unknown or failed deliveries back to pending; the next send-due or scheduled run sends them")
+        {
+            state, since,
+        };
+        command.SetAction(async result =>
+        {
+            var which = result.GetValue(state)?.Trim().ToLowerInvariant();
+            if (which is not (DeliveryStates.Unknown or DeliveryStates.Failed))
+            {
+                await Console.Error.WriteLineAsync($"--state: '{result.GetValue(state)}' is not unknown or failed");
+                return 2;
+            }
+            DateTimeOffset? from = null;
+            if (result.GetValue(since) is { } text)
+            {
+                if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed))
+                {
+                    await Console.Error.WriteLineAsync($"--since: '{text}' is not an ISO-8601 time such as 2026-11-24T08:00:00Z");
+                    return 2;
+                }
+                from = parsed;
+            }
+            var (resent, skipped) = host.Get<DeliveryStore>().Resend(which, from, host.Get<TimeProvider>().GetUtcNow());
+            Console.WriteLine($"resend: {resent} {which} deliveries back to pending" +
+                              (skipped > 0 ? $"; {skipped} left {which} because the reader is no longer subscribed" : ""));
+            return 0;
+        });
+        return command;
+    }
+}

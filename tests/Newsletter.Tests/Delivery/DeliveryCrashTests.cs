@@ -1,0 +1,82 @@
+using System.Diagnostics;
+using Newsletter.Tests.Support;
+
+namespace Newsletter.Tests.Delivery;
+
+/// <summary>The real executable killed with SIGKILL in the middle of a send, then started again.</summary>
+public class DeliveryCrashTests
+{
+    private const int Readers = 2000;
+    private const int Connections = 4;
+    private const int LeaseSeconds = 3;
+    private TestWorkspace _workspace = null!;
+
+    [SetUp] public void SetUp() => _workspace = new TestWorkspace();
+    [TearDown] public void TearDown() => _workspace.Dispose();
+
+    [Test]
+    public async Task KilledMidSend_AndStartedAgain_EveryReaderGetsExactlyOneDigest_ExceptAtMostOneUnknownPerConnection()
+    {
+        LedgerSeed.Readers(_workspace.DatabasePath, Readers);
+        // -W data:1:1 holds about one DATA in a hundred for a second: slow enough to be caught mid-run.
+        using var sink = new SmtpSink(_workspace.PathFor("sink"), "-W", "data:1:1");
+        var settings = new Dictionary<string, string>
+        {
+            ["Storage:Database"] = _workspace.DatabasePath,
+            ["Smtp:Host"] = "127.0.0.1",
+            ["Smtp:Port"] = sink.Port.ToString(),
+            ["Delivery:Connections"] = Connections.ToString(),
+            ["Delivery:BatchSize"] = "20",
+            ["Delivery:LeaseSeconds"] = LeaseSeconds.ToString(),
+        };
+        var at = DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ");
+
+        using (var first = Start(settings, "send-due", "--at", at))
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(40);
+            while (sink.Messages().Count < Readers / 5 && !first.HasExited && DateTime.UtcNow < deadline) await Task.Delay(20);
+            Assert.That(first.HasExited, Is.False, "the first run must still be sending when it is killed");
+            first.Kill(); // SIGKILL: no cleanup of any kind
+            await first.WaitForExitAsync();
+        }
+        var atKill = sink.Messages().Count;
+        Assert.That(atKill, Is.LessThan(Readers), "killed mid-run");
+        // The dead process's claims expire after the lease; only then may they be judged abandoned.
+        await Task.Delay(TimeSpan.FromSeconds(LeaseSeconds + 0.5));
+
+        var second = NewsletterProcess.Run(settings, "send-due", "--at", at);
+        Assert.That(second.ExitCode, Is.Zero, second.Error);
+
+        var states = LedgerSeed.States(_workspace.DatabasePath);
+        Assert.That(states.Keys, Is.SubsetOf(new[] { "sent", "unknown" }), "nothing is left pending, retrying or mid-send");
+        var unknown = LedgerSeed.Rows(_workspace.DatabasePath).Where(r => r.State == "unknown").Select(r => LedgerSeed.Email((int)r.SubscriberId)).ToHashSet();
+        Assert.That(unknown, Has.Count.LessThanOrEqualTo(Connections), "at most one row per connection can have been on the wire");
+
+        var counts = SinkDump.CountsByRecipient(sink);
+        Assert.That(counts.Values, Is.All.EqualTo(1), "no reader got two digests");
+        var missing = Enumerable.Range(1, Readers).Select(LedgerSeed.Email).Where(e => !counts.ContainsKey(e)).ToList();
+        Assert.That(missing, Is.SubsetOf(unknown), "every reader got a digest, except perhaps those marked unknown");
+        TestContext.Out.WriteLine($"killed after {atKill} messages; unknown afterwards: {unknown.Count}");
+    }
+
+    private static Process Start(IDictionary<string, string> settings, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = RepositoryPaths.Root,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Newsletter.dll"));
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        start.Environment["Jobs__Server"] = "false";
+        start.Environment["Templates__Path"] = RepositoryPaths.Templates;
+        foreach (var (key, value) in settings) start.Environment[key.Replace(":", "__")] = value;
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+}
