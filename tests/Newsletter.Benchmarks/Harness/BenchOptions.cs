@@ -73,7 +73,7 @@ public sealed class BenchOptions
         }
         options.SendDigests = digests ?? (options.Quick ? 5_000 : 20_000);
         options.PlanTimeout = TimeSpan.FromSeconds(planTimeout ?? (options.Quick ? 120 : 1_800));
-        options.SendTimeout = TimeSpan.FromSeconds(sendTimeout ?? (options.Quick ? 300 : 1_800));
+        options.SendTimeout = TimeSpan.FromSeconds(sendTimeout ?? (options.Quick ? 240 : 1_800));
         options.WebSeconds = webSeconds ?? (options.Quick ? 20 : 60);
         return options;
     }

@@ -7,6 +7,16 @@ namespace Newsletter.Benchmarks.Harness;
 /// <summary>A whole benchmark run: data, then scenarios 1, 2, the micro-benchmarks, and 3 with 4 beside it (its line is last).</summary>
 public static class BenchRun
 {
+    private static long MatchCount(string database, string query)
+    {
+        using var connection = new Newsletter.Storage.Database(database).Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM papers_fts WHERE papers_fts MATCH $query";
+        command.Parameters.AddWithValue("$query", query);
+        try { return (long)command.ExecuteScalar()!; }
+        catch (Microsoft.Data.Sqlite.SqliteException) { return 0; }
+    }
+
     public static async Task<int> RunAsync(BenchOptions options)
     {
         Directory.CreateDirectory(options.Work);
@@ -27,6 +37,8 @@ public static class BenchRun
                 return 1;
             }
             BenchData.Settle(history);
+            Console.WriteLine("topic matches in the history: " + string.Join(", ", data.Topics.Select(t =>
+                $"{t.Slug} {100.0 * MatchCount(history, t.Query) / options.IngestPapers:0}%")));
             if (options.Runs("plan")) await PlanScenario.RunAsync(options, data, table, history);
             if (options.Runs("micro")) await MicroScenario.RunAsync(options, table);
             if (options.Runs("send")) await SendScenario.RunAsync(options, data, table, history);

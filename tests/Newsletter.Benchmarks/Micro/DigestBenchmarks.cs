@@ -37,8 +37,32 @@ public class DigestBenchmarks
     private string _topicQuery = "";
     private long _lastSeq;
 
+    // BenchmarkDotNet runs the global setup once per benchmark; the database behind them all is built only once.
+    private static readonly Lazy<DigestBenchmarks> Shared = new(() =>
+    {
+        var fixture = new DigestBenchmarks();
+        fixture.Build();
+        return fixture;
+    });
+
     [GlobalSetup]
     public void Setup()
+    {
+        var shared = Shared.Value;
+        (_host, _templates, _composer, _mailer, _row, _model) = (shared._host, shared._templates, shared._composer, shared._mailer, shared._row, shared._model);
+        (_html, _text, _signer, _connection, _topicQuery, _lastSeq) = (shared._html, shared._text, shared._signer, shared._connection, shared._topicQuery, shared._lastSeq);
+    }
+
+    /// <summary>Ends the shared host (called once, after every benchmark ran).</summary>
+    public static void DisposeShared()
+    {
+        if (!Shared.IsValueCreated) return;
+        Shared.Value._connection.Dispose();
+        Shared.Value._host.Dispose();
+        SqliteConnection.ClearAllPools();
+    }
+
+    private void Build()
     {
         Directory.CreateDirectory(Work);
         var database = Path.Combine(Work, "micro.db");
@@ -93,14 +117,6 @@ public class DigestBenchmarks
             HeaderCanonicalizationAlgorithm = DkimCanonicalizationAlgorithm.Relaxed,
             BodyCanonicalizationAlgorithm = DkimCanonicalizationAlgorithm.Relaxed,
         };
-    }
-
-    [GlobalCleanup]
-    public void Cleanup()
-    {
-        _connection.Dispose();
-        _host.Dispose();
-        SqliteConnection.ClearAllPools();
     }
 
     /// <summary>TemplateCatalog.Render of the HTML part of a 20-paper digest.</summary>

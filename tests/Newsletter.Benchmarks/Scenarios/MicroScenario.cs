@@ -68,6 +68,7 @@ public static class MicroScenario
         }
         finally
         {
+            DigestBenchmarks.DisposeShared();
             if (args.Optional("work") is null && Directory.Exists(DigestBenchmarks.Work)) Directory.Delete(DigestBenchmarks.Work, recursive: true);
         }
     }

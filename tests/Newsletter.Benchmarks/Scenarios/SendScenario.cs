@@ -154,7 +154,9 @@ public static class SendScenario
             table.Record("web", "subscribe API, wrk 2 threads × 16 connections", $"web: not measured: {problem ?? "the send run did not start"}", target, false);
             return;
         }
-        var overlap = sendSeconds is { } s ? $"; the send run lasted {Format.Seconds(s)} of wrk's {Format.Seconds(measured.Seconds)}" : "";
+        var overlap = sendSeconds is not { } s ? ""
+            : s >= measured.Seconds ? $"; all {Format.Seconds(measured.Seconds)} of wrk's load fell within the {Format.Seconds(s)} send run"
+            : $"; the send run ({Format.Seconds(s)}) overlapped only part of wrk's {Format.Seconds(measured.Seconds)}";
         table.Record("web", "subscribe API, wrk 2 threads × 16 connections",
             $"web: {Format.Number(measured.RequestsPerSecond)} subscribe requests/s, p50 {measured.P50Ms:0.0} ms, p99 {measured.P99Ms:0.0} ms, " +
             $"{Format.Count(measured.Requests)} requests: {Format.Count(measured.NotSuccess)} non-2xx, {Format.Count(measured.SocketErrors)} socket errors, " +
