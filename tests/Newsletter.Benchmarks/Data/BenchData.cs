@@ -15,7 +15,8 @@ public sealed class BenchData
     {
         Topics = topics;
         Samples = samples;
-        Generator = new ListingGenerator(samples, topics.Select(t => TopicTerms.Of(t.Query)).Where(t => t.Count > 0).ToList(), seed: 7);
+        RareTerms = Data.RareTerms.Build(20_000, seed: 5);
+        Generator = new ListingGenerator(samples, topics.Select(t => TopicTerms.Of(t.Query)).Where(t => t.Count > 0).ToList(), RareTerms, seed: 7);
         Vocabulary = KeywordPool.Vocabulary(samples.Select(s => s.Title + " " + s.Abstract));
     }
 
@@ -24,8 +25,11 @@ public sealed class BenchData
     public ListingGenerator Generator { get; }
     public IReadOnlyList<string> Vocabulary { get; }
 
+    /// <summary>The long tail of made-up method and dataset names papers mention and readers follow.</summary>
+    public IReadOnlyList<string> RareTerms { get; }
+
     /// <summary>Readers drawn from this catalog and vocabulary.</summary>
-    public ReaderGenerator Readers(int seed) => new(Topics.Select(t => t.Slug).ToList(), Vocabulary, seed);
+    public ReaderGenerator Readers(int seed) => new(Topics.Select(t => t.Slug).ToList(), Vocabulary, RareTerms, seed);
 
     /// <summary>Loads the catalog through the app itself (so a catalog the app rejects fails here too).</summary>
     public static BenchData Load(BenchOptions options)

@@ -29,8 +29,11 @@ public static partial class KeywordPool
 
     private static string Prefix(string word) => word[..Math.Min(5, word.Length)] + "*";
 
-    /// <summary><paramref name="count"/> distinct queries, the same for the same seed.</summary>
-    public static IReadOnlyList<string> Build(IReadOnlyList<string> vocabulary, int count, int seed)
+    /// <summary>
+    /// <paramref name="count"/> distinct queries, the same for the same seed: seven in ten name one or two of the
+    /// long-tail terms (a method, a dataset), the rest combine common words of the papers.
+    /// </summary>
+    public static IReadOnlyList<string> Build(IReadOnlyList<string> vocabulary, IReadOnlyList<string> rareTerms, int count, int seed)
     {
         var random = new Random(seed);
         var pool = new HashSet<string>(StringComparer.Ordinal);
@@ -39,7 +42,16 @@ public static partial class KeywordPool
         while (list.Count < count && attempts++ < count * 50)
         {
             string W() => vocabulary[random.Next(vocabulary.Count)];
-            var query = random.Next(10) switch
+            string R() => rareTerms[random.Next(rareTerms.Count)];
+            var query = random.Next(10) < 7
+                ? random.Next(6) switch
+                {
+                    0 or 1 or 2 => R(),
+                    3 => Prefix(R()),
+                    4 => $"{R()} OR {R()}",
+                    _ => $"{R()} {W()}",
+                }
+                : random.Next(10) switch
             {
                 0 or 1 => W(),
                 2 => Prefix(W()),

@@ -5,10 +5,11 @@ namespace Newsletter.Benchmarks.Data;
 
 /// <summary>
 /// Writes a papers-page listing of any size by varying the shipped sample listing: every title is distinct after
-/// normalisation, abstracts mix sentences of several sample papers and mention one to three catalog topics, so
-/// every topic matches a realistic share of the papers.
+/// normalisation, abstracts mix sentences of two sample papers, mention one to three catalog topics (so every topic
+/// matches a share of the papers) and name a few made-up methods and datasets from a long tail (<see cref="RareTerms"/>).
 /// </summary>
-public sealed class ListingGenerator(IReadOnlyList<(string Title, string Abstract)> samples, IReadOnlyList<IReadOnlyList<string>> topicTerms, int seed)
+public sealed class ListingGenerator(
+    IReadOnlyList<(string Title, string Abstract)> samples, IReadOnlyList<IReadOnlyList<string>> topicTerms, IReadOnlyList<string> rareTerms, int seed)
 {
     private static readonly string[] Leads =
     [
@@ -80,7 +81,7 @@ public sealed class ListingGenerator(IReadOnlyList<(string Title, string Abstrac
         var title = $"{lead} {subject} for {Capitalize(terms[0])}: {tail}" + (round > 0 ? $" (Part {round + 1})" : "");
 
         var body = new StringBuilder();
-        foreach (var sample in Enumerable.Range(0, 3).Select(_ => samples[random.Next(samples.Count)]))
+        foreach (var sample in Enumerable.Range(0, 2).Select(_ => samples[random.Next(samples.Count)]))
         {
             var sentences = sample.Abstract.Split(". ", StringSplitOptions.RemoveEmptyEntries);
             var take = 1 + random.Next(sentences.Length);
@@ -91,6 +92,8 @@ public sealed class ListingGenerator(IReadOnlyList<(string Title, string Abstrac
             var template = Templates[random.Next(Templates.Length)];
             body.Append(string.Format(CultureInfo.InvariantCulture, template, term, terms[random.Next(terms.Count)])).Append(' ');
         }
+        string Rare() => Capitalize(rareTerms[RareTerms.Pick(random, rareTerms.Count)]);
+        body.Append(CultureInfo.InvariantCulture, $"We call the method {Rare()} and compare it with {Rare()} and {Rare()} on the {Rare()} and {Rare()} datasets.");
         return (title, body.ToString().Trim());
     }
 

@@ -9,7 +9,7 @@ namespace Newsletter.Benchmarks.Data;
 /// catalog topics, popular ones more often, and zero to two keyword queries from a pool of about one per ten
 /// readers. Every reader is due at <c>dueAt</c> and has already had the papers up to <c>lastSeq</c>.
 /// </summary>
-public sealed class ReaderGenerator(IReadOnlyList<string> topicSlugs, IReadOnlyList<string> vocabulary, int seed)
+public sealed class ReaderGenerator(IReadOnlyList<string> topicSlugs, IReadOnlyList<string> vocabulary, IReadOnlyList<string> rareTerms, int seed)
 {
     /// <summary>What was generated: readers, filter rows and distinct filters.</summary>
     public sealed record Summary(int Readers, int FilterRows, int DistinctFilters);
@@ -17,7 +17,7 @@ public sealed class ReaderGenerator(IReadOnlyList<string> topicSlugs, IReadOnlyL
     public Summary Insert(string databasePath, int count, long lastSeq, DateTimeOffset dueAt, string emailPrefix = "reader")
     {
         var random = new Random(seed);
-        var keywords = KeywordPool.Build(vocabulary, Math.Max(100, count / 10), seed);
+        var keywords = KeywordPool.Build(vocabulary, rareTerms, Math.Max(100, count / 10), seed);
         var distinct = new HashSet<string>(StringComparer.Ordinal);
         var filterRows = 0;
         var due = UtcText(dueAt);

@@ -14,6 +14,9 @@ public sealed class BenchOptions
     public int SinkPort { get; private set; }
     public int? SinkPid { get; private set; }
     public int Connections { get; private set; } = 4;
+
+    /// <summary>Whether scenario 3 configures DKIM signing (a generated key); <c>--no-dkim</c> turns it off.</summary>
+    public bool Dkim { get; private set; } = true;
     public HashSet<string> Only { get; private set; } = [];
 
     /// <summary>Papers ingested by scenario 1 (and kept as the history the other scenarios run over).</summary>
@@ -63,6 +66,7 @@ public sealed class BenchOptions
                     break;
                 case "--sink-pid": options.SinkPid = Number(); break;
                 case "--connections": options.Connections = Number(); break;
+                case "--no-dkim": options.Dkim = false; break;
                 case "--digests": digests = Number(); break;
                 case "--plan-timeout": planTimeout = Number(); break;
                 case "--send-timeout": sendTimeout = Number(); break;

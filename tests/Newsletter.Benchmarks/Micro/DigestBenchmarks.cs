@@ -77,7 +77,7 @@ public class DigestBenchmarks
         var catalog = _host.Get<TopicCatalog>();
         var sample = SampleListing.Read(Path.Combine(Repo, "src", "Newsletter", "Samples", "sample-listing.txt"));
         var listing = Path.Combine(Work, "micro-listing.txt");
-        new ListingGenerator(sample, catalog.All.Select(t => TopicTerms.Of(t.Query)).ToList(), seed: 3)
+        new ListingGenerator(sample, catalog.All.Select(t => TopicTerms.Of(t.Query)).ToList(), RareTerms.Build(20_000, seed: 5), seed: 3)
             .Write(listing, 30_000, DateTimeOffset.UtcNow.AddDays(-1));
         _host.Get<ListingIngester>().IngestAsync(listing, "micro", CancellationToken.None).GetAwaiter().GetResult();
         File.Delete(listing);

@@ -53,7 +53,7 @@ public static class SendScenario
         var outcome = await ChildProcesses.RunSelfAsync(
             [Verb, "--repo", options.Repo, "--db", database, "--at", at.ToString("O", CultureInfo.InvariantCulture),
              "--sink", $"{options.SinkHost}:{options.SinkPort}", "--connections", connections.ToString(CultureInfo.InvariantCulture),
-             "--dkim-key", dkimKey],
+             .. (options.Dkim ? new[] { "--dkim-key", dkimKey } : [])],
             options.SendTimeout,
             line =>
             {
@@ -205,9 +205,10 @@ public static class SendScenario
             connectionsNote = typeof(DeliveryOptions).GetProperty("Connections") is null
                 ? "this build has no Delivery:Connections: one connection"
                 : $"Delivery:Connections = {args["connections"]}",
-            dkimNote = typeof(DeliveryOptions).Assembly.GetTypes().Any(t => t.Name.Contains("Dkim", StringComparison.Ordinal))
-                ? "DKIM configured (2048-bit RSA)"
-                : "this build has no DKIM signing: unsigned",
+            dkimNote = args.Optional("dkim-key") is null ? "DKIM off (--no-dkim)"
+                : typeof(DeliveryOptions).Assembly.GetTypes().Any(t => t.Name.Contains("Dkim", StringComparison.Ordinal))
+                    ? "DKIM configured (2048-bit RSA)"
+                    : "this build has no DKIM signing: unsigned",
         });
         return 0;
     }
