@@ -137,6 +137,17 @@ public class DigestBenchmarks
         return stream.Length;
     }
 
+    /// <summary>The same MIME build, prepared for 7-bit transport (what signing needs first) but not signed.</summary>
+    [Benchmark]
+    public long BuildAndPrepareMime()
+    {
+        var message = _mailer.Compose(new MailboxAddress("", "micro@bench.example.com"), "20 new papers", _html, _text, "micro@newsletter.localhost");
+        message.Prepare(EncodingConstraint.SevenBit);
+        using var stream = new MemoryStream();
+        message.WriteTo(stream);
+        return stream.Length;
+    }
+
     /// <summary>The same MIME build, prepared and DKIM-signed (RSA-SHA256, relaxed/relaxed) with a 2048-bit key.</summary>
     [Benchmark]
     public long BuildAndSignMime()
