@@ -1,0 +1,238 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using Dapper;
+using Newsletter.Benchmarks.Data;
+using Newsletter.Benchmarks.Harness;
+using Newsletter.Delivery;
+using Newsletter.Digests;
+using Newsletter.Storage;
+
+namespace Newsletter.Benchmarks.Scenarios;
+
+/// <summary>
+/// Scenario 3 (with scenario 4 running beside it): 20,000 due readers planned, matched, rendered, signed when DKIM
+/// is configured and sent to smtp-sink by the real services in a process of their own; then smtp-source sends as
+/// many messages of the same average size over the same number of connections to the same sink.
+/// </summary>
+public static class SendScenario
+{
+    public const string Verb = "child-send";
+    private const double TargetRatio = 0.6;
+
+    public static async Task RunAsync(BenchOptions options, BenchData data, ResultsTable table, string historyPath)
+    {
+        if (options.SinkPort == 0)
+        {
+            Console.WriteLine("send: skipped (no --sink host:port; tests/bench.sh starts smtp-sink and passes it)");
+            return;
+        }
+        var connections = options.Connections;
+        var lastSeq = PlanScenario.LastSeqBefore(historyPath, options.NewPapers);
+        var at = DateTimeOffset.UtcNow;
+        var database = BenchData.Copy(historyPath, "send.db");
+        var generated = data.Readers(seed: 23).Insert(database, options.SendDigests, lastSeq, at.AddHours(-1), "digest");
+        BenchData.Settle(database);
+        var dkimKey = Path.Combine(options.Work, "dkim.pem");
+        using (var rsa = RSA.Create(2048)) await File.WriteAllTextAsync(dkimKey, rsa.ExportRSAPrivateKeyPem());
+        var size = $"{Format.Count(options.SendDigests)} digests, {connections} connections";
+
+        // Scenario 4 shares the database file with the send run, as the service's web pages share it with its jobs.
+        WebLoad? web = null;
+        string? webProblem = null;
+        try
+        {
+            web = await WebLoad.StartAsync(options, database);
+        }
+        catch (InvalidOperationException e)
+        {
+            webProblem = e.Message;
+        }
+
+        var sinkBefore = options.SinkPid is { } pid ? ProcessMemory.BytesRead(pid) : null;
+        Task<WebLoad.Measurement>? load = null;
+        var outcome = await ChildProcesses.RunSelfAsync(
+            [Verb, "--repo", options.Repo, "--db", database, "--at", at.ToString("O", CultureInfo.InvariantCulture),
+             "--sink", $"{options.SinkHost}:{options.SinkPort}", "--connections", connections.ToString(CultureInfo.InvariantCulture),
+             .. (options.Dkim ? new[] { "--dkim-key", dkimKey } : [])],
+            options.SendTimeout,
+            line =>
+            {
+                if (line == "PHASE start" && web is not null)
+                    load ??= web.LoadAsync(options, data.Topics.Select(t => t.Slug).ToList(), options.WebSeconds);
+            });
+        var sinkAfter = options.SinkPid is { } pid2 ? ProcessMemory.BytesRead(pid2) : null;
+
+        WebLoad.Measurement? measured = null;
+        if (load is not null)
+        {
+            try { measured = await load; }
+            catch (InvalidOperationException e) { webProblem = e.Message; }
+        }
+        if (web is not null) await web.DisposeAsync();
+
+        // A run stopped at its time limit is still measured: what the ledger holds, and the child's peak from outside.
+        int sent;
+        double total, peak, composedBytes;
+        var notes = new List<string>();
+        if (outcome.Result is { } result)
+        {
+            sent = result.GetProperty("sent").GetInt32();
+            var planSeconds = result.GetProperty("planSeconds").GetDouble();
+            var sendSeconds = result.GetProperty("sendSeconds").GetDouble();
+            total = planSeconds + sendSeconds;
+            peak = result.GetProperty("peakMb").GetDouble();
+            composedBytes = result.GetProperty("composedBytes").GetDouble();
+            notes.Add($"plan {Format.Seconds(planSeconds)} + send {Format.Seconds(sendSeconds)} " +
+                      $"({Format.Number(sent / Math.Max(sendSeconds, 1e-9))} digests/s sending alone)");
+            notes.Add($"ledger {result.GetProperty("states").GetString()}");
+            notes.Add(result.GetProperty("connectionsNote").GetString()!);
+            notes.Add(result.GetProperty("dkimNote").GetString()!);
+        }
+        else
+        {
+            sent = (int)BenchData.Scalar(database, "SELECT COUNT(*) FROM deliveries WHERE state = 'sent'");
+            var planned = BenchData.Scalar(database,
+                $"SELECT COUNT(*) FROM subscribers WHERE next_due_at > '{UtcTimestampHandler.ToText(at)}'");
+            total = outcome.Elapsed.TotalSeconds;
+            peak = outcome.PeakMb;
+            composedBytes = RenderedSize(options, database);
+            notes.Add(outcome.TimedOut
+                ? $"STOPPED at the {Format.Seconds(options.SendTimeout.TotalSeconds)} limit with {Format.Count(planned)} of " +
+                  $"{Format.Count(options.SendDigests)} readers planned and {Format.Count(sent)} digests sent"
+                : $"FAILED (exit {outcome.ExitCode}: {outcome.ErrorTail})");
+        }
+        BenchData.Delete(database);
+        var digestRate = total > 0 ? sent / total : 0;
+        var sinkBytes = sinkBefore is { } b && sinkAfter is { } a && sent > 0 ? (a - b) / (double)sent : (double?)null;
+
+        // smtp-source adds its own headers and SMTP commands around the payload: measure that overhead on a small
+        // run, then choose the payload so the sink reads as many bytes per message as it did per digest.
+        var averageBytes = sinkBytes ?? (composedBytes > 0 ? composedBytes : 30_000);
+        var payload = (int)Math.Max(100, averageBytes - 300);
+        var calibration = await SmtpSource.SendAsync(options, connections, 200, 10_000);
+        if (calibration.SinkBytesPerMessage is { } perMessage) payload = (int)Math.Max(100, averageBytes - (perMessage - 10_000));
+        var reference = await SmtpSource.SendAsync(options, connections, options.SendDigests, payload);
+        var ratio = reference.Rate > 0 ? digestRate / reference.Rate : 0;
+
+        RecordWeb(table, measured, webProblem, total);
+        notes.Add($"{Format.Count(generated.Readers)} readers, {Format.Count(generated.DistinctFilters)} distinct filters");
+        notes.Add($"average message {averageBytes / 1024:0.0} KB " +
+                  (sinkBytes is not null ? "read by the sink per digest" : composedBytes > 0 ? "rendered" : "assumed") +
+                  $", smtp-source's {(reference.SinkBytesPerMessage ?? payload) / 1024:0.0} KB");
+        if (reference.Error is not null) notes.Add($"smtp-source: {reference.Error}");
+        table.Record("send", size,
+            $"send: {Format.Count(sent)} digests in {Format.Seconds(total)} = {Format.Number(digestRate, 1)} digests/s vs smtp-source " +
+            $"{Format.Number(reference.Rate, 1)} messages/s = {ratio:0.00}; peak RSS {Format.Mb(peak)} ({string.Join("; ", notes)})",
+            "≥ 60% of smtp-source", ratio >= TargetRatio);
+        // The run's last line, in the form the issue fixes.
+        Console.WriteLine(
+            $"send: {digestRate.ToString("0.0", CultureInfo.InvariantCulture)} vs smtp-source {reference.Rate.ToString("0.0", CultureInfo.InvariantCulture)} " +
+            $"= {ratio.ToString("0.00", CultureInfo.InvariantCulture)}; peak RSS {peak.ToString("0", CultureInfo.InvariantCulture)} MB");
+    }
+
+    /// <summary>Average size of up to 50 ledger rows rendered by the app (when the send child left no figure).</summary>
+    private static double RenderedSize(BenchOptions options, string database)
+    {
+        try
+        {
+            using var host = new BenchHost(options.Repo, new Dictionary<string, string?> { ["Storage:Database"] = database });
+            using var connection = new Database(database).Open();
+            return ComposedSize(host, connection);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            Console.Error.WriteLine("could not render sample digests: " + e.Message);
+            return 0;
+        }
+    }
+
+    private static void RecordWeb(ResultsTable table, WebLoad.Measurement? measured, string? problem, double? sendSeconds)
+    {
+        const string target = "no errors, no database-busy failures";
+        if (measured is null)
+        {
+            table.Record("web", "subscribe API, wrk 2 threads × 16 connections", $"web: not measured: {problem ?? "the send run did not start"}", target, false);
+            return;
+        }
+        var overlap = sendSeconds is not { } s ? ""
+            : s >= measured.Seconds ? $"; all {Format.Seconds(measured.Seconds)} of wrk's load fell within the {Format.Seconds(s)} send run"
+            : $"; the send run ({Format.Seconds(s)}) overlapped only part of wrk's {Format.Seconds(measured.Seconds)}";
+        table.Record("web", "subscribe API, wrk 2 threads × 16 connections",
+            $"web: {Format.Number(measured.RequestsPerSecond)} subscribe requests/s, p50 {measured.P50Ms:0.0} ms, p99 {measured.P99Ms:0.0} ms, " +
+            $"{Format.Count(measured.Requests)} requests: {Format.Count(measured.NotSuccess)} non-2xx, {Format.Count(measured.SocketErrors)} socket errors, " +
+            $"{Format.Count(measured.DatabaseBusy)} database-busy{overlap}",
+            target, measured.Clean);
+    }
+
+    /// <summary>The child: plan and send everything due at --at to the sink, report times, ledger states and memory.</summary>
+    public static async Task<int> ChildAsync(ChildArguments args)
+    {
+        var at = DateTimeOffset.Parse(args["at"], CultureInfo.InvariantCulture);
+        var sink = args["sink"];
+        var settings = args.HostSettings();
+        settings["Smtp:Host"] = sink[..sink.LastIndexOf(':')];
+        settings["Smtp:Port"] = sink[(sink.LastIndexOf(':') + 1)..];
+        settings["Smtp:Security"] = "none";
+        // Set even where this build does not know the key yet: configuration ignores keys nobody binds.
+        settings["Delivery:Connections"] = args["connections"];
+        if (args.Optional("dkim-key") is { } key)
+        {
+            settings["Dkim:Domain"] = "newsletter.localhost";
+            settings["Dkim:Selector"] = "bench";
+            settings["Dkim:PrivateKeyPath"] = key;
+        }
+        using var host = new BenchHost(args["repo"], settings);
+        var planner = host.Get<DigestPlanner>();
+        var sender = host.Get<DeliverySender>();
+        Console.WriteLine("PHASE start");
+
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var planned = planner.PlanDue(at);
+        var planSeconds = watch.Elapsed.TotalSeconds;
+        Console.WriteLine("PHASE send");
+        watch.Restart();
+        var sent = await sender.SendDueAsync(at, CancellationToken.None);
+        var sendSeconds = watch.Elapsed.TotalSeconds;
+        var peakMb = ProcessMemory.PeakMb();
+
+        using var connection = new Database(args["db"]).Open();
+        var states = string.Join(", ", connection.Query<(string State, long Count)>(
+            "SELECT state, COUNT(*) FROM deliveries GROUP BY state ORDER BY state").Select(s => $"{s.State} {s.Count}"));
+        ChildResult.Print(new
+        {
+            planned, sent, planSeconds, sendSeconds, peakMb, states,
+            composedBytes = ComposedSize(host, connection),
+            connectionsNote = typeof(DeliveryOptions).GetProperty("Connections") is null
+                ? "this build has no Delivery:Connections: one connection"
+                : $"Delivery:Connections = {args["connections"]}",
+            dkimNote = args.Optional("dkim-key") is null ? "DKIM off (--no-dkim)"
+                : typeof(DeliveryOptions).Assembly.GetTypes().Any(t => t.Name.Contains("Dkim", StringComparison.Ordinal))
+                    ? "DKIM configured (2048-bit RSA)"
+                    : "this build has no DKIM signing: unsigned",
+        });
+        return 0;
+    }
+
+    /// <summary>Average size of a sample of the sent digests, rendered again (the fallback when the sink's byte count is unavailable).</summary>
+    private static double ComposedSize(BenchHost host, System.Data.IDbConnection connection)
+    {
+        try
+        {
+            DefaultTypeMap.MatchNamesWithUnderscores = true;
+            var rows = connection.Query<DeliveryRow>("SELECT * FROM deliveries ORDER BY state = 'sent' DESC, id LIMIT 50").ToList();
+            if (rows.Count == 0) return 0;
+            var composer = host.Get<DigestComposer>();
+            return rows.Average(row =>
+            {
+                using var stream = new MemoryStream();
+                composer.Compose(row).Message.WriteTo(stream);
+                return (double)stream.Length;
+            });
+        }
+        catch (Exception e)
+        {
+            Console.Error.WriteLine("could not render sample digests: " + e.Message);
+            return 0;
+        }
+    }
+}

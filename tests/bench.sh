@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Benchmarks (not tests; never part of tests/run.sh): builds tests/Newsletter.Benchmarks in Release, starts postfix's
+# smtp-sink on a free loopback port and runs every scenario, appending one row per result to tests/BENCHMARKS.md.
+#   tests/bench.sh            full run (plan up to 1,000,000 readers, 20,000 digests; about an hour on 2 cores)
+#   tests/bench.sh --quick    a few minutes: plan up to 100,000 readers, 5,000 digests
+# Other options go to the harness: --connections N, --digests N, --only plan,micro,send, --no-record.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root="$(pwd)"
+
+record=1
+args=()
+for arg in "$@"; do
+  case "$arg" in
+    --no-record) record=0 ;;
+    -h|--help) sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) args+=("$arg") ;;
+  esac
+done
+
+need=()
+[ -x /usr/sbin/smtp-sink ] || need+=(postfix)
+command -v wrk >/dev/null || need+=(wrk)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "installing ${need[*]} ..."
+  sudo_cmd=""
+  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/newsletter-bench.XXXXXX")"
+sink_pid=""
+bench_pid=""
+
+# Ends what this script started, by process id, then removes the temporary folder; runs however the script ends.
+cleanup() {
+  local status=$?
+  trap - EXIT INT TERM
+  if [ -n "$bench_pid" ] && kill -0 "$bench_pid" 2>/dev/null; then
+    kill -TERM "$bench_pid" 2>/dev/null || true
+    for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$bench_pid" 2>/dev/null || break; sleep 0.5; done
+    kill -KILL "$bench_pid" 2>/dev/null || true
+  fi
+  if [ -n "$sink_pid" ]; then kill -TERM "$sink_pid" 2>/dev/null || true; wait "$sink_pid" 2>/dev/null || true; fi
+  rm -rf "$work"
+  exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+echo "building the benchmarks (Release) ..."
+dotnet build tests/Newsletter.Benchmarks/Newsletter.Benchmarks.csproj --configuration Release -nologo -v quiet \
+  -o "$work/bin" >"$work/build.log" 2>&1 || { cat "$work/build.log"; echo "bench: build failed"; exit 1; }
+bench=(dotnet "$work/bin/Newsletter.Benchmarks.dll")
+
+port="$("${bench[@]}" free-port)"
+sink_args=()
+[ "$(id -u)" -eq 0 ] && sink_args+=(-u nobody)
+/usr/sbin/smtp-sink "${sink_args[@]}" "127.0.0.1:$port" 256 &
+sink_pid=$!
+for _ in $(seq 1 50); do
+  (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
+  kill -0 "$sink_pid" 2>/dev/null || { echo "bench: smtp-sink did not start"; exit 1; }
+  sleep 0.1
+done
+
+label="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+git diff --quiet HEAD -- src 2>/dev/null || label="$label+changes"
+results=()
+[ "$record" -eq 1 ] && results=(--results "$root/tests/BENCHMARKS.md")
+
+"${bench[@]}" run --work "$work/run" --repo "$root" --sink "127.0.0.1:$port" --sink-pid "$sink_pid" \
+  --label "$label" "${results[@]}" "${args[@]}" &
+bench_pid=$!
+wait "$bench_pid"
