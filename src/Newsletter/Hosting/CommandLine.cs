@@ -17,8 +17,14 @@ public static class CommandLine
         var builder = WebApplication.CreateBuilder(isVerb ? [] : args);
         if (isVerb)
         {
-            builder.Logging.SetMinimumLevel(LogLevel.Warning);
-            builder.Logging.AddFilter("Microsoft", LogLevel.Error);
+            // Configured log levels would override a minimum set in code, so a verb adds its own (last) source:
+            // its output is what it prints, logs only say what went wrong.
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Logging:LogLevel:Default"] = "Warning",
+                ["Logging:LogLevel:Microsoft"] = "Error",
+                ["Logging:LogLevel:Hangfire"] = "Error",
+            });
             builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         }
         return builder;
