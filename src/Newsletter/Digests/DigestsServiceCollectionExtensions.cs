@@ -11,8 +11,8 @@ public static class DigestsServiceCollectionExtensions
             .Validate(o => o.MaxPapers > 0, $"{DigestOptions.Section}:MaxPapers must be at least 1")
             .ValidateOnStart();
         services.AddOptions<List<Topic>>().Bind(configuration.GetSection(TopicCatalog.Section))
-            .Validate(list => list.All(t => !string.IsNullOrWhiteSpace(t.Slug) && !string.IsNullOrWhiteSpace(t.Query)),
-                $"{TopicCatalog.Section}: every topic needs a Slug and a Query")
+            // Throws a ConfigurationException naming Topics:<slug>; runs at start with every other option check.
+            .Validate(list => { TopicCatalog.Validate(list); return true; })
             .ValidateOnStart();
         services.AddSingleton<TopicCatalog>();
         services.AddSingleton<DigestPlanner>();
