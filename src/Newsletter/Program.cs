@@ -28,10 +28,12 @@ return await CommandLine.RunAsync(args, builder,
     {
         app.MapWeb();
         app.MapSubscriptions();
+        app.MapDigests();
         app.MapJobsDashboard();
     },
     IngestCommand.Create,
-    SendDueCommand.Create);
+    SendDueCommand.Create,
+    PreviewCommand.Create);
 
 /// <summary>The entry point, visible to the HTTP tests.</summary>
 public partial class Program;

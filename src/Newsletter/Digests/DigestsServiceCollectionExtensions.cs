@@ -9,6 +9,7 @@ public static class DigestsServiceCollectionExtensions
     {
         services.AddOptions<DigestOptions>().Bind(configuration.GetSection(DigestOptions.Section))
             .Validate(o => o.MaxPapers > 0, $"{DigestOptions.Section}:MaxPapers must be at least 1")
+            .Validate(o => o.ExcerptLength >= 40, $"{DigestOptions.Section}:ExcerptLength must be at least 40")
             .ValidateOnStart();
         services.AddOptions<List<Topic>>().Bind(configuration.GetSection(TopicCatalog.Section))
             // Throws a ConfigurationException naming Topics:<slug>; runs at start with every other option check.
@@ -17,6 +18,8 @@ public static class DigestsServiceCollectionExtensions
         services.AddSingleton<TopicCatalog>();
         services.AddSingleton<DigestPlanner>();
         services.AddSingleton<DigestComposer>();
+        services.AddSingleton<DigestRenderer>();
+        services.AddSingleton<DigestArchive>();
         services.AddTransient<DigestJob>();
         return services;
     }
