@@ -60,6 +60,24 @@ public static class DigestExcerpt
     /// <summary>The plain text, marks removed.</summary>
     public static string ToText(string marked) => marked.Replace(MarkStart.ToString(), "").Replace(MarkEnd.ToString(), "");
 
+    /// <summary>Plain text wrapped at <paramref name="width"/> columns, every line after the first indented.</summary>
+    public static string Wrap(string text, int width, string indent)
+    {
+        var lines = new StringBuilder();
+        var line = new StringBuilder();
+        foreach (var word in text.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (line.Length > 0 && indent.Length + line.Length + 1 + word.Length > width)
+            {
+                lines.Append(line).Append('\n').Append(indent);
+                line.Clear();
+            }
+            if (line.Length > 0) line.Append(' ');
+            line.Append(word);
+        }
+        return lines.Append(line).ToString();
+    }
+
     /// <summary>Collapses the line breaks and runs of spaces a listing leaves in an abstract.</summary>
     public static string Tidy(string text) => string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
 }

@@ -77,7 +77,8 @@ public sealed class DigestRenderer(TemplateCatalog templates, TopicCatalog topic
             ["authors"] = ShortAuthors(paper.Authors),
             ["also"] = entry.Labels.Skip(1).Select(DisplayName).ToList(),
             ["excerpt_html"] = DigestExcerpt.ToHtml(excerpt),
-            ["excerpt_text"] = DigestExcerpt.ToText(excerpt),
+            // The text part is read as is: wrapped for narrow windows, indented under the title.
+            ["excerpt_text"] = DigestExcerpt.Wrap(DigestExcerpt.ToText(excerpt), 72, ""),
             ["pdf_url"] = paper.PdfUrl ?? (paper.ArxivId is null ? null : $"https://arxiv.org/pdf/{paper.ArxivId}"),
             ["hf_url"] = paper.HfUrl,
             ["upvotes"] = paper.Upvotes,
