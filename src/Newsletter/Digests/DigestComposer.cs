@@ -29,7 +29,7 @@ public sealed class DigestComposer(
         var subscriber = subscribers.Find(row.SubscriberId)
             ?? throw new InvalidOperationException($"Delivery {row.Id}: subscriber {row.SubscriberId} no longer exists");
         var items = DeliveryStore.Items(row);
-        var readerLinks = links.ForDigest(subscriber.Id, items.SelectMany(i => i.Topics).Where(t => topics.Find(t) is not null));
+        var readerLinks = links.ForDigest(subscriber.Id, items.SelectMany(i => i.Topics).Where(t => FilterLabel.Topic(t, topics) is not null));
         var archiveUrl = site.Value.Link("digests/" + archive.Issue(row.Id, clock.GetUtcNow()));
         var rendered = renderer.Render(Content(subscriber, row.WindowFrom ?? row.CreatedAt, row.WindowTo ?? row.CreatedAt, items, readerLinks) with
         {
@@ -55,7 +55,7 @@ public sealed class DigestComposer(
     public RenderedDigest Preview(Subscriber subscriber, PlannedDigest digest)
     {
         var placeholder = site.Value.Link("…");
-        var stops = digest.Items.SelectMany(i => i.Topics).Where(t => topics.Find(t) is not null).Distinct()
+        var stops = digest.Items.SelectMany(i => i.Topics).Where(t => FilterLabel.Topic(t, topics) is not null).Distinct()
             .ToDictionary(t => t, _ => placeholder);
         return renderer.Render(Content(subscriber, digest.WindowFrom, digest.WindowTo, digest.Items,
             new DigestLinks(placeholder, placeholder, stops)));
@@ -85,7 +85,7 @@ public sealed class DigestComposer(
     /// </summary>
     private string Highlight(Paper paper, IReadOnlyList<string> labels)
     {
-        var queries = labels.Select(l => topics.Find(l)?.Query ?? l).Where(q => !string.IsNullOrWhiteSpace(q)).ToList();
+        var queries = labels.Select(l => FilterLabel.Query(l, topics)).OfType<string>().Where(q => !string.IsNullOrWhiteSpace(q)).ToList();
         if (queries.Count == 0) return paper.Abstract;
         using var connection = database.Open();
         using var command = connection.CreateCommand();

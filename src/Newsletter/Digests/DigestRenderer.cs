@@ -56,12 +56,12 @@ public sealed class DigestRenderer(TemplateCatalog templates, TopicCatalog topic
             ["groups"] = groups.Select(g => new ScriptObject
             {
                 ["name"] = DisplayName(g.Label),
-                ["is_topic"] = topics.Find(g.Label) is not null,
+                ["is_topic"] = FilterLabel.Topic(g.Label, topics) is not null,
                 ["count"] = g.Entries.Count,
                 ["stop_url"] = stops.GetValueOrDefault(g.Label),
                 ["papers"] = g.Entries.Select(PaperModel).ToList(),
             }).ToList(),
-            ["topic_stops"] = stops.Where(s => topics.Find(s.Key) is not null)
+            ["topic_stops"] = stops.Where(s => FilterLabel.Topic(s.Key, topics) is not null)
                 .Select(s => new ScriptObject { ["name"] = DisplayName(s.Key), ["url"] = s.Value }).ToList(),
         };
     }
@@ -88,7 +88,7 @@ public sealed class DigestRenderer(TemplateCatalog templates, TopicCatalog topic
     private int ExcerptLength => options.Value.ExcerptLength;
 
     /// <summary>A topic's name, or a keyword query in quotes.</summary>
-    private string DisplayName(string label) => topics.Find(label)?.Name ?? $"\"{label}\"";
+    private string DisplayName(string label) => FilterLabel.Display(label, topics);
 
     /// <summary>The name as it reads mid-sentence: "state space models", but "AI for science" keeps its capitals.</summary>
     private string SubjectName(string label)

@@ -62,7 +62,7 @@ internal sealed class WindowMatcher : IDisposable
     private FilterResult Evaluate(SubscriberFilter filter)
     {
         var query = filter.Kind == SubscriberFilter.Topic ? _topics.Find(filter.Value)?.Query : filter.Value;
-        if (string.IsNullOrWhiteSpace(query) || Papers.Count == 0) return new FilterResult(filter.Value, []);
+        if (string.IsNullOrWhiteSpace(query) || Papers.Count == 0) return new FilterResult(FilterLabel.For(filter), []);
         QueriesRun++;
         var hits = new List<FilterHit>();
         _match.Parameters["$query"].Value = query;
@@ -81,10 +81,10 @@ internal sealed class WindowMatcher : IDisposable
         {
             // A reader's own query that FTS5 refuses must not break the run for everyone else.
             _logger.LogWarning("Skipping the {Kind} filter '{Query}': not a valid full-text query ({Message})", filter.Kind, query, e.Message);
-            return new FilterResult(filter.Value, []);
+            return new FilterResult(FilterLabel.For(filter), []);
         }
         hits.Sort(Ranking.Compare);
-        return new FilterResult(filter.Value, hits.ToArray());
+        return new FilterResult(FilterLabel.For(filter), hits.ToArray());
     }
 
     private Dictionary<long, WindowPaper> LoadPapers()

@@ -60,7 +60,7 @@ public static class DigestSamples
             ["diffusion"],
             $"We distil a {M("diffusion")} model into a single step sampler without adversarial losses."),
         new(Paper(5, "Protein Folding with Language Models", "2611.01250", authors: "M. Curie, R. Franklin"),
-            ["protein folding"],
+            ["keyword:protein folding"],
             $"We fold proteins from sequence alone."),
     ];
 
