@@ -97,7 +97,7 @@ public sealed class DigestPlanner(
             windowFrom = cutoff;
         }
         var results = filters.Select(matcher.Get).Where(r => r.Hits.Length > 0).ToList();
-        var items = results.Count == 0 ? [] : Ranking.Top(results, isNew, options.Value.MaxPapers);
+        var items = results.Count == 0 ? [] : Ranking.Top(results, isNew, options.Value.MaxPapers, matcher.Scratch);
         return new PlannedDigest(
             reader.Id,
             DigestSchedule.PeriodKey(reader, dueAt),

@@ -12,6 +12,9 @@ internal static class Ranking
     public static double Boost(double relevance, int? upvotes) =>
         upvotes is > 0 ? relevance * (1 + Math.Log(1 + upvotes.Value) / 4) : relevance;
 
+    private static readonly Comparison<FilterHit> ByRank = Compare;
+    private static readonly Comparison<(string Label, double Rank)> LabelByRank = (a, b) => b.Rank.CompareTo(a.Rank);
+
     /// <summary>Higher rank first; equal ranks keep listing (ingest) order.</summary>
     public static int Compare(FilterHit a, FilterHit b)
     {
@@ -21,36 +24,52 @@ internal static class Ranking
 
     /// <summary>
     /// The reader's top <paramref name="max"/> papers among <paramref name="filters"/> that pass <paramref name="isNew"/>.
-    /// Only each filter's first <paramref name="max"/> new papers can make the top, so the cost per reader is
-    /// filters × max, whatever the window holds.
+    /// A paper in the top is among the first <paramref name="max"/> new hits of the filter that ranks it best (every
+    /// paper that filter ranks higher is above it too), so walking each filter that far finds the top and each
+    /// one's best rank: the cost per reader is filters × max, whatever the window holds.
     /// </summary>
-    public static List<DigestItem> Top(IReadOnlyList<FilterResult> filters, Func<long, bool> isNew, int max)
+    public static List<DigestItem> Top(IReadOnlyList<FilterResult> filters, Func<long, bool> isNew, int max, Scratch scratch)
     {
-        var candidates = new HashSet<long>();
+        var best = scratch.Best;
+        best.Clear();
         foreach (var filter in filters)
         {
             var taken = 0;
             foreach (var hit in filter.Hits)
             {
                 if (!isNew(hit.Paper)) continue;
-                candidates.Add(hit.Paper);
+                if (!best.TryGetValue(hit.Paper, out var rank) || hit.Rank > rank) best[hit.Paper] = hit.Rank;
                 if (++taken == max) break;
             }
         }
-        var ranked = new List<(FilterHit Best, List<(string Label, double Rank)> Labels)>(candidates.Count);
-        foreach (var paper in candidates)
+        var ranked = scratch.Ranked;
+        ranked.Clear();
+        foreach (var (paper, rank) in best) ranked.Add(new FilterHit(paper, rank));
+        ranked.Sort(ByRank);
+        var items = new List<DigestItem>(Math.Min(max, ranked.Count));
+        var labels = scratch.Labels;
+        for (var i = 0; i < ranked.Count && i < max; i++)
         {
-            var labels = new List<(string Label, double Rank)>(filters.Count);
+            var top = ranked[i];
+            // A reader's filters are distinct (kind, value) pairs, so their labels are too.
+            labels.Clear();
             foreach (var filter in filters)
             {
-                if (filter.TryGetRank(paper, out var rank) && !labels.Exists(l => l.Label == filter.Label)) labels.Add((filter.Label, rank));
+                if (filter.TryGetRank(top.Paper, out var rank)) labels.Add((filter.Label, rank));
             }
-            labels.Sort((a, b) => b.Rank.CompareTo(a.Rank));
-            ranked.Add((new FilterHit(paper, labels[0].Rank), labels));
+            labels.Sort(LabelByRank);
+            var names = new string[labels.Count];
+            for (var l = 0; l < names.Length; l++) names[l] = labels[l].Label;
+            items.Add(new DigestItem(top.Paper, names, Math.Round(top.Rank, 4)));
         }
-        ranked.Sort((a, b) => Compare(a.Best, b.Best));
-        return ranked.Take(max)
-            .Select(r => new DigestItem(r.Best.Paper, r.Labels.Select(l => l.Label).ToList(), Math.Round(r.Best.Rank, 4)))
-            .ToList();
+        return items;
+    }
+
+    /// <summary>Buffers reused from reader to reader within one run, so ranking allocates little per reader.</summary>
+    public sealed class Scratch
+    {
+        public Dictionary<long, double> Best { get; } = new();
+        public List<FilterHit> Ranked { get; } = new();
+        public List<(string Label, double Rank)> Labels { get; } = new();
     }
 }

@@ -43,6 +43,9 @@ internal sealed class WindowMatcher : IDisposable
     /// <summary>Every paper in the window.</summary>
     public IReadOnlyDictionary<long, WindowPaper> Papers { get; }
 
+    /// <summary>Ranking buffers shared by every reader of the run.</summary>
+    public Ranking.Scratch Scratch { get; } = new();
+
     /// <summary>Distinct filters asked for so far.</summary>
     public int DistinctFilters => _cache.Count;
 
