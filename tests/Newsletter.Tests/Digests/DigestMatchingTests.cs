@@ -60,6 +60,15 @@ public class DigestMatchingTests
         Assert.That(PlanFor(Keyword("mamba NOT video")), Is.EqualTo(new[] { _mambaText }));
 
     [Test]
+    public void NearKeyword_MatchesOnlyWordsCloseTogether()
+    {
+        var close = _world.AddPaper("Sparse Attention Kernels", "Block sparse attention for long inputs.", Seen);
+        _world.AddPaper("Sparse Rewards", "Sparse signals make training hard; we add attention to the critic much later on in the model.", Seen);
+
+        Assert.That(PlanFor(Keyword("NEAR(sparse attention, 2)")), Is.EqualTo(new[] { close }));
+    }
+
+    [Test]
     public void TopicsAndKeywords_AreCombined_EachPaperOnceWithEveryMatchingFilter()
     {
         var reader = _world.AddReader("both@example.org", Confirmed, [Topic("state-space-models"), Topic("diffusion"), Keyword("video")]);
