@@ -28,10 +28,12 @@ return await CommandLine.RunAsync(args, builder,
     {
         app.MapWeb();
         app.MapSubscriptions();
+        app.MapDigests();
         app.MapJobsDashboard();
     },
     IngestCommand.Create,
     SendDueCommand.Create,
+    PreviewCommand.Create,
     SubscribersCommand.Create,
     DeliveriesCommand.Create,
     ResendCommand.Create);

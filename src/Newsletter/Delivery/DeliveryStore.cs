@@ -20,33 +20,67 @@ public sealed class DeliveryStore(Database database)
     /// </summary>
     public bool Plan(PlannedDigest digest, string messageIdDomain, bool createRow, DateTimeOffset now)
     {
+        Plan([digest], messageIdDomain, sendEmpty: createRow, now, out var advanced);
+        return advanced == 1;
+    }
+
+    /// <summary>
+    /// Records many planned digests in one transaction: for each, advances the reader's window (guarded by their
+    /// previous due time, so a concurrent or repeated run changes nothing) and, when it has papers or
+    /// <paramref name="sendEmpty"/> is set, inserts its ledger row. Returns the number of ledger rows created.
+    /// </summary>
+    public int Plan(IReadOnlyList<PlannedDigest> digests, string messageIdDomain, bool sendEmpty, DateTimeOffset now, out int advanced)
+    {
+        advanced = 0;
+        if (digests.Count == 0) return 0;
         using var connection = database.Open();
         using var transaction = connection.BeginTransaction();
-        var advanced = connection.Execute(
-            """
-            UPDATE subscribers SET last_seq = @LastSeq, next_due_at = @NextDueAt
-            WHERE id = @SubscriberId AND state = 'confirmed' AND next_due_at = @PreviousDueAt
-            """,
-            digest, transaction);
-        if (advanced == 0) return false;
-        if (createRow)
+        // Prepared commands reused for every row: a planning run writes up to one row per reader, so per-row
+        // overhead matters more here than anywhere else.
+        using var advance = connection.CreateCommand();
+        advance.Transaction = transaction;
+        advance.CommandText = """
+            UPDATE subscribers SET last_seq = $lastSeq, next_due_at = $nextDueAt
+            WHERE id = $subscriberId AND state = 'confirmed' AND next_due_at = $previousDueAt
+            """;
+        var aLastSeq = advance.Parameters.Add("$lastSeq", SqliteType.Integer);
+        var aNext = advance.Parameters.Add("$nextDueAt", SqliteType.Text);
+        var aId = advance.Parameters.Add("$subscriberId", SqliteType.Integer);
+        var aPrevious = advance.Parameters.Add("$previousDueAt", SqliteType.Text);
+        using var insert = connection.CreateCommand();
+        insert.Transaction = transaction;
+        insert.CommandText = """
+            INSERT INTO deliveries (subscriber_id, period_key, state, created_at, message_id, window_from, window_to, items_json)
+            VALUES ($subscriberId, $periodKey, 'pending', $now, $messageId, $windowFrom, $windowTo, $itemsJson)
+            ON CONFLICT (subscriber_id, period_key) DO NOTHING
+            """;
+        var iId = insert.Parameters.Add("$subscriberId", SqliteType.Integer);
+        var iPeriod = insert.Parameters.Add("$periodKey", SqliteType.Text);
+        insert.Parameters.AddWithValue("$now", UtcTimestampHandler.ToText(now));
+        var iMessageId = insert.Parameters.Add("$messageId", SqliteType.Text);
+        var iFrom = insert.Parameters.Add("$windowFrom", SqliteType.Text);
+        var iTo = insert.Parameters.Add("$windowTo", SqliteType.Text);
+        var iItems = insert.Parameters.Add("$itemsJson", SqliteType.Text);
+        var created = 0;
+        foreach (var digest in digests)
         {
-            connection.Execute(
-                """
-                INSERT INTO deliveries (subscriber_id, period_key, state, created_at, message_id, window_from, window_to, items_json)
-                VALUES (@SubscriberId, @PeriodKey, 'pending', @now, @messageId, @WindowFrom, @WindowTo, @itemsJson)
-                ON CONFLICT (subscriber_id, period_key) DO NOTHING
-                """,
-                new
-                {
-                    digest.SubscriberId, digest.PeriodKey, now, digest.WindowFrom, digest.WindowTo,
-                    messageId = MessageIdFor(digest.SubscriberId, digest.PeriodKey, messageIdDomain),
-                    itemsJson = JsonSerializer.Serialize(digest.Items),
-                },
-                transaction);
+            aLastSeq.Value = digest.LastSeq;
+            aNext.Value = UtcTimestampHandler.ToText(digest.NextDueAt);
+            aId.Value = digest.SubscriberId;
+            aPrevious.Value = UtcTimestampHandler.ToText(digest.PreviousDueAt);
+            if (advance.ExecuteNonQuery() == 0) continue;
+            advanced++;
+            if (digest.Items.Count == 0 && !sendEmpty) continue;
+            iId.Value = digest.SubscriberId;
+            iPeriod.Value = digest.PeriodKey;
+            iMessageId.Value = MessageIdFor(digest.SubscriberId, digest.PeriodKey, messageIdDomain);
+            iFrom.Value = UtcTimestampHandler.ToText(digest.WindowFrom);
+            iTo.Value = UtcTimestampHandler.ToText(digest.WindowTo);
+            iItems.Value = JsonSerializer.Serialize(digest.Items);
+            created += insert.ExecuteNonQuery();
         }
         transaction.Commit();
-        return true;
+        return created;
     }
 
     /// <summary>A connection a sending worker keeps for its whole run, so recording a result costs one statement.</summary>

@@ -1,12 +1,12 @@
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using MimeKit;
 using Newsletter.Delivery;
 using Newsletter.Listings;
 using Newsletter.Mail;
+using Newsletter.Storage;
 using Newsletter.Subscriptions;
-using Newsletter.Templates;
 using Newsletter.Web;
-using Scriban.Runtime;
 
 namespace Newsletter.Digests;
 
@@ -16,8 +16,11 @@ public sealed class DigestComposer(
     PaperStore papers,
     TopicCatalog topics,
     SubscriptionLinks links,
-    TemplateCatalog templates,
+    DigestArchive archive,
+    DigestRenderer renderer,
+    Database database,
     Mailer mailer,
+    TimeProvider clock,
     IOptions<SiteOptions> site)
 {
     /// <summary>Renders the row's frozen papers into a message (without delivery headers) and the links it carries.</summary>
@@ -26,45 +29,79 @@ public sealed class DigestComposer(
         var subscriber = subscribers.Find(row.SubscriberId)
             ?? throw new InvalidOperationException($"Delivery {row.Id}: subscriber {row.SubscriberId} no longer exists");
         var items = DeliveryStore.Items(row);
-        var byId = papers.Get(items.Select(i => i.Paper).ToList()).ToDictionary(p => p.Id);
-        var readerLinks = links.ForDigest(subscriber.Id, items.SelectMany(i => i.Topics).Where(t => topics.Find(t) is not null));
-
-        var model = new ScriptObject
+        var readerLinks = links.ForDigest(subscriber.Id, items.SelectMany(i => i.Topics).Where(t => FilterLabel.Topic(t, topics) is not null));
+        var archiveUrl = site.Value.Link("digests/" + archive.Issue(row.Id, clock.GetUtcNow()));
+        var rendered = renderer.Render(Content(subscriber, row.WindowFrom ?? row.CreatedAt, row.WindowTo ?? row.CreatedAt, items, readerLinks) with
         {
-            ["site_name"] = site.Value.Name,
-            ["base_url"] = site.Value.BaseUrl,
-            ["email"] = subscriber.Email,
-            ["count"] = items.Count,
-            ["period_from"] = row.WindowFrom?.ToString("d MMM yyyy", System.Globalization.CultureInfo.InvariantCulture),
-            ["period_to"] = row.WindowTo?.ToString("d MMM yyyy", System.Globalization.CultureInfo.InvariantCulture),
-            ["date"] = (row.WindowTo ?? row.CreatedAt).ToString("d MMM", System.Globalization.CultureInfo.InvariantCulture),
-            ["manage_url"] = readerLinks.Manage,
-            ["unsubscribe_url"] = readerLinks.Unsubscribe,
-            ["papers"] = items.Where(i => byId.ContainsKey(i.Paper)).Select(i => PaperModel(byId[i.Paper], i)).ToList(),
-        };
-        var subject = templates.Render("digest.subject.sbn", model).Trim();
-        var message = mailer.Compose(
-            MailboxAddress.Parse(subscriber.Email), subject,
-            templates.Render("digest.html.sbn", model), templates.Render("digest.txt.sbn", model), row.MessageId);
+            ArchiveUrl = archiveUrl,
+        });
+        var message = mailer.Compose(MailboxAddress.Parse(subscriber.Email), rendered.Subject, rendered.Html, rendered.Text, row.MessageId);
         return new ComposedDigest(message, readerLinks);
     }
 
-    private ScriptObject PaperModel(Paper paper, DigestItem item) => new()
+    /// <summary>The archive ("view in browser") page of a ledger row: the same digest, without the reader's personal links.</summary>
+    public string ArchivePage(DeliveryRow row)
     {
-        ["title"] = paper.Title,
-        ["url"] = paper.AbsUrl ?? paper.HfUrl ?? (paper.ArxivId is null ? null : $"https://arxiv.org/abs/{paper.ArxivId}"),
-        ["authors"] = paper.Authors,
-        ["abstract"] = Excerpt(paper.Abstract, 400),
-        ["topics"] = item.Topics.Select(t => topics.Find(t)?.Name ?? t).ToList(),
-        ["pdf_url"] = paper.PdfUrl,
-        ["hf_url"] = paper.HfUrl,
-        ["upvotes"] = paper.Upvotes,
-    };
+        var subscriber = subscribers.Find(row.SubscriberId) ?? new Subscriber { Id = row.SubscriberId };
+        var items = DeliveryStore.Items(row);
+        var none = new DigestLinks("", "", new Dictionary<string, string>());
+        return renderer.Render(Content(subscriber, row.WindowFrom ?? row.CreatedAt, row.WindowTo ?? row.CreatedAt, items, none) with
+        {
+            IsArchive = true,
+        }).Html;
+    }
 
-    private static string Excerpt(string text, int max)
+    /// <summary>A planned (not stored) digest rendered with placeholder links, for <c>preview</c>: issues no tokens.</summary>
+    public RenderedDigest Preview(Subscriber subscriber, PlannedDigest digest)
     {
-        if (text.Length <= max) return text;
-        var cut = text.LastIndexOf(' ', max);
-        return text[..(cut > max / 2 ? cut : max)] + "…";
+        var placeholder = site.Value.Link("…");
+        var stops = digest.Items.SelectMany(i => i.Topics).Where(t => FilterLabel.Topic(t, topics) is not null).Distinct()
+            .ToDictionary(t => t, _ => placeholder);
+        return renderer.Render(Content(subscriber, digest.WindowFrom, digest.WindowTo, digest.Items,
+            new DigestLinks(placeholder, placeholder, stops)));
+    }
+
+    private DigestContent Content(Subscriber subscriber, DateTimeOffset from, DateTimeOffset to, IReadOnlyList<DigestItem> items, DigestLinks readerLinks)
+    {
+        var byId = papers.Get(items.Select(i => i.Paper).ToList()).ToDictionary(p => p.Id);
+        var entries = items.Where(i => byId.ContainsKey(i.Paper))
+            .Select(i => new DigestEntry(byId[i.Paper], i.Topics, Highlight(byId[i.Paper], i.Topics)))
+            .ToList();
+        return new DigestContent
+        {
+            SiteName = site.Value.Name,
+            Email = subscriber.Email,
+            TimeZone = subscriber.Timezone,
+            WindowFrom = from,
+            WindowTo = to,
+            Entries = entries,
+            Links = readerLinks,
+        };
+    }
+
+    /// <summary>
+    /// The abstract with the terms the reader's filters matched marked, using FTS5's own highlight() so stemming,
+    /// phrases and prefixes mark exactly what matched. Falls back to the plain abstract.
+    /// </summary>
+    private string Highlight(Paper paper, IReadOnlyList<string> labels)
+    {
+        var queries = labels.Select(l => FilterLabel.Query(l, topics)).OfType<string>().Where(q => !string.IsNullOrWhiteSpace(q)).ToList();
+        if (queries.Count == 0) return paper.Abstract;
+        using var connection = database.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT highlight(papers_fts, 1, $start, $end) FROM papers_fts WHERE papers_fts MATCH $query AND rowid = $id";
+        command.Parameters.AddWithValue("$start", DigestExcerpt.MarkStart.ToString());
+        command.Parameters.AddWithValue("$end", DigestExcerpt.MarkEnd.ToString());
+        command.Parameters.AddWithValue("$query", string.Join(" OR ", queries.Select(q => $"({q})")));
+        command.Parameters.AddWithValue("$id", paper.Id);
+        try
+        {
+            return command.ExecuteScalar() as string ?? paper.Abstract;
+        }
+        catch (SqliteException)
+        {
+            // A keyword FTS5 refuses cannot have matched; show the abstract unmarked.
+            return paper.Abstract;
+        }
     }
 }

@@ -13,4 +13,7 @@ public sealed class DigestOptions
 
     /// <summary>Whether a digest with no papers is still sent.</summary>
     public bool SendEmpty { get; set; }
+
+    /// <summary>Most characters of an abstract shown per paper (cut on a word boundary).</summary>
+    public int ExcerptLength { get; set; } = 320;
 }

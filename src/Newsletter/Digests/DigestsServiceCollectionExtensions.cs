@@ -9,14 +9,17 @@ public static class DigestsServiceCollectionExtensions
     {
         services.AddOptions<DigestOptions>().Bind(configuration.GetSection(DigestOptions.Section))
             .Validate(o => o.MaxPapers > 0, $"{DigestOptions.Section}:MaxPapers must be at least 1")
+            .Validate(o => o.ExcerptLength >= 40, $"{DigestOptions.Section}:ExcerptLength must be at least 40")
             .ValidateOnStart();
         services.AddOptions<List<Topic>>().Bind(configuration.GetSection(TopicCatalog.Section))
-            .Validate(list => list.All(t => !string.IsNullOrWhiteSpace(t.Slug) && !string.IsNullOrWhiteSpace(t.Query)),
-                $"{TopicCatalog.Section}: every topic needs a Slug and a Query")
+            // Throws a ConfigurationException naming Topics:<slug>; runs at start with every other option check.
+            .Validate(list => { TopicCatalog.Validate(list); return true; })
             .ValidateOnStart();
         services.AddSingleton<TopicCatalog>();
         services.AddSingleton<DigestPlanner>();
         services.AddSingleton<DigestComposer>();
+        services.AddSingleton<DigestRenderer>();
+        services.AddSingleton<DigestArchive>();
         services.AddTransient<DigestJob>();
         return services;
     }

@@ -42,10 +42,12 @@ public class TemplateCatalogTests
             ["title"] = "<script>alert(1)</script> & more",
             ["url"] = "https://example.org/?a=1&b=\"2\"",
             ["authors"] = "A <b>Author</b>",
-            ["abstract"] = "x < y",
-            ["topics"] = new List<string> { "<i>t</i>" },
+            // Excerpts arrive as HTML already escaped (and highlighted) by the digest renderer.
+            ["excerpt_html"] = Newsletter.Digests.DigestExcerpt.ToHtml("x < y"),
+            ["also"] = new List<string> { "<i>t</i>" },
         };
-        var model = new ScriptObject { ["site_name"] = "N", ["count"] = 1, ["papers"] = new List<ScriptObject> { paper } };
+        var group = new ScriptObject { ["name"] = "<i>g</i>", ["count"] = 1, ["papers"] = new List<ScriptObject> { paper } };
+        var model = new ScriptObject { ["site_name"] = "N", ["count"] = 1, ["groups"] = new List<ScriptObject> { group } };
 
         var html = catalog.Render("digest.html.sbn", model);
 
@@ -53,6 +55,7 @@ public class TemplateCatalogTests
         Assert.That(html, Does.Contain("&lt;script&gt;alert(1)&lt;/script&gt; &amp; more"));
         Assert.That(html, Does.Contain("A &lt;b&gt;Author&lt;/b&gt;"));
         Assert.That(html, Does.Contain("x &lt; y"));
+        Assert.That(html, Does.Contain("&lt;i&gt;g&lt;/i&gt;").And.Contain("Also matches: &lt;i&gt;t&lt;/i&gt;"));
         Assert.That(html, Does.Contain("href=\"https://example.org/?a=1&amp;b=&quot;2&quot;\""));
     }
 }

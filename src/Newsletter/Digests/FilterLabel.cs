@@ -1,0 +1,29 @@
+using Newsletter.Subscriptions;
+
+namespace Newsletter.Digests;
+
+/// <summary>
+/// How a matched filter is recorded in a frozen digest item: a topic by its slug, a keyword as <c>keyword:</c> + its
+/// query, so a keyword that happens to equal a slug is never shown (or stopped) as that topic.
+/// </summary>
+public static class FilterLabel
+{
+    private const string KeywordPrefix = "keyword:";
+
+    public static string For(SubscriberFilter filter) =>
+        filter.Kind == SubscriberFilter.Keyword ? KeywordPrefix + filter.Value : filter.Value;
+
+    /// <summary>The keyword query of a label, or null for a topic label.</summary>
+    public static string? Keyword(string label) =>
+        label.StartsWith(KeywordPrefix, StringComparison.Ordinal) ? label[KeywordPrefix.Length..] : null;
+
+    /// <summary>The catalog topic of a label, or null for a keyword or a topic no longer in the catalog.</summary>
+    public static Topic? Topic(string label, TopicCatalog topics) => Keyword(label) is null ? topics.Find(label) : null;
+
+    /// <summary>The full-text query behind a label, or null when it is unknown.</summary>
+    public static string? Query(string label, TopicCatalog topics) => Keyword(label) ?? topics.Find(label)?.Query;
+
+    /// <summary>What a reader sees: the topic's name, or the keyword in quotes.</summary>
+    public static string Display(string label, TopicCatalog topics) =>
+        Keyword(label) is { } keyword ? $"\"{keyword}\"" : topics.Find(label)?.Name ?? label;
+}

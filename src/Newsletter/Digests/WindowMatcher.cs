@@ -1,0 +1,112 @@
+using Microsoft.Data.Sqlite;
+using Newsletter.Subscriptions;
+
+namespace Newsletter.Digests;
+
+/// <summary>
+/// Evaluates filters over one window of papers (ids in (low, high]), each distinct filter once, caching the
+/// result for every reader who shares it. One instance per planning run; it owns an open connection.
+/// </summary>
+internal sealed class WindowMatcher : IDisposable
+{
+    // bm25 column weights for (title, abstract, authors): a word in the title says far more about a paper than one
+    // in its abstract; author names count like the abstract so author keywords work.
+    private const string Bm25 = "bm25(papers_fts, 5.0, 1.0, 1.0)";
+
+    private readonly SqliteConnection _connection;
+    private readonly SqliteCommand _match;
+    private readonly TopicCatalog _topics;
+    private readonly ILogger _logger;
+    private readonly Dictionary<(string Kind, string Value), FilterResult> _cache = new();
+
+    public WindowMatcher(SqliteConnection connection, long low, long high, TopicCatalog topics, ILogger logger)
+    {
+        _connection = connection;
+        _topics = topics;
+        _logger = logger;
+        Low = low;
+        High = high;
+        Papers = LoadPapers();
+        _match = connection.CreateCommand();
+        _match.CommandText = $"""
+            SELECT rowid, {Bm25} FROM papers_fts
+            WHERE papers_fts MATCH $query AND rowid > $low AND rowid <= $high
+            """;
+        _match.Parameters.AddWithValue("$low", low);
+        _match.Parameters.AddWithValue("$high", high);
+        _match.Parameters.Add("$query", SqliteType.Text);
+    }
+
+    public long Low { get; }
+    public long High { get; }
+
+    /// <summary>Every paper in the window.</summary>
+    public IReadOnlyDictionary<long, WindowPaper> Papers { get; }
+
+    /// <summary>Ranking buffers shared by every reader of the run.</summary>
+    public Ranking.Scratch Scratch { get; } = new();
+
+    /// <summary>Distinct filters asked for so far.</summary>
+    public int DistinctFilters => _cache.Count;
+
+    /// <summary>Full-text queries actually run (never more than <see cref="DistinctFilters"/>).</summary>
+    public int QueriesRun { get; private set; }
+
+    /// <summary>The filter's matches in the window, evaluated on first use; empty for unknown topics and broken queries.</summary>
+    public FilterResult Get(SubscriberFilter filter)
+    {
+        var key = (filter.Kind, filter.Value);
+        if (_cache.TryGetValue(key, out var cached)) return cached;
+        var result = Evaluate(filter);
+        _cache[key] = result;
+        return result;
+    }
+
+    private FilterResult Evaluate(SubscriberFilter filter)
+    {
+        var query = filter.Kind == SubscriberFilter.Topic ? _topics.Find(filter.Value)?.Query : filter.Value;
+        if (string.IsNullOrWhiteSpace(query) || Papers.Count == 0) return new FilterResult(FilterLabel.For(filter), []);
+        QueriesRun++;
+        var hits = new List<FilterHit>();
+        _match.Parameters["$query"].Value = query;
+        try
+        {
+            using var reader = _match.ExecuteReader();
+            while (reader.Read())
+            {
+                var paper = reader.GetInt64(0);
+                // bm25 is negative, lower is better; flip it so a higher rank is a better match.
+                var relevance = -reader.GetDouble(1);
+                hits.Add(new FilterHit(paper, Ranking.Boost(relevance, Papers.TryGetValue(paper, out var p) ? p.Upvotes : null)));
+            }
+        }
+        catch (SqliteException e)
+        {
+            // A reader's own query that FTS5 refuses must not break the run for everyone else.
+            _logger.LogWarning("Skipping the {Kind} filter '{Query}': not a valid full-text query ({Message})", filter.Kind, query, e.Message);
+            return new FilterResult(FilterLabel.For(filter), []);
+        }
+        hits.Sort(Ranking.Compare);
+        return new FilterResult(FilterLabel.For(filter), hits.ToArray());
+    }
+
+    private Dictionary<long, WindowPaper> LoadPapers()
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = "SELECT id, upvotes, first_seen_at FROM papers WHERE id > $low AND id <= $high";
+        command.Parameters.AddWithValue("$low", Low);
+        command.Parameters.AddWithValue("$high", High);
+        var papers = new Dictionary<long, WindowPaper>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            papers[reader.GetInt64(0)] = new WindowPaper(
+                reader.IsDBNull(1) ? null : reader.GetInt32(1),
+                DateTimeOffset.Parse(reader.GetString(2), System.Globalization.CultureInfo.InvariantCulture,
+                    System.Globalization.DateTimeStyles.AssumeUniversal | System.Globalization.DateTimeStyles.AdjustToUniversal));
+        }
+        return papers;
+    }
+
+    public void Dispose() => _match.Dispose();
+}
