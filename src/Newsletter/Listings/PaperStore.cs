@@ -4,19 +4,26 @@ using Newsletter.Storage;
 
 namespace Newsletter.Listings;
 
-/// <summary>The papers table, its categories and sources, and (through triggers) its full-text index.</summary>
+/// <summary>The papers table, its categories and sources, and its full-text index (triggers, or in bulk on merge).</summary>
 public sealed class PaperStore(Database database, TimeProvider clock)
 {
     /// <summary>
     /// Merges entries in one transaction: a known arXiv id or normalised title updates the existing paper
     /// (upvotes to the larger, missing fields filled, the source recorded), anything else is inserted with the next
     /// sequence number. An <see cref="ListingEntry.UpdateOnly"/> entry never inserts and counts as a duplicate.
+    /// New papers enter the full-text index together, in the same transaction, just before it commits.
     /// </summary>
     public (int New, int Duplicate) Merge(IReadOnlyList<ListingEntry> entries, string source)
     {
         var now = UtcTimestampHandler.ToText(clock.GetUtcNow());
         using var connection = database.Open();
+        // A month of papers touches tens of MB of table and index pages: with the default 2 MB cache they would be
+        // spilled to the WAL and read back during the transaction. Reset before the connection returns to the pool.
+        connection.Execute("PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY");
         using var transaction = connection.BeginTransaction();
+        // The first statement writes, so the transaction holds the write lock before it reads the newest id.
+        // Papers above that id are indexed in one statement at the end (see migration 0006), not one per row.
+        connection.Execute("INSERT INTO papers_fts_deferred (after_id) SELECT COALESCE(MAX(id), 0) FROM papers", transaction: transaction);
         // Prepared once, run once per entry: at tens of thousands of papers, re-parsing SQL per row dominates.
         using var byArxivId = Prepare(connection, transaction, "SELECT id FROM papers WHERE arxiv_id = $arxivId", "$arxivId");
         using var byTitle = Prepare(connection, transaction, "SELECT id FROM papers WHERE normalized_title = $normalized", "$normalized");
@@ -109,7 +116,14 @@ public sealed class PaperStore(Database database, TimeProvider clock)
             addSource.Parameters["$paperId"].Value = paperId;
             addSource.ExecuteNonQuery();
         }
+        connection.Execute(
+            """
+            INSERT INTO papers_fts (rowid, title, abstract, authors)
+            SELECT id, title, abstract, authors FROM papers WHERE id > (SELECT after_id FROM papers_fts_deferred)
+            """, transaction: transaction);
+        connection.Execute("DELETE FROM papers_fts_deferred", transaction: transaction);
         transaction.Commit();
+        connection.Execute("PRAGMA cache_size = -2000; PRAGMA temp_store = DEFAULT");
         return (added, duplicates);
     }
 
