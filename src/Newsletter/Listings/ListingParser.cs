@@ -31,7 +31,7 @@ public static class ListingParser
     public static ParsedListing Parse(string text, ListingFormat format, DateTimeOffset now)
     {
         if (text.Contains('\0')) throw new ListingFormatException("binary content, not a listing");
-        if (string.IsNullOrWhiteSpace(text.Replace("\uFEFF", ""))) throw new ListingFormatException("the source is empty");
+        if (IsBlank(text)) throw new ListingFormatException("the source is empty");
         return format switch
         {
             ListingFormat.PapersPage => PapersPageParser.Parse(text, now),
@@ -40,6 +40,16 @@ public static class ListingParser
             ListingFormat.ArxivRss => ArxivRssParser.Parse(text),
             _ => ParseDetected(text, now),
         };
+    }
+
+    /// <summary>Only white space and byte-order marks (checked in place: a listing can be tens of MB).</summary>
+    private static bool IsBlank(string text)
+    {
+        foreach (var c in text)
+        {
+            if (c != '\uFEFF' && !char.IsWhiteSpace(c)) return false;
+        }
+        return true;
     }
 
     /// <summary>The format the content is in, judged from the content alone.</summary>

@@ -70,22 +70,38 @@ public static partial class PapersPageParser
         throw new ListingFormatException($"date line '{month} {day}' is not a calendar date");
     }
 
+    // Walks the text line by line without splitting it first: a month of papers is tens of MB, and detecting the
+    // format only needs the first few paragraphs.
     private static IEnumerable<string> Paragraphs(string text)
     {
-        var current = new List<string>();
-        foreach (var raw in text.Split('\n'))
+        var current = new System.Text.StringBuilder();
+        var start = 0;
+        while (start <= text.Length)
         {
-            var line = raw.TrimEnd('\r').Trim();
-            if (line.Length == 0)
+            var end = text.IndexOf('\n', start);
+            if (end < 0) end = text.Length;
+            var (lineStart, lineLength) = TrimmedLine(text, start, end);
+            if (lineLength == 0)
             {
-                if (current.Count > 0) yield return string.Join(' ', current);
+                if (current.Length > 0) yield return current.ToString();
                 current.Clear();
             }
             else
             {
-                current.Add(line);
+                if (current.Length > 0) current.Append(' ');
+                current.Append(text, lineStart, lineLength);
             }
+            start = end + 1;
         }
-        if (current.Count > 0) yield return string.Join(' ', current);
+        if (current.Length > 0) yield return current.ToString();
+    }
+
+    /// <summary>The line between <paramref name="start"/> and <paramref name="end"/> without surrounding white space.</summary>
+    private static (int Start, int Length) TrimmedLine(string text, int start, int end)
+    {
+        // '\r' is white space, so a CRLF line needs nothing more.
+        var raw = text.AsSpan(start, end - start);
+        var leading = raw.Length - raw.TrimStart().Length;
+        return (start + leading, raw.Trim().Length);
     }
 }

@@ -9,7 +9,8 @@ public static class TitleNormalizer
 {
     public static string Normalize(string title)
     {
-        var decomposed = title.Normalize(NormalizationForm.FormKD);
+        // Compatibility decomposition leaves ASCII as it is; most titles are ASCII, and normalising costs a copy.
+        var decomposed = System.Text.Ascii.IsValid(title) ? title : title.Normalize(NormalizationForm.FormKD);
         var builder = new StringBuilder(decomposed.Length);
         var pendingSpace = false;
         foreach (var c in decomposed)

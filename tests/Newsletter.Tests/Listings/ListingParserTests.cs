@@ -65,6 +65,28 @@ public class ListingParserTests
         Assert.That(parsed.Rejections.Single().ToString(), Does.StartWith("paper 3: title \"A Dangling Title Without Abstract\" has no abstract"));
     }
 
+    [Test]
+    public void Parse_PapersPage_ReadsCrlfIndentedLinesAndAMissingFinalNewlineLikePlainLines()
+    {
+        const string plain = "Daily Papers\n\nMar 14\n\nFirst Title\nOn Two Lines\n\nFirst abstract.\n\nSecond Title\n\nSecond abstract.\n";
+        const string messy = "\uFEFF Daily Papers \r\n\r\n\tMar 14\r\n \r\n  First Title \r\n\tOn Two Lines\r\n\r\n\r\nFirst abstract.\r\n   \r\nSecond Title\r\n\r\nSecond abstract.";
+        var now = new DateTimeOffset(2026, 11, 24, 6, 0, 0, TimeSpan.Zero);
+
+        var expected = ListingParser.Parse(plain, ListingFormat.Auto, now).Entries;
+        var parsed = ListingParser.Parse(messy, ListingFormat.Auto, now).Entries;
+
+        Assert.That(expected.Select(e => (e.Title, e.Abstract)), Is.EqualTo(new[] { ("First Title On Two Lines", "First abstract."), ("Second Title", "Second abstract.") }));
+        Assert.That(parsed, Is.EqualTo(expected));
+    }
+
+    [TestCase("Café Society: Über Models", "cafe society uber models")]
+    [TestCase("ﬁne-tuning  LLMs!", "fine tuning llms")]
+    [TestCase("Plain ASCII, Title: v2", "plain ascii title v2")]
+    public void TitleNormalizer_FoldsCaseDiacriticsLigaturesAndPunctuation(string title, string expected)
+    {
+        Assert.That(TitleNormalizer.Normalize(title), Is.EqualTo(expected));
+    }
+
     [TestCase("2403.01234v2", "2403.01234")]
     [TestCase("http://arxiv.org/abs/2403.01234v12", "2403.01234")]
     [TestCase("oai:arXiv.org:2312.0001v1", "2312.0001")]
