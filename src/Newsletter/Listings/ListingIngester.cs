@@ -115,6 +115,12 @@ public sealed class ListingIngester(
         {
             await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, useAsync: true);
             if (stream.Length > options.Value.MaxSourceBytes) throw TooLarge();
+            // Read into an array of the file's size: growing a buffer and copying it out would hold a large
+            // listing two or three times over. A file that grew meanwhile is read again the general way.
+            var content = new byte[stream.Length];
+            await stream.ReadExactlyAsync(content, cancellationToken);
+            if (await stream.ReadAsync(new byte[1], cancellationToken) == 0) return content;
+            stream.Position = 0;
             return await ReadCappedAsync(stream, options.Value.MaxSourceBytes, cancellationToken);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

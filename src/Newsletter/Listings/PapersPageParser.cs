@@ -24,37 +24,40 @@ public static partial class PapersPageParser
     /// <summary>Parses a page; the yearless date resolves to the latest such date not after <paramref name="now"/>.</summary>
     public static ParsedListing Parse(string text, DateTimeOffset now)
     {
-        var paragraphs = Paragraphs(text).ToList();
-        var start = 0;
+        // One pass over the paragraphs, each cleaned and dropped as it is read: a month of papers is never held
+        // a second time as raw paragraphs.
+        var entries = new List<ListingEntry>();
+        var rejections = new List<ListingRejection>();
         DateTimeOffset? date = null;
-        for (var i = 0; i < Math.Min(paragraphs.Count, 10); i++)
+        var seen = 0;
+        string? title = null;
+        var paper = 0;
+        foreach (var paragraph in Paragraphs(text))
         {
-            var match = DateLine().Match(paragraphs[i]);
-            if (match.Success)
+            if (date is null)
             {
-                date = ResolveDate(match.Groups[1].Value, int.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture), now);
-                start = i + 1;
-                break;
+                // The date line is looked for among the first ten paragraphs; whatever precedes it is header.
+                if (seen++ == 10) break;
+                var match = DateLine().Match(paragraph);
+                if (match.Success)
+                    date = ResolveDate(match.Groups[1].Value, int.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture), now);
+                continue;
             }
+            if (HeaderLines.Contains(paragraph)) continue;
+            if (title is null)
+            {
+                title = ListingEntryRules.Clean(paragraph);
+                continue;
+            }
+            paper++;
+            ListingEntryRules.Accept(new ListingEntry(title, ListingEntryRules.Clean(paragraph)) { PublishedAt = date },
+                $"paper {paper}", entries, rejections);
+            title = null;
         }
         if (date is null)
             throw new ListingFormatException("not a papers page: no date line such as 'Mar 14' near the top");
-
-        var entries = new List<ListingEntry>();
-        var rejections = new List<ListingRejection>();
-        var body = paragraphs.Skip(start).Where(p => !HeaderLines.Contains(p)).ToList();
-        for (var i = 0; i < body.Count; i += 2)
-        {
-            var position = $"paper {i / 2 + 1}";
-            var title = ListingEntryRules.Clean(body[i]);
-            if (i + 1 >= body.Count)
-            {
-                rejections.Add(new ListingRejection(position, $"title \"{ListingEntryRules.Shorten(title)}\" has no abstract"));
-                break;
-            }
-            var summary = ListingEntryRules.Clean(body[i + 1]);
-            ListingEntryRules.Accept(new ListingEntry(title, summary) { PublishedAt = date }, position, entries, rejections);
-        }
+        if (title is not null)
+            rejections.Add(new ListingRejection($"paper {paper + 1}", $"title \"{ListingEntryRules.Shorten(title)}\" has no abstract"));
         return new ParsedListing(entries, rejections);
     }
 
