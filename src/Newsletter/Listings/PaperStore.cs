@@ -15,11 +15,23 @@ public sealed class PaperStore(Database database, TimeProvider clock)
     /// </summary>
     public (int New, int Duplicate) Merge(IReadOnlyList<ListingEntry> entries, string source)
     {
-        var now = UtcTimestampHandler.ToText(clock.GetUtcNow());
         using var connection = database.Open();
         // A month of papers touches tens of MB of table and index pages: with the default 2 MB cache they would be
         // spilled to the WAL and read back during the transaction. Reset before the connection returns to the pool.
         connection.Execute("PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY");
+        try
+        {
+            return Merge(connection, entries, source);
+        }
+        finally
+        {
+            connection.Execute("PRAGMA cache_size = -2000; PRAGMA temp_store = DEFAULT");
+        }
+    }
+
+    private (int New, int Duplicate) Merge(SqliteConnection connection, IReadOnlyList<ListingEntry> entries, string source)
+    {
+        var now = UtcTimestampHandler.ToText(clock.GetUtcNow());
         using var transaction = connection.BeginTransaction();
         // The first statement writes, so the transaction holds the write lock before it reads the newest id.
         // Papers above that id are indexed in one statement at the end (see migration 0006), not one per row.
@@ -123,7 +135,6 @@ public sealed class PaperStore(Database database, TimeProvider clock)
             """, transaction: transaction);
         connection.Execute("DELETE FROM papers_fts_deferred", transaction: transaction);
         transaction.Commit();
-        connection.Execute("PRAGMA cache_size = -2000; PRAGMA temp_store = DEFAULT");
         return (added, duplicates);
     }
 
