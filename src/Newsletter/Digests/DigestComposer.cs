@@ -1,10 +1,8 @@
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using MimeKit;
 using Newsletter.Delivery;
 using Newsletter.Listings;
 using Newsletter.Mail;
-using Newsletter.Storage;
 using Newsletter.Subscriptions;
 using Newsletter.Web;
 
@@ -18,7 +16,7 @@ public sealed class DigestComposer(
     SubscriptionLinks links,
     DigestArchive archive,
     DigestRenderer renderer,
-    Database database,
+    MatchHighlighter highlighter,
     Mailer mailer,
     TimeProvider clock,
     IOptions<SiteOptions> site)
@@ -80,28 +78,13 @@ public sealed class DigestComposer(
     }
 
     /// <summary>
-    /// The abstract with the terms the reader's filters matched marked, using FTS5's own highlight() so stemming,
-    /// phrases and prefixes mark exactly what matched. Falls back to the plain abstract.
+    /// The abstract with the terms the reader's filters matched marked (see <see cref="MatchHighlighter"/>).
+    /// Falls back to the plain abstract.
     /// </summary>
     private string Highlight(Paper paper, IReadOnlyList<string> labels)
     {
         var queries = labels.Select(l => FilterLabel.Query(l, topics)).OfType<string>().Where(q => !string.IsNullOrWhiteSpace(q)).ToList();
         if (queries.Count == 0) return paper.Abstract;
-        using var connection = database.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT highlight(papers_fts, 1, $start, $end) FROM papers_fts WHERE papers_fts MATCH $query AND rowid = $id";
-        command.Parameters.AddWithValue("$start", DigestExcerpt.MarkStart.ToString());
-        command.Parameters.AddWithValue("$end", DigestExcerpt.MarkEnd.ToString());
-        command.Parameters.AddWithValue("$query", string.Join(" OR ", queries.Select(q => $"({q})")));
-        command.Parameters.AddWithValue("$id", paper.Id);
-        try
-        {
-            return command.ExecuteScalar() as string ?? paper.Abstract;
-        }
-        catch (SqliteException)
-        {
-            // A keyword FTS5 refuses cannot have matched; show the abstract unmarked.
-            return paper.Abstract;
-        }
+        return highlighter.Highlight(paper, string.Join(" OR ", queries.Select(q => $"({q})"))) ?? paper.Abstract;
     }
 }
