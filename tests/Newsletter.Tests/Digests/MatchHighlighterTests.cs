@@ -59,6 +59,24 @@ public class MatchHighlighterTests
     }
 
     [Test]
+    public void Highlight_FollowsAnUpdatedPaper_AfterHighlightingItsEarlierText()
+    {
+        using var highlighter = new MatchHighlighter();
+        var before = new Paper { Id = 7, Title = "T", Abstract = "Mamba layers for speech.", Authors = "A" };
+        var after = before with { Abstract = "Diffusion samplers, then Mamba." };
+
+        Assert.That(highlighter.Highlight(before, "mamba"), Is.EqualTo($"{DigestExcerpt.MarkStart}Mamba{DigestExcerpt.MarkEnd} layers for speech."));
+        Assert.That(highlighter.Highlight(after, "mamba"), Is.EqualTo($"Diffusion samplers, then {DigestExcerpt.MarkStart}Mamba{DigestExcerpt.MarkEnd}."));
+        Assert.That(highlighter.Highlight([(before, "speech"), (after, "mamba"), (before, "mamba")]),
+            Is.EqualTo(new[]
+            {
+                $"Mamba layers for {DigestExcerpt.MarkStart}speech{DigestExcerpt.MarkEnd}.",
+                $"Diffusion samplers, then {DigestExcerpt.MarkStart}Mamba{DigestExcerpt.MarkEnd}.",
+                $"{DigestExcerpt.MarkStart}Mamba{DigestExcerpt.MarkEnd} layers for speech.",
+            }));
+    }
+
+    [Test]
     public void Tokenizer_IsThePapersIndexTokenizer()
     {
         var database = LedgerSeed.Migrated(_workspace.DatabasePath);
