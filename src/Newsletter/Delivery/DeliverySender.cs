@@ -35,14 +35,14 @@ public sealed class DeliverySender(
         // Readers suppressed during this run: their rows already claimed by any worker are not sent either.
         var suppressed = new ConcurrentDictionary<long, bool>();
         var workers = Enumerable.Range(1, options.Value.Connections)
-            .Select(i => Task.Run(() => RunWorkerAsync($"{run}/{i}", at, suppressed, cancellationToken), CancellationToken.None));
+            .Select(i => Task.Run(() => RunWorkerAsync(run, $"{run}/{i}", at, suppressed, cancellationToken), CancellationToken.None));
         var sent = (await Task.WhenAll(workers)).Sum();
         logger.LogInformation("Sent {Sent} digests", sent);
         return sent;
     }
 
     private async Task<int> RunWorkerAsync(
-        string owner, DateTimeOffset at, ConcurrentDictionary<long, bool> suppressed, CancellationToken cancellationToken)
+        string run, string owner, DateTimeOffset at, ConcurrentDictionary<long, bool> suppressed, CancellationToken cancellationToken)
     {
         var o = options.Value;
         var lease = TimeSpan.FromSeconds(o.LeaseSeconds);
@@ -55,7 +55,9 @@ public sealed class DeliverySender(
             while (!cancellationToken.IsCancellationRequested)
             {
                 var leaseUntil = clock.GetUtcNow() + lease;
-                var batch = ledger.Claim(db, owner, at, leaseUntil, o.BatchSize, clock.GetUtcNow());
+                // Rows this run already tried and put back for retry wait for a later run, however far ahead `at` is
+                // (send-due --at, tests): otherwise a fault that repeats at once would spend every attempt in one run.
+                var batch = ledger.Claim(db, owner, at, leaseUntil, o.BatchSize, clock.GetUtcNow(), run);
                 if (batch.Count == 0) break;
                 var next = PrepareAsync(batch[0]);
                 for (var i = 0; i < batch.Count; i++)

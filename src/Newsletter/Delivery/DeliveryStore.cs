@@ -98,10 +98,14 @@ public sealed class DeliveryStore(Database database)
 
     /// <summary>
     /// Claims rows as above, in id order, on the caller's connection. Rows whose reader is no longer confirmed
-    /// (unsubscribed or suppressed after planning) are ended as <c>failed</c> instead of being returned.
+    /// (unsubscribed or suppressed after planning) are ended as <c>failed</c> instead of being returned. When
+    /// <paramref name="run"/> is given, retry rows last attempted by an owner of that run (<c>run/…</c>) are left
+    /// alone: a run tries each row at most once, even when <paramref name="at"/> lies beyond the retry time.
     /// </summary>
-    public IReadOnlyList<DeliveryRow> Claim(SqliteConnection connection, string owner, DateTimeOffset at, DateTimeOffset leaseUntil, int limit, DateTimeOffset now)
+    public IReadOnlyList<DeliveryRow> Claim(
+        SqliteConnection connection, string owner, DateTimeOffset at, DateTimeOffset leaseUntil, int limit, DateTimeOffset now, string? run = null)
     {
+        var runOwners = run is null ? null : run + "/";
         using var transaction = connection.BeginTransaction();
         var claimed = connection.Query<DeliveryRow>(
             $"""
@@ -112,12 +116,15 @@ public sealed class DeliveryStore(Database database)
                     SELECT id FROM deliveries WHERE state = 'pending' ORDER BY id LIMIT @limit)
                 UNION ALL
                 SELECT id FROM (
-                    SELECT id FROM deliveries WHERE state = 'retry' AND next_attempt_at <= @at ORDER BY id LIMIT @limit)
+                    SELECT id FROM deliveries
+                    WHERE state = 'retry' AND next_attempt_at <= @at
+                      AND (@runOwners IS NULL OR lease_owner IS NULL OR substr(lease_owner, 1, length(@runOwners)) <> @runOwners)
+                    ORDER BY id LIMIT @limit)
                 ORDER BY id
                 LIMIT @limit)
             RETURNING {Columns}
             """,
-            new { owner, at, leaseUntil, limit, now }, transaction).ToList();
+            new { owner, at, leaseUntil, limit, now, runOwners }, transaction).ToList();
         var dropped = claimed.Count == 0
             ? []
             : connection.Query<long>(

@@ -1,10 +1,8 @@
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using MimeKit;
 using Newsletter.Delivery;
 using Newsletter.Listings;
 using Newsletter.Mail;
-using Newsletter.Storage;
 using Newsletter.Subscriptions;
 using Newsletter.Web;
 
@@ -18,7 +16,7 @@ public sealed class DigestComposer(
     SubscriptionLinks links,
     DigestArchive archive,
     DigestRenderer renderer,
-    Database database,
+    MatchHighlighter highlighter,
     Mailer mailer,
     TimeProvider clock,
     IOptions<SiteOptions> site)
@@ -64,9 +62,9 @@ public sealed class DigestComposer(
     private DigestContent Content(Subscriber subscriber, DateTimeOffset from, DateTimeOffset to, IReadOnlyList<DigestItem> items, DigestLinks readerLinks)
     {
         var byId = papers.Get(items.Select(i => i.Paper).ToList()).ToDictionary(p => p.Id);
-        var entries = items.Where(i => byId.ContainsKey(i.Paper))
-            .Select(i => new DigestEntry(byId[i.Paper], i.Topics, Highlight(byId[i.Paper], i.Topics)))
-            .ToList();
+        var found = items.Where(i => byId.ContainsKey(i.Paper)).ToList();
+        var marked = Highlight(found.Select(i => (byId[i.Paper], i.Topics)).ToList());
+        var entries = found.Select((i, n) => new DigestEntry(byId[i.Paper], i.Topics, marked[n])).ToList();
         return new DigestContent
         {
             SiteName = site.Value.Name,
@@ -80,28 +78,17 @@ public sealed class DigestComposer(
     }
 
     /// <summary>
-    /// The abstract with the terms the reader's filters matched marked, using FTS5's own highlight() so stemming,
-    /// phrases and prefixes mark exactly what matched. Falls back to the plain abstract.
+    /// Each abstract with the terms the reader's filters matched marked (see <see cref="MatchHighlighter"/>), in
+    /// one pass for the digest. Falls back to the plain abstract.
     /// </summary>
-    private string Highlight(Paper paper, IReadOnlyList<string> labels)
+    private IReadOnlyList<string> Highlight(IReadOnlyList<(Paper Paper, IReadOnlyList<string> Labels)> entries)
     {
-        var queries = labels.Select(l => FilterLabel.Query(l, topics)).OfType<string>().Where(q => !string.IsNullOrWhiteSpace(q)).ToList();
-        if (queries.Count == 0) return paper.Abstract;
-        using var connection = database.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT highlight(papers_fts, 1, $start, $end) FROM papers_fts WHERE papers_fts MATCH $query AND rowid = $id";
-        command.Parameters.AddWithValue("$start", DigestExcerpt.MarkStart.ToString());
-        command.Parameters.AddWithValue("$end", DigestExcerpt.MarkEnd.ToString());
-        command.Parameters.AddWithValue("$query", string.Join(" OR ", queries.Select(q => $"({q})")));
-        command.Parameters.AddWithValue("$id", paper.Id);
-        try
-        {
-            return command.ExecuteScalar() as string ?? paper.Abstract;
-        }
-        catch (SqliteException)
-        {
-            // A keyword FTS5 refuses cannot have matched; show the abstract unmarked.
-            return paper.Abstract;
-        }
+        var queries = entries.Select(e => string.Join(" OR ", e.Labels.Select(l => FilterLabel.Query(l, topics))
+            .OfType<string>().Where(q => !string.IsNullOrWhiteSpace(q)).Select(q => $"({q})"))).ToList();
+        var asked = Enumerable.Range(0, entries.Count).Where(i => queries[i].Length > 0).ToList();
+        var marked = asked.Count == 0 ? [] : highlighter.Highlight(asked.Select(i => (entries[i].Paper, queries[i])).ToList());
+        var abstracts = entries.Select(e => e.Paper.Abstract).ToArray();
+        for (var n = 0; n < asked.Count; n++) abstracts[asked[n]] = marked[n] ?? abstracts[asked[n]];
+        return abstracts;
     }
 }

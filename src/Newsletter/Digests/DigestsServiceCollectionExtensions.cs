@@ -18,6 +18,7 @@ public static class DigestsServiceCollectionExtensions
         services.AddSingleton<TopicCatalog>();
         services.AddSingleton<DigestPlanner>();
         services.AddSingleton<DigestComposer>();
+        services.AddSingleton<MatchHighlighter>();
         services.AddSingleton<DigestRenderer>();
         services.AddSingleton<DigestArchive>();
         services.AddTransient<DigestJob>();

@@ -47,14 +47,19 @@ public sealed class TokenStore(Database database)
     {
         var key = _linkKey ??= LinkKey(now);
         var token = Base64Url(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes($"{purpose}:{subscriberId}")));
+        var hash = Hash(token);
         using var connection = database.Open();
+        // Every digest asks for these links, and the row exists after the first: look before writing, so sending
+        // takes no write lock for them (the insert below still settles a race between two first uses).
+        if (connection.ExecuteScalar<long>("SELECT EXISTS (SELECT 1 FROM tokens WHERE hash = @hash)", new { hash }) != 0)
+            return token;
         connection.Execute(
             """
             INSERT INTO tokens (hash, subscriber_id, purpose, created_at, expires_at)
             VALUES (@hash, @subscriberId, @purpose, @now, NULL)
             ON CONFLICT (hash) DO NOTHING
             """,
-            new { hash = Hash(token), subscriberId, purpose, now });
+            new { hash, subscriberId, purpose, now });
         return token;
     }
 

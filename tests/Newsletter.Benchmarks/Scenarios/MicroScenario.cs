@@ -51,6 +51,12 @@ public static class MicroScenario
                 .AddDiagnoser(MemoryDiagnoser.Default)
                 .WithArtifactsPath(Path.Combine(DigestBenchmarks.Work, "artifacts"))
                 .WithOptions(ConfigOptions.DisableLogFile);
+            // --filter A,B runs only the named benchmarks (for before/after comparisons of one function).
+            if (args.Optional("filter") is { } filter)
+            {
+                var names = filter.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
+                config = config.AddFilter(new BenchmarkDotNet.Filters.SimpleFilter(b => names.Contains(b.Descriptor.WorkloadMethod.Name)));
+            }
             var summary = BenchmarkRunner.Run<DigestBenchmarks>(config);
             foreach (var report in summary.Reports)
             {

@@ -218,6 +218,33 @@ public class DeliveryFaultTests
     }
 
     [Test]
+    public async Task ComposeFault_IsTriedOncePerRun_InsteadOfLoopingThroughEveryAttempt_WhenTheRunIsForAFutureTime()
+    {
+        // The bug: a row whose message could not be composed went back to retry with a next attempt already due
+        // for a run given a later time (send-due --at, tests), so the same run claimed it again at once, over and over.
+        LedgerSeed.Readers(_workspace.DatabasePath, 2);
+        var broken = LedgerSeed.Rows(_workspace.DatabasePath)[0].Id;
+        using (var connection = new Database(_workspace.DatabasePath).Open())
+            connection.Execute("UPDATE deliveries SET items_json = 'not json' WHERE id = @broken", new { broken });
+        var settings = new Dictionary<string, string?> { ["Delivery:MaxAttempts"] = "3", ["Delivery:RetryBaseSeconds"] = "60" };
+        var later = DateTimeOffset.UtcNow.AddDays(30);
+        using var sink = new SmtpSink(_workspace.PathFor("sink"));
+
+        Assert.That(await SendAsync(sink.Port, later, settings), Is.EqualTo(1), "the other reader's digest goes out");
+        var row = LedgerSeed.Rows(_workspace.DatabasePath).Single(r => r.Id == broken);
+        Assert.That((row.State, row.Attempts), Is.EqualTo(("retry", 1)), "one attempt in this run, the next left for a later run");
+        Assert.That(row.LastError, Does.StartWith("compose: "));
+
+        await SendAsync(sink.Port, later, settings);
+        Assert.That(LedgerSeed.Rows(_workspace.DatabasePath).Single(r => r.Id == broken).Attempts, Is.EqualTo(2));
+        await SendAsync(sink.Port, later, settings);
+        row = LedgerSeed.Rows(_workspace.DatabasePath).Single(r => r.Id == broken);
+        Assert.That(row.State, Is.EqualTo("failed"), "MaxAttempts still ends it");
+        Assert.That(row.LastError, Does.StartWith("gave up after 3 attempts: compose: "));
+        Assert.That(SinkDump.CountsByRecipient(sink).Keys, Is.EquivalentTo(new[] { LedgerSeed.Email(2) }));
+    }
+
+    [Test]
     public async Task ReaderWhoUnsubscribedAfterPlanning_IsNotSent()
     {
         LedgerSeed.Readers(_workspace.DatabasePath, 3);
