@@ -38,36 +38,54 @@ public sealed class DigestPlanner(
         using var matcher = new WindowMatcher(connection, low, high, topics, logger);
         using var pages = new DuePages(connection, at, PageSize);
         var schedule = new Dictionary<(string Timezone, string Frequency, int Weekday, int Hour, DateTimeOffset DueAt), (string PeriodKey, DateTimeOffset NextDue)>();
-        var digests = new List<PlannedDigest>(PageSize);
         int readers = 0, planned = 0, empty = 0;
-        while (pages.Next(matcher))
+        // A page's ledger rows are written on another thread (and connection) while the next page is read and
+        // ranked: on two cores that hides most of the writing. At most one page waits, so memory stays flat.
+        Task<(int Planned, int Advanced)>? writing = null;
+        try
         {
-            digests.Clear();
-            for (var i = 0; i < pages.Readers.Count; i++)
+            while (pages.Next(matcher))
             {
-                var reader = pages.Readers[i];
-                var key = (reader.Timezone, reader.Frequency, reader.Weekday, reader.Hour, reader.NextDueAt!.Value);
-                // Readers who share a schedule share its period key and next due time; working those out (time
-                // zones, calendars) costs more than ranking, so once per schedule and run.
-                if (!schedule.TryGetValue(key, out var times))
-                    schedule[key] = times = (DigestSchedule.PeriodKey(reader, key.Item5), DigestSchedule.NextDue(reader, at));
-                var digest = Plan(reader, pages.FiltersOf(i), matcher, at, times.PeriodKey, times.NextDue);
-                onDigest?.Invoke(reader, digest);
-                if (digest.Items.Count == 0) empty++;
-                digests.Add(digest);
-            }
-            if (dryRun)
-            {
-                readers += digests.Count;
-                planned += digests.Count(d => d.Items.Count > 0 || options.Value.SendEmpty);
-            }
-            else
-            {
-                planned += deliveries.Plan(digests, mailer.Domain, options.Value.SendEmpty, at, out var advanced);
-                readers += advanced;
+                var digests = new List<PlannedDigest>(pages.Readers.Count);
+                for (var i = 0; i < pages.Readers.Count; i++)
+                {
+                    var reader = pages.Readers[i];
+                    var key = (reader.Timezone, reader.Frequency, reader.Weekday, reader.Hour, reader.NextDueAt!.Value);
+                    // Readers who share a schedule share its period key and next due time; working those out (time
+                    // zones, calendars) costs more than ranking, so once per schedule and run.
+                    if (!schedule.TryGetValue(key, out var times))
+                        schedule[key] = times = (DigestSchedule.PeriodKey(reader, key.Item5), DigestSchedule.NextDue(reader, at));
+                    var digest = Plan(reader, pages.FiltersOf(i), matcher, at, times.PeriodKey, times.NextDue);
+                    onDigest?.Invoke(reader, digest);
+                    if (digest.Items.Count == 0) empty++;
+                    digests.Add(digest);
+                }
+                if (dryRun)
+                {
+                    readers += digests.Count;
+                    planned += digests.Count(d => d.Items.Count > 0 || options.Value.SendEmpty);
+                    continue;
+                }
+                Finish(ref writing);
+                writing = Task.Run(() => (deliveries.Plan(digests, mailer.Domain, options.Value.SendEmpty, at, out var advanced), advanced));
             }
         }
+        finally
+        {
+            // Also when planning failed: the page already handed over is written (or fails) before the run returns.
+            Finish(ref writing);
+        }
         return new PlanRun(readers, planned, empty, matcher.DistinctFilters, matcher.QueriesRun, matcher.Papers.Count);
+
+        void Finish(ref Task<(int Planned, int Advanced)>? write)
+        {
+            if (write is null) return;
+            var written = write;
+            write = null;
+            (var rows, var advanced) = written.GetAwaiter().GetResult();
+            planned += rows;
+            readers += advanced;
+        }
     }
 
     /// <summary>The digest <paramref name="reader"/> would get if it were planned at <paramref name="at"/>; changes nothing.</summary>
