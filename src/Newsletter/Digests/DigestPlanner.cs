@@ -35,7 +35,7 @@ public sealed class DigestPlanner(
         using var connection = database.Open();
         var high = connection.ExecuteScalar<long?>("SELECT MAX(id) FROM papers") ?? 0;
         var low = WindowStart(connection, at);
-        using var matcher = new WindowMatcher(database, low, high, topics, logger);
+        using var matcher = new WindowMatcher(connection, low, high, topics, logger);
         using var pages = new DuePages(connection, at, PageSize);
         var schedule = new Dictionary<(string Timezone, string Frequency, int Weekday, int Hour, DateTimeOffset DueAt), (string PeriodKey, DateTimeOffset NextDue)>();
         int readers = 0, planned = 0, empty = 0;
@@ -94,7 +94,7 @@ public sealed class DigestPlanner(
         using var connection = database.Open();
         var high = connection.ExecuteScalar<long?>("SELECT MAX(id) FROM papers") ?? 0;
         var low = reader.LastSeq ?? FirstSeqAfter(connection, FirstDigestCutoff(reader)) ;
-        using var matcher = new WindowMatcher(database, low, high, topics, logger);
+        using var matcher = new WindowMatcher(connection, low, high, topics, logger);
         var due = reader.NextDueAt ?? DigestSchedule.NextDue(reader, at);
         var when = due > at ? due : at;
         var results = filters.Select(matcher.Get).ToArray();

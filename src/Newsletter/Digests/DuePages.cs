@@ -7,8 +7,7 @@ namespace Newsletter.Digests;
 
 /// <summary>
 /// The readers due at one time, in pages of ascending id (keyset, so a run never holds them all), each page read
-/// with its readers' filters by one streaming query; each filter comes back as its result in the run's window
-/// (the page's new filters evaluated together, in parallel).
+/// with its readers' filters by one streaming query; each filter comes back as its result in the run's window.
 /// </summary>
 internal sealed class DuePages : IDisposable
 {
@@ -16,7 +15,6 @@ internal sealed class DuePages : IDisposable
     private readonly SqliteParameter _after;
     private readonly List<Subscriber> _readers = [];
     private readonly List<int> _firstFilter = [];
-    private readonly List<(string Kind, string Value)> _keys = [];
     private readonly List<FilterResult> _filters = [];
     private FilterResult[] _filterArray = [];
 
@@ -54,7 +52,6 @@ internal sealed class DuePages : IDisposable
     {
         _readers.Clear();
         _firstFilter.Clear();
-        _keys.Clear();
         _filters.Clear();
         using (var row = _page.ExecuteReader())
         {
@@ -77,15 +74,13 @@ internal sealed class DuePages : IDisposable
                         LastSeq = row.IsDBNull(9) ? null : row.GetInt64(9),
                         NextDueAt = Timestamp(row.GetString(10)),
                     });
-                    _firstFilter.Add(_keys.Count);
+                    _firstFilter.Add(_filters.Count);
                 }
-                if (!row.IsDBNull(11)) _keys.Add((row.GetString(11), row.GetString(12)));
+                if (!row.IsDBNull(11)) _filters.Add(matcher.Get(row.GetString(11), row.GetString(12)));
             }
         }
         if (_readers.Count == 0) return false;
         _after.Value = _readers[^1].Id;
-        matcher.Prepare(_keys);
-        foreach (var (kind, value) in _keys) _filters.Add(matcher.Get(kind, value));
         if (_filterArray.Length < _filters.Count) _filterArray = new FilterResult[Math.Max(_filters.Count, _filterArray.Length * 2)];
         _filters.CopyTo(_filterArray);
         return true;
