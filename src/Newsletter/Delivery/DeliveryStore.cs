@@ -61,22 +61,26 @@ public sealed class DeliveryStore(Database database)
         var iFrom = insert.Parameters.Add("$windowFrom", SqliteType.Text);
         var iTo = insert.Parameters.Add("$windowTo", SqliteType.Text);
         var iItems = insert.Parameters.Add("$itemsJson", SqliteType.Text);
+        // Most readers of a run share their due times and window: format each distinct time once.
+        var texts = new Dictionary<DateTimeOffset, string>();
+        string Text(DateTimeOffset time) =>
+            texts.TryGetValue(time, out var text) ? text : texts[time] = UtcTimestampHandler.ToText(time);
         var created = 0;
         foreach (var digest in digests)
         {
             aLastSeq.Value = digest.LastSeq;
-            aNext.Value = UtcTimestampHandler.ToText(digest.NextDueAt);
+            aNext.Value = Text(digest.NextDueAt);
             aId.Value = digest.SubscriberId;
-            aPrevious.Value = UtcTimestampHandler.ToText(digest.PreviousDueAt);
+            aPrevious.Value = Text(digest.PreviousDueAt);
             if (advance.ExecuteNonQuery() == 0) continue;
             advanced++;
             if (digest.Items.Count == 0 && !sendEmpty) continue;
             iId.Value = digest.SubscriberId;
             iPeriod.Value = digest.PeriodKey;
             iMessageId.Value = MessageIdFor(digest.SubscriberId, digest.PeriodKey, messageIdDomain);
-            iFrom.Value = UtcTimestampHandler.ToText(digest.WindowFrom);
-            iTo.Value = UtcTimestampHandler.ToText(digest.WindowTo);
-            iItems.Value = JsonSerializer.Serialize(digest.Items);
+            iFrom.Value = Text(digest.WindowFrom);
+            iTo.Value = Text(digest.WindowTo);
+            iItems.Value = JsonSerializer.Serialize(digest.Items, DigestItemJson.Default.IReadOnlyListDigestItem);
             created += insert.ExecuteNonQuery();
         }
         transaction.Commit();

@@ -36,34 +36,56 @@ public sealed class DigestPlanner(
         var high = connection.ExecuteScalar<long?>("SELECT MAX(id) FROM papers") ?? 0;
         var low = WindowStart(connection, at);
         using var matcher = new WindowMatcher(connection, low, high, topics, logger);
+        using var pages = new DuePages(connection, at, PageSize);
+        var schedule = new Dictionary<(string Timezone, string Frequency, int Weekday, int Hour, DateTimeOffset DueAt), (string PeriodKey, DateTimeOffset NextDue)>();
         int readers = 0, planned = 0, empty = 0;
-        long after = 0;
-        while (true)
+        // A page's ledger rows are written on another thread (and connection) while the next page is read and
+        // ranked: on two cores that hides most of the writing. At most one page waits, so memory stays flat.
+        Task<(int Planned, int Advanced)>? writing = null;
+        try
         {
-            var page = DuePage(connection, at, after);
-            if (page.Count == 0) break;
-            after = page[^1].Id;
-            var filters = FiltersOf(connection, page[0].Id, page[^1].Id);
-            var digests = new List<PlannedDigest>(page.Count);
-            foreach (var reader in page)
+            while (pages.Next(matcher))
             {
-                var digest = Plan(reader, filters.GetValueOrDefault(reader.Id, []), matcher, at);
-                onDigest?.Invoke(reader, digest);
-                if (digest.Items.Count == 0) empty++;
-                digests.Add(digest);
-            }
-            if (dryRun)
-            {
-                readers += digests.Count;
-                planned += digests.Count(d => d.Items.Count > 0 || options.Value.SendEmpty);
-            }
-            else
-            {
-                planned += deliveries.Plan(digests, mailer.Domain, options.Value.SendEmpty, at, out var advanced);
-                readers += advanced;
+                var digests = new List<PlannedDigest>(pages.Readers.Count);
+                for (var i = 0; i < pages.Readers.Count; i++)
+                {
+                    var reader = pages.Readers[i];
+                    var key = (reader.Timezone, reader.Frequency, reader.Weekday, reader.Hour, reader.NextDueAt!.Value);
+                    // Readers who share a schedule share its period key and next due time; working those out (time
+                    // zones, calendars) costs more than ranking, so once per schedule and run.
+                    if (!schedule.TryGetValue(key, out var times))
+                        schedule[key] = times = (DigestSchedule.PeriodKey(reader, key.Item5), DigestSchedule.NextDue(reader, at));
+                    var digest = Plan(reader, pages.FiltersOf(i), matcher, at, times.PeriodKey, times.NextDue);
+                    onDigest?.Invoke(reader, digest);
+                    if (digest.Items.Count == 0) empty++;
+                    digests.Add(digest);
+                }
+                if (dryRun)
+                {
+                    readers += digests.Count;
+                    planned += digests.Count(d => d.Items.Count > 0 || options.Value.SendEmpty);
+                    continue;
+                }
+                Finish(ref writing);
+                writing = Task.Run(() => (deliveries.Plan(digests, mailer.Domain, options.Value.SendEmpty, at, out var advanced), advanced));
             }
         }
+        finally
+        {
+            // Also when planning failed: the page already handed over is written (or fails) before the run returns.
+            Finish(ref writing);
+        }
         return new PlanRun(readers, planned, empty, matcher.DistinctFilters, matcher.QueriesRun, matcher.Papers.Count);
+
+        void Finish(ref Task<(int Planned, int Advanced)>? write)
+        {
+            if (write is null) return;
+            var written = write;
+            write = null;
+            (var rows, var advanced) = written.GetAwaiter().GetResult();
+            planned += rows;
+            readers += advanced;
+        }
     }
 
     /// <summary>The digest <paramref name="reader"/> would get if it were planned at <paramref name="at"/>; changes nothing.</summary>
@@ -74,39 +96,41 @@ public sealed class DigestPlanner(
         var low = reader.LastSeq ?? FirstSeqAfter(connection, FirstDigestCutoff(reader)) ;
         using var matcher = new WindowMatcher(connection, low, high, topics, logger);
         var due = reader.NextDueAt ?? DigestSchedule.NextDue(reader, at);
-        return Plan(reader with { NextDueAt = due }, filters, matcher, due > at ? due : at);
+        var when = due > at ? due : at;
+        var results = filters.Select(matcher.Get).ToArray();
+        return Plan(reader with { NextDueAt = due }, results, matcher, when,
+            DigestSchedule.PeriodKey(reader, due), DigestSchedule.NextDue(reader, when));
     }
 
-    private PlannedDigest Plan(Subscriber reader, IReadOnlyList<SubscriberFilter> filters, WindowMatcher matcher, DateTimeOffset at)
+    private PlannedDigest Plan(Subscriber reader, ReadOnlySpan<FilterResult> filters, WindowMatcher matcher, DateTimeOffset at,
+        string periodKey, DateTimeOffset nextDue)
     {
         var dueAt = reader.NextDueAt!.Value;
-        var period = DigestSchedule.Period(reader);
-        Func<long, bool> isNew;
+        NewPapers isNew;
         DateTimeOffset windowFrom;
         if (reader.LastSeq is { } lastSeq)
         {
-            isNew = paper => paper > lastSeq;
+            isNew = NewPapers.After(lastSeq);
             // The previous digest was due one period before this one (or earlier, after downtime: then this digest
             // covers everything since, and the header still reads from its own period's start).
-            windowFrom = dueAt - period;
+            windowFrom = dueAt - DigestSchedule.Period(reader);
         }
         else
         {
             var cutoff = FirstDigestCutoff(reader);
-            isNew = paper => matcher.Papers.TryGetValue(paper, out var p) && p.FirstSeenAt > cutoff;
+            isNew = NewPapers.SeenAfter(cutoff, matcher.Papers);
             windowFrom = cutoff;
         }
-        var results = filters.Select(matcher.Get).Where(r => r.Hits.Length > 0).ToList();
-        var items = results.Count == 0 ? [] : Ranking.Top(results, isNew, options.Value.MaxPapers, matcher.Scratch);
+        var items = Ranking.Top(filters, isNew, options.Value.MaxPapers, matcher.Scratch);
         return new PlannedDigest(
             reader.Id,
-            DigestSchedule.PeriodKey(reader, dueAt),
+            periodKey,
             windowFrom,
             at,
             items,
             Math.Max(matcher.High, reader.LastSeq ?? 0),
             dueAt,
-            DigestSchedule.NextDue(reader, at));
+            nextDue);
     }
 
     /// <summary>A first digest covers papers first seen after confirming minus one period, so it is not empty.</summary>
@@ -132,29 +156,4 @@ public sealed class DigestPlanner(
     /// <summary>The id just before the first paper first seen after <paramref name="cutoff"/>.</summary>
     private static long FirstSeqAfter(SqliteConnection connection, DateTimeOffset cutoff) =>
         (connection.ExecuteScalar<long?>("SELECT MIN(id) FROM papers WHERE first_seen_at > @cutoff", new { cutoff }) ?? long.MaxValue) - 1;
-
-    private static List<Subscriber> DuePage(SqliteConnection connection, DateTimeOffset at, long after) =>
-        connection.Query<Subscriber>(
-            """
-            SELECT id, email, state, frequency, weekday, hour, timezone, created_at AS CreatedAt, confirmed_at AS ConfirmedAt,
-                   last_seq AS LastSeq, next_due_at AS NextDueAt
-            FROM subscribers
-            WHERE state = 'confirmed' AND next_due_at <= @at AND id > @after
-            ORDER BY id
-            LIMIT @PageSize
-            """,
-            new { at, after, PageSize }).ToList();
-
-    private static Dictionary<long, List<SubscriberFilter>> FiltersOf(SqliteConnection connection, long first, long last)
-    {
-        var filters = new Dictionary<long, List<SubscriberFilter>>();
-        foreach (var row in connection.Query<(long SubscriberId, string Kind, string Value)>(
-                     "SELECT subscriber_id, kind, value FROM subscriber_filters WHERE subscriber_id BETWEEN @first AND @last",
-                     new { first, last }))
-        {
-            if (!filters.TryGetValue(row.SubscriberId, out var list)) filters[row.SubscriberId] = list = [];
-            list.Add(new SubscriberFilter(row.Kind, row.Value));
-        }
-        return filters;
-    }
 }

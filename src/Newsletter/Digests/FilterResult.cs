@@ -1,17 +1,53 @@
 namespace Newsletter.Digests;
 
 /// <summary>One distinct filter evaluated over a run's window: its hits best first, and a lookup by paper.</summary>
-internal sealed class FilterResult(string label, FilterHit[] hits)
+/// <remarks>
+/// A run keeps one of these per distinct filter for its whole length, so it is stored as three flat arrays (20 bytes
+/// a hit) rather than a hit array plus a dictionary (about 50 bytes a hit).
+/// </remarks>
+internal sealed class FilterResult
 {
     public static readonly FilterResult None = new("", []);
 
-    private readonly Dictionary<long, double> _byPaper = hits.ToDictionary(h => h.Paper, h => h.Rank);
+    private readonly long[] _papers;   // ascending, for the lookup by paper
+    private readonly double[] _ranks;  // aligned with _papers
+    private readonly int[] _byRank;    // indexes into _papers/_ranks, best rank first, ties in listing order
+
+    /// <param name="hits">The filter's matches, in any order.</param>
+    public FilterResult(string label, FilterHit[] hits)
+    {
+        Label = label;
+        Array.Sort(hits, static (a, b) => a.Paper.CompareTo(b.Paper));
+        _papers = new long[hits.Length];
+        _ranks = new double[hits.Length];
+        for (var i = 0; i < hits.Length; i++) (_papers[i], _ranks[i]) = (hits[i].Paper, hits[i].Rank);
+        _byRank = new int[hits.Length];
+        for (var i = 0; i < _byRank.Length; i++) _byRank[i] = i;
+        // Sorted once per filter, not once per reader. Papers ascend with the index, so comparing indexes breaks ties
+        // in listing order.
+        Array.Sort(_byRank, (a, b) => Ranking.Compare(new FilterHit(_papers[a], _ranks[a]), new FilterHit(_papers[b], _ranks[b])));
+    }
 
     /// <summary>How the filter is named in a digest: the topic slug or the keyword query.</summary>
-    public string Label { get; } = label;
+    public string Label { get; }
 
-    /// <summary>Matches ordered by rank (highest first), ties in listing order.</summary>
-    public FilterHit[] Hits { get; } = hits;
+    /// <summary>Number of matches.</summary>
+    public int Count => _byRank.Length;
 
-    public bool TryGetRank(long paper, out double rank) => _byPaper.TryGetValue(paper, out rank);
+    /// <summary>The match at <paramref name="position"/> in rank order (0 is the best).</summary>
+    public FilterHit this[int position]
+    {
+        get
+        {
+            var i = _byRank[position];
+            return new FilterHit(_papers[i], _ranks[i]);
+        }
+    }
+
+    public bool TryGetRank(long paper, out double rank)
+    {
+        var i = Array.BinarySearch(_papers, paper);
+        rank = i >= 0 ? _ranks[i] : 0;
+        return i >= 0;
+    }
 }

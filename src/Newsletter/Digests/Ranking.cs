@@ -12,9 +12,6 @@ internal static class Ranking
     public static double Boost(double relevance, int? upvotes) =>
         upvotes is > 0 ? relevance * (1 + Math.Log(1 + upvotes.Value) / 4) : relevance;
 
-    private static readonly Comparison<FilterHit> ByRank = Compare;
-    private static readonly Comparison<(string Label, double Rank)> LabelByRank = (a, b) => b.Rank.CompareTo(a.Rank);
-
     /// <summary>Higher rank first; equal ranks keep listing (ingest) order.</summary>
     public static int Compare(FilterHit a, FilterHit b)
     {
@@ -23,41 +20,48 @@ internal static class Ranking
     }
 
     /// <summary>
-    /// The reader's top <paramref name="max"/> papers among <paramref name="filters"/> that pass <paramref name="isNew"/>.
-    /// A paper in the top is among the first <paramref name="max"/> new hits of the filter that ranks it best (every
-    /// paper that filter ranks higher is above it too), so walking each filter that far finds the top and each
-    /// one's best rank: the cost per reader is filters × max, whatever the window holds.
+    /// The reader's top <paramref name="max"/> papers among <paramref name="filters"/> that are new to them.
+    /// Each filter's hits are already in rank order, so merging the lists (always taking the best head) meets every
+    /// paper first at its best rank and meets the top papers first: the merge stops after <paramref name="max"/>
+    /// distinct papers, and the cost per reader is about filters × max, whatever the window holds.
     /// </summary>
-    public static List<DigestItem> Top(IReadOnlyList<FilterResult> filters, Func<long, bool> isNew, int max, Scratch scratch)
+    public static List<DigestItem> Top(ReadOnlySpan<FilterResult> filters, NewPapers isNew, int max, Scratch scratch)
     {
-        var best = scratch.Best;
-        best.Clear();
-        foreach (var filter in filters)
+        var cursors = scratch.Cursors(filters.Length);
+        var chosen = scratch.Chosen;
+        chosen.Clear();
+        while (chosen.Count < max)
         {
-            var taken = 0;
-            foreach (var hit in filter.Hits)
+            var best = -1;
+            var bestHit = default(FilterHit);
+            for (var f = 0; f < filters.Length; f++)
             {
-                if (!isNew(hit.Paper)) continue;
-                if (!best.TryGetValue(hit.Paper, out var rank) || hit.Rank > rank) best[hit.Paper] = hit.Rank;
-                if (++taken == max) break;
+                var filter = filters[f];
+                var c = cursors[f];
+                while (c < filter.Count && !isNew.Contains(filter[c].Paper)) c++;
+                cursors[f] = c;
+                if (c == filter.Count) continue;
+                var head = filter[c];
+                if (best < 0 || Compare(head, bestHit) < 0) (best, bestHit) = (f, head);
             }
+            if (best < 0) break;
+            cursors[best]++;
+            if (!Contains(chosen, bestHit.Paper)) chosen.Add(bestHit);
         }
-        var ranked = scratch.Ranked;
-        ranked.Clear();
-        foreach (var (paper, rank) in best) ranked.Add(new FilterHit(paper, rank));
-        ranked.Sort(ByRank);
-        var items = new List<DigestItem>(Math.Min(max, ranked.Count));
+        var items = new List<DigestItem>(chosen.Count);
         var labels = scratch.Labels;
-        for (var i = 0; i < ranked.Count && i < max; i++)
+        foreach (var top in chosen)
         {
-            var top = ranked[i];
-            // A reader's filters are distinct (kind, value) pairs, so their labels are too.
+            // A reader's filters are distinct (kind, value) pairs, so their labels are too. Insertion keeps filters
+            // of equal rank in the reader's order.
             labels.Clear();
             foreach (var filter in filters)
             {
-                if (filter.TryGetRank(top.Paper, out var rank)) labels.Add((filter.Label, rank));
+                if (!filter.TryGetRank(top.Paper, out var rank)) continue;
+                var at = labels.Count;
+                while (at > 0 && labels[at - 1].Rank < rank) at--;
+                labels.Insert(at, (filter.Label, rank));
             }
-            labels.Sort(LabelByRank);
             var names = new string[labels.Count];
             for (var l = 0; l < names.Length; l++) names[l] = labels[l].Label;
             items.Add(new DigestItem(top.Paper, names, Math.Round(top.Rank, 4)));
@@ -65,11 +69,30 @@ internal static class Ranking
         return items;
     }
 
+    private static bool Contains(List<FilterHit> chosen, long paper)
+    {
+        foreach (var hit in chosen)
+        {
+            if (hit.Paper == paper) return true;
+        }
+        return false;
+    }
+
     /// <summary>Buffers reused from reader to reader within one run, so ranking allocates little per reader.</summary>
     public sealed class Scratch
     {
-        public Dictionary<long, double> Best { get; } = new();
-        public List<FilterHit> Ranked { get; } = new();
+        private int[] _cursors = new int[8];
+
+        public List<FilterHit> Chosen { get; } = new();
         public List<(string Label, double Rank)> Labels { get; } = new();
+
+        /// <summary>One position per filter, all at the start.</summary>
+        public Span<int> Cursors(int filters)
+        {
+            if (_cursors.Length < filters) _cursors = new int[filters];
+            var cursors = _cursors.AsSpan(0, filters);
+            cursors.Clear();
+            return cursors;
+        }
     }
 }

@@ -53,11 +53,14 @@ internal sealed class WindowMatcher : IDisposable
     public int QueriesRun { get; private set; }
 
     /// <summary>The filter's matches in the window, evaluated on first use; empty for unknown topics and broken queries.</summary>
-    public FilterResult Get(SubscriberFilter filter)
+    public FilterResult Get(SubscriberFilter filter) => Get(filter.Kind, filter.Value);
+
+    /// <inheritdoc cref="Get(SubscriberFilter)"/>
+    public FilterResult Get(string kind, string value)
     {
-        var key = (filter.Kind, filter.Value);
+        var key = (kind, value);
         if (_cache.TryGetValue(key, out var cached)) return cached;
-        var result = Evaluate(filter);
+        var result = Evaluate(new SubscriberFilter(kind, value));
         _cache[key] = result;
         return result;
     }
@@ -86,7 +89,6 @@ internal sealed class WindowMatcher : IDisposable
             _logger.LogWarning("Skipping the {Kind} filter '{Query}': not a valid full-text query ({Message})", filter.Kind, query, e.Message);
             return new FilterResult(FilterLabel.For(filter), []);
         }
-        hits.Sort(Ranking.Compare);
         return new FilterResult(FilterLabel.For(filter), hits.ToArray());
     }
 

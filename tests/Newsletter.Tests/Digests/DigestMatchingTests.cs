@@ -144,4 +144,27 @@ public class DigestMatchingTests
         Assert.That(run.FilterQueries, Is.EqualTo(5), "one query per distinct filter; an unknown topic needs none");
         Assert.That(_world.PapersSentTo(readers[^1].Id), Is.EquivalentTo(new[] { _stateSpace, _mambaVideo, _mambaText, _quantization }));
     }
+
+    [Test]
+    public void ManyDistinctFilters_InOnePage_EachRunOnce_WithEveryReadersOwnResults()
+    {
+        // Readers' filters resolved while their page is read: each reader keeps their own, a broken one is skipped.
+        var readers = Enumerable.Range(0, 40)
+            .Select(i => _world.AddReader($"many{i}@example.org", Confirmed,
+                [Keyword(i % 2 == 0 ? "quantization" : "diffusion"), Keyword($"mamba OR nosuchword{i}")]))
+            .ToList();
+        var broken = _world.AddReader("broken-many@example.org", Confirmed, [Keyword("\"unclosed AND ("), Keyword("transformers")]);
+
+        var run = _world.Planner.Run(Due);
+
+        Assert.That(run.Readers, Is.EqualTo(41));
+        Assert.That(run.DistinctFilters, Is.EqualTo(2 + 40 + 2));
+        Assert.That(run.FilterQueries, Is.EqualTo(2 + 40 + 2), "one query per distinct filter, the broken one included");
+        for (var i = 0; i < readers.Count; i++)
+        {
+            var own = i % 2 == 0 ? _quantization : _diffusion;
+            Assert.That(_world.PapersSentTo(readers[i].Id), Is.EquivalentTo(new[] { own, _mambaVideo, _mambaText }), $"reader {i}");
+        }
+        Assert.That(_world.PapersSentTo(broken.Id), Is.EqualTo(new[] { _transformers }));
+    }
 }
