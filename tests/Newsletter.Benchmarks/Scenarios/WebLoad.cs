@@ -49,6 +49,8 @@ public sealed class WebLoad : IAsyncDisposable
             ["Templates__Path"] = Path.Combine(options.Repo, "templates"),
             ["Site__BaseUrl"] = "http://newsletter.example.com",
             ["Logging__LogLevel__Default"] = "Warning",
+            // All of wrk's requests come from one address: without this the per-IP rate limit, not the service, is measured.
+            ["Subscriptions__SubscribePermitsPerMinute"] = "1000000",
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
         };
         var web = new WebLoad(ChildProcesses.Start("dotnet", [dll], environment, options.Repo), port);
