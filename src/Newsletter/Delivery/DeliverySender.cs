@@ -34,15 +34,18 @@ public sealed class DeliverySender(
         var run = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
         // Readers suppressed during this run: their rows already claimed by any worker are not sent either.
         var suppressed = new ConcurrentDictionary<long, bool>();
+        // Readers with the same papers share one render during this run (papers can change between runs).
+        var shared = new SharedRenders();
         var workers = Enumerable.Range(1, options.Value.Connections)
-            .Select(i => Task.Run(() => RunWorkerAsync(run, $"{run}/{i}", at, suppressed, cancellationToken), CancellationToken.None));
+            .Select(i => Task.Run(() => RunWorkerAsync(run, $"{run}/{i}", at, suppressed, shared, cancellationToken), CancellationToken.None));
         var sent = (await Task.WhenAll(workers)).Sum();
-        logger.LogInformation("Sent {Sent} digests", sent);
+        logger.LogInformation("Sent {Sent} digests ({Renders} rendered, {Shared} filled in from a shared render)", sent, shared.Renders, shared.Hits);
         return sent;
     }
 
     private async Task<int> RunWorkerAsync(
-        string run, string owner, DateTimeOffset at, ConcurrentDictionary<long, bool> suppressed, CancellationToken cancellationToken)
+        string run, string owner, DateTimeOffset at, ConcurrentDictionary<long, bool> suppressed, SharedRenders shared,
+        CancellationToken cancellationToken)
     {
         var o = options.Value;
         var lease = TimeSpan.FromSeconds(o.LeaseSeconds);
@@ -59,12 +62,14 @@ public sealed class DeliverySender(
                 // (send-due --at, tests): otherwise a fault that repeats at once would spend every attempt in one run.
                 var batch = ledger.Claim(db, owner, at, leaseUntil, o.BatchSize, clock.GetUtcNow(), run);
                 if (batch.Count == 0) break;
-                var next = PrepareAsync(batch[0]);
+                // Readers, tokens and papers for the whole batch in a few queries, not a few per message.
+                var loading = Task.Run(() => composer.Load(batch, shared));
+                var next = PrepareAsync(batch[0], loading);
                 for (var i = 0; i < batch.Count; i++)
                 {
                     var row = batch[i];
                     var prepared = await next;
-                    if (i + 1 < batch.Count) next = PrepareAsync(batch[i + 1]);
+                    if (i + 1 < batch.Count) next = PrepareAsync(batch[i + 1], loading);
                     if (cancellationToken.IsCancellationRequested) return sent;
                     if (clock.GetUtcNow() > leaseUntil - lease / 2)
                     {
@@ -97,11 +102,11 @@ public sealed class DeliverySender(
         }
     }
 
-    private Task<Prepared> PrepareAsync(DeliveryRow row) => Task.Run(() =>
+    private Task<Prepared> PrepareAsync(DeliveryRow row, Task<DigestBatch> loading) => Task.Run(async () =>
     {
         try
         {
-            var digest = composer.Compose(row);
+            var digest = composer.Compose(row, await loading);
             headers.Apply(digest.Message, digest.Links.Unsubscribe);
             signer.Sign(digest.Message);
             return new Prepared(digest.Message, ReturnPathFor(row), null);

@@ -1,27 +1,37 @@
+using System.Globalization;
 using System.Security.Cryptography;
+using System.Text;
 using Dapper;
 using Newsletter.Storage;
 using Newsletter.Subscriptions;
 
 namespace Newsletter.Digests;
 
-/// <summary>"View in browser" tokens: 256 random bits per rendered digest, stored only as their SHA-256.</summary>
-public sealed class DigestArchive(Database database)
+/// <summary>
+/// "View in browser" tokens. A token is the ledger row's id and an HMAC of it under the server's link key
+/// (<see cref="TokenStore.Derive"/>): the same for every attempt at the same row, unguessable, and checked without
+/// a table, so sending a digest writes nothing for it. Tokens issued before (random, stored as their SHA-256 in
+/// <c>digest_archive_tokens</c>) still open their pages.
+/// </summary>
+public sealed class DigestArchive(Database database, TokenStore tokens, TimeProvider clock)
 {
-    /// <summary>Creates a token for a ledger row and returns its clear text.</summary>
-    public string Issue(long deliveryId, DateTimeOffset now)
-    {
-        var token = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-        using var connection = database.Open();
-        connection.Execute(
-            "INSERT INTO digest_archive_tokens (hash, delivery_id, created_at) VALUES (@hash, @deliveryId, @now)",
-            new { hash = TokenStore.Hash(token), deliveryId, now });
-        return token;
-    }
+    private const string Purpose = "archive";
 
-    /// <summary>The ledger row a token points at, or null for an unknown token.</summary>
+    /// <summary>The token of a ledger row's archive page.</summary>
+    public string Token(long deliveryId) =>
+        deliveryId.ToString(CultureInfo.InvariantCulture) + "." + tokens.Derive(Purpose, deliveryId, clock.GetUtcNow());
+
+    /// <summary>The ledger row a token points at, or null for an unknown or forged token.</summary>
     public long? Find(string token)
     {
+        var dot = token.IndexOf('.');
+        if (dot > 0)
+        {
+            if (!long.TryParse(token.AsSpan(0, dot), NumberStyles.None, CultureInfo.InvariantCulture, out var id)) return null;
+            var expected = Encoding.ASCII.GetBytes(Token(id));
+            var given = Encoding.ASCII.GetBytes(token);
+            return CryptographicOperations.FixedTimeEquals(expected, given) ? id : null;
+        }
         using var connection = database.Open();
         return connection.QuerySingleOrDefault<long?>(
             "SELECT delivery_id FROM digest_archive_tokens WHERE hash = @hash", new { hash = TokenStore.Hash(token) });

@@ -18,20 +18,57 @@ public sealed class DigestComposer(
     DigestRenderer renderer,
     MatchHighlighter highlighter,
     Mailer mailer,
-    TimeProvider clock,
     IOptions<SiteOptions> site)
 {
     /// <summary>Renders the row's frozen papers into a message (without delivery headers) and the links it carries.</summary>
-    public ComposedDigest Compose(DeliveryRow row)
+    public ComposedDigest Compose(DeliveryRow row) => Compose(row, Load([row]));
+
+    /// <summary>
+    /// Loads what composing these rows needs in a few queries (readers, their link tokens, the papers), for a
+    /// sending batch. With <paramref name="shared"/>, readers who get the same papers share one render.
+    /// </summary>
+    public DigestBatch Load(IReadOnlyList<DeliveryRow> rows, SharedRenders? shared = null)
     {
-        var subscriber = subscribers.Find(row.SubscriberId)
-            ?? throw new InvalidOperationException($"Delivery {row.Id}: subscriber {row.SubscriberId} no longer exists");
-        var items = DeliveryStore.Items(row);
-        var readerLinks = links.ForDigest(subscriber.Id, items.SelectMany(i => i.Topics).Where(t => FilterLabel.Topic(t, topics) is not null));
-        var archiveUrl = site.Value.Link("digests/" + archive.Issue(row.Id, clock.GetUtcNow()));
-        var rendered = renderer.Render(Content(subscriber, row.WindowFrom ?? row.CreatedAt, row.WindowTo ?? row.CreatedAt, items, readerLinks) with
+        var items = new Dictionary<long, IReadOnlyList<DigestItem>>();
+        foreach (var row in rows)
         {
-            ArchiveUrl = archiveUrl,
+            // A row whose items cannot be read fails on its own in Compose; the rest of the batch goes on.
+            try { items[row.Id] = DeliveryStore.Items(row); }
+            catch (Exception e) when (e is System.Text.Json.JsonException or FormatException or NotSupportedException) { }
+        }
+        var readers = subscribers.Find(rows.Select(r => r.SubscriberId).Distinct().ToList());
+        var tokens = links.TokensFor(readers.Keys.ToList());
+        var byId = papers.Get(items.Values.SelectMany(i => i).Select(i => i.Paper).Distinct().ToList()).ToDictionary(p => p.Id);
+        return new DigestBatch(readers, tokens, byId, items, shared);
+    }
+
+    /// <summary>Composes one row of a batch from <see cref="Load"/>.</summary>
+    public ComposedDigest Compose(DeliveryRow row, DigestBatch batch)
+    {
+        var subscriber = batch.Subscribers.GetValueOrDefault(row.SubscriberId)
+            ?? throw new InvalidOperationException($"Delivery {row.Id}: subscriber {row.SubscriberId} no longer exists");
+        var items = batch.Items.GetValueOrDefault(row.Id) ?? DeliveryStore.Items(row);
+        var slugs = items.SelectMany(i => i.Topics).Where(t => FilterLabel.Topic(t, topics) is not null).ToList();
+        var tokens = batch.Tokens[subscriber.Id];
+        var readerLinks = links.ForDigest(tokens, slugs);
+        var archiveToken = archive.Token(row.Id);
+        var from = row.WindowFrom ?? row.CreatedAt;
+        var to = row.WindowTo ?? row.CreatedAt;
+        RenderedDigest? rendered = null;
+        if (batch.Shared is { } shared)
+        {
+            // Same papers, period and time zone: the same email but for the reader's own values.
+            var key = string.Join('\n', subscriber.Timezone, from.UtcTicks, to.UtcTicks, row.ItemsJson);
+            var template = shared.Get(key, () => renderer.Render(
+                Content(subscriber with { Email = shared.EmailStandIn }, from, to, items, links.ForDigest(shared.TokensStandIn, slugs), batch.Papers) with
+                {
+                    ArchiveUrl = site.Value.Link("digests/" + shared.ArchiveStandIn),
+                }));
+            rendered = shared.Fill(template, subscriber.Email, tokens, archiveToken);
+        }
+        rendered ??= renderer.Render(Content(subscriber, from, to, items, readerLinks, batch.Papers) with
+        {
+            ArchiveUrl = site.Value.Link("digests/" + archiveToken),
         });
         var message = mailer.Compose(MailboxAddress.Parse(subscriber.Email), rendered.Subject, rendered.Html, rendered.Text, row.MessageId);
         return new ComposedDigest(message, readerLinks);
@@ -43,7 +80,7 @@ public sealed class DigestComposer(
         var subscriber = subscribers.Find(row.SubscriberId) ?? new Subscriber { Id = row.SubscriberId };
         var items = DeliveryStore.Items(row);
         var none = new DigestLinks("", "", new Dictionary<string, string>());
-        return renderer.Render(Content(subscriber, row.WindowFrom ?? row.CreatedAt, row.WindowTo ?? row.CreatedAt, items, none) with
+        return renderer.Render(Content(subscriber, row.WindowFrom ?? row.CreatedAt, row.WindowTo ?? row.CreatedAt, items, none, PapersOf(items)) with
         {
             IsArchive = true,
         }).Html;
@@ -56,12 +93,16 @@ public sealed class DigestComposer(
         var stops = digest.Items.SelectMany(i => i.Topics).Where(t => FilterLabel.Topic(t, topics) is not null).Distinct()
             .ToDictionary(t => t, _ => placeholder);
         return renderer.Render(Content(subscriber, digest.WindowFrom, digest.WindowTo, digest.Items,
-            new DigestLinks(placeholder, placeholder, stops)));
+            new DigestLinks(placeholder, placeholder, stops), PapersOf(digest.Items)));
     }
 
-    private DigestContent Content(Subscriber subscriber, DateTimeOffset from, DateTimeOffset to, IReadOnlyList<DigestItem> items, DigestLinks readerLinks)
+    private Dictionary<long, Paper> PapersOf(IReadOnlyList<DigestItem> items) =>
+        papers.Get(items.Select(i => i.Paper).ToList()).ToDictionary(p => p.Id);
+
+    private DigestContent Content(
+        Subscriber subscriber, DateTimeOffset from, DateTimeOffset to, IReadOnlyList<DigestItem> items, DigestLinks readerLinks,
+        IReadOnlyDictionary<long, Paper> byId)
     {
-        var byId = papers.Get(items.Select(i => i.Paper).ToList()).ToDictionary(p => p.Id);
         var found = items.Where(i => byId.ContainsKey(i.Paper)).ToList();
         var marked = Highlight(found.Select(i => (byId[i.Paper], i.Topics)).ToList());
         var entries = found.Select((i, n) => new DigestEntry(byId[i.Paper], i.Topics, marked[n])).ToList();

@@ -1,5 +1,7 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using Microsoft.Extensions.Options;
+using Newsletter.Listings;
 using Newsletter.Templates;
 using Scriban.Runtime;
 
@@ -66,7 +68,22 @@ public sealed class DigestRenderer(TemplateCatalog templates, TopicCatalog topic
         };
     }
 
+    // A run renders the same top papers for many readers: their models (excerpt cut, wrapped and escaped) are kept
+    // and shared, read-only, by every render. The key holds the whole paper, so an updated paper gets a new model.
+    private const int KeptPaperModels = 8192;
+    private readonly ConcurrentDictionary<(Paper Paper, string Labels, string Marked), ScriptObject> _paperModels = new();
+
     private ScriptObject PaperModel(DigestEntry entry)
+    {
+        var key = (entry.Paper, string.Join('\n', entry.Labels), entry.MarkedAbstract);
+        if (_paperModels.TryGetValue(key, out var kept)) return kept;
+        var model = NewPaperModel(entry);
+        if (_paperModels.Count >= KeptPaperModels) _paperModels.Clear();
+        _paperModels[key] = model;
+        return model;
+    }
+
+    private ScriptObject NewPaperModel(DigestEntry entry)
     {
         var paper = entry.Paper;
         var excerpt = DigestExcerpt.Cut(DigestExcerpt.Tidy(entry.MarkedAbstract), ExcerptLength);

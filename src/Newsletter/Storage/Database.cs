@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 
 namespace Newsletter.Storage;
 
-/// <summary>Opens connections to the service's single SQLite file: WAL, busy timeout and foreign keys on every one.</summary>
+/// <summary>Opens connections to the service's single SQLite file: WAL (set once, see <see cref="Migrator"/>), busy timeout and foreign keys on every one.</summary>
 public sealed class Database
 {
     private readonly string _connectionString;
@@ -38,8 +38,8 @@ public sealed class Database
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
         using var command = connection.CreateCommand();
-        // journal_mode is persistent in the file, but setting it per connection is cheap and keeps a copied file right.
-        command.CommandText = $"PRAGMA busy_timeout = {_busyTimeoutMs}; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;";
+        // journal_mode = WAL is a property of the file, set once by the migrator; these two belong to the connection.
+        command.CommandText = $"PRAGMA busy_timeout = {_busyTimeoutMs}; PRAGMA synchronous = NORMAL;";
         command.ExecuteNonQuery();
         return connection;
     }

@@ -48,6 +48,9 @@ public sealed class Migrator(Database database, ILogger<Migrator> logger)
         }
 
         using var connection = database.Open();
+        // Write-ahead logging lets the web pages read while jobs write. It is stored in the file, so once is enough
+        // (a copy of the file keeps it); it cannot change inside a transaction, so it goes first.
+        connection.Execute("PRAGMA journal_mode = WAL");
         connection.Execute("""
             CREATE TABLE IF NOT EXISTS schema_version (
                 version    INTEGER PRIMARY KEY,

@@ -199,6 +199,14 @@ public sealed class SubscriberStore(Database database)
         }
     }
 
+    /// <summary>The subscribers with these ids (those that still exist), in one query.</summary>
+    public IReadOnlyDictionary<long, Subscriber> Find(IReadOnlyCollection<long> ids)
+    {
+        if (ids.Count == 0) return new Dictionary<long, Subscriber>();
+        using var connection = database.Open();
+        return connection.Query<Subscriber>($"SELECT {Columns} FROM subscribers WHERE id IN @ids", new { ids }).ToDictionary(s => s.Id);
+    }
+
     /// <summary>The subscriber with that id, or null.</summary>
     public Subscriber? Find(long id)
     {

@@ -8,14 +8,28 @@ public sealed class SubscriptionLinks(TokenStore tokens, IOptions<SiteOptions> s
 {
     /// <summary>
     /// Links for a digest: manage preferences, one-click unsubscribe and a stop link per topic. The tokens are the
-    /// subscriber's long-lived ones (<see cref="TokenStore.LongLived"/>), so sending a digest adds no token rows.
+    /// subscriber's long-lived ones (<see cref="TokenStore.LongLived(long, string, DateTimeOffset)"/>), so sending a
+    /// digest adds no token rows.
     /// </summary>
-    public DigestLinks ForDigest(long subscriberId, IEnumerable<string> topicSlugs)
+    public DigestLinks ForDigest(long subscriberId, IEnumerable<string> topicSlugs) =>
+        ForDigest(TokensFor([subscriberId])[subscriberId], topicSlugs);
+
+    /// <summary>The digest links made from a reader's tokens (or from stand-ins filled in later).</summary>
+    public DigestLinks ForDigest(ReaderTokens reader, IEnumerable<string> topicSlugs)
     {
-        var manage = ManagePath(subscriberId);
+        var manage = "/manage/" + reader.Manage;
         var stops = topicSlugs.Distinct(StringComparer.Ordinal)
             .ToDictionary(slug => slug, slug => site.Value.Link($"{manage}/stop/{Uri.EscapeDataString(slug)}"));
-        return new DigestLinks(site.Value.Link(manage), site.Value.Link(UnsubscribePath(subscriberId)), stops);
+        return new DigestLinks(site.Value.Link(manage), site.Value.Link("/unsubscribe/" + reader.Unsubscribe), stops);
+    }
+
+    /// <summary>The manage and unsubscribe tokens of many readers, in one read (a sending batch).</summary>
+    public IReadOnlyDictionary<long, ReaderTokens> TokensFor(IReadOnlyCollection<long> subscriberIds)
+    {
+        var now = clock.GetUtcNow();
+        var manage = tokens.LongLived(subscriberIds, TokenStore.Manage, now);
+        var unsubscribe = tokens.LongLived(subscriberIds, TokenStore.Unsubscribe, now);
+        return manage.ToDictionary(m => m.Key, m => new ReaderTokens(m.Value, unsubscribe[m.Key]));
     }
 
     /// <summary>A confirmation link valid for <paramref name="lifetime"/>.</summary>

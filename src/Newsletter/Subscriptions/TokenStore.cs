@@ -43,24 +43,44 @@ public sealed class TokenStore(Database database)
     /// neither the id nor the address appears in a URL. One row per subscriber and purpose, removed with the
     /// subscriber; subscriber ids are never reused, so a deleted reader's old links stay dead.
     /// </remarks>
-    public string LongLived(long subscriberId, string purpose, DateTimeOffset now)
+    public string LongLived(long subscriberId, string purpose, DateTimeOffset now) =>
+        LongLived([subscriberId], purpose, now)[subscriberId];
+
+    /// <summary>
+    /// <see cref="LongLived(long, string, DateTimeOffset)"/> for many subscribers at once (a sending batch): one
+    /// read, and one write only for those who have no row yet.
+    /// </summary>
+    public IReadOnlyDictionary<long, string> LongLived(IReadOnlyCollection<long> subscriberIds, string purpose, DateTimeOffset now)
     {
-        var key = _linkKey ??= LinkKey(now);
-        var token = Base64Url(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes($"{purpose}:{subscriberId}")));
-        var hash = Hash(token);
+        var tokens = subscriberIds.Distinct().ToDictionary(id => id, id => Derive(purpose, id, now));
+        if (tokens.Count == 0) return tokens;
+        var hashes = tokens.ToDictionary(t => Hash(t.Value), t => t.Key);
         using var connection = database.Open();
-        // Every digest asks for these links, and the row exists after the first: look before writing, so sending
+        // Every digest carries these links and the rows exist after the first: look before writing, so sending
         // takes no write lock for them (the insert below still settles a race between two first uses).
-        if (connection.ExecuteScalar<long>("SELECT EXISTS (SELECT 1 FROM tokens WHERE hash = @hash)", new { hash }) != 0)
-            return token;
+        var stored = connection.Query<string>("SELECT hash FROM tokens WHERE hash IN @hashes", new { hashes = hashes.Keys }).ToHashSet();
+        var missing = hashes.Where(h => !stored.Contains(h.Key)).Select(h => new { hash = h.Key, subscriberId = h.Value, purpose, now }).ToList();
+        if (missing.Count == 0) return tokens;
+        using var transaction = connection.BeginTransaction();
         connection.Execute(
             """
             INSERT INTO tokens (hash, subscriber_id, purpose, created_at, expires_at)
             VALUES (@hash, @subscriberId, @purpose, @now, NULL)
             ON CONFLICT (hash) DO NOTHING
             """,
-            new { hash, subscriberId, purpose, now });
-        return token;
+            missing, transaction);
+        transaction.Commit();
+        return tokens;
+    }
+
+    /// <summary>
+    /// HMAC-SHA256(server key, purpose + id) as a URL-safe token: the same for the same input, unguessable without
+    /// the key. Long-lived reader tokens and digest archive links are made this way.
+    /// </summary>
+    public string Derive(string purpose, long id, DateTimeOffset now)
+    {
+        var key = _linkKey ??= LinkKey(now);
+        return Base64Url(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes($"{purpose}:{id}")));
     }
 
     /// <summary>Deletes a subscriber's used or expired tokens of one purpose (they can only ever show an error page).</summary>

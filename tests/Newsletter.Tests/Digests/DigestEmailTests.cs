@@ -77,6 +77,6 @@ public partial class DigestEmailTests
         Assert.That(await response.Content.ReadAsStringAsync(), Does.Contain("We do not know this link"));
     }
 
-    [GeneratedRegex(@"http://localhost/digests/[A-Za-z0-9_\-]+")]
+    [GeneratedRegex(@"http://localhost/digests/[A-Za-z0-9_.\-]+")]
     private static partial Regex ArchiveLink();
 }

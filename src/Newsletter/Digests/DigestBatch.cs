@@ -1,0 +1,13 @@
+using Newsletter.Delivery;
+using Newsletter.Listings;
+using Newsletter.Subscriptions;
+
+namespace Newsletter.Digests;
+
+/// <summary>What composing a batch of ledger rows needs, loaded at once (<see cref="DigestComposer.Load"/>).</summary>
+public sealed record DigestBatch(
+    IReadOnlyDictionary<long, Subscriber> Subscribers,
+    IReadOnlyDictionary<long, ReaderTokens> Tokens,
+    IReadOnlyDictionary<long, Paper> Papers,
+    IReadOnlyDictionary<long, IReadOnlyList<DigestItem>> Items,
+    SharedRenders? Shared);

@@ -1,0 +1,137 @@
+using Dapper;
+using Newsletter.Delivery;
+using Newsletter.Digests;
+using Newsletter.Storage;
+using Newsletter.Subscriptions;
+using Newsletter.Tests.Support;
+using static Newsletter.Tests.Digests.DigestWorld;
+
+namespace Newsletter.Tests.Digests;
+
+/// <summary>
+/// Readers who get the same papers share one render per sending run, with their own address and links filled in;
+/// and the archive links of ledger rows, which are derived rather than stored.
+/// </summary>
+public class SharedRenderTests
+{
+    private static readonly DateTimeOffset Confirmed = new(2026, 11, 23, 10, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset Due = new(2026, 11, 24, 8, 0, 0, TimeSpan.Zero);
+
+    private TestWorkspace _workspace = null!;
+    private DigestWorld _world = null!;
+    private IReadOnlyList<DeliveryRow> _rows = null!;
+
+    [SetUp]
+    public void SetUp()
+    {
+        _workspace = new TestWorkspace();
+        _world = new DigestWorld(_workspace, Confirmed);
+        _world.AddPaper("Mamba Goes Multimodal", "Selective state spaces for <video> & audio.", Confirmed.AddHours(1), "A. One, B. Two", 12, "2611.00001");
+        _world.AddPaper("Fast Diffusion Samplers", "Fewer denoising steps for diffusion.", Confirmed.AddHours(1));
+        SubscriberFilter[] same = [Topic("state-space-models"), Keyword("diffusion")];
+        var first = _world.AddReader("o'brien&co@example.org", Confirmed, same);
+        var second = _world.AddReader("second@example.org", Confirmed, same);
+        _world.Clock.Now = Due;
+        Assert.That(_world.Planner.PlanDue(Due), Is.EqualTo(2));
+        _rows = [.. _world.Rows(first.Id), .. _world.Rows(second.Id)];
+    }
+
+    [TearDown]
+    public async Task TearDown()
+    {
+        await _world.DisposeAsync();
+        _workspace.Dispose();
+    }
+
+    [Test]
+    public void SharedRender_FilledInForEachReader_IsExactlyTheirOwnRender()
+    {
+        var composer = _world.Get<DigestComposer>();
+        var shared = new SharedRenders();
+        var sharedBatch = composer.Load(_rows, shared);
+        var ownBatch = composer.Load(_rows);
+
+        foreach (var row in _rows)
+        {
+            var filled = composer.Compose(row, sharedBatch).Message;
+            var own = composer.Compose(row, ownBatch).Message;
+            Assert.That(filled.Subject, Is.EqualTo(own.Subject));
+            Assert.That(filled.HtmlBody, Is.EqualTo(own.HtmlBody));
+            Assert.That(filled.TextBody, Is.EqualTo(own.TextBody));
+        }
+        Assert.That((shared.Renders, shared.Hits), Is.EqualTo((1, 1)), "the second reader was filled in from the first render");
+    }
+
+    [Test]
+    public void SharedRender_CarriesEachReadersOwnAddressAndLinks()
+    {
+        var composer = _world.Get<DigestComposer>();
+        var batch = composer.Load(_rows, new SharedRenders());
+        var messages = _rows.Select(row => composer.Compose(row, batch)).ToList();
+
+        Assert.That(messages[0].Message.HtmlBody, Does.Contain("o&#39;brien&amp;co@example.org").Or.Contain("o&#x27;brien&amp;co@example.org"));
+        Assert.That(messages[0].Message.TextBody, Does.Contain("o'brien&co@example.org"));
+        Assert.That(messages[1].Message.TextBody, Does.Contain("second@example.org").And.Not.Contain("brien"));
+        for (var i = 0; i < messages.Count; i++)
+        {
+            var text = messages[i].Message.TextBody;
+            Assert.That(text, Does.Contain(messages[i].Links.Unsubscribe).And.Contain(messages[i].Links.Manage));
+            Assert.That(text, Does.Contain("/digests/" + _world.Get<DigestArchive>().Token(_rows[i].Id)));
+        }
+        Assert.That(messages[0].Links.Unsubscribe, Is.Not.EqualTo(messages[1].Links.Unsubscribe));
+    }
+
+    [Test]
+    public void Fill_GivesUp_WhenATemplateChangedAStandIn()
+    {
+        var shared = new SharedRenders();
+        var tokens = new ReaderTokens("manage-token", "unsubscribe-token");
+        var printed = new RenderedDigest("Hi", $"<p>{shared.EmailStandIn}</p>", $"Unsubscribe: /unsubscribe/{shared.TokensStandIn.Unsubscribe}");
+        var shouted = printed with { Html = $"<p>{shared.EmailStandIn.ToUpperInvariant()}</p>" };
+        var cut = printed with { Text = "Unsubscribe: /unsubscribe/" + shared.TokensStandIn.Unsubscribe[..^1] };
+
+        Assert.That(shared.Fill(printed, "a@example.org", tokens, "1.x"),
+            Is.EqualTo(new RenderedDigest("Hi", "<p>a@example.org</p>", "Unsubscribe: /unsubscribe/unsubscribe-token")));
+        Assert.That(shared.Fill(shouted, "a@example.org", tokens, "1.x"), Is.Null);
+        Assert.That(shared.Fill(cut, "a@example.org", tokens, "1.x"), Is.Null);
+    }
+
+    [Test]
+    public void ArchiveToken_IsTheSameForEveryAttempt_AndOpensOnlyItsOwnRow()
+    {
+        var archive = _world.Get<DigestArchive>();
+        var token = archive.Token(_rows[0].Id);
+        var forged = _rows[1].Id + token[token.IndexOf('.')..];
+
+        Assert.That(archive.Token(_rows[0].Id), Is.EqualTo(token));
+        Assert.That(archive.Find(token), Is.EqualTo(_rows[0].Id));
+        Assert.That(archive.Find(forged), Is.Null, "another row's id with this row's code");
+        Assert.That(archive.Find(token[..^2]), Is.Null);
+        Assert.That(archive.Find("x." + token[(token.IndexOf('.') + 1)..]), Is.Null);
+    }
+
+    [Test]
+    public void ArchiveToken_IssuedBeforeAsAStoredRandomToken_StillOpensItsRow()
+    {
+        using (var connection = _world.Get<Database>().Open())
+            connection.Execute(
+                "INSERT INTO digest_archive_tokens (hash, delivery_id, created_at) VALUES (@hash, @id, @now)",
+                new { hash = TokenStore.Hash("an-old-random-token"), id = _rows[1].Id, now = Due });
+
+        Assert.That(_world.Get<DigestArchive>().Find("an-old-random-token"), Is.EqualTo(_rows[1].Id));
+    }
+
+    [Test]
+    public void LongLivedTokens_ForABatch_AreStoredOncePerReaderAndPurpose()
+    {
+        var links = _world.Get<SubscriptionLinks>();
+        var ids = _rows.Select(r => r.SubscriberId).ToList();
+        var first = links.TokensFor(ids);
+        var again = links.TokensFor(ids);
+        using var connection = _world.Get<Database>().Open();
+
+        Assert.That(again, Is.EquivalentTo(first));
+        Assert.That(connection.ExecuteScalar<long>("SELECT COUNT(*) FROM tokens WHERE purpose IN ('manage', 'unsubscribe')"), Is.EqualTo(4));
+        Assert.That(links.ForDigest(ids[0], []).Unsubscribe, Does.EndWith("/unsubscribe/" + first[ids[0]].Unsubscribe));
+    }
+}
