@@ -18,16 +18,7 @@ for arg in "$@"; do
   esac
 done
 
-need=()
-[ -x /usr/sbin/smtp-sink ] || need+=(postfix)
-command -v wrk >/dev/null || need+=(wrk)
-if [ ${#need[@]} -gt 0 ]; then
-  echo "installing ${need[*]} ..."
-  sudo_cmd=""
-  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
-  $sudo_cmd apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-fi
+bash tests/install-deps.sh smtp-sink wrk
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/newsletter-bench.XXXXXX")"
 sink_pid=""

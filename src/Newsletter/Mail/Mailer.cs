@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using System.Buffers;
 using System.Text;
 using MimeKit;
 using MimeKit.Encodings;
@@ -56,11 +57,21 @@ public sealed class Mailer(IOptions<SmtpOptions> smtp, IOptions<MailOptions> mai
     {
         var bytes = Encoding.UTF8.GetBytes(content);
         var encoder = new QuotedPrintableEncoder();
-        var encoded = new byte[encoder.EstimateOutputLength(bytes.Length)];
-        var length = encoder.Flush(bytes, 0, bytes.Length, encoded);
+        // The encoder asks for room for the worst case (about three times the text): for a digest that is a
+        // large-object-heap array, which only a full collection frees. Borrow it, keep an exact-size copy.
+        var room = ArrayPool<byte>.Shared.Rent(encoder.EstimateOutputLength(bytes.Length));
+        byte[] encoded;
+        try
+        {
+            encoded = room.AsSpan(0, encoder.Flush(bytes, 0, bytes.Length, room)).ToArray();
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(room);
+        }
         var part = new TextPart(subtype) { ContentTransferEncoding = ContentEncoding.QuotedPrintable };
         part.ContentType.Charset = "utf-8";
-        part.Content = new MimeContent(new MemoryStream(encoded, 0, length, writable: false), ContentEncoding.QuotedPrintable);
+        part.Content = new MimeContent(new MemoryStream(encoded, writable: false), ContentEncoding.QuotedPrintable);
         return part;
     }
 }
