@@ -26,6 +26,22 @@ public class TemplateCatalogTests
     }
 
     [Test]
+    public void Render_IncludesTheTemplatesParsedAtStart_NotTheFilesAsTheyAreNow()
+    {
+        var folder = _workspace.PathFor("templates");
+        Directory.CreateDirectory(Path.Combine(folder, "web"));
+        File.WriteAllText(Path.Combine(folder, "page.sbn"), "[{{ include 'web/_part.sbn' }}]");
+        File.WriteAllText(Path.Combine(folder, "web", "_part.sbn"), "part for {{ name }}");
+        var catalog = new TemplateCatalog(folder);
+        File.WriteAllText(Path.Combine(folder, "web", "_part.sbn"), "changed {{ broken");
+
+        var first = catalog.Render("page.sbn", new ScriptObject { ["name"] = "Ada" });
+        var second = catalog.Render("page.sbn", new ScriptObject { ["name"] = "Grace" });
+
+        Assert.That((first, second), Is.EqualTo(("[part for Ada]", "[part for Grace]")));
+    }
+
+    [Test]
     public void Load_ParsesEveryShippedTemplate()
     {
         var catalog = new TemplateCatalog(RepositoryPaths.Templates);
