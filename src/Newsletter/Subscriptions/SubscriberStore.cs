@@ -130,6 +130,24 @@ public sealed class SubscriberStore(Database database)
     }
 
     /// <summary>
+    /// Deletes, with everything about them, readers who never confirmed, signed up before <paramref name="before"/>
+    /// and were sent no confirmation link since; returns how many.
+    /// </summary>
+    public int DeleteUnconfirmed(DateTimeOffset before)
+    {
+        using var connection = database.Open();
+        return connection.Execute(
+            """
+            DELETE FROM subscribers
+            WHERE state = 'pending' AND confirmed_at IS NULL AND created_at < @before
+              AND NOT EXISTS (
+                  SELECT 1 FROM tokens
+                  WHERE tokens.subscriber_id = subscribers.id AND tokens.purpose = 'confirm' AND tokens.created_at >= @before)
+            """,
+            new { before });
+    }
+
+    /// <summary>
     /// Counts one more confirmation email for today; false (and nothing counted) when the day's cap is reached.
     /// </summary>
     public bool TryCountConfirmation(long subscriberId, DateTimeOffset now, int maxPerDay)

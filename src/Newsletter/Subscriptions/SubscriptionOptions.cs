@@ -29,6 +29,12 @@ public sealed class SubscriptionOptions
     /// <summary>Preview requests allowed per client IP per minute.</summary>
     public int PreviewPermitsPerMinute { get; set; } = 60;
 
+    /// <summary>
+    /// Days an address that never confirmed is kept after its last confirmation email; then it is deleted with
+    /// everything about it. 0 keeps such addresses.
+    /// </summary>
+    public int UnconfirmedRetentionDays { get; set; } = 7;
+
     /// <summary>The confirmation link lifetime as a span.</summary>
     public TimeSpan ConfirmationLifetime => TimeSpan.FromHours(ConfirmationLifetimeHours);
 }

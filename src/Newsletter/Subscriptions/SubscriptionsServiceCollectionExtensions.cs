@@ -15,8 +15,10 @@ public static class SubscriptionsServiceCollectionExtensions
             .Validate(o => o.PreviewDays is >= 1 and <= 365, $"{s}:PreviewDays must be between 1 and 365")
             .Validate(o => o.SubscribePermitsPerMinute >= 1, $"{s}:SubscribePermitsPerMinute must be at least 1")
             .Validate(o => o.PreviewPermitsPerMinute >= 1, $"{s}:PreviewPermitsPerMinute must be at least 1")
+            .Validate(o => o.UnconfirmedRetentionDays is >= 0 and <= 3650, $"{s}:UnconfirmedRetentionDays must be between 0 (keep) and 3650")
             .ValidateOnStart();
         services.AddSingleton<SubscriberStore>();
+        services.AddSingleton<UnconfirmedCleanupJob>();
         services.AddSingleton<TokenStore>();
         services.AddSingleton<SubscriptionLinks>();
         services.AddSingleton<SubscriptionService>();
