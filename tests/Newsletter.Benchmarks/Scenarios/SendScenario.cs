@@ -137,6 +137,8 @@ public static class SendScenario
             composedBytes = result.GetProperty("composedBytes").GetDouble();
             notes.Add($"plan {Format.Seconds(planSeconds)} + send {Format.Seconds(sendSeconds)} " +
                       $"({Format.Number(sent / Math.Max(sendSeconds, 1e-9))} digests/s sending alone)");
+            if (result.TryGetProperty("cpuSeconds", out var cpu) && sent > 0)
+                notes.Add($"{cpu.GetDouble() * 1000 / sent:0.00} ms of CPU per digest");
             notes.Add($"ledger {result.GetProperty("states").GetString()}");
             notes.Add(result.GetProperty("connectionsNote").GetString()!);
             notes.Add(result.GetProperty("dkimNote").GetString()!);
@@ -216,6 +218,7 @@ public static class SendScenario
         var sender = host.Get<DeliverySender>();
         Console.WriteLine("PHASE start");
 
+        var cpuBefore = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var planned = planner.PlanDue(at);
         var planSeconds = watch.Elapsed.TotalSeconds;
@@ -223,6 +226,8 @@ public static class SendScenario
         watch.Restart();
         var sent = await sender.SendDueAsync(at, CancellationToken.None);
         var sendSeconds = watch.Elapsed.TotalSeconds;
+        // CPU time per digest does not depend on what else the machine runs, unlike the rate.
+        var cpuSeconds = (System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
         var peakMb = ProcessMemory.PeakMb();
 
         using var connection = new Database(args["db"]).Open();
@@ -230,7 +235,7 @@ public static class SendScenario
             "SELECT state, COUNT(*) FROM deliveries GROUP BY state ORDER BY state").Select(s => $"{s.State} {s.Count}"));
         ChildResult.Print(new
         {
-            planned, sent, planSeconds, sendSeconds, peakMb, states,
+            planned, sent, planSeconds, sendSeconds, cpuSeconds, peakMb, states,
             composedBytes = ComposedSize(host, connection),
             connectionsNote = typeof(DeliveryOptions).GetProperty("Connections") is null
                 ? "this build has no Delivery:Connections: one connection"
