@@ -1,4 +1,4 @@
-using System.Text.Json;
+using System.Text;
 using Dapper;
 using Microsoft.Data.Sqlite;
 using Newsletter.Storage;
@@ -65,6 +65,10 @@ public sealed class DeliveryStore(Database database)
         var texts = new Dictionary<DateTimeOffset, string>();
         string Text(DateTimeOffset time) =>
             texts.TryGetValue(time, out var text) ? text : texts[time] = UtcTimestampHandler.ToText(time);
+        // Readers with the same filters get the same items list from the planner: freeze each list once.
+        var frozen = new Dictionary<IReadOnlyList<DigestItem>, string>(ReferenceEqualityComparer.Instance);
+        var buffer = new StringBuilder(1024);
+        var labels = new List<string>();
         var created = 0;
         foreach (var digest in digests)
         {
@@ -80,7 +84,9 @@ public sealed class DeliveryStore(Database database)
             iMessageId.Value = MessageIdFor(digest.SubscriberId, digest.PeriodKey, messageIdDomain);
             iFrom.Value = Text(digest.WindowFrom);
             iTo.Value = Text(digest.WindowTo);
-            iItems.Value = JsonSerializer.Serialize(digest.Items, DigestItemJson.Default.IReadOnlyListDigestItem);
+            if (!frozen.TryGetValue(digest.Items, out var items))
+                frozen[digest.Items] = items = FrozenItems.Write(digest.Items, buffer, labels);
+            iItems.Value = items;
             created += insert.ExecuteNonQuery();
         }
         transaction.Commit();
@@ -348,9 +354,8 @@ public sealed class DeliveryStore(Database database)
             $"SELECT {Columns} FROM deliveries WHERE subscriber_id = @subscriberId ORDER BY id", new { subscriberId }).ToList();
     }
 
-    /// <summary>The frozen items of a row.</summary>
-    public static IReadOnlyList<DigestItem> Items(DeliveryRow row) =>
-        JsonSerializer.Deserialize<List<DigestItem>>(row.ItemsJson) ?? [];
+    /// <summary>The frozen items of a row, whichever format it was written in (see <see cref="FrozenItems"/>).</summary>
+    public static IReadOnlyList<DigestItem> Items(DeliveryRow row) => FrozenItems.Read(row.ItemsJson);
 
     /// <summary>A Message-ID derived from the ledger key, so every attempt of one digest carries the same one.</summary>
     public static string MessageIdFor(long subscriberId, string periodKey, string domain) =>
