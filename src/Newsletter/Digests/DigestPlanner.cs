@@ -121,7 +121,7 @@ public sealed class DigestPlanner(
             isNew = NewPapers.SeenAfter(cutoff, matcher.Papers);
             windowFrom = cutoff;
         }
-        var items = Ranking.Top(filters, isNew, options.Value.MaxPapers, matcher.Scratch);
+        var items = matcher.Memo.Top(filters, isNew, options.Value.MaxPapers, matcher.Scratch);
         return new PlannedDigest(
             reader.Id,
             periodKey,

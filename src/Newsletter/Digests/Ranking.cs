@@ -25,7 +25,7 @@ internal static class Ranking
     /// paper first at its best rank and meets the top papers first: the merge stops after <paramref name="max"/>
     /// distinct papers, and the cost per reader is about filters × max, whatever the window holds.
     /// </summary>
-    public static List<DigestItem> Top(ReadOnlySpan<FilterResult> filters, NewPapers isNew, int max, Scratch scratch)
+    public static IReadOnlyList<DigestItem> Top(ReadOnlySpan<FilterResult> filters, NewPapers isNew, int max, Scratch scratch)
     {
         var cursors = scratch.Cursors(filters.Length);
         var chosen = scratch.Chosen;

@@ -46,6 +46,9 @@ internal sealed class WindowMatcher : IDisposable
     /// <summary>Ranking buffers shared by every reader of the run.</summary>
     public Ranking.Scratch Scratch { get; } = new();
 
+    /// <summary>Rankings shared by readers with the same filters and window.</summary>
+    public RankingMemo Memo { get; } = new();
+
     /// <summary>Distinct filters asked for so far.</summary>
     public int DistinctFilters => _cache.Count;
 
