@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using Dapper;
 using Microsoft.Data.Sqlite;
@@ -35,17 +36,19 @@ public sealed class DeliveryStore(Database database)
         if (digests.Count == 0) return 0;
         using var connection = database.Open();
         using var transaction = connection.BeginTransaction();
-        // Prepared commands reused for every row: a planning run writes up to one row per reader, so per-row
-        // overhead matters more here than anywhere else.
+        // Per-row overhead matters more here than anywhere else (a run writes up to one row per reader): readers are
+        // advanced by one statement per distinct (window, due times), in practice one or a few a page, and rows are
+        // inserted by one prepared command.
         using var advance = connection.CreateCommand();
         advance.Transaction = transaction;
         advance.CommandText = """
             UPDATE subscribers SET last_seq = $lastSeq, next_due_at = $nextDueAt
-            WHERE id = $subscriberId AND state = 'confirmed' AND next_due_at = $previousDueAt
+            WHERE id IN (SELECT value FROM json_each($subscriberIds)) AND state = 'confirmed' AND next_due_at = $previousDueAt
+            RETURNING id
             """;
         var aLastSeq = advance.Parameters.Add("$lastSeq", SqliteType.Integer);
         var aNext = advance.Parameters.Add("$nextDueAt", SqliteType.Text);
-        var aId = advance.Parameters.Add("$subscriberId", SqliteType.Integer);
+        var aIds = advance.Parameters.Add("$subscriberIds", SqliteType.Text);
         var aPrevious = advance.Parameters.Add("$previousDueAt", SqliteType.Text);
         using var insert = connection.CreateCommand();
         insert.Transaction = transaction;
@@ -69,14 +72,27 @@ public sealed class DeliveryStore(Database database)
         var frozen = new Dictionary<IReadOnlyList<DigestItem>, string>(ReferenceEqualityComparer.Instance);
         var buffer = new StringBuilder(1024);
         var labels = new List<string>();
+        var moved = new HashSet<long>();
+        var ids = new StringBuilder();
+        foreach (var group in digests.GroupBy(d => (d.LastSeq, d.NextDueAt, d.PreviousDueAt)))
+        {
+            ids.Clear().Append('[');
+            foreach (var digest in group) ids.Append(CultureInfo.InvariantCulture, $"{digest.SubscriberId},");
+            ids[^1] = ']';
+            aLastSeq.Value = group.Key.LastSeq;
+            aNext.Value = Text(group.Key.NextDueAt);
+            aIds.Value = ids.ToString();
+            aPrevious.Value = Text(group.Key.PreviousDueAt);
+            using (var reader = advance.ExecuteReader())
+            {
+                while (reader.Read()) moved.Add(reader.GetInt64(0));
+            }
+        }
         var created = 0;
         foreach (var digest in digests)
         {
-            aLastSeq.Value = digest.LastSeq;
-            aNext.Value = Text(digest.NextDueAt);
-            aId.Value = digest.SubscriberId;
-            aPrevious.Value = Text(digest.PreviousDueAt);
-            if (advance.ExecuteNonQuery() == 0) continue;
+            // Not moved: another planner (or an earlier run) already advanced this reader.
+            if (!moved.Contains(digest.SubscriberId)) continue;
             advanced++;
             if (digest.Items.Count == 0 && !sendEmpty) continue;
             iId.Value = digest.SubscriberId;
