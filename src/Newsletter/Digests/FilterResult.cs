@@ -17,6 +17,7 @@ internal sealed class FilterResult
     public FilterResult(string label, FilterHit[] hits)
     {
         Label = label;
+        Labels = [label];
         Array.Sort(hits, static (a, b) => a.Paper.CompareTo(b.Paper));
         _papers = new long[hits.Length];
         _ranks = new double[hits.Length];
@@ -30,6 +31,9 @@ internal sealed class FilterResult
 
     /// <summary>How the filter is named in a digest: the topic slug or the keyword query.</summary>
     public string Label { get; }
+
+    /// <summary>Just <see cref="Label"/>: the labels of a paper only this filter matched, shared by every such item.</summary>
+    public IReadOnlyList<string> Labels { get; }
 
     /// <summary>Number of matches.</summary>
     public int Count => _byRank.Length;

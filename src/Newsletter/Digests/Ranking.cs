@@ -55,15 +55,25 @@ internal static class Ranking
             // A reader's filters are distinct (kind, value) pairs, so their labels are too. Insertion keeps filters
             // of equal rank in the reader's order.
             labels.Clear();
+            FilterResult? matched = null;
             foreach (var filter in filters)
             {
                 if (!filter.TryGetRank(top.Paper, out var rank)) continue;
+                matched = filter;
                 var at = labels.Count;
                 while (at > 0 && labels[at - 1].Rank < rank) at--;
                 labels.Insert(at, (filter.Label, rank));
             }
-            var names = new string[labels.Count];
-            for (var l = 0; l < names.Length; l++) names[l] = labels[l].Label;
+            // Most papers match one of the reader's filters: share that filter's one-label list instead of
+            // allocating one per item (two million items a run at 100,000 readers).
+            IReadOnlyList<string> names;
+            if (labels.Count == 1) names = matched!.Labels;
+            else
+            {
+                var several = new string[labels.Count];
+                for (var l = 0; l < several.Length; l++) several[l] = labels[l].Label;
+                names = several;
+            }
             items.Add(new DigestItem(top.Paper, names, Math.Round(top.Rank, 4)));
         }
         return items;
