@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 
@@ -24,6 +25,8 @@ internal static class FrozenItems
     public static string Write(IReadOnlyList<DigestItem> items) => Write(items, new StringBuilder(), []);
 
     /// <summary>The compact text of <paramref name="items"/>, using the caller's buffers (cleared first).</summary>
+    // A planning run lasts seconds, too short for tiered compilation to catch up with this hot loop.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static string Write(IReadOnlyList<DigestItem> items, StringBuilder text, List<string> labels)
     {
         text.Clear();

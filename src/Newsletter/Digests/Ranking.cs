@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Newsletter.Delivery;
 
 namespace Newsletter.Digests;
@@ -25,6 +26,8 @@ internal static class Ranking
     /// paper first at its best rank and meets the top papers first: the merge stops after <paramref name="max"/>
     /// distinct papers, and the cost per reader is about filters × max, whatever the window holds.
     /// </summary>
+    // A planning run lasts seconds, too short for tiered compilation to catch up with this hot loop.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static IReadOnlyList<DigestItem> Top(ReadOnlySpan<FilterResult> filters, NewPapers isNew, int max, Scratch scratch)
     {
         var cursors = scratch.Cursors(filters.Length);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using Newsletter.Storage;
 using Newsletter.Subscriptions;
@@ -100,6 +101,8 @@ internal sealed class WindowMatcher : IDisposable
         return match;
     }
 
+    // A planning run lasts seconds, too short for tiered compilation to catch up with this hot loop.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private FilterResult Evaluate(SubscriberFilter filter, SqliteCommand match)
     {
         var query = filter.Kind == SubscriberFilter.Topic ? _topics.Find(filter.Value)?.Query : filter.Value;
