@@ -39,9 +39,6 @@ public sealed class DigestPlanner(
         var high = connection.ExecuteScalar<long?>("SELECT MAX(id) FROM papers") ?? 0;
         var low = WindowStart(connection, at);
         using var matcher = new WindowMatcher(connection, low, high, topics, logger);
-        // Every distinct filter of the due readers first, on all cores, while nothing else runs; paging then only
-        // looks results up.
-        matcher.Prepare(DuePages.DistinctFilters(connection, at), database, Environment.ProcessorCount);
         using var pages = new DuePages(connection, at, PageSize);
         var schedule = new Dictionary<(string Timezone, string Frequency, int Weekday, int Hour, DateTimeOffset DueAt), (string PeriodKey, DateTimeOffset NextDue)>();
         int readers = 0, planned = 0, empty = 0;

@@ -89,22 +89,6 @@ internal sealed class DuePages : IDisposable
         return true;
     }
 
-    /// <summary>The distinct filters of the readers due at <paramref name="at"/>.</summary>
-    public static List<SubscriberFilter> DistinctFilters(SqliteConnection connection, DateTimeOffset at)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = """
-            SELECT DISTINCT f.kind, f.value
-            FROM subscribers AS s JOIN subscriber_filters AS f ON f.subscriber_id = s.id
-            WHERE s.state = 'confirmed' AND s.next_due_at <= $at
-            """;
-        command.Parameters.AddWithValue("$at", UtcTimestampHandler.ToText(at));
-        var filters = new List<SubscriberFilter>();
-        using var row = command.ExecuteReader();
-        while (row.Read()) filters.Add(new SubscriberFilter(row.GetString(0), row.GetString(1)));
-        return filters;
-    }
-
     /// <summary>Reads a stored timestamp: the fixed format the app writes, else anything the Dapper handler accepts.</summary>
     private static DateTimeOffset Timestamp(string text) =>
         DateTimeOffset.TryParseExact(text, UtcTimestampHandler.Format, CultureInfo.InvariantCulture,

@@ -1,14 +1,12 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
-using Newsletter.Storage;
 using Newsletter.Subscriptions;
 
 namespace Newsletter.Digests;
 
 /// <summary>
 /// Evaluates filters over one window of papers (ids in (low, high]), each distinct filter once, caching the
-/// result for every reader who shares it. One instance per planning run; it owns an open connection (and opens more
-/// while <see cref="Prepare"/> runs).
+/// result for every reader who shares it. One instance per planning run; it owns an open connection.
 /// </summary>
 internal sealed class WindowMatcher : IDisposable
 {
@@ -21,7 +19,6 @@ internal sealed class WindowMatcher : IDisposable
     private readonly TopicCatalog _topics;
     private readonly ILogger _logger;
     private readonly Dictionary<(string Kind, string Value), FilterResult> _cache = new();
-    private int _queriesRun;
 
     public WindowMatcher(SqliteConnection connection, long low, long high, TopicCatalog topics, ILogger logger)
     {
@@ -31,7 +28,14 @@ internal sealed class WindowMatcher : IDisposable
         Low = low;
         High = high;
         Papers = LoadPapers();
-        _match = MatchCommand(connection);
+        _match = connection.CreateCommand();
+        _match.CommandText = $"""
+            SELECT rowid, {Bm25} FROM papers_fts
+            WHERE papers_fts MATCH $query AND rowid > $low AND rowid <= $high
+            """;
+        _match.Parameters.AddWithValue("$low", low);
+        _match.Parameters.AddWithValue("$high", high);
+        _match.Parameters.Add("$query", SqliteType.Text);
     }
 
     public long Low { get; }
@@ -50,7 +54,7 @@ internal sealed class WindowMatcher : IDisposable
     public int DistinctFilters => _cache.Count;
 
     /// <summary>Full-text queries actually run (never more than <see cref="DistinctFilters"/>).</summary>
-    public int QueriesRun => _queriesRun;
+    public int QueriesRun { get; private set; }
 
     /// <summary>The filter's matches in the window, evaluated on first use; empty for unknown topics and broken queries.</summary>
     public FilterResult Get(SubscriberFilter filter) => Get(filter.Kind, filter.Value);
@@ -60,59 +64,23 @@ internal sealed class WindowMatcher : IDisposable
     {
         var key = (kind, value);
         if (_cache.TryGetValue(key, out var cached)) return cached;
-        var result = Evaluate(new SubscriberFilter(kind, value), _match);
+        var result = Evaluate(new SubscriberFilter(kind, value));
         _cache[key] = result;
         return result;
     }
 
-    /// <summary>
-    /// Evaluates those of <paramref name="filters"/> not evaluated yet, spread over <paramref name="workers"/>
-    /// connections (this one and more from <paramref name="database"/>). Full-text queries are the largest part of
-    /// a run and SQLite runs queries on separate connections in parallel; done before the readers are paged, while
-    /// nothing else runs, they have every core to themselves.
-    /// </summary>
-    public void Prepare(IReadOnlyList<SubscriberFilter> filters, Database database, int workers)
-    {
-        var missing = filters.Where(f => !_cache.ContainsKey((f.Kind, f.Value))).Distinct().ToList();
-        var results = new FilterResult[missing.Count];
-        var next = -1;
-        var count = Math.Clamp(workers, 1, Math.Max(1, missing.Count));
-        Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = count }, worker =>
-        {
-            // Worker 0 uses the run's own connection, idle meanwhile; each other worker a connection of its own.
-            using var connection = worker == 0 ? null : database.Open();
-            using var match = connection is null ? null : MatchCommand(connection);
-            for (var i = Interlocked.Increment(ref next); i < missing.Count; i = Interlocked.Increment(ref next))
-                results[i] = Evaluate(missing[i], match ?? _match);
-        });
-        for (var i = 0; i < missing.Count; i++) _cache[(missing[i].Kind, missing[i].Value)] = results[i];
-    }
-
-    private SqliteCommand MatchCommand(SqliteConnection connection)
-    {
-        var match = connection.CreateCommand();
-        match.CommandText = $"""
-            SELECT rowid, {Bm25} FROM papers_fts
-            WHERE papers_fts MATCH $query AND rowid > $low AND rowid <= $high
-            """;
-        match.Parameters.AddWithValue("$low", Low);
-        match.Parameters.AddWithValue("$high", High);
-        match.Parameters.Add("$query", SqliteType.Text);
-        return match;
-    }
-
     // A planning run lasts seconds, too short for tiered compilation to catch up with this hot loop.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private FilterResult Evaluate(SubscriberFilter filter, SqliteCommand match)
+    private FilterResult Evaluate(SubscriberFilter filter)
     {
         var query = filter.Kind == SubscriberFilter.Topic ? _topics.Find(filter.Value)?.Query : filter.Value;
         if (string.IsNullOrWhiteSpace(query) || Papers.Count == 0) return new FilterResult(FilterLabel.For(filter), []);
-        Interlocked.Increment(ref _queriesRun);
+        QueriesRun++;
         var hits = new List<FilterHit>();
-        match.Parameters["$query"].Value = query;
+        _match.Parameters["$query"].Value = query;
         try
         {
-            using var reader = match.ExecuteReader();
+            using var reader = _match.ExecuteReader();
             while (reader.Read())
             {
                 var paper = reader.GetInt64(0);
