@@ -13,12 +13,12 @@ internal sealed class FilterResult
     private readonly double[] _ranks;  // aligned with _papers
     private readonly int[] _byRank;    // indexes into _papers/_ranks, best rank first, ties in listing order
 
-    /// <param name="hits">The filter's matches, in any order.</param>
-    public FilterResult(string label, FilterHit[] hits)
+    /// <param name="hits">The filter's matches, in any order (sorted in place; the caller may reuse the buffer).</param>
+    public FilterResult(string label, Span<FilterHit> hits)
     {
         Label = label;
         Labels = [label];
-        Array.Sort(hits, static (a, b) => a.Paper.CompareTo(b.Paper));
+        hits.Sort(static (a, b) => a.Paper.CompareTo(b.Paper));
         _papers = new long[hits.Length];
         _ranks = new double[hits.Length];
         for (var i = 0; i < hits.Length; i++) (_papers[i], _ranks[i]) = (hits[i].Paper, hits[i].Rank);

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Microsoft.Data.Sqlite;
 using Newsletter.Subscriptions;
 
@@ -19,6 +20,9 @@ internal sealed class WindowMatcher : IDisposable
     private readonly TopicCatalog _topics;
     private readonly ILogger _logger;
     private readonly Dictionary<(string Kind, string Value), FilterResult> _cache = new();
+    // Reused from query to query: a run evaluates up to one filter per ten readers, and only each result's own
+    // arrays are kept for the run.
+    private readonly List<FilterHit> _hits = [];
 
     public WindowMatcher(SqliteConnection connection, long low, long high, TopicCatalog topics, ILogger logger)
     {
@@ -76,7 +80,8 @@ internal sealed class WindowMatcher : IDisposable
         var query = filter.Kind == SubscriberFilter.Topic ? _topics.Find(filter.Value)?.Query : filter.Value;
         if (string.IsNullOrWhiteSpace(query) || Papers.Count == 0) return new FilterResult(FilterLabel.For(filter), []);
         QueriesRun++;
-        var hits = new List<FilterHit>();
+        var hits = _hits;
+        hits.Clear();
         _match.Parameters["$query"].Value = query;
         try
         {
@@ -95,7 +100,7 @@ internal sealed class WindowMatcher : IDisposable
             _logger.LogWarning("Skipping the {Kind} filter '{Query}': not a valid full-text query ({Message})", filter.Kind, query, e.Message);
             return new FilterResult(FilterLabel.For(filter), []);
         }
-        return new FilterResult(FilterLabel.For(filter), hits.ToArray());
+        return new FilterResult(FilterLabel.For(filter), CollectionsMarshal.AsSpan(hits));
     }
 
     private Dictionary<long, WindowPaper> LoadPapers()
