@@ -1,4 +1,6 @@
-using System.Text.Json;
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text;
 using Dapper;
 using Microsoft.Data.Sqlite;
 using Newsletter.Storage;
@@ -29,23 +31,27 @@ public sealed class DeliveryStore(Database database)
     /// previous due time, so a concurrent or repeated run changes nothing) and, when it has papers or
     /// <paramref name="sendEmpty"/> is set, inserts its ledger row. Returns the number of ledger rows created.
     /// </summary>
+    // A planning run lasts seconds, too short for tiered compilation to catch up with this hot loop.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int Plan(IReadOnlyList<PlannedDigest> digests, string messageIdDomain, bool sendEmpty, DateTimeOffset now, out int advanced)
     {
         advanced = 0;
         if (digests.Count == 0) return 0;
         using var connection = database.Open();
         using var transaction = connection.BeginTransaction();
-        // Prepared commands reused for every row: a planning run writes up to one row per reader, so per-row
-        // overhead matters more here than anywhere else.
+        // Per-row overhead matters more here than anywhere else (a run writes up to one row per reader): readers are
+        // advanced by one statement per distinct (window, due times), in practice one or a few a page, and rows are
+        // inserted by one prepared command.
         using var advance = connection.CreateCommand();
         advance.Transaction = transaction;
         advance.CommandText = """
             UPDATE subscribers SET last_seq = $lastSeq, next_due_at = $nextDueAt
-            WHERE id = $subscriberId AND state = 'confirmed' AND next_due_at = $previousDueAt
+            WHERE id IN (SELECT value FROM json_each($subscriberIds)) AND state = 'confirmed' AND next_due_at = $previousDueAt
+            RETURNING id
             """;
         var aLastSeq = advance.Parameters.Add("$lastSeq", SqliteType.Integer);
         var aNext = advance.Parameters.Add("$nextDueAt", SqliteType.Text);
-        var aId = advance.Parameters.Add("$subscriberId", SqliteType.Integer);
+        var aIds = advance.Parameters.Add("$subscriberIds", SqliteType.Text);
         var aPrevious = advance.Parameters.Add("$previousDueAt", SqliteType.Text);
         using var insert = connection.CreateCommand();
         insert.Transaction = transaction;
@@ -65,14 +71,31 @@ public sealed class DeliveryStore(Database database)
         var texts = new Dictionary<DateTimeOffset, string>();
         string Text(DateTimeOffset time) =>
             texts.TryGetValue(time, out var text) ? text : texts[time] = UtcTimestampHandler.ToText(time);
+        // Readers with the same filters get the same items list from the planner: freeze each list once.
+        var frozen = new Dictionary<IReadOnlyList<DigestItem>, string>(ReferenceEqualityComparer.Instance);
+        var buffer = new StringBuilder(1024);
+        var labels = new List<string>();
+        var moved = new HashSet<long>();
+        var ids = new StringBuilder();
+        foreach (var group in digests.GroupBy(d => (d.LastSeq, d.NextDueAt, d.PreviousDueAt)))
+        {
+            ids.Clear().Append('[');
+            foreach (var digest in group) ids.Append(CultureInfo.InvariantCulture, $"{digest.SubscriberId},");
+            ids[^1] = ']';
+            aLastSeq.Value = group.Key.LastSeq;
+            aNext.Value = Text(group.Key.NextDueAt);
+            aIds.Value = ids.ToString();
+            aPrevious.Value = Text(group.Key.PreviousDueAt);
+            using (var reader = advance.ExecuteReader())
+            {
+                while (reader.Read()) moved.Add(reader.GetInt64(0));
+            }
+        }
         var created = 0;
         foreach (var digest in digests)
         {
-            aLastSeq.Value = digest.LastSeq;
-            aNext.Value = Text(digest.NextDueAt);
-            aId.Value = digest.SubscriberId;
-            aPrevious.Value = Text(digest.PreviousDueAt);
-            if (advance.ExecuteNonQuery() == 0) continue;
+            // Not moved: another planner (or an earlier run) already advanced this reader.
+            if (!moved.Contains(digest.SubscriberId)) continue;
             advanced++;
             if (digest.Items.Count == 0 && !sendEmpty) continue;
             iId.Value = digest.SubscriberId;
@@ -80,7 +103,9 @@ public sealed class DeliveryStore(Database database)
             iMessageId.Value = MessageIdFor(digest.SubscriberId, digest.PeriodKey, messageIdDomain);
             iFrom.Value = Text(digest.WindowFrom);
             iTo.Value = Text(digest.WindowTo);
-            iItems.Value = JsonSerializer.Serialize(digest.Items, DigestItemJson.Default.IReadOnlyListDigestItem);
+            if (!frozen.TryGetValue(digest.Items, out var items))
+                frozen[digest.Items] = items = FrozenItems.Write(digest.Items, buffer, labels);
+            iItems.Value = items;
             created += insert.ExecuteNonQuery();
         }
         transaction.Commit();
@@ -348,9 +373,8 @@ public sealed class DeliveryStore(Database database)
             $"SELECT {Columns} FROM deliveries WHERE subscriber_id = @subscriberId ORDER BY id", new { subscriberId }).ToList();
     }
 
-    /// <summary>The frozen items of a row.</summary>
-    public static IReadOnlyList<DigestItem> Items(DeliveryRow row) =>
-        JsonSerializer.Deserialize<List<DigestItem>>(row.ItemsJson) ?? [];
+    /// <summary>The frozen items of a row, whichever format it was written in (see <see cref="FrozenItems"/>).</summary>
+    public static IReadOnlyList<DigestItem> Items(DeliveryRow row) => FrozenItems.Read(row.ItemsJson);
 
     /// <summary>A Message-ID derived from the ledger key, so every attempt of one digest carries the same one.</summary>
     public static string MessageIdFor(long subscriberId, string periodKey, string domain) =>

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Dapper;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
@@ -30,6 +31,8 @@ public sealed class DigestPlanner(
     /// Plans every digest due at or before <paramref name="at"/>. With <paramref name="dryRun"/> nothing is written;
     /// <paramref name="onDigest"/> sees each reader's digest either way (empty ones included).
     /// </summary>
+    // A planning run lasts seconds, too short for tiered compilation to catch up with this hot loop.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public PlanRun Run(DateTimeOffset at, bool dryRun = false, Action<Subscriber, PlannedDigest>? onDigest = null)
     {
         using var connection = database.Open();
@@ -102,6 +105,8 @@ public sealed class DigestPlanner(
             DigestSchedule.PeriodKey(reader, due), DigestSchedule.NextDue(reader, when));
     }
 
+    // A planning run lasts seconds, too short for tiered compilation to catch up with this hot loop.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private PlannedDigest Plan(Subscriber reader, ReadOnlySpan<FilterResult> filters, WindowMatcher matcher, DateTimeOffset at,
         string periodKey, DateTimeOffset nextDue)
     {
@@ -121,7 +126,7 @@ public sealed class DigestPlanner(
             isNew = NewPapers.SeenAfter(cutoff, matcher.Papers);
             windowFrom = cutoff;
         }
-        var items = Ranking.Top(filters, isNew, options.Value.MaxPapers, matcher.Scratch);
+        var items = matcher.Memo.Top(filters, isNew, options.Value.MaxPapers, matcher.Scratch);
         return new PlannedDigest(
             reader.Id,
             periodKey,

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using Newsletter.Storage;
 using Newsletter.Subscriptions;
@@ -48,6 +49,8 @@ internal sealed class DuePages : IDisposable
     }
 
     /// <summary>Reads the next page, evaluating each filter not seen before; false when no reader is left.</summary>
+    // A planning run lasts seconds, too short for tiered compilation to catch up with this hot loop.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool Next(WindowMatcher matcher)
     {
         _readers.Clear();

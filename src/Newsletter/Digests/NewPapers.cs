@@ -17,6 +17,9 @@ internal readonly struct NewPapers
     /// <summary>For a first digest: papers first seen after <paramref name="cutoff"/>.</summary>
     public static NewPapers SeenAfter(DateTimeOffset cutoff, IReadOnlyDictionary<long, WindowPaper> papers) => new(0, cutoff, papers);
 
+    /// <summary>Equal for two readers to whom the same papers are new.</summary>
+    public (long After, DateTimeOffset? SeenAfter) Key => (_after, _seenAfter);
+
     public bool Contains(long paper) =>
         _seenAfter is not { } cutoff
             ? paper > _after

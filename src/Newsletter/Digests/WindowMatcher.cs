@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Microsoft.Data.Sqlite;
 using Newsletter.Subscriptions;
 
@@ -18,6 +20,9 @@ internal sealed class WindowMatcher : IDisposable
     private readonly TopicCatalog _topics;
     private readonly ILogger _logger;
     private readonly Dictionary<(string Kind, string Value), FilterResult> _cache = new();
+    // Reused from query to query: a run evaluates up to one filter per ten readers, and only each result's own
+    // arrays are kept for the run.
+    private readonly List<FilterHit> _hits = [];
 
     public WindowMatcher(SqliteConnection connection, long low, long high, TopicCatalog topics, ILogger logger)
     {
@@ -46,6 +51,9 @@ internal sealed class WindowMatcher : IDisposable
     /// <summary>Ranking buffers shared by every reader of the run.</summary>
     public Ranking.Scratch Scratch { get; } = new();
 
+    /// <summary>Rankings shared by readers with the same filters and window.</summary>
+    public RankingMemo Memo { get; } = new();
+
     /// <summary>Distinct filters asked for so far.</summary>
     public int DistinctFilters => _cache.Count;
 
@@ -65,12 +73,15 @@ internal sealed class WindowMatcher : IDisposable
         return result;
     }
 
+    // A planning run lasts seconds, too short for tiered compilation to catch up with this hot loop.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private FilterResult Evaluate(SubscriberFilter filter)
     {
         var query = filter.Kind == SubscriberFilter.Topic ? _topics.Find(filter.Value)?.Query : filter.Value;
         if (string.IsNullOrWhiteSpace(query) || Papers.Count == 0) return new FilterResult(FilterLabel.For(filter), []);
         QueriesRun++;
-        var hits = new List<FilterHit>();
+        var hits = _hits;
+        hits.Clear();
         _match.Parameters["$query"].Value = query;
         try
         {
@@ -89,7 +100,7 @@ internal sealed class WindowMatcher : IDisposable
             _logger.LogWarning("Skipping the {Kind} filter '{Query}': not a valid full-text query ({Message})", filter.Kind, query, e.Message);
             return new FilterResult(FilterLabel.For(filter), []);
         }
-        return new FilterResult(FilterLabel.For(filter), hits.ToArray());
+        return new FilterResult(FilterLabel.For(filter), CollectionsMarshal.AsSpan(hits));
     }
 
     private Dictionary<long, WindowPaper> LoadPapers()

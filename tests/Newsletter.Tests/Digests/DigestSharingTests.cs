@@ -1,0 +1,72 @@
+using Dapper;
+using Newsletter.Delivery;
+using Newsletter.Storage;
+using Newsletter.Tests.Support;
+using static Newsletter.Tests.Digests.DigestWorld;
+
+namespace Newsletter.Tests.Digests;
+
+/// <summary>Readers with the same filters share one ranking within a run; each still gets exactly their own digest.</summary>
+public class DigestSharingTests
+{
+    private static readonly DateTimeOffset Confirmed = new(2026, 11, 23, 10, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset Seen = new(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset Due = new(2026, 11, 24, 8, 0, 0, TimeSpan.Zero);
+
+    private TestWorkspace _workspace = null!;
+    private DigestWorld _world = null!;
+
+    [SetUp]
+    public void SetUp()
+    {
+        _workspace = new TestWorkspace();
+        _world = new DigestWorld(_workspace, Confirmed);
+    }
+
+    [TearDown]
+    public async Task TearDown()
+    {
+        await _world.DisposeAsync();
+        _workspace.Dispose();
+    }
+
+    [Test]
+    public void ReadersWithTheSameFilters_GetTheSameDigest_UnlessTheirWindowsDiffer()
+    {
+        var older = _world.AddPaper("Mamba for Video", "Scanning video frames with Mamba.", Seen);
+        var newer = _world.AddPaper("Selective State Space Models Revisited", "Linear time sequence modelling with mamba.", Seen);
+        var alike = Enumerable.Range(0, 3)
+            .Select(i => _world.AddReader($"alike{i}@example.org", Confirmed, [Topic("state-space-models"), Keyword("video")]))
+            .ToList();
+        var caughtUp = _world.AddReader("caught-up@example.org", Confirmed, [Topic("state-space-models"), Keyword("video")]);
+        using (var connection = _world.Get<Database>().Open())
+            connection.Execute("UPDATE subscribers SET last_seq = @lastSeq WHERE id = @id", new { lastSeq = older, id = caughtUp.Id });
+
+        var planned = _world.Planner.PlanDue(Due);
+
+        Assert.That(planned, Is.EqualTo(4));
+        foreach (var reader in alike)
+        {
+            var items = DeliveryStore.Items(_world.Rows(reader.Id).Single());
+            Assert.That(items.Select(i => i.Paper), Is.EquivalentTo(new[] { older, newer }), reader.Email);
+            Assert.That(items.Single(i => i.Paper == older).Topics, Is.EquivalentTo(new[] { "state-space-models", "keyword:video" }));
+        }
+        Assert.That(_world.PapersSentTo(caughtUp.Id), Is.EqualTo(new[] { newer }), "the paper they already had is left out");
+    }
+
+    [Test]
+    public void PlanningTwice_ForTheSameTime_CreatesNothingNew()
+    {
+        _world.AddPaper("Mamba for Video", "Scanning video frames with Mamba.", Seen);
+        var readers = Enumerable.Range(0, 5)
+            .Select(i => _world.AddReader($"twice{i}@example.org", Confirmed, [Topic("state-space-models")]))
+            .ToList();
+
+        var first = _world.Planner.PlanDue(Due);
+        var rows = readers.Select(r => _world.Rows(r.Id).Single().ItemsJson).ToList();
+        var second = _world.Planner.PlanDue(Due);
+
+        Assert.That((first, second), Is.EqualTo((5, 0)));
+        Assert.That(readers.Select(r => _world.Rows(r.Id).Single().ItemsJson), Is.EqualTo(rows));
+    }
+}
