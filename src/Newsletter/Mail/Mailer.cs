@@ -38,7 +38,9 @@ public sealed class Mailer(IOptions<SmtpOptions> smtp, IOptions<MailOptions> mai
     public MimeMessage Compose(MailboxAddress to, string subject, string html, string text, string messageId)
     {
         var message = new MimeMessage();
-        message.From.Add(From);
+        // A copy per message: an address list listens to its addresses' change events, so adding the one shared
+        // instance would let it reach, and keep alive, every message ever built.
+        message.From.Add(new MailboxAddress(From.Name, From.Address));
         message.To.Add(to);
         message.Subject = subject;
         message.Date = DateTimeOffset.UtcNow;
