@@ -11,6 +11,12 @@ public sealed class SiteOptions
     /// <summary>The service's name as readers see it.</summary>
     public string Name { get; set; } = "Newsletter";
 
+    /// <summary>
+    /// Addresses of reverse proxies (besides this machine's loopback, always trusted) whose <c>X-Forwarded-For</c>
+    /// and <c>X-Forwarded-Proto</c> name the real client: per-client rate limits then count readers, not the proxy.
+    /// </summary>
+    public List<string> TrustedProxies { get; set; } = [];
+
     /// <summary>An absolute link to a path on the site.</summary>
     public string Link(string path) => BaseUrl.TrimEnd('/') + "/" + path.TrimStart('/');
 }

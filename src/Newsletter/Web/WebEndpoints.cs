@@ -1,6 +1,8 @@
+using System.Net;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
 using Newsletter.Storage;
 
@@ -14,7 +16,17 @@ public static class WebEndpoints
         services.AddOptions<SiteOptions>().Bind(configuration.GetSection(SiteOptions.Section))
             .Validate(o => Uri.TryCreate(o.BaseUrl, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https",
                 $"{SiteOptions.Section}:BaseUrl must be an absolute http(s) URL")
+            .Validate(o => o.TrustedProxies.All(a => IPAddress.TryParse(a, out _)),
+                $"{SiteOptions.Section}:TrustedProxies must list IP addresses")
             .ValidateOnStart();
+        // Behind a reverse proxy (the usual way to serve TLS) every request comes from the proxy; its forwarded
+        // headers name the reader. Only proxies on loopback, or listed, are believed: anyone else could forge them.
+        services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<SiteOptions>>((o, site) =>
+        {
+            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            foreach (var proxy in site.Value.TrustedProxies)
+                if (IPAddress.TryParse(proxy, out var address)) o.KnownProxies.Add(address);
+        });
         services.AddSingleton<Pages>();
         services.AddSingleton<FormProtection>();
         services.AddAntiforgery(o =>
@@ -35,8 +47,10 @@ public static class WebEndpoints
         return services;
     }
 
-    public static IEndpointRouteBuilder MapWeb(this IEndpointRouteBuilder app)
+    public static WebApplication MapWeb(this WebApplication app)
     {
+        // First, so rate limits and logs see the reader's address.
+        app.UseForwardedHeaders();
         app.MapGet("/healthz", () => Results.Text("ok"));
         return app;
     }
