@@ -34,7 +34,7 @@ public sealed class DigestComposer(
         {
             // A row whose items cannot be read fails on its own in Compose; the rest of the batch goes on.
             try { items[row.Id] = DeliveryStore.Items(row); }
-            catch (Exception e) when (e is System.Text.Json.JsonException or FormatException or NotSupportedException) { }
+            catch (Exception e) when (e is System.Text.Json.JsonException or FormatException) { }
         }
         var readers = subscribers.Find(rows.Select(r => r.SubscriberId).Distinct().ToList());
         var tokens = links.TokensFor(readers.Keys.ToList());
