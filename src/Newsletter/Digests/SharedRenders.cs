@@ -23,6 +23,7 @@ public sealed class SharedRenders
     private readonly ConcurrentDictionary<string, RenderedDigest> _renders = new(StringComparer.Ordinal);
     private readonly string _marker = "nl" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
     private long _chars;
+    private int _hits, _made;
 
     /// <summary>The address the shared render is made with.</summary>
     public string EmailStandIn => _marker + "E";
@@ -33,10 +34,11 @@ public sealed class SharedRenders
     /// <summary>The archive token the shared render's "view in browser" link is made with.</summary>
     public string ArchiveStandIn => _marker + "A";
 
-    /// <summary>How many readers were served from a shared render, and how many renders were made (for the logs).</summary>
+    /// <summary>How many readers were served from a render already made (for the logs).</summary>
     public int Hits => _hits;
+
+    /// <summary>How many shared renders were made (for the logs).</summary>
     public int Renders => _made;
-    private int _hits, _made;
 
     /// <summary>The shared render for <paramref name="key"/>, made by <paramref name="render"/> the first time.</summary>
     public RenderedDigest Get(string key, Func<RenderedDigest> render)
