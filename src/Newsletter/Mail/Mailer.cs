@@ -12,11 +12,15 @@ namespace Newsletter.Mail;
 /// </summary>
 public sealed class Mailer(IOptions<SmtpOptions> smtp, IOptions<MailOptions> mail, IHostEnvironment environment)
 {
-    /// <summary>The configured From mailbox.</summary>
-    public MailboxAddress From { get; } = MailboxAddress.Parse(mail.Value.From);
+    // Never handed out or added to a message: an address list listens to its addresses' change events, so a shared
+    // instance in every message's From would reach, and keep alive, every message ever built.
+    private readonly MailboxAddress _from = MailboxAddress.Parse(mail.Value.From);
+
+    /// <summary>A new copy of the configured From mailbox (one per message; see above).</summary>
+    public MailboxAddress From => new(_from.Name, _from.Address);
 
     /// <summary>The domain of the From address, used for Message-IDs.</summary>
-    public string Domain => From.Domain;
+    public string Domain => _from.Domain;
 
     /// <summary>Absolute path of the pickup folder (used when no SMTP host is set).</summary>
     public string PickupDirectory { get; } = Path.GetFullPath(Path.Combine(environment.ContentRootPath, smtp.Value.PickupDirectory));
@@ -38,9 +42,7 @@ public sealed class Mailer(IOptions<SmtpOptions> smtp, IOptions<MailOptions> mai
     public MimeMessage Compose(MailboxAddress to, string subject, string html, string text, string messageId)
     {
         var message = new MimeMessage();
-        // A copy per message: an address list listens to its addresses' change events, so adding the one shared
-        // instance would let it reach, and keep alive, every message ever built.
-        message.From.Add(new MailboxAddress(From.Name, From.Address));
+        message.From.Add(From);
         message.To.Add(to);
         message.Subject = subject;
         message.Date = DateTimeOffset.UtcNow;
