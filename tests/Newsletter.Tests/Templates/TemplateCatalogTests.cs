@@ -11,13 +11,23 @@ public class TemplateCatalogTests
     [SetUp] public void SetUp() => _workspace = new TestWorkspace();
     [TearDown] public void TearDown() => _workspace.Dispose();
 
+    /// <summary>A templates folder in the workspace holding these files (names relative to it).</summary>
+    private string Templates(params (string Name, string Text)[] files)
+    {
+        var folder = _workspace.PathFor("templates");
+        foreach (var (name, text) in files)
+        {
+            var path = Path.Combine(folder, name);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.WriteAllText(path, text);
+        }
+        return folder;
+    }
+
     [Test]
     public void Load_ReportsFileAndLine_WhenATemplateHasASyntaxError()
     {
-        var folder = _workspace.PathFor("templates");
-        Directory.CreateDirectory(Path.Combine(folder, "web"));
-        File.WriteAllText(Path.Combine(folder, "good.sbn"), "Hello {{ name }}");
-        File.WriteAllText(Path.Combine(folder, "web", "broken.html.sbn"), "line one\nline two\n{{ for x in items }}\n<p>{{ x }</p>\n");
+        var folder = Templates(("good.sbn", "Hello {{ name }}"), ("web/broken.html.sbn", "line one\nline two\n{{ for x in items }}\n<p>{{ x }</p>\n"));
 
         var error = Assert.Throws<TemplateException>(() => new TemplateCatalog(folder))!;
 
@@ -28,10 +38,7 @@ public class TemplateCatalogTests
     [Test]
     public void Render_IncludesTheTemplatesParsedAtStart_NotTheFilesAsTheyAreNow()
     {
-        var folder = _workspace.PathFor("templates");
-        Directory.CreateDirectory(Path.Combine(folder, "web"));
-        File.WriteAllText(Path.Combine(folder, "page.sbn"), "[{{ include 'web/_part.sbn' }}]");
-        File.WriteAllText(Path.Combine(folder, "web", "_part.sbn"), "part for {{ name }}");
+        var folder = Templates(("page.sbn", "[{{ include 'web/_part.sbn' }}]"), ("web/_part.sbn", "part for {{ name }}"));
         var catalog = new TemplateCatalog(folder);
         File.WriteAllText(Path.Combine(folder, "web", "_part.sbn"), "changed {{ broken");
 
