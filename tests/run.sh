@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 bash tests/install-deps.sh smtp-sink chromium
 
 results="$(mktemp -d)"
+trap 'rm -rf "$results"' EXIT
 set +e
 dotnet test Newsletter.sln --configuration Release --logger "console;verbosity=normal" \
   --logger "trx;LogFileName=results.trx" --results-directory "$results" "$@" 2>&1 | tee "$results/output.log"

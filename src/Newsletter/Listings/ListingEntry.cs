@@ -14,6 +14,9 @@ public sealed record ListingEntry(string Title, string Abstract)
     public string? GithubUrl { get; init; }
     public string? ProjectUrl { get; init; }
 
+    /// <summary>A one-line summary of the paper (Hugging Face's <c>ai_summary</c>), when the listing has one.</summary>
+    public string? AiSummary { get; init; }
+
     /// <summary>
     /// An announcement of a new version (arXiv <c>replace</c>): it updates the paper when it is already stored and
     /// is never inserted, so it never reaches readers as new.

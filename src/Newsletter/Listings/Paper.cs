@@ -13,5 +13,10 @@ public sealed record Paper
     public string? AbsUrl { get; init; }
     public string? PdfUrl { get; init; }
     public string? HfUrl { get; init; }
+    public string? GithubUrl { get; init; }
+    public string? ProjectUrl { get; init; }
+
+    /// <summary>A listing's one-line summary (Hugging Face's <c>ai_summary</c>), when it has one.</summary>
+    public string? AiSummary { get; init; }
     public DateTimeOffset FirstSeenAt { get; init; }
 }

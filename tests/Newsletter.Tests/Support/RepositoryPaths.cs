@@ -1,6 +1,6 @@
 namespace Newsletter.Tests.Support;
 
-/// <summary>Where the repository and the shared folder beside it are, found from the test binary.</summary>
+/// <summary>Where the repository and the test fixtures are, found from the test binary.</summary>
 public static class RepositoryPaths
 {
     public static string Root { get; } = FindRoot();
@@ -9,7 +9,8 @@ public static class RepositoryPaths
 
     public static string Fixtures => Path.Combine(AppContext.BaseDirectory, "Fixtures");
 
-    public static string SharedListings => Path.GetFullPath(Path.Combine(Root, "..", "shared", "listings"));
+    /// <summary>Four real papers-page listings, kept in the repository so that tests own their data.</summary>
+    public static string PapersPages => Fixture(Path.Combine("Listings", "PapersPages"));
 
     public static string Fixture(string name) => Path.Combine(Fixtures, name);
 

@@ -3,13 +3,13 @@ using Newsletter.Tests.Support;
 
 namespace Newsletter.Tests.Listings;
 
-/// <summary>The four real listing pages from the shared folder: their paper counts and the distinct total.</summary>
-public class SharedListingsTests
+/// <summary>The four real listing pages kept under Fixtures/Listings/PapersPages: their paper counts and the distinct total.</summary>
+public class PapersPagesTests
 {
-    private static string[] Pages() => Directory.GetFiles(RepositoryPaths.SharedListings, "*.txt").Order(StringComparer.Ordinal).ToArray();
+    private static string[] Pages() => Directory.GetFiles(RepositoryPaths.PapersPages, "*.txt").Order(StringComparer.Ordinal).ToArray();
 
     [Test]
-    public void EachSharedPage_ParsesToItsKnownNumberOfPapers_WithoutRejections()
+    public void EachPapersPage_ParsesToItsKnownNumberOfPapers_WithoutRejections()
     {
         var parsed = Pages().Select(p => ListingParser.Parse(File.ReadAllBytes(p), ListingFormat.Auto, DateTimeOffset.UtcNow)).ToList();
 
@@ -18,7 +18,7 @@ public class SharedListingsTests
     }
 
     [Test]
-    public void AllFourSharedPages_Hold310DistinctPapers_AndASecondIngestAddsNothing()
+    public void AllFourPapersPages_Hold310DistinctPapers_AndASecondIngestAddsNothing()
     {
         using var workspace = new TestWorkspace();
         var db = new ListingsTestDatabase(workspace);
