@@ -49,7 +49,7 @@ public static class HuggingFaceParser
                 throw new ListingFormatException("JSON listing must be an array of daily-paper items");
 
             var entries = new List<ListingEntry>();
-            var rejections = new List<ListingRejection>();
+            var rejections = new ListingRejections();
             var index = 0;
             foreach (var item in root.EnumerateArray())
             {

@@ -49,7 +49,7 @@ public static class ListingEntryRules
     }
 
     /// <summary>Adds the entry to <paramref name="entries"/> or its rejection to <paramref name="rejections"/>.</summary>
-    public static void Accept(ListingEntry entry, string position, List<ListingEntry> entries, List<ListingRejection> rejections)
+    public static void Accept(ListingEntry entry, string position, List<ListingEntry> entries, ListingRejections rejections)
     {
         if (Problem(entry) is { } problem) rejections.Add(new ListingRejection(position, problem));
         else entries.Add(entry);
