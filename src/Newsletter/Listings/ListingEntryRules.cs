@@ -11,6 +11,9 @@ public static class ListingEntryRules
     public const int MaxUrlLength = 2_000;
     public const int MaxCategories = 50;
 
+    /// <summary>A listing's one-line summary longer than this is not a one-line summary and is left out.</summary>
+    public const int MaxAiSummaryLength = 1_000;
+
     /// <summary>Collapses runs of whitespace (line breaks included) into single spaces and trims.</summary>
     public static string Clean(string? text)
     {
