@@ -18,7 +18,7 @@ public static class HostileXmlScenario
     {
         var listing = Path.Combine(options.Work, "hostile.xml");
         var entries = Write(listing);
-        var size = $"{new FileInfo(listing).Length / 1_000_000.0:0} MB Atom, {Format.Count(entries)} unclosed <entry>";
+        var size = $"{new FileInfo(listing).Length / 1_000_000.0:0} MB Atom, {Format.Count(entries)} unclosed `<entry>` elements";
         var database = Path.Combine(options.Work, "hostile.db");
         var outcome = await ChildProcesses.RunSelfAsync(
             [Verb, "--repo", options.Repo, "--db", database, "--listing", listing], TimeSpan.FromMinutes(10));
