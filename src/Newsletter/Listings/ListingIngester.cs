@@ -32,7 +32,7 @@ public sealed class ListingIngester(
     /// <summary>
     /// Reads a configured source in this run: today, and for a dated source (<c>{date}</c> in its URL) each of the
     /// last <see cref="IngestOptions.BackfillDays"/> days never read before (all of them on a first start, the days
-    /// missed after downtime), newest first. It stops at the first source that does not answer; a day that failed is
+    /// missed after downtime), newest first. It stops as soon as the source does not answer at all; a day that failed is
     /// asked for again in the next run. Never throws <see cref="ListingFormatException"/>: the failure is in the result.
     /// </summary>
     public async Task<SourceRunResult> IngestSourceAsync(ListingSource source, CancellationToken cancellationToken)
