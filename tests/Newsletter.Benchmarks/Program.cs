@@ -20,6 +20,7 @@ public static class BenchMain
             {
                 "run" => await BenchRun.RunAsync(BenchOptions.Parse(rest)),
                 IngestScenario.Verb => await IngestScenario.ChildAsync(new ChildArguments(rest)),
+                HostileXmlScenario.Verb => await HostileXmlScenario.ChildAsync(new ChildArguments(rest)),
                 PlanScenario.Verb => await PlanScenario.ChildAsync(new ChildArguments(rest)),
                 SendScenario.Verb => await SendScenario.ChildAsync(new ChildArguments(rest)),
                 MicroScenario.Verb => MicroScenario.Run(new ChildArguments(rest)),
@@ -47,7 +48,7 @@ public static class BenchMain
         Console.Error.WriteLine(
             """
             usage: Newsletter.Benchmarks run [--quick] --work DIR --sink HOST:PORT [--sink-pid PID] [--results FILE]
-                                             [--connections N] [--digests N] [--only plan,micro,send] [--label TEXT]
+                                             [--connections N] [--digests N] [--only hostile-xml,plan,micro,send] [--label TEXT]
                    Newsletter.Benchmarks micro [--repo DIR] [--work DIR]
             tests/bench.sh runs it with a temporary folder and its own smtp-sink; see tests/BENCHMARKS.md.
             """);

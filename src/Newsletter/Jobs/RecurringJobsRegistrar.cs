@@ -21,7 +21,7 @@ public sealed class RecurringJobsRegistrar(
         recurring.AddOrUpdate<IngestJob>(IngestJob.Id, job => job.RunAsync(CancellationToken.None), ingest.Value.Cron);
         recurring.AddOrUpdate<DigestJob>(DigestJob.Id, job => job.RunAsync(CancellationToken.None), digest.Value.Cron);
         recurring.AddOrUpdate<UnconfirmedCleanupJob>(UnconfirmedCleanupJob.Id, job => job.Run(), UnconfirmedCleanupJob.Cron);
-        if (ingest.Value.Sources.Count > 0) jobs.Enqueue<IngestJob>(job => job.RunAsync(CancellationToken.None));
+        jobs.Enqueue<IngestJob>(job => job.RunAsync(CancellationToken.None));
         jobs.Enqueue<DigestJob>(job => job.RunAsync(CancellationToken.None));
         return Task.CompletedTask;
     }

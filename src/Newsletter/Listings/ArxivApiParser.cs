@@ -17,7 +17,7 @@ public static class ArxivApiParser
         if (feed.Root != Atom + "feed")
             throw new ListingFormatException($"not an arXiv API Atom feed: the root element is <{feed.RootQualifiedName}>, not an Atom <feed>");
         var entries = new List<ListingEntry>();
-        var rejections = new List<ListingRejection>();
+        var rejections = new ListingRejections();
         foreach (var (position, element, problem) in feed.Entries("entry"))
         {
             if (element is null)

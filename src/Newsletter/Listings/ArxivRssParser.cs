@@ -29,7 +29,7 @@ public static partial class ArxivRssParser
         if (!isRss && feed.Root != Atom + "feed")
             throw new ListingFormatException($"not an arXiv RSS or Atom feed: the root element is <{feed.RootQualifiedName}>");
         var entries = new List<ListingEntry>();
-        var rejections = new List<ListingRejection>();
+        var rejections = new ListingRejections();
         foreach (var (position, element, problem) in feed.Entries(isRss ? "item" : "entry"))
         {
             if (element is null)

@@ -5,7 +5,8 @@ namespace Newsletter.Listings;
 
 /// <summary>
 /// Reads Hugging Face daily-papers JSON: an array of <c>{ paper: { id, title, summary, upvotes, publishedAt,
-/// authors: [{ name }], githubRepo, projectPage }, publishedAt, title, summary }</c>. <c>paper.id</c> is the arXiv id.
+/// authors: [{ name }], githubRepo, projectPage, ai_summary }, publishedAt, title, summary }</c>. <c>paper.id</c> is
+/// the arXiv id. An empty array is a day with no papers (Hugging Face publishes none on weekends).
 /// </summary>
 public static class HuggingFaceParser
 {
@@ -49,7 +50,7 @@ public static class HuggingFaceParser
                 throw new ListingFormatException("JSON listing must be an array of daily-paper items");
 
             var entries = new List<ListingEntry>();
-            var rejections = new List<ListingRejection>();
+            var rejections = new ListingRejections();
             var index = 0;
             foreach (var item in root.EnumerateArray())
             {
@@ -109,8 +110,9 @@ public static class HuggingFaceParser
             AbsUrl = arxivId is null ? null : ArxivId.AbsUrl(arxivId),
             PdfUrl = arxivId is null ? null : ArxivId.PdfUrl(arxivId),
             HfUrl = arxivId is null ? null : ArxivId.HuggingFaceUrl(arxivId),
-            GithubUrl = Url(String(paper, "githubRepo")),
-            ProjectUrl = Url(String(paper, "projectPage")),
+            GithubUrl = Url(Optional(paper, "githubRepo") ?? Optional(item, "githubRepo")),
+            ProjectUrl = Url(Optional(paper, "projectPage") ?? Optional(item, "projectPage")),
+            AiSummary = Summary(Optional(paper, "ai_summary") ?? Optional(item, "ai_summary")),
         };
     }
 
@@ -124,6 +126,15 @@ public static class HuggingFaceParser
             _ => throw new BrokenEntryException($"broken item: {property} is {Kind(value)}, not a string"),
         };
     }
+
+    /// <summary>An extra the paper is complete without: anything but a string is ignored rather than rejecting it.</summary>
+    private static string? Optional(JsonElement element, string property) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String
+            ? value.GetString()
+            : null;
+
+    private static string? Summary(string? text) =>
+        ListingEntryRules.Clean(text) is { Length: > 0 and <= ListingEntryRules.MaxAiSummaryLength } summary ? summary : null;
 
     private static int? Integer(JsonElement element, string property)
     {

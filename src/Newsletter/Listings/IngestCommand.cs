@@ -27,6 +27,8 @@ public static class IngestCommand
                 {
                     var summary = await ingester.IngestAsync(source, name: null, listingFormat, cancellationToken);
                     foreach (var rejection in summary.Rejections) Console.WriteLine($"rejected {source}: {rejection}");
+                    if (summary.Rejections.Total > summary.Rejections.Count)
+                        Console.WriteLine($"rejected {source}: {summary.Rejections.Total - summary.Rejections.Count} more not shown");
                     Console.WriteLine(summary);
                 }
                 catch (ListingFormatException e)

@@ -2,28 +2,37 @@ using Microsoft.Extensions.Options;
 
 namespace Newsletter.Listings;
 
-/// <summary>The recurring job: ingests every configured source. Safe to run twice: a second run adds nothing.</summary>
-public sealed class IngestJob(ListingIngester ingester, IOptions<IngestOptions> options, ILogger<IngestJob> logger)
+/// <summary>
+/// The recurring job: reads every configured source and logs one line for each; while the database holds no papers
+/// at all, it also reads the shipped sample so that a first start without network still has papers to show. Safe
+/// to run twice: a second run adds nothing.
+/// </summary>
+public sealed class IngestJob(ListingIngester ingester, PaperStore papers, IOptions<IngestOptions> options, ILogger<IngestJob> logger)
 {
     public const string Id = "ingest";
 
+    /// <summary>The shipped sample listing (Hugging Face daily-papers JSON), relative to the content root.</summary>
+    public const string SampleListing = "Samples/hf-daily-papers-sample.json";
+
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        var failures = new List<string>();
         foreach (var source in options.Value.Sources)
         {
-            var name = string.IsNullOrWhiteSpace(source.Name) ? source.Url : source.Name;
-            try
-            {
-                await ingester.IngestAsync(source.Url, name, ListingFormats.Parse(source.Format), cancellationToken);
-            }
-            catch (ListingFormatException e)
-            {
-                // One broken source must not keep the others from being read; the job still fails so Hangfire retries.
-                logger.LogError("cannot ingest {Source}: {Message}", name, e.Message);
-                failures.Add($"{name}: {e.Message}");
-            }
+            // A source that cannot be read is a warning, not a failed job: Hangfire would retry it at once and log
+            // the exception each time, while the next scheduled run asks again anyway (a missed day included).
+            var result = await ingester.IngestSourceAsync(source, cancellationToken);
+            if (result.Failure is null) logger.LogInformation("{Result}", result);
+            else logger.LogWarning("{Result}", result);
         }
-        if (failures.Count > 0) throw new InvalidOperationException("Some sources failed: " + string.Join("; ", failures));
+        if (papers.Count() > 0) return;
+        try
+        {
+            var sample = await ingester.IngestAsync(SampleListing, "sample", ListingFormat.HuggingFaceJson, cancellationToken);
+            logger.LogInformation("no papers yet, so the shipped sample was read: {Result}", sample);
+        }
+        catch (ListingFormatException e)
+        {
+            logger.LogWarning("cannot ingest the shipped sample {Sample}: {Message}", SampleListing, e.Message);
+        }
     }
 }

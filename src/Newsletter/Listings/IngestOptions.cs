@@ -14,6 +14,17 @@ public sealed class IngestOptions
     /// <summary>Seconds an HTTP source may take.</summary>
     public int HttpTimeoutSeconds { get; set; } = 60;
 
+    /// <summary>
+    /// Days before today a dated source (<c>{date}</c> in its URL) is read back, each day once: all of them on the
+    /// first start, the days missed after downtime.
+    /// </summary>
+    public int BackfillDays { get; set; } = 7;
+
+    /// <summary>Most days <see cref="BackfillDays"/> may ask for.</summary>
+    public const int MaxBackfillDays = 60;
+
+    // Empty here: the configuration binder appends to a list it finds filled, so a default source could never be
+    // replaced. The default (Hugging Face daily papers) is in appsettings.json.
     public List<ListingSource> Sources { get; set; } = [];
 
     /// <summary>The first problem with these settings, naming its key, or null when they are usable.</summary>
@@ -22,6 +33,7 @@ public sealed class IngestOptions
         if (string.IsNullOrWhiteSpace(Cron)) return $"{Section}:Cron must be a cron expression";
         if (MaxSourceBytes <= 0) return $"{Section}:MaxSourceBytes must be a positive number of bytes";
         if (HttpTimeoutSeconds <= 0) return $"{Section}:HttpTimeoutSeconds must be a positive number of seconds";
+        if (BackfillDays is < 0 or > MaxBackfillDays) return $"{Section}:BackfillDays must be between 0 and {MaxBackfillDays}";
         for (var i = 0; i < Sources.Count; i++)
         {
             var source = Sources[i];

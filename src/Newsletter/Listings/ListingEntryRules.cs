@@ -11,6 +11,9 @@ public static class ListingEntryRules
     public const int MaxUrlLength = 2_000;
     public const int MaxCategories = 50;
 
+    /// <summary>A listing's one-line summary longer than this is not a one-line summary and is left out.</summary>
+    public const int MaxAiSummaryLength = 1_000;
+
     /// <summary>Collapses runs of whitespace (line breaks included) into single spaces and trims.</summary>
     public static string Clean(string? text)
     {
@@ -49,7 +52,7 @@ public static class ListingEntryRules
     }
 
     /// <summary>Adds the entry to <paramref name="entries"/> or its rejection to <paramref name="rejections"/>.</summary>
-    public static void Accept(ListingEntry entry, string position, List<ListingEntry> entries, List<ListingRejection> rejections)
+    public static void Accept(ListingEntry entry, string position, List<ListingEntry> entries, ListingRejections rejections)
     {
         if (Problem(entry) is { } problem) rejections.Add(new ListingRejection(position, problem));
         else entries.Add(entry);

@@ -22,17 +22,71 @@ public sealed class ListingIngester(
         IngestAsync(location, name, ListingFormat.Auto, cancellationToken);
 
     /// <summary>
-    /// Ingests one source in the given format (or detected, for <see cref="ListingFormat.Auto"/>). Nothing is stored
-    /// when it throws <see cref="ListingFormatException"/>: unreadable, unknown format, too large, or an HTTP error.
+    /// Ingests one source in the given format (or detected, for <see cref="ListingFormat.Auto"/>), <c>{date}</c> being
+    /// today (UTC). Nothing is stored when it throws <see cref="ListingFormatException"/>: unreadable, unknown format,
+    /// too large, or an HTTP error.
     /// </summary>
-    public async Task<IngestResult> IngestAsync(string location, string? name, ListingFormat format, CancellationToken cancellationToken)
+    public Task<IngestResult> IngestAsync(string location, string? name, ListingFormat format, CancellationToken cancellationToken) =>
+        IngestAsync(location, name, format, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime), cancellationToken);
+
+    /// <summary>
+    /// Reads a configured source in this run: today, and for a dated source (<c>{date}</c> in its URL) each of the
+    /// last <see cref="IngestOptions.BackfillDays"/> days never read before (all of them on a first start, the days
+    /// missed after downtime), newest first. It stops as soon as the source does not answer at all; a day that failed is
+    /// asked for again in the next run. Never throws <see cref="ListingFormatException"/>: the failure is in the result.
+    /// </summary>
+    public async Task<SourceRunResult> IngestSourceAsync(ListingSource source, CancellationToken cancellationToken)
+    {
+        var name = string.IsNullOrWhiteSpace(source.Name) ? source.Url : source.Name;
+        var format = ListingFormats.Parse(source.Format);
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var days = new List<DateOnly> { today };
+        if (source.Url.Contains(DatePlaceholder, StringComparison.Ordinal))
+        {
+            days.AddRange(Enumerable.Range(1, options.Value.BackfillDays)
+                .Select(back => today.AddDays(-back))
+                .Where(day => !sources.WasRead(Key(Resolve(source.Url, day)))));
+        }
+        int added = 0, duplicates = 0, rejected = 0, read = 0;
+        string? failure = null;
+        foreach (var day in days)
+        {
+            try
+            {
+                var result = await IngestAsync(source.Url, name, format, day, cancellationToken);
+                (added, duplicates, rejected, read) = (added + result.New, duplicates + result.Duplicate, rejected + result.Rejections.Total, read + 1);
+            }
+            catch (ListingFormatException e)
+            {
+                var what = day == today ? "" : $"{day:yyyy-MM-dd}: ";
+                failure ??= what + OneLine(e.Message);
+                if (e.Unreachable) break;
+            }
+        }
+        return new SourceRunResult(name, added, duplicates, rejected, read, failure);
+    }
+
+    private const string DatePlaceholder = "{date}";
+
+    private static string Resolve(string location, DateOnly day) =>
+        location.Replace(DatePlaceholder, day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), StringComparison.Ordinal);
+
+    /// <summary>How a listing is known in <c>listing_sources</c>: a URL in its canonical form, a file as given.</summary>
+    private static string Key(string resolved) => AsHttp(resolved) is { } uri ? uri.ToString() : resolved;
+
+    private static Uri? AsHttp(string resolved) =>
+        Uri.TryCreate(resolved, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" ? uri : null;
+
+    private static string OneLine(string message) => string.Join(' ', message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries));
+
+    private async Task<IngestResult> IngestAsync(string location, string? name, ListingFormat format, DateOnly day, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         var sourceName = string.IsNullOrWhiteSpace(name) ? location : name;
-        var resolved = location.Replace("{date}", now.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        var resolved = Resolve(location, day);
 
         IngestResult result;
-        if (Uri.TryCreate(resolved, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
+        if (AsHttp(resolved) is { } uri)
         {
             var (content, validators) = await FetchAsync(uri, cancellationToken);
             if (content is null)
@@ -49,9 +103,10 @@ public sealed class ListingIngester(
         else
         {
             result = Store(await ReadFileAsync(resolved, cancellationToken), format, now, sourceName);
+            // Recorded so that a dated file source, like a dated URL, is backfilled once per day.
+            sources.Save(resolved, new HttpValidators(null, null));
         }
-        foreach (var rejection in result.Rejections) logger.LogInformation("{Source}: rejected {Rejection}", sourceName, rejection);
-        logger.LogInformation("{Summary}", result);
+        foreach (var rejection in result.Rejections) logger.LogDebug("{Source}: rejected {Rejection}", sourceName, rejection);
         return result;
     }
 
@@ -93,11 +148,14 @@ public sealed class ListingIngester(
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new ListingFormatException($"no complete answer within {options.Value.HttpTimeoutSeconds} s ({IngestOptions.Section}:HttpTimeoutSeconds)");
+            throw new ListingFormatException($"no complete answer within {options.Value.HttpTimeoutSeconds} s ({IngestOptions.Section}:HttpTimeoutSeconds)")
+            {
+                Unreachable = true,
+            };
         }
         catch (HttpRequestException e)
         {
-            throw new ListingFormatException($"cannot fetch: {e.Message}", e);
+            throw new ListingFormatException($"cannot fetch: {e.Message}", e) { Unreachable = true };
         }
     }
 

@@ -3,7 +3,7 @@ using Newsletter.Storage;
 
 namespace Newsletter.Listings;
 
-/// <summary>The <c>listing_sources</c> table: HTTP validators per URL, kept across restarts.</summary>
+/// <summary>The <c>listing_sources</c> table: every listing read (URL or file, date filled in), with its HTTP validators.</summary>
 public sealed class ListingSourceStore(Database database, TimeProvider clock)
 {
     /// <summary>The validators stored for <paramref name="url"/>, or null when it was never fetched.</summary>
@@ -12,6 +12,13 @@ public sealed class ListingSourceStore(Database database, TimeProvider clock)
         using var connection = database.Open();
         return connection.QueryFirstOrDefault<HttpValidators>(
             "SELECT etag AS ETag, last_modified AS LastModified FROM listing_sources WHERE url = @url", new { url });
+    }
+
+    /// <summary>True when the listing at <paramref name="location"/> (a URL or file path, date filled in) was read before.</summary>
+    public bool WasRead(string location)
+    {
+        using var connection = database.Open();
+        return connection.ExecuteScalar<bool>("SELECT EXISTS (SELECT 1 FROM listing_sources WHERE url = @location)", new { location });
     }
 
     /// <summary>Records the validators of a response whose listing has been stored.</summary>

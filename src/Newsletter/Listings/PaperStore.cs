@@ -42,14 +42,16 @@ public sealed class PaperStore(Database database, TimeProvider clock)
         using var insert = Prepare(connection, transaction,
             """
             INSERT INTO papers (paper_key, arxiv_id, title, normalized_title, abstract, authors, published_at, upvotes,
-                                abs_url, pdf_url, hf_url, github_url, project_url, first_seen_at, updated_at)
+                                abs_url, pdf_url, hf_url, github_url, project_url, ai_summary, first_seen_at, updated_at)
             VALUES ($key, $arxivId, $title, $normalized, $abstract, $authors, $publishedAt, $upvotes,
-                    $absUrl, $pdfUrl, $hfUrl, $githubUrl, $projectUrl, $now, $now)
+                    $absUrl, $pdfUrl, $hfUrl, $githubUrl, $projectUrl, $aiSummary, $now, $now)
             RETURNING id
             """,
             "$key", "$arxivId", "$title", "$normalized", "$abstract", "$authors", "$publishedAt", "$upvotes",
-            "$absUrl", "$pdfUrl", "$hfUrl", "$githubUrl", "$projectUrl", "$now");
+            "$absUrl", "$pdfUrl", "$hfUrl", "$githubUrl", "$projectUrl", "$aiSummary", "$now");
         // Columns the index covers are left out here, so the full-text trigger only runs when authors are filled in.
+        // Upvotes keep the larger count: another source's older snapshot must not lower a paper's count. A listing's
+        // repository, project page and summary replace what was stored (they get added and corrected over days).
         using var update = Prepare(connection, transaction,
             """
             UPDATE papers SET
@@ -59,12 +61,13 @@ public sealed class PaperStore(Database database, TimeProvider clock)
                 abs_url      = COALESCE(abs_url, $absUrl),
                 pdf_url      = COALESCE(pdf_url, $pdfUrl),
                 hf_url       = COALESCE(hf_url, $hfUrl),
-                github_url   = COALESCE(github_url, $githubUrl),
-                project_url  = COALESCE(project_url, $projectUrl),
+                github_url   = COALESCE($githubUrl, github_url),
+                project_url  = COALESCE($projectUrl, project_url),
+                ai_summary   = COALESCE($aiSummary, ai_summary),
                 updated_at   = $now
             WHERE id = $id
             """,
-            "$arxivId", "$publishedAt", "$upvotes", "$absUrl", "$pdfUrl", "$hfUrl", "$githubUrl", "$projectUrl", "$now", "$id");
+            "$arxivId", "$publishedAt", "$upvotes", "$absUrl", "$pdfUrl", "$hfUrl", "$githubUrl", "$projectUrl", "$aiSummary", "$now", "$id");
         using var fillAuthors = Prepare(connection, transaction,
             "UPDATE papers SET authors = $authors WHERE id = $id AND authors = '' AND $authors <> ''", "$authors", "$id");
         // A new version (arXiv replace) brings its revised abstract and authors; its title too, unless that would
@@ -103,7 +106,7 @@ public sealed class PaperStore(Database database, TimeProvider clock)
                 paperId = id;
                 duplicates++;
                 Run(update, entry.ArxivId, Text(entry.PublishedAt), entry.Upvotes, entry.AbsUrl, entry.PdfUrl, entry.HfUrl,
-                    entry.GithubUrl, entry.ProjectUrl, now, id);
+                    entry.GithubUrl, entry.ProjectUrl, entry.AiSummary, now, id);
                 if (entry.UpdateOnly) Run(revise, entry.Abstract, authors, title, normalized, id);
                 else Run(fillAuthors, authors, id);
             }
@@ -117,7 +120,7 @@ public sealed class PaperStore(Database database, TimeProvider clock)
                 added++;
                 paperId = (long)Run(insert, entry.ArxivId ?? TitleNormalizer.TitleKey(normalized), entry.ArxivId, title, normalized,
                     entry.Abstract, authors, Text(entry.PublishedAt), entry.Upvotes, entry.AbsUrl, entry.PdfUrl, entry.HfUrl,
-                    entry.GithubUrl, entry.ProjectUrl, now)!;
+                    entry.GithubUrl, entry.ProjectUrl, entry.AiSummary, now)!;
             }
             addCategory.Parameters["$paperId"].Value = paperId;
             foreach (var category in entry.Categories)
@@ -171,7 +174,8 @@ public sealed class PaperStore(Database database, TimeProvider clock)
         var found = connection.Query<Paper>(
             """
             SELECT id, arxiv_id AS ArxivId, title, abstract, authors, published_at AS PublishedAt, upvotes,
-                   abs_url AS AbsUrl, pdf_url AS PdfUrl, hf_url AS HfUrl, first_seen_at AS FirstSeenAt
+                   abs_url AS AbsUrl, pdf_url AS PdfUrl, hf_url AS HfUrl, github_url AS GithubUrl,
+                   project_url AS ProjectUrl, ai_summary AS AiSummary, first_seen_at AS FirstSeenAt
             FROM papers WHERE id IN @ids
             """,
             new { ids }).ToDictionary(p => p.Id);

@@ -27,7 +27,7 @@ public static partial class PapersPageParser
         // One pass over the paragraphs, each cleaned and dropped as it is read: a month of papers is never held
         // a second time as raw paragraphs.
         var entries = new List<ListingEntry>();
-        var rejections = new List<ListingRejection>();
+        var rejections = new ListingRejections();
         DateTimeOffset? date = null;
         var seen = 0;
         string? title = null;

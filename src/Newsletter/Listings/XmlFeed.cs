@@ -97,6 +97,12 @@ internal sealed partial class XmlFeed
         new($@"</\s*{Regex.Escape(qualifiedName)}\s*>\s*\z", RegexOptions.CultureInvariant);
 
     /// <summary>Every entry named <paramref name="localName"/>: its number, its line, and the element or why it is broken.</summary>
+    /// <remarks>
+    /// One forward pass: an entry's chunk ends before the next entry starts, and the next closing tag and the next
+    /// <c>&gt;</c> are searched for again only once the scan has passed them. Searching afresh from every entry made a
+    /// document of unclosed entries quadratic (each search ran to the end of the text), and a start tag whose
+    /// <c>&gt;</c> came many entries later made every one of them parse the same text.
+    /// </remarks>
     public IEnumerable<(string Position, XElement? Element, string? Problem)> Entries(string localName)
     {
         var start = new Regex($@"<(?:[\w.-]+:)?{localName}(?=[\s>/])", RegexOptions.CultureInvariant);
@@ -104,6 +110,9 @@ internal sealed partial class XmlFeed
         var index = 0;
         var line = 1;
         var lineCountedTo = 0;
+        var closing = Match.Empty;
+        var closingSearched = false;
+        var tagEnd = -1;
         var match = start.Match(_text);
         while (match.Success)
         {
@@ -111,12 +120,26 @@ internal sealed partial class XmlFeed
             line += CountLines(lineCountedTo, match.Index);
             lineCountedTo = match.Index;
             var position = $"entry {index} (line {line})";
-            var next = start.Match(_text, match.Index + match.Length);
-            var closing = end.Match(_text, match.Index + match.Length);
-            var selfClosed = SelfClosed(match.Index + match.Length);
+            var from = match.Index + match.Length;
+            var next = start.Match(_text, from);
+            Scanned(from, next);
+            var limit = next.Success ? next.Index : _text.Length;
+            // A failed search stays failed for every later entry: nothing after it can match either.
+            if (!closingSearched || (closing.Success && closing.Index < from))
+            {
+                closing = end.Match(_text, from);
+                closingSearched = true;
+                Scanned(from, closing);
+            }
+            if (tagEnd != int.MaxValue && tagEnd < from)
+            {
+                var found = _text.IndexOf('>', from);
+                tagEnd = found < 0 ? int.MaxValue : found;
+                CharactersScanned += (found < 0 ? _text.Length : found + 1) - from;
+            }
             int chunkEnd;
-            if (selfClosed > 0) chunkEnd = selfClosed;
-            else if (closing.Success && (!next.Success || closing.Index < next.Index)) chunkEnd = closing.Index + closing.Length;
+            if (tagEnd < limit && _text[tagEnd - 1] == '/') chunkEnd = tagEnd + 1;
+            else if (closing.Success && closing.Index < limit) chunkEnd = closing.Index + closing.Length;
             else chunkEnd = -1;
 
             if (chunkEnd < 0)
@@ -125,19 +148,22 @@ internal sealed partial class XmlFeed
             }
             else
             {
+                CharactersScanned += chunkEnd - match.Index;
                 var (element, problem) = Load(_text[match.Index..chunkEnd], line);
                 yield return (position, element, problem);
-                if (next.Success && next.Index < chunkEnd) next = start.Match(_text, chunkEnd);
             }
             match = next;
         }
     }
 
-    private int SelfClosed(int from)
-    {
-        var close = _text.IndexOf('>', from);
-        return close > 0 && _text[close - 1] == '/' ? close + 1 : -1;
-    }
+    /// <summary>
+    /// Characters the entry scan has searched through or parsed so far, each search and chunk counted in full: the
+    /// measure of its work that stays within a small multiple of the text's length whatever the text.
+    /// </summary>
+    internal long CharactersScanned { get; private set; }
+
+    private void Scanned(int from, Match found) =>
+        CharactersScanned += (found.Success ? found.Index + found.Length : _text.Length) - from;
 
     private int CountLines(int from, int to)
     {

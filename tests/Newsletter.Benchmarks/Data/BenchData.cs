@@ -40,7 +40,7 @@ public sealed class BenchData
             topics = host.Get<TopicCatalog>().All.ToList();
         SqliteConnection.ClearAllPools();
         if (topics.Count == 0) throw new InvalidOperationException("the Topics catalog in appsettings.json is empty");
-        var sample = Path.Combine(options.Repo, "src", "Newsletter", "Samples", "sample-listing.txt");
+        var sample = SampleListing.PathIn(options.Repo);
         return new BenchData(topics, SampleListing.Read(sample));
     }
 

@@ -1,24 +1,17 @@
+using Newsletter.Listings;
+
 namespace Newsletter.Benchmarks.Data;
 
-/// <summary>The title and abstract pairs of the project's shipped sample listing (papers-page text).</summary>
+/// <summary>The title and abstract pairs of the project's shipped sample listing (Hugging Face daily-papers JSON).</summary>
 public static class SampleListing
 {
-    private static readonly HashSet<string> HeaderLines = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "new", "Get trending papers in your email inbox!", "Subscribe", "Daily Papers", "byAK and the research community",
-    };
+    /// <summary>The shipped sample, from the repository root.</summary>
+    public static string PathIn(string repo) => Path.Combine(repo, "src", "Newsletter", IngestJob.SampleListing);
 
-    /// <summary>Reads every (title, abstract) pair after the date line.</summary>
+    /// <summary>Reads every (title, abstract) pair, through the application's own parser.</summary>
     public static IReadOnlyList<(string Title, string Abstract)> Read(string path)
     {
-        var paragraphs = File.ReadAllText(path).ReplaceLineEndings("\n").Split("\n\n", StringSplitOptions.RemoveEmptyEntries)
-            .Select(p => string.Join(' ', p.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)))
-            .Where(p => p.Length > 0 && !HeaderLines.Contains(p))
-            .ToList();
-        var dateLine = paragraphs.FindIndex(p => p.Length <= 6 && p.Contains(' ') && char.IsDigit(p[^1]));
-        var body = paragraphs.Skip(dateLine + 1).ToList();
-        var pairs = new List<(string, string)>();
-        for (var i = 0; i + 1 < body.Count; i += 2) pairs.Add((body[i], body[i + 1]));
+        var pairs = HuggingFaceParser.Parse(File.ReadAllBytes(path)).Entries.Select(e => (e.Title, e.Abstract)).ToList();
         if (pairs.Count == 0) throw new InvalidOperationException($"{path}: no papers found to build benchmark data from");
         return pairs;
     }

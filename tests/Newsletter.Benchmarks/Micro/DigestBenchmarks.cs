@@ -80,7 +80,7 @@ public class DigestBenchmarks
             ["Site:BaseUrl"] = "http://newsletter.example.com",
         });
         var catalog = _host.Get<TopicCatalog>();
-        var sample = SampleListing.Read(Path.Combine(Repo, "src", "Newsletter", "Samples", "sample-listing.txt"));
+        var sample = SampleListing.Read(SampleListing.PathIn(Repo));
         var listing = Path.Combine(Work, "micro-listing.txt");
         new ListingGenerator(sample, catalog.All.Select(t => TopicTerms.Of(t.Query)).ToList(), RareTerms.Build(20_000, seed: 5), seed: 3)
             .Write(listing, 30_000, DateTimeOffset.UtcNow.AddDays(-1));

@@ -17,7 +17,9 @@ public class DeliveryOptionsTests
     [Test]
     public void AppSettings_HoldsEveryDeliveryAndDkimKey_WithTheClassDefaults()
     {
-        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(Support.RepositoryPaths.Root, "appsettings.json")));
+        // appsettings.json holds // comments (example sources), which .NET's configuration reads.
+        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(Support.RepositoryPaths.Root, "appsettings.json")),
+            new System.Text.Json.JsonDocumentOptions { CommentHandling = System.Text.Json.JsonCommentHandling.Skip });
         var delivery = json.RootElement.GetProperty("Delivery");
         var defaults = new DeliveryOptions();
         foreach (var property in typeof(DeliveryOptions).GetProperties().Where(p => p.CanWrite))

@@ -25,6 +25,28 @@ public class HuggingFaceParserTests
     }
 
     [Test]
+    public void Parse_ReadsRepositoryProjectPageAndAiSummary_FromThePaperOrTheItem()
+    {
+        var parsed = ListingsTestDatabase.Parse("hf-daily-extras.json");
+
+        Assert.That(parsed.Rejections, Is.Empty, "a repository that is not a string is ignored, not a reason to reject the paper");
+        Assert.That(parsed.Entries.Select(e => (e.GithubUrl, e.ProjectUrl, e.AiSummary)), Is.EqualTo(new[]
+        {
+            ("https://github.com/example/summaries", "https://example.org/summaries", "A one-line summary that Hugging Face writes for each paper."),
+            ("https://github.com/example/item-level", "https://example.org/item-level", "Extras read from the item when the paper has none."),
+        }));
+    }
+
+    [Test]
+    public void Parse_AnEmptyArray_IsADayWithNoPapers()
+    {
+        var parsed = HuggingFaceParser.Parse("[]");
+
+        Assert.That(parsed.Entries, Is.Empty);
+        Assert.That(parsed.Rejections.Total, Is.Zero);
+    }
+
+    [Test]
     public void Parse_DropsTheVersion_AndKeepsOldStyleIds()
     {
         var ids = ListingsTestDatabase.Parse("hf-daily.json").Entries.Select(e => e.ArxivId);

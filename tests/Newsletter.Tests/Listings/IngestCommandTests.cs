@@ -82,12 +82,24 @@ public class IngestCommandTests
             new Dictionary<string, string>
             {
                 ["Storage:Database"] = _workspace.DatabasePath,
-                ["Ingest:Sources:0:Url"] = "Samples/sample-listing.txt",
+                ["Ingest:Sources:0:Url"] = "Samples/hf-daily-papers-sample.json",
                 ["Ingest:Sources:0:Format"] = "yaml",
             },
             "ingest", Fixture("hf-daily.json"));
 
         Assert.That(result.ExitCode, Is.Not.Zero);
         Assert.That(result.Error.Trim(), Is.EqualTo("newsletter: Ingest:Sources:0:Format: 'yaml' is not one of auto, papers-page, hf-json, arxiv-atom, arxiv-rss"));
+    }
+
+    [TestCase("-1")]
+    [TestCase("61")]
+    public void Start_FailsNamingTheKey_WhenBackfillDaysIsOutOfRange(string days)
+    {
+        var result = NewsletterProcess.Run(
+            new Dictionary<string, string> { ["Storage:Database"] = _workspace.DatabasePath, ["Ingest:BackfillDays"] = days },
+            "ingest", Fixture("hf-daily.json"));
+
+        Assert.That(result.ExitCode, Is.Not.Zero);
+        Assert.That(result.Error.Trim(), Is.EqualTo("newsletter: Ingest:BackfillDays must be between 0 and 60"));
     }
 }

@@ -16,8 +16,8 @@ public sealed class ListingServer : IAsyncDisposable
 
     private ListingServer(WebApplication app) => _app = app;
 
-    /// <summary>Every request received: path and the conditional headers it carried.</summary>
-    public ConcurrentQueue<(string Path, string? IfNoneMatch, string? IfModifiedSince)> Requests { get; } = new();
+    /// <summary>Every request received: path, the conditional headers it carried, and its query string.</summary>
+    public ConcurrentQueue<(string Path, string? IfNoneMatch, string? IfModifiedSince, string Query)> Requests { get; } = new();
 
     public string BaseUrl { get; private set; } = "";
 
@@ -31,7 +31,8 @@ public sealed class ListingServer : IAsyncDisposable
         app.Run(async context =>
         {
             server.Requests.Enqueue((context.Request.Path.Value ?? "",
-                context.Request.Headers.IfNoneMatch.FirstOrDefault(), context.Request.Headers.IfModifiedSince.FirstOrDefault()));
+                context.Request.Headers.IfNoneMatch.FirstOrDefault(), context.Request.Headers.IfModifiedSince.FirstOrDefault(),
+                context.Request.QueryString.Value ?? ""));
             await respond(context);
         });
         await app.StartAsync();

@@ -185,6 +185,48 @@ public class PaperStoreTests
         AssertIndexMatchesPapers();
     }
 
+    [Test]
+    public void Merge_TheSameListingLater_UpdatesUpvotesAndExtras_WithoutAnnouncingThePaperAgain()
+    {
+        var first = ListingsTestDatabase.Parse("hf-daily-extras.json").Entries;
+        _db.Papers.Merge(first, "hf");
+        var before = _db.Query<(long Id, string FirstSeenAt)>("SELECT id, first_seen_at FROM papers ORDER BY id");
+        var maxBefore = _db.Query<long>("SELECT MAX(id) FROM papers").Single();
+
+        // The same day's listing an hour later: more upvotes, a repository added, the summary reworded.
+        var later = first.Select(e => e with
+        {
+            Upvotes = e.Upvotes + 100,
+            GithubUrl = e.GithubUrl + "-v2",
+            ProjectUrl = null,
+            AiSummary = "Reworded: " + e.AiSummary,
+        }).ToList();
+        var merged = _db.Papers.Merge(later, "hf");
+
+        Assert.That(merged, Is.EqualTo((0, 2)), "nothing is new");
+        Assert.That(_db.Query<(long Id, string FirstSeenAt)>("SELECT id, first_seen_at FROM papers ORDER BY id"), Is.EqualTo(before),
+            "same ids (the ingest sequence digests advance by) and first-seen times");
+        Assert.That(_db.Query<long>("SELECT MAX(id) FROM papers").Single(), Is.EqualTo(maxBefore));
+        var papers = _db.Papers.Get(before.Select(p => p.Id).ToList());
+        Assert.That(papers.Select(p => p.Upvotes), Is.EqualTo(first.Select(e => e.Upvotes + 100)));
+        Assert.That(papers.Select(p => p.GithubUrl), Is.EqualTo(first.Select(e => e.GithubUrl + "-v2")));
+        Assert.That(papers.Select(p => p.ProjectUrl), Is.EqualTo(first.Select(e => e.ProjectUrl)), "a listing without one keeps what is known");
+        Assert.That(papers.Select(p => p.AiSummary), Is.EqualTo(first.Select(e => "Reworded: " + e.AiSummary)));
+    }
+
+    [Test]
+    public void Get_FillsRepositoryProjectPageAndAiSummary()
+    {
+        _db.Papers.Merge(ListingsTestDatabase.Parse("hf-daily-extras.json").Entries, "hf");
+
+        var paper = _db.Papers.Get(_db.Query<long>("SELECT id FROM papers WHERE arxiv_id = '2411.04997'")).Single();
+
+        Assert.That(paper.GithubUrl, Is.EqualTo("https://github.com/example/summaries"));
+        Assert.That(paper.ProjectUrl, Is.EqualTo("https://example.org/summaries"));
+        Assert.That(paper.AiSummary, Is.EqualTo("A one-line summary that Hugging Face writes for each paper."));
+        Assert.That(paper.Upvotes, Is.EqualTo(57));
+    }
+
     /// <summary>FTS5's own check, comparing the external-content index with the papers rows (rank 1).</summary>
     private void AssertIndexMatchesPapers()
     {
