@@ -171,7 +171,8 @@ public sealed class PaperStore(Database database, TimeProvider clock)
         var found = connection.Query<Paper>(
             """
             SELECT id, arxiv_id AS ArxivId, title, abstract, authors, published_at AS PublishedAt, upvotes,
-                   abs_url AS AbsUrl, pdf_url AS PdfUrl, hf_url AS HfUrl, first_seen_at AS FirstSeenAt
+                   abs_url AS AbsUrl, pdf_url AS PdfUrl, hf_url AS HfUrl, github_url AS GithubUrl, project_url AS ProjectUrl,
+                   ai_summary AS AiSummary, first_seen_at AS FirstSeenAt
             FROM papers WHERE id IN @ids
             """,
             new { ids }).ToDictionary(p => p.Id);
