@@ -1,10 +1,12 @@
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
+using MimeKit;
 using Newsletter.Tests.Support;
 
 namespace Newsletter.Tests.Digests;
 
 /// <summary>The HTML digest and its "view in browser" copy in Chromium at desktop and phone widths, kept as screenshots.</summary>
-public class DigestBrowserTests
+public partial class DigestBrowserTests
 {
     [TestCase(1280, "digest-1280")]
     [TestCase(390, "digest-390")]
@@ -81,5 +83,33 @@ public class DigestBrowserTests
         Assert.That(levels.Zip(levels.Skip(1)).Where(p => p.Second > p.First + 1), Is.Empty, "no heading level skipped");
         Assert.That(await page.GetByRole(AriaRole.Link, new PageGetByRoleOptions { Name = "Subscribe to Newsletter" }).GetAttributeAsync("href"),
             Is.EqualTo("https://papers.example.org/"));
+    }
+    // The pages a digest's links open, as served: the archive copy and the stop-a-search page.
+    [TestCase(1280)]
+    [TestCase(390)]
+    public async Task ServedArchiveAndStopSearchPages_FitTheWidth(int width)
+    {
+        using var workspace = new TestWorkspace();
+        var confirmed = new DateTimeOffset(2026, 11, 23, 10, 0, 0, TimeSpan.Zero);
+        var due = new DateTimeOffset(2026, 11, 24, 8, 0, 0, TimeSpan.Zero);
+        await using var world = new DigestWorld(workspace, confirmed);
+        world.AddPaper("Flow Matching for Proteins", "Flow matching generates protein backbones.", confirmed.AddHours(1), "A. One", 12, "2611.00002");
+        world.AddReader("reader@example.org", confirmed, [DigestWorld.Keyword("\"flow matching\" OR proteins")]);
+        world.Clock.Now = due;
+        await world.Get<Newsletter.Digests.DigestJob>().RunAtAsync(due, CancellationToken.None);
+        var text = (await MimeMessage.LoadAsync(workspace.OutboxFiles().Single())).TextBody ?? "";
+        var client = world.CreateClient();
+        await using var browser = await Browser.LaunchAsync();
+        var page = await browser.Instance.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = width, Height = 900 } });
+
+        foreach (var (pattern, name) in new[] { (@"http://localhost/digests/\S+", "archive-served"), (@"http://localhost/manage/\S+/stop-search/\S+", "stop-search") })
+        {
+            var html = await client.GetStringAsync(new Uri(Regex.Match(text, pattern).Value).PathAndQuery);
+            await page.SetContentAsync(html);
+            await Browser.ScreenshotAsync(page, $"{name}-{width}");
+            Assert.That(await page.EvaluateAsync<int>("document.documentElement.scrollWidth"), Is.LessThanOrEqualTo(width), name);
+            Assert.That(await page.Locator("main").CountAsync(), Is.EqualTo(1), name);
+            Assert.That(await page.Locator("h1").InnerTextAsync(), Does.Contain(name == "stop-search" ? "\"flow matching\" OR proteins" : "1 new paper"), name);
+        }
     }
 }

@@ -54,6 +54,28 @@ public partial class DigestEmailTests
         Assert.That(message.TextBody, Does.Contain("your search: diffusion: http://localhost/manage/"));
     }
 
+    // Issue 11.7: the listing's repository, project page and one-line summary were stored but never read for a digest.
+    [Test]
+    public async Task ListingLinksAndSummaryNotShown_Bug_SentDigestShowsRepositoryProjectPageAndTldrFromTheDatabase()
+    {
+        using (var connection = _world.Get<Newsletter.Storage.Database>().Open())
+        {
+            Dapper.SqlMapper.Execute(connection,
+                """
+                UPDATE papers SET github_url = 'https://github.com/example/mamba-mm', project_url = 'https://example.org/mamba-mm',
+                                  ai_summary = 'Mamba reads video and audio in linear time.', published_at = '2026-11-20T00:00:00.000Z'
+                WHERE arxiv_id = '2611.00001'
+                """);
+        }
+
+        var message = await SendAsync();
+
+        Assert.That(message.HtmlBody, Does.Contain("href=\"https://github.com/example/mamba-mm\"").And.Contain("href=\"https://example.org/mamba-mm\""));
+        Assert.That(message.HtmlBody, Does.Contain("<strong>TL;DR</strong> Mamba reads video and audio in linear time."));
+        Assert.That(message.TextBody, Does.Contain("arXiv 2611.00001 (20 Nov 2026): https://arxiv.org/abs/2611.00001"));
+        Assert.That(message.TextBody, Does.Contain("GitHub: https://github.com/example/mamba-mm").And.Contain("Project page: https://example.org/mamba-mm"));
+    }
+
     [Test]
     public async Task ViewInBrowserLink_ShowsTheSameDigest_WithoutPersonalLinks()
     {
