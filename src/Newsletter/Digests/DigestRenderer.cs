@@ -52,7 +52,6 @@ public sealed class DigestRenderer(TemplateCatalog templates, TopicCatalog topic
             ["others"] = Others(labels.Count - searches - (lead is null || leadIsSearch ? 0 : 1), searches - (leadIsSearch ? 1 : 0), leadIsSearch),
             ["date"] = content.Period.Short,
             ["date_long"] = content.Period.Long,
-            ["weekly"] = content.Period.Weekly,
             ["papers"] = content.Entries.Select(PaperModel).ToList(),
             ["stops"] = labels.Select(l => (Label: l, Url: IsSearch(l)
                     ? links.KeywordStops.GetValueOrDefault(FilterLabel.Keyword(l)!)
