@@ -120,7 +120,8 @@ public sealed class DigestRenderer(TemplateCatalog templates, TopicCatalog topic
             // Follows "TL;DR: " on its line, so its later lines carry their own indent.
             ["tldr_text"] = tldr is null ? null : DigestExcerpt.Wrap(tldr, 65, "   "),
             ["arxiv_id"] = paper.ArxivId,
-            ["arxiv_url"] = paper.AbsUrl ?? arxivUrl,
+            // The link named "arXiv <id>" goes to arXiv, whatever page the listing gave as the abstract.
+            ["arxiv_url"] = arxivUrl,
             ["date"] = paper.PublishedAt?.ToString("d MMM yyyy", CultureInfo.InvariantCulture),
             ["pdf_url"] = paper.PdfUrl ?? (paper.ArxivId is null ? null : $"https://arxiv.org/pdf/{paper.ArxivId}"),
             ["hf_url"] = paper.HfUrl,
