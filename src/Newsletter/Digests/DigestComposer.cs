@@ -48,25 +48,24 @@ public sealed class DigestComposer(
         var subscriber = batch.Subscribers.GetValueOrDefault(row.SubscriberId)
             ?? throw new InvalidOperationException($"Delivery {row.Id}: subscriber {row.SubscriberId} no longer exists");
         var items = batch.Items.GetValueOrDefault(row.Id) ?? DeliveryStore.Items(row);
-        var slugs = items.SelectMany(i => i.Topics).Where(t => FilterLabel.Topic(t, topics) is not null).ToList();
+        var (slugs, keywords) = Filters(items);
         var tokens = batch.Tokens[subscriber.Id];
-        var readerLinks = links.ForDigest(tokens, slugs);
+        var readerLinks = links.ForDigest(tokens, slugs, keywords);
         var archiveToken = archive.Token(row.Id);
-        var from = row.WindowFrom ?? row.CreatedAt;
-        var to = row.WindowTo ?? row.CreatedAt;
+        var period = PeriodOf(row, subscriber);
         RenderedDigest? rendered = null;
         if (batch.Shared is { } shared)
         {
-            // Same papers, period and time zone: the same email but for the reader's own values.
-            var key = string.Join('\n', subscriber.Timezone, from.UtcTicks, to.UtcTicks, row.ItemsJson);
+            // Same papers and period: the same email but for the reader's own values.
+            var key = string.Join('\n', period.Key, row.ItemsJson);
             var template = shared.Get(key, () => renderer.Render(
-                Content(subscriber with { Email = shared.EmailStandIn }, from, to, items, links.ForDigest(shared.TokensStandIn, slugs), batch.Papers) with
+                Content(subscriber with { Email = shared.EmailStandIn }, period, items, links.ForDigest(shared.TokensStandIn, slugs, keywords), batch.Papers) with
                 {
                     ArchiveUrl = site.Value.Link("digests/" + shared.ArchiveStandIn),
                 }));
             rendered = shared.Fill(template, subscriber.Email, tokens, archiveToken);
         }
-        rendered ??= renderer.Render(Content(subscriber, from, to, items, readerLinks, batch.Papers) with
+        rendered ??= renderer.Render(Content(subscriber, period, items, readerLinks, batch.Papers) with
         {
             ArchiveUrl = site.Value.Link("digests/" + archiveToken),
         });
@@ -74,15 +73,19 @@ public sealed class DigestComposer(
         return new ComposedDigest(message, readerLinks);
     }
 
-    /// <summary>The archive ("view in browser") page of a ledger row: the same digest, without the reader's personal links.</summary>
+    /// <summary>
+    /// The archive ("view in browser") page of a ledger row: the same digest, without the reader's personal links,
+    /// and with a way for whoever reads it to subscribe.
+    /// </summary>
     public string ArchivePage(DeliveryRow row)
     {
         var subscriber = subscribers.Find(row.SubscriberId) ?? new Subscriber { Id = row.SubscriberId };
         var items = DeliveryStore.Items(row);
         var none = new DigestLinks("", "", new Dictionary<string, string>());
-        return renderer.Render(Content(subscriber, row.WindowFrom ?? row.CreatedAt, row.WindowTo ?? row.CreatedAt, items, none, PapersOf(items)) with
+        return renderer.Render(Content(subscriber, PeriodOf(row, subscriber), items, none, PapersOf(items)) with
         {
             IsArchive = true,
+            SubscribeUrl = site.Value.Link("/"),
         }).Html;
     }
 
@@ -90,18 +93,35 @@ public sealed class DigestComposer(
     public RenderedDigest Preview(Subscriber subscriber, PlannedDigest digest)
     {
         var placeholder = site.Value.Link("…");
-        var stops = digest.Items.SelectMany(i => i.Topics).Where(t => FilterLabel.Topic(t, topics) is not null).Distinct()
-            .ToDictionary(t => t, _ => placeholder);
-        return renderer.Render(Content(subscriber, digest.WindowFrom, digest.WindowTo, digest.Items,
-            new DigestLinks(placeholder, placeholder, stops), PapersOf(digest.Items)));
+        var (slugs, keywords) = Filters(digest.Items);
+        var period = DigestPeriod.Parse(digest.PeriodKey) ?? LocalDay(subscriber, digest.WindowTo);
+        return renderer.Render(Content(subscriber, period, digest.Items,
+            new DigestLinks(placeholder, placeholder, slugs.ToDictionary(s => s, _ => placeholder))
+            {
+                KeywordStops = keywords.ToDictionary(k => k, _ => placeholder),
+            },
+            PapersOf(digest.Items)));
     }
+
+    /// <summary>The catalog topics and the keyword queries a digest's papers matched: each gets a stop link.</summary>
+    private (List<string> Slugs, List<string> Keywords) Filters(IReadOnlyList<DigestItem> items)
+    {
+        var labels = items.SelectMany(i => i.Topics).Distinct(StringComparer.Ordinal).ToList();
+        return (labels.Where(l => FilterLabel.Topic(l, topics) is not null).ToList(), labels.Select(FilterLabel.Keyword).OfType<string>().ToList());
+    }
+
+    /// <summary>The one date of a row: its period key, or (for a key in no known format) the reader's local day it was planned.</summary>
+    private static DigestPeriod PeriodOf(DeliveryRow row, Subscriber subscriber) =>
+        DigestPeriod.Parse(row.PeriodKey) ?? LocalDay(subscriber, row.WindowTo ?? row.CreatedAt);
+
+    private static DigestPeriod LocalDay(Subscriber subscriber, DateTimeOffset at) =>
+        DigestPeriod.Of(false, DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, DigestSchedule.FindZone(subscriber.Timezone)).DateTime));
 
     private Dictionary<long, Paper> PapersOf(IReadOnlyList<DigestItem> items) =>
         papers.Get(items.Select(i => i.Paper).ToList()).ToDictionary(p => p.Id);
 
     private DigestContent Content(
-        Subscriber subscriber, DateTimeOffset from, DateTimeOffset to, IReadOnlyList<DigestItem> items, DigestLinks readerLinks,
-        IReadOnlyDictionary<long, Paper> byId)
+        Subscriber subscriber, DigestPeriod period, IReadOnlyList<DigestItem> items, DigestLinks readerLinks, IReadOnlyDictionary<long, Paper> byId)
     {
         var found = items.Where(i => byId.ContainsKey(i.Paper)).ToList();
         var marked = Highlight(found.Select(i => (byId[i.Paper], i.Topics)).ToList());
@@ -110,9 +130,7 @@ public sealed class DigestComposer(
         {
             SiteName = site.Value.Name,
             Email = subscriber.Email,
-            TimeZone = subscriber.Timezone,
-            WindowFrom = from,
-            WindowTo = to,
+            Period = period,
             Entries = entries,
             Links = readerLinks,
         };

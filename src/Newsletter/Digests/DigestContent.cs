@@ -10,9 +10,9 @@ public sealed record DigestContent
 {
     public required string SiteName { get; init; }
     public required string Email { get; init; }
-    public string TimeZone { get; init; } = "UTC";
-    public required DateTimeOffset WindowFrom { get; init; }
-    public required DateTimeOffset WindowTo { get; init; }
+
+    /// <summary>The one date the digest is for, as its ledger row's period key holds it.</summary>
+    public required DigestPeriod Period { get; init; }
     public required IReadOnlyList<DigestEntry> Entries { get; init; }
     public required DigestLinks Links { get; init; }
 
@@ -21,4 +21,7 @@ public sealed record DigestContent
 
     /// <summary>True when rendering the archive page: personal links (preferences, unsubscribe) are left out.</summary>
     public bool IsArchive { get; init; }
+
+    /// <summary>Where a visitor of the archive page can subscribe themselves.</summary>
+    public string? SubscribeUrl { get; init; }
 }

@@ -57,7 +57,7 @@ public sealed class DigestPlanner(
                     // Readers who share a schedule share its period key and next due time; working those out (time
                     // zones, calendars) costs more than ranking, so once per schedule and run.
                     if (!schedule.TryGetValue(key, out var times))
-                        schedule[key] = times = (DigestSchedule.PeriodKey(reader, key.Item5), DigestSchedule.NextDue(reader, at));
+                        schedule[key] = times = (PeriodKey(reader, key.Item5, at), DigestSchedule.NextDue(reader, at));
                     var digest = Plan(reader, pages.FiltersOf(i), matcher, at, times.PeriodKey, times.NextDue);
                     onDigest?.Invoke(reader, digest);
                     if (digest.Items.Count == 0) empty++;
@@ -102,7 +102,18 @@ public sealed class DigestPlanner(
         var when = due > at ? due : at;
         var results = filters.Select(matcher.Get).ToArray();
         return Plan(reader with { NextDueAt = due }, results, matcher, when,
-            DigestSchedule.PeriodKey(reader, due), DigestSchedule.NextDue(reader, when));
+            PeriodKey(reader, due, when), DigestSchedule.NextDue(reader, when));
+    }
+
+    /// <summary>
+    /// The one date of a digest planned at <paramref name="at"/> for a reader due since <paramref name="dueAt"/>: the
+    /// slot it serves is the latest one reached, so a digest sent after downtime is dated the day it goes out.
+    /// </summary>
+    private static string PeriodKey(Subscriber reader, DateTimeOffset dueAt, DateTimeOffset at)
+    {
+        // A due time set under an older schedule may fall after the current schedule's latest slot: then it is the slot.
+        var slot = DigestSchedule.LastDue(reader, at);
+        return DigestSchedule.PeriodKey(reader, slot > dueAt ? slot : dueAt);
     }
 
     // A planning run lasts seconds, too short for tiered compilation to catch up with this hot loop.

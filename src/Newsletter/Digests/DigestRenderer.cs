@@ -9,7 +9,8 @@ namespace Newsletter.Digests;
 
 /// <summary>
 /// Renders <see cref="DigestContent"/> through <c>digest.subject.sbn</c>, <c>digest.html.sbn</c> and
-/// <c>digest.txt.sbn</c>: papers grouped under their best topic, excerpts cut and highlighted, authors shortened.
+/// <c>digest.txt.sbn</c>: papers in the ledger's order, each with the reader's filters it matched, excerpts cut and
+/// highlighted, authors shortened.
 /// </summary>
 public sealed class DigestRenderer(TemplateCatalog templates, TopicCatalog topics, IOptions<DigestOptions> options)
 {
@@ -27,46 +28,61 @@ public sealed class DigestRenderer(TemplateCatalog templates, TopicCatalog topic
     /// <summary>The model the templates see (explicit data only).</summary>
     public ScriptObject Model(DigestContent content)
     {
-        var zone = DigestSchedule.FindZone(content.TimeZone);
-        var from = TimeZoneInfo.ConvertTime(content.WindowFrom, zone);
-        var to = TimeZoneInfo.ConvertTime(content.WindowTo, zone);
-        // Groups in the order of their best paper; each paper once, under its best matching filter.
-        var groups = new List<(string Label, List<DigestEntry> Entries)>();
-        foreach (var entry in content.Entries)
-        {
-            var label = entry.Labels.Count > 0 ? entry.Labels[0] : "";
-            var group = groups.FindIndex(g => g.Label == label);
-            if (group < 0) groups.Add((label, [entry]));
-            else groups[group].Entries.Add(entry);
-        }
-        var lead = groups.Count > 0 ? SubjectName(groups[0].Label) : "";
-        var stops = content.Links.TopicStops;
+        // Every filter that matched a paper, in the order first met: the best paper's reason leads the subject.
+        var labels = content.Entries.SelectMany(e => e.Labels).Distinct(StringComparer.Ordinal).ToList();
+        var searches = labels.Count(IsSearch);
+        var lead = labels.Count > 0 ? labels[0] : null;
+        var leadIsSearch = lead is not null && IsSearch(lead);
+        var links = content.Links;
         return new ScriptObject
         {
             ["site_name"] = content.SiteName,
             ["email"] = content.Email,
             ["archive"] = content.IsArchive,
             ["archive_url"] = content.ArchiveUrl,
-            ["manage_url"] = content.Links.Manage,
-            ["unsubscribe_url"] = content.Links.Unsubscribe,
+            ["subscribe_url"] = content.SubscribeUrl,
+            ["manage_url"] = links.Manage,
+            ["unsubscribe_url"] = links.Unsubscribe,
             ["count"] = content.Entries.Count,
-            ["topic_count"] = groups.Count,
-            ["lead_topic"] = lead,
-            ["more_topics"] = Math.Max(0, groups.Count - 1),
-            ["date"] = to.ToString("d MMM", CultureInfo.InvariantCulture),
-            ["period"] = Period(from, to),
-            ["groups"] = groups.Select(g => new ScriptObject
-            {
-                ["name"] = DisplayName(g.Label),
-                ["is_topic"] = FilterLabel.Topic(g.Label, topics) is not null,
-                ["count"] = g.Entries.Count,
-                ["stop_url"] = stops.GetValueOrDefault(g.Label),
-                ["papers"] = g.Entries.Select(PaperModel).ToList(),
-            }).ToList(),
-            ["topic_stops"] = stops.Where(s => FilterLabel.Topic(s.Key, topics) is not null)
-                .Select(s => new ScriptObject { ["name"] = DisplayName(s.Key), ["url"] = s.Value }).ToList(),
+            ["topic_count"] = labels.Count - searches,
+            ["search_count"] = searches,
+            ["lead"] = lead is null ? "" : SubjectName(lead),
+            ["lead_is_search"] = leadIsSearch,
+            // What else matched, beside the lead: the other kind first, then "n more" of the lead's kind.
+            ["others"] = Others(labels.Count - searches - (lead is null || leadIsSearch ? 0 : 1), searches - (leadIsSearch ? 1 : 0), leadIsSearch),
+            ["date"] = content.Period.Short,
+            ["date_long"] = content.Period.Long,
+            ["papers"] = content.Entries.Select(PaperModel).ToList(),
+            ["stops"] = labels.Select(l => (Label: l, Url: IsSearch(l)
+                    ? links.KeywordStops.GetValueOrDefault(FilterLabel.Keyword(l)!)
+                    : links.TopicStops.GetValueOrDefault(l)))
+                .Where(s => s.Url is not null)
+                .Select(s => new ScriptObject { ["name"] = DisplayName(s.Label), ["is_search"] = IsSearch(s.Label), ["url"] = s.Url })
+                .ToList(),
         };
     }
+
+    private static List<ScriptObject> Others(int topics, int searches, bool leadIsSearch)
+    {
+        var others = new List<ScriptObject>();
+        void Add(string kind, int count, bool more)
+        {
+            if (count > 0) others.Add(new ScriptObject { ["kind"] = kind, ["count"] = count, ["more"] = more });
+        }
+        if (leadIsSearch)
+        {
+            Add("topic", topics, false);
+            Add("search", searches, true);
+        }
+        else
+        {
+            Add("search", searches, false);
+            Add("topic", topics, true);
+        }
+        return others;
+    }
+
+    private static bool IsSearch(string label) => FilterLabel.Keyword(label) is not null;
 
     // A run renders the same top papers for many readers: their models (excerpt cut, wrapped and escaped) are kept
     // and shared, read-only, by every render. The key holds the whole paper, so an updated paper gets a new model.
@@ -87,30 +103,51 @@ public sealed class DigestRenderer(TemplateCatalog templates, TopicCatalog topic
     {
         var paper = entry.Paper;
         var excerpt = DigestExcerpt.Cut(DigestExcerpt.Tidy(entry.MarkedAbstract), ExcerptLength);
+        // A listing's summary is meant as one line; one that is not is cut like an excerpt.
+        var tldr = string.IsNullOrWhiteSpace(paper.AiSummary) ? null : DigestExcerpt.Cut(DigestExcerpt.Tidy(paper.AiSummary), ExcerptLength);
+        var arxivUrl = paper.ArxivId is null ? null : $"https://arxiv.org/abs/{paper.ArxivId}";
         return new ScriptObject
         {
             ["title"] = DigestExcerpt.Tidy(paper.Title),
-            ["url"] = paper.AbsUrl ?? paper.HfUrl ?? (paper.ArxivId is null ? null : $"https://arxiv.org/abs/{paper.ArxivId}"),
+            ["url"] = paper.AbsUrl ?? paper.HfUrl ?? arxivUrl,
             ["authors"] = ShortAuthors(paper.Authors),
-            ["also"] = entry.Labels.Skip(1).Select(DisplayName).ToList(),
+            // Why the paper is here: every filter of the reader's it matched, best first, as the reader named it.
+            ["matched"] = entry.Labels.Select(l => new ScriptObject { ["name"] = DisplayName(l), ["is_search"] = IsSearch(l) }).ToList(),
+            ["tldr"] = tldr,
             ["excerpt_html"] = DigestExcerpt.ToHtml(excerpt),
             // The text part is read as is: wrapped for narrow windows, indented under the title.
             ["excerpt_text"] = DigestExcerpt.Wrap(DigestExcerpt.ToText(excerpt), 72, ""),
+            // Follows "TL;DR: " on its line, so its later lines carry their own indent.
+            ["tldr_text"] = tldr is null ? null : DigestExcerpt.Wrap(tldr, 65, "   "),
+            ["arxiv_id"] = paper.ArxivId,
+            // The link named "arXiv <id>" goes to arXiv, whatever page the listing gave as the abstract.
+            ["arxiv_url"] = arxivUrl,
+            ["date"] = paper.PublishedAt?.ToString("d MMM yyyy", CultureInfo.InvariantCulture),
             ["pdf_url"] = paper.PdfUrl ?? (paper.ArxivId is null ? null : $"https://arxiv.org/pdf/{paper.ArxivId}"),
             ["hf_url"] = paper.HfUrl,
+            ["github_url"] = WebLink(paper.GithubUrl),
+            ["project_url"] = WebLink(paper.ProjectUrl),
             ["upvotes"] = paper.Upvotes,
         };
     }
 
+    // Links from a listing go into href attributes: only http(s) ones, so a listing cannot smuggle in javascript: URLs.
+    private static string? WebLink(string? url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp) ? url : null;
+
     private int ExcerptLength => options.Value.ExcerptLength;
 
-    /// <summary>A topic's name, or a keyword query in quotes.</summary>
+    /// <summary>A topic's name, or a keyword query as typed.</summary>
     private string DisplayName(string label) => FilterLabel.Display(label, topics);
 
-    /// <summary>The name as it reads mid-sentence: "state space models", but "AI for science" keeps its capitals.</summary>
+    /// <summary>
+    /// The name as it reads mid-sentence: "state space models", but "AI for science" keeps its capitals, and a
+    /// keyword stays exactly as typed.
+    /// </summary>
     private string SubjectName(string label)
     {
         var name = DisplayName(label);
+        if (IsSearch(label)) return name;
         return name.Length > 1 && char.IsUpper(name[0]) && char.IsLower(name[1]) ? char.ToLowerInvariant(name[0]) + name[1..] : name;
     }
 
@@ -120,13 +157,5 @@ public sealed class DigestRenderer(TemplateCatalog templates, TopicCatalog topic
         var names = authors.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         if (names.Length <= AuthorsShown + 1) return string.Join(", ", names);
         return $"{string.Join(", ", names.Take(AuthorsShown))} and {names.Length - AuthorsShown} others";
-    }
-
-    private static string Period(DateTimeOffset from, DateTimeOffset to)
-    {
-        var end = to.ToString("d MMM yyyy", CultureInfo.InvariantCulture);
-        if (from.Date == to.Date) return end;
-        var start = from.ToString(from.Year == to.Year ? "d MMM" : "d MMM yyyy", CultureInfo.InvariantCulture);
-        return $"{start} – {end}";
     }
 }

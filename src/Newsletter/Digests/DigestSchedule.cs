@@ -20,14 +20,33 @@ public static class DigestSchedule
         throw new InvalidOperationException($"No due time found for subscriber {subscriber.Id}");
     }
 
-    /// <summary>The period a digest due at <paramref name="dueAt"/> belongs to: its local date or ISO week.</summary>
-    public static string PeriodKey(Subscriber subscriber, DateTimeOffset dueAt)
+    /// <summary>
+    /// The latest due time at or before <paramref name="at"/>: the slot a digest planned at <paramref name="at"/>
+    /// serves (after downtime, the last slot missed rather than the first).
+    /// </summary>
+    public static DateTimeOffset LastDue(Subscriber subscriber, DateTimeOffset at)
     {
-        var local = TimeZoneInfo.ConvertTime(dueAt, FindZone(subscriber.Timezone)).DateTime;
-        return subscriber.Frequency == "weekly"
-            ? $"weekly:{System.Globalization.ISOWeek.GetYear(local)}-W{System.Globalization.ISOWeek.GetWeekOfYear(local):00}"
-            : $"daily:{local:yyyy-MM-dd}";
+        var zone = FindZone(subscriber.Timezone);
+        var localAt = TimeZoneInfo.ConvertTime(at, zone);
+        for (var day = 1; day >= -8; day--)
+        {
+            var date = localAt.Date.AddDays(day);
+            if (subscriber.Frequency == "weekly" && (int)date.DayOfWeek != subscriber.Weekday) continue;
+            var candidate = ToUtc(date.AddHours(subscriber.Hour), zone);
+            if (candidate <= at) return candidate;
+        }
+        throw new InvalidOperationException($"No due time found for subscriber {subscriber.Id}");
     }
+
+    /// <summary>The period the slot at <paramref name="slotAt"/> belongs to: its local date or ISO week.</summary>
+    public static DigestPeriod PeriodOf(Subscriber subscriber, DateTimeOffset slotAt)
+    {
+        var local = TimeZoneInfo.ConvertTime(slotAt, FindZone(subscriber.Timezone));
+        return DigestPeriod.Of(subscriber.Frequency == "weekly", DateOnly.FromDateTime(local.DateTime));
+    }
+
+    /// <summary>The ledger key of the period the slot at <paramref name="slotAt"/> belongs to (see <see cref="DigestPeriod.Key"/>).</summary>
+    public static string PeriodKey(Subscriber subscriber, DateTimeOffset slotAt) => PeriodOf(subscriber, slotAt).Key;
 
     /// <summary>The length of one period for that reader.</summary>
     public static TimeSpan Period(Subscriber subscriber) => subscriber.Frequency == "weekly" ? TimeSpan.FromDays(7) : TimeSpan.FromDays(1);

@@ -23,7 +23,6 @@ public static class FilterLabel
     /// <summary>The full-text query behind a label, or null when it is unknown.</summary>
     public static string? Query(string label, TopicCatalog topics) => Keyword(label) ?? topics.Find(label)?.Query;
 
-    /// <summary>What a reader sees: the topic's name, or the keyword in quotes.</summary>
-    public static string Display(string label, TopicCatalog topics) =>
-        Keyword(label) is { } keyword ? $"\"{keyword}\"" : topics.Find(label)?.Name ?? label;
+    /// <summary>What a reader sees: the topic's name, or the keyword exactly as they typed it (templates mark it as a search).</summary>
+    public static string Display(string label, TopicCatalog topics) => Keyword(label) ?? topics.Find(label)?.Name ?? label;
 }

@@ -15,12 +15,24 @@ public sealed class SubscriptionLinks(TokenStore tokens, IOptions<SiteOptions> s
         ForDigest(TokensFor([subscriberId])[subscriberId], topicSlugs);
 
     /// <summary>The digest links made from a reader's tokens (or from stand-ins filled in later).</summary>
-    public DigestLinks ForDigest(ReaderTokens reader, IEnumerable<string> topicSlugs)
+    public DigestLinks ForDigest(ReaderTokens reader, IEnumerable<string> topicSlugs) => ForDigest(reader, topicSlugs, []);
+
+    /// <summary>
+    /// The digest links made from a reader's tokens (or stand-ins), with a stop link per topic and per keyword query.
+    /// A keyword's link names it by <see cref="SubscriberFilter.KeywordKey"/>, so the query itself (any characters,
+    /// slashes included) never has to travel in a URL path.
+    /// </summary>
+    public DigestLinks ForDigest(ReaderTokens reader, IEnumerable<string> topicSlugs, IEnumerable<string> keywords)
     {
         var manage = "/manage/" + reader.Manage;
         var stops = topicSlugs.Distinct(StringComparer.Ordinal)
             .ToDictionary(slug => slug, slug => site.Value.Link($"{manage}/stop/{Uri.EscapeDataString(slug)}"));
-        return new DigestLinks(site.Value.Link(manage), site.Value.Link("/unsubscribe/" + reader.Unsubscribe), stops);
+        var keywordStops = keywords.Distinct(StringComparer.Ordinal)
+            .ToDictionary(keyword => keyword, keyword => site.Value.Link($"{manage}/stop-search/{SubscriberFilter.KeywordKey(keyword)}"));
+        return new DigestLinks(site.Value.Link(manage), site.Value.Link("/unsubscribe/" + reader.Unsubscribe), stops)
+        {
+            KeywordStops = keywordStops,
+        };
     }
 
     /// <summary>The manage and unsubscribe tokens of many readers, in one read (a sending batch).</summary>

@@ -131,11 +131,8 @@ public static class SubscriptionPages
             FormProtection forms, TopicCatalog topics) =>
         {
             if (service.FindByManageToken(token) is null || topics.Find(slug) is not { } topic) return LinkProblem(pages, TokenStatus.Unknown);
-            return pages.Show("web/stop-topic.html.sbn", new ScriptObject
-            {
-                ["topic"] = topic.Name, ["action"] = $"/manage/{token}/stop/{Uri.EscapeDataString(topic.Slug)}",
-                ["manage_url"] = "/manage/" + token, ["antiforgery"] = forms.Field(http),
-            });
+            return pages.Show("web/stop-topic.html.sbn",
+                StopModel(token, topic.Name, isSearch: false, $"/manage/{token}/stop/{Uri.EscapeDataString(topic.Slug)}", forms.Field(http)));
         });
 
         app.MapPost("/manage/{token}/stop/{slug}", async (string token, string slug, HttpContext http, SubscriptionService service, Pages pages,
@@ -144,13 +141,42 @@ public static class SubscriptionPages
             if (service.FindByManageToken(token) is not { } subscriber || topics.Find(slug) is not { } topic) return LinkProblem(pages, TokenStatus.Unknown);
             if (!await forms.IsValidAsync(http)) return pages.Show("web/bad-request.html.sbn", new(), StatusCodes.Status400BadRequest);
             service.StopTopic(subscriber.Id, topic.Slug);
-            var remaining = service.Filters(subscriber.Id).Count;
-            return pages.Show("web/topic-stopped.html.sbn", new ScriptObject
-            {
-                ["topic"] = topic.Name, ["manage_url"] = "/manage/" + token, ["nothing_left"] = remaining == 0,
-            });
+            return pages.Show("web/topic-stopped.html.sbn", StoppedModel(token, topic.Name, isSearch: false, service, subscriber.Id));
+        });
+
+        // A keyword travels as its hash (see SubscriberFilter.KeywordKey): a query may hold '/', '?' or '#'.
+        // As for topics, a GET only shows the button, because mail scanners open links.
+        app.MapGet("/manage/{token}/stop-search/{key}", (string token, string key, HttpContext http, SubscriptionService service, Pages pages,
+            FormProtection forms) =>
+        {
+            if (service.FindByManageToken(token) is not { } subscriber || service.FindKeyword(subscriber.Id, key) is not { } keyword)
+                return LinkProblem(pages, TokenStatus.Unknown);
+            return pages.Show("web/stop-topic.html.sbn", StopModel(token, keyword, isSearch: true, $"/manage/{token}/stop-search/{key}", forms.Field(http)));
+        });
+
+        app.MapPost("/manage/{token}/stop-search/{key}", async (string token, string key, HttpContext http, SubscriptionService service,
+            Pages pages, FormProtection forms) =>
+        {
+            if (service.FindByManageToken(token) is not { } subscriber) return LinkProblem(pages, TokenStatus.Unknown);
+            if (!await forms.IsValidAsync(http)) return pages.Show("web/bad-request.html.sbn", new(), StatusCodes.Status400BadRequest);
+            // Stopped already (a second click, another tab): say so rather than "unknown link".
+            if (service.FindKeyword(subscriber.Id, key) is not { } keyword) return LinkProblem(pages, TokenStatus.Used);
+            service.StopKeyword(subscriber.Id, keyword);
+            return pages.Show("web/topic-stopped.html.sbn", StoppedModel(token, keyword, isSearch: true, service, subscriber.Id));
         });
     }
+
+    private static ScriptObject StopModel(string token, string name, bool isSearch, string action, ScriptObject antiforgery) => new()
+    {
+        ["topic"] = name, ["is_search"] = isSearch, ["action"] = action, ["manage_url"] = "/manage/" + token, ["antiforgery"] = antiforgery,
+    };
+
+    // The last filter may go: the reader is told their digests will be empty and offered both ways on.
+    private static ScriptObject StoppedModel(string token, string name, bool isSearch, SubscriptionService service, long subscriberId) => new()
+    {
+        ["topic"] = name, ["is_search"] = isSearch, ["manage_url"] = "/manage/" + token,
+        ["nothing_left"] = service.Filters(subscriberId).Count == 0, ["unsubscribe_url"] = service.UnsubscribePath(subscriberId),
+    };
 
     private static void MapUnsubscribe(IEndpointRouteBuilder app)
     {

@@ -109,6 +109,13 @@ public sealed class SubscriptionService(
     /// <summary>Stops one catalog topic for a reader; true when they had it.</summary>
     public bool StopTopic(long subscriberId, string slug) => subscribers.RemoveFilter(subscriberId, SubscriberFilter.Topic, slug);
 
+    /// <summary>The reader's keyword query whose <see cref="SubscriberFilter.KeywordKey"/> is <paramref name="key"/>, or null.</summary>
+    public string? FindKeyword(long subscriberId, string key) =>
+        subscribers.Filters(subscriberId).FirstOrDefault(f => f.Kind == SubscriberFilter.Keyword && SubscriberFilter.KeywordKey(f.Value) == key)?.Value;
+
+    /// <summary>Stops one keyword query for a reader; true when they had it.</summary>
+    public bool StopKeyword(long subscriberId, string query) => subscribers.RemoveFilter(subscriberId, SubscriberFilter.Keyword, query);
+
     /// <summary>Deletes the subscriber and everything stored about them.</summary>
     public bool DeleteEverything(long subscriberId)
     {

@@ -65,7 +65,7 @@ public class DigestCommandTests
         Assert.That(result.ExitCode, Is.Zero, result.Error);
         Assert.That(result.Output, Does.Contain("To: reader@example.org (due 2026-11-24T08:00:00Z)"));
         Assert.That(result.Output, Does.Contain("Subject: 1 new paper on state space models — 24 Nov"));
-        Assert.That(result.Output, Does.Contain("* Mamba Goes Multimodal"));
+        Assert.That(result.Output, Does.Contain("1. Mamba Goes Multimodal"));
         Assert.That(State(), Is.EqualTo(before), "no ledger rows, tokens or window changes");
     }
 

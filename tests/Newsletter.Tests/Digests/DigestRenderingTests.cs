@@ -18,14 +18,102 @@ public class DigestRenderingTests
         AssertGolden("digest.golden.txt", DigestSamples.Renderer().Render(DigestSamples.Content()).Text);
 
     [Test]
-    public void Subject_NamesTheCountTheLeadTopicTheOtherTopicsAndTheDate()
+    public void Subject_CountsTopicsAndSearchesApart_AndNamesTheLeadAsTyped()
     {
         var renderer = DigestSamples.Renderer();
+        string Subject(IEnumerable<DigestEntry> entries) => renderer.Render(DigestSamples.Content(entries.ToList())).Subject;
 
-        Assert.That(renderer.Render(DigestSamples.Content()).Subject, Is.EqualTo("5 new papers on state space models and 2 more topics — 24 Nov"));
-        Assert.That(renderer.Render(DigestSamples.Content(DigestSamples.Entries.Take(1).ToList())).Subject, Is.EqualTo("1 new paper on state space models — 24 Nov"));
-        Assert.That(renderer.Render(DigestSamples.Content(DigestSamples.Entries.Skip(3).ToList())).Subject, Is.EqualTo("2 new papers on diffusion models and 1 more topic — 24 Nov"));
-        Assert.That(renderer.Render(DigestSamples.Content([])).Subject, Is.EqualTo("No new papers this time — 24 Nov"));
+        Assert.That(Subject(DigestSamples.Entries), Is.EqualTo("5 new papers on state space models, 2 searches and 2 more topics — 24 Nov"));
+        Assert.That(Subject(DigestSamples.Entries.Take(1)), Is.EqualTo("1 new paper on state space models and 1 more topic — 24 Nov"));
+        Assert.That(Subject(DigestSamples.Entries.Skip(3)), Is.EqualTo("2 new papers on diffusion models and 2 searches — 24 Nov"));
+        Assert.That(Subject(DigestSamples.Entries.Skip(4)), Is.EqualTo("1 new paper matching \"protein folding\" — 24 Nov"));
+        Assert.That(Subject([]), Is.EqualTo("No new papers this time — 24 Nov"));
+    }
+
+    [Test]
+    public void Subject_LedByASearch_CountsTheOtherSearchesAsMore()
+    {
+        var paper = DigestSamples.Entries[0].Paper;
+        var entries = new List<DigestEntry>
+        {
+            new(paper, ["keyword:Mamba", "state-space-models"], paper.Abstract),
+            new(paper with { Id = 9 }, ["keyword:" + DigestSamples.FlowMatching], paper.Abstract),
+        };
+
+        Assert.That(DigestSamples.Renderer().Render(DigestSamples.Content(entries)).Subject,
+            Is.EqualTo("2 new papers matching Mamba, 1 topic and 1 more search — 24 Nov"));
+    }
+
+    // Issue 11.4: keywords were shown as `"DIFFUSION"` (quoted, then upper-cased by the group heading's style) and a
+    // quoted phrase as `""flow matching""`.
+    [Test]
+    public void KeywordShownInQuotesOrCapitals_Bug_KeywordsAreShownExactlyAsTyped()
+    {
+        var rendered = DigestSamples.Renderer().Render(DigestSamples.Content());
+
+        Assert.That(rendered.Html, Does.Contain(">DIFFUSION OR &quot;flow matching&quot;</code>"));
+        Assert.That(rendered.Html, Does.Contain(">&quot;protein folding&quot;</code>"));
+        Assert.That(rendered.Html, Does.Not.Contain("&quot;&quot;").And.Not.Contain("uppercase"));
+        Assert.That(rendered.Text, Does.Contain("your search: \"protein folding\"").And.Contain("your search: DIFFUSION OR \"flow matching\""));
+        Assert.That(rendered.Text, Does.Not.Contain("\"\""));
+    }
+
+    [Test]
+    public void EveryTopicAndSearch_HasItsOwnStopLink()
+    {
+        var rendered = DigestSamples.Renderer().Render(DigestSamples.Content());
+
+        foreach (var url in DigestSamples.Content().Links.TopicStops.Values.Concat(DigestSamples.Content().Links.KeywordStops.Values))
+        {
+            Assert.That(rendered.Html, Does.Contain($"href=\"{url}\""), url);
+            Assert.That(rendered.Text, Does.Contain(url), url);
+        }
+    }
+
+    [Test]
+    public void EachPaper_SaysWhichTopicOrSearchMatched_AndItsUpvotes()
+    {
+        var text = DigestSamples.Renderer().Render(DigestSamples.Content()).Text;
+
+        Assert.That(text, Does.Contain("42 upvotes · matched by State space models; Efficiency and quantization"));
+        Assert.That(text, Does.Contain("7 upvotes · matched by Diffusion models; your search: DIFFUSION OR \"flow matching\""));
+        Assert.That(text, Does.Contain("   matched by your search: \"protein folding\""));
+    }
+
+    [Test]
+    public void Paper_ShowsItsTldrRepositoryProjectPageArxivIdAndDate_WhenKnown()
+    {
+        var rendered = DigestSamples.Renderer().Render(DigestSamples.Content());
+
+        Assert.That(rendered.Html, Does.Contain("<strong>TL;DR</strong> Mamba-style selective scans make hour-long video understanding linear in time &amp; memory."));
+        Assert.That(rendered.Html, Does.Contain("href=\"https://github.com/example/mamba-video\"").And.Contain(">GitHub</a>"));
+        Assert.That(rendered.Html, Does.Contain("href=\"https://example.org/mamba-video\"").And.Contain(">Project page</a>"));
+        Assert.That(rendered.Html, Does.Contain(">arXiv 2611.01234</a>").And.Contain("21 Nov 2026"));
+        Assert.That(rendered.Text, Does.Contain("TL;DR: Mamba-style selective scans").And.Contain("GitHub: https://github.com/example/mamba-video"));
+        Assert.That(rendered.Text, Does.Contain("arXiv 2611.01234 (21 Nov 2026): https://arxiv.org/abs/2611.01234"));
+        Assert.That(rendered.Html.Split("TL;DR").Length, Is.EqualTo(2), "only the paper with a summary has one");
+        Assert.That(rendered.Html.Split(">GitHub<").Length, Is.EqualTo(2), "only the paper with a repository links one");
+    }
+
+    [Test]
+    public void ListingLinks_ThatAreNotWebAddresses_AreLeftOut()
+    {
+        var entry = DigestSamples.Entries[0];
+        var hostile = entry with { Paper = entry.Paper with { GithubUrl = "javascript:alert(1)", ProjectUrl = "data:text/html,hi" } };
+
+        var rendered = DigestSamples.Renderer().Render(DigestSamples.Content([hostile]));
+
+        Assert.That(rendered.Html, Does.Not.Contain("javascript:").And.Not.Contain("data:text").And.Not.Contain(">GitHub<"));
+    }
+
+    [Test]
+    public void WeeklyDigest_IsDatedByItsWeek()
+    {
+        var rendered = DigestSamples.Renderer().Render(DigestSamples.Content() with { Period = DigestPeriod.Of(true, new DateOnly(2026, 12, 3)) });
+
+        Assert.That(rendered.Subject, Does.EndWith("— week of 30 Nov"));
+        Assert.That(rendered.Text, Does.StartWith("Newsletter · Week of 30 Nov 2026"));
+        Assert.That(rendered.Html, Does.Contain("Newsletter · Week of 30 Nov 2026"));
     }
 
     [Test]

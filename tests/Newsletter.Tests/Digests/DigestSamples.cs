@@ -24,9 +24,7 @@ public static class DigestSamples
     {
         SiteName = "Newsletter",
         Email = "reader@example.org",
-        TimeZone = "Europe/Berlin",
-        WindowFrom = new DateTimeOffset(2026, 11, 23, 7, 0, 0, TimeSpan.Zero),
-        WindowTo = new DateTimeOffset(2026, 11, 24, 7, 0, 0, TimeSpan.Zero),
+        Period = new DigestPeriod(false, new DateOnly(2026, 11, 24)),
         Entries = entries ?? Entries,
         ArchiveUrl = "https://papers.example.org/digests/ARCHIVE-TOKEN",
         Links = new DigestLinks(
@@ -37,15 +35,30 @@ public static class DigestSamples
                 ["state-space-models"] = "https://papers.example.org/manage/MANAGE-TOKEN/stop/state-space-models",
                 ["diffusion"] = "https://papers.example.org/manage/MANAGE-TOKEN/stop/diffusion",
                 ["efficiency"] = "https://papers.example.org/manage/MANAGE-TOKEN/stop/efficiency",
-            }),
+            })
+        {
+            KeywordStops = new Dictionary<string, string>
+            {
+                [FlowMatching] = "https://papers.example.org/manage/MANAGE-TOKEN/stop-search/FLOW",
+                [ProteinFolding] = "https://papers.example.org/manage/MANAGE-TOKEN/stop-search/PROTEIN",
+            },
+        },
     };
+
+    /// <summary>Keyword queries as a reader typed them: quotes and capitals are theirs and are shown as they are.</summary>
+    public const string FlowMatching = "DIFFUSION OR \"flow matching\"", ProteinFolding = "\"protein folding\"";
 
     private static string M(string word) => $"{MarkStart}{word}{MarkEnd}";
 
     public static readonly IReadOnlyList<DigestEntry> Entries =
     [
         new(Paper(1, "Mamba Goes Multimodal: Selective State Spaces for Video", "2611.01234", upvotes: 42,
-                authors: "Ada Lovelace, Alan Turing, Grace Hopper, Edsger Dijkstra, Barbara Liskov, Donald Knuth"),
+                authors: "Ada Lovelace, Alan Turing, Grace Hopper, Edsger Dijkstra, Barbara Liskov, Donald Knuth") with
+            {
+                GithubUrl = "https://github.com/example/mamba-video",
+                ProjectUrl = "https://example.org/mamba-video",
+                AiSummary = "Mamba-style selective scans make hour-long video understanding linear in time & memory.",
+            },
             ["state-space-models", "efficiency"],
             $"We extend selective {M("state")} {M("space")} models to video understanding. Our {M("Mamba")} variant scans frames in linear time " +
             $"and beats attention baselines on long clips, while a {M("quantized")} kernel keeps memory flat. We release code, weights and a " +
@@ -57,10 +70,10 @@ public static class DigestSamples
             ["state-space-models"],
             $"From S4 to {M("Mamba")}: a survey."),
         new(Paper(4, "Consistency Distillation for One-Step Diffusion", "2611.01240", upvotes: 7, authors: "Kim Lee"),
-            ["diffusion"],
+            ["diffusion", "keyword:" + FlowMatching],
             $"We distil a {M("diffusion")} model into a single step sampler without adversarial losses."),
         new(Paper(5, "Protein Folding with Language Models", "2611.01250", authors: "M. Curie, R. Franklin"),
-            ["keyword:protein folding"],
+            ["keyword:" + ProteinFolding],
             $"We fold proteins from sequence alone."),
     ];
 
@@ -74,6 +87,7 @@ public static class DigestSamples
         AbsUrl = arxivId is null ? null : $"https://arxiv.org/abs/{arxivId}",
         PdfUrl = arxivId is null ? null : $"https://arxiv.org/pdf/{arxivId}",
         HfUrl = arxivId is null ? null : $"https://huggingface.co/papers/{arxivId}",
+        PublishedAt = arxivId is null ? null : new DateTimeOffset(2026, 11, 21, 0, 0, 0, TimeSpan.Zero),
         FirstSeenAt = new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero),
     };
 }

@@ -67,10 +67,10 @@ public class TemplateCatalogTests
             ["authors"] = "A <b>Author</b>",
             // Excerpts arrive as HTML already escaped (and highlighted) by the digest renderer.
             ["excerpt_html"] = Newsletter.Digests.DigestExcerpt.ToHtml("x < y"),
-            ["also"] = new List<string> { "<i>t</i>" },
+            ["matched"] = new List<ScriptObject> { new() { ["name"] = "<i>t</i>", ["is_search"] = false }, new() { ["name"] = "<i>g</i>", ["is_search"] = true } },
+            ["tldr"] = "<b>bold</b> claim",
         };
-        var group = new ScriptObject { ["name"] = "<i>g</i>", ["count"] = 1, ["papers"] = new List<ScriptObject> { paper } };
-        var model = new ScriptObject { ["site_name"] = "N", ["count"] = 1, ["groups"] = new List<ScriptObject> { group } };
+        var model = new ScriptObject { ["site_name"] = "N", ["count"] = 1, ["papers"] = new List<ScriptObject> { paper } };
 
         var html = catalog.Render("digest.html.sbn", model);
 
@@ -78,7 +78,8 @@ public class TemplateCatalogTests
         Assert.That(html, Does.Contain("&lt;script&gt;alert(1)&lt;/script&gt; &amp; more"));
         Assert.That(html, Does.Contain("A &lt;b&gt;Author&lt;/b&gt;"));
         Assert.That(html, Does.Contain("x &lt; y"));
-        Assert.That(html, Does.Contain("&lt;i&gt;g&lt;/i&gt;").And.Contain("Also matches: &lt;i&gt;t&lt;/i&gt;"));
+        Assert.That(html, Does.Contain("Matched by &lt;i&gt;t&lt;/i&gt;, your search").And.Contain(">&lt;i&gt;g&lt;/i&gt;</code>"));
+        Assert.That(html, Does.Contain("&lt;b&gt;bold&lt;/b&gt; claim"));
         Assert.That(html, Does.Contain("href=\"https://example.org/?a=1&amp;b=&quot;2&quot;\""));
     }
 }
