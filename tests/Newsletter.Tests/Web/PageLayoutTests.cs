@@ -54,6 +54,11 @@ public class PageLayoutTests
             Assert.That(preview.X, Is.GreaterThanOrEqualTo(fields.X + fields.Width), "the preview sits beside the form");
             Assert.That(preview.Y, Is.LessThan(fields.Y + 200), "level with the top of the form");
         }
+
+        // Readers whose system is dark get dark colours (axe checks their contrast in AccessibilityTests).
+        await page.EmulateMediaAsync(new PageEmulateMediaOptions { ColorScheme = ColorScheme.Dark });
+        await Browser.ScreenshotAsync(page, $"subscribe-preview-{width}-dark");
+        Assert.That(await page.EvaluateAsync<string>("getComputedStyle(document.body).backgroundColor"), Is.EqualTo("rgb(15, 23, 42)"));
     }
 
     [TestCase(390)]
