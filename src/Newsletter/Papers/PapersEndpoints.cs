@@ -81,11 +81,11 @@ public static class PapersEndpoints
 
     private static ScriptObject DayModel(string day, int count, IReadOnlyList<ListedPaper> papers)
     {
-        var date = DateOnly.ParseExact(day, "yyyy-MM-dd", CultureInfo.InvariantCulture);
         return new ScriptObject
         {
             ["date"] = day,
-            ["label"] = date.ToString("dddd d MMMM yyyy", CultureInfo.InvariantCulture),
+            ["label"] = DateOnly.TryParseExact(day, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
+                ? date.ToString("dddd d MMMM yyyy", CultureInfo.InvariantCulture) : day,
             ["count"] = count,
             ["papers"] = papers.Select(PaperModel).ToList(),
         };

@@ -46,7 +46,8 @@ public sealed class RecentPaperStore(Database database)
     {
         using var connection = database.Open();
         var from = day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        var to = day.AddDays(1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        // The last representable day has no next day; "~" sorts after every time of day on it.
+        var to = day == DateOnly.MaxValue ? from + "~" : day.AddDays(1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         var count = connection.ExecuteScalar<int>(
             """
             SELECT count(*) FROM papers

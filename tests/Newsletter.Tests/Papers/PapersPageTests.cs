@@ -92,7 +92,18 @@ public class PapersPageTests
         Assert.That(longQuery.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
         Assert.That(await longQuery.Content.ReadAsStringAsync(), Does.Contain("id=\"q-error\"").And.Contain("too long"));
         Assert.That(badDate.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
-        Assert.That(await badDate.Content.ReadAsStringAsync(), Does.Contain("id=\"before-error\""));
+        Assert.That(await badDate.Content.ReadAsStringAsync(), Does.Contain("id=\"before-error\"").And.Not.Contain("No papers yet"));
+    }
+
+    [Test]
+    public async Task Papers_SaysSo_WhenThereAreNoPapersYet()
+    {
+        await using var app = new NewsletterFactory(_workspace).Started();
+
+        var response = await Client(app).GetAsync("/papers");
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(await response.Content.ReadAsStringAsync(), Does.Contain("No papers yet").And.Not.Contain("id=\"older-link\""));
     }
 
     [Test]
