@@ -13,6 +13,7 @@ namespace Newsletter.Papers;
 /// </summary>
 public static class FeedEndpoints
 {
+    /// <summary>Maps the three feeds.</summary>
     public static IEndpointRouteBuilder MapPaperFeeds(this IEndpointRouteBuilder app)
     {
         app.MapGet("/papers.atom", (HttpContext http, RecentPaperStore store, AtomFeed atom, IOptions<PapersOptions> options,

@@ -17,6 +17,7 @@ public static class PapersEndpoints
     /// <summary>Query-string fields of the papers page, as its errors name them.</summary>
     public const string QueryField = "q", BeforeField = "before";
 
+    /// <summary>Maps <c>/papers</c> and the Atom feeds.</summary>
     public static WebApplication MapPapers(this WebApplication app)
     {
         // A search runs full-text queries, so the page shares the preview's per-client limit.

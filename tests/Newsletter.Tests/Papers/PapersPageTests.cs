@@ -106,20 +106,6 @@ public class PapersPageTests
         Assert.That(await response.Content.ReadAsStringAsync(), Does.Contain("No papers yet").And.Not.Contain("id=\"older-link\""));
     }
 
-    [Test]
-    public async Task SubscribePage_IsPrefilledFromTheQueryString_WithinTheReadersLimits()
-    {
-        await using var app = new NewsletterFactory(_workspace, new Dictionary<string, string?> { ["Subscriptions:MaxKeywords"] = "2" }).Started();
-        var client = Client(app);
-
-        var html = await client.GetStringAsync("/?topics=diffusion,reasoning&topics=no-such-topic&keywords=mamba&keywords=%3Cscript%3E&keywords=third");
-
-        Assert.That(html, Does.Contain("value=\"diffusion\" checked").And.Contain("value=\"reasoning\" checked"));
-        Assert.That(html, Does.Contain("mamba\n&lt;script&gt;</textarea>"), "keywords are escaped and capped at Subscriptions:MaxKeywords");
-        Assert.That(html, Does.Not.Contain("third"));
-        Assert.That(await client.GetStringAsync("/"), Does.Not.Contain("value=\"diffusion\" checked"), "without a query nothing is chosen");
-    }
-
     private static string[] DayHeadings(string html) =>
         Regex.Matches(html, "<h2 id=\"day-[0-9-]+\">([^<]+?) <span").Select(m => m.Groups[1].Value).ToArray();
 }
