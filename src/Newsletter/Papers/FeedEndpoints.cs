@@ -37,7 +37,7 @@ public static class FeedEndpoints
             var path = $"/topics/{Uri.EscapeDataString(topic.Slug)}.atom";
             return Feed(http, limits, isPrivate: false, atom.Write(
                 atom.Id("topic:" + topic.Slug), $"{site.Value.Name}: {topic.Name}", site.Value.Link(path), null, papers, now));
-        });
+        }).RequireRateLimiting(SubscriptionRateLimits.Preview); // a full-text query per request, like a preview
 
         app.MapGet("/feeds/{token}.atom", (string token, HttpContext http, TokenStore tokens, RecentPaperStore store, AtomFeed atom,
             IOptions<PapersOptions> options, IOptions<SiteOptions> site, TimeProvider clock) =>

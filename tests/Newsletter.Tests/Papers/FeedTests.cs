@@ -68,6 +68,22 @@ public class FeedTests
     }
 
     [Test]
+    public async Task TopicFeed_AndPapersSearch_ShareThePreviewRateLimit_BecauseEachRunsAFullTextQuery()
+    {
+        await using var app = new NewsletterFactory(_workspace, new Dictionary<string, string?> { ["Subscriptions:PreviewPermitsPerMinute"] = "2" }).Started();
+        var client = Client(app);
+
+        var first = await client.GetAsync("/topics/diffusion.atom");
+        var second = await client.GetAsync("/papers?q=mamba");
+        var third = await client.GetAsync("/topics/diffusion.atom");
+        var cheap = await client.GetAsync("/papers.atom");
+
+        Assert.That(new[] { first.StatusCode, second.StatusCode }, Is.All.EqualTo(HttpStatusCode.OK));
+        Assert.That(third.StatusCode, Is.EqualTo(HttpStatusCode.TooManyRequests));
+        Assert.That(cheap.StatusCode, Is.EqualTo(HttpStatusCode.OK), "the newest-papers feed reads by id and is not limited");
+    }
+
+    [Test]
     public async Task ReaderFeed_HoldsExactlyTheirDigestsPapers_AndIsLinkedFromTheirPreferences()
     {
         await using var app = new NewsletterFactory(_workspace).Started();
