@@ -1,17 +1,24 @@
 #!/usr/bin/env bash
-# Installs, from Debian's packages, whatever of the given tools is missing: smtp-sink (postfix), chromium, wrk.
+# Installs, from Debian's packages, whatever of the given tools is missing: smtp-sink (postfix), chromium, wrk; and
+# axe-core (the accessibility rules the Chromium tests inject into pages) from npm into tests/node_modules.
 # Shared by tests/run.sh and tests/bench.sh; does nothing when everything asked for is there.
 set -euo pipefail
 
 need=()
+npm_tools=0
 for tool in "$@"; do
   case "$tool" in
     smtp-sink) [ -x /usr/sbin/smtp-sink ] || need+=(postfix) ;;
     chromium) [ -x /usr/bin/chromium ] || need+=(chromium) ;;
     wrk) command -v wrk >/dev/null || need+=(wrk) ;;
+    axe-core) [ -f "$(dirname "$0")/node_modules/axe-core/axe.min.js" ] || npm_tools=1 ;;
     *) echo "install-deps: unknown tool '$tool'" >&2; exit 2 ;;
   esac
 done
+if [ "$npm_tools" -eq 1 ]; then
+  echo "installing axe-core (npm) ..."
+  npm ci --prefix "$(dirname "$0")" --no-audit --no-fund --loglevel=error >/dev/null
+fi
 [ ${#need[@]} -eq 0 ] && exit 0
 
 echo "installing ${need[*]} ..."

@@ -4,6 +4,7 @@ using Newsletter.Hosting;
 using Newsletter.Jobs;
 using Newsletter.Listings;
 using Newsletter.Mail;
+using Newsletter.Papers;
 using Newsletter.Storage;
 using Newsletter.Subscriptions;
 using Newsletter.Templates;
@@ -21,6 +22,7 @@ builder.Services
     .AddSubscriptions(builder.Configuration)
     .AddDigests(builder.Configuration)
     .AddDelivery(builder.Configuration)
+    .AddPapers(builder.Configuration)
     .AddJobs(builder.Configuration);
 
 return await CommandLine.RunAsync(args, builder,
@@ -29,6 +31,7 @@ return await CommandLine.RunAsync(args, builder,
         app.MapWeb();
         app.MapSubscriptions();
         app.MapDigests();
+        app.MapPapers();
         app.MapJobsDashboard();
     },
     IngestCommand.Create,

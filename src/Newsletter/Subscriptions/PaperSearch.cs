@@ -71,7 +71,7 @@ public sealed class PaperSearch(Database database, TopicCatalog topics)
             }
         }
         var papers = hits.OrderBy(h => h.Value.Score).ThenByDescending(h => h.Key).Take(maxPapers)
-            .Select(h => new PreviewPaper(h.Value.Title, h.Value.Url, h.Value.Labels))
+            .Select(h => new PreviewPaper(h.Value.Title, h.Value.Url, h.Value.Labels) { PaperId = h.Key })
             .ToList();
         return new PreviewResult(hits.Count, since, papers);
     }

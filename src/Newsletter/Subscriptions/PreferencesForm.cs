@@ -28,6 +28,19 @@ public sealed class PreferencesForm(TopicCatalog topics)
         Timezone = form["timezone"].ToString(),
     };
 
+    /// <summary>
+    /// The subscribe form's starting values with topics and keywords taken from a link's query string
+    /// (<c>?topics=a,b&amp;keywords=q</c>, each may repeat). Only as many values are kept as a reader may choose, each
+    /// cut to the longest allowed, so a crafted link costs no more than a form.
+    /// </summary>
+    public static SubscriptionInput Prefill(IQueryCollection query, SubscriptionOptions limits) => SubscriptionInput.Default with
+    {
+        Topics = query["topics"].SelectMany(t => (t ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            .Take(limits.MaxTopics).Select(t => t.Length > 100 ? t[..100] : t).ToList(),
+        Keywords = query["keywords"].SelectMany(k => (k ?? "").Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            .Take(limits.MaxKeywords).Select(k => k.Length > limits.MaxKeywordLength ? k[..limits.MaxKeywordLength] : k).ToList(),
+    };
+
     /// <summary>The form's template model.</summary>
     public ScriptObject Model(
         string action, SubscriptionInput input, IReadOnlyDictionary<string, string[]>? errors, ScriptObject antiforgery,
@@ -71,6 +84,9 @@ public sealed class PreferencesForm(TopicCatalog topics)
     {
         ["count"] = preview.Count,
         ["days"] = days,
-        ["papers"] = preview.Papers.Select(p => new ScriptObject { ["title"] = p.Title, ["url"] = p.Url }).ToList(),
+        ["papers"] = preview.Papers.Select(p => new ScriptObject
+        {
+            ["title"] = p.Title, ["url"] = p.Url, ["matched_by"] = string.Join(", ", p.MatchedBy),
+        }).ToList(),
     };
 }

@@ -54,6 +54,9 @@ public sealed class SubscriptionLinks(TokenStore tokens, IOptions<SiteOptions> s
     /// <summary>The site-relative path of the subscriber's preferences page.</summary>
     public string ManagePath(long subscriberId) => "/manage/" + tokens.LongLived(subscriberId, TokenStore.Manage, clock.GetUtcNow());
 
+    /// <summary>The site-relative path of the subscriber's private Atom feed (their digests' papers).</summary>
+    public string FeedPath(long subscriberId) => "/feeds/" + tokens.LongLived(subscriberId, TokenStore.Feed, clock.GetUtcNow()) + ".atom";
+
     /// <summary>The site-relative path of the subscriber's unsubscribe page.</summary>
     public string UnsubscribePath(long subscriberId) => "/unsubscribe/" + tokens.LongLived(subscriberId, TokenStore.Unsubscribe, clock.GetUtcNow());
 }

@@ -15,9 +15,11 @@ public static class SubscriptionPages
 
     public static IEndpointRouteBuilder MapSubscriptionPages(this IEndpointRouteBuilder app)
     {
+        // "?topics=a,b&keywords=q" prefills the form (the papers page's "get these by email" link); nothing is checked or
+        // searched until the reader previews or subscribes.
         app.MapGet("/", (HttpContext http, Pages pages, FormProtection forms, PreferencesForm form, IOptions<SubscriptionOptions> options) =>
             pages.Show("web/subscribe.html.sbn",
-                form.Model("/", SubscriptionInput.Default, null, forms.Field(http), null, options.Value.PreviewDays, autofillTimezone: true)));
+                form.Model("/", PreferencesForm.Prefill(http.Request.Query, options.Value), null, forms.Field(http), null, options.Value.PreviewDays, autofillTimezone: true)));
 
         app.MapPost("/", async (HttpContext http, Pages pages, FormProtection forms, PreferencesForm form, SubscriptionValidator validator,
             SubscriptionService service, PaperSearch search, IOptions<SubscriptionOptions> options, TimeProvider clock, CancellationToken ct) =>
@@ -77,17 +79,17 @@ public static class SubscriptionPages
     private static void MapManage(IEndpointRouteBuilder app)
     {
         app.MapGet("/manage/{token}", (string token, HttpContext http, SubscriptionService service, Pages pages, FormProtection forms,
-            PreferencesForm form, IOptions<SubscriptionOptions> options) =>
+            PreferencesForm form, SubscriptionLinks links, IOptions<SubscriptionOptions> options) =>
         {
             if (service.FindByManageToken(token) is not { } subscriber) return LinkProblem(pages, TokenStatus.Unknown);
             var input = SubscriptionInput.From(subscriber, service.Filters(subscriber.Id));
             var model = form.Model("/manage/" + token, input, null, forms.Field(http), null, options.Value.PreviewDays, autofillTimezone: false);
-            return pages.Show("web/manage.html.sbn", ManageModel(model, token, subscriber, service.UnsubscribePath(subscriber.Id), saved: http.Request.Query.ContainsKey("saved")));
+            return pages.Show("web/manage.html.sbn", ManageModel(model, token, subscriber, service.UnsubscribePath(subscriber.Id), links.FeedPath(subscriber.Id), saved: http.Request.Query.ContainsKey("saved")));
         });
 
         app.MapPost("/manage/{token}", async (string token, HttpContext http, SubscriptionService service, Pages pages, FormProtection forms,
-            PreferencesForm form, SubscriptionValidator validator, PaperSearch search, IOptions<SubscriptionOptions> options, TimeProvider clock,
-            CancellationToken ct) =>
+            PreferencesForm form, SubscriptionValidator validator, PaperSearch search, SubscriptionLinks links, IOptions<SubscriptionOptions> options,
+            TimeProvider clock, CancellationToken ct) =>
         {
             if (service.FindByManageToken(token) is not { } subscriber) return LinkProblem(pages, TokenStatus.Unknown);
             if (!http.Request.HasFormContentType) return pages.Show("web/bad-request.html.sbn", new(), StatusCodes.Status400BadRequest);
@@ -96,7 +98,7 @@ public static class SubscriptionPages
             var days = options.Value.PreviewDays;
             IResult Page(IReadOnlyDictionary<string, string[]>? errors, PreviewResult? preview, int status) =>
                 pages.Show("web/manage.html.sbn",
-                    ManageModel(form.Model("/manage/" + token, input, errors, forms.Field(http), preview, days, autofillTimezone: false), token, subscriber, service.UnsubscribePath(subscriber.Id), saved: false),
+                    ManageModel(form.Model("/manage/" + token, input, errors, forms.Field(http), preview, days, autofillTimezone: false), token, subscriber, service.UnsubscribePath(subscriber.Id), links.FeedPath(subscriber.Id), saved: false),
                     status);
 
             if (!await forms.IsValidAsync(http)) return Page(FormExpired, null, StatusCodes.Status400BadRequest);
@@ -208,9 +210,10 @@ public static class SubscriptionPages
     private static readonly IReadOnlyDictionary<string, string[]> FormExpired =
         new Dictionary<string, string[]> { ["form"] = ["This form has expired. Please check your choices and send it again."] };
 
-    private static ScriptObject ManageModel(ScriptObject model, string token, Subscriber subscriber, string unsubscribePath, bool saved)
+    private static ScriptObject ManageModel(ScriptObject model, string token, Subscriber subscriber, string unsubscribePath, string feedPath, bool saved)
     {
         model["unsubscribe_url"] = unsubscribePath;
+        model["feed_url"] = feedPath;
         model["state"] = subscriber.State;
         model["saved"] = saved;
         model["data_url"] = $"/manage/{token}/data";

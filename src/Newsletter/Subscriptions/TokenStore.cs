@@ -15,6 +15,8 @@ public sealed class TokenStore(Database database)
     public const string Confirm = "confirm";
     public const string Manage = "manage";
     public const string Unsubscribe = "unsubscribe";
+    /// <summary>A reader's private Atom feed of their digests' papers (long-lived, derived like manage).</summary>
+    public const string Feed = "feed";
 
     private const string LinkSecretName = "link-token-key";
     private byte[]? _linkKey;

@@ -91,6 +91,20 @@ public class SubscribePageTests
     }
 
     [Test]
+    public async Task SubscribePage_IsPrefilledFromTheQueryString_WithinTheReadersLimits()
+    {
+        await using var app = new NewsletterFactory(_workspace, new Dictionary<string, string?> { ["Subscriptions:MaxKeywords"] = "2" }).Started();
+        var client = Client(app);
+
+        var html = await client.GetStringAsync("/?topics=diffusion,reasoning&topics=no-such-topic&keywords=mamba&keywords=%3Cscript%3E&keywords=third");
+
+        Assert.That(html, Does.Contain("value=\"diffusion\" checked").And.Contain("value=\"reasoning\" checked"));
+        Assert.That(html, Does.Contain("mamba\n&lt;script&gt;</textarea>"), "keywords are escaped and capped at Subscriptions:MaxKeywords");
+        Assert.That(html, Does.Not.Contain("third"));
+        Assert.That(await client.GetStringAsync("/"), Does.Not.Contain("value=\"diffusion\" checked"), "without a query nothing is chosen");
+    }
+
+    [Test]
     public async Task AntiforgeryTokens_SurviveARestart_BecauseKeysLiveBesideTheDatabase()
     {
         string token;

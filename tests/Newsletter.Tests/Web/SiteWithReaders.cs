@@ -1,0 +1,86 @@
+using Newsletter.Digests;
+using Newsletter.Listings;
+using Newsletter.Subscriptions;
+using Newsletter.Tests.Subscriptions;
+using Newsletter.Tests.Support;
+
+namespace Newsletter.Tests.Web;
+
+/// <summary>
+/// The real executable serving a database with papers and readers in every state a page can show, and the links
+/// to reach those pages (manage, unsubscribe, confirm valid/expired/used, a digest's "view in browser" copy).
+/// Built once per browser fixture: the links are made in-process against the same SQLite file the server uses.
+/// </summary>
+public sealed class SiteWithReaders : IAsyncDisposable
+{
+    private readonly TestWorkspace _workspace = new();
+
+    public ServedNewsletter Server { get; private set; } = null!;
+    public string Manage { get; private set; } = "";
+    public string ManageToDelete { get; private set; } = "";
+    public string Unsubscribe { get; private set; } = "";
+    public string ConfirmValid { get; private set; } = "";
+    public string ConfirmForPost { get; private set; } = "";
+    public string ConfirmExpired { get; private set; } = "";
+    public string ConfirmUsed { get; private set; } = "";
+    public string Archive { get; private set; } = "";
+
+    public string Url(string path) => Server.BaseUrl + path;
+
+    public static async Task<SiteWithReaders> StartAsync()
+    {
+        var site = new SiteWithReaders();
+        await using (var app = new NewsletterFactory(site._workspace).Started())
+        {
+            var ingester = app.Get<ListingIngester>();
+            await ingester.IngestAsync(RepositoryPaths.Fixture("Papers/recent-papers.json"), "recent", CancellationToken.None);
+            await ingester.IngestAsync(RepositoryPaths.Fixture("Subscriptions/papers-page.txt"), "page", CancellationToken.None);
+            var reader = Reader(app, "reader@example.org", "confirmed");
+            var leaving = Reader(app, "leaving@example.org", "confirmed");
+            var deleting = Reader(app, "deleting@example.org", "confirmed");
+            var pending = Reader(app, "pending@example.org", "pending");
+            var links = app.Get<SubscriptionLinks>();
+            site.Manage = links.ManagePath(reader);
+            site.ManageToDelete = links.ManagePath(deleting);
+            site.Unsubscribe = links.UnsubscribePath(leaving);
+            var tokens = app.Get<TokenStore>();
+            var now = DateTimeOffset.UtcNow;
+            site.ConfirmValid = "/confirm/" + tokens.Issue(pending, TokenStore.Confirm, now, now.AddHours(1));
+            site.ConfirmForPost = "/confirm/" + tokens.Issue(pending, TokenStore.Confirm, now, now.AddHours(1));
+            site.ConfirmExpired = "/confirm/" + tokens.Issue(pending, TokenStore.Confirm, now.AddHours(-3), now.AddHours(-1));
+            var used = tokens.Issue(pending, TokenStore.Confirm, now, now.AddHours(1));
+            SubscriptionSteps.Execute(app, "UPDATE tokens SET used_at = @now WHERE hash = @hash", new { now, hash = TokenStore.Hash(used) });
+            site.ConfirmUsed = "/confirm/" + used;
+            var papers = SubscriptionSteps.Scalar<string>(app, "SELECT group_concat(id) FROM (SELECT id FROM papers ORDER BY id LIMIT 3)").Split(',');
+            SubscriptionSteps.Execute(app,
+                """
+                INSERT INTO deliveries (subscriber_id, period_key, state, created_at, message_id, items_json, sent_at)
+                VALUES (@reader, 'daily:2026-11-26', 'sent', '2026-11-26T08:00:00.000Z', 'archive@test', @items, '2026-11-26T08:00:05.000Z')
+                """,
+                new { reader, items = "[" + string.Join(",", papers.Select(p => $$"""{"Paper":{{p}},"Topics":["state-space-models"],"Score":1}""")) + "]" });
+            site.Archive = "/digests/" + app.Get<DigestArchive>().Token(SubscriptionSteps.Scalar<long>(app, "SELECT id FROM deliveries"));
+        }
+        site.Server = await ServedNewsletter.StartAsync(site._workspace);
+        return site;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Server is not null) await Server.DisposeAsync();
+        _workspace.Dispose();
+    }
+
+    private static long Reader(NewsletterFactory app, string email, string state)
+    {
+        SubscriptionSteps.Execute(app,
+            """
+            INSERT INTO subscribers (email, state, created_at, confirmed_at) VALUES (@email, @state, '2026-11-20T08:00:00.000Z',
+                CASE WHEN @state = 'confirmed' THEN '2026-11-20T08:00:00.000Z' END)
+            """,
+            new { email, state });
+        var id = SubscriptionSteps.Scalar<long>(app, "SELECT id FROM subscribers WHERE email = @email", new { email });
+        SubscriptionSteps.Execute(app,
+            "INSERT INTO subscriber_filters (subscriber_id, kind, value) VALUES (@id, 'topic', 'state-space-models'), (@id, 'keyword', 'mamba')", new { id });
+        return id;
+    }
+}
