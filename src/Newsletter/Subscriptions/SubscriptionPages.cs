@@ -57,6 +57,7 @@ public static class SubscriptionPages
                 TokenStatus.Valid => pages.Show("web/confirm.html.sbn", new ScriptObject
                 {
                     ["email"] = MaskedEmail.Of(subscriber!.Email), ["action"] = $"/confirm/{token}", ["antiforgery"] = forms.Field(http),
+                    ["already_subscribed"] = subscriber.State == SubscriberStates.Confirmed,
                 }),
                 TokenStatus.Expired => ExpiredConfirmation(pages, forms, http, token),
                 _ => LinkProblem(pages, status),

@@ -81,6 +81,7 @@ public partial class ConsentTests
         Assert.That(_workspace.OutboxFiles(), Has.Count.EqualTo(mailsBefore + 1), "the owner is asked");
         var email = await MimeKit.MimeMessage.LoadAsync(_workspace.OutboxFiles()[^1]);
         Assert.That(email.TextBody, Does.Contain("change what"), "an existing reader is asked to apply new choices");
+        Assert.That(await owner.GetStringAsync(ConfirmPath(_workspace.OutboxFiles()[^1])), Does.Contain("Apply your new choices"));
 
         await ConfirmAsync(owner, ConfirmPath(_workspace.OutboxFiles()[^1]));
 
