@@ -92,10 +92,11 @@ public sealed class ConfirmationSender(
             // Not cancellable: once started, a message is finished and recorded.
             var reply = await session.SendAsync(message, CancellationToken.None);
             outbox.MarkSent(row.Id, reply, clock.GetUtcNow());
-            if (smtp.Value.UsesPickupDirectory)
-                logger.LogInformation("Confirmation for {To} {Where}", to, reply.StartsWith("written ", StringComparison.Ordinal) ? "written to " + reply["written ".Length..] : reply);
-            else
-                logger.LogInformation("Confirmation for {To} sent to {Host}", to, smtp.Value.Host);
+            // The pickup folder's reply names the file written; a relay's reply is its queue id, so name the relay.
+            var where = smtp.Value.UsesPickupDirectory && reply.StartsWith("written ", StringComparison.Ordinal)
+                ? "written to " + reply["written ".Length..]
+                : mailer.Destination;
+            logger.LogInformation("Confirmation for {To} {Where}", to, where);
             return Outcome.Sent;
         }
         catch (MailSendException e) when (e.Kind == SendFailureKind.Transient)
