@@ -175,6 +175,15 @@ public sealed class ConfirmationStore(Database database, TokenStore tokens)
             new { now });
     }
 
+    /// <summary>A reader's confirmation emails, oldest first: when each was queued, its state and whether it was used.</summary>
+    public IReadOnlyList<(DateTimeOffset CreatedAt, string State, DateTimeOffset? UsedAt)> ForSubscriber(long subscriberId)
+    {
+        using var connection = database.Open();
+        return connection.Query<(DateTimeOffset, string, DateTimeOffset?)>(
+            "SELECT created_at, state, used_at FROM confirmations WHERE subscriber_id = @subscriberId ORDER BY id",
+            new { subscriberId }).ToList();
+    }
+
     private static SubscriptionRequest? Choices(string? json) => json is null ? null : JsonSerializer.Deserialize<SubscriptionRequest>(json);
 
     private sealed class LinkRow

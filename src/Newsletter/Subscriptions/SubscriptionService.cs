@@ -151,6 +151,12 @@ public sealed class SubscriptionService(
             ["createdAt"] = subscriber.CreatedAt,
             ["confirmedAt"] = subscriber.ConfirmedAt,
             ["nextDigestDueAt"] = subscriber.NextDueAt,
+            ["confirmationEmails"] = new JsonArray(confirmations.ForSubscriber(subscriber.Id).Select(c => (JsonNode)new JsonObject
+            {
+                ["createdAt"] = c.CreatedAt,
+                ["state"] = c.State,
+                ["usedAt"] = c.UsedAt,
+            }).ToArray()),
             ["deliveries"] = new JsonArray(deliveries.ForSubscriber(subscriber.Id).Select(d => (JsonNode)new JsonObject
             {
                 ["period"] = d.PeriodKey,

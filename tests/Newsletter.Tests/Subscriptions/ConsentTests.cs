@@ -139,7 +139,7 @@ public partial class ConsentTests
     }
 
     [Test]
-    public async Task UnsubscribeAndPreferencesPages_NameTheMaskedAddress()
+    public async Task UnsubscribeAndPreferencesPages_NameTheMaskedAddress_AndTheDataDownloadListsConfirmationEmails()
     {
         await using var app = new NewsletterFactory(_workspace).Started();
         var client = Client(app);
@@ -151,6 +151,10 @@ public partial class ConsentTests
 
         Assert.That(unsubscribe, Does.Contain("r***@example.org").And.Not.Contain("reader@example.org"));
         Assert.That(manage, Does.Contain("r***@example.org"));
+        using var data = System.Text.Json.JsonDocument.Parse(await client.GetStringAsync(new Uri(links.Manage).AbsolutePath + "/data"));
+        var emails = data.RootElement.GetProperty("confirmationEmails");
+        Assert.That(emails.GetArrayLength(), Is.EqualTo(1), "the stored confirmation is part of their data");
+        Assert.That(emails[0].GetProperty("state").GetString(), Is.EqualTo("sent"));
     }
 
     [Test]
