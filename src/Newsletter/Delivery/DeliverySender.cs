@@ -39,7 +39,9 @@ public sealed class DeliverySender(
         var workers = Enumerable.Range(1, options.Value.Connections)
             .Select(i => Task.Run(() => RunWorkerAsync(run, $"{run}/{i}", at, suppressed, shared, cancellationToken), CancellationToken.None));
         var sent = (await Task.WhenAll(workers)).Sum();
-        logger.LogInformation("Sent {Sent} digests ({Renders} rendered, {Shared} filled in from a shared render)", sent, shared.Renders, shared.Hits);
+        // One line per run, not per digest (a run may send thousands): how many, and where they went.
+        logger.LogInformation("Sent {Sent} digests, {Destination} ({Renders} rendered, {Shared} filled in from a shared render)",
+            sent, mailer.Destination, shared.Renders, shared.Hits);
         return sent;
     }
 

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 
 namespace Newsletter.Delivery;
 
-/// <summary>Registers the ledger, the throttle and the sender, and validates the Delivery section at start.</summary>
+/// <summary>Registers the ledger, the throttle, the digest and confirmation senders, and validates the Delivery section at start.</summary>
 public static class DeliveryServiceCollectionExtensions
 {
     public static IServiceCollection AddDelivery(this IServiceCollection services, IConfiguration configuration)
@@ -13,6 +13,7 @@ public static class DeliveryServiceCollectionExtensions
         services.AddSingleton<DeliveryHeaders>();
         services.AddSingleton<DeliveryThrottle>();
         services.AddSingleton<DeliverySender>();
+        services.AddSingleton<ConfirmationSender>();
         return services;
     }
 }

@@ -6,7 +6,10 @@ using Newsletter.Listings;
 
 namespace Newsletter.Digests;
 
-/// <summary><c>send-due [--at TIME] [--dry-run]</c>: plans and sends every digest due at that time, then exits.</summary>
+/// <summary>
+/// <c>send-due [--at TIME] [--dry-run]</c>: sends the confirmation emails waiting, plans and sends every digest due at
+/// that time, then exits.
+/// </summary>
 public static class SendDueCommand
 {
     public static Command Create(AppServices host)
@@ -30,6 +33,9 @@ public static class SendDueCommand
                                   $"{run.Readers} due readers, {run.DistinctFilters} distinct filters over {run.WindowPapers} papers");
                 return 0;
             }
+            // Confirmation emails waiting in the outbox go too (a process without the job server leaves them here).
+            var confirmations = await host.Get<ConfirmationSender>().SendDueAsync(when, cancellationToken);
+            if (confirmations > 0) Console.WriteLine($"send-due at {stamp}: {confirmations} confirmation emails sent");
             var (planned, sent) = await host.Get<DigestJob>().RunAtAsync(when, cancellationToken);
             Console.WriteLine($"send-due at {stamp}: {planned} planned, {sent} sent");
             return 0;

@@ -1,5 +1,6 @@
 using Hangfire;
 using Microsoft.Extensions.Options;
+using Newsletter.Delivery;
 using Newsletter.Digests;
 using Newsletter.Listings;
 using Newsletter.Subscriptions;
@@ -7,24 +8,35 @@ using Newsletter.Subscriptions;
 namespace Newsletter.Jobs;
 
 /// <summary>
-/// On start, registers the recurring jobs from config and queues one digest pass at once, so rows left pending
-/// or due for retry by a previous process are picked up without waiting for the schedule.
+/// On start, registers the recurring jobs from config and queues one digest pass and one confirmation pass at once,
+/// so rows left pending or due for retry by a previous process are picked up without waiting for the schedule.
+/// From then on every queued confirmation email wakes a confirmation pass, so it leaves within seconds.
 /// </summary>
 public sealed class RecurringJobsRegistrar(
     IRecurringJobManager recurring,
     IBackgroundJobClient jobs,
     IOptions<IngestOptions> ingest,
-    IOptions<DigestOptions> digest) : IHostedService
+    IOptions<DigestOptions> digest,
+    ConfirmationSignal confirmations) : IHostedService
 {
+    private void WakeConfirmationSender() => jobs.Enqueue<ConfirmationSender>(job => job.RunAsync(CancellationToken.None));
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
         recurring.AddOrUpdate<IngestJob>(IngestJob.Id, job => job.RunAsync(CancellationToken.None), ingest.Value.Cron);
         recurring.AddOrUpdate<DigestJob>(DigestJob.Id, job => job.RunAsync(CancellationToken.None), digest.Value.Cron);
         recurring.AddOrUpdate<UnconfirmedCleanupJob>(UnconfirmedCleanupJob.Id, job => job.Run(), UnconfirmedCleanupJob.Cron);
         jobs.Enqueue<IngestJob>(job => job.RunAsync(CancellationToken.None));
+        recurring.AddOrUpdate<ConfirmationSender>(ConfirmationSender.Id, job => job.RunAsync(CancellationToken.None), ConfirmationSender.Cron);
         jobs.Enqueue<DigestJob>(job => job.RunAsync(CancellationToken.None));
+        confirmations.Wake += WakeConfirmationSender;
+        WakeConfirmationSender();
         return Task.CompletedTask;
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        confirmations.Wake -= WakeConfirmationSender;
+        return Task.CompletedTask;
+    }
 }

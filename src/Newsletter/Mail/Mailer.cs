@@ -25,6 +25,9 @@ public sealed class Mailer(IOptions<SmtpOptions> smtp, IOptions<MailOptions> mai
     /// <summary>Absolute path of the pickup folder (used when no SMTP host is set).</summary>
     public string PickupDirectory { get; } = Path.GetFullPath(Path.Combine(environment.ContentRootPath, smtp.Value.PickupDirectory));
 
+    /// <summary>Where messages go, for logs: <c>sent to &lt;relay host&gt;</c> or <c>written to &lt;pickup folder&gt;</c>.</summary>
+    public string Destination => smtp.Value.UsesPickupDirectory ? "written to " + PickupDirectory : "sent to " + smtp.Value.Host;
+
     /// <summary>Opens a session for many messages; dispose it when done.</summary>
     public IMailSession OpenSession() =>
         smtp.Value.UsesPickupDirectory ? new PickupDirectorySession(PickupDirectory) : new SmtpSession(smtp.Value);

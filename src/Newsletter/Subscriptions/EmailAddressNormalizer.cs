@@ -35,6 +35,17 @@ public static class EmailAddressNormalizer
         var at = mailbox.Address.LastIndexOf('@');
         if (at <= 0 || at == mailbox.Address.Length - 1) { error = "That address needs a domain, like name@example.org."; return null; }
         var local = mailbox.Address[..at];
+        // "victim"@example.com and "v\ictim"@example.com reach the same mailbox as victim@example.com: compare them
+        // as one. A quoted local part that is not a plain dot-atom inside has no such canonical form: refuse it.
+        var given = text[..text.LastIndexOf('@')];
+        if (given.StartsWith('"') || local.StartsWith('"'))
+        {
+            if (!TryUnquote(given, out local))
+            {
+                error = "Addresses with a quoted part before the @ are not supported; enter it without quotes.";
+                return null;
+            }
+        }
         string domain;
         try
         {
@@ -47,5 +58,38 @@ public static class EmailAddressNormalizer
         }
         if (local.Length > 64 || !domain.Contains('.')) { error = "That does not look like an email address."; return null; }
         return local.ToLowerInvariant() + "@" + domain;
+    }
+
+    // RFC 5322 quoted-string: drop the quotes and each quoted-pair's backslash; the result must be a dot-atom.
+    private static bool TryUnquote(string quoted, out string local)
+    {
+        local = "";
+        if (quoted.Length < 3 || quoted[0] != '"' || quoted[^1] != '"') return false;
+        var content = new System.Text.StringBuilder(quoted.Length);
+        for (var i = 1; i < quoted.Length - 1; i++)
+        {
+            var c = quoted[i];
+            if (c == '"') return false;
+            if (c == '\\')
+            {
+                if (++i >= quoted.Length - 1) return false;
+                c = quoted[i];
+            }
+            content.Append(c);
+        }
+        local = content.ToString();
+        return IsDotAtom(local);
+    }
+
+    private static bool IsDotAtom(string text)
+    {
+        if (text.Length == 0 || text[0] == '.' || text[^1] == '.' || text.Contains("..", StringComparison.Ordinal)) return false;
+        foreach (var c in text)
+        {
+            // atext (RFC 5322) plus the non-ASCII characters RFC 6531 allows; '.' separates atoms.
+            var ok = char.IsAsciiLetterOrDigit(c) || c > 127 || c == '.' || "!#$%&'*+/=?^_`{|}~-".Contains(c);
+            if (!ok || char.IsControl(c) || char.IsWhiteSpace(c)) return false;
+        }
+        return true;
     }
 }

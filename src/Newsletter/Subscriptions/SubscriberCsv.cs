@@ -51,8 +51,19 @@ public static class SubscriberCsv
         }
     }
 
-    /// <summary>One CSV line from the fields, quoting those that need it.</summary>
-    public static string Line(IEnumerable<string> fields) => string.Join(",", fields.Select(Quote));
+    /// <summary>One CSV line from the fields, each escaped for spreadsheets and quoted when it needs it.</summary>
+    public static string Line(IEnumerable<string> fields) => string.Join(",", fields.Select(f => Quote(Escape(f))));
+
+    /// <summary>
+    /// A cell a spreadsheet would run as a formula (starting with <c>=</c>, <c>+</c>, <c>-</c>, <c>@</c>, tab or CR)
+    /// gets a leading single quote, as spreadsheet guidance says; so does one already starting with a quote, so that
+    /// <see cref="Unescape"/> gives back exactly what was exported (<c>-bob@example.org</c> is a valid address).
+    /// </summary>
+    public static string Escape(string cell) =>
+        cell.Length > 0 && cell[0] is '=' or '+' or '-' or '@' or '\t' or '\r' or '\'' ? "'" + cell : cell;
+
+    /// <summary>Undoes <see cref="Escape"/>: a leading single quote is dropped.</summary>
+    public static string Unescape(string cell) => cell.StartsWith('\'') ? cell[1..] : cell;
 
     private static string Quote(string field) =>
         field.IndexOfAny([',', '"', '\n', '\r']) >= 0 || field.StartsWith(' ') || field.EndsWith(' ')

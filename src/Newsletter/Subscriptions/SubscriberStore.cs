@@ -13,50 +13,56 @@ public sealed class SubscriberStore(Database database)
         """;
 
     /// <summary>
-    /// Creates a pending subscriber, or updates the preferences of an existing one that is not confirmed (an
-    /// unsubscribed one becomes pending again). A confirmed subscriber is left exactly as it is: an unconfirmed
-    /// request must not change what a confirmed reader receives. Returns the subscriber as stored afterwards.
+    /// The id of the subscriber with this address, created as pending (with the request's schedule but no filters)
+    /// when there is none. Nothing about an existing subscriber changes: a request only counts once its owner
+    /// confirms it from the emailed link. Every call does the same work whatever the address's state.
     /// </summary>
-    public Subscriber Upsert(string normalizedEmail, SubscriptionRequest request, DateTimeOffset now)
+    public long EnsureExists(string normalizedEmail, SubscriptionRequest request, DateTimeOffset now)
+    {
+        using var connection = database.Open();
+        return connection.QuerySingle<long>(
+            """
+            INSERT INTO subscribers (email, state, frequency, weekday, hour, timezone, created_at)
+            VALUES (@email, 'pending', @Frequency, @Weekday, @Hour, @Timezone, @now)
+            ON CONFLICT (email) DO UPDATE SET email = excluded.email
+            RETURNING id
+            """,
+            new { email = normalizedEmail, request.Frequency, request.Weekday, request.Hour, request.Timezone, now });
+    }
+
+    /// <summary>
+    /// Confirms a subscriber from their emailed link, applying the choices the link carries (null keeps theirs),
+    /// and schedules their next digest by the resulting schedule. A reader who was already confirmed keeps their
+    /// place in the papers (<c>last_seq</c>); anyone else starts afresh. Returns the subscriber afterwards, or
+    /// null when they no longer exist.
+    /// </summary>
+    public Subscriber? Confirm(long subscriberId, SubscriptionRequest? choices, DateTimeOffset now, Func<Subscriber, DateTimeOffset> nextDue)
     {
         using var connection = database.Open();
         using var transaction = connection.BeginTransaction();
+        if (choices is not null)
+        {
+            connection.Execute(
+                "UPDATE subscribers SET frequency = @Frequency, weekday = @Weekday, hour = @Hour, timezone = @Timezone WHERE id = @subscriberId",
+                new { subscriberId, choices.Frequency, choices.Weekday, choices.Hour, choices.Timezone }, transaction);
+            ReplaceFilters(connection, transaction, subscriberId, choices.Filters);
+        }
         var subscriber = connection.QuerySingleOrDefault<Subscriber>(
+            $"SELECT {Columns} FROM subscribers WHERE id = @subscriberId", new { subscriberId }, transaction);
+        if (subscriber is null) return null;
+        var firstDueAt = nextDue(subscriber);
+        var confirmed = connection.QuerySingle<Subscriber>(
             $"""
-            INSERT INTO subscribers (email, state, frequency, weekday, hour, timezone, created_at)
-            VALUES (@email, 'pending', @Frequency, @Weekday, @Hour, @Timezone, @now)
-            ON CONFLICT (email) DO UPDATE SET
-                frequency = excluded.frequency, weekday = excluded.weekday, hour = excluded.hour, timezone = excluded.timezone,
-                state = CASE WHEN state IN ('unsubscribed', 'suppressed') THEN 'pending' ELSE state END
-            WHERE subscribers.state <> 'confirmed'
+            UPDATE subscribers
+            SET confirmed_at = CASE WHEN state = 'confirmed' THEN confirmed_at ELSE @now END,
+                last_seq = CASE WHEN state = 'confirmed' THEN last_seq ELSE NULL END,
+                state = 'confirmed', unsubscribed_at = NULL, next_due_at = @firstDueAt
+            WHERE id = @subscriberId
             RETURNING {Columns}
             """,
-            new { email = normalizedEmail, request.Frequency, request.Weekday, request.Hour, request.Timezone, now },
-            transaction);
-        if (subscriber is null)
-        {
-            subscriber = connection.QuerySingle<Subscriber>(
-                $"SELECT {Columns} FROM subscribers WHERE email = @normalizedEmail", new { normalizedEmail }, transaction);
-        }
-        else
-        {
-            ReplaceFilters(connection, transaction, subscriber.Id, request.Filters);
-        }
+            new { subscriberId, now, firstDueAt }, transaction);
         transaction.Commit();
-        return subscriber;
-    }
-
-    /// <summary>Marks a subscriber confirmed and sets when their first digest is due.</summary>
-    public void Confirm(long subscriberId, DateTimeOffset now, DateTimeOffset firstDueAt)
-    {
-        using var connection = database.Open();
-        connection.Execute(
-            """
-            UPDATE subscribers
-            SET state = 'confirmed', confirmed_at = @now, unsubscribed_at = NULL, last_seq = NULL, next_due_at = @firstDueAt
-            WHERE id = @subscriberId AND state <> 'confirmed'
-            """,
-            new { subscriberId, now, firstDueAt });
+        return confirmed;
     }
 
     /// <summary>
@@ -77,18 +83,6 @@ public sealed class SubscriberStore(Database database)
             """,
             new { subscriberId }, transaction);
         transaction.Commit();
-    }
-
-    /// <summary>Makes an unsubscribed reader pending again (they must confirm before anything is sent).</summary>
-    public Subscriber? Reopen(long subscriberId)
-    {
-        using var connection = database.Open();
-        return connection.QuerySingleOrDefault<Subscriber>(
-            $"""
-            UPDATE subscribers SET state = 'pending' WHERE id = @subscriberId AND state = 'unsubscribed'
-            RETURNING {Columns}
-            """,
-            new { subscriberId });
     }
 
     /// <summary>
@@ -120,8 +114,8 @@ public sealed class SubscriberStore(Database database)
     }
 
     /// <summary>
-    /// Deletes a subscriber and, through the foreign keys' cascades, their filters, tokens, deliveries and
-    /// confirmation counts: nothing about them is left.
+    /// Deletes a subscriber and, through the foreign keys' cascades, their filters, tokens, confirmations,
+    /// deliveries and confirmation counts: nothing about them is left.
     /// </summary>
     public bool Delete(long subscriberId)
     {
@@ -141,8 +135,7 @@ public sealed class SubscriberStore(Database database)
             DELETE FROM subscribers
             WHERE state = 'pending' AND confirmed_at IS NULL AND created_at < @before
               AND NOT EXISTS (
-                  SELECT 1 FROM tokens
-                  WHERE tokens.subscriber_id = subscribers.id AND tokens.purpose = 'confirm' AND tokens.created_at >= @before)
+                  SELECT 1 FROM confirmations c WHERE c.subscriber_id = subscribers.id AND c.created_at >= @before)
             """,
             new { before });
     }

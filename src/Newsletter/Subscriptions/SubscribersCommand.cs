@@ -15,7 +15,7 @@ public static class SubscribersCommand
     public static Command Create(AppServices host)
     {
         var file = new Argument<FileInfo>("file") { Description = "A CSV file with a header row: email, topics, keywords, frequency, weekday, timezone, hour" };
-        var import = new Command("import", "Import subscribers as confirmed (the operator vouches for their consent); bad rows are reported by line") { file };
+        var import = new Command("import", "Import subscribers as confirmed (the operator vouches for their consent); bad rows are reported by line, addresses that unsubscribed are skipped") { file };
         import.SetAction(result => Import(host, result.GetValue(file)!));
 
         var export = new Command("export", "Print every subscriber as CSV (the import columns plus state) to standard output");
@@ -34,7 +34,7 @@ public static class SubscribersCommand
         var validator = host.Get<SubscriptionValidator>();
         var store = host.Get<SubscriberStore>();
         var now = host.Get<TimeProvider>().GetUtcNow();
-        int imported = 0, rejected = 0;
+        int imported = 0, skipped = 0, rejected = 0;
         Dictionary<string, int>? header = null;
         using var reader = file.OpenText();
         foreach (var (line, fields) in SubscriberCsv.Read(reader))
@@ -50,7 +50,8 @@ public static class SubscribersCommand
                 }
                 continue;
             }
-            string? Field(string name) => header.TryGetValue(name, out var index) && index < fields.Count ? fields[index] : null;
+            // Cells come back as exported: a leading quote (the export's formula escape) is dropped.
+            string? Field(string name) => header.TryGetValue(name, out var index) && index < fields.Count ? SubscriberCsv.Unescape(fields[index]) : null;
             IReadOnlyList<string> List(string name) =>
                 (Field(name) ?? "").Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
             var input = new SubscriptionInput
@@ -74,13 +75,18 @@ public static class SubscribersCommand
             var subscriber = store.ImportConfirmed(validation.Request.Email, validation.Request, now, s => DigestSchedule.NextDue(s, now));
             if (subscriber is null)
             {
-                rejected++;
-                Console.WriteLine($"line {line}: rejected {validation.Request.Email}: this address unsubscribed; only the reader can subscribe it again");
+                // Not a fault in the file: the reader said stop (or their mailbox refused us), and an old list must
+                // not overrule that. Only they can come back, through a confirmation link.
+                skipped++;
+                var reason = store.FindByEmail(validation.Request.Email)?.State == SubscriberStates.Suppressed
+                    ? "this address was suppressed after its mail server refused our email"
+                    : "this address unsubscribed";
+                Console.WriteLine($"line {line}: skipped {validation.Request.Email}: {reason}; only its owner can subscribe it again");
                 continue;
             }
             imported++;
         }
-        Console.WriteLine($"imported {imported}, rejected {rejected}");
+        Console.WriteLine($"imported {imported}, skipped {skipped}, rejected {rejected}");
         return rejected == 0 ? 0 : 1;
     }
 

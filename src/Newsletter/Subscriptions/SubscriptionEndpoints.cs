@@ -16,7 +16,8 @@ public static class SubscriptionEndpoints
         app.UseRateLimiter();
         app.MapSubscriptionPages();
 
-        // The answer is the same for a new, pending, confirmed or unsubscribed address: nobody learns who reads.
+        // The answer is the same for a new, pending, confirmed or unsubscribed address, and so is the work (one row
+        // queued for the confirmation job; no mail is sent from here): nobody learns who reads, by body or by time.
         app.MapPost("/api/subscriptions", async (HttpRequest request, SubscriptionValidator validator, SubscriptionService service, CancellationToken ct) =>
         {
             if (request.ContentLength > MaxBodyBytes) return Problem("body", "The body is too large.");
@@ -36,7 +37,7 @@ public static class SubscriptionEndpoints
             var validation = validator.Validate(input);
             var errors = validation.Errors.Concat(typeErrors).GroupBy(e => e.Key).ToDictionary(g => g.Key, g => g.SelectMany(e => e.Value).ToArray());
             if (errors.Count > 0) return Results.ValidationProblem(errors);
-            await service.SubscribeAsync(validation.Request.Email, validation.Request, ct);
+            service.Subscribe(validation.Request.Email, validation.Request);
             return Results.Json(new { message = "If this address can receive our email, a confirmation link is on its way." }, statusCode: StatusCodes.Status202Accepted);
         }).RequireRateLimiting(SubscriptionRateLimits.Subscribe);
 

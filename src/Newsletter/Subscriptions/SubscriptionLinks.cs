@@ -4,7 +4,7 @@ using Newsletter.Web;
 namespace Newsletter.Subscriptions;
 
 /// <summary>The token links an email carries: confirm, manage preferences, unsubscribe.</summary>
-public sealed class SubscriptionLinks(TokenStore tokens, IOptions<SiteOptions> site, TimeProvider clock)
+public sealed class SubscriptionLinks(TokenStore tokens, ConfirmationStore confirmations, IOptions<SiteOptions> site, TimeProvider clock)
 {
     /// <summary>
     /// Links for a digest: manage preferences, one-click unsubscribe and a stop link per topic. The tokens are the
@@ -44,12 +44,9 @@ public sealed class SubscriptionLinks(TokenStore tokens, IOptions<SiteOptions> s
         return manage.ToDictionary(m => m.Key, m => new ReaderTokens(m.Value, unsubscribe[m.Key]));
     }
 
-    /// <summary>A confirmation link valid for <paramref name="lifetime"/>.</summary>
-    public string ForConfirmation(long subscriberId, TimeSpan lifetime)
-    {
-        var now = clock.GetUtcNow();
-        return site.Value.Link("confirm/" + tokens.Issue(subscriberId, TokenStore.Confirm, now, now + lifetime));
-    }
+    /// <summary>The link of a queued confirmation email (derived from its row, see <see cref="ConfirmationStore"/>).</summary>
+    public string ForConfirmation(long confirmationId) =>
+        site.Value.Link("confirm/" + confirmations.Token(confirmationId, clock.GetUtcNow()));
 
     /// <summary>The site-relative path of the subscriber's preferences page.</summary>
     public string ManagePath(long subscriberId) => "/manage/" + tokens.LongLived(subscriberId, TokenStore.Manage, clock.GetUtcNow());

@@ -43,32 +43,46 @@ public static class SubscriptionPages
             if (!string.IsNullOrEmpty(posted[PreferencesForm.HoneypotField])) return SeeOther("/check-inbox");
             var validation = validator.Validate(input);
             if (!validation.IsValid) return pages.Show("web/subscribe.html.sbn", Page(validation.Errors, null), StatusCodes.Status400BadRequest);
-            await service.SubscribeAsync(validation.Request.Email, validation.Request, ct);
+            service.Subscribe(validation.Request.Email, validation.Request);
             return SeeOther("/check-inbox");
         }).RequireRateLimiting(SubscriptionRateLimits.Subscribe);
 
         app.MapGet("/check-inbox", (Pages pages, IOptions<SubscriptionOptions> options) =>
             pages.Show("web/check-inbox.html.sbn", new ScriptObject { ["hours"] = options.Value.ConfirmationLifetimeHours }));
 
+        // Mail scanners fetch links: the GET only shows the address and a button; the POST confirms.
         app.MapGet("/confirm/{token}", (string token, HttpContext http, SubscriptionService service, Pages pages, FormProtection forms) =>
         {
-            var (status, managePath) = service.ConfirmLink(token);
+            var (status, subscriber) = service.FindConfirmation(token);
             return status switch
             {
-                TokenStatus.Valid => pages.Show("web/confirmed.html.sbn", new ScriptObject { ["manage_url"] = managePath }),
-                TokenStatus.Expired => pages.Show("web/link-expired.html.sbn", new ScriptObject
+                TokenStatus.Valid => pages.Show("web/confirm.html.sbn", new ScriptObject
                 {
-                    ["renew_action"] = $"/confirm/{token}/renew", ["antiforgery"] = forms.Field(http),
-                }, StatusCodes.Status410Gone),
+                    ["email"] = MaskedEmail.Of(subscriber!.Email), ["action"] = $"/confirm/{token}", ["antiforgery"] = forms.Field(http),
+                    ["already_subscribed"] = subscriber.State == SubscriberStates.Confirmed,
+                }),
+                TokenStatus.Expired => ExpiredConfirmation(pages, forms, http, token),
+                _ => LinkProblem(pages, status),
+            };
+        });
+
+        app.MapPost("/confirm/{token}", async (string token, HttpContext http, SubscriptionService service, Pages pages, FormProtection forms) =>
+        {
+            if (!await forms.IsValidAsync(http)) return pages.Show("web/bad-request.html.sbn", new(), StatusCodes.Status400BadRequest);
+            var (status, subscriber) = service.Confirm(token);
+            return status switch
+            {
+                TokenStatus.Valid => pages.Show("web/confirmed.html.sbn", ConfirmedModel(subscriber!, service.ManagePath(subscriber!.Id))),
+                TokenStatus.Expired => ExpiredConfirmation(pages, forms, http, token),
                 _ => LinkProblem(pages, status),
             };
         });
 
         app.MapPost("/confirm/{token}/renew", async (string token, HttpContext http, SubscriptionService service, Pages pages,
-            FormProtection forms, CancellationToken ct) =>
+            FormProtection forms) =>
         {
             if (!await forms.IsValidAsync(http)) return pages.Show("web/bad-request.html.sbn", new(), StatusCodes.Status400BadRequest);
-            return await service.RenewConfirmationAsync(token, ct) ? SeeOther("/check-inbox") : LinkProblem(pages, TokenStatus.Unknown);
+            return service.RenewConfirmation(token) ? SeeOther("/check-inbox") : LinkProblem(pages, TokenStatus.Unknown);
         }).RequireRateLimiting(SubscriptionRateLimits.Subscribe);
 
         MapManage(app);
@@ -183,9 +197,9 @@ public static class SubscriptionPages
     private static void MapUnsubscribe(IEndpointRouteBuilder app)
     {
         // Mail scanners fetch links: a GET only shows the button and never unsubscribes.
-        app.MapGet("/unsubscribe/{token}", (string token, Pages pages, TokenStore tokens, TimeProvider clock) =>
-            tokens.Find(token, TokenStore.Unsubscribe, clock.GetUtcNow()).Status == TokenStatus.Valid
-                ? pages.Show("web/unsubscribe.html.sbn", new ScriptObject { ["token"] = token })
+        app.MapGet("/unsubscribe/{token}", (string token, Pages pages, SubscriptionService service) =>
+            service.FindByUnsubscribeToken(token) is { } subscriber
+                ? pages.Show("web/unsubscribe.html.sbn", new ScriptObject { ["token"] = token, ["email"] = MaskedEmail.Of(subscriber.Email) })
                 : LinkProblem(pages, TokenStatus.Unknown));
 
         // RFC 8058 one-click: a POST (body List-Unsubscribe=One-Click) without cookies or antiforgery token
@@ -199,10 +213,10 @@ public static class SubscriptionPages
                 : LinkProblem(pages, TokenStatus.Unknown)).DisableAntiforgery();
 
         app.MapPost("/unsubscribe/{token}/resubscribe", async (string token, HttpContext http, SubscriptionService service, Pages pages,
-            FormProtection forms, CancellationToken ct) =>
+            FormProtection forms) =>
         {
             if (!await forms.IsValidAsync(http)) return pages.Show("web/bad-request.html.sbn", new(), StatusCodes.Status400BadRequest);
-            var status = await service.ResubscribeAsync(token, ct);
+            var status = service.Resubscribe(token);
             return status == TokenStatus.Valid ? SeeOther("/check-inbox") : LinkProblem(pages, status);
         }).RequireRateLimiting(SubscriptionRateLimits.Subscribe);
     }
@@ -214,10 +228,34 @@ public static class SubscriptionPages
     {
         model["unsubscribe_url"] = unsubscribePath;
         model["feed_url"] = feedPath;
+        model["masked_email"] = MaskedEmail.Of(subscriber.Email);
         model["state"] = subscriber.State;
         model["saved"] = saved;
         model["data_url"] = $"/manage/{token}/data";
         model["delete_action"] = $"/manage/{token}/delete";
+        return model;
+    }
+
+    private static IResult ExpiredConfirmation(Pages pages, FormProtection forms, HttpContext http, string token) =>
+        pages.Show("web/link-expired.html.sbn", new ScriptObject
+        {
+            ["renew_action"] = $"/confirm/{token}/renew", ["antiforgery"] = forms.Field(http),
+        }, StatusCodes.Status410Gone);
+
+    // The first digest's local date, time and zone, so the reader knows when to look.
+    private static ScriptObject ConfirmedModel(Subscriber subscriber, string managePath)
+    {
+        var model = new ScriptObject { ["manage_url"] = managePath, ["email"] = MaskedEmail.Of(subscriber.Email) };
+        if (subscriber.NextDueAt is { } due)
+        {
+            var local = TimeZoneInfo.ConvertTime(due, DigestSchedule.FindZone(subscriber.Timezone));
+            var culture = System.Globalization.CultureInfo.InvariantCulture;
+            model["first_digest_date"] = local.ToString("dddd d MMMM yyyy", culture);
+            model["first_digest_time"] = local.ToString("HH:mm", culture);
+            model["first_digest_zone"] = subscriber.Timezone;
+            model["first_digest_at"] = due.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", culture);
+            model["weekly"] = subscriber.Frequency == "weekly";
+        }
         return model;
     }
 

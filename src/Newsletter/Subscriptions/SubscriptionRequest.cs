@@ -11,6 +11,8 @@ public sealed record SubscriptionRequest
     public int Hour { get; init; } = 8;
     public string Timezone { get; init; } = "UTC";
 
+    // Derived from the lists above; a stored request (a confirmation's choices) keeps only the lists.
+    [System.Text.Json.Serialization.JsonIgnore]
     public IEnumerable<SubscriberFilter> Filters =>
         Topics.Select(SubscriberFilter.ForTopic).Concat(Keywords.Select(SubscriberFilter.ForKeyword));
 }

@@ -1,53 +1,62 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
-using MimeKit;
 using Newsletter.Delivery;
 using Newsletter.Digests;
-using Newsletter.Mail;
-using Newsletter.Templates;
-using Newsletter.Web;
-using Scriban.Runtime;
 
 namespace Newsletter.Subscriptions;
 
 /// <summary>Subscribe (double opt-in), confirm, manage and unsubscribe: the rules, independent of HTTP.</summary>
+/// <remarks>
+/// Consent: a request only queues a confirmation email carrying the choices asked for; nothing about an existing
+/// reader changes (not their state, not their filters) until the owner of the address uses the emailed link. The
+/// email itself is sent by a job from the outbox (<see cref="ConfirmationStore"/>), never inside the request, so
+/// the request costs the same whatever the address's state or the relay's.
+/// </remarks>
 public sealed class SubscriptionService(
     SubscriberStore subscribers,
     TokenStore tokens,
+    ConfirmationStore confirmations,
+    ConfirmationSignal signal,
     SubscriptionLinks links,
     DeliveryStore deliveries,
-    TemplateCatalog templates,
-    Mailer mailer,
-    IOptions<SiteOptions> site,
     IOptions<SubscriptionOptions> options,
     TimeProvider clock,
     ILogger<SubscriptionService> logger)
 {
     /// <summary>
-    /// Records the request and sends a confirmation email, unless the address is already confirmed (then nothing
-    /// changes) or has had its daily share of confirmation emails. Callers answer the same way in every case.
+    /// Records the request as a confirmation email to the address (within its daily cap), holding the choices to
+    /// apply when the link is used. Callers answer the same way in every case.
     /// </summary>
-    public async Task SubscribeAsync(string normalizedEmail, SubscriptionRequest request, CancellationToken cancellationToken)
-    {
-        var subscriber = subscribers.Upsert(normalizedEmail, request, clock.GetUtcNow());
-        if (subscriber.State == SubscriberStates.Confirmed) return;
-        await SendConfirmationAsync(subscriber, cancellationToken);
-    }
-
-    /// <summary>Confirms the subscription a confirmation token belongs to (each token works once).</summary>
-    public TokenStatus Confirm(string token) => ConfirmLink(token).Status;
-
-    /// <summary>Confirms, and on success returns the subscriber's preferences page path.</summary>
-    public (TokenStatus Status, string? ManagePath) ConfirmLink(string token)
+    public void Subscribe(string normalizedEmail, SubscriptionRequest request)
     {
         var now = clock.GetUtcNow();
-        var lookup = tokens.Consume(token, TokenStore.Confirm, now);
-        if (lookup.Status != TokenStatus.Valid) return (lookup.Status, null);
-        var subscriber = subscribers.Find(lookup.SubscriberId!.Value);
-        if (subscriber is null) return (TokenStatus.Unknown, null);
-        subscribers.Confirm(subscriber.Id, now, DigestSchedule.NextDue(subscriber, now));
-        return (TokenStatus.Valid, links.ManagePath(subscriber.Id));
+        var subscriberId = subscribers.EnsureExists(normalizedEmail, request, now);
+        QueueConfirmation(subscriberId, request with { Email = normalizedEmail }, now);
     }
+
+    /// <summary>What a confirmation link stands for (the GET shows it; it changes nothing).</summary>
+    public (TokenStatus Status, Subscriber? Subscriber) FindConfirmation(string token)
+    {
+        var lookup = confirmations.Find(token, clock.GetUtcNow());
+        var subscriber = lookup.SubscriberId is { } id ? subscribers.Find(id) : null;
+        return subscriber is null ? (TokenStatus.Unknown, null) : (lookup.Status, subscriber);
+    }
+
+    /// <summary>
+    /// Confirms from a link (each works once): applies the choices it carries and schedules the first digest.
+    /// Returns the reader as confirmed on success.
+    /// </summary>
+    public (TokenStatus Status, Subscriber? Subscriber) Confirm(string token)
+    {
+        var now = clock.GetUtcNow();
+        var lookup = confirmations.Consume(token, now);
+        if (lookup.Status != TokenStatus.Valid) return (lookup.Status, null);
+        var subscriber = subscribers.Confirm(lookup.SubscriberId!.Value, lookup.Choices, now, s => DigestSchedule.NextDue(s, now));
+        return subscriber is null ? (TokenStatus.Unknown, null) : (TokenStatus.Valid, subscriber);
+    }
+
+    /// <summary>The site-relative path of the subscriber's preferences page.</summary>
+    public string ManagePath(long subscriberId) => links.ManagePath(subscriberId);
 
     /// <summary>Unsubscribes the reader an unsubscribe token belongs to (repeating it is harmless).</summary>
     public TokenStatus Unsubscribe(string token)
@@ -60,28 +69,29 @@ public sealed class SubscriptionService(
     }
 
     /// <summary>
-    /// Re-subscribes an unsubscribed reader from their unsubscribe link: they become pending and get a fresh
-    /// confirmation email; nothing else is sent until they confirm.
+    /// Re-subscribes an unsubscribed reader from their unsubscribe link: a confirmation email goes to the address,
+    /// and they stay unsubscribed, with their old choices, until they use it.
     /// </summary>
-    public async Task<TokenStatus> ResubscribeAsync(string token, CancellationToken cancellationToken)
+    public TokenStatus Resubscribe(string token)
     {
-        var lookup = tokens.Find(token, TokenStore.Unsubscribe, clock.GetUtcNow());
+        var now = clock.GetUtcNow();
+        var lookup = tokens.Find(token, TokenStore.Unsubscribe, now);
         if (lookup.Status != TokenStatus.Valid) return lookup.Status;
-        var reopened = subscribers.Reopen(lookup.SubscriberId!.Value);
-        if (reopened is not null) await SendConfirmationAsync(reopened, cancellationToken);
+        if (subscribers.Find(lookup.SubscriberId!.Value) is { State: not SubscriberStates.Confirmed } subscriber)
+            QueueConfirmation(subscriber.Id, choices: null, now);
         return TokenStatus.Valid;
     }
 
     /// <summary>
-    /// Sends a fresh confirmation link to the still-pending reader an expired confirmation token belongs to
-    /// (within the daily cap). A confirmed or unsubscribed reader gets nothing.
+    /// Sends a fresh link, with the same choices, for an expired confirmation link (within the daily cap); false
+    /// when the link is not an expired one.
     /// </summary>
-    public async Task<bool> RenewConfirmationAsync(string expiredToken, CancellationToken cancellationToken)
+    public bool RenewConfirmation(string expiredToken)
     {
-        var lookup = tokens.Find(expiredToken, TokenStore.Confirm, clock.GetUtcNow());
-        if (lookup.Status != TokenStatus.Expired) return false;
-        if (subscribers.Find(lookup.SubscriberId!.Value) is not { State: SubscriberStates.Pending } subscriber) return false;
-        await SendConfirmationAsync(subscriber, cancellationToken);
+        var now = clock.GetUtcNow();
+        var lookup = confirmations.Find(expiredToken, now);
+        if (lookup.Status != TokenStatus.Expired || subscribers.Find(lookup.SubscriberId!.Value) is null) return false;
+        QueueConfirmation(lookup.SubscriberId!.Value, lookup.Choices, now);
         return true;
     }
 
@@ -89,6 +99,13 @@ public sealed class SubscriptionService(
     public Subscriber? FindByManageToken(string token)
     {
         var lookup = tokens.Find(token, TokenStore.Manage, clock.GetUtcNow());
+        return lookup.Status == TokenStatus.Valid ? subscribers.Find(lookup.SubscriberId!.Value) : null;
+    }
+
+    /// <summary>The subscriber an unsubscribe token belongs to, or null when the token is unknown.</summary>
+    public Subscriber? FindByUnsubscribeToken(string token)
+    {
+        var lookup = tokens.Find(token, TokenStore.Unsubscribe, clock.GetUtcNow());
         return lookup.Status == TokenStatus.Valid ? subscribers.Find(lookup.SubscriberId!.Value) : null;
     }
 
@@ -141,6 +158,12 @@ public sealed class SubscriptionService(
             ["createdAt"] = subscriber.CreatedAt,
             ["confirmedAt"] = subscriber.ConfirmedAt,
             ["nextDigestDueAt"] = subscriber.NextDueAt,
+            ["confirmationEmails"] = new JsonArray(confirmations.ForSubscriber(subscriber.Id).Select(c => (JsonNode)new JsonObject
+            {
+                ["createdAt"] = c.CreatedAt,
+                ["state"] = c.State,
+                ["usedAt"] = c.UsedAt,
+            }).ToArray()),
             ["deliveries"] = new JsonArray(deliveries.ForSubscriber(subscriber.Id).Select(d => (JsonNode)new JsonObject
             {
                 ["period"] = d.PeriodKey,
@@ -151,31 +174,15 @@ public sealed class SubscriptionService(
         };
     }
 
-    private async Task SendConfirmationAsync(Subscriber subscriber, CancellationToken cancellationToken)
+    private void QueueConfirmation(long subscriberId, SubscriptionRequest? choices, DateTimeOffset now)
     {
-        var now = clock.GetUtcNow();
         var limits = options.Value;
-        if (!subscribers.TryCountConfirmation(subscriber.Id, now, limits.MaxConfirmationsPerDay))
+        if (!subscribers.TryCountConfirmation(subscriberId, now, limits.MaxConfirmationsPerDay))
         {
-            logger.LogInformation("Subscriber {Id}: daily confirmation email cap reached; not sending another", subscriber.Id);
+            logger.LogInformation("Subscriber {Id}: daily confirmation email cap reached; not sending another", subscriberId);
             return;
         }
-        // Spent links only lead to error pages; dropping them keeps the table at a few rows per reader. The expired
-        // link being renewed goes too, so its "send a fresh link" button works once.
-        tokens.DeleteSpent(subscriber.Id, TokenStore.Confirm, now);
-        var model = new ScriptObject
-        {
-            ["site_name"] = site.Value.Name,
-            ["confirm_url"] = links.ForConfirmation(subscriber.Id, limits.ConfirmationLifetime),
-            ["hours"] = limits.ConfirmationLifetimeHours,
-        };
-        var message = mailer.Compose(
-            MailboxAddress.Parse(subscriber.Email),
-            templates.Render("confirm.subject.sbn", model).Trim(),
-            templates.Render("confirm.html.sbn", model),
-            templates.Render("confirm.txt.sbn", model),
-            $"confirm.{subscriber.Id}.{now.ToUnixTimeMilliseconds()}.{Guid.NewGuid():N}@{mailer.Domain}");
-        message.Headers.Add("Auto-Submitted", "auto-generated");
-        await mailer.SendAsync(message, cancellationToken);
+        confirmations.Queue(subscriberId, choices, now, now + limits.ConfirmationLifetime);
+        signal.Queued();
     }
 }

@@ -20,6 +20,8 @@ public static class SubscriptionsServiceCollectionExtensions
         services.AddSingleton<SubscriberStore>();
         services.AddSingleton<UnconfirmedCleanupJob>();
         services.AddSingleton<TokenStore>();
+        services.AddSingleton<ConfirmationStore>();
+        services.AddSingleton<ConfirmationSignal>();
         services.AddSingleton<SubscriptionLinks>();
         services.AddSingleton<SubscriptionService>();
         services.AddSingleton<SubscriptionValidator>();

@@ -7,12 +7,11 @@ namespace Newsletter.Subscriptions;
 
 /// <summary>
 /// Link tokens: 256 bits, handed out in clear text and stored only as their SHA-256, each with one purpose.
-/// Confirmation tokens are random, expire and work once. Manage and unsubscribe tokens are long-lived and derived
-/// (see <see cref="LongLived"/>), so every digest can carry them without adding rows.
+/// Manage and unsubscribe tokens are long-lived and derived (see <see cref="LongLived"/>), so every digest can carry
+/// them without adding rows. Confirmation links live with their email in <see cref="ConfirmationStore"/>.
 /// </summary>
 public sealed class TokenStore(Database database)
 {
-    public const string Confirm = "confirm";
     public const string Manage = "manage";
     public const string Unsubscribe = "unsubscribe";
     /// <summary>A reader's private Atom feed of their digests' papers (long-lived, derived like manage).</summary>
@@ -20,20 +19,6 @@ public sealed class TokenStore(Database database)
 
     private const string LinkSecretName = "link-token-key";
     private byte[]? _linkKey;
-
-    /// <summary>Creates a random token and returns its clear text (which is never stored).</summary>
-    public string Issue(long subscriberId, string purpose, DateTimeOffset now, DateTimeOffset? expiresAt)
-    {
-        var token = Base64Url(RandomNumberGenerator.GetBytes(32));
-        using var connection = database.Open();
-        connection.Execute(
-            """
-            INSERT INTO tokens (hash, subscriber_id, purpose, created_at, expires_at)
-            VALUES (@hash, @subscriberId, @purpose, @now, @expiresAt)
-            """,
-            new { hash = Hash(token), subscriberId, purpose, now, expiresAt });
-        return token;
-    }
 
     /// <summary>
     /// The subscriber's one long-lived token for a purpose (manage or unsubscribe).
@@ -81,20 +66,8 @@ public sealed class TokenStore(Database database)
     /// </summary>
     public string Derive(string purpose, long id, DateTimeOffset now)
     {
-        var key = _linkKey ??= LinkKey(now);
+        var key = LoadKey(now);
         return Base64Url(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes($"{purpose}:{id}")));
-    }
-
-    /// <summary>Deletes a subscriber's used or expired tokens of one purpose (they can only ever show an error page).</summary>
-    public int DeleteSpent(long subscriberId, string purpose, DateTimeOffset now)
-    {
-        using var connection = database.Open();
-        return connection.Execute(
-            """
-            DELETE FROM tokens
-            WHERE subscriber_id = @subscriberId AND purpose = @purpose AND (used_at IS NOT NULL OR expires_at <= @now)
-            """,
-            new { subscriberId, purpose, now });
     }
 
     /// <summary>The subscriber a token belongs to, or why it cannot be used.</summary>
@@ -113,21 +86,14 @@ public sealed class TokenStore(Database database)
         return new TokenLookup(TokenStatus.Valid, row.SubscriberId);
     }
 
-    /// <summary>Uses a single-use token: valid only once, atomically (two clicks at once cannot both win).</summary>
-    public TokenLookup Consume(string token, string purpose, DateTimeOffset now)
-    {
-        using var connection = database.Open();
-        var subscriberId = connection.QuerySingleOrDefault<long?>(
-            """
-            UPDATE tokens SET used_at = @now
-            WHERE hash = @hash AND purpose = @purpose AND used_at IS NULL AND (expires_at IS NULL OR expires_at > @now)
-            RETURNING subscriber_id
-            """,
-            new { hash = Hash(token), purpose, now });
-        return subscriberId is null ? Find(token, purpose, now) : new TokenLookup(TokenStatus.Valid, subscriberId);
-    }
-
+    /// <summary>The stored form of a token: its SHA-256 in lower-case hex.</summary>
     public static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+
+    /// <summary>
+    /// Loads the server key, creating it on first use. Call it before a transaction that derives tokens: creating
+    /// the key inside one would wait on that transaction's own write lock.
+    /// </summary>
+    public byte[] LoadKey(DateTimeOffset now) => _linkKey ??= LinkKey(now);
 
     private byte[] LinkKey(DateTimeOffset now)
     {

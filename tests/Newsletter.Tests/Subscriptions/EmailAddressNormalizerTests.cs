@@ -9,6 +9,9 @@ public class EmailAddressNormalizerTests
     [TestCase("jürgen@bücher.example", "jürgen@xn--bcher-kva.example")]
     [TestCase("a@xn--bcher-kva.example", "a@xn--bcher-kva.example")]
     [TestCase("first.last+tag@sub.example.co.uk", "first.last+tag@sub.example.co.uk")]
+    [TestCase("\"victim\"@example.com", "victim@example.com")]
+    [TestCase("\"v\\ictim\"@example.com", "victim@example.com")]
+    [TestCase("\"First.Last\"@Example.com", "first.last@example.com")]
     public void TryNormalize_AcceptsAndNormalises(string input, string expected)
     {
         Assert.That(EmailAddressNormalizer.TryNormalize(input, out var error), Is.EqualTo(expected), error);
@@ -24,6 +27,11 @@ public class EmailAddressNormalizerTests
     [TestCase("reader@example.org (work)")]
     [TestCase("a@example.org, b@example.org")]
     [TestCase("two words@example.org")]
+    [TestCase("\"a..b\"@example.org")]
+    [TestCase("\".a\"@example.org")]
+    [TestCase("\"a@b\"@example.org")]
+    [TestCase("\"a\\\"b\"@example.org")]
+    [TestCase("\"\"@example.org")]
     public void TryNormalize_RejectsWithAReason(string input)
     {
         Assert.That(EmailAddressNormalizer.TryNormalize(input, out var error), Is.Null);

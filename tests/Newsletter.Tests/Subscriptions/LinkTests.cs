@@ -19,8 +19,8 @@ public class LinkTests
     {
         await using var app = new NewsletterFactory(_workspace).Started();
         var client = Client(app);
-        var confirm = await SubscribeAsync(client, _workspace, new { email = "late@example.org", topics = new[] { "diffusion" } });
-        Execute(app, "UPDATE tokens SET expires_at = '2020-01-01T00:00:00.000Z' WHERE purpose = 'confirm'");
+        var confirm = await SubscribeAsync(app, client, _workspace, new { email = "late@example.org", topics = new[] { "diffusion" } });
+        Execute(app, "UPDATE confirmations SET expires_at = '2020-01-01T00:00:00.000Z'");
 
         var response = await client.GetAsync(confirm);
 
@@ -34,12 +34,13 @@ public class LinkTests
     {
         await using var app = new NewsletterFactory(_workspace).Started();
         var client = Client(app);
-        var expired = await SubscribeAsync(client, _workspace, new { email = "renew@example.org", topics = new[] { "diffusion" } });
-        Execute(app, "UPDATE tokens SET expires_at = '2020-01-01T00:00:00.000Z' WHERE purpose = 'confirm'");
+        var expired = await SubscribeAsync(app, client, _workspace, new { email = "renew@example.org", topics = new[] { "diffusion" } });
+        Execute(app, "UPDATE confirmations SET expires_at = '2020-01-01T00:00:00.000Z'");
 
         var response = await PostFormAsync(client, expired, expired + "/renew");
+        await SendConfirmationsAsync(app);
         var fresh = ConfirmPath(_workspace.OutboxFiles()[^1]);
-        var confirmed = await client.GetAsync(fresh);
+        var confirmed = await ConfirmAsync(client, fresh);
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.SeeOther));
         Assert.That(_workspace.OutboxFiles(), Has.Count.EqualTo(2));
@@ -53,9 +54,9 @@ public class LinkTests
     public async Task Confirm_ExpiresAfter48Hours_ByDefault()
     {
         await using var app = new NewsletterFactory(_workspace).Started();
-        await SubscribeAsync(Client(app), _workspace, new { email = "r@example.org", topics = new[] { "diffusion" } });
+        await SubscribeAsync(app, Client(app), _workspace, new { email = "r@example.org", topics = new[] { "diffusion" } });
 
-        var lifetime = Scalar<double>(app, "SELECT (julianday(expires_at) - julianday(created_at)) * 24 FROM tokens WHERE purpose = 'confirm'");
+        var lifetime = Scalar<double>(app, "SELECT (julianday(expires_at) - julianday(created_at)) * 24 FROM confirmations");
 
         Assert.That(lifetime, Is.EqualTo(48).Within(0.01));
     }
@@ -65,9 +66,9 @@ public class LinkTests
     {
         await using var app = new NewsletterFactory(_workspace).Started();
         var client = Client(app);
-        var confirm = await SubscribeAsync(client, _workspace, new { email = "twice@example.org", topics = new[] { "diffusion" } });
+        var confirm = await SubscribeAsync(app, client, _workspace, new { email = "twice@example.org", topics = new[] { "diffusion" } });
 
-        var first = await client.GetAsync(confirm);
+        var first = await ConfirmAsync(client, confirm);
         var second = await client.GetAsync(confirm);
 
         Assert.That(first.StatusCode, Is.EqualTo(HttpStatusCode.OK));
@@ -188,11 +189,12 @@ public class LinkTests
         var mailsBefore = _workspace.OutboxFiles().Count;
 
         var response = await client.PostAsync(unsubscribe + "/resubscribe", new FormUrlEncodedContent([new("__af", token)]));
+        await SendConfirmationsAsync(app);
         var (_, sent) = await app.Get<DigestJob>().RunAtAsync(DateTimeOffset.UtcNow.AddDays(2), CancellationToken.None);
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.SeeOther));
         Assert.That(response.Headers.Location?.ToString(), Is.EqualTo("/check-inbox"));
-        Assert.That(Scalar<string>(app, "SELECT state FROM subscribers"), Is.EqualTo("pending"));
+        Assert.That(Scalar<string>(app, "SELECT state FROM subscribers"), Is.EqualTo("unsubscribed"), "nothing changes until they confirm");
         Assert.That(sent, Is.Zero, "no digest until the reader confirms again");
         Assert.That(_workspace.OutboxFiles(), Has.Count.EqualTo(mailsBefore + 1));
         Assert.That(Path.GetFileName(_workspace.OutboxFiles()[^1]), Does.StartWith("confirm."));

@@ -86,7 +86,8 @@ public class ManagePageTests
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         Assert.That(await response.Content.ReadAsStringAsync(), Does.Contain("Everything about you is deleted"));
         foreach (var table in new[] { "subscribers WHERE id = @id", "subscriber_filters WHERE subscriber_id = @id", "tokens WHERE subscriber_id = @id",
-                     "deliveries WHERE subscriber_id = @id", "confirmation_sends WHERE subscriber_id = @id" })
+                     "deliveries WHERE subscriber_id = @id", "confirmation_sends WHERE subscriber_id = @id",
+                     "confirmations WHERE subscriber_id = @id" })
             Assert.That(Scalar<long>(app, "SELECT count(*) FROM " + table, new { id }), Is.Zero, table);
         Assert.That(Scalar<long>(app, "SELECT count(*) FROM subscribers WHERE email = 'm@example.org'"), Is.Zero);
         Assert.That((await client.GetAsync(manage)).StatusCode, Is.EqualTo(HttpStatusCode.NotFound), "the old links are dead");

@@ -25,7 +25,9 @@ public class SubscribePageTests
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.SeeOther));
         Assert.That(response.Headers.Location?.ToString(), Is.EqualTo("/check-inbox"));
         Assert.That(await client.GetStringAsync("/check-inbox"), Does.Contain("Check your inbox"));
+        Assert.That(await SendConfirmationsAsync(app), Is.EqualTo(1));
         Assert.That(_workspace.OutboxFiles(), Has.Count.EqualTo(1));
+        Assert.That((await ConfirmAsync(client, ConfirmPath(_workspace.OutboxFiles()[0]))).StatusCode, Is.EqualTo(HttpStatusCode.OK));
         Assert.That(Scalar<string>(app, "SELECT email || ' ' || frequency || ' ' || weekday || ' ' || hour || ' ' || timezone FROM subscribers"),
             Is.EqualTo("form@example.org weekly 3 7 Europe/Berlin"));
         Assert.That(Scalar<string>(app, "SELECT group_concat(kind || ':' || value, '|') FROM (SELECT * FROM subscriber_filters ORDER BY kind, value)"),

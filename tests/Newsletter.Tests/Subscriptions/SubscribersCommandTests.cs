@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Newsletter.Tests.Support;
 
 namespace Newsletter.Tests.Subscriptions;
@@ -27,7 +28,7 @@ public class SubscribersCommandTests
         Assert.That(lines.Single(l => l.StartsWith("line 4", StringComparison.Ordinal)), Does.Contain("topics: Unknown topic: no-such-topic"));
         Assert.That(lines.Single(l => l.StartsWith("line 6", StringComparison.Ordinal)), Does.Contain("timezone"));
         Assert.That(lines.Single(l => l.StartsWith("line 7", StringComparison.Ordinal)), Does.Contain("hour"));
-        Assert.That(lines[^1], Is.EqualTo("imported 2, rejected 4"));
+        Assert.That(lines[^1], Is.EqualTo("imported 2, skipped 0, rejected 4"));
         Assert.That(_workspace.OutboxFiles(), Is.Empty, "the operator vouches for consent: no confirmation emails");
 
         await using var app = new NewsletterFactory(_workspace).Started();
@@ -40,24 +41,67 @@ public class SubscribersCommandTests
             Is.EqualTo("\"model merging\"|diffusion NOT medical"));
     }
 
-    [Test]
-    public void Import_DoesNotResubscribe_AnAddressThatUnsubscribed()
+    [TestCase("unsubscribed", "this address unsubscribed")]
+    [TestCase("suppressed", "this address was suppressed")]
+    public void Import_SkipsAnAddressThatUnsubscribedOrWasSuppressed_WithTheReason_AndExitsZero(string state, string reason)
     {
         var csv = _workspace.PathFor("list.csv");
-        File.WriteAllText(csv, "email,topics\nada@example.org,diffusion\n");
+        File.WriteAllText(csv, "email,topics\nada@example.org,diffusion\nbob@example.org,reasoning\n");
         Assert.That(NewsletterProcess.Run(Settings, "subscribers", "import", csv).ExitCode, Is.Zero);
         using (var connection = new Newsletter.Storage.Database(_workspace.DatabasePath).Open())
         {
             using var command = connection.CreateCommand();
-            command.CommandText = "UPDATE subscribers SET state = 'unsubscribed', next_due_at = NULL";
+            command.CommandText = $"UPDATE subscribers SET state = '{state}', next_due_at = NULL WHERE email = 'ada@example.org'";
             command.ExecuteNonQuery();
         }
 
         var again = NewsletterProcess.Run(Settings, "subscribers", "import", csv);
 
-        Assert.That(again.Output, Does.Contain("line 2: rejected ada@example.org: this address unsubscribed"));
+        Assert.That(again.ExitCode, Is.Zero, "a skipped row is not a rejected one");
+        Assert.That(again.Output, Does.Contain($"line 2: skipped ada@example.org: {reason}"));
+        Assert.That(again.Output.Trim().Split('\n')[^1], Is.EqualTo("imported 1, skipped 1, rejected 0"));
+        var export = NewsletterProcess.Run(Settings, "subscribers", "export");
+        Assert.That(export.Output, Does.Contain($"ada@example.org,diffusion,,daily,1,UTC,8,{state}"));
+    }
+
+    [Test]
+    public async Task UnsubscribedReader_ResubscribedByAStrangerThenImported_StaysUnsubscribed()
+    {
+        var csv = _workspace.PathFor("list.csv");
+        File.WriteAllText(csv, "email,topics\nada@example.org,diffusion\n");
+        Assert.That(NewsletterProcess.Run(Settings, "subscribers", "import", csv).ExitCode, Is.Zero);
+        await using (var app = new NewsletterFactory(_workspace).Started())
+        {
+            SubscriptionSteps.Execute(app, "UPDATE subscribers SET state = 'unsubscribed', next_due_at = NULL");
+            var stranger = await SubscriptionSteps.Client(app).PostAsJsonAsync("/api/subscriptions", new { email = "ada@example.org", topics = new[] { "reasoning" } });
+            Assert.That(stranger.StatusCode, Is.EqualTo(System.Net.HttpStatusCode.Accepted));
+        }
+
+        var again = NewsletterProcess.Run(Settings, "subscribers", "import", csv);
+
+        Assert.That(again.Output, Does.Contain("line 2: skipped ada@example.org"));
         var export = NewsletterProcess.Run(Settings, "subscribers", "export");
         Assert.That(export.Output, Does.Contain("ada@example.org,diffusion,,daily,1,UTC,8,unsubscribed"));
+    }
+
+    [Test]
+    public void Export_EscapesCellsASpreadsheetWouldRunAsFormulas_AndImportReadsThemBack()
+    {
+        var csv = _workspace.PathFor("list.csv");
+        File.WriteAllText(csv, "email,topics\n=cmd@example.org,diffusion\n+sum@example.org,diffusion\n-minus@example.org,diffusion\n''quote@example.org,diffusion\nplain@example.org,diffusion\n");
+        Assert.That(NewsletterProcess.Run(Settings, "subscribers", "import", csv).Output, Does.Contain("imported 5"));
+
+        var export = NewsletterProcess.Run(Settings, "subscribers", "export");
+
+        var emails = export.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(l => l.Split(',')[0]).ToList();
+        Assert.That(emails, Is.EqualTo(new[] { "'=cmd@example.org", "'+sum@example.org", "'-minus@example.org", "''quote@example.org", "plain@example.org" }));
+        Assert.That(emails.Select(e => e[0]), Has.None.AnyOf('=', '+', '-', '@', '\t', '\r'));
+
+        var file = _workspace.PathFor("export.csv");
+        File.WriteAllText(file, export.Output);
+        Assert.That(NewsletterProcess.Run(Settings, "subscribers", "import", file).Output.Trim(), Is.EqualTo("imported 5, skipped 0, rejected 0"));
+        var again = NewsletterProcess.Run(Settings, "subscribers", "export");
+        Assert.That(again.Output, Is.EqualTo(export.Output), "a round trip changes nothing");
     }
 
     [Test]
@@ -80,7 +124,7 @@ public class SubscribersCommandTests
         File.WriteAllText(file, export.Output);
         var reimport = NewsletterProcess.Run(Settings, "subscribers", "import", file);
         Assert.That(reimport.ExitCode, Is.Zero, reimport.Output);
-        Assert.That(reimport.Output.Trim(), Is.EqualTo("imported 2, rejected 0"));
+        Assert.That(reimport.Output.Trim(), Is.EqualTo("imported 2, skipped 0, rejected 0"));
     }
 
     [Test]

@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Dapper;
 using Microsoft.AspNetCore.Mvc.Testing;
 using MimeKit;
+using Newsletter.Delivery;
 using Newsletter.Listings;
 using Newsletter.Storage;
 using Newsletter.Tests.Support;
@@ -29,21 +30,33 @@ public static partial class SubscriptionSteps
         return await client.PostAsync(action, new FormUrlEncodedContent(body));
     }
 
-    /// <summary>Subscribes through the API and returns the path of the confirmation link it mailed.</summary>
-    public static async Task<string> SubscribeAsync(HttpClient client, TestWorkspace workspace, object body)
+    /// <summary>
+    /// Subscribes through the API, runs the confirmation job as the job server would, and returns the path of the
+    /// confirmation link it mailed.
+    /// </summary>
+    public static async Task<string> SubscribeAsync(NewsletterFactory app, HttpClient client, TestWorkspace workspace, object body)
     {
         var before = workspace.OutboxFiles().Count;
         var response = await client.PostAsJsonAsync("/api/subscriptions", body);
         Assert.That((int)response.StatusCode, Is.EqualTo(202), await response.Content.ReadAsStringAsync());
+        await SendConfirmationsAsync(app);
         Assert.That(workspace.OutboxFiles(), Has.Count.EqualTo(before + 1), "one confirmation email");
         return ConfirmPath(workspace.OutboxFiles()[^1]);
     }
 
+    /// <summary>Runs the confirmation job now (tests have no job server); returns how many emails it sent.</summary>
+    public static Task<int> SendConfirmationsAsync(NewsletterFactory app, DateTimeOffset? at = null) =>
+        app.Get<ConfirmationSender>().SendDueAsync(at ?? DateTimeOffset.UtcNow, CancellationToken.None);
+
+    /// <summary>Opens a confirmation link and presses its button, as its owner would.</summary>
+    public static Task<HttpResponseMessage> ConfirmAsync(HttpClient client, string confirmPath) =>
+        PostFormAsync(client, confirmPath, confirmPath);
+
     /// <summary>Subscribes and confirms; returns the subscriber's id.</summary>
     public static async Task<long> SubscribeConfirmedAsync(NewsletterFactory app, HttpClient client, TestWorkspace workspace, object body, string email)
     {
-        var confirm = await SubscribeAsync(client, workspace, body);
-        Assert.That((int)(await client.GetAsync(confirm)).StatusCode, Is.EqualTo(200));
+        var confirm = await SubscribeAsync(app, client, workspace, body);
+        Assert.That((int)(await ConfirmAsync(client, confirm)).StatusCode, Is.EqualTo(200));
         return Scalar<long>(app, "SELECT id FROM subscribers WHERE email = @email", new { email });
     }
 

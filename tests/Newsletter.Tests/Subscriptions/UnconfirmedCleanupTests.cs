@@ -21,7 +21,7 @@ public class UnconfirmedCleanupTests
     {
         var then = DateTimeOffset.UtcNow.AddDays(-days);
         Execute(app, "UPDATE subscribers SET created_at = @then WHERE email = @email", new { then, email });
-        Execute(app, "UPDATE tokens SET created_at = @then, expires_at = @then WHERE subscriber_id = (SELECT id FROM subscribers WHERE email = @email) AND purpose = 'confirm'",
+        Execute(app, "UPDATE confirmations SET created_at = @then, expires_at = @then WHERE subscriber_id = (SELECT id FROM subscribers WHERE email = @email)",
             new { then, email });
     }
 
@@ -30,16 +30,16 @@ public class UnconfirmedCleanupTests
     {
         await using var app = new NewsletterFactory(_workspace).Started();
         var client = Client(app);
-        await SubscribeAsync(client, _workspace, Body("stale@example.org"));
-        await SubscribeAsync(client, _workspace, Body("asked-again@example.org"));
-        await SubscribeAsync(client, _workspace, Body("fresh@example.org"));
+        await SubscribeAsync(app, client, _workspace, Body("stale@example.org"));
+        await SubscribeAsync(app, client, _workspace, Body("asked-again@example.org"));
+        await SubscribeAsync(app, client, _workspace, Body("fresh@example.org"));
         await SubscribeConfirmedAsync(app, client, _workspace, Body("reader@example.org"), "reader@example.org");
         var stale = IdOf(app, "stale@example.org");
         Backdate(app, "stale@example.org", days: 12);
         Backdate(app, "asked-again@example.org", days: 12);
         Backdate(app, "reader@example.org", days: 12);
         // A second confirmation email a day ago: their link may still be clicked.
-        Execute(app, "UPDATE tokens SET created_at = @then WHERE purpose = 'confirm' AND subscriber_id = @id",
+        Execute(app, "UPDATE confirmations SET created_at = @then WHERE subscriber_id = @id",
             new { then = DateTimeOffset.UtcNow.AddDays(-1), id = IdOf(app, "asked-again@example.org") });
 
         var deleted = app.Get<UnconfirmedCleanupJob>().Run();
@@ -48,6 +48,7 @@ public class UnconfirmedCleanupTests
         Assert.That(Scalar<long>(app, "SELECT COUNT(*) FROM subscribers WHERE email = 'stale@example.org'"), Is.Zero);
         Assert.That(Scalar<long>(app, "SELECT COUNT(*) FROM subscriber_filters WHERE subscriber_id = @stale", new { stale }), Is.Zero);
         Assert.That(Scalar<long>(app, "SELECT COUNT(*) FROM tokens WHERE subscriber_id = @stale", new { stale }), Is.Zero);
+        Assert.That(Scalar<long>(app, "SELECT COUNT(*) FROM confirmations WHERE subscriber_id = @stale", new { stale }), Is.Zero);
         Assert.That(Scalar<long>(app, "SELECT COUNT(*) FROM subscribers"), Is.EqualTo(3), "asked again, fresh and the confirmed reader stay");
         Assert.That(app.Get<UnconfirmedCleanupJob>().Run(), Is.Zero, "a second run has nothing to do");
     }
@@ -59,7 +60,7 @@ public class UnconfirmedCleanupTests
         {
             ["Subscriptions:UnconfirmedRetentionDays"] = "0",
         }).Started();
-        await SubscribeAsync(Client(app), _workspace, Body("stale@example.org"));
+        await SubscribeAsync(app, Client(app), _workspace, Body("stale@example.org"));
         Backdate(app, "stale@example.org", days: 400);
 
         Assert.That(app.Get<UnconfirmedCleanupJob>().Run(), Is.Zero);

@@ -47,12 +47,22 @@ public class SubscriptionBrowserTests
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Check your inbox");
         await Browser.ScreenshotAsync(page, "check-your-inbox");
 
-        // Confirm from the email in the pickup folder.
+        // The served process runs no job server: the operator verb sends the waiting confirmation email.
+        Assert.That(_workspace.OutboxFiles(), Is.Empty, "nothing is mailed inside the request");
+        var flush = NewsletterProcess.Run(Settings(server.BaseUrl), "send-due");
+        Assert.That(flush.Output, Does.Contain("1 confirmation emails sent"), flush.Error);
+
+        // Confirm from the email in the pickup folder: the link shows the address and a button; the button confirms.
         var confirmation = await MimeMessage.LoadAsync(_workspace.OutboxFiles().Single());
         var confirmUrl = System.Text.RegularExpressions.Regex.Match(confirmation.TextBody ?? "", @"http://\S+/confirm/\S+").Value;
         Assert.That(confirmUrl, Does.StartWith(server.BaseUrl));
         await page.GotoAsync(confirmUrl);
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Confirm your subscription");
+        await Assertions.Expect(page.Locator("#confirm-email")).ToHaveTextAsync("b***@example.org");
+        await Browser.ScreenshotAsync(page, "confirm-question");
+        await page.ClickAsync("#confirm-button");
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("You are subscribed");
+        await Assertions.Expect(page.Locator("#first-digest")).ToContainTextAsync("at 08:00 (Europe/Berlin)");
         await Browser.ScreenshotAsync(page, "confirmed");
 
         // Change preferences: drop diffusion, add model merging, deliver at 18:00.

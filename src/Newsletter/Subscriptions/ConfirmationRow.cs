@@ -1,0 +1,12 @@
+namespace Newsletter.Subscriptions;
+
+/// <summary>A confirmation email claimed for sending: its row, the reader's address and state, and its attempts so far.</summary>
+public sealed record ConfirmationRow
+{
+    public long Id { get; init; }
+    public long SubscriberId { get; init; }
+    public string Email { get; init; } = "";
+    public string SubscriberState { get; init; } = SubscriberStates.Pending;
+    public int Attempts { get; init; }
+    public DateTimeOffset ExpiresAt { get; init; }
+}
