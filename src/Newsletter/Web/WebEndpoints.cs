@@ -20,12 +20,20 @@ public static class WebEndpoints
                 $"{SiteOptions.Section}:TrustedProxies must list IP addresses")
             .ValidateOnStart();
         // Behind a reverse proxy (the usual way to serve TLS) every request comes from the proxy; its forwarded
-        // headers name the reader. Only proxies on loopback, or listed, are believed: anyone else could forge them.
+        // headers name the reader. Only listed proxies are believed: anyone else could forge them. ASP.NET Core
+        // trusts loopback by default, which let any local process (or a same-host proxy that passes the client's
+        // header through) pick a fresh address per request and walk past per-client limits, so the defaults are
+        // cleared. The middleware believes everyone when both lists are empty, so with no proxy listed it reads
+        // no header at all.
         services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<SiteOptions>>((o, site) =>
         {
-            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            o.KnownProxies.Clear();
+            o.KnownIPNetworks.Clear();
             foreach (var proxy in site.Value.TrustedProxies)
                 if (IPAddress.TryParse(proxy, out var address)) o.KnownProxies.Add(address);
+            o.ForwardedHeaders = o.KnownProxies.Count > 0
+                ? ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto
+                : ForwardedHeaders.None;
         });
         services.AddSingleton<Pages>();
         services.AddSingleton<FormProtection>();
