@@ -20,7 +20,12 @@ public sealed class ServedNewsletter : IAsyncDisposable
 
     public string BaseUrl { get; }
 
-    public static async Task<ServedNewsletter> StartAsync(TestWorkspace workspace, IDictionary<string, string>? settings = null)
+    /// <summary>
+    /// Starts the executable. By default the address comes from the <c>Urls</c> setting; <paramref name="arguments"/>,
+    /// given the address, supplies the command line instead (e.g. <c>--urls</c>) and no <c>Urls</c> is set.
+    /// </summary>
+    public static async Task<ServedNewsletter> StartAsync(
+        TestWorkspace workspace, IDictionary<string, string>? settings = null, Func<string, string[]>? arguments = null)
     {
         var port = FreePort();
         var baseUrl = $"http://127.0.0.1:{port}";
@@ -31,7 +36,8 @@ public sealed class ServedNewsletter : IAsyncDisposable
             WorkingDirectory = RepositoryPaths.Root,
         };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Newsletter.dll"));
-        start.Environment["Urls"] = baseUrl;
+        if (arguments is null) start.Environment["Urls"] = baseUrl;
+        else foreach (var argument in arguments(baseUrl)) start.ArgumentList.Add(argument);
         start.Environment["Site__BaseUrl"] = baseUrl;
         start.Environment["Storage__Database"] = workspace.DatabasePath;
         start.Environment["Smtp__PickupDirectory"] = workspace.Outbox;
