@@ -27,6 +27,7 @@ return await CommandLine.RunAsync(args, builder,
     app =>
     {
         app.MapWeb();
+        app.UseRefusedRequests();
         app.MapSubscriptions();
         app.MapDigests();
         app.MapJobsDashboard();

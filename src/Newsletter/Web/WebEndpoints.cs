@@ -62,4 +62,11 @@ public static class WebEndpoints
         app.MapGet("/healthz", () => Results.Text("ok"));
         return app;
     }
+
+    /// <summary>Malformed or oversized request bodies answer 400 or 413 with the error page, logged in one line.</summary>
+    public static WebApplication UseRefusedRequests(this WebApplication app)
+    {
+        app.UseMiddleware<RefusedRequests>();
+        return app;
+    }
 }
