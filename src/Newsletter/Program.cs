@@ -28,6 +28,7 @@ return await CommandLine.RunAsync(args, builder,
     {
         app.MapWeb();
         app.UseRefusedRequests();
+        app.UseOperatorAccess(JobsServiceCollectionExtensions.DashboardPath);
         app.MapSubscriptions();
         app.MapDigests();
         app.MapJobsDashboard();
@@ -37,7 +38,8 @@ return await CommandLine.RunAsync(args, builder,
     PreviewCommand.Create,
     SubscribersCommand.Create,
     DeliveriesCommand.Create,
-    ResendCommand.Create);
+    ResendCommand.Create,
+    AdminCommand.Create);
 
 /// <summary>The entry point, visible to the HTTP tests.</summary>
 public partial class Program;

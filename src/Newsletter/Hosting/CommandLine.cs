@@ -13,7 +13,9 @@ namespace Newsletter.Hosting;
 /// </summary>
 public static class CommandLine
 {
-    public const int StartupFailed = 1;
+    /// <summary>Exit code for a start-up problem or a refused request, said in one line.</summary>
+    public const int Failed = 1;
+    /// <summary>Exit code for an unknown verb or option; the usage is printed.</summary>
     public const int UsageError = 2;
 
     private const string ServeVerb = "serve";
@@ -79,7 +81,7 @@ public static class CommandLine
         catch (Exception e) when (Describe(e) is { } line)
         {
             await Console.Error.WriteLineAsync("newsletter: " + line);
-            return StartupFailed;
+            return Failed;
         }
     }
 
@@ -98,7 +100,7 @@ public static class CommandLine
         catch (IOException e) when (e.InnerException is AddressInUseException)
         {
             await Console.Error.WriteLineAsync($"newsletter: {urls} is in use: set Urls");
-            return StartupFailed;
+            return Failed;
         }
     }
 

@@ -35,6 +35,10 @@ public static class WebEndpoints
                 ? ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto
                 : ForwardedHeaders.None;
         });
+        services.AddOptions<AdminOptions>().Bind(configuration.GetSection(AdminOptions.Section))
+            .Validate(o => !string.IsNullOrWhiteSpace(o.User), $"{AdminOptions.Section}:User must not be empty")
+            .ValidateOnStart();
+        services.AddSingleton<OperatorCredential>();
         services.AddSingleton<Pages>();
         services.AddSingleton<FormProtection>();
         services.AddAntiforgery(o =>
@@ -60,6 +64,18 @@ public static class WebEndpoints
         // First, so rate limits and logs see the reader's address.
         app.UseForwardedHeaders();
         app.MapGet("/healthz", () => Results.Text("ok"));
+        return app;
+    }
+
+    /// <summary>
+    /// Puts the operator credential in front of every path under the given prefixes (e.g. <c>/hangfire</c>). The
+    /// first call on a server with no password configured or stored makes one and logs it once.
+    /// </summary>
+    public static WebApplication UseOperatorAccess(this WebApplication app, params string[] prefixes)
+    {
+        app.Services.GetRequiredService<OperatorCredential>().EnsurePassword();
+        var paths = prefixes.Select(p => new PathString(p)).ToArray();
+        app.UseWhen(http => paths.Any(p => http.Request.Path.StartsWithSegments(p)), guarded => guarded.UseMiddleware<OperatorAccess>());
         return app;
     }
 
