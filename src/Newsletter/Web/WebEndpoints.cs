@@ -1,10 +1,13 @@
 using System.Net;
+using System.Text;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
 using Newsletter.Storage;
+using Newsletter.Templates;
+using Scriban.Runtime;
 
 namespace Newsletter.Web;
 
@@ -64,7 +67,21 @@ public static class WebEndpoints
         // First, so rate limits and logs see the reader's address.
         app.UseForwardedHeaders();
         app.MapGet("/healthz", () => Results.Text("ok"));
+        // Both are data under templates/web; rendered once, they never change while the process runs.
+        var templates = app.Services.GetRequiredService<TemplateCatalog>();
+        var robots = templates.Render("web/robots.txt.sbn", new ScriptObject());
+        var favicon = Encoding.UTF8.GetBytes(templates.Render("web/favicon.svg.sbn", new ScriptObject()));
+        app.MapGet("/robots.txt", () => Results.Text(robots, "text/plain; charset=utf-8"));
+        // Browsers ask for /favicon.ico whatever the page links; both answer the SVG, which they all draw.
+        app.MapGet("/favicon.svg", (HttpContext http) => Favicon(http, favicon));
+        app.MapGet("/favicon.ico", (HttpContext http) => Favicon(http, favicon));
         return app;
+    }
+
+    private static IResult Favicon(HttpContext http, byte[] svg)
+    {
+        http.Response.Headers.CacheControl = "public, max-age=86400";
+        return Results.Bytes(svg, "image/svg+xml");
     }
 
     /// <summary>
