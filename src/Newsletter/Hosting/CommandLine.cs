@@ -59,7 +59,7 @@ public static class CommandLine
                                    "Without a verb it serves the web pages, the JSON API and the background jobs;\n" +
                                    "ASP.NET Core's switches (--urls, --environment, --Section:Key value) apply then.");
         var serve = new Command(ServeVerb, "Serve the web pages, the JSON API and the background jobs (the default)");
-        // Serving takes ASP.NET Core's own switches, which this parser does not know; ServeArguments checks them.
+        // Serving takes ASP.NET Core's own switches, which this parser does not know; UsageProblem checks them.
         root.TreatUnmatchedTokensAsErrors = false;
         serve.TreatUnmatchedTokensAsErrors = false;
         root.SetAction((_, cancellationToken) => ServeAsync(host, mapEndpoints, cancellationToken));
