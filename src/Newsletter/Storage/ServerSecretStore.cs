@@ -3,8 +3,8 @@ using Dapper;
 namespace Newsletter.Storage;
 
 /// <summary>
-/// Named server-side secrets in <c>server_secrets</c> (e.g. the operator's password hash). Values are whatever the
-/// caller keeps there: a key, or a hash, never a password in clear.
+/// Named server-side secrets in <c>server_secrets</c>, and the table's one writer: the link-token key, the
+/// operator's password hash. Values are a key or a hash, never a password in clear.
 /// </summary>
 public sealed class ServerSecretStore(Database database)
 {
