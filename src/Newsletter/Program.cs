@@ -29,6 +29,8 @@ return await CommandLine.RunAsync(args, builder,
     app =>
     {
         app.MapWeb();
+        app.UseRefusedRequests();
+        app.UseOperatorAccess(JobsServiceCollectionExtensions.DashboardPath);
         app.MapSubscriptions();
         app.MapDigests();
         app.MapPapers();
@@ -39,7 +41,8 @@ return await CommandLine.RunAsync(args, builder,
     PreviewCommand.Create,
     SubscribersCommand.Create,
     DeliveriesCommand.Create,
-    ResendCommand.Create);
+    ResendCommand.Create,
+    AdminCommand.Create);
 
 /// <summary>The entry point, visible to the HTTP tests.</summary>
 public partial class Program;

@@ -1,21 +1,41 @@
 using System.CommandLine;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.Configuration.CommandLine;
 using Microsoft.Extensions.Options;
 using Newsletter.Templates;
 
 namespace Newsletter.Hosting;
 
 /// <summary>
-/// One executable, several verbs: none serves the web app and jobs; the others run once and exit. Start-up
-/// problems (bad settings, broken templates, an unusable database) end in one clear line and exit code 1.
+/// One executable, several verbs: none (or <c>serve</c>) serves the web app and jobs; the others run once and exit.
+/// Exit codes: 0 done, 1 a start-up problem (bad settings, broken templates, an unusable database, the port in
+/// use) said in one line, 2 an unknown verb or option (the usage is printed).
 /// </summary>
 public static class CommandLine
 {
+    /// <summary>Exit code for a start-up problem or a refused request, said in one line.</summary>
+    public const int Failed = 1;
+    /// <summary>Exit code for an unknown verb or option; the usage is printed.</summary>
+    public const int UsageError = 2;
+
+    private const string ServeVerb = "serve";
+    private const string HostingCategory = "Microsoft.Extensions.Hosting.Internal.Host";
+
+    // Until the server listens, the host's own error log would repeat, with a stack trace, the start-up failure
+    // that RunAsync reports in one line (or that surfaces as an unhandled exception anyway); afterwards it logs.
+    private static volatile bool _serving;
+
     /// <summary>Creates the host builder; verbs log warnings and errors to stderr so their own output stays clean.</summary>
     public static WebApplicationBuilder CreateBuilder(string[] args)
     {
-        var isVerb = args.Length > 0 && !args[0].StartsWith('-');
-        var builder = WebApplication.CreateBuilder(isVerb ? [] : args);
-        if (isVerb)
+        var serves = args.Length == 0 || args[0].StartsWith('-') || args[0] == ServeVerb;
+        var hostArguments = !serves ? [] : args.Length > 0 && args[0] == ServeVerb ? args[1..] : args;
+        var builder = WebApplication.CreateBuilder(hostArguments);
+        if (serves)
+        {
+            builder.Logging.AddFilter(HostingCategory, level => level >= LogLevel.Information && (_serving || level < LogLevel.Error));
+        }
+        else
         {
             // Configured log levels would override a minimum set in code, so a verb adds its own (last) source:
             // its output is what it prints, logs only say what went wrong.
@@ -36,26 +56,103 @@ public static class CommandLine
     {
         var host = new AppServices(builder);
         var root = new RootCommand("Newsletter: new research papers that match your readers' interests, by email.\n" +
-                                   "Without a verb it serves the web pages, the JSON API and the background jobs.");
+                                   "Without a verb it serves the web pages, the JSON API and the background jobs;\n" +
+                                   "ASP.NET Core's switches (--urls, --environment, --Section:Key value) apply then.");
+        var serve = new Command(ServeVerb, "Serve the web pages, the JSON API and the background jobs (the default)");
+        // Serving takes ASP.NET Core's own switches, which this parser does not know; UsageProblem checks them.
         root.TreatUnmatchedTokensAsErrors = false;
-        root.SetAction(async (_, cancellationToken) =>
-        {
-            var app = host.App;
-            mapEndpoints(app);
-            await app.RunAsync(cancellationToken);
-            return 0;
-        });
+        serve.TreatUnmatchedTokensAsErrors = false;
+        root.SetAction((_, cancellationToken) => ServeAsync(host, mapEndpoints, cancellationToken));
+        serve.SetAction((_, cancellationToken) => ServeAsync(host, mapEndpoints, cancellationToken));
+        root.Subcommands.Add(serve);
         foreach (var verb in verbs) root.Subcommands.Add(verb(host));
 
+        var parsed = root.Parse(args);
+        if (UsageProblem(parsed, builder.Configuration) is { } problem)
+        {
+            await Console.Error.WriteLineAsync("newsletter: " + problem);
+            await PrintUsageAsync(root, parsed);
+            return UsageError;
+        }
         try
         {
-            return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+            return await parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
         catch (Exception e) when (Describe(e) is { } line)
         {
             await Console.Error.WriteLineAsync("newsletter: " + line);
-            return 1;
+            return Failed;
         }
+    }
+
+    private static async Task<int> ServeAsync(AppServices host, Action<WebApplication> mapEndpoints, CancellationToken cancellationToken)
+    {
+        var app = host.App;
+        mapEndpoints(app);
+        app.Lifetime.ApplicationStarted.Register(() => _serving = true);
+        // Read now: a failed start disposes the app and its configuration with it.
+        var urls = app.Configuration[WebHostDefaults.ServerUrlsKey] ?? "http://localhost:5000";
+        try
+        {
+            await app.RunAsync(cancellationToken);
+            return 0;
+        }
+        catch (IOException e) when (e.InnerException is AddressInUseException)
+        {
+            await Console.Error.WriteLineAsync($"newsletter: {urls} is in use: set Urls");
+            return Failed;
+        }
+    }
+
+    /// <summary>Why the arguments cannot run, or null when they can.</summary>
+    private static string? UsageProblem(ParseResult parsed, IConfiguration configuration)
+    {
+        if (parsed.Errors.Count > 0) return parsed.Errors[0].Message;
+        var tokens = parsed.UnmatchedTokens;
+        var serves = parsed.CommandResult.Command is RootCommand || parsed.CommandResult.Command.Name == ServeVerb;
+        // The parser's own check for unmatched tokens follows the root command's setting, so verbs are checked here.
+        if (!serves && tokens.Count > 0)
+            return tokens[0].StartsWith('-') ? $"unknown option '{tokens[0]}'" : $"unexpected argument '{tokens[0]}'";
+        for (var i = 0; i < tokens.Count; i++)
+        {
+            var token = tokens[i];
+            if (!token.StartsWith("--", StringComparison.Ordinal))
+                return i == 0 && parsed.CommandResult.Command is RootCommand ? $"unknown verb '{token}'" : $"unexpected argument '{token}'";
+            var key = token[2..];
+            var equals = key.IndexOf('=');
+            if (equals >= 0) key = key[..equals];
+            else if (++i >= tokens.Count) return $"option '{token}' needs a value";
+            if (!IsSetting(key, configuration)) return $"unknown option '{token}'";
+        }
+        return null;
+    }
+
+    // A switch is a host setting (--urls, --environment, ...) or names a section that the settings files or the
+    // environment already have (--Site:BaseUrl ...), so a typo such as --url is refused instead of ignored. The
+    // command line itself is left out: it holds every switch given, typos included.
+    private static bool IsSetting(string key, IConfiguration configuration)
+    {
+        if (key.Length == 0) return false;
+        if (HostSwitches.Contains(key)) return true;
+        var section = key.Split(':')[0];
+        var providers = configuration is IConfigurationRoot root ? root.Providers : [];
+        return providers.Where(p => p is not CommandLineConfigurationProvider)
+            .Any(p => p.GetChildKeys([], null).Contains(section, StringComparer.OrdinalIgnoreCase));
+    }
+
+    private static readonly HashSet<string> HostSwitches = new(StringComparer.OrdinalIgnoreCase)
+    {
+        WebHostDefaults.ServerUrlsKey, WebHostDefaults.EnvironmentKey, WebHostDefaults.ContentRootKey,
+        WebHostDefaults.ApplicationKey, WebHostDefaults.HttpPortsKey, WebHostDefaults.HttpsPortsKey,
+    };
+
+    private static async Task PrintUsageAsync(RootCommand root, ParseResult parsed)
+    {
+        var path = new List<string>();
+        for (var result = parsed.CommandResult; result.Command is not RootCommand; result = (System.CommandLine.Parsing.CommandResult)result.Parent!)
+            path.Insert(0, result.Command.Name);
+        path.Add("--help");
+        await root.Parse(path).InvokeAsync(new InvocationConfiguration { Output = Console.Error });
     }
 
     /// <summary>The one line an operator needs for a start-up failure, or null for an unexpected error.</summary>

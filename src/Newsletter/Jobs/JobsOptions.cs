@@ -11,9 +11,9 @@ public sealed class JobsOptions
     /// <summary>Hangfire worker threads.</summary>
     public int WorkerCount { get; set; } = 2;
 
-    /// <summary>User name for the dashboard at /hangfire when reached from another machine.</summary>
+    /// <summary>Older name for <c>Admin:User</c>, used with <see cref="DashboardPassword"/>.</summary>
     public string DashboardUser { get; set; } = "admin";
 
-    /// <summary>When empty, the dashboard answers only requests from this machine.</summary>
+    /// <summary>Older name for the operator password: used when <c>Admin:Password</c> is empty.</summary>
     public string DashboardPassword { get; set; } = "";
 }

@@ -26,12 +26,14 @@ public static class JobsServiceCollectionExtensions
         return services;
     }
 
+    /// <summary>Where the dashboard is served; guard it with <c>UseOperatorAccess(DashboardPath)</c> first.</summary>
+    public const string DashboardPath = "/hangfire";
+
     public static IEndpointRouteBuilder MapJobsDashboard(this IEndpointRouteBuilder app)
     {
-        var options = app.ServiceProvider.GetRequiredService<JobsOptions>();
-        app.MapHangfireDashboard("/hangfire", new DashboardOptions
+        app.MapHangfireDashboard(DashboardPath, new DashboardOptions
         {
-            Authorization = [new DashboardAuthorization(options)],
+            Authorization = [new OperatorDashboardAuthorization()],
             DashboardTitle = "Newsletter jobs",
         });
         return app;

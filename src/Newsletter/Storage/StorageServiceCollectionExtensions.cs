@@ -11,6 +11,7 @@ public static class StorageServiceCollectionExtensions
             .ValidateOnStart();
         services.AddSingleton<Database>();
         services.AddSingleton<Migrator>();
+        services.AddSingleton<ServerSecretStore>();
         return services;
     }
 }

@@ -10,7 +10,7 @@ namespace Newsletter.Subscriptions;
 /// Manage and unsubscribe tokens are long-lived and derived (see <see cref="LongLived"/>), so every digest can carry
 /// them without adding rows. Confirmation links live with their email in <see cref="ConfirmationStore"/>.
 /// </summary>
-public sealed class TokenStore(Database database)
+public sealed class TokenStore(Database database, ServerSecretStore secrets)
 {
     public const string Manage = "manage";
     public const string Unsubscribe = "unsubscribe";
@@ -97,13 +97,9 @@ public sealed class TokenStore(Database database)
 
     private byte[] LinkKey(DateTimeOffset now)
     {
-        using var connection = database.Open();
-        // INSERT OR IGNORE then read: two processes starting together agree on the first key written.
-        connection.Execute(
-            "INSERT INTO server_secrets (name, value, created_at) VALUES (@name, @value, @now) ON CONFLICT (name) DO NOTHING",
-            new { name = LinkSecretName, value = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)), now });
-        return Convert.FromBase64String(connection.QuerySingle<string>(
-            "SELECT value FROM server_secrets WHERE name = @name", new { name = LinkSecretName }));
+        // Add-if-absent then read: two processes starting together agree on the first key written.
+        secrets.TryAdd(LinkSecretName, Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)), now);
+        return Convert.FromBase64String(secrets.Find(LinkSecretName)!);
     }
 
     private sealed class TokenRow

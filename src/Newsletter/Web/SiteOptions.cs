@@ -12,8 +12,9 @@ public sealed class SiteOptions
     public string Name { get; set; } = "Newsletter";
 
     /// <summary>
-    /// Addresses of reverse proxies (besides this machine's loopback, always trusted) whose <c>X-Forwarded-For</c>
-    /// and <c>X-Forwarded-Proto</c> name the real client: per-client rate limits then count readers, not the proxy.
+    /// Addresses of the reverse proxies whose <c>X-Forwarded-For</c> and <c>X-Forwarded-Proto</c> name the real
+    /// client: per-client rate limits then count readers, not the proxy. Empty: no one is believed, not even
+    /// loopback (a same-host proxy must be listed, e.g. <c>127.0.0.1</c>).
     /// </summary>
     public List<string> TrustedProxies { get; set; } = [];
 

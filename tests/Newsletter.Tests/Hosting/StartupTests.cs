@@ -79,6 +79,6 @@ public class StartupTests
         var result = NewsletterProcess.Run(Settings(), "--help");
 
         Assert.That(result.ExitCode, Is.Zero, result.Error);
-        Assert.That(result.Output, Does.Contain("ingest").And.Contain("send-due"));
+        Assert.That(result.Output, Does.Contain("ingest").And.Contain("send-due").And.Contain("serve"));
     }
 }

@@ -7,13 +7,17 @@ public static class NewsletterProcess
 {
     public sealed record Result(int ExitCode, string Output, string Error);
 
-    public static Result Run(IDictionary<string, string> settings, params string[] args)
+    public static Result Run(IDictionary<string, string> settings, params string[] args) => RunWithInput(settings, null, args);
+
+    /// <summary>Runs it with <paramref name="input"/> (when given) written to its standard input.</summary>
+    public static Result RunWithInput(IDictionary<string, string> settings, string? input, params string[] args)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "Newsletter.dll");
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
+            RedirectStandardInput = input is not null,
             WorkingDirectory = RepositoryPaths.Root,
         };
         start.ArgumentList.Add(dll);
@@ -22,6 +26,11 @@ public static class NewsletterProcess
         start.Environment["Templates__Path"] = RepositoryPaths.Templates;
         foreach (var (key, value) in settings) start.Environment[key.Replace(":", "__")] = value;
         using var process = Process.Start(start)!;
+        if (input is not null)
+        {
+            process.StandardInput.Write(input);
+            process.StandardInput.Close();
+        }
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(60_000))

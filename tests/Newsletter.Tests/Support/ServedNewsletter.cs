@@ -11,6 +11,7 @@ namespace Newsletter.Tests.Support;
 public sealed class ServedNewsletter : IAsyncDisposable
 {
     private readonly Process _process;
+    private readonly System.Text.StringBuilder _log = new();
 
     private ServedNewsletter(Process process, string baseUrl)
     {
@@ -20,7 +21,25 @@ public sealed class ServedNewsletter : IAsyncDisposable
 
     public string BaseUrl { get; }
 
-    public static async Task<ServedNewsletter> StartAsync(TestWorkspace workspace, IDictionary<string, string>? settings = null)
+    /// <summary>Everything the process has written to stdout and stderr so far.</summary>
+    public string Log
+    {
+        get { lock (_log) return _log.ToString(); }
+    }
+
+    /// <summary>Waits (up to 10 s) until the log holds <paramref name="text"/>; console logging is asynchronous.</summary>
+    public async Task<string> WaitForLogAsync(string text)
+    {
+        for (var waited = 0; waited < 10_000 && !Log.Contains(text, StringComparison.Ordinal); waited += 50) await Task.Delay(50);
+        return Log;
+    }
+
+    /// <summary>
+    /// Starts the executable. By default the address comes from the <c>Urls</c> setting; <paramref name="arguments"/>,
+    /// given the address, supplies the command line instead (e.g. <c>--urls</c>) and no <c>Urls</c> is set.
+    /// </summary>
+    public static async Task<ServedNewsletter> StartAsync(
+        TestWorkspace workspace, IDictionary<string, string>? settings = null, Func<string, string[]>? arguments = null)
     {
         var port = FreePort();
         var baseUrl = $"http://127.0.0.1:{port}";
@@ -31,7 +50,8 @@ public sealed class ServedNewsletter : IAsyncDisposable
             WorkingDirectory = RepositoryPaths.Root,
         };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Newsletter.dll"));
-        start.Environment["Urls"] = baseUrl;
+        if (arguments is null) start.Environment["Urls"] = baseUrl;
+        else foreach (var argument in arguments(baseUrl)) start.ArgumentList.Add(argument);
         start.Environment["Site__BaseUrl"] = baseUrl;
         start.Environment["Storage__Database"] = workspace.DatabasePath;
         start.Environment["Smtp__PickupDirectory"] = workspace.Outbox;
@@ -39,16 +59,16 @@ public sealed class ServedNewsletter : IAsyncDisposable
         start.Environment["Jobs__Server"] = "false";
         foreach (var (key, value) in settings ?? new Dictionary<string, string>()) start.Environment[key.Replace(":", "__")] = value;
         var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        var served = new ServedNewsletter(process, baseUrl);
+        process.OutputDataReceived += (_, line) => served.Append(line.Data);
+        process.ErrorDataReceived += (_, line) => served.Append(line.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var served = new ServedNewsletter(process, baseUrl);
         using var http = new HttpClient();
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (DateTime.UtcNow < deadline)
         {
-            if (process.HasExited) Assert.Fail($"newsletter exited with {process.ExitCode} before serving");
+            if (process.HasExited) Assert.Fail($"newsletter exited with {process.ExitCode} before serving: {served.Log}");
             try
             {
                 if ((await http.GetAsync(baseUrl + "/healthz")).IsSuccessStatusCode) return served;
@@ -61,6 +81,12 @@ public sealed class ServedNewsletter : IAsyncDisposable
         await served.DisposeAsync();
         Assert.Fail("newsletter did not answer within 30 s");
         return served;
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null) return;
+        lock (_log) _log.AppendLine(line);
     }
 
     public async ValueTask DisposeAsync()

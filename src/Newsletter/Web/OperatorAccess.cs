@@ -1,0 +1,54 @@
+using System.Net.Http.Headers;
+using System.Text;
+
+namespace Newsletter.Web;
+
+/// <summary>
+/// HTTP Basic authentication with the operator credential for the paths it guards (see
+/// <see cref="WebEndpoints.UseOperatorAccess"/>). Every request needs it, from loopback too: behind a same-host
+/// proxy every request looks local.
+/// </summary>
+public sealed class OperatorAccess(RequestDelegate next, OperatorCredential credential, ILogger<OperatorAccess> logger)
+{
+    /// <summary>The realm browsers show when they ask for the password.</summary>
+    public const string Realm = "Newsletter operator";
+
+    private static readonly object GrantedKey = new();
+
+    public async Task InvokeAsync(HttpContext http)
+    {
+        var given = ReadBasic(http.Request.Headers.Authorization.ToString());
+        if (given is { } pair && await credential.VerifyAsync(pair.User, pair.Password, http.RequestAborted))
+        {
+            http.Items[GrantedKey] = true;
+            await next(http);
+            return;
+        }
+        if (given is not null)
+            logger.LogWarning("Operator sign-in refused for {Path} from {Client}", http.Request.Path.Value, http.Connection.RemoteIpAddress);
+        http.Response.StatusCode = StatusCodes.Status401Unauthorized;
+        http.Response.Headers.WWWAuthenticate = $"Basic realm=\"{Realm}\", charset=\"UTF-8\"";
+        http.Response.ContentType = "text/plain; charset=utf-8";
+        await http.Response.WriteAsync("The operator pages need the operator's user name and password.\n", http.RequestAborted);
+    }
+
+    /// <summary>True when this request passed the operator check (for pages that also check for themselves).</summary>
+    public static bool IsGranted(HttpContext http) => http.Items.ContainsKey(GrantedKey);
+
+    private static (string User, string Password)? ReadBasic(string header)
+    {
+        if (!AuthenticationHeaderValue.TryParse(header, out var value) ||
+            !value.Scheme.Equals("Basic", StringComparison.OrdinalIgnoreCase) || value.Parameter is not { Length: <= 1024 } encoded)
+            return null;
+        try
+        {
+            var text = Encoding.UTF8.GetString(Convert.FromBase64String(encoded));
+            var colon = text.IndexOf(':');
+            return colon < 0 ? null : (text[..colon], text[(colon + 1)..]);
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+}
