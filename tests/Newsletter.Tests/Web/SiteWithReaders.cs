@@ -43,13 +43,18 @@ public sealed class SiteWithReaders : IAsyncDisposable
             site.Manage = links.ManagePath(reader);
             site.ManageToDelete = links.ManagePath(deleting);
             site.Unsubscribe = links.UnsubscribePath(leaving);
-            var tokens = app.Get<TokenStore>();
+            // Confirmation links come from the outbox rows; one is then spent and one expired, as readers meet them.
+            var confirmations = app.Get<ConfirmationStore>();
             var now = DateTimeOffset.UtcNow;
-            site.ConfirmValid = "/confirm/" + tokens.Issue(pending, TokenStore.Confirm, now, now.AddHours(1));
-            site.ConfirmForPost = "/confirm/" + tokens.Issue(pending, TokenStore.Confirm, now, now.AddHours(1));
-            site.ConfirmExpired = "/confirm/" + tokens.Issue(pending, TokenStore.Confirm, now.AddHours(-3), now.AddHours(-1));
-            var used = tokens.Issue(pending, TokenStore.Confirm, now, now.AddHours(1));
-            SubscriptionSteps.Execute(app, "UPDATE tokens SET used_at = @now WHERE hash = @hash", new { now, hash = TokenStore.Hash(used) });
+            string Link() => confirmations.Token(confirmations.Queue(pending, null, now, now.AddHours(1)), now);
+            site.ConfirmValid = "/confirm/" + Link();
+            site.ConfirmForPost = "/confirm/" + Link();
+            var expired = Link();
+            SubscriptionSteps.Execute(app, "UPDATE confirmations SET expires_at = @past WHERE token_hash = @hash",
+                new { past = now.AddHours(-1), hash = TokenStore.Hash(expired) });
+            site.ConfirmExpired = "/confirm/" + expired;
+            var used = Link();
+            confirmations.Consume(used, now);
             site.ConfirmUsed = "/confirm/" + used;
             var papers = SubscriptionSteps.Scalar<string>(app, "SELECT group_concat(id) FROM (SELECT id FROM papers ORDER BY id LIMIT 3)").Split(',');
             SubscriptionSteps.Execute(app,
