@@ -1,13 +1,17 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Microsoft.Data.Sqlite;
+using Newsletter.Storage;
 using Newsletter.Subscriptions;
 
 namespace Newsletter.Digests;
 
 /// <summary>
 /// Evaluates filters over one window of papers (ids in (low, high]), each distinct filter once, caching the
-/// result for every reader who shares it. One instance per planning run; it owns an open connection.
+/// result for every reader who shares it. One instance per planning run or preview; it uses an open connection.
+/// Keywords are checked and translated by <see cref="ReaderQuery"/>; every query runs under a <see cref="QueryBudget"/>:
+/// in a planning run each query gets its own and one that spends it is skipped with a warning; in a request the
+/// budget covers all its queries and spending it (or the client leaving) throws.
 /// </summary>
 internal sealed class WindowMatcher : IDisposable
 {
@@ -18,17 +22,29 @@ internal sealed class WindowMatcher : IDisposable
     private readonly SqliteConnection _connection;
     private readonly SqliteCommand _match;
     private readonly TopicCatalog _topics;
+    private readonly QueryOptions _limits;
+    private readonly QueryBudget _budget;
+    private readonly TimeSpan _perQuery;
+    private readonly bool _forRequest;
     private readonly ILogger _logger;
     private readonly Dictionary<(string Kind, string Value), FilterResult> _cache = new();
     // Reused from query to query: a run evaluates up to one filter per ten readers, and only each result's own
     // arrays are kept for the run.
     private readonly List<FilterHit> _hits = [];
 
-    public WindowMatcher(SqliteConnection connection, long low, long high, TopicCatalog topics, ILogger logger)
+    /// <param name="requestAborted">
+    /// Null in a planning run; in a web request, the request's abort token: the request's queries then share one
+    /// budget of <see cref="QueryOptions.RequestBudgetMs"/>.
+    /// </param>
+    public WindowMatcher(SqliteConnection connection, long low, long high, TopicCatalog topics, QueryOptions limits, TimeProvider clock,
+        ILogger logger, CancellationToken? requestAborted = null)
     {
         _connection = connection;
         _topics = topics;
+        _limits = limits;
         _logger = logger;
+        _forRequest = requestAborted is not null;
+        _perQuery = TimeSpan.FromMilliseconds(_forRequest ? limits.RequestBudgetMs : limits.PlanningBudgetMs);
         Low = low;
         High = high;
         Papers = LoadPapers();
@@ -40,6 +56,7 @@ internal sealed class WindowMatcher : IDisposable
         _match.Parameters.AddWithValue("$low", low);
         _match.Parameters.AddWithValue("$high", high);
         _match.Parameters.Add("$query", SqliteType.Text);
+        _budget = QueryBudget.Start(connection, _perQuery, clock, requestAborted ?? CancellationToken.None);
     }
 
     public long Low { get; }
@@ -77,12 +94,21 @@ internal sealed class WindowMatcher : IDisposable
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private FilterResult Evaluate(SubscriberFilter filter)
     {
-        var query = filter.Kind == SubscriberFilter.Topic ? _topics.Find(filter.Value)?.Query : filter.Value;
+        string? query, problem = null;
+        if (filter.Kind == SubscriberFilter.Topic) query = _topics.Find(filter.Value)?.Query;
+        else query = ReaderQuery.Translate(filter.Value, _limits, out problem);
+        if (problem is not null)
+        {
+            // Stored before today's rules (or imported): it must not cost every run, nor break it for everyone else.
+            _logger.LogWarning("Skipping the keyword filter '{Query}': {Problem}", filter.Value, problem);
+            return new FilterResult(FilterLabel.For(filter), []);
+        }
         if (string.IsNullOrWhiteSpace(query) || Papers.Count == 0) return new FilterResult(FilterLabel.For(filter), []);
         QueriesRun++;
         var hits = _hits;
         hits.Clear();
         _match.Parameters["$query"].Value = query;
+        if (!_forRequest) _budget.Restart(_perQuery);
         try
         {
             using var reader = _match.ExecuteReader();
@@ -91,12 +117,20 @@ internal sealed class WindowMatcher : IDisposable
                 var paper = reader.GetInt64(0);
                 // bm25 is negative, lower is better; flip it so a higher rank is a better match.
                 var relevance = -reader.GetDouble(1);
-                hits.Add(new FilterHit(paper, Ranking.Boost(relevance, Papers.TryGetValue(paper, out var p) ? p.Upvotes : null)));
+                hits.Add(new FilterHit(paper, relevance, Papers.TryGetValue(paper, out var p) ? p.Upvotes ?? 0 : 0));
             }
+        }
+        catch (SqliteException e) when (QueryBudget.IsInterruption(e))
+        {
+            if (_budget.Cancelled) throw new OperationCanceledException("the request was aborted", e);
+            if (_forRequest) throw new QueryBudgetSpentException(_perQuery);
+            _logger.LogWarning("Skipping the {Kind} filter '{Query}' this run: it ran longer than Queries:PlanningBudgetMs ({Budget} ms)",
+                filter.Kind, filter.Value, _limits.PlanningBudgetMs);
+            return new FilterResult(FilterLabel.For(filter), []);
         }
         catch (SqliteException e)
         {
-            // A reader's own query that FTS5 refuses must not break the run for everyone else.
+            // A query that FTS5 refuses must not break the run for everyone else.
             _logger.LogWarning("Skipping the {Kind} filter '{Query}': not a valid full-text query ({Message})", filter.Kind, query, e.Message);
             return new FilterResult(FilterLabel.For(filter), []);
         }
@@ -121,5 +155,9 @@ internal sealed class WindowMatcher : IDisposable
         return papers;
     }
 
-    public void Dispose() => _match.Dispose();
+    public void Dispose()
+    {
+        _budget.Dispose();
+        _match.Dispose();
+    }
 }

@@ -9,7 +9,7 @@ public sealed class SubscriberStore(Database database)
 {
     private const string Columns = """
         id, email, state, frequency, weekday, hour, timezone, created_at AS CreatedAt, confirmed_at AS ConfirmedAt,
-        last_seq AS LastSeq, next_due_at AS NextDueAt
+        last_seq AS LastSeq, next_due_at AS NextDueAt, digest_order AS DigestOrder
         """;
 
     /// <summary>
@@ -23,15 +23,16 @@ public sealed class SubscriberStore(Database database)
         using var transaction = connection.BeginTransaction();
         var subscriber = connection.QuerySingleOrDefault<Subscriber>(
             $"""
-            INSERT INTO subscribers (email, state, frequency, weekday, hour, timezone, created_at)
-            VALUES (@email, 'pending', @Frequency, @Weekday, @Hour, @Timezone, @now)
+            INSERT INTO subscribers (email, state, frequency, weekday, hour, timezone, digest_order, created_at)
+            VALUES (@email, 'pending', @Frequency, @Weekday, @Hour, @Timezone, @Order, @now)
             ON CONFLICT (email) DO UPDATE SET
                 frequency = excluded.frequency, weekday = excluded.weekday, hour = excluded.hour, timezone = excluded.timezone,
+                digest_order = excluded.digest_order,
                 state = CASE WHEN state IN ('unsubscribed', 'suppressed') THEN 'pending' ELSE state END
             WHERE subscribers.state <> 'confirmed'
             RETURNING {Columns}
             """,
-            new { email = normalizedEmail, request.Frequency, request.Weekday, request.Hour, request.Timezone, now },
+            new { email = normalizedEmail, request.Frequency, request.Weekday, request.Hour, request.Timezone, request.Order, now },
             transaction);
         if (subscriber is null)
         {
@@ -101,11 +102,11 @@ public sealed class SubscriberStore(Database database)
         connection.Execute(
             """
             UPDATE subscribers
-            SET frequency = @Frequency, weekday = @Weekday, hour = @Hour, timezone = @Timezone,
+            SET frequency = @Frequency, weekday = @Weekday, hour = @Hour, timezone = @Timezone, digest_order = @Order,
                 next_due_at = CASE WHEN state = 'confirmed' THEN @nextDueAt ELSE next_due_at END
             WHERE id = @subscriberId
             """,
-            new { subscriberId, request.Frequency, request.Weekday, request.Hour, request.Timezone, nextDueAt }, transaction);
+            new { subscriberId, request.Frequency, request.Weekday, request.Hour, request.Timezone, request.Order, nextDueAt }, transaction);
         ReplaceFilters(connection, transaction, subscriberId, request.Filters);
         transaction.Commit();
     }
@@ -173,15 +174,15 @@ public sealed class SubscriberStore(Database database)
         using var transaction = connection.BeginTransaction();
         var subscriber = connection.QuerySingleOrDefault<Subscriber>(
             $"""
-            INSERT INTO subscribers (email, state, frequency, weekday, hour, timezone, created_at, confirmed_at)
-            VALUES (@email, 'confirmed', @Frequency, @Weekday, @Hour, @Timezone, @now, @now)
+            INSERT INTO subscribers (email, state, frequency, weekday, hour, timezone, digest_order, created_at, confirmed_at)
+            VALUES (@email, 'confirmed', @Frequency, @Weekday, @Hour, @Timezone, @Order, @now, @now)
             ON CONFLICT (email) DO UPDATE SET
                 frequency = excluded.frequency, weekday = excluded.weekday, hour = excluded.hour, timezone = excluded.timezone,
-                state = 'confirmed', confirmed_at = coalesce(confirmed_at, excluded.confirmed_at)
+                digest_order = excluded.digest_order, state = 'confirmed', confirmed_at = coalesce(confirmed_at, excluded.confirmed_at)
             WHERE subscribers.state IN ('pending', 'confirmed')
             RETURNING {Columns}
             """,
-            new { email = normalizedEmail, request.Frequency, request.Weekday, request.Hour, request.Timezone, now },
+            new { email = normalizedEmail, request.Frequency, request.Weekday, request.Hour, request.Timezone, request.Order, now },
             transaction);
         if (subscriber is null) return null;
         subscriber = subscriber with { NextDueAt = nextDue(subscriber) };

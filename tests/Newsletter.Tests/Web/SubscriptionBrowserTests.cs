@@ -113,7 +113,7 @@ public class SubscriptionBrowserTests
         await page.FillAsync("#keywords", "(unbalanced");
         await page.ClickAsync("button[value=save]");
         await Assertions.Expect(page.Locator("#email-error")).ToBeVisibleAsync();
-        await Assertions.Expect(page.Locator("#keywords-error")).ToContainTextAsync("not a valid search");
+        await Assertions.Expect(page.Locator("#keywords-error")).ToContainTextAsync("a '(' is not closed");
         Assert.That(await page.InputValueAsync("#email"), Is.EqualTo("not-an-address"));
         await Browser.ScreenshotAsync(page, "subscribe-errors");
 

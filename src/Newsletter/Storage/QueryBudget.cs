@@ -1,0 +1,58 @@
+using Microsoft.Data.Sqlite;
+using SQLitePCL;
+
+namespace Newsletter.Storage;
+
+/// <summary>
+/// A time budget on one connection: while it is held, SQLite's progress handler interrupts whatever statement runs
+/// once the budget is spent or the token is cancelled (the statement then throws, see <see cref="IsInterruption"/>).
+/// Dispose it to take the handler off again: connections are pooled and the next user must not inherit it.
+/// </summary>
+public sealed class QueryBudget : IDisposable
+{
+    // SQLite calls the handler every this many virtual-machine steps: often enough to stop within a millisecond or
+    // so of ordinary work, rarely enough to cost nothing measurable.
+    private const int StepsPerCheck = 1000;
+
+    private readonly SqliteConnection _connection;
+    private readonly TimeProvider _clock;
+    private readonly CancellationToken _cancellation;
+    private readonly delegate_progress _handler;
+    private TimeSpan _budget;
+    private long _started;
+
+    private QueryBudget(SqliteConnection connection, TimeSpan budget, TimeProvider clock, CancellationToken cancellation)
+    {
+        _connection = connection;
+        _clock = clock;
+        _cancellation = cancellation;
+        _handler = _ => Spent ? 1 : 0;
+        Restart(budget);
+        raw.sqlite3_progress_handler(connection.Handle, StepsPerCheck, _handler, null);
+    }
+
+    /// <summary>Puts a budget of <paramref name="budget"/> on <paramref name="connection"/>, starting now.</summary>
+    public static QueryBudget Start(SqliteConnection connection, TimeSpan budget, TimeProvider clock, CancellationToken cancellation = default) =>
+        new(connection, budget, clock, cancellation);
+
+    /// <summary>True once the time is up or the caller cancelled.</summary>
+    public bool Spent => _cancellation.IsCancellationRequested || _clock.GetElapsedTime(_started) > _budget;
+
+    /// <summary>Whether the caller cancelled (rather than the budget running out).</summary>
+    public bool Cancelled => _cancellation.IsCancellationRequested;
+
+    /// <summary>Starts a fresh budget of <paramref name="budget"/> (one per query in a planning run).</summary>
+    public void Restart(TimeSpan budget)
+    {
+        _budget = budget;
+        _started = _clock.GetTimestamp();
+    }
+
+    /// <summary>True when SQLite stopped a statement because a progress handler asked it to.</summary>
+    public static bool IsInterruption(SqliteException e) => e.SqliteErrorCode == raw.SQLITE_INTERRUPT;
+
+    public void Dispose()
+    {
+        if (_connection.Handle is { } handle) raw.sqlite3_progress_handler(handle, 0, null, null);
+    }
+}
