@@ -3,7 +3,7 @@
 # smtp-sink on a free loopback port and runs every scenario, appending one row per result to tests/BENCHMARKS.md.
 #   tests/bench.sh            full run (plan up to 1,000,000 readers, 20,000 digests; about an hour on 2 cores)
 #   tests/bench.sh --quick    a few minutes: plan up to 100,000 readers, 5,000 digests
-# Other options go to the harness: --connections N, --digests N, --only plan,micro,send, --no-record.
+# Other options go to the harness: --connections N, --digests N, --only plan,query,micro,send, --no-record.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$(pwd)"

@@ -47,7 +47,19 @@ internal sealed class WindowMatcher : IDisposable
         _perQuery = TimeSpan.FromMilliseconds(_forRequest ? limits.RequestBudgetMs : limits.PlanningBudgetMs);
         Low = low;
         High = high;
-        Papers = LoadPapers();
+        // In a request the budget covers reading the window too; a planning run reads its window once, unbudgeted.
+        _budget = _forRequest ? QueryBudget.Start(connection, _perQuery, clock, requestAborted!.Value) : null!;
+        try
+        {
+            Papers = LoadPapers();
+        }
+        catch (SqliteException e) when (QueryBudget.IsInterruption(e))
+        {
+            _budget.Dispose();
+            if (_budget.Cancelled) throw new OperationCanceledException("the request was aborted", e);
+            throw new QueryBudgetSpentException(_perQuery);
+        }
+        if (!_forRequest) _budget = QueryBudget.Start(connection, _perQuery, clock);
         _match = connection.CreateCommand();
         _match.CommandText = $"""
             SELECT rowid, {Bm25} FROM papers_fts
@@ -56,7 +68,6 @@ internal sealed class WindowMatcher : IDisposable
         _match.Parameters.AddWithValue("$low", low);
         _match.Parameters.AddWithValue("$high", high);
         _match.Parameters.Add("$query", SqliteType.Text);
-        _budget = QueryBudget.Start(connection, _perQuery, clock, requestAborted ?? CancellationToken.None);
     }
 
     public long Low { get; }
@@ -147,10 +158,14 @@ internal sealed class WindowMatcher : IDisposable
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
-            papers[reader.GetInt64(0)] = new WindowPaper(
-                reader.IsDBNull(1) ? null : reader.GetInt32(1),
-                DateTimeOffset.Parse(reader.GetString(2), System.Globalization.CultureInfo.InvariantCulture,
-                    System.Globalization.DateTimeStyles.AssumeUniversal | System.Globalization.DateTimeStyles.AdjustToUniversal));
+            var seen = reader.GetString(2);
+            // The app writes one fixed format: parsing exactly that is several times faster than a general parse,
+            // which matters when a preview reads a large window.
+            if (!DateTimeOffset.TryParseExact(seen, UtcTimestampHandler.Format, System.Globalization.CultureInfo.InvariantCulture,
+                    System.Globalization.DateTimeStyles.AssumeUniversal | System.Globalization.DateTimeStyles.AdjustToUniversal, out var firstSeen))
+                firstSeen = DateTimeOffset.Parse(seen, System.Globalization.CultureInfo.InvariantCulture,
+                    System.Globalization.DateTimeStyles.AssumeUniversal | System.Globalization.DateTimeStyles.AdjustToUniversal);
+            papers[reader.GetInt64(0)] = new WindowPaper(reader.IsDBNull(1) ? null : reader.GetInt32(1), firstSeen);
         }
         return papers;
     }

@@ -30,7 +30,7 @@ public sealed class QueryOptions
     public int MaxDepth { get; set; } = 3;
 
     /// <summary>Milliseconds of full-text work one web request (a preview) may spend before it is interrupted.</summary>
-    public int RequestBudgetMs { get; set; } = 250;
+    public int RequestBudgetMs { get; set; } = 150;
 
     /// <summary>Milliseconds one filter's query may run in a planning run before it is skipped with a warning.</summary>
     public int PlanningBudgetMs { get; set; } = 5000;

@@ -15,6 +15,7 @@ public static class SubscriptionsServiceCollectionExtensions
             .Validate(o => o.PreviewDays is >= 1 and <= 365, $"{s}:PreviewDays must be between 1 and 365")
             .Validate(o => o.SubscribePermitsPerMinute >= 1, $"{s}:SubscribePermitsPerMinute must be at least 1")
             .Validate(o => o.PreviewPermitsPerMinute >= 1, $"{s}:PreviewPermitsPerMinute must be at least 1")
+            .Validate(o => o.PreviewsAtOncePerClient is >= 1 and <= 64, $"{s}:PreviewsAtOncePerClient must be between 1 and 64")
             .Validate(o => o.UnconfirmedRetentionDays is >= 0 and <= 3650, $"{s}:UnconfirmedRetentionDays must be between 0 (keep) and 3650")
             .ValidateOnStart();
         const string q = QueryOptions.Section;
