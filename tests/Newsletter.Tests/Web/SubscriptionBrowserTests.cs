@@ -89,7 +89,7 @@ public class SubscriptionBrowserTests
         await Browser.ScreenshotAsync(page, "unsubscribed");
 
         var export = NewsletterProcess.Run(Settings(server.BaseUrl), "subscribers", "export");
-        Assert.That(export.Output, Does.Contain("browser@example.org,model-merging,mamba,daily,1,Europe/Berlin,18,unsubscribed"));
+        Assert.That(export.Output, Does.Contain("browser@example.org,model-merging,mamba,daily,1,Europe/Berlin,18,trending,unsubscribed"));
     }
 
     [Test]
