@@ -10,9 +10,11 @@ namespace Newsletter.Storage;
 /// </summary>
 public sealed class QueryBudget : IDisposable
 {
-    // SQLite calls the handler every this many virtual-machine steps: often enough to stop within a millisecond or
-    // so of ordinary work, rarely enough to cost nothing measurable.
-    private const int StepsPerCheck = 1000;
+    /// <summary>
+    /// SQLite calls the handler every this many virtual-machine steps by default: often enough to stop a request's
+    /// search within a millisecond or so of the budget.
+    /// </summary>
+    public const int StepsPerCheck = 1000;
 
     private readonly SqliteConnection _connection;
     private readonly TimeProvider _clock;
@@ -21,19 +23,23 @@ public sealed class QueryBudget : IDisposable
     private TimeSpan _budget;
     private long _started;
 
-    private QueryBudget(SqliteConnection connection, TimeSpan budget, TimeProvider clock, CancellationToken cancellation)
+    private QueryBudget(SqliteConnection connection, TimeSpan budget, TimeProvider clock, CancellationToken cancellation, int stepsPerCheck)
     {
         _connection = connection;
         _clock = clock;
         _cancellation = cancellation;
         _handler = _ => Spent ? 1 : 0;
         Restart(budget);
-        raw.sqlite3_progress_handler(connection.Handle, StepsPerCheck, _handler, null);
+        raw.sqlite3_progress_handler(connection.Handle, stepsPerCheck, _handler, null);
     }
 
-    /// <summary>Puts a budget of <paramref name="budget"/> on <paramref name="connection"/>, starting now.</summary>
-    public static QueryBudget Start(SqliteConnection connection, TimeSpan budget, TimeProvider clock, CancellationToken cancellation = default) =>
-        new(connection, budget, clock, cancellation);
+    /// <summary>
+    /// Puts a budget of <paramref name="budget"/> on <paramref name="connection"/>, starting now, checked every
+    /// <paramref name="stepsPerCheck"/> virtual-machine steps.
+    /// </summary>
+    public static QueryBudget Start(SqliteConnection connection, TimeSpan budget, TimeProvider clock, CancellationToken cancellation = default,
+        int stepsPerCheck = StepsPerCheck) =>
+        new(connection, budget, clock, cancellation, stepsPerCheck);
 
     /// <summary>True once the time is up or the caller cancelled.</summary>
     public bool Spent => _cancellation.IsCancellationRequested || _clock.GetElapsedTime(_started) > _budget;

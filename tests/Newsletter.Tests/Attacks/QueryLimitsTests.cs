@@ -120,10 +120,11 @@ public class QueryLimitsTests
     public async Task Planning_SkipsAKeywordThatSpendsItsBudget_WithAWarning_AndPlansTheRest()
     {
         await using var world = new DigestWorld(_workspace, Now, new Dictionary<string, string?> { ["Queries:PlanningBudgetMs"] = "5" });
-        for (var i = 0; i < 1500; i++) world.AddPaper($"Kernels {i}", "About kernels and more kernels.", Now.AddHours(-5));
+        // Enough matches that the query outlasts one check of the budget (a planning run checks every 50,000 steps).
+        for (var i = 0; i < 6000; i++) world.AddPaper($"Kernels {i}", "About kernels and more kernels.", Now.AddHours(-5));
         var rare = world.AddPaper("A Rare Find", "Nothing else says zeugma.", Now.AddHours(-5));
         var slow = world.AddReader("slow@example.org", Now.AddHours(-20), [Keyword("kernels"), Keyword("zeugma")]);
-        world.Clock.TimestampStep = TimeSpan.FromMilliseconds(1);
+        world.Clock.TimestampStep = TimeSpan.FromMilliseconds(10);
 
         var run = world.Planner.Run(Now.AddHours(2));
 
