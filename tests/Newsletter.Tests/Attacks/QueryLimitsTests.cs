@@ -80,10 +80,10 @@ public class QueryLimitsTests
     public async Task Preview_OverItsBudget_IsInterrupted_AndAnswers503NamingKeywords()
     {
         await using var world = new DigestWorld(_workspace, Now, new Dictionary<string, string?> { ["Queries:RequestBudgetMs"] = "5" });
-        for (var i = 0; i < 1500; i++) world.AddPaper($"Kernels {i}", "About kernels and more kernels.", Now.AddHours(-5));
+        for (var i = 0; i < 3000; i++) world.AddPaper($"Kernels {i}", "About kernels and more kernels.", Now.AddHours(-5));
         var client = world.CreateClient();
-        // Every check of the budget now finds a millisecond gone: the budget is spent after a known amount of work.
-        world.Clock.TimestampStep = TimeSpan.FromMilliseconds(1);
+        // Every check of the budget now finds 10 ms gone: the budget is spent at the first check (every 10,000 steps).
+        world.Clock.TimestampStep = TimeSpan.FromMilliseconds(10);
 
         var response = await client.GetAsync("/api/preview?keywords=kernels");
 
