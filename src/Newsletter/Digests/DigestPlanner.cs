@@ -20,6 +20,8 @@ public sealed class DigestPlanner(
     TopicCatalog topics,
     Mailer mailer,
     IOptions<DigestOptions> options,
+    IOptions<QueryOptions> queries,
+    TimeProvider clock,
     ILogger<DigestPlanner> logger)
 {
     private const int PageSize = 2000;
@@ -38,7 +40,7 @@ public sealed class DigestPlanner(
         using var connection = database.Open();
         var high = connection.ExecuteScalar<long?>("SELECT MAX(id) FROM papers") ?? 0;
         var low = WindowStart(connection, at);
-        using var matcher = new WindowMatcher(connection, low, high, topics, logger);
+        using var matcher = new WindowMatcher(connection, low, high, topics, queries.Value, clock, logger);
         using var pages = new DuePages(connection, at, PageSize);
         var schedule = new Dictionary<(string Timezone, string Frequency, int Weekday, int Hour, DateTimeOffset DueAt), (string PeriodKey, DateTimeOffset NextDue)>();
         int readers = 0, planned = 0, empty = 0;
@@ -96,8 +98,8 @@ public sealed class DigestPlanner(
     {
         using var connection = database.Open();
         var high = connection.ExecuteScalar<long?>("SELECT MAX(id) FROM papers") ?? 0;
-        var low = reader.LastSeq ?? FirstSeqAfter(connection, FirstDigestCutoff(reader)) ;
-        using var matcher = new WindowMatcher(connection, low, high, topics, logger);
+        var low = reader.LastSeq ?? FirstSeqAfter(connection, FirstDigestCutoff(reader));
+        using var matcher = new WindowMatcher(connection, low, high, topics, queries.Value, clock, logger);
         var due = reader.NextDueAt ?? DigestSchedule.NextDue(reader, at);
         var when = due > at ? due : at;
         var results = filters.Select(matcher.Get).ToArray();
@@ -114,6 +116,32 @@ public sealed class DigestPlanner(
         // A due time set under an older schedule may fall after the current schedule's latest slot: then it is the slot.
         var slot = DigestSchedule.LastDue(reader, at);
         return DigestSchedule.PeriodKey(reader, slot > dueAt ? slot : dueAt);
+    }
+
+    /// <summary>
+    /// What <paramref name="filters"/> match among the papers first seen after <paramref name="since"/>: how many, and
+    /// the first <paramref name="max"/> in <paramref name="order"/>, ranked exactly as a digest is (a reader's preview
+    /// is their digest). The queries share one request budget; throws <see cref="QueryBudgetSpentException"/> when it
+    /// is spent and <see cref="OperationCanceledException"/> when <paramref name="aborted"/> fires.
+    /// </summary>
+    public (int Count, IReadOnlyList<DigestItem> Items) Matches(
+        IReadOnlyList<SubscriberFilter> filters, DateTimeOffset since, int max, DigestOrder order, CancellationToken aborted)
+    {
+        using var connection = database.Open();
+        var high = connection.ExecuteScalar<long?>("SELECT MAX(id) FROM papers") ?? 0;
+        var low = Math.Min(FirstSeqAfter(connection, since), high);
+        using var matcher = new WindowMatcher(connection, low, high, topics, queries.Value, clock, logger, aborted);
+        var results = filters.Select(matcher.Get).ToArray();
+        var isNew = NewPapers.SeenAfter(since, matcher.Papers);
+        var matched = new HashSet<long>();
+        foreach (var result in results)
+        {
+            for (var i = 0; i < result.Count; i++)
+            {
+                if (isNew.Contains(result.At(i).Paper)) matched.Add(result.At(i).Paper);
+            }
+        }
+        return (matched.Count, Ranking.Top(results, isNew, max, order, matcher.Scratch));
     }
 
     // A planning run lasts seconds, too short for tiered compilation to catch up with this hot loop.
@@ -137,7 +165,7 @@ public sealed class DigestPlanner(
             isNew = NewPapers.SeenAfter(cutoff, matcher.Papers);
             windowFrom = cutoff;
         }
-        var items = matcher.Memo.Top(filters, isNew, options.Value.MaxPapers, matcher.Scratch);
+        var items = matcher.Memo.Top(filters, isNew, options.Value.MaxPapers, DigestOrders.Parse(reader.DigestOrder), matcher.Scratch);
         return new PlannedDigest(
             reader.Id,
             periodKey,

@@ -24,7 +24,7 @@ internal sealed class DuePages : IDisposable
         _page = connection.CreateCommand();
         _page.CommandText = """
             SELECT s.id, s.email, s.state, s.frequency, s.weekday, s.hour, s.timezone, s.created_at, s.confirmed_at,
-                   s.last_seq, s.next_due_at, f.kind, f.value
+                   s.last_seq, s.next_due_at, f.kind, f.value, s.digest_order
             FROM (SELECT * FROM subscribers
                   WHERE state = 'confirmed' AND next_due_at <= $at AND id > $after
                   ORDER BY id
@@ -76,6 +76,7 @@ internal sealed class DuePages : IDisposable
                         ConfirmedAt = row.IsDBNull(8) ? null : Timestamp(row.GetString(8)),
                         LastSeq = row.IsDBNull(9) ? null : row.GetInt64(9),
                         NextDueAt = Timestamp(row.GetString(10)),
+                        DigestOrder = row.GetString(13),
                     });
                     _firstFilter.Add(_filters.Count);
                 }

@@ -20,8 +20,9 @@ public static class FilterLabel
     /// <summary>The catalog topic of a label, or null for a keyword or a topic no longer in the catalog.</summary>
     public static Topic? Topic(string label, TopicCatalog topics) => Keyword(label) is null ? topics.Find(label) : null;
 
-    /// <summary>The full-text query behind a label, or null when it is unknown.</summary>
-    public static string? Query(string label, TopicCatalog topics) => Keyword(label) ?? topics.Find(label)?.Query;
+    /// <summary>The FTS5 query behind a label (a keyword translated by <see cref="ReaderQuery"/>), or null when it is unknown.</summary>
+    public static string? Query(string label, TopicCatalog topics) =>
+        Keyword(label) is { } keyword ? ReaderQuery.ToFts5(keyword) : topics.Find(label)?.Query;
 
     /// <summary>What a reader sees: the topic's name, or the keyword exactly as they typed it (templates mark it as a search).</summary>
     public static string Display(string label, TopicCatalog topics) => Keyword(label) ?? topics.Find(label)?.Name ?? label;

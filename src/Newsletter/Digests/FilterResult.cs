@@ -1,17 +1,21 @@
+using Newsletter.Subscriptions;
+
 namespace Newsletter.Digests;
 
 /// <summary>One distinct filter evaluated over a run's window: its hits best first, and a lookup by paper.</summary>
 /// <remarks>
-/// A run keeps one of these per distinct filter for its whole length, so it is stored as three flat arrays (20 bytes
-/// a hit) rather than a hit array plus a dictionary (about 50 bytes a hit).
+/// A run keeps one of these per distinct filter for its whole length, so it is stored as flat arrays (24 bytes a hit,
+/// 28 once both orders were asked for) rather than a hit array plus a dictionary (about 50 bytes a hit).
 /// </remarks>
 internal sealed class FilterResult
 {
     public static readonly FilterResult None = new("", []);
 
     private readonly long[] _papers;   // ascending, for the lookup by paper
-    private readonly double[] _ranks;  // aligned with _papers
-    private readonly int[] _byRank;    // indexes into _papers/_ranks, best rank first, ties in listing order
+    private readonly double[] _ranks;  // aligned with _papers: relevance
+    private readonly int[] _upvotes;   // aligned with _papers: 0 when none
+    private int[]? _byRelevance;       // indexes into the arrays above, in each order; built when first asked for
+    private int[]? _byTrending;
 
     /// <param name="hits">The filter's matches, in any order (sorted in place; the caller may reuse the buffer).</param>
     public FilterResult(string label, Span<FilterHit> hits)
@@ -21,12 +25,8 @@ internal sealed class FilterResult
         hits.Sort(static (a, b) => a.Paper.CompareTo(b.Paper));
         _papers = new long[hits.Length];
         _ranks = new double[hits.Length];
-        for (var i = 0; i < hits.Length; i++) (_papers[i], _ranks[i]) = (hits[i].Paper, hits[i].Rank);
-        _byRank = new int[hits.Length];
-        for (var i = 0; i < _byRank.Length; i++) _byRank[i] = i;
-        // Sorted once per filter, not once per reader. Papers ascend with the index, so comparing indexes breaks ties
-        // in listing order.
-        Array.Sort(_byRank, (a, b) => Ranking.Compare(new FilterHit(_papers[a], _ranks[a]), new FilterHit(_papers[b], _ranks[b])));
+        _upvotes = new int[hits.Length];
+        for (var i = 0; i < hits.Length; i++) (_papers[i], _ranks[i], _upvotes[i]) = (hits[i].Paper, hits[i].Rank, hits[i].Upvotes);
     }
 
     /// <summary>How the filter is named in a digest: the topic slug or the keyword query.</summary>
@@ -36,17 +36,24 @@ internal sealed class FilterResult
     public IReadOnlyList<string> Labels { get; }
 
     /// <summary>Number of matches.</summary>
-    public int Count => _byRank.Length;
+    public int Count => _papers.Length;
 
-    /// <summary>The match at <paramref name="position"/> in rank order (0 is the best).</summary>
-    public FilterHit this[int position]
+    /// <summary>
+    /// The positions of the matches in <paramref name="order"/>, best first: sorted once per filter and order, not once
+    /// per reader. Papers ascend with the index, so comparing indexes breaks ties in listing order.
+    /// </summary>
+    public int[] InOrder(DigestOrder order)
     {
-        get
-        {
-            var i = _byRank[position];
-            return new FilterHit(_papers[i], _ranks[i]);
-        }
+        ref var sorted = ref (order == DigestOrder.Trending ? ref _byTrending : ref _byRelevance);
+        if (sorted is not null) return sorted;
+        var positions = new int[_papers.Length];
+        for (var i = 0; i < positions.Length; i++) positions[i] = i;
+        Array.Sort(positions, (a, b) => Ranking.Compare(At(a), At(b), order));
+        return sorted = positions;
     }
+
+    /// <summary>The match at index <paramref name="index"/> of <see cref="InOrder"/>'s positions.</summary>
+    public FilterHit At(int index) => new(_papers[index], _ranks[index], _upvotes[index]);
 
     public bool TryGetRank(long paper, out double rank)
     {

@@ -1,36 +1,38 @@
 using System.Runtime.CompilerServices;
 using Newsletter.Delivery;
+using Newsletter.Subscriptions;
 
 namespace Newsletter.Digests;
 
 /// <summary>
-/// How a reader's papers are chosen and ordered: by the best rank among their filters (relevance boosted by
-/// upvotes), ties in listing order, capped; each paper once, labelled with every filter it matched, best first.
+/// How a reader's papers are chosen and ordered, in the reader's <see cref="DigestOrder"/>: trending puts the most
+/// upvoted first and then the best match (papers without upvotes after every upvoted one, best match first);
+/// relevance puts the best match first. Ties keep listing order; capped; each paper once, labelled with every filter
+/// it matched, best match first. The planner and every preview rank through here.
 /// </summary>
 internal static class Ranking
 {
-    /// <summary>Relevance boosted by upvotes: none or zero leaves it as is, 10 gives about 1.6×, 100 about 2.2×.</summary>
-    public static double Boost(double relevance, int? upvotes) =>
-        upvotes is > 0 ? relevance * (1 + Math.Log(1 + upvotes.Value) / 4) : relevance;
-
-    /// <summary>Higher rank first; equal ranks keep listing (ingest) order.</summary>
-    public static int Compare(FilterHit a, FilterHit b)
+    /// <summary>Negative when <paramref name="a"/> comes first in <paramref name="order"/>; equal hits keep listing (ingest) order.</summary>
+    public static int Compare(FilterHit a, FilterHit b, DigestOrder order)
     {
+        if (order == DigestOrder.Trending && a.Upvotes != b.Upvotes) return b.Upvotes.CompareTo(a.Upvotes);
         var byRank = b.Rank.CompareTo(a.Rank);
         return byRank != 0 ? byRank : a.Paper.CompareTo(b.Paper);
     }
 
     /// <summary>
-    /// The reader's top <paramref name="max"/> papers among <paramref name="filters"/> that are new to them.
-    /// Each filter's hits are already in rank order, so merging the lists (always taking the best head) meets every
+    /// The reader's top <paramref name="max"/> papers among <paramref name="filters"/> that are new to them, in
+    /// <paramref name="order"/>. A paper's upvotes are the same in every filter, so each filter's hits are already in
+    /// the reader's order, so merging the lists (always taking the best head) meets every
     /// paper first at its best rank and meets the top papers first: the merge stops after <paramref name="max"/>
     /// distinct papers, and the cost per reader is about filters × max, whatever the window holds.
     /// </summary>
     // A planning run lasts seconds, too short for tiered compilation to catch up with this hot loop.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static IReadOnlyList<DigestItem> Top(ReadOnlySpan<FilterResult> filters, NewPapers isNew, int max, Scratch scratch)
+    public static IReadOnlyList<DigestItem> Top(ReadOnlySpan<FilterResult> filters, NewPapers isNew, int max, DigestOrder order, Scratch scratch)
     {
         var cursors = scratch.Cursors(filters.Length);
+        var orders = scratch.Orders(filters, order);
         var chosen = scratch.Chosen;
         chosen.Clear();
         while (chosen.Count < max)
@@ -40,12 +42,13 @@ internal static class Ranking
             for (var f = 0; f < filters.Length; f++)
             {
                 var filter = filters[f];
+                var positions = orders[f];
                 var c = cursors[f];
-                while (c < filter.Count && !isNew.Contains(filter[c].Paper)) c++;
+                while (c < positions.Length && !isNew.Contains(filter.At(positions[c]).Paper)) c++;
                 cursors[f] = c;
-                if (c == filter.Count) continue;
-                var head = filter[c];
-                if (best < 0 || Compare(head, bestHit) < 0) (best, bestHit) = (f, head);
+                if (c == positions.Length) continue;
+                var head = filter.At(positions[c]);
+                if (best < 0 || Compare(head, bestHit, order) < 0) (best, bestHit) = (f, head);
             }
             if (best < 0) break;
             cursors[best]++;
@@ -95,6 +98,7 @@ internal static class Ranking
     public sealed class Scratch
     {
         private int[] _cursors = new int[8];
+        private int[][] _orders = new int[8][];
 
         public List<FilterHit> Chosen { get; } = new();
         public List<(string Label, double Rank)> Labels { get; } = new();
@@ -106,6 +110,14 @@ internal static class Ranking
             var cursors = _cursors.AsSpan(0, filters);
             cursors.Clear();
             return cursors;
+        }
+
+        /// <summary>Each filter's match positions in <paramref name="order"/>.</summary>
+        public ReadOnlySpan<int[]> Orders(ReadOnlySpan<FilterResult> filters, DigestOrder order)
+        {
+            if (_orders.Length < filters.Length) _orders = new int[filters.Length][];
+            for (var f = 0; f < filters.Length; f++) _orders[f] = filters[f].InOrder(order);
+            return _orders.AsSpan(0, filters.Length);
         }
     }
 }

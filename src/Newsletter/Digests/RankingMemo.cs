@@ -1,11 +1,12 @@
 using System.Runtime.CompilerServices;
 using Newsletter.Delivery;
+using Newsletter.Subscriptions;
 
 namespace Newsletter.Digests;
 
 /// <summary>
 /// The ranked items of recent (filters, new papers) combinations within one run. Readers with the same filters and
-/// the same window get the same digest (about one reader in four in the benchmark's mix of popular topics), so
+/// the same window and order get the same digest (about one reader in four in the benchmark's mix of popular topics), so
 /// they share one ranking and one items list, which the ledger then also freezes once.
 /// </summary>
 /// <remarks>
@@ -17,11 +18,11 @@ internal sealed class RankingMemo(int capacity = 4096)
     private readonly Dictionary<Key, IReadOnlyList<DigestItem>> _items = new();
     private readonly Key _probe = new();
 
-    public IReadOnlyList<DigestItem> Top(ReadOnlySpan<FilterResult> filters, NewPapers isNew, int max, Ranking.Scratch scratch)
+    public IReadOnlyList<DigestItem> Top(ReadOnlySpan<FilterResult> filters, NewPapers isNew, int max, DigestOrder order, Ranking.Scratch scratch)
     {
-        _probe.Set(filters, isNew.Key);
+        _probe.Set(filters, (isNew.Key, order));
         if (_items.TryGetValue(_probe, out var items)) return items;
-        items = Ranking.Top(filters, isNew, max, scratch);
+        items = Ranking.Top(filters, isNew, max, order, scratch);
         if (_items.Count >= capacity) _items.Clear();
         _items[_probe.Copy()] = items;
         return items;
@@ -31,10 +32,10 @@ internal sealed class RankingMemo(int capacity = 4096)
     {
         private FilterResult[] _filters = [];
         private int _count;
-        private (long, DateTimeOffset?) _window;
+        private ((long, DateTimeOffset?), DigestOrder) _window;
         private int _hash;
 
-        public void Set(ReadOnlySpan<FilterResult> filters, (long, DateTimeOffset?) window)
+        public void Set(ReadOnlySpan<FilterResult> filters, ((long, DateTimeOffset?), DigestOrder) window)
         {
             if (_filters.Length < filters.Length) _filters = new FilterResult[Math.Max(filters.Length, 8)];
             filters.CopyTo(_filters);

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Newsletter.Digests;
+using Newsletter.Storage;
 using Newsletter.Subscriptions;
 using Newsletter.Web;
 
@@ -31,7 +32,16 @@ public static class FeedEndpoints
             if (topics.Find(slug) is not { } topic) return Results.Text("No such topic. See /api/topics for the list.", statusCode: StatusCodes.Status404NotFound);
             var limits = options.Value;
             var now = clock.GetUtcNow();
-            var matches = search.Preview([topic.Slug], [], now.AddDays(-limits.FeedDays), limits.FeedEntries);
+            PreviewResult matches;
+            try
+            {
+                matches = search.Preview([topic.Slug], [], now.AddDays(-limits.FeedDays), DigestOrder.Trending, http.RequestAborted, limits.FeedEntries);
+            }
+            catch (QueryBudgetSpentException)
+            {
+                http.Response.Headers.RetryAfter = "60";
+                return Results.Text("This feed took too long to build; try again in a minute.", statusCode: StatusCodes.Status503ServiceUnavailable);
+            }
             // Best matches are chosen, then shown newest first, as feed readers expect.
             var papers = store.Get(matches.Papers.Select(p => p.PaperId).ToList()).OrderByDescending(p => p.Id).ToList();
             var path = $"/topics/{Uri.EscapeDataString(topic.Slug)}.atom";

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
 using Newsletter.Digests;
+using Newsletter.Storage;
 using Newsletter.Subscriptions;
 using Newsletter.Web;
 using Scriban.Runtime;
@@ -46,7 +47,17 @@ public static class PapersEndpoints
                     errors[QueryField] = string.Join(" ", validation.Errors.SelectMany(e => e.Value));
                     return pages.Show("web/papers.html.sbn", model, StatusCodes.Status400BadRequest);
                 }
-                var found = search.Preview([], validation.Request.Keywords, clock.GetUtcNow().AddDays(-limits.SearchDays), limits.SearchResults);
+                PreviewResult found;
+                try
+                {
+                    found = search.Preview([], validation.Request.Keywords, clock.GetUtcNow().AddDays(-limits.SearchDays),
+                        DigestOrder.Trending, request.HttpContext.RequestAborted, limits.SearchResults);
+                }
+                catch (QueryBudgetSpentException e)
+                {
+                    errors[QueryField] = SubscriptionEndpoints.TooLong(e);
+                    return pages.Show("web/papers.html.sbn", model, StatusCodes.Status503ServiceUnavailable);
+                }
                 var papers = store.Get(found.Papers.Select(p => p.PaperId).ToList());
                 model["searching"] = true;
                 model["found"] = found.Count;

@@ -1,94 +1,38 @@
 using Dapper;
-using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
 using Newsletter.Digests;
 using Newsletter.Storage;
 
 namespace Newsletter.Subscriptions;
 
 /// <summary>
-/// Full-text queries for readers: checks that a keyword is a valid FTS5 query and previews what a set of filters
-/// would have delivered recently.
+/// Previews what a set of filters would have delivered recently, ranked by the digest planner's own matcher, so a
+/// reader's preview lists the papers of their digest in their digest's order.
 /// </summary>
-public sealed class PaperSearch(Database database, TopicCatalog topics)
+public sealed class PaperSearch(Database database, DigestPlanner planner, TopicCatalog topics, IOptions<DigestOptions> digests)
 {
-    /// <summary>True when SQLite accepts the text as an FTS5 query; otherwise false with SQLite's reason.</summary>
-    public bool IsValidQuery(string query, out string? problem)
-    {
-        problem = null;
-        using var connection = database.Open();
-        try
-        {
-            // The expression is parsed even when no row matches, so this costs one index probe at most.
-            connection.Query<long>("SELECT rowid FROM papers_fts WHERE papers_fts MATCH @query LIMIT 1", new { query }).AsList();
-            return true;
-        }
-        catch (SqliteException e)
-        {
-            problem = e.Message;
-            return false;
-        }
-    }
-
     /// <summary>
-    /// The papers first seen after <paramref name="since"/> that the topics or keywords match, best first: each
-    /// filter runs once as an FTS5 MATCH ranked by bm25 (title weighted highest), as the digest planner does.
+    /// The papers first seen after <paramref name="since"/> that the topics or keywords match, in <paramref name="order"/>:
+    /// at most <paramref name="maxPapers"/> (by default <c>Digest:MaxPapers</c>, the ones a digest would hold).
+    /// Throws <see cref="QueryBudgetSpentException"/> when the searches take longer than <c>Queries:RequestBudgetMs</c>,
+    /// and <see cref="OperationCanceledException"/> when <paramref name="aborted"/> fires (the client left).
     /// </summary>
-    public PreviewResult Preview(IReadOnlyList<string> topicSlugs, IReadOnlyList<string> keywords, DateTimeOffset since, int maxPapers)
+    public PreviewResult Preview(IReadOnlyList<string> topicSlugs, IReadOnlyList<string> keywords, DateTimeOffset since,
+        DigestOrder order, CancellationToken aborted, int? maxPapers = null)
     {
-        var filters = topicSlugs.Select(slug => (Label: topics.Find(slug)?.Name ?? slug, Query: topics.Find(slug)?.Query))
-            .Concat(keywords.Select(k => (Label: k, Query: (string?)k)))
-            .Where(f => !string.IsNullOrWhiteSpace(f.Query));
-        var hits = new Dictionary<long, PreviewHit>();
+        var filters = topicSlugs.Select(SubscriberFilter.ForTopic).Concat(keywords.Select(SubscriberFilter.ForKeyword)).ToList();
+        var (count, items) = planner.Matches(filters, since, maxPapers ?? digests.Value.MaxPapers, order, aborted);
+        if (items.Count == 0) return new PreviewResult(count, since, []);
         using var connection = database.Open();
-        foreach (var (label, query) in filters)
-        {
-            List<PreviewRow> rows;
-            try
-            {
-                rows = connection.Query<PreviewRow>(
-                    """
-                    SELECT p.id AS Id, p.title AS Title, coalesce(p.abs_url, p.hf_url) AS Url, bm25(papers_fts, 10.0, 1.0, 2.0) AS Score
-                    FROM papers_fts JOIN papers p ON p.id = papers_fts.rowid
-                    WHERE papers_fts MATCH @query AND p.first_seen_at > @since
-                    """,
-                    new { query, since }).AsList();
-            }
-            catch (SqliteException)
-            {
-                continue; // callers validate keywords first; a catalog query SQLite rejects simply matches nothing here
-            }
-            foreach (var row in rows)
-            {
-                if (hits.TryGetValue(row.Id, out var hit))
-                {
-                    hit.Labels.Add(label);
-                    hit.Score = Math.Min(hit.Score, row.Score);
-                }
-                else
-                {
-                    hits[row.Id] = new PreviewHit(row.Title, row.Url, row.Score, [label]);
-                }
-            }
-        }
-        var papers = hits.OrderBy(h => h.Value.Score).ThenByDescending(h => h.Key).Take(maxPapers)
-            .Select(h => new PreviewPaper(h.Value.Title, h.Value.Url, h.Value.Labels) { PaperId = h.Key })
-            .ToList();
-        return new PreviewResult(hits.Count, since, papers);
-    }
+        var papers = connection.Query<(long Id, string Title, string? Url)>(
+            "SELECT id, title, coalesce(abs_url, hf_url) FROM papers WHERE id IN @ids",
+            new { ids = items.Select(i => i.Paper).ToList() }).ToDictionary(p => p.Id);
+        return new PreviewResult(count, since, items
+            .Where(i => papers.ContainsKey(i.Paper))
+            .Select(i => new PreviewPaper(papers[i.Paper].Title, papers[i.Paper].Url, i.Topics.Select(Label).ToList()) { PaperId = i.Paper })
+            .ToList());
 
-    private sealed class PreviewRow
-    {
-        public long Id { get; init; }
-        public string Title { get; init; } = "";
-        public string? Url { get; init; }
-        public double Score { get; init; }
-    }
-
-    private sealed class PreviewHit(string title, string? url, double score, List<string> labels)
-    {
-        public string Title { get; } = title;
-        public string? Url { get; } = url;
-        public double Score { get; set; } = score;
-        public List<string> Labels { get; } = labels;
+        // A keyword as typed, a topic by its name.
+        string Label(string label) => FilterLabel.Keyword(label) ?? FilterLabel.Topic(label, topics)?.Name ?? label;
     }
 }

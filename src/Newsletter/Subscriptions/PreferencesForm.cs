@@ -26,6 +26,7 @@ public sealed class PreferencesForm(TopicCatalog topics)
         Weekday = form["weekday"].ToString(),
         Hour = form["hour"].ToString(),
         Timezone = form["timezone"].ToString(),
+        Order = form["order"].ToString(),
     };
 
     /// <summary>
@@ -71,6 +72,7 @@ public sealed class PreferencesForm(TopicCatalog topics)
                 ["value"] = h, ["label"] = $"{h:00}:00", ["selected"] = hour.Trim() == h.ToString(CultureInfo.InvariantCulture),
             }).ToList(),
             ["timezone"] = input.Timezone ?? "UTC",
+            ["order"] = string.IsNullOrWhiteSpace(input.Order) ? DigestOrders.Trending : input.Order.Trim().ToLowerInvariant(),
             ["timezones"] = TimeZoneIds,
             ["autofill_timezone"] = autofillTimezone,
             ["errors"] = errorModel,

@@ -10,6 +10,8 @@ public sealed record Subscriber
     public int Weekday { get; init; } = 1;
     public int Hour { get; init; } = 8;
     public string Timezone { get; init; } = "UTC";
+    /// <summary>How their digest is ordered: <see cref="DigestOrders.Trending"/> or <see cref="DigestOrders.Relevance"/>.</summary>
+    public string DigestOrder { get; init; } = DigestOrders.Trending;
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset? ConfirmedAt { get; init; }
     public long? LastSeq { get; init; }

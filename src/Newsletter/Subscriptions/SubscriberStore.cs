@@ -9,7 +9,7 @@ public sealed class SubscriberStore(Database database)
 {
     private const string Columns = """
         id, email, state, frequency, weekday, hour, timezone, created_at AS CreatedAt, confirmed_at AS ConfirmedAt,
-        last_seq AS LastSeq, next_due_at AS NextDueAt
+        last_seq AS LastSeq, next_due_at AS NextDueAt, digest_order AS DigestOrder
         """;
 
     /// <summary>
@@ -22,12 +22,12 @@ public sealed class SubscriberStore(Database database)
         using var connection = database.Open();
         return connection.QuerySingle<long>(
             """
-            INSERT INTO subscribers (email, state, frequency, weekday, hour, timezone, created_at)
-            VALUES (@email, 'pending', @Frequency, @Weekday, @Hour, @Timezone, @now)
+            INSERT INTO subscribers (email, state, frequency, weekday, hour, timezone, digest_order, created_at)
+            VALUES (@email, 'pending', @Frequency, @Weekday, @Hour, @Timezone, @Order, @now)
             ON CONFLICT (email) DO UPDATE SET email = excluded.email
             RETURNING id
             """,
-            new { email = normalizedEmail, request.Frequency, request.Weekday, request.Hour, request.Timezone, now });
+            new { email = normalizedEmail, request.Frequency, request.Weekday, request.Hour, request.Timezone, request.Order, now });
     }
 
     /// <summary>
@@ -43,8 +43,11 @@ public sealed class SubscriberStore(Database database)
         if (choices is not null)
         {
             connection.Execute(
-                "UPDATE subscribers SET frequency = @Frequency, weekday = @Weekday, hour = @Hour, timezone = @Timezone WHERE id = @subscriberId",
-                new { subscriberId, choices.Frequency, choices.Weekday, choices.Hour, choices.Timezone }, transaction);
+                """
+                UPDATE subscribers SET frequency = @Frequency, weekday = @Weekday, hour = @Hour, timezone = @Timezone, digest_order = @Order
+                WHERE id = @subscriberId
+                """,
+                new { subscriberId, choices.Frequency, choices.Weekday, choices.Hour, choices.Timezone, choices.Order }, transaction);
             ReplaceFilters(connection, transaction, subscriberId, choices.Filters);
         }
         var subscriber = connection.QuerySingleOrDefault<Subscriber>(
@@ -95,11 +98,11 @@ public sealed class SubscriberStore(Database database)
         connection.Execute(
             """
             UPDATE subscribers
-            SET frequency = @Frequency, weekday = @Weekday, hour = @Hour, timezone = @Timezone,
+            SET frequency = @Frequency, weekday = @Weekday, hour = @Hour, timezone = @Timezone, digest_order = @Order,
                 next_due_at = CASE WHEN state = 'confirmed' THEN @nextDueAt ELSE next_due_at END
             WHERE id = @subscriberId
             """,
-            new { subscriberId, request.Frequency, request.Weekday, request.Hour, request.Timezone, nextDueAt }, transaction);
+            new { subscriberId, request.Frequency, request.Weekday, request.Hour, request.Timezone, request.Order, nextDueAt }, transaction);
         ReplaceFilters(connection, transaction, subscriberId, request.Filters);
         transaction.Commit();
     }
@@ -166,15 +169,16 @@ public sealed class SubscriberStore(Database database)
         using var transaction = connection.BeginTransaction();
         var subscriber = connection.QuerySingleOrDefault<Subscriber>(
             $"""
-            INSERT INTO subscribers (email, state, frequency, weekday, hour, timezone, created_at, confirmed_at)
-            VALUES (@email, 'confirmed', @Frequency, @Weekday, @Hour, @Timezone, @now, @now)
+            INSERT INTO subscribers (email, state, frequency, weekday, hour, timezone, digest_order, created_at, confirmed_at)
+            VALUES (@email, 'confirmed', @Frequency, @Weekday, @Hour, @Timezone, @Order, @now, @now)
             ON CONFLICT (email) DO UPDATE SET
                 frequency = excluded.frequency, weekday = excluded.weekday, hour = excluded.hour, timezone = excluded.timezone,
+                digest_order = excluded.digest_order,
                 state = 'confirmed', confirmed_at = coalesce(confirmed_at, excluded.confirmed_at)
             WHERE subscribers.state IN ('pending', 'confirmed')
             RETURNING {Columns}
             """,
-            new { email = normalizedEmail, request.Frequency, request.Weekday, request.Hour, request.Timezone, now },
+            new { email = normalizedEmail, request.Frequency, request.Weekday, request.Hour, request.Timezone, request.Order, now },
             transaction);
         if (subscriber is null) return null;
         subscriber = subscriber with { NextDueAt = nextDue(subscriber) };

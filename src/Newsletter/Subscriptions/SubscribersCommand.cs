@@ -6,15 +6,15 @@ namespace Newsletter.Subscriptions;
 
 /// <summary>
 /// <c>subscribers import &lt;file.csv&gt;</c> and <c>subscribers export</c>: move subscriber lists in and out. Columns:
-/// email, topics, keywords (lists separated by ';'), frequency, weekday, timezone, hour; export adds state.
+/// email, topics, keywords (lists separated by ';'), frequency, weekday, timezone, hour, order; export adds state.
 /// </summary>
 public static class SubscribersCommand
 {
-    private static readonly string[] Columns = ["email", "topics", "keywords", "frequency", "weekday", "timezone", "hour"];
+    private static readonly string[] Columns = ["email", "topics", "keywords", "frequency", "weekday", "timezone", "hour", "order"];
 
     public static Command Create(AppServices host)
     {
-        var file = new Argument<FileInfo>("file") { Description = "A CSV file with a header row: email, topics, keywords, frequency, weekday, timezone, hour" };
+        var file = new Argument<FileInfo>("file") { Description = "A CSV file with a header row: email, topics, keywords, frequency, weekday, timezone, hour, order" };
         var import = new Command("import", "Import subscribers as confirmed (the operator vouches for their consent); bad rows are reported by line, addresses that unsubscribed are skipped") { file };
         import.SetAction(result => Import(host, result.GetValue(file)!));
 
@@ -63,6 +63,7 @@ public static class SubscribersCommand
                 Weekday = Field("weekday"),
                 Hour = Field("hour"),
                 Timezone = Field("timezone"),
+                Order = Field("order"),
             };
             var validation = validator.Validate(input);
             if (!validation.IsValid)
@@ -106,6 +107,7 @@ public static class SubscribersCommand
                 subscriber.Weekday.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 subscriber.Timezone,
                 subscriber.Hour.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                subscriber.DigestOrder,
                 subscriber.State,
             ]));
         }

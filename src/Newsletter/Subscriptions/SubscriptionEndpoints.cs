@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using Newsletter.Digests;
+using Newsletter.Storage;
 
 namespace Newsletter.Subscriptions;
 
@@ -9,7 +10,6 @@ namespace Newsletter.Subscriptions;
 public static class SubscriptionEndpoints
 {
     private const int MaxBodyBytes = 64 * 1024;
-    private const int PreviewPapers = 20;
 
     public static WebApplication MapSubscriptions(this WebApplication app)
     {
@@ -52,11 +52,27 @@ public static class SubscriptionEndpoints
                 // Slugs never contain commas, so "topics=a,b" and "topics=a&topics=b" both work; keywords repeat.
                 Topics = request.Query["topics"].SelectMany(t => (t ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)).ToList(),
                 Keywords = request.Query["keywords"].Select(k => k ?? "").ToList(),
+                Order = request.Query["order"].ToString(),
             };
             var validation = validator.ValidateFilters(input);
             if (!validation.IsValid) return Results.ValidationProblem(validation.Errors);
             var days = options.Value.PreviewDays;
-            var preview = search.Preview(validation.Request.Topics, validation.Request.Keywords, clock.GetUtcNow().AddDays(-days), PreviewPapers);
+            PreviewResult preview;
+            try
+            {
+                preview = search.Preview(validation.Request.Topics, validation.Request.Keywords, clock.GetUtcNow().AddDays(-days),
+                    DigestOrders.Parse(validation.Request.Order), request.HttpContext.RequestAborted);
+            }
+            catch (QueryBudgetSpentException e)
+            {
+                request.HttpContext.Response.Headers.RetryAfter = "60";
+                return Results.Problem(title: "The search took too long", detail: TooLong(e), statusCode: StatusCodes.Status503ServiceUnavailable,
+                    extensions: new Dictionary<string, object?> { ["field"] = SubscriptionValidator.KeywordsField });
+            }
+            catch (OperationCanceledException) when (request.HttpContext.RequestAborted.IsCancellationRequested)
+            {
+                return Results.StatusCode(499); // nobody is waiting for the answer
+            }
             return Results.Json(new
             {
                 count = preview.Count,
@@ -68,6 +84,11 @@ public static class SubscriptionEndpoints
 
         return app;
     }
+
+    /// <summary>What a reader is told when their preview's searches used up <c>Queries:RequestBudgetMs</c>.</summary>
+    internal static string TooLong(QueryBudgetSpentException e) =>
+        $"Previewing these filters took longer than {e.Budget.TotalMilliseconds:0} ms, so it was stopped. " +
+        "Try more specific keywords (fewer OR alternatives, longer prefixes), or try again in a minute.";
 
     private static IResult Problem(string field, string message) =>
         Results.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] });

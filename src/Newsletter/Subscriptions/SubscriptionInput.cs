@@ -13,9 +13,10 @@ public sealed record SubscriptionInput
     public string? Weekday { get; init; }
     public string? Hour { get; init; }
     public string? Timezone { get; init; }
+    public string? Order { get; init; }
 
     /// <summary>The form's starting values for a new reader.</summary>
-    public static SubscriptionInput Default { get; } = new() { Frequency = "daily", Weekday = "1", Hour = "8", Timezone = "UTC" };
+    public static SubscriptionInput Default { get; } = new() { Frequency = "daily", Weekday = "1", Hour = "8", Timezone = "UTC", Order = DigestOrders.Trending };
 
     /// <summary>A stored subscriber's preferences as form input.</summary>
     public static SubscriptionInput From(Subscriber subscriber, IEnumerable<SubscriberFilter> filters)
@@ -30,6 +31,7 @@ public sealed record SubscriptionInput
             Weekday = subscriber.Weekday.ToString(System.Globalization.CultureInfo.InvariantCulture),
             Hour = subscriber.Hour.ToString(System.Globalization.CultureInfo.InvariantCulture),
             Timezone = subscriber.Timezone,
+            Order = subscriber.DigestOrder,
         };
     }
 }

@@ -44,6 +44,7 @@ public static class SubscriptionJson
             Weekday = Text(SubscriptionValidator.WeekdayField),
             Hour = Text(SubscriptionValidator.HourField),
             Timezone = Text(SubscriptionValidator.TimezoneField),
+            Order = Text(SubscriptionValidator.OrderField),
         };
         return (input, errors);
     }

@@ -29,6 +29,9 @@ public sealed class SubscriptionOptions
     /// <summary>Preview requests allowed per client IP per minute.</summary>
     public int PreviewPermitsPerMinute { get; set; } = 60;
 
+    /// <summary>Previews of one client IP that run at the same time (two more wait; beyond that, 429).</summary>
+    public int PreviewsAtOncePerClient { get; set; } = 1;
+
     /// <summary>
     /// Days an address that never confirmed is kept after its last confirmation email; then it is deleted with
     /// everything about it. 0 keeps such addresses.

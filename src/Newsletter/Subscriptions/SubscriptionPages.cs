@@ -11,7 +11,6 @@ namespace Newsletter.Subscriptions;
 /// </summary>
 public static class SubscriptionPages
 {
-    private const int PreviewPapers = 20;
 
     public static IEndpointRouteBuilder MapSubscriptionPages(this IEndpointRouteBuilder app)
     {
@@ -35,9 +34,8 @@ public static class SubscriptionPages
                 return pages.Show("web/subscribe.html.sbn", Page(FormExpired, null), StatusCodes.Status400BadRequest);
             if (posted["action"] == "preview")
             {
-                var filters = validator.ValidateFilters(input);
-                var preview = filters.IsValid ? search.Preview(filters.Request.Topics, filters.Request.Keywords, clock.GetUtcNow().AddDays(-days), PreviewPapers) : null;
-                return pages.Show("web/subscribe.html.sbn", Page(filters.Errors, preview));
+                var (errors, preview, status) = FormPreview(validator, search, input, clock.GetUtcNow().AddDays(-days), http.RequestAborted);
+                return pages.Show("web/subscribe.html.sbn", Page(errors, preview), status);
             }
             // A bot that fills the invisible field is told the same as a person, and nothing happens.
             if (!string.IsNullOrEmpty(posted[PreferencesForm.HoneypotField])) return SeeOther("/check-inbox");
@@ -118,15 +116,14 @@ public static class SubscriptionPages
             if (!await forms.IsValidAsync(http)) return Page(FormExpired, null, StatusCodes.Status400BadRequest);
             if (posted["action"] == "preview")
             {
-                var filters = validator.ValidateFilters(input);
-                var preview = filters.IsValid ? search.Preview(filters.Request.Topics, filters.Request.Keywords, clock.GetUtcNow().AddDays(-days), PreviewPapers) : null;
-                return Page(filters.Errors, preview, StatusCodes.Status200OK);
+                var (errors, preview, status) = FormPreview(validator, search, input, clock.GetUtcNow().AddDays(-days), http.RequestAborted);
+                return Page(errors, preview, status);
             }
             var validation = validator.Validate(input, requireEmail: false);
             if (!validation.IsValid) return Page(validation.Errors, null, StatusCodes.Status400BadRequest);
             service.UpdatePreferences(subscriber, validation.Request);
             return SeeOther($"/manage/{token}?saved=1");
-        });
+        }).RequireRateLimiting(SubscriptionRateLimits.Preview); // its preview button runs searches like GET /api/preview
 
         app.MapGet("/manage/{token}/data", (string token, SubscriptionService service, Pages pages) =>
             service.FindByManageToken(token) is { } subscriber
@@ -219,6 +216,28 @@ public static class SubscriptionPages
             var status = service.Resubscribe(token);
             return status == TokenStatus.Valid ? SeeOther("/check-inbox") : LinkProblem(pages, status);
         }).RequireRateLimiting(SubscriptionRateLimits.Subscribe);
+    }
+
+    /// <summary>
+    /// A form's preview button: the filters checked, then previewed in the reader's order; a preview that uses up
+    /// its budget is refused with the reason shown next to the keywords (503).
+    /// </summary>
+    private static (IReadOnlyDictionary<string, string[]> Errors, PreviewResult? Preview, int Status) FormPreview(
+        SubscriptionValidator validator, PaperSearch search, SubscriptionInput input, DateTimeOffset since, CancellationToken aborted)
+    {
+        var filters = validator.ValidateFilters(input);
+        if (!filters.IsValid) return (filters.Errors, null, StatusCodes.Status400BadRequest);
+        try
+        {
+            var preview = search.Preview(filters.Request.Topics, filters.Request.Keywords, since,
+                DigestOrders.Parse(filters.Request.Order), aborted);
+            return (filters.Errors, preview, StatusCodes.Status200OK);
+        }
+        catch (Newsletter.Storage.QueryBudgetSpentException e)
+        {
+            return (new Dictionary<string, string[]> { [SubscriptionValidator.KeywordsField] = [SubscriptionEndpoints.TooLong(e)] }, null,
+                StatusCodes.Status503ServiceUnavailable);
+        }
     }
 
     private static readonly IReadOnlyDictionary<string, string[]> FormExpired =

@@ -6,12 +6,16 @@ namespace Newsletter.Subscriptions;
 
 /// <summary>
 /// Per-client-IP fixed-window limits on the endpoints that cost the service work or send email: subscribing and
-/// previewing. Limits come from <see cref="SubscriptionOptions"/>.
+/// previewing. Previews are also limited in concurrency per client: one client's searches run one after another,
+/// so however many it sends at once it keeps at most one core busy. Limits come from <see cref="SubscriptionOptions"/>.
 /// </summary>
 public static class SubscriptionRateLimits
 {
     public const string Subscribe = "subscribe";
     public const string Preview = "preview";
+
+    // Previews of one client that may wait for its running one; more are refused at once (429).
+    private const int PreviewQueuePerClient = 2;
 
     public static IServiceCollection AddSubscriptionRateLimits(this IServiceCollection services)
     {
@@ -20,6 +24,15 @@ public static class SubscriptionRateLimits
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             limiter.AddPolicy(Subscribe, http => PerClient(http, o => o.SubscribePermitsPerMinute));
             limiter.AddPolicy(Preview, http => PerClient(http, o => o.PreviewPermitsPerMinute));
+            limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http =>
+                http.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName == Preview
+                    ? RateLimitPartition.GetConcurrencyLimiter(Client(http), _ => new ConcurrencyLimiterOptions
+                    {
+                        PermitLimit = http.RequestServices.GetRequiredService<IOptions<SubscriptionOptions>>().Value.PreviewsAtOncePerClient,
+                        QueueLimit = PreviewQueuePerClient,
+                        QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+                    })
+                    : RateLimitPartition.GetNoLimiter(""));
             limiter.OnRejected = async (context, cancellationToken) =>
             {
                 context.HttpContext.Response.Headers.RetryAfter = "60";
@@ -34,13 +47,14 @@ public static class SubscriptionRateLimits
     private static RateLimitPartition<string> PerClient(HttpContext http, Func<SubscriptionOptions, int> permits)
     {
         var options = http.RequestServices.GetRequiredService<IOptions<SubscriptionOptions>>().Value;
-        // Behind a reverse proxy every request shares the proxy's address; forwarded headers are not trusted here.
-        var client = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-        return RateLimitPartition.GetFixedWindowLimiter(client, _ => new FixedWindowRateLimiterOptions
+        return RateLimitPartition.GetFixedWindowLimiter(Client(http), _ => new FixedWindowRateLimiterOptions
         {
             PermitLimit = permits(options),
             Window = TimeSpan.FromMinutes(1),
             QueueLimit = 0,
         });
     }
+
+    // Behind a reverse proxy every request shares the proxy's address; forwarded headers are not trusted here.
+    private static string Client(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
 }

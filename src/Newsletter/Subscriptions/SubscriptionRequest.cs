@@ -10,6 +10,7 @@ public sealed record SubscriptionRequest
     public int Weekday { get; init; } = 1;
     public int Hour { get; init; } = 8;
     public string Timezone { get; init; } = "UTC";
+    public string Order { get; init; } = DigestOrders.Trending;
 
     // Derived from the lists above; a stored request (a confirmation's choices) keeps only the lists.
     [System.Text.Json.Serialization.JsonIgnore]

@@ -153,6 +153,7 @@ public sealed class SubscriptionService(
             ["weekday"] = subscriber.Weekday,
             ["hour"] = subscriber.Hour,
             ["timezone"] = subscriber.Timezone,
+            ["order"] = subscriber.DigestOrder,
             ["topics"] = new JsonArray(filters.Where(f => f.Kind == SubscriberFilter.Topic).Select(f => (JsonNode)f.Value).ToArray()),
             ["keywords"] = new JsonArray(filters.Where(f => f.Kind == SubscriberFilter.Keyword).Select(f => (JsonNode)f.Value).ToArray()),
             ["createdAt"] = subscriber.CreatedAt,

@@ -8,11 +8,11 @@ namespace Newsletter.Subscriptions;
 /// Checks what a reader (or an import row) asks for, field by field, with messages a reader can act on. Shared by
 /// the web forms, the JSON API and the CSV import so that all three accept exactly the same things.
 /// </summary>
-public sealed class SubscriptionValidator(TopicCatalog topics, PaperSearch search, IOptions<SubscriptionOptions> options)
+public sealed class SubscriptionValidator(TopicCatalog topics, IOptions<SubscriptionOptions> options, IOptions<QueryOptions> queries)
 {
     /// <summary>Field names, as the form and the API's problem body use them.</summary>
     public const string EmailField = "email", TopicsField = "topics", KeywordsField = "keywords",
-        FrequencyField = "frequency", WeekdayField = "weekday", HourField = "hour", TimezoneField = "timezone";
+        FrequencyField = "frequency", WeekdayField = "weekday", HourField = "hour", TimezoneField = "timezone", OrderField = "order";
 
     /// <summary>Checks everything a subscription needs: an address, at least one filter and a valid schedule.</summary>
     public SubscriptionValidation Validate(SubscriptionInput input, bool requireEmail = true)
@@ -24,8 +24,9 @@ public sealed class SubscriptionValidator(TopicCatalog topics, PaperSearch searc
             list.Add(message);
         }
 
+        CheckControlCharacters(input, Add);
         var email = "";
-        if (requireEmail)
+        if (requireEmail && !errors.ContainsKey(EmailField))
         {
             email = EmailAddressNormalizer.TryNormalize(input.Email, out var emailError) ?? "";
             if (emailError is not null) Add(EmailField, emailError);
@@ -47,8 +48,11 @@ public sealed class SubscriptionValidator(TopicCatalog topics, PaperSearch searc
         if (hour is null or < 0 or > 23) Add(HourField, "Choose an hour from 0 to 23.");
 
         var timezone = string.IsNullOrWhiteSpace(input.Timezone) ? "UTC" : input.Timezone.Trim();
-        if (timezone.Length > 64 || !TimeZoneInfo.TryFindSystemTimeZoneById(timezone, out _))
+        if (!errors.ContainsKey(TimezoneField) && (timezone.Length > 64 || !TimeZoneInfo.TryFindSystemTimeZoneById(timezone, out _)))
             Add(TimezoneField, "Unknown time zone: use a name like Europe/Berlin, America/New_York or UTC.");
+
+        var order = ParseOrder(input.Order);
+        if (order is null) Add(OrderField, "Choose trending (most upvoted first) or relevance (best match first).");
 
         var request = new SubscriptionRequest
         {
@@ -59,6 +63,7 @@ public sealed class SubscriptionValidator(TopicCatalog topics, PaperSearch searc
             Weekday = weekday ?? 1,
             Hour = hour ?? 8,
             Timezone = timezone,
+            Order = order ?? DigestOrders.Trending,
         };
         return new SubscriptionValidation(errors.ToDictionary(e => e.Key, e => e.Value.ToArray()), request);
     }
@@ -67,14 +72,18 @@ public sealed class SubscriptionValidator(TopicCatalog topics, PaperSearch searc
     public SubscriptionValidation ValidateFilters(SubscriptionInput input)
     {
         var errors = new Dictionary<string, List<string>>();
-        var (slugs, keywords) = CheckFilters(input, (field, message) =>
+        void Add(string field, string message)
         {
             if (!errors.TryGetValue(field, out var list)) errors[field] = list = [];
             list.Add(message);
-        });
+        }
+        CheckControlCharacters(input with { Email = null }, Add);
+        var (slugs, keywords) = CheckFilters(input, Add);
+        var order = ParseOrder(input.Order);
+        if (order is null) Add(OrderField, "Choose trending (most upvoted first) or relevance (best match first).");
         return new SubscriptionValidation(
             errors.ToDictionary(e => e.Key, e => e.Value.ToArray()),
-            new SubscriptionRequest { Topics = slugs, Keywords = keywords });
+            new SubscriptionRequest { Topics = slugs, Keywords = keywords, Order = order ?? DigestOrders.Trending });
     }
 
     private (List<string> Slugs, List<string> Keywords) CheckFilters(SubscriptionInput input, Action<string, string> add)
@@ -99,10 +108,35 @@ public sealed class SubscriptionValidator(TopicCatalog topics, PaperSearch searc
                 add(KeywordsField, $"\"{shown}\" is too long: at most {limits.MaxKeywordLength} characters.");
             else if (keyword.Contains(';'))
                 add(KeywordsField, $"\"{shown}\": a keyword query cannot contain ';'.");
-            else if (!search.IsValidQuery(keyword, out _))
-                add(KeywordsField, $"\"{shown}\" is not a valid search. Use words, \"quoted phrases\", AND, OR, NOT and parentheses; put words with hyphens in quotes.");
+            else if (keyword.Any(char.IsControl))
+                continue; // already said once for the whole field
+            else if (ReaderQuery.Translate(keyword, queries.Value, out var problem) is null)
+                add(KeywordsField, $"\"{shown}\" is not a search we can run: {problem}");
         }
         return (slugs, keywords);
+    }
+
+    // Line breaks, NUL and other control characters would reach exports, logs and the command line raw; nobody
+    // types them on purpose, so every text field refuses them (the form, the API and the CSV import alike).
+    private static void CheckControlCharacters(SubscriptionInput input, Action<string, string> add)
+    {
+        (string Field, IEnumerable<string?> Values)[] fields =
+        [
+            (EmailField, [input.Email]), (TopicsField, input.Topics), (KeywordsField, input.Keywords), (FrequencyField, [input.Frequency]),
+            (WeekdayField, [input.Weekday]), (HourField, [input.Hour]), (TimezoneField, [input.Timezone]), (OrderField, [input.Order]),
+        ];
+        foreach (var (field, values) in fields)
+        {
+            if (values.Any(v => v is not null && v.Trim().Any(char.IsControl)))
+                add(field, "Remove the control characters (such as a line break, tab or NUL) from this field.");
+        }
+    }
+
+    private static string? ParseOrder(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return DigestOrders.Trending;
+        var order = text.Trim().ToLowerInvariant();
+        return order is DigestOrders.Trending or DigestOrders.Relevance ? order : null;
     }
 
     private static int? ParseWeekday(string? text)

@@ -4,7 +4,7 @@ using Newsletter.Benchmarks.Scenarios;
 
 namespace Newsletter.Benchmarks.Harness;
 
-/// <summary>A whole benchmark run: data, then scenarios 1, 1b, 2, the micro-benchmarks, and 3 with 4 beside it (its line is last).</summary>
+/// <summary>A whole benchmark run: data, then scenarios 1, 1b, 2, 5 (queries), the micro-benchmarks, and 3 with 4 beside it (its line is last).</summary>
 public static class BenchRun
 {
     private static long MatchCount(string database, string query)
@@ -41,6 +41,7 @@ public static class BenchRun
             Console.WriteLine("topic matches in the history: " + string.Join(", ", data.Topics.Select(t =>
                 $"{t.Slug} {100.0 * MatchCount(history, t.Query) / options.IngestPapers:0}%")));
             if (options.Runs("plan")) await PlanScenario.RunAsync(options, data, table, history);
+            if (options.Runs("query")) await QueryScenario.RunAsync(options, data, table, history);
             if (options.Runs("micro")) await MicroScenario.RunAsync(options, table);
             if (options.Runs("send")) await SendScenario.RunAsync(options, data, table, history);
             return 0;

@@ -34,8 +34,8 @@ public sealed class WebLoad : IAsyncDisposable
         public bool Clean => NotSuccess == 0 && SocketErrors == 0 && DatabaseBusy == 0 && Requests > 0;
     }
 
-    /// <summary>Starts the service on <paramref name="databasePath"/> and waits until it answers.</summary>
-    public static async Task<WebLoad> StartAsync(BenchOptions options, string databasePath)
+    /// <summary>Starts the service on <paramref name="databasePath"/> (with <paramref name="settings"/> on top) and waits until it answers.</summary>
+    public static async Task<WebLoad> StartAsync(BenchOptions options, string databasePath, IReadOnlyDictionary<string, string>? settings = null)
     {
         var port = FreePort();
         var dll = Path.Combine(AppContext.BaseDirectory, "Newsletter.dll");
@@ -53,6 +53,7 @@ public sealed class WebLoad : IAsyncDisposable
             ["Subscriptions__SubscribePermitsPerMinute"] = "1000000",
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
         };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>()) environment[key] = value;
         var web = new WebLoad(ChildProcesses.Start("dotnet", [dll], environment, options.Repo), port);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         var deadline = DateTime.UtcNow.AddSeconds(60);

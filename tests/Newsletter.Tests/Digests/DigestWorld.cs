@@ -1,7 +1,9 @@
 using Dapper;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Newsletter.Delivery;
 using Newsletter.Digests;
 using Newsletter.Storage;
@@ -22,12 +24,16 @@ public sealed class DigestWorld : IAsyncDisposable
     {
         Clock = new ManualClock(now);
         _app = new NewsletterFactory(workspace, settings)
-            .WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton<TimeProvider>(Clock)));
+            .WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton<TimeProvider>(Clock))
+                .ConfigureLogging(logging => logging.AddProvider(Logs)));
         _ = _app.Server;
         Get<Migrator>().Migrate();
     }
 
     public ManualClock Clock { get; }
+
+    /// <summary>The warnings and errors the app logged.</summary>
+    public LogCapture Logs { get; } = new();
 
     public HttpClient CreateClient() => _app.CreateClient();
 
@@ -58,18 +64,18 @@ public sealed class DigestWorld : IAsyncDisposable
     /// <summary>A confirmed reader whose first digest is due at their first slot after <paramref name="confirmedAt"/>.</summary>
     public Subscriber AddReader(
         string email, DateTimeOffset confirmedAt, SubscriberFilter[] filters,
-        string frequency = "daily", int hour = 8, int weekday = 1, string timezone = "UTC")
+        string frequency = "daily", int hour = 8, int weekday = 1, string timezone = "UTC", string order = "trending")
     {
         var reader = new Subscriber { Email = email, Frequency = frequency, Hour = hour, Weekday = weekday, Timezone = timezone };
         var due = DigestSchedule.NextDue(reader, confirmedAt);
         using var connection = Get<Database>().Open();
         var id = connection.ExecuteScalar<long>(
             """
-            INSERT INTO subscribers (email, state, frequency, weekday, hour, timezone, created_at, confirmed_at, next_due_at)
-            VALUES (@email, 'confirmed', @frequency, @weekday, @hour, @timezone, @confirmedAt, @confirmedAt, @due)
+            INSERT INTO subscribers (email, state, frequency, weekday, hour, timezone, digest_order, created_at, confirmed_at, next_due_at)
+            VALUES (@email, 'confirmed', @frequency, @weekday, @hour, @timezone, @order, @confirmedAt, @confirmedAt, @due)
             RETURNING id
             """,
-            new { email, frequency, weekday, hour, timezone, confirmedAt, due });
+            new { email, frequency, weekday, hour, timezone, order, confirmedAt, due });
         connection.Execute("INSERT INTO subscriber_filters (subscriber_id, kind, value) VALUES (@id, @Kind, @Value)",
             filters.Select(f => new { id, f.Kind, f.Value }));
         return Reader(id);

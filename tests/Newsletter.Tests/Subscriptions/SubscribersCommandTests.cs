@@ -81,7 +81,7 @@ public class SubscribersCommandTests
 
         Assert.That(again.Output, Does.Contain("line 2: skipped ada@example.org"));
         var export = NewsletterProcess.Run(Settings, "subscribers", "export");
-        Assert.That(export.Output, Does.Contain("ada@example.org,diffusion,,daily,1,UTC,8,unsubscribed"));
+        Assert.That(export.Output, Does.Contain("ada@example.org,diffusion,,daily,1,UTC,8,trending,unsubscribed"));
     }
 
     [Test]
@@ -115,9 +115,9 @@ public class SubscribersCommandTests
         var lines = export.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         Assert.That(lines, Is.EqualTo(new[]
         {
-            "email,topics,keywords,frequency,weekday,timezone,hour,state",
-            "ada@example.org,diffusion;model-merging,mamba,daily,1,Europe/Berlin,7,confirmed",
-            "carol@example.org,,\"\"\"model merging\"\";diffusion NOT medical\",weekly,1,America/New_York,9,confirmed",
+            "email,topics,keywords,frequency,weekday,timezone,hour,order,state",
+            "ada@example.org,diffusion;model-merging,mamba,daily,1,Europe/Berlin,7,trending,confirmed",
+            "carol@example.org,,\"\"\"model merging\"\";diffusion NOT medical\",weekly,1,America/New_York,9,relevance,confirmed",
         }));
 
         var file = _workspace.PathFor("export.csv");

@@ -99,7 +99,7 @@ public class SubscriptionBrowserTests
         await Browser.ScreenshotAsync(page, "unsubscribed");
 
         var export = NewsletterProcess.Run(Settings(server.BaseUrl), "subscribers", "export");
-        Assert.That(export.Output, Does.Contain("browser@example.org,model-merging,mamba,daily,1,Europe/Berlin,18,unsubscribed"));
+        Assert.That(export.Output, Does.Contain("browser@example.org,model-merging,mamba,daily,1,Europe/Berlin,18,trending,unsubscribed"));
     }
 
     [Test]
@@ -123,7 +123,7 @@ public class SubscriptionBrowserTests
         await page.FillAsync("#keywords", "(unbalanced");
         await page.ClickAsync("button[value=save]");
         await Assertions.Expect(page.Locator("#email-error")).ToBeVisibleAsync();
-        await Assertions.Expect(page.Locator("#keywords-error")).ToContainTextAsync("not a valid search");
+        await Assertions.Expect(page.Locator("#keywords-error")).ToContainTextAsync("a '(' is not closed");
         Assert.That(await page.InputValueAsync("#email"), Is.EqualTo("not-an-address"));
         await Browser.ScreenshotAsync(page, "subscribe-errors");
 
