@@ -66,6 +66,6 @@ public class ControlCharacterTests
 
         Assert.That(result.ExitCode, Is.EqualTo(1));
         Assert.That(result.Output, Does.Contain("line 3: rejected bob@example.org: keywords: Remove the control characters"));
-        Assert.That(result.Output, Does.Contain("imported 1, rejected 1"));
+        Assert.That(result.Output, Does.Contain("imported 1, skipped 0, rejected 1"));
     }
 }

@@ -97,7 +97,7 @@ public class HttpIngestTests
             if (context.Request.Path == "/broken") context.Response.StatusCode = 500;
             else await context.Response.Body.WriteAsync(HfListing);
         });
-        var logs = new CapturedLogs("Newsletter.");
+        var logs = new CapturedLogs("Newsletter.Listings.");
         await using var app = new NewsletterFactory(_workspace, new Dictionary<string, string?>
         {
             ["Ingest:Sources:0:Name"] = "broken", ["Ingest:Sources:0:Url"] = server.BaseUrl + "/broken", ["Ingest:Sources:0:Format"] = "auto",

@@ -30,7 +30,7 @@ public class IngestJobTests
     public void SetUp()
     {
         _workspace = new TestWorkspace();
-        _logs = new CapturedLogs("Newsletter.");
+        _logs = new CapturedLogs("Newsletter.Listings.");
     }
 
     [TearDown] public void TearDown() => _workspace.Dispose();

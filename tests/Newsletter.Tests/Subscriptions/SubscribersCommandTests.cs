@@ -61,7 +61,7 @@ public class SubscribersCommandTests
         Assert.That(again.Output, Does.Contain($"line 2: skipped ada@example.org: {reason}"));
         Assert.That(again.Output.Trim().Split('\n')[^1], Is.EqualTo("imported 1, skipped 1, rejected 0"));
         var export = NewsletterProcess.Run(Settings, "subscribers", "export");
-        Assert.That(export.Output, Does.Contain($"ada@example.org,diffusion,,daily,1,UTC,8,{state}"));
+        Assert.That(export.Output, Does.Contain($"ada@example.org,diffusion,,daily,1,UTC,8,trending,{state}"));
     }
 
     [Test]
