@@ -29,6 +29,10 @@ public class OfflineFirstStartTests
             ["Ingest:Sources:0:Format"] = "hf-json",
         });
         await WaitForPapersAsync(server.BaseUrl);
+        // The unreachable source is one warning line, and nothing in the log prints a stack trace (HttpClient's own
+        // request log included, which logs a failed request with its exception unless appsettings.json quiets it).
+        await server.WaitForLogAsync("cannot ingest huggingface");
+        Assert.That(server.Log, Does.Not.Match(@"(?m)^\s+at \S+\(|---> System\."), "no stack trace in the log");
         await using var browser = await Browser.LaunchAsync();
 
         foreach (var width in new[] { 390, 1280 })
