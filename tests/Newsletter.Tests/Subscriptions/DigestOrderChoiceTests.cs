@@ -28,6 +28,21 @@ public class DigestOrderChoiceTests
     }
 
     [Test]
+    public async Task ConfirmedReader_KeepsTheirOrder_UntilTheEmailedLinkAppliesTheNewOne()
+    {
+        await using var app = new NewsletterFactory(_workspace).Started();
+        var owner = Client(app);
+        await SubscribeConfirmedAsync(app, owner, _workspace, new { email = "o@example.org", topics = new[] { "diffusion" } }, "o@example.org");
+
+        await Client(app).PostAsJsonAsync("/api/subscriptions", new { email = "o@example.org", topics = new[] { "diffusion" }, order = "relevance" });
+        Assert.That(Scalar<string>(app, "SELECT digest_order FROM subscribers"), Is.EqualTo("trending"), "a request alone changes nothing");
+
+        Assert.That(await SendConfirmationsAsync(app), Is.EqualTo(1));
+        await ConfirmAsync(owner, ConfirmPath(_workspace.OutboxFiles()[^1]));
+        Assert.That(Scalar<string>(app, "SELECT digest_order FROM subscribers"), Is.EqualTo("relevance"), "the confirmed choices include the order");
+    }
+
+    [Test]
     public async Task Manage_ShowsAndChangesTheOrder()
     {
         await using var app = new NewsletterFactory(_workspace).Started();
