@@ -11,18 +11,23 @@ for tool in "$@"; do
     smtp-sink) [ -x /usr/sbin/smtp-sink ] || need+=(postfix) ;;
     chromium) [ -x /usr/bin/chromium ] || need+=(chromium) ;;
     wrk) command -v wrk >/dev/null || need+=(wrk) ;;
-    axe-core) [ -f "$(dirname "$0")/node_modules/axe-core/axe.min.js" ] || npm_tools=1 ;;
+    axe-core)
+      if [ ! -f "$(dirname "$0")/node_modules/axe-core/axe.min.js" ]; then
+        npm_tools=1
+        command -v npm >/dev/null || need+=(npm)
+      fi ;;
     *) echo "install-deps: unknown tool '$tool'" >&2; exit 2 ;;
   esac
 done
+if [ ${#need[@]} -gt 0 ]; then
+  echo "installing ${need[*]} ..."
+  sudo_cmd=""
+  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+# After apt: on a machine without Node.js, Debian's npm brought it.
 if [ "$npm_tools" -eq 1 ]; then
   echo "installing axe-core (npm) ..."
   npm ci --prefix "$(dirname "$0")" --no-audit --no-fund --loglevel=error >/dev/null
 fi
-[ ${#need[@]} -eq 0 ] && exit 0
-
-echo "installing ${need[*]} ..."
-sudo_cmd=""
-[ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
-$sudo_cmd apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
