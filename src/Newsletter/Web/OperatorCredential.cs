@@ -41,7 +41,8 @@ public sealed class OperatorCredential(
     /// </summary>
     public void EnsurePassword()
     {
-        if (ConfiguredIn is not null) return;
+        // Once stored, later starts do nothing (hashing is deliberately slow); TryAdd still settles two first starts at once.
+        if (ConfiguredIn is not null || secrets.Find(SecretName) is not null) return;
         var password = NewPassword();
         if (secrets.TryAdd(SecretName, Hash(password), clock.GetUtcNow()))
             logger.LogWarning(
