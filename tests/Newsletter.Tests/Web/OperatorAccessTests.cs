@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.RegularExpressions;
 using Newsletter.Tests.Support;
+using Newsletter.Web;
 
 namespace Newsletter.Tests.Web;
 
@@ -46,6 +47,19 @@ public partial class OperatorAccessTests
         Assert.That(right.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         Assert.That(await right.Content.ReadAsStringAsync(), Does.Contain("Newsletter jobs"));
         Assert.That(served.Log, Does.Not.Contain("It is shown this once"), "a configured password needs no generated one");
+    }
+
+    [Test]
+    public async Task WrongSignIns_AreCountedPerClient_AndAnsweredTooManyPastTheLimit()
+    {
+        await using var served = await ServedNewsletter.StartAsync(_workspace, new Dictionary<string, string> { ["Admin:Password"] = "correct horse battery" });
+
+        var answers = new List<HttpStatusCode>();
+        for (var i = 0; i <= OperatorAccess.GuessesPerMinute; i++) answers.Add((await DashboardAsync(served, "admin", $"guess {i}")).StatusCode);
+
+        Assert.That(answers.Take(OperatorAccess.GuessesPerMinute), Is.All.EqualTo(HttpStatusCode.Unauthorized));
+        Assert.That(answers[^1], Is.EqualTo(HttpStatusCode.TooManyRequests), "past the limit a guess is not even checked");
+        Assert.That((await DashboardAsync(served)).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), "a request without credentials is no guess");
     }
 
     [Test]
