@@ -127,23 +127,28 @@ public static class CommandLine
         return null;
     }
 
-    // A switch is a host setting (--urls, --environment, ...) or names a section that the settings files or the
-    // environment already have (--Site:BaseUrl ...), so a typo such as --url is refused instead of ignored. The
-    // command line itself is left out: it holds every switch given, typos included.
-    private static bool IsSetting(string key, IConfiguration configuration)
+    // A switch is a host setting (--urls, --environment, ...) or a setting's full path (--Site:BaseUrl, --Kestrel:Limits:…),
+    // which ASP.NET Core reads as configuration; a bare word that is neither, such as the typo --url, is refused
+    // instead of silently ignored.
+    private static bool IsSetting(string key, IConfiguration configuration) =>
+        key.Length > 0 && (HostSwitches.Contains(key) || (key.Contains(':') && !key.StartsWith(':') && !key.EndsWith(':'))
+                           || IsSection(key, configuration));
+
+    // A bare section name that the settings files or the environment already have (the command line itself is left
+    // out: it holds every switch given, typos included).
+    private static bool IsSection(string key, IConfiguration configuration)
     {
-        if (key.Length == 0) return false;
-        if (HostSwitches.Contains(key)) return true;
-        var section = key.Split(':')[0];
         var providers = configuration is IConfigurationRoot root ? root.Providers : [];
         return providers.Where(p => p is not CommandLineConfigurationProvider)
-            .Any(p => p.GetChildKeys([], null).Contains(section, StringComparer.OrdinalIgnoreCase));
+            .Any(p => p.GetChildKeys([], null).Contains(key, StringComparer.OrdinalIgnoreCase));
     }
 
     private static readonly HashSet<string> HostSwitches = new(StringComparer.OrdinalIgnoreCase)
     {
         WebHostDefaults.ServerUrlsKey, WebHostDefaults.EnvironmentKey, WebHostDefaults.ContentRootKey,
         WebHostDefaults.ApplicationKey, WebHostDefaults.HttpPortsKey, WebHostDefaults.HttpsPortsKey,
+        WebHostDefaults.WebRootKey, WebHostDefaults.DetailedErrorsKey, WebHostDefaults.ShutdownTimeoutKey,
+        WebHostDefaults.PreferHostingUrlsKey, WebHostDefaults.SuppressStatusMessagesKey,
     };
 
     private static async Task PrintUsageAsync(RootCommand root, ParseResult parsed)
