@@ -21,7 +21,6 @@ public sealed class ConfirmationSender(
     MessageSigner signer,
     Mailer mailer,
     IOptions<SiteOptions> site,
-    IOptions<SubscriptionOptions> subscriptions,
     IOptions<DeliveryOptions> options,
     IOptions<SmtpOptions> smtp,
     TimeProvider clock,
@@ -50,11 +49,19 @@ public sealed class ConfirmationSender(
         await using var session = mailer.OpenSession();
         while (!cancellationToken.IsCancellationRequested)
         {
-            var batch = outbox.Claim(owner, at, clock.GetUtcNow() + TimeSpan.FromSeconds(o.LeaseSeconds), o.BatchSize, clock.GetUtcNow());
+            // One row per claim: nothing renews a confirmation's lease, so each send must fit in its own (a batch behind a
+            // slow relay would outlive it and be sent twice); confirmations are few, so the extra UPDATEs cost nothing.
+            var batch = outbox.Claim(owner, at, clock.GetUtcNow() + TimeSpan.FromSeconds(o.LeaseSeconds), 1, clock.GetUtcNow());
             if (batch.Count == 0) break;
             for (var i = 0; i < batch.Count; i++)
             {
-                var outcome = cancellationToken.IsCancellationRequested ? Outcome.Stop : await SendOneAsync(session, batch[i]);
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    // Row i was never tried: it goes back too.
+                    outbox.Release(owner, batch.Skip(i).Select(r => r.Id).ToList(), clock.GetUtcNow());
+                    return sent;
+                }
+                var outcome = await SendOneAsync(session, batch[i]);
                 if (outcome == Outcome.Sent) sent++;
                 if (outcome == Outcome.Stop)
                 {
@@ -126,7 +133,8 @@ public sealed class ConfirmationSender(
         {
             ["site_name"] = site.Value.Name,
             ["confirm_url"] = links.ForConfirmation(row.Id),
-            ["hours"] = subscriptions.Value.ConfirmationLifetimeHours,
+            // What is left of the link's life when this attempt goes out (a retry sends it later than the request).
+            ["hours"] = Math.Max(1, (int)Math.Ceiling((row.ExpiresAt - clock.GetUtcNow()).TotalHours)),
             ["already_subscribed"] = row.SubscriberState == SubscriberStates.Confirmed,
         };
         // One Message-ID per row: every attempt of the same email carries the same one.
