@@ -105,7 +105,7 @@ public sealed class DigestRenderer(TemplateCatalog templates, TopicCatalog topic
         var excerpt = DigestExcerpt.Cut(DigestExcerpt.Tidy(entry.MarkedAbstract), ExcerptLength);
         // A listing's summary is meant as one line; one that is not is cut like an excerpt.
         var tldr = string.IsNullOrWhiteSpace(paper.AiSummary) ? null : DigestExcerpt.Cut(DigestExcerpt.Tidy(paper.AiSummary), ExcerptLength);
-        var arxivUrl = paper.ArxivId is null ? null : $"https://arxiv.org/abs/{paper.ArxivId}";
+        var arxivUrl = paper.ArxivId is null ? null : ArxivId.AbsUrl(paper.ArxivId);
         return new ScriptObject
         {
             ["title"] = DigestExcerpt.Tidy(paper.Title),
@@ -123,7 +123,7 @@ public sealed class DigestRenderer(TemplateCatalog templates, TopicCatalog topic
             // The link named "arXiv <id>" goes to arXiv, whatever page the listing gave as the abstract.
             ["arxiv_url"] = arxivUrl,
             ["date"] = paper.PublishedAt?.ToString("d MMM yyyy", CultureInfo.InvariantCulture),
-            ["pdf_url"] = paper.PdfUrl ?? (paper.ArxivId is null ? null : $"https://arxiv.org/pdf/{paper.ArxivId}"),
+            ["pdf_url"] = paper.PdfUrl ?? (paper.ArxivId is null ? null : ArxivId.PdfUrl(paper.ArxivId)),
             ["hf_url"] = paper.HfUrl,
             ["github_url"] = WebLink(paper.GithubUrl),
             ["project_url"] = WebLink(paper.ProjectUrl),

@@ -24,7 +24,7 @@ public sealed class IngestJob(ListingIngester ingester, PaperStore papers, IOpti
             if (result.Failure is null) logger.LogInformation("{Result}", result);
             else logger.LogWarning("{Result}", result);
         }
-        if (papers.Count() > 0) return;
+        if (papers.Any()) return;
         try
         {
             var sample = await ingester.IngestAsync(SampleListing, "sample", ListingFormat.HuggingFaceJson, cancellationToken);

@@ -27,16 +27,6 @@ public sealed class ListingRejections : IReadOnlyList<ListingRejection>
         if (_kept.Count < Kept) _kept.Add(rejection);
     }
 
-    /// <summary>Adds the counts and kept rejections of another source (for a source read in several fetches).</summary>
-    public void AddRange(ListingRejections other)
-    {
-        foreach (var rejection in other._kept)
-        {
-            if (_kept.Count < Kept) _kept.Add(rejection);
-        }
-        Total += other.Total;
-    }
-
     public IEnumerator<ListingRejection> GetEnumerator() => _kept.GetEnumerator();
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();

@@ -182,6 +182,13 @@ public sealed class PaperStore(Database database, TimeProvider clock)
         return ids.Where(found.ContainsKey).Select(id => found[id]).ToList();
     }
 
+    /// <summary>Whether any paper is stored (cheaper than counting them).</summary>
+    public bool Any()
+    {
+        using var connection = database.Open();
+        return connection.ExecuteScalar<bool>("SELECT EXISTS (SELECT 1 FROM papers)");
+    }
+
     /// <summary>How many papers are stored.</summary>
     public long Count()
     {

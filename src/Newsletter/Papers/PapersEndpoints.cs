@@ -23,7 +23,7 @@ public static class PapersEndpoints
     {
         // A search runs full-text queries, so the page shares the preview's per-client limit.
         app.MapGet("/papers", (HttpRequest request, Pages pages, RecentPaperStore store, SubscriptionValidator validator, PaperSearch search,
-            TopicCatalog topics, IOptions<PapersOptions> options, TimeProvider clock) =>
+            TopicCatalog topics, IOptions<PapersOptions> options, IOptions<SubscriptionOptions> readers, TimeProvider clock) =>
         {
             var limits = options.Value;
             var query = (request.Query[QueryField].FirstOrDefault() ?? "").Trim();
@@ -35,6 +35,8 @@ public static class PapersEndpoints
                 ["subscribe_url"] = query.Length == 0 ? "/" : "/?keywords=" + Uri.EscapeDataString(query),
                 ["topics"] = topics.All.Select(t => new ScriptObject { ["name"] = t.Name, ["feed_url"] = $"/topics/{Uri.EscapeDataString(t.Slug)}.atom" }).ToList(),
                 ["search_days"] = limits.SearchDays,
+                // A search is a keyword query: the box takes what the validator will accept.
+                ["max_query_length"] = readers.Value.MaxKeywordLength,
             };
             var errors = new ScriptObject();
             model["errors"] = errors;
