@@ -49,15 +49,18 @@ public static class SubscriptionPages
             pages.Show("web/check-inbox.html.sbn", new ScriptObject { ["hours"] = options.Value.ConfirmationLifetimeHours }));
 
         // Mail scanners fetch links: the GET only shows the address and a button; the POST confirms.
-        app.MapGet("/confirm/{token}", (string token, HttpContext http, SubscriptionService service, Pages pages, FormProtection forms) =>
+        app.MapGet("/confirm/{token}", (string token, HttpContext http, SubscriptionService service, Pages pages, FormProtection forms,
+            TopicCatalog topics) =>
         {
-            var (status, subscriber) = service.FindConfirmation(token);
+            var (status, subscriber, choices) = service.FindConfirmation(token);
             return status switch
             {
                 TokenStatus.Valid => pages.Show("web/confirm.html.sbn", new ScriptObject
                 {
                     ["email"] = MaskedEmail.Of(subscriber!.Email), ["action"] = $"/confirm/{token}", ["antiforgery"] = forms.Field(http),
                     ["already_subscribed"] = subscriber.State == SubscriberStates.Confirmed,
+                    // What the press will apply, so nobody approves choices they did not make.
+                    ["choices"] = choices is null ? null : ChoicesModel(choices, topics),
                 }),
                 TokenStatus.Expired => ExpiredConfirmation(pages, forms, http, token),
                 _ => LinkProblem(pages, status),
@@ -296,5 +299,18 @@ public static class SubscriptionPages
             httpContext.Response.Headers.Location = location;
             return Task.CompletedTask;
         }
+    }
+
+    /// <summary>A confirmation's choices as a reader reads them: topic names, searches as typed, schedule, order.</summary>
+    private static ScriptObject ChoicesModel(SubscriptionRequest choices, TopicCatalog topics)
+    {
+        var at = $"{choices.Hour:00}:00 ({choices.Timezone})";
+        return new ScriptObject
+        {
+            ["topics"] = choices.Topics.Select(slug => topics.Find(slug)?.Name ?? slug).ToList(),
+            ["searches"] = choices.Keywords.ToList(),
+            ["schedule"] = choices.Frequency == "weekly" ? $"weekly, on {(DayOfWeek)choices.Weekday}s at {at}" : $"daily at {at}",
+            ["order"] = DigestOrders.Parse(choices.Order) == DigestOrder.Relevance ? "best match first" : "most upvoted first",
+        };
     }
 }

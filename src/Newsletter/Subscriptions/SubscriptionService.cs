@@ -35,11 +35,11 @@ public sealed class SubscriptionService(
     }
 
     /// <summary>What a confirmation link stands for (the GET shows it; it changes nothing).</summary>
-    public (TokenStatus Status, Subscriber? Subscriber) FindConfirmation(string token)
+    public (TokenStatus Status, Subscriber? Subscriber, SubscriptionRequest? Choices) FindConfirmation(string token)
     {
         var lookup = confirmations.Find(token, clock.GetUtcNow());
         var subscriber = lookup.SubscriberId is { } id ? subscribers.Find(id) : null;
-        return subscriber is null ? (TokenStatus.Unknown, null) : (lookup.Status, subscriber);
+        return subscriber is null ? (TokenStatus.Unknown, null, null) : (lookup.Status, subscriber, lookup.Choices);
     }
 
     /// <summary>

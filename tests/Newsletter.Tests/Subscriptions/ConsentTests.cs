@@ -81,7 +81,10 @@ public partial class ConsentTests
         Assert.That(_workspace.OutboxFiles(), Has.Count.EqualTo(mailsBefore + 1), "the owner is asked");
         var email = await MimeKit.MimeMessage.LoadAsync(_workspace.OutboxFiles()[^1]);
         Assert.That(email.TextBody, Does.Contain("change what"), "an existing reader is asked to apply new choices");
-        Assert.That(await owner.GetStringAsync(ConfirmPath(_workspace.OutboxFiles()[^1])), Does.Contain("Apply your new choices"));
+        var question = await owner.GetStringAsync(ConfirmPath(_workspace.OutboxFiles()[^1]));
+        Assert.That(question, Does.Contain("Apply your new choices"));
+        Assert.That(question, Does.Contain("<code>mamba</code>").And.Contain("daily at 18:00 (UTC)").And.Not.Contain("Topics"),
+            "the page shows what the press would apply, so nobody approves choices they did not make");
 
         await ConfirmAsync(owner, ConfirmPath(_workspace.OutboxFiles()[^1]));
 
