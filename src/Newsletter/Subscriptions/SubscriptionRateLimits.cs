@@ -55,6 +55,6 @@ public static class SubscriptionRateLimits
         });
     }
 
-    // Behind a reverse proxy every request shares the proxy's address; forwarded headers are not trusted here.
+    // The connection's address, which UseForwardedHeaders has already set to the client's when a listed proxy sent it.
     private static string Client(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
 }
