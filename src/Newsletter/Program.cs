@@ -4,6 +4,7 @@ using Newsletter.Hosting;
 using Newsletter.Jobs;
 using Newsletter.Listings;
 using Newsletter.Mail;
+using Newsletter.Matching;
 using Newsletter.Papers;
 using Newsletter.Storage;
 using Newsletter.Subscriptions;
@@ -19,6 +20,7 @@ builder.Services
     .AddMail(builder.Configuration)
     .AddWeb(builder.Configuration)
     .AddListings(builder.Configuration)
+    .AddMatching(builder.Configuration)
     .AddSubscriptions(builder.Configuration)
     .AddDigests(builder.Configuration)
     .AddDelivery(builder.Configuration)

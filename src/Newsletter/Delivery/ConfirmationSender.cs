@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using MimeKit;
+using Newsletter.Digests;
 using Newsletter.Mail;
 using Newsletter.Subscriptions;
 using Newsletter.Templates;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
-using Newsletter.Hosting;
+using Newsletter.Digests;
+using Newsletter.Foundation;
 
 namespace Newsletter.Delivery;
 

@@ -2,18 +2,24 @@ using Microsoft.Extensions.Options;
 
 namespace Newsletter.Delivery;
 
-/// <summary>Registers the ledger, the throttle, the digest and confirmation senders, and validates the Delivery section at start.</summary>
+/// <summary>
+/// Registers the send path (composer, renderer, throttle, the digest and confirmation senders) and the digest job,
+/// and validates the Delivery section at start.
+/// </summary>
 public static class DeliveryServiceCollectionExtensions
 {
     public static IServiceCollection AddDelivery(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<DeliveryOptions>().Bind(configuration.GetSection(DeliveryOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<DeliveryOptions>, DeliveryOptionsValidator>();
-        services.AddSingleton<DeliveryStore>();
+        services.AddSingleton<DigestComposer>();
+        services.AddSingleton<MatchHighlighter>();
+        services.AddSingleton<DigestRenderer>();
         services.AddSingleton<DeliveryHeaders>();
         services.AddSingleton<DeliveryThrottle>();
         services.AddSingleton<DeliverySender>();
         services.AddSingleton<ConfirmationSender>();
+        services.AddTransient<DigestJob>();
         return services;
     }
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
-using Newsletter.Hosting;
+using Newsletter.Digests;
+using Newsletter.Foundation;
 
 namespace Newsletter.Delivery;
 
@@ -21,7 +22,7 @@ public static class ResendCommand
             if (which is not (DeliveryStates.Unknown or DeliveryStates.Failed))
             {
                 await Console.Error.WriteLineAsync($"--state: '{result.GetValue(state)}' is not unknown or failed");
-                return 2;
+                return ExitCodes.UsageError;
             }
             DateTimeOffset? from = null;
             if (result.GetValue(since) is { } text)
@@ -29,7 +30,7 @@ public static class ResendCommand
                 if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed))
                 {
                     await Console.Error.WriteLineAsync($"--since: '{text}' is not an ISO-8601 time such as 2026-11-24T08:00:00Z");
-                    return 2;
+                    return ExitCodes.UsageError;
                 }
                 from = parsed;
             }

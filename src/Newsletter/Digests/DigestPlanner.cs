@@ -2,8 +2,8 @@ using System.Runtime.CompilerServices;
 using Dapper;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
-using Newsletter.Delivery;
 using Newsletter.Mail;
+using Newsletter.Matching;
 using Newsletter.Storage;
 using Newsletter.Subscriptions;
 
@@ -98,7 +98,7 @@ public sealed class DigestPlanner(
     {
         using var connection = database.Open();
         var high = connection.ExecuteScalar<long?>("SELECT MAX(id) FROM papers") ?? 0;
-        var low = reader.LastSeq ?? FirstSeqAfter(connection, FirstDigestCutoff(reader));
+        var low = reader.LastSeq ?? PaperMatcher.FirstSeqAfter(connection, FirstDigestCutoff(reader));
         using var matcher = new WindowMatcher(connection, low, high, topics, queries.Value, clock, logger);
         var due = reader.NextDueAt ?? DigestSchedule.NextDue(reader, at);
         var when = due > at ? due : at;
@@ -116,32 +116,6 @@ public sealed class DigestPlanner(
         // A due time set under an older schedule may fall after the current schedule's latest slot: then it is the slot.
         var slot = DigestSchedule.LastDue(reader, at);
         return DigestSchedule.PeriodKey(reader, slot > dueAt ? slot : dueAt);
-    }
-
-    /// <summary>
-    /// What <paramref name="filters"/> match among the papers first seen after <paramref name="since"/>: how many, and
-    /// the first <paramref name="max"/> in <paramref name="order"/>, ranked exactly as a digest is (a reader's preview
-    /// is their digest). The queries share one request budget; throws <see cref="QueryBudgetSpentException"/> when it
-    /// is spent and <see cref="OperationCanceledException"/> when <paramref name="aborted"/> fires.
-    /// </summary>
-    public (int Count, IReadOnlyList<DigestItem> Items) Matches(
-        IReadOnlyList<SubscriberFilter> filters, DateTimeOffset since, int max, DigestOrder order, CancellationToken aborted)
-    {
-        using var connection = database.Open();
-        var high = connection.ExecuteScalar<long?>("SELECT MAX(id) FROM papers") ?? 0;
-        var low = Math.Min(FirstSeqAfter(connection, since), high);
-        using var matcher = new WindowMatcher(connection, low, high, topics, queries.Value, clock, logger, aborted);
-        var results = filters.Select(matcher.Get).ToArray();
-        var isNew = NewPapers.SeenAfter(since, matcher.Papers);
-        var matched = new HashSet<long>();
-        foreach (var result in results)
-        {
-            for (var i = 0; i < result.Count; i++)
-            {
-                if (isNew.Contains(result.At(i).Paper)) matched.Add(result.At(i).Paper);
-            }
-        }
-        return (matched.Count, Ranking.Top(results, isNew, max, order, matcher.Scratch));
     }
 
     // A planning run lasts seconds, too short for tiered compilation to catch up with this hot loop.
@@ -193,11 +167,7 @@ public sealed class DigestPlanner(
             new { at });
         var low = bounds.MinLastSeq ?? long.MaxValue;
         if (bounds.FirstConfirmed is { } confirmed)
-            low = Math.Min(low, FirstSeqAfter(connection, confirmed - TimeSpan.FromDays(7)));
+            low = Math.Min(low, PaperMatcher.FirstSeqAfter(connection, confirmed - TimeSpan.FromDays(7)));
         return low == long.MaxValue ? 0 : low;
     }
-
-    /// <summary>The id just before the first paper first seen after <paramref name="cutoff"/>.</summary>
-    private static long FirstSeqAfter(SqliteConnection connection, DateTimeOffset cutoff) =>
-        (connection.ExecuteScalar<long?>("SELECT MIN(id) FROM papers WHERE first_seen_at > @cutoff", new { cutoff }) ?? long.MaxValue) - 1;
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
+using Newsletter.Matching;
 using Newsletter.Storage;
 using Newsletter.Subscriptions;
 

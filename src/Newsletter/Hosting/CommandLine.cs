@@ -2,6 +2,8 @@ using System.CommandLine;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Configuration.CommandLine;
 using Microsoft.Extensions.Options;
+using Newsletter.Foundation;
+using Newsletter.Storage;
 using Newsletter.Templates;
 
 namespace Newsletter.Hosting;
@@ -13,11 +15,6 @@ namespace Newsletter.Hosting;
 /// </summary>
 public static class CommandLine
 {
-    /// <summary>Exit code for a start-up problem or a refused request, said in one line.</summary>
-    public const int Failed = 1;
-    /// <summary>Exit code for an unknown verb or option; the usage is printed.</summary>
-    public const int UsageError = 2;
-
     private const string ServeVerb = "serve";
     private const string HostingCategory = "Microsoft.Extensions.Hosting.Internal.Host";
 
@@ -54,7 +51,7 @@ public static class CommandLine
     public static async Task<int> RunAsync(
         string[] args, WebApplicationBuilder builder, Action<WebApplication> mapEndpoints, params Func<AppServices, Command>[] verbs)
     {
-        var host = new AppServices(builder);
+        var host = new AppServices(builder, Prepare);
         var root = new RootCommand("Newsletter: new research papers that match your readers' interests, by email.\n" +
                                    "Without a verb it serves the web pages, the JSON API and the background jobs;\n" +
                                    "ASP.NET Core's switches (--urls, --environment, --Section:Key value) apply then.");
@@ -72,7 +69,7 @@ public static class CommandLine
         {
             await Console.Error.WriteLineAsync("newsletter: " + problem);
             await PrintUsageAsync(root, parsed);
-            return UsageError;
+            return ExitCodes.UsageError;
         }
         try
         {
@@ -81,8 +78,17 @@ public static class CommandLine
         catch (Exception e) when (Describe(e) is { } line)
         {
             await Console.Error.WriteLineAsync("newsletter: " + line);
-            return Failed;
+            return ExitCodes.Failed;
         }
+    }
+
+    /// <summary>Checks everything that can stop start-up, in the order an operator would fix it.</summary>
+    private static WebApplication Prepare(WebApplication app)
+    {
+        app.Services.GetService<IStartupValidator>()?.Validate();
+        app.Services.GetRequiredService<TemplateCatalog>();
+        app.Services.GetRequiredService<Migrator>().Migrate();
+        return app;
     }
 
     private static async Task<int> ServeAsync(AppServices host, Action<WebApplication> mapEndpoints, CancellationToken cancellationToken)
@@ -100,7 +106,7 @@ public static class CommandLine
         catch (IOException e) when (e.InnerException is AddressInUseException)
         {
             await Console.Error.WriteLineAsync($"newsletter: {urls} is in use: set Urls");
-            return Failed;
+            return ExitCodes.Failed;
         }
     }
 

@@ -1,8 +1,8 @@
 using Hangfire;
 using Microsoft.Extensions.Options;
 using Newsletter.Delivery;
-using Newsletter.Digests;
 using Newsletter.Listings;
+using Newsletter.Matching;
 using Newsletter.Subscriptions;
 
 namespace Newsletter.Jobs;

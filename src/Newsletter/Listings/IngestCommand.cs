@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Newsletter.Hosting;
+using Newsletter.Foundation;
 
 namespace Newsletter.Listings;
 

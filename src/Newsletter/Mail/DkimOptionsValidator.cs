@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Newsletter.Foundation;
 
 namespace Newsletter.Mail;
 
@@ -22,7 +23,7 @@ public sealed class DkimOptionsValidator(IHostEnvironment environment) : IValida
             {
                 MessageSigner.LoadKey(MessageSigner.ResolvePath(options.PrivateKeyPath, environment.ContentRootPath));
             }
-            catch (Hosting.ConfigurationException e)
+            catch (ConfigurationException e)
             {
                 failures.Add(e.Message);
             }

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
 using MimeKit;
 using MimeKit.Cryptography;
-using Newsletter.Hosting;
+using Newsletter.Foundation;
 using Org.BouncyCastle.Crypto;
 using Org.BouncyCastle.Crypto.Parameters;
 using Org.BouncyCastle.OpenSsl;

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using Newsletter.Digests;
+using Newsletter.Matching;
 using Newsletter.Storage;
 using Newsletter.Subscriptions;
 using Newsletter.Web;

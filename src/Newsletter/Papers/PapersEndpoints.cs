@@ -1,6 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
-using Newsletter.Digests;
+using Newsletter.Matching;
 using Newsletter.Storage;
 using Newsletter.Subscriptions;
 using Newsletter.Web;

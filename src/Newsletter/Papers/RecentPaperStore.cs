@@ -1,6 +1,6 @@
 using System.Globalization;
 using Dapper;
-using Newsletter.Delivery;
+using Newsletter.Digests;
 using Newsletter.Storage;
 
 namespace Newsletter.Papers;

@@ -1,6 +1,6 @@
 using System.Reflection;
 using Dapper;
-using Newsletter.Hosting;
+using Newsletter.Foundation;
 
 namespace Newsletter.Storage;
 

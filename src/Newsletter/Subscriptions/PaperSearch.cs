@@ -1,15 +1,15 @@
 using Dapper;
 using Microsoft.Extensions.Options;
-using Newsletter.Digests;
+using Newsletter.Matching;
 using Newsletter.Storage;
 
 namespace Newsletter.Subscriptions;
 
 /// <summary>
-/// Previews what a set of filters would have delivered recently, ranked by the digest planner's own matcher, so a
-/// reader's preview lists the papers of their digest in their digest's order.
+/// Previews what a set of filters would have delivered recently, ranked by the digest planner's own matcher
+/// (<see cref="PaperMatcher"/>), so a reader's preview lists the papers of their digest in their digest's order.
 /// </summary>
-public sealed class PaperSearch(Database database, DigestPlanner planner, TopicCatalog topics, IOptions<DigestOptions> digests)
+public sealed class PaperSearch(Database database, PaperMatcher matcher, TopicCatalog topics, IOptions<DigestOptions> digests)
 {
     /// <summary>
     /// The papers first seen after <paramref name="since"/> that the topics or keywords match, in <paramref name="order"/>:
@@ -21,7 +21,7 @@ public sealed class PaperSearch(Database database, DigestPlanner planner, TopicC
         DigestOrder order, CancellationToken aborted, int? maxPapers = null)
     {
         var filters = topicSlugs.Select(SubscriberFilter.ForTopic).Concat(keywords.Select(SubscriberFilter.ForKeyword)).ToList();
-        var (count, items) = planner.Matches(filters, since, maxPapers ?? digests.Value.MaxPapers, order, aborted);
+        var (count, items) = matcher.Matches(filters, since, maxPapers ?? digests.Value.MaxPapers, order, aborted);
         if (items.Count == 0) return new PreviewResult(count, since, []);
         using var connection = database.Open();
         var papers = connection.Query<(long Id, string Title, string? Url)>(

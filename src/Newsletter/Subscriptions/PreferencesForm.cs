@@ -1,5 +1,5 @@
 using System.Globalization;
-using Newsletter.Digests;
+using Newsletter.Matching;
 using Scriban.Runtime;
 
 namespace Newsletter.Subscriptions;

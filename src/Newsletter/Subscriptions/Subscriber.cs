@@ -1,3 +1,5 @@
+using Newsletter.Matching;
+
 namespace Newsletter.Subscriptions;
 
 /// <summary>A reader as stored: address, state and schedule.</summary>

@@ -1,5 +1,6 @@
 using Dapper;
 using Microsoft.Data.Sqlite;
+using Newsletter.Matching;
 using Newsletter.Storage;
 
 namespace Newsletter.Subscriptions;
@@ -242,6 +243,21 @@ public sealed class SubscriberStore(Database database)
         using var connection = database.Open();
         return connection.Query<SubscriberFilter>(
             "SELECT kind, value FROM subscriber_filters WHERE subscriber_id = @subscriberId ORDER BY kind, value",
+            new { subscriberId }).ToList();
+    }
+
+    /// <summary>
+    /// A reader's digests as the delivery ledger holds them, oldest first: read here (the ledger's store writes
+    /// them) so the reader's data export needs nothing from the folders downstream.
+    /// </summary>
+    public IReadOnlyList<LedgerEntry> Ledger(long subscriberId)
+    {
+        using var connection = database.Open();
+        return connection.Query<LedgerEntry>(
+            """
+            SELECT period_key AS PeriodKey, state AS State, created_at AS CreatedAt, sent_at AS SentAt
+            FROM deliveries WHERE subscriber_id = @subscriberId ORDER BY id
+            """,
             new { subscriberId }).ToList();
     }
 

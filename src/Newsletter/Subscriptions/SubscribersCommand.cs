@@ -1,6 +1,6 @@
 using System.CommandLine;
-using Newsletter.Digests;
-using Newsletter.Hosting;
+using Newsletter.Foundation;
+using Newsletter.Matching;
 
 namespace Newsletter.Subscriptions;
 
@@ -29,7 +29,7 @@ public static class SubscribersCommand
         if (!file.Exists)
         {
             Console.Error.WriteLine($"cannot import {file.FullName}: no such file");
-            return 1;
+            return ExitCodes.Failed;
         }
         var validator = host.Get<SubscriptionValidator>();
         var store = host.Get<SubscriberStore>();
@@ -46,7 +46,7 @@ public static class SubscribersCommand
                 if (!header.ContainsKey("email"))
                 {
                     Console.Error.WriteLine($"cannot import {file.Name}: line {line}: the header row needs an 'email' column (columns: {string.Join(", ", Columns)})");
-                    return 1;
+                    return ExitCodes.Failed;
                 }
                 continue;
             }

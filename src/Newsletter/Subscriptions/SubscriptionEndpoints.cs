@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
-using Newsletter.Digests;
+using Newsletter.Matching;
 using Newsletter.Storage;
 
 namespace Newsletter.Subscriptions;

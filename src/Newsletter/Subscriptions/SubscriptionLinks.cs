@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Newsletter.Matching;
 using Newsletter.Web;
 
 namespace Newsletter.Subscriptions;

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using Newsletter.Digests;
+using Newsletter.Matching;
 using Newsletter.Web;
 using Scriban.Runtime;
 

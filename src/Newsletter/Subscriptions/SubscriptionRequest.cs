@@ -1,3 +1,5 @@
+using Newsletter.Matching;
+
 namespace Newsletter.Subscriptions;
 
 /// <summary>What a reader asks for when subscribing or changing preferences.</summary>

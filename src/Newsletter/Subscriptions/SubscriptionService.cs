@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
-using Newsletter.Delivery;
-using Newsletter.Digests;
+using Newsletter.Matching;
 
 namespace Newsletter.Subscriptions;
 
@@ -18,7 +17,6 @@ public sealed class SubscriptionService(
     ConfirmationStore confirmations,
     ConfirmationSignal signal,
     SubscriptionLinks links,
-    DeliveryStore deliveries,
     IOptions<SubscriptionOptions> options,
     TimeProvider clock,
     ILogger<SubscriptionService> logger)
@@ -165,7 +163,7 @@ public sealed class SubscriptionService(
                 ["state"] = c.State,
                 ["usedAt"] = c.UsedAt,
             }).ToArray()),
-            ["deliveries"] = new JsonArray(deliveries.ForSubscriber(subscriber.Id).Select(d => (JsonNode)new JsonObject
+            ["deliveries"] = new JsonArray(subscribers.Ledger(subscriber.Id).Select(d => (JsonNode)new JsonObject
             {
                 ["period"] = d.PeriodKey,
                 ["state"] = d.State,

@@ -18,18 +18,6 @@ public static class SubscriptionsServiceCollectionExtensions
             .Validate(o => o.PreviewsAtOncePerClient is >= 1 and <= 64, $"{s}:PreviewsAtOncePerClient must be between 1 and 64")
             .Validate(o => o.UnconfirmedRetentionDays is >= 0 and <= 3650, $"{s}:UnconfirmedRetentionDays must be between 0 (keep) and 3650")
             .ValidateOnStart();
-        const string q = QueryOptions.Section;
-        services.AddOptions<QueryOptions>().Bind(configuration.GetSection(q))
-            .Validate(o => o.MaxTerms is >= 1 and <= 100, $"{q}:MaxTerms must be between 1 and 100")
-            .Validate(o => o.MaxPrefixTerms is >= 0 and <= 10, $"{q}:MaxPrefixTerms must be between 0 and 10")
-            .Validate(o => o.MinPrefixLength is >= 1 and <= 20, $"{q}:MinPrefixLength must be between 1 and 20")
-            .Validate(o => o.MaxOrBranches is >= 1 and <= 100, $"{q}:MaxOrBranches must be between 1 and 100")
-            .Validate(o => o.MaxNearPhrases is >= 1 and <= 20, $"{q}:MaxNearPhrases must be between 1 and 20")
-            .Validate(o => o.MaxNearDistance is >= 0 and <= 1000, $"{q}:MaxNearDistance must be between 0 and 1000")
-            .Validate(o => o.MaxDepth is >= 0 and <= 20, $"{q}:MaxDepth must be between 0 and 20")
-            .Validate(o => o.RequestBudgetMs is >= 1 and <= 60_000, $"{q}:RequestBudgetMs must be between 1 and 60000")
-            .Validate(o => o.PlanningBudgetMs is >= 1 and <= 600_000, $"{q}:PlanningBudgetMs must be between 1 and 600000")
-            .ValidateOnStart();
         services.AddSingleton<SubscriberStore>();
         services.AddSingleton<UnconfirmedCleanupJob>();
         services.AddSingleton<TokenStore>();

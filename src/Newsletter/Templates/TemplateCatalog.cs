@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using Newsletter.Hosting;
+using Newsletter.Foundation;
 using Scriban;
 using Scriban.Parsing;
 using Scriban.Runtime;

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Newsletter.Hosting;
+using Newsletter.Foundation;
 
 namespace Newsletter.Web;
 
@@ -19,13 +19,13 @@ public static class AdminCommand
             if (credential.ConfiguredIn is { } key)
             {
                 await Console.Error.WriteLineAsync($"newsletter: the operator password is set by {key}, which wins; change or clear it there");
-                return CommandLine.Failed;
+                return ExitCodes.Failed;
             }
             var chosen = result.GetValue(fromStdin) ? (await Console.In.ReadLineAsync())?.TrimEnd('\r') ?? "" : OperatorCredential.NewPassword();
             if (chosen.Length < OperatorCredential.MinimumLength || chosen.Any(char.IsControl))
             {
                 await Console.Error.WriteLineAsync($"newsletter: the password needs at least {OperatorCredential.MinimumLength} characters and no control characters");
-                return CommandLine.Failed;
+                return ExitCodes.Failed;
             }
             credential.SetPassword(chosen);
             Console.WriteLine(result.GetValue(fromStdin)

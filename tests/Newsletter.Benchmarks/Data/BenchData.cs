@@ -1,6 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Newsletter.Benchmarks.Harness;
-using Newsletter.Digests;
+using Newsletter.Matching;
 using Newsletter.Storage;
 
 namespace Newsletter.Benchmarks.Data;

@@ -9,6 +9,7 @@ using Newsletter.Delivery;
 using Newsletter.Digests;
 using Newsletter.Listings;
 using Newsletter.Mail;
+using Newsletter.Matching;
 using Newsletter.Templates;
 using Scriban.Runtime;
 

@@ -1,6 +1,7 @@
 using Dapper;
 using MimeKit;
 using Newsletter.Delivery;
+using Newsletter.Digests;
 using Newsletter.Storage;
 using Newsletter.Tests.Support;
 

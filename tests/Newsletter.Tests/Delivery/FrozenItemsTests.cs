@@ -1,5 +1,6 @@
 using System.Text.Json;
-using Newsletter.Delivery;
+using Newsletter.Digests;
+using Newsletter.Matching;
 
 namespace Newsletter.Tests.Delivery;
 

@@ -1,5 +1,6 @@
 using Dapper;
-using Newsletter.Delivery;
+using Newsletter.Digests;
+using Newsletter.Matching;
 using Newsletter.Storage;
 using Newsletter.Tests.Digests;
 using Newsletter.Tests.Support;

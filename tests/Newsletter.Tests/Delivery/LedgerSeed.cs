@@ -1,6 +1,7 @@
 using Dapper;
 using Microsoft.Extensions.Logging.Abstractions;
-using Newsletter.Delivery;
+using Newsletter.Digests;
+using Newsletter.Matching;
 using Newsletter.Storage;
 
 namespace Newsletter.Tests.Delivery;

@@ -96,7 +96,7 @@ public partial class DigestBrowserTests
         world.AddPaper("Flow Matching for Proteins", "Flow matching generates protein backbones.", confirmed.AddHours(1), "A. One", 12, "2611.00002");
         world.AddReader("reader@example.org", confirmed, [DigestWorld.Keyword("\"flow matching\" OR proteins")]);
         world.Clock.Now = due;
-        await world.Get<Newsletter.Digests.DigestJob>().RunAtAsync(due, CancellationToken.None);
+        await world.Get<Newsletter.Delivery.DigestJob>().RunAtAsync(due, CancellationToken.None);
         var text = (await MimeMessage.LoadAsync(workspace.OutboxFiles().Single())).TextBody ?? "";
         var client = world.CreateClient();
         await using var browser = await Browser.LaunchAsync();

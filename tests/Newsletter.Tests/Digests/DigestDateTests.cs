@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 using MimeKit;
-using Newsletter.Digests;
+using Newsletter.Delivery;
 using Newsletter.Tests.Support;
 using static Newsletter.Tests.Digests.DigestWorld;
 

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using MimeKit;
-using Newsletter.Digests;
+using Newsletter.Delivery;
 using Newsletter.Tests.Support;
 using static Newsletter.Tests.Digests.DigestWorld;
 
@@ -149,7 +149,7 @@ public partial class DigestEmailTests
         Assert.That(again.StatusCode, Is.EqualTo(HttpStatusCode.Gone), "a second click says the link was used");
     }
 
-    private IReadOnlyList<Newsletter.Subscriptions.SubscriberFilter> Filters() =>
+    private IReadOnlyList<Newsletter.Matching.SubscriberFilter> Filters() =>
         _world.Get<Newsletter.Subscriptions.SubscriberStore>().Filters(_world.Get<Newsletter.Subscriptions.SubscriberStore>().FindByEmail("reader@example.org")!.Id);
 
     [GeneratedRegex(@"http://localhost/manage/[A-Za-z0-9_\-]+/stop-search/[0-9a-f]+")]

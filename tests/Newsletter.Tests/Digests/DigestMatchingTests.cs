@@ -1,4 +1,4 @@
-using Newsletter.Delivery;
+using Newsletter.Digests;
 using Newsletter.Tests.Support;
 using static Newsletter.Tests.Digests.DigestWorld;
 
@@ -36,7 +36,7 @@ public class DigestMatchingTests
         _workspace.Dispose();
     }
 
-    private IReadOnlyList<long> PlanFor(params Newsletter.Subscriptions.SubscriberFilter[] filters)
+    private IReadOnlyList<long> PlanFor(params Newsletter.Matching.SubscriberFilter[] filters)
     {
         var reader = _world.AddReader($"r{Guid.NewGuid():N}@example.org", Confirmed, filters);
         _world.Planner.PlanDue(Due);

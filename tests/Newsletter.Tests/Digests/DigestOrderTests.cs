@@ -40,7 +40,7 @@ public class DigestOrderTests
         _workspace.Dispose();
     }
 
-    private IReadOnlyList<long> Digest(string order, params Newsletter.Subscriptions.SubscriberFilter[] filters)
+    private IReadOnlyList<long> Digest(string order, params Newsletter.Matching.SubscriberFilter[] filters)
     {
         var reader = _world.AddReader($"{order}{Guid.NewGuid():N}@example.org", Confirmed, filters, order: order);
         _world.Planner.PlanDue(Due);

@@ -1,6 +1,7 @@
-using Newsletter.Digests;
+using Newsletter.Delivery;
+using Newsletter.Subscriptions;
 using Newsletter.Tests.Support;
-using static Newsletter.Digests.DigestExcerpt;
+using static Newsletter.Delivery.DigestExcerpt;
 
 namespace Newsletter.Tests.Digests;
 

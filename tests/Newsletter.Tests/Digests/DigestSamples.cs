@@ -1,9 +1,10 @@
-using Newsletter.Digests;
+using Newsletter.Delivery;
 using Newsletter.Listings;
+using Newsletter.Matching;
 using Newsletter.Subscriptions;
-using Newsletter.Tests.Support;
 using Newsletter.Templates;
-using static Newsletter.Digests.DigestExcerpt;
+using Newsletter.Tests.Support;
+using static Newsletter.Delivery.DigestExcerpt;
 
 namespace Newsletter.Tests.Digests;
 

@@ -1,4 +1,3 @@
-using Newsletter.Digests;
 using Newsletter.Subscriptions;
 
 namespace Newsletter.Tests.Digests;

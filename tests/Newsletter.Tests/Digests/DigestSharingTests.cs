@@ -1,5 +1,5 @@
 using Dapper;
-using Newsletter.Delivery;
+using Newsletter.Digests;
 using Newsletter.Storage;
 using Newsletter.Tests.Support;
 using static Newsletter.Tests.Digests.DigestWorld;

@@ -1,4 +1,4 @@
-using Newsletter.Delivery;
+using Newsletter.Digests;
 using Newsletter.Listings;
 using Newsletter.Tests.Support;
 using static Newsletter.Tests.Digests.DigestWorld;

@@ -1,5 +1,5 @@
 using Dapper;
-using Newsletter.Digests;
+using Newsletter.Delivery;
 using Newsletter.Listings;
 using Newsletter.Tests.Delivery;
 using Newsletter.Tests.Support;

@@ -1,6 +1,7 @@
 using Dapper;
 using Newsletter.Delivery;
 using Newsletter.Digests;
+using Newsletter.Matching;
 using Newsletter.Storage;
 using Newsletter.Subscriptions;
 using Newsletter.Tests.Support;

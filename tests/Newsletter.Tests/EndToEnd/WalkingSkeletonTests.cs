@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using MimeKit;
-using Newsletter.Digests;
+using Newsletter.Delivery;
 using Newsletter.Listings;
 using Newsletter.Tests.Support;
 

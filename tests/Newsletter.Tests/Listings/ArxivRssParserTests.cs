@@ -1,5 +1,3 @@
-using Newsletter.Listings;
-
 namespace Newsletter.Tests.Listings;
 
 public class ArxivRssParserTests

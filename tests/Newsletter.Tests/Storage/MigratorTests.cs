@@ -1,6 +1,6 @@
 using Dapper;
 using Microsoft.Extensions.Logging.Abstractions;
-using Newsletter.Hosting;
+using Newsletter.Foundation;
 using Newsletter.Storage;
 using Newsletter.Tests.Support;
 

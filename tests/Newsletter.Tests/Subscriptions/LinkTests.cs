@@ -1,4 +1,5 @@
 using System.Net;
+using Newsletter.Delivery;
 using Newsletter.Digests;
 using Newsletter.Subscriptions;
 using Newsletter.Tests.Support;

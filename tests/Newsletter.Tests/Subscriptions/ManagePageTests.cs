@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json;
-using Newsletter.Digests;
+using Newsletter.Delivery;
 using Newsletter.Subscriptions;
 using Newsletter.Tests.Support;
 using static Newsletter.Tests.Subscriptions.SubscriptionSteps;

@@ -1,6 +1,6 @@
 using Microsoft.Data.Sqlite;
-using Newsletter.Digests;
-using Newsletter.Subscriptions;
+using Newsletter.Delivery;
+using Newsletter.Matching;
 
 namespace Newsletter.Tests.Subscriptions;
 

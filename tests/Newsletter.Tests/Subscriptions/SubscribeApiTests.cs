@@ -46,7 +46,7 @@ public class SubscribeApiTests
         var client = Client(app);
         await SubscribeAsync(app, client, _workspace, new { email = "pending@example.org", keywords = new[] { "mamba" } });
 
-        var (planned, sent) = await app.Get<Newsletter.Digests.DigestJob>().RunAtAsync(DateTimeOffset.UtcNow.AddDays(2), CancellationToken.None);
+        var (planned, sent) = await app.Get<Newsletter.Delivery.DigestJob>().RunAtAsync(DateTimeOffset.UtcNow.AddDays(2), CancellationToken.None);
 
         Assert.That((planned, sent), Is.EqualTo((0, 0)));
         Assert.That(_workspace.OutboxFiles().Select(Path.GetFileName), Is.All.StartsWith("confirm."));

@@ -66,7 +66,7 @@ public class TemplateCatalogTests
             ["url"] = "https://example.org/?a=1&b=\"2\"",
             ["authors"] = "A <b>Author</b>",
             // Excerpts arrive as HTML already escaped (and highlighted) by the digest renderer.
-            ["excerpt_html"] = Newsletter.Digests.DigestExcerpt.ToHtml("x < y"),
+            ["excerpt_html"] = Newsletter.Delivery.DigestExcerpt.ToHtml("x < y"),
             ["matched"] = new List<ScriptObject> { new() { ["name"] = "<i>t</i>", ["is_search"] = false }, new() { ["name"] = "<i>g</i>", ["is_search"] = true } },
             ["tldr"] = "<b>bold</b> claim",
         };

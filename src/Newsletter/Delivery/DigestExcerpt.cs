@@ -1,0 +1,83 @@
+using System.Net;
+using System.Text;
+
+namespace Newsletter.Delivery;
+
+/// <summary>
+/// Abstract excerpts with the matched terms marked: <see cref="MarkStart"/>/<see cref="MarkEnd"/> (control
+/// characters no abstract contains) delimit a match until the text is cut and turned into HTML or plain text.
+/// </summary>
+public static class DigestExcerpt
+{
+    public const char MarkStart = '\u0002';
+    public const char MarkEnd = '\u0003';
+
+    /// <summary>The inline style of a highlighted term: readable on light and dark backgrounds alike.</summary>
+    public const string MarkStyle = "background-color:#fde68a;color:#111827;padding:0 2px;border-radius:2px;";
+
+    /// <summary>At most <paramref name="max"/> visible characters, cut on a word boundary, with an ellipsis when cut.</summary>
+    public static string Cut(string marked, int max)
+    {
+        var visible = 0;
+        var lastSpace = -1;
+        var end = marked.Length;
+        for (var i = 0; i < marked.Length; i++)
+        {
+            var c = marked[i];
+            if (c is MarkStart or MarkEnd) continue;
+            if (char.IsWhiteSpace(c)) lastSpace = i;
+            if (++visible > max)
+            {
+                end = i;
+                break;
+            }
+        }
+        if (end == marked.Length) return marked;
+        // Cut at the last space before the limit unless that loses more than half the excerpt (one huge word).
+        var cut = lastSpace > 0 && lastSpace > end / 2 ? lastSpace : end;
+        var text = marked[..cut].TrimEnd(' ', ',', ';', ':', '.', '-', '(');
+        // A match cut in two stays closed.
+        if (text.LastIndexOf(MarkStart) > text.LastIndexOf(MarkEnd)) text += MarkEnd;
+        return text + "…";
+    }
+
+    /// <summary>Escaped HTML with each match wrapped in an inline-styled &lt;mark&gt;.</summary>
+    public static string ToHtml(string marked)
+    {
+        var html = new StringBuilder(marked.Length + 64);
+        var start = 0;
+        for (var i = 0; i <= marked.Length; i++)
+        {
+            if (i < marked.Length && marked[i] is not (MarkStart or MarkEnd)) continue;
+            html.Append(WebUtility.HtmlEncode(marked[start..i]));
+            if (i < marked.Length)
+                html.Append(marked[i] == MarkStart ? $"<mark style=\"{MarkStyle}\">" : "</mark>");
+            start = i + 1;
+        }
+        return html.ToString();
+    }
+
+    /// <summary>The plain text, marks removed.</summary>
+    public static string ToText(string marked) => marked.Replace(MarkStart.ToString(), "").Replace(MarkEnd.ToString(), "");
+
+    /// <summary>Plain text wrapped at <paramref name="width"/> columns, every line after the first indented.</summary>
+    public static string Wrap(string text, int width, string indent)
+    {
+        var lines = new StringBuilder();
+        var line = new StringBuilder();
+        foreach (var word in text.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (line.Length > 0 && indent.Length + line.Length + 1 + word.Length > width)
+            {
+                lines.Append(line).Append('\n').Append(indent);
+                line.Clear();
+            }
+            if (line.Length > 0) line.Append(' ');
+            line.Append(word);
+        }
+        return lines.Append(line).ToString();
+    }
+
+    /// <summary>Collapses the line breaks and runs of spaces a listing leaves in an abstract.</summary>
+    public static string Tidy(string text) => string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+}

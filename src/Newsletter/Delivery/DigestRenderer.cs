@@ -1,0 +1,162 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using Microsoft.Extensions.Options;
+using Newsletter.Listings;
+using Newsletter.Matching;
+using Newsletter.Templates;
+using Scriban.Runtime;
+
+namespace Newsletter.Delivery;
+
+/// <summary>
+/// Renders <see cref="DigestContent"/> through <c>digest.subject.sbn</c>, <c>digest.html.sbn</c> and
+/// <c>digest.txt.sbn</c>: papers in the ledger's order, each with the reader's filters it matched, excerpts cut and
+/// highlighted, authors shortened.
+/// </summary>
+public sealed class DigestRenderer(TemplateCatalog templates, TopicCatalog topics, IOptions<DigestOptions> options)
+{
+    private const int AuthorsShown = 3;
+
+    public RenderedDigest Render(DigestContent content)
+    {
+        var model = Model(content);
+        return new RenderedDigest(
+            templates.Render("digest.subject.sbn", model).Trim(),
+            templates.Render("digest.html.sbn", model),
+            templates.Render("digest.txt.sbn", model));
+    }
+
+    /// <summary>The model the templates see (explicit data only).</summary>
+    public ScriptObject Model(DigestContent content)
+    {
+        // Every filter that matched a paper, in the order first met: the best paper's reason leads the subject.
+        var labels = content.Entries.SelectMany(e => e.Labels).Distinct(StringComparer.Ordinal).ToList();
+        var searches = labels.Count(IsSearch);
+        var lead = labels.Count > 0 ? labels[0] : null;
+        var leadIsSearch = lead is not null && IsSearch(lead);
+        var links = content.Links;
+        return new ScriptObject
+        {
+            ["site_name"] = content.SiteName,
+            ["email"] = content.Email,
+            ["archive"] = content.IsArchive,
+            ["archive_url"] = content.ArchiveUrl,
+            ["subscribe_url"] = content.SubscribeUrl,
+            ["manage_url"] = links.Manage,
+            ["unsubscribe_url"] = links.Unsubscribe,
+            ["count"] = content.Entries.Count,
+            ["topic_count"] = labels.Count - searches,
+            ["search_count"] = searches,
+            ["lead"] = lead is null ? "" : SubjectName(lead),
+            ["lead_is_search"] = leadIsSearch,
+            // What else matched, beside the lead: the other kind first, then "n more" of the lead's kind.
+            ["others"] = Others(labels.Count - searches - (lead is null || leadIsSearch ? 0 : 1), searches - (leadIsSearch ? 1 : 0), leadIsSearch),
+            ["date"] = content.Period.Short,
+            ["date_long"] = content.Period.Long,
+            ["papers"] = content.Entries.Select(PaperModel).ToList(),
+            ["stops"] = labels.Select(l => (Label: l, Url: IsSearch(l)
+                    ? links.KeywordStops.GetValueOrDefault(FilterLabel.Keyword(l)!)
+                    : links.TopicStops.GetValueOrDefault(l)))
+                .Where(s => s.Url is not null)
+                .Select(s => new ScriptObject { ["name"] = DisplayName(s.Label), ["is_search"] = IsSearch(s.Label), ["url"] = s.Url })
+                .ToList(),
+        };
+    }
+
+    private static List<ScriptObject> Others(int topics, int searches, bool leadIsSearch)
+    {
+        var others = new List<ScriptObject>();
+        void Add(string kind, int count, bool more)
+        {
+            if (count > 0) others.Add(new ScriptObject { ["kind"] = kind, ["count"] = count, ["more"] = more });
+        }
+        if (leadIsSearch)
+        {
+            Add("topic", topics, false);
+            Add("search", searches, true);
+        }
+        else
+        {
+            Add("search", searches, false);
+            Add("topic", topics, true);
+        }
+        return others;
+    }
+
+    private static bool IsSearch(string label) => FilterLabel.Keyword(label) is not null;
+
+    // A run renders the same top papers for many readers: their models (excerpt cut, wrapped and escaped) are kept
+    // and shared, read-only, by every render. The key holds the whole paper, so an updated paper gets a new model.
+    private const int KeptPaperModels = 8192;
+    private readonly ConcurrentDictionary<(Paper Paper, string Labels, string Marked), ScriptObject> _paperModels = new();
+
+    private ScriptObject PaperModel(DigestEntry entry)
+    {
+        var key = (entry.Paper, string.Join('\n', entry.Labels), entry.MarkedAbstract);
+        if (_paperModels.TryGetValue(key, out var kept)) return kept;
+        var model = NewPaperModel(entry);
+        if (_paperModels.Count >= KeptPaperModels) _paperModels.Clear();
+        _paperModels[key] = model;
+        return model;
+    }
+
+    private ScriptObject NewPaperModel(DigestEntry entry)
+    {
+        var paper = entry.Paper;
+        var excerpt = DigestExcerpt.Cut(DigestExcerpt.Tidy(entry.MarkedAbstract), ExcerptLength);
+        // A listing's summary is meant as one line; one that is not is cut like an excerpt.
+        var tldr = string.IsNullOrWhiteSpace(paper.AiSummary) ? null : DigestExcerpt.Cut(DigestExcerpt.Tidy(paper.AiSummary), ExcerptLength);
+        var arxivUrl = paper.ArxivId is null ? null : ArxivId.AbsUrl(paper.ArxivId);
+        return new ScriptObject
+        {
+            ["title"] = DigestExcerpt.Tidy(paper.Title),
+            ["url"] = paper.AbsUrl ?? paper.HfUrl ?? arxivUrl,
+            ["authors"] = ShortAuthors(paper.Authors),
+            // Why the paper is here: every filter of the reader's it matched, best first, as the reader named it.
+            ["matched"] = entry.Labels.Select(l => new ScriptObject { ["name"] = DisplayName(l), ["is_search"] = IsSearch(l) }).ToList(),
+            ["tldr"] = tldr,
+            ["excerpt_html"] = DigestExcerpt.ToHtml(excerpt),
+            // The text part is read as is: wrapped for narrow windows, indented under the title.
+            ["excerpt_text"] = DigestExcerpt.Wrap(DigestExcerpt.ToText(excerpt), 72, ""),
+            // Follows "TL;DR: " on its line, so its later lines carry their own indent.
+            ["tldr_text"] = tldr is null ? null : DigestExcerpt.Wrap(tldr, 65, "   "),
+            ["arxiv_id"] = paper.ArxivId,
+            // The link named "arXiv <id>" goes to arXiv, whatever page the listing gave as the abstract.
+            ["arxiv_url"] = arxivUrl,
+            ["date"] = paper.PublishedAt?.ToString("d MMM yyyy", CultureInfo.InvariantCulture),
+            ["pdf_url"] = paper.PdfUrl ?? (paper.ArxivId is null ? null : ArxivId.PdfUrl(paper.ArxivId)),
+            ["hf_url"] = paper.HfUrl,
+            ["github_url"] = WebLink(paper.GithubUrl),
+            ["project_url"] = WebLink(paper.ProjectUrl),
+            ["upvotes"] = paper.Upvotes,
+        };
+    }
+
+    // Links from a listing go into href attributes: only http(s) ones, so a listing cannot smuggle in javascript: URLs.
+    private static string? WebLink(string? url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp) ? url : null;
+
+    private int ExcerptLength => options.Value.ExcerptLength;
+
+    /// <summary>A topic's name, or a keyword query as typed.</summary>
+    private string DisplayName(string label) => FilterLabel.Display(label, topics);
+
+    /// <summary>
+    /// The name as it reads mid-sentence: "state space models", but "AI for science" keeps its capitals, and a
+    /// keyword stays exactly as typed.
+    /// </summary>
+    private string SubjectName(string label)
+    {
+        var name = DisplayName(label);
+        if (IsSearch(label)) return name;
+        return name.Length > 1 && char.IsUpper(name[0]) && char.IsLower(name[1]) ? char.ToLowerInvariant(name[0]) + name[1..] : name;
+    }
+
+    /// <summary>"A, B, C and 4 others" after the first few.</summary>
+    internal static string ShortAuthors(string authors)
+    {
+        var names = authors.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        if (names.Length <= AuthorsShown + 1) return string.Join(", ", names);
+        return $"{string.Join(", ", names.Take(AuthorsShown))} and {names.Length - AuthorsShown} others";
+    }
+}

@@ -1,0 +1,4 @@
+namespace Newsletter.Delivery;
+
+/// <summary>A digest rendered through its three templates.</summary>
+public sealed record RenderedDigest(string Subject, string Html, string Text);

@@ -1,7 +1,0 @@
-using MimeKit;
-using Newsletter.Subscriptions;
-
-namespace Newsletter.Digests;
-
-/// <summary>A rendered digest and the reader links inside it (the sender puts the unsubscribe link in the headers).</summary>
-public sealed record ComposedDigest(MimeMessage Message, DigestLinks Links);

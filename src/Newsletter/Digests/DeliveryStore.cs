@@ -1,0 +1,383 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text;
+using Dapper;
+using Microsoft.Data.Sqlite;
+using Newsletter.Matching;
+using Newsletter.Storage;
+
+namespace Newsletter.Digests;
+
+/// <summary>The delivery ledger: every digest planned, claimed, sent, retried or given up on.</summary>
+public sealed class DeliveryStore(Database database)
+{
+    private const string Columns = """
+        id, subscriber_id AS SubscriberId, period_key AS PeriodKey, state, attempts, message_id AS MessageId,
+        window_from AS WindowFrom, window_to AS WindowTo, items_json AS ItemsJson, created_at AS CreatedAt,
+        last_error AS LastError, server_reply AS ServerReply, sent_at AS SentAt
+        """;
+
+    /// <summary>
+    /// Records a planned digest and advances the reader's window in one transaction. The reader's due time is the
+    /// guard: if another planner already moved it, nothing happens. Returns true when this call planned it.
+    /// </summary>
+    public bool Plan(PlannedDigest digest, string messageIdDomain, bool createRow, DateTimeOffset now)
+    {
+        Plan([digest], messageIdDomain, sendEmpty: createRow, now, out var advanced);
+        return advanced == 1;
+    }
+
+    /// <summary>
+    /// Records many planned digests in one transaction: for each, advances the reader's window (guarded by their
+    /// previous due time, so a concurrent or repeated run changes nothing) and, when it has papers or
+    /// <paramref name="sendEmpty"/> is set, inserts its ledger row. Returns the number of ledger rows created.
+    /// </summary>
+    // A planning run lasts seconds, too short for tiered compilation to catch up with this hot loop.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public int Plan(IReadOnlyList<PlannedDigest> digests, string messageIdDomain, bool sendEmpty, DateTimeOffset now, out int advanced)
+    {
+        advanced = 0;
+        if (digests.Count == 0) return 0;
+        using var connection = database.Open();
+        using var transaction = connection.BeginTransaction();
+        // Per-row overhead matters more here than anywhere else (a run writes up to one row per reader): readers are
+        // advanced by one statement per distinct (window, due times), in practice one or a few a page, and rows are
+        // inserted by one prepared command.
+        using var advance = connection.CreateCommand();
+        advance.Transaction = transaction;
+        advance.CommandText = """
+            UPDATE subscribers SET last_seq = $lastSeq, next_due_at = $nextDueAt
+            WHERE id IN (SELECT value FROM json_each($subscriberIds)) AND state = 'confirmed' AND next_due_at = $previousDueAt
+            RETURNING id
+            """;
+        var aLastSeq = advance.Parameters.Add("$lastSeq", SqliteType.Integer);
+        var aNext = advance.Parameters.Add("$nextDueAt", SqliteType.Text);
+        var aIds = advance.Parameters.Add("$subscriberIds", SqliteType.Text);
+        var aPrevious = advance.Parameters.Add("$previousDueAt", SqliteType.Text);
+        using var insert = connection.CreateCommand();
+        insert.Transaction = transaction;
+        insert.CommandText = """
+            INSERT INTO deliveries (subscriber_id, period_key, state, created_at, message_id, window_from, window_to, items_json)
+            VALUES ($subscriberId, $periodKey, 'pending', $now, $messageId, $windowFrom, $windowTo, $itemsJson)
+            ON CONFLICT (subscriber_id, period_key) DO NOTHING
+            """;
+        var iId = insert.Parameters.Add("$subscriberId", SqliteType.Integer);
+        var iPeriod = insert.Parameters.Add("$periodKey", SqliteType.Text);
+        insert.Parameters.AddWithValue("$now", UtcTimestampHandler.ToText(now));
+        var iMessageId = insert.Parameters.Add("$messageId", SqliteType.Text);
+        var iFrom = insert.Parameters.Add("$windowFrom", SqliteType.Text);
+        var iTo = insert.Parameters.Add("$windowTo", SqliteType.Text);
+        var iItems = insert.Parameters.Add("$itemsJson", SqliteType.Text);
+        // Most readers of a run share their due times and window: format each distinct time once.
+        var texts = new Dictionary<DateTimeOffset, string>();
+        string Text(DateTimeOffset time) =>
+            texts.TryGetValue(time, out var text) ? text : texts[time] = UtcTimestampHandler.ToText(time);
+        // Readers with the same filters get the same items list from the planner: freeze each list once.
+        var frozen = new Dictionary<IReadOnlyList<DigestItem>, string>(ReferenceEqualityComparer.Instance);
+        var buffer = new StringBuilder(1024);
+        var labels = new List<string>();
+        var moved = new HashSet<long>();
+        var ids = new StringBuilder();
+        foreach (var group in digests.GroupBy(d => (d.LastSeq, d.NextDueAt, d.PreviousDueAt)))
+        {
+            ids.Clear().Append('[');
+            foreach (var digest in group) ids.Append(CultureInfo.InvariantCulture, $"{digest.SubscriberId},");
+            ids[^1] = ']';
+            aLastSeq.Value = group.Key.LastSeq;
+            aNext.Value = Text(group.Key.NextDueAt);
+            aIds.Value = ids.ToString();
+            aPrevious.Value = Text(group.Key.PreviousDueAt);
+            using (var reader = advance.ExecuteReader())
+            {
+                while (reader.Read()) moved.Add(reader.GetInt64(0));
+            }
+        }
+        var created = 0;
+        foreach (var digest in digests)
+        {
+            // Not moved: another planner (or an earlier run) already advanced this reader.
+            if (!moved.Contains(digest.SubscriberId)) continue;
+            advanced++;
+            if (digest.Items.Count == 0 && !sendEmpty) continue;
+            iId.Value = digest.SubscriberId;
+            iPeriod.Value = digest.PeriodKey;
+            iMessageId.Value = MessageIdFor(digest.SubscriberId, digest.PeriodKey, messageIdDomain);
+            iFrom.Value = Text(digest.WindowFrom);
+            iTo.Value = Text(digest.WindowTo);
+            if (!frozen.TryGetValue(digest.Items, out var items))
+                frozen[digest.Items] = items = FrozenItems.Write(digest.Items, buffer, labels);
+            iItems.Value = items;
+            created += insert.ExecuteNonQuery();
+        }
+        transaction.Commit();
+        return created;
+    }
+
+    /// <summary>A connection a sending worker keeps for its whole run, so recording a result costs one statement.</summary>
+    public SqliteConnection OpenConnection() => database.Open();
+
+    /// <summary>
+    /// Atomically takes up to <paramref name="limit"/> rows that are pending or due for retry by
+    /// <paramref name="at"/>, leasing them to <paramref name="owner"/> until <paramref name="leaseUntil"/>.
+    /// </summary>
+    public IReadOnlyList<DeliveryRow> Claim(string owner, DateTimeOffset at, DateTimeOffset leaseUntil, int limit)
+    {
+        using var connection = database.Open();
+        return Claim(connection, owner, at, leaseUntil, limit, leaseUntil);
+    }
+
+    /// <summary>
+    /// Claims rows as above, in id order, on the caller's connection. Rows whose reader is no longer confirmed
+    /// (unsubscribed or suppressed after planning) are ended as <c>failed</c> instead of being returned. When
+    /// <paramref name="run"/> is given, retry rows last attempted by an owner of that run (<c>run/…</c>) are left
+    /// alone: a run tries each row at most once, even when <paramref name="at"/> lies beyond the retry time.
+    /// </summary>
+    public IReadOnlyList<DeliveryRow> Claim(
+        SqliteConnection connection, string owner, DateTimeOffset at, DateTimeOffset leaseUntil, int limit, DateTimeOffset now, string? run = null)
+    {
+        var runOwners = run is null ? null : run + "/";
+        using var transaction = connection.BeginTransaction();
+        var claimed = connection.Query<DeliveryRow>(
+            $"""
+            UPDATE deliveries SET state = 'sending', lease_owner = @owner, lease_until = @leaseUntil, attempts = attempts + 1,
+                                  updated_at = @now
+            WHERE id IN (
+                SELECT id FROM (
+                    SELECT id FROM deliveries WHERE state = 'pending' ORDER BY id LIMIT @limit)
+                UNION ALL
+                SELECT id FROM (
+                    SELECT id FROM deliveries
+                    WHERE state = 'retry' AND next_attempt_at <= @at
+                      AND (@runOwners IS NULL OR lease_owner IS NULL OR substr(lease_owner, 1, length(@runOwners)) <> @runOwners)
+                    ORDER BY id LIMIT @limit)
+                ORDER BY id
+                LIMIT @limit)
+            RETURNING {Columns}
+            """,
+            new { owner, at, leaseUntil, limit, now, runOwners }, transaction).ToList();
+        var dropped = claimed.Count == 0
+            ? []
+            : connection.Query<long>(
+                """
+                UPDATE deliveries SET state = 'failed', last_error = 'not sent: the reader is no longer subscribed',
+                                      lease_until = NULL, updated_at = @now
+                WHERE state = 'sending' AND lease_owner = @owner
+                  AND EXISTS (SELECT 1 FROM subscribers s WHERE s.id = deliveries.subscriber_id AND s.state <> 'confirmed')
+                RETURNING id
+                """,
+                new { owner, now }, transaction).ToHashSet();
+        transaction.Commit();
+        return claimed.Where(r => !dropped.Contains(r.Id)).OrderBy(r => r.Id).ToList();
+    }
+
+    /// <summary>Extends the lease of the rows <paramref name="owner"/> still holds; returns their ids.</summary>
+    public IReadOnlySet<long> RenewLease(SqliteConnection connection, string owner, DateTimeOffset leaseUntil) =>
+        connection.Query<long>(
+            "UPDATE deliveries SET lease_until = @leaseUntil WHERE state = 'sending' AND lease_owner = @owner RETURNING id",
+            new { owner, leaseUntil }).ToHashSet();
+
+    /// <summary>Gives back rows claimed but never tried (a worker stopping early): they are pending again.</summary>
+    /// <remarks>Only rows after <paramref name="afterId"/>: a started row without a recorded result is left for recovery.</remarks>
+    public int Release(SqliteConnection connection, string owner, long afterId, DateTimeOffset now) =>
+        connection.Execute(
+            """
+            UPDATE deliveries SET state = 'pending', attempts = MAX(attempts - 1, 0), lease_until = NULL, lease_owner = NULL,
+                                  updated_at = @now
+            WHERE state = 'sending' AND lease_owner = @owner AND id > @afterId
+            """,
+            new { owner, afterId, now });
+
+    public void MarkSent(long id, string serverReply, DateTimeOffset at)
+    {
+        using var connection = database.Open();
+        MarkSent(connection, id, serverReply, at);
+    }
+
+    /// <summary>Records that the server accepted the message.</summary>
+    public void MarkSent(SqliteConnection connection, long id, string serverReply, DateTimeOffset at) =>
+        connection.Execute(
+            """
+            UPDATE deliveries SET state = 'sent', server_reply = @serverReply, sent_at = @at, lease_until = NULL, last_error = NULL,
+                                  updated_at = @at
+            WHERE id = @id AND state = 'sending'
+            """,
+            new { id, serverReply, at });
+
+    public void MarkRetry(long id, string error, DateTimeOffset nextAttemptAt)
+    {
+        using var connection = database.Open();
+        MarkRetry(connection, id, error, nextAttemptAt, DateTimeOffset.UtcNow);
+    }
+
+    /// <summary>Records a temporary failure: the row is tried again at <paramref name="nextAttemptAt"/>.</summary>
+    public void MarkRetry(SqliteConnection connection, long id, string error, DateTimeOffset nextAttemptAt, DateTimeOffset now) =>
+        connection.Execute(
+            """
+            UPDATE deliveries SET state = 'retry', last_error = @error, next_attempt_at = @nextAttemptAt, lease_until = NULL,
+                                  updated_at = @now
+            WHERE id = @id AND state = 'sending'
+            """,
+            new { id, error, nextAttemptAt, now });
+
+    /// <summary>Ends a row as <c>failed</c> (refused for good) or <c>unknown</c> (the server may have it).</summary>
+    public void MarkFinal(long id, string state, string error)
+    {
+        using var connection = database.Open();
+        MarkFinal(connection, id, state, error, DateTimeOffset.UtcNow);
+    }
+
+    /// <summary>Ends a row as <c>failed</c> or <c>unknown</c> on the caller's connection.</summary>
+    public void MarkFinal(SqliteConnection connection, long id, string state, string error, DateTimeOffset now) =>
+        connection.Execute(
+            "UPDATE deliveries SET state = @state, last_error = @error, lease_until = NULL, updated_at = @now WHERE id = @id AND state = 'sending'",
+            new { id, state, error, now });
+
+    /// <summary>
+    /// Ends a row as <c>failed</c> because the server refused its recipient for good, records the bounce, and
+    /// suppresses the reader once they have <paramref name="limit"/> bounces since they last confirmed
+    /// (0: never). Returns true when the reader was suppressed by this call.
+    /// </summary>
+    public bool MarkBounced(SqliteConnection connection, DeliveryRow row, string reply, int limit, DateTimeOffset now)
+    {
+        using var transaction = connection.BeginTransaction();
+        connection.Execute(
+            "UPDATE deliveries SET state = 'failed', last_error = @reply, lease_until = NULL, updated_at = @now WHERE id = @Id AND state = 'sending'",
+            new { row.Id, reply, now }, transaction);
+        connection.Execute(
+            "INSERT INTO bounces (subscriber_id, delivery_id, reply, bounced_at) VALUES (@SubscriberId, @Id, @reply, @now)",
+            new { row.SubscriberId, row.Id, reply, now }, transaction);
+        var suppressed = limit > 0 && connection.Execute(
+            """
+            UPDATE subscribers SET state = 'suppressed', next_due_at = NULL
+            WHERE id = @SubscriberId AND state = 'confirmed'
+              AND (SELECT COUNT(*) FROM bounces b
+                   WHERE b.subscriber_id = subscribers.id AND b.bounced_at >= COALESCE(subscribers.confirmed_at, '')) >= @limit
+            """,
+            new { row.SubscriberId, limit }, transaction) > 0;
+        transaction.Commit();
+        return suppressed;
+    }
+
+    /// <summary>
+    /// Rows left in <c>sending</c> by a process that died (lease expired). Its workers took their rows in id
+    /// order and recorded each result before the next, so only each owner's first unrecorded row can have been
+    /// on the wire: that one becomes <c>unknown</c>; the rest were never tried and are pending again.
+    /// Returns how many became unknown.
+    /// </summary>
+    public int RecoverAbandoned(DateTimeOffset at)
+    {
+        using var connection = database.Open();
+        using var transaction = connection.BeginTransaction();
+        var unknown = connection.Execute(
+            """
+            UPDATE deliveries SET state = 'unknown', last_error = 'the sending process stopped before recording the result',
+                                  lease_until = NULL, updated_at = @at
+            WHERE id IN (SELECT MIN(id) FROM deliveries WHERE state = 'sending' AND lease_until < @at GROUP BY lease_owner)
+            """,
+            new { at }, transaction);
+        connection.Execute(
+            """
+            UPDATE deliveries SET state = 'pending', attempts = MAX(attempts - 1, 0), lease_until = NULL, lease_owner = NULL,
+                                  updated_at = @at
+            WHERE state = 'sending' AND lease_until < @at
+            """,
+            new { at }, transaction);
+        transaction.Commit();
+        return unknown;
+    }
+
+    /// <summary>True when some row is pending or due for retry by <paramref name="at"/>.</summary>
+    public bool AnyDue(DateTimeOffset at)
+    {
+        using var connection = database.Open();
+        return connection.ExecuteScalar<long>(
+            """
+            SELECT EXISTS (SELECT 1 FROM deliveries WHERE state = 'pending')
+                OR EXISTS (SELECT 1 FROM deliveries WHERE state = 'retry' AND next_attempt_at <= @at)
+            """,
+            new { at }) != 0;
+    }
+
+    /// <summary>Rows per planning day (UTC) and state, newest day first.</summary>
+    public IReadOnlyList<DeliveryDayCount> CountsByDay(int days)
+    {
+        using var connection = database.Open();
+        return connection.Query<DeliveryDayCount>(
+            """
+            SELECT substr(created_at, 1, 10) AS Day, state AS State, COUNT(*) AS Count
+            FROM deliveries
+            WHERE substr(created_at, 1, 10) IN (
+                SELECT DISTINCT substr(created_at, 1, 10) FROM deliveries ORDER BY 1 DESC LIMIT @days)
+            GROUP BY 1, 2
+            ORDER BY 1 DESC, 2
+            """,
+            new { days }).ToList();
+    }
+
+    /// <summary>Rows in <paramref name="state"/>, newest first, with the reader's address.</summary>
+    public IReadOnlyList<DeliveryListing> InState(string state, int limit)
+    {
+        using var connection = database.Open();
+        return connection.Query<DeliveryListing>(
+            """
+            SELECT d.id AS Id, s.email AS Email, d.period_key AS PeriodKey, d.attempts AS Attempts,
+                   COALESCE(d.updated_at, d.created_at) AS UpdatedAt, d.last_error AS LastError
+            FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id
+            WHERE d.state = @state
+            ORDER BY d.id DESC
+            LIMIT @limit
+            """,
+            new { state, limit }).ToList();
+    }
+
+    /// <summary>How many rows are in <paramref name="state"/>.</summary>
+    public int CountInState(string state)
+    {
+        using var connection = database.Open();
+        return connection.ExecuteScalar<int>("SELECT COUNT(*) FROM deliveries WHERE state = @state", new { state });
+    }
+
+    /// <summary>
+    /// Puts <c>unknown</c> or <c>failed</c> rows (last changed at or after <paramref name="since"/>, when given)
+    /// back to pending with fresh attempts, for readers still confirmed. Returns (resent, skipped because the
+    /// reader is no longer subscribed).
+    /// </summary>
+    public (int Resent, int Skipped) Resend(string state, DateTimeOffset? since, DateTimeOffset now)
+    {
+        using var connection = database.Open();
+        using var transaction = connection.BeginTransaction();
+        var resent = connection.Execute(
+            """
+            UPDATE deliveries SET state = 'pending', attempts = 0, next_attempt_at = NULL, lease_until = NULL, lease_owner = NULL,
+                                  updated_at = @now
+            WHERE state = @state AND (@since IS NULL OR COALESCE(updated_at, created_at) >= @since)
+              AND EXISTS (SELECT 1 FROM subscribers s WHERE s.id = deliveries.subscriber_id AND s.state = 'confirmed')
+            """,
+            new { state, since, now }, transaction);
+        var skipped = connection.ExecuteScalar<int>(
+            "SELECT COUNT(*) FROM deliveries WHERE state = @state AND (@since IS NULL OR COALESCE(updated_at, created_at) >= @since)",
+            new { state, since }, transaction);
+        transaction.Commit();
+        return (resent, skipped);
+    }
+
+    public DeliveryRow? Find(long id)
+    {
+        using var connection = database.Open();
+        return connection.QuerySingleOrDefault<DeliveryRow>($"SELECT {Columns} FROM deliveries WHERE id = @id", new { id });
+    }
+
+    public IReadOnlyList<DeliveryRow> ForSubscriber(long subscriberId)
+    {
+        using var connection = database.Open();
+        return connection.Query<DeliveryRow>(
+            $"SELECT {Columns} FROM deliveries WHERE subscriber_id = @subscriberId ORDER BY id", new { subscriberId }).ToList();
+    }
+
+    /// <summary>The frozen items of a row, whichever format it was written in (see <see cref="FrozenItems"/>).</summary>
+    public static IReadOnlyList<DigestItem> Items(DeliveryRow row) => FrozenItems.Read(row.ItemsJson);
+
+    /// <summary>A Message-ID derived from the ledger key, so every attempt of one digest carries the same one.</summary>
+    public static string MessageIdFor(long subscriberId, string periodKey, string domain) =>
+        $"digest.{subscriberId}.{periodKey.Replace(':', '.')}@{domain}";
+}

@@ -1,4 +1,0 @@
-namespace Newsletter.Digests;
-
-/// <summary>A digest rendered through its three templates.</summary>
-public sealed record RenderedDigest(string Subject, string Html, string Text);

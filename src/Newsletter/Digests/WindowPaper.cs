@@ -1,4 +1,0 @@
-namespace Newsletter.Digests;
-
-/// <summary>What ranking needs to know about a paper in the run's window.</summary>
-internal readonly record struct WindowPaper(int? Upvotes, DateTimeOffset FirstSeenAt);

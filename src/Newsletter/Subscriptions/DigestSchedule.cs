@@ -1,0 +1,62 @@
+namespace Newsletter.Subscriptions;
+
+/// <summary>When a reader's digests fall due: their local hour, daily or on their weekday, in their time zone.</summary>
+public static class DigestSchedule
+{
+    /// <summary>The first due time strictly after <paramref name="after"/>.</summary>
+    public static DateTimeOffset NextDue(Subscriber subscriber, DateTimeOffset after)
+    {
+        var zone = FindZone(subscriber.Timezone);
+        var localAfter = TimeZoneInfo.ConvertTime(after, zone);
+        for (var day = -1; day <= 8; day++)
+        {
+            var date = localAfter.Date.AddDays(day);
+            if (subscriber.Frequency == "weekly" && (int)date.DayOfWeek != subscriber.Weekday) continue;
+            var candidate = ToUtc(date.AddHours(subscriber.Hour), zone);
+            if (candidate > after) return candidate;
+        }
+        throw new InvalidOperationException($"No due time found for subscriber {subscriber.Id}");
+    }
+
+    /// <summary>
+    /// The latest due time at or before <paramref name="at"/>: the slot a digest planned at <paramref name="at"/>
+    /// serves (after downtime, the last slot missed rather than the first).
+    /// </summary>
+    public static DateTimeOffset LastDue(Subscriber subscriber, DateTimeOffset at)
+    {
+        var zone = FindZone(subscriber.Timezone);
+        var localAt = TimeZoneInfo.ConvertTime(at, zone);
+        for (var day = 1; day >= -8; day--)
+        {
+            var date = localAt.Date.AddDays(day);
+            if (subscriber.Frequency == "weekly" && (int)date.DayOfWeek != subscriber.Weekday) continue;
+            var candidate = ToUtc(date.AddHours(subscriber.Hour), zone);
+            if (candidate <= at) return candidate;
+        }
+        throw new InvalidOperationException($"No due time found for subscriber {subscriber.Id}");
+    }
+
+    /// <summary>The period the slot at <paramref name="slotAt"/> belongs to: its local date or ISO week.</summary>
+    public static DigestPeriod PeriodOf(Subscriber subscriber, DateTimeOffset slotAt)
+    {
+        var local = TimeZoneInfo.ConvertTime(slotAt, FindZone(subscriber.Timezone));
+        return DigestPeriod.Of(subscriber.Frequency == "weekly", DateOnly.FromDateTime(local.DateTime));
+    }
+
+    /// <summary>The ledger key of the period the slot at <paramref name="slotAt"/> belongs to (see <see cref="DigestPeriod.Key"/>).</summary>
+    public static string PeriodKey(Subscriber subscriber, DateTimeOffset slotAt) => PeriodOf(subscriber, slotAt).Key;
+
+    /// <summary>The length of one period for that reader.</summary>
+    public static TimeSpan Period(Subscriber subscriber) => subscriber.Frequency == "weekly" ? TimeSpan.FromDays(7) : TimeSpan.FromDays(1);
+
+    public static TimeZoneInfo FindZone(string id) =>
+        TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) ? zone : TimeZoneInfo.Utc;
+
+    private static DateTimeOffset ToUtc(DateTime local, TimeZoneInfo zone)
+    {
+        // A local hour skipped by a daylight-saving jump happens at the first valid minute after it.
+        while (zone.IsInvalidTime(local)) local = local.AddMinutes(30);
+        var offset = zone.IsAmbiguousTime(local) ? zone.GetAmbiguousTimeOffsets(local).Max() : zone.GetUtcOffset(local);
+        return new DateTimeOffset(DateTime.SpecifyKind(local, DateTimeKind.Unspecified), offset).ToUniversalTime();
+    }
+}
