@@ -5,6 +5,7 @@ using Dapper;
 using Microsoft.Data.Sqlite;
 using Newsletter.Matching;
 using Newsletter.Storage;
+using Newsletter.Subscriptions;
 
 namespace Newsletter.Digests;
 
@@ -16,16 +17,6 @@ public sealed class DeliveryStore(Database database)
         window_from AS WindowFrom, window_to AS WindowTo, items_json AS ItemsJson, created_at AS CreatedAt,
         last_error AS LastError, server_reply AS ServerReply, sent_at AS SentAt
         """;
-
-    /// <summary>
-    /// Records a planned digest and advances the reader's window in one transaction. The reader's due time is the
-    /// guard: if another planner already moved it, nothing happens. Returns true when this call planned it.
-    /// </summary>
-    public bool Plan(PlannedDigest digest, string messageIdDomain, bool createRow, DateTimeOffset now)
-    {
-        Plan([digest], messageIdDomain, sendEmpty: createRow, now, out var advanced);
-        return advanced == 1;
-    }
 
     /// <summary>
     /// Records many planned digests in one transaction: for each, advances the reader's window (guarded by their
@@ -43,17 +34,7 @@ public sealed class DeliveryStore(Database database)
         // Per-row overhead matters more here than anywhere else (a run writes up to one row per reader): readers are
         // advanced by one statement per distinct (window, due times), in practice one or a few a page, and rows are
         // inserted by one prepared command.
-        using var advance = connection.CreateCommand();
-        advance.Transaction = transaction;
-        advance.CommandText = """
-            UPDATE subscribers SET last_seq = $lastSeq, next_due_at = $nextDueAt
-            WHERE id IN (SELECT value FROM json_each($subscriberIds)) AND state = 'confirmed' AND next_due_at = $previousDueAt
-            RETURNING id
-            """;
-        var aLastSeq = advance.Parameters.Add("$lastSeq", SqliteType.Integer);
-        var aNext = advance.Parameters.Add("$nextDueAt", SqliteType.Text);
-        var aIds = advance.Parameters.Add("$subscriberIds", SqliteType.Text);
-        var aPrevious = advance.Parameters.Add("$previousDueAt", SqliteType.Text);
+        using var advance = SubscriberStore.PrepareWindowAdvance(connection, transaction);
         using var insert = connection.CreateCommand();
         insert.Transaction = transaction;
         insert.CommandText = """
@@ -83,14 +64,7 @@ public sealed class DeliveryStore(Database database)
             ids.Clear().Append('[');
             foreach (var digest in group) ids.Append(CultureInfo.InvariantCulture, $"{digest.SubscriberId},");
             ids[^1] = ']';
-            aLastSeq.Value = group.Key.LastSeq;
-            aNext.Value = Text(group.Key.NextDueAt);
-            aIds.Value = ids.ToString();
-            aPrevious.Value = Text(group.Key.PreviousDueAt);
-            using (var reader = advance.ExecuteReader())
-            {
-                while (reader.Read()) moved.Add(reader.GetInt64(0));
-            }
+            advance.Run(group.Key.LastSeq, Text(group.Key.NextDueAt), ids.ToString(), Text(group.Key.PreviousDueAt), moved);
         }
         var created = 0;
         foreach (var digest in digests)
@@ -117,18 +91,10 @@ public sealed class DeliveryStore(Database database)
     public SqliteConnection OpenConnection() => database.Open();
 
     /// <summary>
-    /// Atomically takes up to <paramref name="limit"/> rows that are pending or due for retry by
-    /// <paramref name="at"/>, leasing them to <paramref name="owner"/> until <paramref name="leaseUntil"/>.
-    /// </summary>
-    public IReadOnlyList<DeliveryRow> Claim(string owner, DateTimeOffset at, DateTimeOffset leaseUntil, int limit)
-    {
-        using var connection = database.Open();
-        return Claim(connection, owner, at, leaseUntil, limit, leaseUntil);
-    }
-
-    /// <summary>
-    /// Claims rows as above, in id order, on the caller's connection. Rows whose reader is no longer confirmed
-    /// (unsubscribed or suppressed after planning) are ended as <c>failed</c> instead of being returned. When
+    /// Atomically takes up to <paramref name="limit"/> rows that are pending or due for retry by <paramref name="at"/>,
+    /// leasing them to <paramref name="owner"/> until <paramref name="leaseUntil"/>, in id order, on the caller's
+    /// connection. Rows whose reader is no longer confirmed (unsubscribed or suppressed after planning) are ended as
+    /// <c>failed</c> instead of being returned. When
     /// <paramref name="run"/> is given, retry rows last attempted by an owner of that run (<c>run/…</c>) are left
     /// alone: a run tries each row at most once, even when <paramref name="at"/> lies beyond the retry time.
     /// </summary>
@@ -187,12 +153,6 @@ public sealed class DeliveryStore(Database database)
             """,
             new { owner, afterId, now });
 
-    public void MarkSent(long id, string serverReply, DateTimeOffset at)
-    {
-        using var connection = database.Open();
-        MarkSent(connection, id, serverReply, at);
-    }
-
     /// <summary>Records that the server accepted the message.</summary>
     public void MarkSent(SqliteConnection connection, long id, string serverReply, DateTimeOffset at) =>
         connection.Execute(
@@ -203,12 +163,6 @@ public sealed class DeliveryStore(Database database)
             """,
             new { id, serverReply, at });
 
-    public void MarkRetry(long id, string error, DateTimeOffset nextAttemptAt)
-    {
-        using var connection = database.Open();
-        MarkRetry(connection, id, error, nextAttemptAt, DateTimeOffset.UtcNow);
-    }
-
     /// <summary>Records a temporary failure: the row is tried again at <paramref name="nextAttemptAt"/>.</summary>
     public void MarkRetry(SqliteConnection connection, long id, string error, DateTimeOffset nextAttemptAt, DateTimeOffset now) =>
         connection.Execute(
@@ -218,13 +172,6 @@ public sealed class DeliveryStore(Database database)
             WHERE id = @id AND state = 'sending'
             """,
             new { id, error, nextAttemptAt, now });
-
-    /// <summary>Ends a row as <c>failed</c> (refused for good) or <c>unknown</c> (the server may have it).</summary>
-    public void MarkFinal(long id, string state, string error)
-    {
-        using var connection = database.Open();
-        MarkFinal(connection, id, state, error, DateTimeOffset.UtcNow);
-    }
 
     /// <summary>Ends a row as <c>failed</c> or <c>unknown</c> on the caller's connection.</summary>
     public void MarkFinal(SqliteConnection connection, long id, string state, string error, DateTimeOffset now) =>
@@ -246,14 +193,7 @@ public sealed class DeliveryStore(Database database)
         connection.Execute(
             "INSERT INTO bounces (subscriber_id, delivery_id, reply, bounced_at) VALUES (@SubscriberId, @Id, @reply, @now)",
             new { row.SubscriberId, row.Id, reply, now }, transaction);
-        var suppressed = limit > 0 && connection.Execute(
-            """
-            UPDATE subscribers SET state = 'suppressed', next_due_at = NULL
-            WHERE id = @SubscriberId AND state = 'confirmed'
-              AND (SELECT COUNT(*) FROM bounces b
-                   WHERE b.subscriber_id = subscribers.id AND b.bounced_at >= COALESCE(subscribers.confirmed_at, '')) >= @limit
-            """,
-            new { row.SubscriberId, limit }, transaction) > 0;
+        var suppressed = limit > 0 && SubscriberStore.SuppressAfterBounces(connection, transaction, row.SubscriberId, limit);
         transaction.Commit();
         return suppressed;
     }

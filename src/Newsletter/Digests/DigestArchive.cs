@@ -1,8 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using Dapper;
-using Newsletter.Storage;
 using Newsletter.Subscriptions;
 
 namespace Newsletter.Digests;
@@ -11,9 +9,9 @@ namespace Newsletter.Digests;
 /// "View in browser" tokens. A token is the ledger row's id and an HMAC of it under the server's link key
 /// (<see cref="TokenStore.Derive"/>): the same for every attempt at the same row, unguessable, and checked without
 /// a table, so sending a digest writes nothing for it. Tokens issued before (random, stored as their SHA-256 in
-/// <c>digest_archive_tokens</c>) still open their pages.
+/// <c>digest_archive_tokens</c>, <see cref="ArchiveTokenStore"/>) still open their pages.
 /// </summary>
-public sealed class DigestArchive(Database database, TokenStore tokens, TimeProvider clock)
+public sealed class DigestArchive(ArchiveTokenStore legacy, TokenStore tokens, TimeProvider clock)
 {
     private const string Purpose = "archive";
 
@@ -32,8 +30,6 @@ public sealed class DigestArchive(Database database, TokenStore tokens, TimeProv
             var given = Encoding.ASCII.GetBytes(token);
             return CryptographicOperations.FixedTimeEquals(expected, given) ? id : null;
         }
-        using var connection = database.Open();
-        return connection.QuerySingleOrDefault<long?>(
-            "SELECT delivery_id FROM digest_archive_tokens WHERE hash = @hash", new { hash = TokenStore.Hash(token) });
+        return legacy.Find(TokenStore.Hash(token));
     }
 }

@@ -7,6 +7,7 @@ public static class DigestsServiceCollectionExtensions
     {
         services.AddSingleton<DigestPlanner>();
         services.AddSingleton<DeliveryStore>();
+        services.AddSingleton<ArchiveTokenStore>();
         services.AddSingleton<DigestArchive>();
         return services;
     }

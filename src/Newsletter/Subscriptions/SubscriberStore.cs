@@ -70,23 +70,15 @@ public sealed class SubscriberStore(Database database)
     }
 
     /// <summary>
-    /// Stops every email to a subscriber, including digests already planned but not yet sent.
+    /// Stops every email to a subscriber, including digests already planned but not yet sent: the sender's claim
+    /// ends those ledger rows as failed instead of sending them (the ledger's store writes them, not this one).
     /// </summary>
     public void Unsubscribe(long subscriberId, DateTimeOffset now)
     {
         using var connection = database.Open();
-        using var transaction = connection.BeginTransaction();
         connection.Execute(
             "UPDATE subscribers SET state = 'unsubscribed', unsubscribed_at = @now, next_due_at = NULL WHERE id = @subscriberId",
-            new { subscriberId, now }, transaction);
-        // A planned digest waiting in the ledger would otherwise still go out after the reader said stop.
-        connection.Execute(
-            """
-            UPDATE deliveries SET state = 'failed', last_error = 'the reader unsubscribed before it was sent', next_attempt_at = NULL
-            WHERE subscriber_id = @subscriberId AND state IN ('pending', 'retry')
-            """,
-            new { subscriberId }, transaction);
-        transaction.Commit();
+            new { subscriberId, now });
     }
 
     /// <summary>
@@ -260,6 +252,38 @@ public sealed class SubscriberStore(Database database)
             """,
             new { subscriberId }).ToList();
     }
+
+    /// <summary>
+    /// Prepares, on the planner's connection and transaction, the statement that advances readers' windows: for
+    /// each group of readers that share (last seq, next due, previous due), one execution moves those still
+    /// confirmed and still due at the previous time, and returns their ids. The previous due time is the guard
+    /// against a concurrent or repeated planning run.
+    /// </summary>
+    internal static WindowAdvance PrepareWindowAdvance(SqliteConnection connection, SqliteTransaction transaction)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = """
+            UPDATE subscribers SET last_seq = $lastSeq, next_due_at = $nextDueAt
+            WHERE id IN (SELECT value FROM json_each($subscriberIds)) AND state = 'confirmed' AND next_due_at = $previousDueAt
+            RETURNING id
+            """;
+        return new WindowAdvance(command);
+    }
+
+    /// <summary>
+    /// Suppresses the reader, on the caller's transaction, once they have <paramref name="limit"/> bounces since
+    /// they last confirmed; true when this call suppressed them.
+    /// </summary>
+    internal static bool SuppressAfterBounces(SqliteConnection connection, SqliteTransaction transaction, long subscriberId, int limit) =>
+        connection.Execute(
+            """
+            UPDATE subscribers SET state = 'suppressed', next_due_at = NULL
+            WHERE id = @subscriberId AND state = 'confirmed'
+              AND (SELECT COUNT(*) FROM bounces b
+                   WHERE b.subscriber_id = subscribers.id AND b.bounced_at >= COALESCE(subscribers.confirmed_at, '')) >= @limit
+            """,
+            new { subscriberId, limit }, transaction) > 0;
 
     private static void ReplaceFilters(SqliteConnection connection, SqliteTransaction transaction, long subscriberId, IEnumerable<SubscriberFilter> filters)
     {

@@ -1,0 +1,250 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using Newsletter.Tests.Support;
+
+namespace Newsletter.Tests;
+
+/// <summary>
+/// The shape of src/Newsletter, read from the source files: folders depend one way, in the order data flows (the
+/// same list as README's Architecture section); each table is written by one store; SQL lives only in stores and
+/// migrations. Each failure names the file and what it does wrong.
+/// </summary>
+public sealed partial class ArchitectureTests
+{
+    /// <summary>A folder may use only the folders before it.</summary>
+    private static readonly string[] Order =
+    [
+        "Foundation", "Storage", "Templates", "Web", "Mail", "Listings", "Matching", "Subscriptions", "ForYou",
+        "Digests", "Delivery", "Bounces", "Papers", "Admin", "Jobs", "Hosting",
+    ];
+
+    // Owned by the matching change (SQL moves into stores there), removed at merge.
+    private static readonly string[] SqlOutsideStoresAllowed =
+    [
+        "Digests/DigestPlanner.cs", "Digests/DuePages.cs", "Matching/WindowMatcher.cs", "Matching/PaperMatcher.cs",
+        "Subscriptions/PaperSearch.cs",
+        // Owned by the send change (highlights decided at planning), removed at merge.
+        "Delivery/MatchHighlighter.cs",
+    ];
+
+    private static string Source => Path.Combine(RepositoryPaths.Root, "src", "Newsletter");
+
+    [Test]
+    public void EveryFolder_IsInTheOrder_AndEveryFileSaysItsFolder()
+    {
+        var problems = new List<string>();
+        foreach (var file in SourceFiles())
+        {
+            if (Array.IndexOf(Order, file.Folder) < 0)
+                problems.Add($"{file.Path}: the folder {file.Folder} is not in ArchitectureTests.Order (nor README's Architecture section)");
+            var declared = NamespaceLine().Match(file.Code);
+            if (!declared.Success || declared.Groups[1].Value != "Newsletter." + file.Folder)
+                problems.Add($"{file.Path}: namespace {(declared.Success ? declared.Groups[1].Value : "(none)")}, expected Newsletter.{file.Folder}");
+        }
+        Assert.That(problems, Is.Empty);
+    }
+
+    [Test]
+    public void NoFolder_UsesAFolderLaterInTheOrder()
+    {
+        var problems = new List<string>();
+        foreach (var file in SourceFiles())
+        {
+            var rank = Array.IndexOf(Order, file.Folder);
+            if (rank < 0) continue;
+            foreach (var used in UsedFolders(file.Code))
+            {
+                var usedRank = Array.IndexOf(Order, used);
+                if (usedRank > rank) problems.Add($"{file.Path}: uses Newsletter.{used}, which comes after {file.Folder}");
+            }
+        }
+        Assert.That(problems, Is.Empty);
+    }
+
+    [Test]
+    public void UsedFolders_FindsUsingLines_AliasesAndQualifiedNames_ButNotCommentsOrText()
+    {
+        var code = Code("""
+            using Newsletter.Storage;
+            using static Newsletter.Mail.Mailer;
+            using Row = Newsletter.Digests.DeliveryRow;
+            // using Newsletter.Jobs;
+            /* Newsletter.Admin.X */
+            var text = "Newsletter.Papers.Y";
+            var sql = \"\"\"
+                Newsletter.Bounces.Z
+                \"\"\";
+            Newsletter.Delivery.DigestJob.Id.ToString();
+            """.Replace("\\\"", "\""));
+        Assert.That(UsedFolders(code), Is.EquivalentTo(new[] { "Storage", "Mail", "Digests", "Delivery" }));
+    }
+
+    [Test]
+    public void EveryTable_IsWrittenByOneStore()
+    {
+        var writers = new Dictionary<string, SortedSet<string>>();
+        foreach (var file in SourceFiles())
+        {
+            foreach (var sql in file.Strings)
+            {
+                foreach (Match write in TableWrite().Matches(sql))
+                {
+                    var table = write.Groups["table"].Value;
+                    if (!writers.TryGetValue(table, out var files)) writers[table] = files = [];
+                    files.Add(file.Path);
+                }
+            }
+        }
+        Assert.That(writers.Keys, Does.Contain("subscribers").And.Contain("deliveries"), "the scan finds the writes it looks for");
+        var shared = writers.Where(w => w.Value.Count > 1).Select(w => $"{w.Key} is written by {string.Join(" and ", w.Value)}");
+        Assert.That(shared, Is.Empty);
+    }
+
+    [Test]
+    public void Sql_AppearsOnlyInStores_AndMigrations()
+    {
+        var problems = new List<string>();
+        var found = 0;
+        foreach (var file in SourceFiles())
+        {
+            var sql = file.Strings.Where(s => SqlStatement().IsMatch(s)).ToList();
+            found += sql.Count;
+            if (sql.Count == 0 || file.Path.EndsWith("Store.cs", StringComparison.Ordinal) || file.Path == "Storage/Migrator.cs"
+                || SqlOutsideStoresAllowed.Contains(file.Path)) continue;
+            problems.Add($"{file.Path}: SQL outside a store: {Shorten(sql[0])}");
+        }
+        Assert.That(found, Is.GreaterThan(10), "the scan finds the stores' SQL");
+        Assert.That(problems, Is.Empty);
+    }
+
+    [Test]
+    public void SqlStatement_IsToldFromProse()
+    {
+        Assert.That(SqlStatement().IsMatch("SELECT id FROM papers WHERE id > $low"), Is.True);
+        Assert.That(SqlStatement().IsMatch("UPDATE deliveries SET state = 'sent'"), Is.True);
+        Assert.That(SqlStatement().IsMatch("CREATE VIRTUAL TABLE probe USING fts5(title)"), Is.True);
+        Assert.That(SqlStatement().IsMatch("Select the topics you want, then update your preferences."), Is.False);
+    }
+
+    [Test]
+    public void Readme_DrawsTheSameOrder()
+    {
+        var readme = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "README.md"));
+        Assert.That(readme, Does.Contain(string.Join(" → ", Order)));
+    }
+
+    private static string Shorten(string sql)
+    {
+        var line = string.Join(' ', sql.Split((char[])['\n', '\r'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        return line.Length > 80 ? line[..80] + "…" : line;
+    }
+
+    private static IEnumerable<string> UsedFolders(string code) =>
+        FolderReference().Matches(code).Select(m => m.Groups["folder"].Value).Distinct();
+
+    private static IEnumerable<SourceFile> SourceFiles()
+    {
+        foreach (var path in Directory.EnumerateFiles(Source, "*.cs", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        {
+            var relative = Path.GetRelativePath(Source, path).Replace('\\', '/');
+            if (relative.StartsWith("obj/", StringComparison.Ordinal) || relative.StartsWith("bin/", StringComparison.Ordinal)) continue;
+            // Program.cs is the composition root: it sits above every folder.
+            if (!relative.Contains('/')) continue;
+            var strings = new List<string>();
+            var code = Code(File.ReadAllText(path), strings);
+            yield return new SourceFile(relative, relative[..relative.IndexOf('/')], code, strings);
+        }
+    }
+
+    private static string Code(string text) => Code(text, []);
+
+    /// <summary>
+    /// The text with comments removed and string literals emptied (their contents go to <paramref name="strings"/>),
+    /// so what remains is what the compiler reads as names.
+    /// </summary>
+    private static string Code(string text, List<string> strings)
+    {
+        var code = new StringBuilder(text.Length);
+        var i = 0;
+        while (i < text.Length)
+        {
+            if (At(text, i, "//"))
+            {
+                while (i < text.Length && text[i] != '\n') i++;
+            }
+            else if (At(text, i, "/*"))
+            {
+                var end = text.IndexOf("*/", i + 2, StringComparison.Ordinal);
+                i = end < 0 ? text.Length : end + 2;
+            }
+            else if (text[i] == '\'')
+            {
+                // A char literal: '"' must not open a string.
+                var end = i + 1;
+                while (end < text.Length && text[end] != '\'') end += text[end] == '\\' ? 2 : 1;
+                code.Append("' '");
+                i = end + 1;
+            }
+            else if (StringStart().Match(text, i) is { Success: true } start && start.Index == i)
+            {
+                i = ReadString(text, i, start, strings);
+                code.Append("\"\"");
+            }
+            else
+            {
+                code.Append(text[i]);
+                i++;
+            }
+        }
+        return code.ToString();
+    }
+
+    private static int ReadString(string text, int i, Match start, List<string> strings)
+    {
+        var prefix = start.Groups["prefix"].Value;
+        var quotes = start.Groups["quotes"].Value;
+        var from = i + start.Length;
+        if (quotes.Length >= 3)
+        {
+            var end = text.IndexOf(quotes, from, StringComparison.Ordinal);
+            end = end < 0 ? text.Length : end;
+            strings.Add(text[from..end]);
+            return Math.Min(text.Length, end + quotes.Length);
+        }
+        var verbatim = prefix.Contains('@');
+        var content = new StringBuilder();
+        var at = from;
+        while (at < text.Length)
+        {
+            var c = text[at];
+            if (verbatim && c == '"' && at + 1 < text.Length && text[at + 1] == '"') { content.Append('"'); at += 2; continue; }
+            if (!verbatim && c == '\\' && at + 1 < text.Length) { content.Append(text[at + 1]); at += 2; continue; }
+            if (c == '"' || (!verbatim && c == '\n')) break;
+            content.Append(c);
+            at++;
+        }
+        strings.Add(content.ToString());
+        return at + 1;
+    }
+
+    private static bool At(string text, int i, string token) => string.CompareOrdinal(text, i, token, 0, token.Length) == 0;
+
+    private sealed record SourceFile(string Path, string Folder, string Code, IReadOnlyList<string> Strings);
+
+    [GeneratedRegex("""\G(?<prefix>[$@]{0,3})(?<quotes>"{3,}|")""")]
+    private static partial Regex StringStart();
+
+    [GeneratedRegex(@"^\s*namespace\s+([\w.]+)\s*;", RegexOptions.Multiline)]
+    private static partial Regex NamespaceLine();
+
+    // `using Newsletter.X`, `using static Newsletter.X.Y`, `using A = Newsletter.X.Y`, `global using …`, and any
+    // qualified name in code such as `Newsletter.X.Type` (the file's own namespace line too: its own folder).
+    [GeneratedRegex(@"(?<![\w.])(?:global::)?Newsletter\.(?<folder>[A-Z]\w*)")]
+    private static partial Regex FolderReference();
+
+    [GeneratedRegex(@"\b(?:INSERT(?:\s+OR\s+\w+)?\s+INTO|REPLACE\s+INTO|UPDATE(?:\s+OR\s+\w+)?|DELETE\s+FROM)\s+(?<table>[a-z_][a-z0-9_]*)\b")]
+    private static partial Regex TableWrite();
+
+    [GeneratedRegex(@"\bSELECT\b[\s\S]*?\bFROM\b|\bINSERT\s+(?:OR\s+\w+\s+)?INTO\b|\bUPDATE\s+\w+\s+SET\b|\bDELETE\s+FROM\b|\bCREATE\s+(?:VIRTUAL\s+)?(?:TABLE|INDEX|TRIGGER)\b|\bSELECT\s+(?:MAX|MIN|COUNT|EXISTS)\b")]
+    private static partial Regex SqlStatement();
+}
