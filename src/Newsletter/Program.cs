@@ -30,9 +30,12 @@ builder.Services
 return await CommandLine.RunAsync(args, builder,
     app =>
     {
-        app.MapWeb();
+        // Middleware, in the order a request meets it; then the endpoints.
+        app.UseForwardedHeaders(); // first, so rate limits and logs see the reader's address (Site:TrustedProxies)
         app.UseRefusedRequests();
         app.UseOperatorAccess(JobsServiceCollectionExtensions.DashboardPath);
+        app.UseRateLimiter();
+        app.MapWeb();
         app.MapSubscriptions();
         app.MapDigests();
         app.MapPapers();

@@ -1,3 +1,5 @@
+using MimeKit;
+
 namespace Newsletter.Delivery;
 
 /// <summary>The <c>Delivery</c> config section.</summary>
@@ -41,4 +43,22 @@ public sealed class DeliveryOptions
     /// <summary>The delay after the given failed attempt (1-based): base × 2^(attempt−1).</summary>
     public TimeSpan RetryDelay(int attempt) =>
         TimeSpan.FromSeconds(RetryBaseSeconds * Math.Pow(2, Math.Clamp(attempt - 1, 0, 30)));
+
+    /// <summary>Each bad setting as one line naming its key; none when all are usable. Checked at start.</summary>
+    public IEnumerable<string> Problems()
+    {
+        const string s = DeliveryOptions.Section;
+        if (Connections is < 1 or > 64) yield return $"{s}:Connections: {Connections} is not between 1 and 64";
+        if (BatchSize is < 1 or > 10_000) yield return $"{s}:BatchSize: {BatchSize} is not between 1 and 10000";
+        if (LeaseSeconds < 2) yield return $"{s}:LeaseSeconds: must be at least 2";
+        if (RetryBaseSeconds < 1) yield return $"{s}:RetryBaseSeconds: must be at least 1";
+        if (MaxAttempts is < 1 or > 30) yield return $"{s}:MaxAttempts: {MaxAttempts} is not between 1 and 30";
+        if (MessagesPerSecond < 0 || double.IsNaN(MessagesPerSecond))
+            yield return $"{s}:MessagesPerSecond: must be 0 (no limit) or more";
+        if (MessagesPerHour < 0) yield return $"{s}:MessagesPerHour: must be 0 (no limit) or more";
+        if (HardBounceLimit < 0) yield return $"{s}:HardBounceLimit: must be 0 (never suppress) or more";
+        if (!string.IsNullOrWhiteSpace(ReturnPath)
+            && (!MailboxAddress.TryParse(ReturnPath, out var address) || address.Address.IndexOf('@') <= 0 || address.Address.Contains('+')))
+            yield return $"{s}:ReturnPath: '{ReturnPath}' is not a plain address such as bounces@example.org";
+    }
 }

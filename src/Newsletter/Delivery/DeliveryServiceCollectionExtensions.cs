@@ -1,4 +1,4 @@
-using Microsoft.Extensions.Options;
+using Newsletter.Foundation;
 
 namespace Newsletter.Delivery;
 
@@ -10,8 +10,7 @@ public static class DeliveryServiceCollectionExtensions
 {
     public static IServiceCollection AddDelivery(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<DeliveryOptions>().Bind(configuration.GetSection(DeliveryOptions.Section)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<DeliveryOptions>, DeliveryOptionsValidator>();
+        services.AddSettings<DeliveryOptions>(configuration, DeliveryOptions.Section, o => o.Problems());
         services.AddSingleton<DigestComposer>();
         services.AddSingleton<MatchHighlighter>();
         services.AddSingleton<DigestRenderer>();

@@ -1,6 +1,6 @@
 namespace Newsletter.Jobs;
 
-/// <summary>The <c>Jobs</c> config section: the in-process Hangfire server and its dashboard.</summary>
+/// <summary>The <c>Jobs</c> config section: the in-process Hangfire server.</summary>
 public sealed class JobsOptions
 {
     public const string Section = "Jobs";
@@ -11,9 +11,9 @@ public sealed class JobsOptions
     /// <summary>Hangfire worker threads.</summary>
     public int WorkerCount { get; set; } = 2;
 
-    /// <summary>Older name for <c>Admin:User</c>, used with <see cref="DashboardPassword"/>.</summary>
-    public string DashboardUser { get; set; } = "admin";
-
-    /// <summary>Older name for the operator password: used when <c>Admin:Password</c> is empty.</summary>
-    public string DashboardPassword { get; set; } = "";
+    /// <summary>Each bad setting as one line naming its key; none when all are usable. Checked at start.</summary>
+    public IEnumerable<string> Problems()
+    {
+        if (WorkerCount is < 1 or > 64) yield return $"{JobsOptions.Section}:WorkerCount must be between 1 and 64";
+    }
 }

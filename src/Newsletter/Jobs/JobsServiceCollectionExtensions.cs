@@ -1,5 +1,7 @@
 using Hangfire;
 using Hangfire.InMemory;
+using Microsoft.Extensions.Options;
+using Newsletter.Foundation;
 
 namespace Newsletter.Jobs;
 
@@ -11,16 +13,16 @@ public static class JobsServiceCollectionExtensions
 {
     public static IServiceCollection AddJobs(this IServiceCollection services, IConfiguration configuration)
     {
-        var options = configuration.GetSection(JobsOptions.Section).Get<JobsOptions>() ?? new JobsOptions();
-        services.AddSingleton(options);
+        services.AddSettings<JobsOptions>(configuration, JobsOptions.Section, o => o.Problems());
         services.AddHangfire(config => config
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings()
             .UseInMemoryStorage(new InMemoryStorageOptions { MaxExpirationTime = TimeSpan.FromHours(6) }));
-        if (options.Server)
+        // Whether this process runs jobs decides which services exist, so it is read while they are registered.
+        if (configuration.GetSection(JobsOptions.Section).GetValue(nameof(JobsOptions.Server), new JobsOptions().Server))
         {
-            services.AddHangfireServer(server => server.WorkerCount = Math.Max(1, options.WorkerCount));
+            services.AddHangfireServer((provider, server) => server.WorkerCount = provider.GetRequiredService<IOptions<JobsOptions>>().Value.WorkerCount);
             services.AddHostedService<RecurringJobsRegistrar>();
         }
         return services;

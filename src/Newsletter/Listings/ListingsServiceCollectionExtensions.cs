@@ -1,4 +1,4 @@
-using Microsoft.Extensions.Options;
+using Newsletter.Foundation;
 
 namespace Newsletter.Listings;
 
@@ -7,9 +7,7 @@ public static class ListingsServiceCollectionExtensions
 {
     public static IServiceCollection AddListings(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<IngestOptions>().Bind(configuration.GetSection(IngestOptions.Section))
-            .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<IngestOptions>, IngestOptionsValidator>();
+        services.AddSettings<IngestOptions>(configuration, IngestOptions.Section, o => o.Problem() is { } problem ? [problem] : []);
         services.AddHttpClient(ListingIngester.HttpClientName);
         services.AddSingleton<PaperStore>();
         services.AddSingleton<ListingSourceStore>();

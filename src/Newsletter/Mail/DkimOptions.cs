@@ -1,3 +1,5 @@
+using Newsletter.Foundation;
+
 namespace Newsletter.Mail;
 
 /// <summary>The <c>Dkim</c> config section: when all three keys are set, every digest is DKIM-signed.</summary>
@@ -16,4 +18,31 @@ public sealed class DkimOptions
 
     /// <summary>True when signing is configured.</summary>
     public bool Enabled => !string.IsNullOrWhiteSpace(Domain) || !string.IsNullOrWhiteSpace(Selector) || !string.IsNullOrWhiteSpace(PrivateKeyPath);
+
+    /// <summary>
+    /// Each bad setting as one line naming its key (the key file is read, relative to <paramref name="contentRoot"/>);
+    /// none when all are usable or DKIM is off. Checked at start.
+    /// </summary>
+    public IEnumerable<string> Problems(string contentRoot)
+    {
+        if (!Enabled) yield break;
+        const string s = Section;
+        if (string.IsNullOrWhiteSpace(Domain)) yield return $"{s}:Domain: is missing; set it with {s}:Selector and {s}:PrivateKeyPath, or clear all three";
+        if (string.IsNullOrWhiteSpace(Selector)) yield return $"{s}:Selector: is missing; set it with {s}:Domain and {s}:PrivateKeyPath, or clear all three";
+        if (string.IsNullOrWhiteSpace(PrivateKeyPath))
+        {
+            yield return $"{s}:PrivateKeyPath: is missing; set it with {s}:Domain and {s}:Selector, or clear all three";
+            yield break;
+        }
+        string? keyProblem = null;
+        try
+        {
+            MessageSigner.LoadKey(MessageSigner.ResolvePath(PrivateKeyPath, contentRoot));
+        }
+        catch (ConfigurationException e)
+        {
+            keyProblem = e.Message;
+        }
+        if (keyProblem is not null) yield return keyProblem;
+    }
 }

@@ -1,4 +1,4 @@
-using Microsoft.Extensions.Options;
+using Newsletter.Foundation;
 
 namespace Newsletter.Mail;
 
@@ -7,12 +7,10 @@ public static class MailServiceCollectionExtensions
 {
     public static IServiceCollection AddMail(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<SmtpOptions>().Bind(configuration.GetSection(SmtpOptions.Section)).ValidateOnStart();
-        services.AddOptions<MailOptions>().Bind(configuration.GetSection(MailOptions.Section)).ValidateOnStart();
-        services.AddOptions<DkimOptions>().Bind(configuration.GetSection(DkimOptions.Section)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<SmtpOptions>, MailOptionsValidator>();
-        services.AddSingleton<IValidateOptions<MailOptions>, MailOptionsValidator>();
-        services.AddSingleton<IValidateOptions<DkimOptions>, DkimOptionsValidator>();
+        services.AddSettings<SmtpOptions>(configuration, SmtpOptions.Section, o => o.Problems());
+        services.AddSettings<MailOptions>(configuration, MailOptions.Section, o => o.Problems());
+        services.AddSettings<DkimOptions>(configuration, DkimOptions.Section,
+            (o, provider) => o.Problems(provider.GetRequiredService<IHostEnvironment>().ContentRootPath));
         services.AddSingleton<Mailer>();
         services.AddSingleton<MessageSigner>();
         return services;

@@ -27,4 +27,17 @@ public sealed class SmtpOptions
     public bool UsesPickupDirectory => string.IsNullOrWhiteSpace(Host);
 
     public static readonly string[] SecurityModes = ["none", "starttls", "ssl"];
+
+    /// <summary>Each bad setting as one line naming its key; none when all are usable. Checked at start.</summary>
+    public IEnumerable<string> Problems()
+    {
+        if (!SmtpOptions.SecurityModes.Contains(Security, StringComparer.OrdinalIgnoreCase))
+            yield return $"{SmtpOptions.Section}:Security: '{Security}' is not one of {string.Join(", ", SmtpOptions.SecurityModes)}";
+        if (Port is < 1 or > 65535)
+            yield return $"{SmtpOptions.Section}:Port: {Port} is not a TCP port (1-65535)";
+        if (UsesPickupDirectory && string.IsNullOrWhiteSpace(PickupDirectory))
+            yield return $"{SmtpOptions.Section}:PickupDirectory: must name a folder when {SmtpOptions.Section}:Host is empty";
+        if (TimeoutSeconds < 1)
+            yield return $"{SmtpOptions.Section}:TimeoutSeconds: must be at least 1";
+    }
 }

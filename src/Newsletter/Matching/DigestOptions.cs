@@ -16,4 +16,12 @@ public sealed class DigestOptions
 
     /// <summary>Most characters of an abstract shown per paper (cut on a word boundary).</summary>
     public int ExcerptLength { get; set; } = 320;
+
+    /// <summary>Each bad setting as one line naming its key; none when all are usable. Checked at start.</summary>
+    public IEnumerable<string> Problems()
+    {
+        const string s = DigestOptions.Section;
+        if (MaxPapers < 1) yield return $"{s}:MaxPapers must be at least 1";
+        if (ExcerptLength < 40) yield return $"{s}:ExcerptLength must be at least 40";
+    }
 }

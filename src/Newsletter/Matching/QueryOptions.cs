@@ -34,4 +34,19 @@ public sealed class QueryOptions
 
     /// <summary>Milliseconds one filter's query may run in a planning run before it is skipped with a warning.</summary>
     public int PlanningBudgetMs { get; set; } = 5000;
+
+    /// <summary>Each bad setting as one line naming its key; none when all are usable. Checked at start.</summary>
+    public IEnumerable<string> Problems()
+    {
+        const string q = QueryOptions.Section;
+        if (MaxTerms is < 1 or > 100) yield return $"{q}:MaxTerms must be between 1 and 100";
+        if (MaxPrefixTerms is < 0 or > 10) yield return $"{q}:MaxPrefixTerms must be between 0 and 10";
+        if (MinPrefixLength is < 1 or > 20) yield return $"{q}:MinPrefixLength must be between 1 and 20";
+        if (MaxOrBranches is < 1 or > 100) yield return $"{q}:MaxOrBranches must be between 1 and 100";
+        if (MaxNearPhrases is < 1 or > 20) yield return $"{q}:MaxNearPhrases must be between 1 and 20";
+        if (MaxNearDistance is < 0 or > 1000) yield return $"{q}:MaxNearDistance must be between 0 and 1000";
+        if (MaxDepth is < 0 or > 20) yield return $"{q}:MaxDepth must be between 0 and 20";
+        if (RequestBudgetMs is < 1 or > 60_000) yield return $"{q}:RequestBudgetMs must be between 1 and 60000";
+        if (PlanningBudgetMs is < 1 or > 600_000) yield return $"{q}:PlanningBudgetMs must be between 1 and 600000";
+    }
 }

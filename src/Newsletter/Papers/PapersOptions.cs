@@ -25,4 +25,17 @@ public sealed class PapersOptions
 
     /// <summary>How long clients and proxies may keep a feed (<c>Cache-Control: max-age</c>), in seconds.</summary>
     public int FeedCacheSeconds { get; set; } = 900;
+
+    /// <summary>Each bad setting as one line naming its key; none when all are usable. Checked at start.</summary>
+    public IEnumerable<string> Problems()
+    {
+        const string s = PapersOptions.Section;
+        if (DaysPerPage is < 1 or > 31) yield return $"{s}:DaysPerPage must be between 1 and 31";
+        if (PapersPerDay is < 1 or > 500) yield return $"{s}:PapersPerDay must be between 1 and 500";
+        if (SearchDays is < 1 or > 365) yield return $"{s}:SearchDays must be between 1 and 365";
+        if (SearchResults is < 1 or > 500) yield return $"{s}:SearchResults must be between 1 and 500";
+        if (FeedEntries is < 1 or > 500) yield return $"{s}:FeedEntries must be between 1 and 500";
+        if (FeedDays is < 1 or > 365) yield return $"{s}:FeedDays must be between 1 and 365";
+        if (FeedCacheSeconds is < 0 or > 86_400) yield return $"{s}:FeedCacheSeconds must be between 0 and 86400";
+    }
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Newsletter.Foundation;
 using Newsletter.Web;
 
 namespace Newsletter.Papers;
@@ -9,16 +10,7 @@ public static class PapersServiceCollectionExtensions
     /// <summary>Binds and checks the <c>Papers</c> section and registers the papers store and the Atom writer.</summary>
     public static IServiceCollection AddPapers(this IServiceCollection services, IConfiguration configuration)
     {
-        const string s = PapersOptions.Section;
-        services.AddOptions<PapersOptions>().Bind(configuration.GetSection(s))
-            .Validate(o => o.DaysPerPage is >= 1 and <= 31, $"{s}:DaysPerPage must be between 1 and 31")
-            .Validate(o => o.PapersPerDay is >= 1 and <= 500, $"{s}:PapersPerDay must be between 1 and 500")
-            .Validate(o => o.SearchDays is >= 1 and <= 365, $"{s}:SearchDays must be between 1 and 365")
-            .Validate(o => o.SearchResults is >= 1 and <= 500, $"{s}:SearchResults must be between 1 and 500")
-            .Validate(o => o.FeedEntries is >= 1 and <= 500, $"{s}:FeedEntries must be between 1 and 500")
-            .Validate(o => o.FeedDays is >= 1 and <= 365, $"{s}:FeedDays must be between 1 and 365")
-            .Validate(o => o.FeedCacheSeconds is >= 0 and <= 86_400, $"{s}:FeedCacheSeconds must be between 0 and 86400")
-            .ValidateOnStart();
+        services.AddSettings<PapersOptions>(configuration, PapersOptions.Section, o => o.Problems());
         services.AddSingleton<RecentPaperStore>();
         services.AddSingleton(provider =>
         {

@@ -10,4 +10,12 @@ public sealed class StorageOptions
 
     /// <summary>How long a connection waits for a write lock before failing, in milliseconds.</summary>
     public int BusyTimeoutMs { get; set; } = 5000;
+
+    /// <summary>Each bad setting as one line naming its key; none when all are usable. Checked at start.</summary>
+    public IEnumerable<string> Problems()
+    {
+        const string s = StorageOptions.Section;
+        if (string.IsNullOrWhiteSpace(Database)) yield return $"{s}:Database must name a file";
+        if (BusyTimeoutMs is < 0 or > 600_000) yield return $"{s}:BusyTimeoutMs must be between 0 and 600000";
+    }
 }

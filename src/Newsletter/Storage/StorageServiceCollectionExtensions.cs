@@ -1,3 +1,5 @@
+using Newsletter.Foundation;
+
 namespace Newsletter.Storage;
 
 /// <summary>Registers the SQLite database and its migrator.</summary>
@@ -6,9 +8,7 @@ public static class StorageServiceCollectionExtensions
     public static IServiceCollection AddStorage(this IServiceCollection services, IConfiguration configuration)
     {
         UtcTimestampHandler.Register();
-        services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.Section))
-            .Validate(o => !string.IsNullOrWhiteSpace(o.Database), $"{StorageOptions.Section}:Database must name a file")
-            .ValidateOnStart();
+        services.AddSettings<StorageOptions>(configuration, StorageOptions.Section, o => o.Problems());
         services.AddSingleton<Database>();
         services.AddSingleton<Migrator>();
         services.AddSingleton<ServerSecretStore>();

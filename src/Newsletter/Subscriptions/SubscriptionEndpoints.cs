@@ -13,7 +13,7 @@ public static class SubscriptionEndpoints
 
     public static WebApplication MapSubscriptions(this WebApplication app)
     {
-        app.UseRateLimiter();
+        // The rate limits (SubscriptionRateLimits) need app.UseRateLimiter() before this, in Program.cs.
         app.MapSubscriptionPages();
 
         // The answer is the same for a new, pending, confirmed or unsubscribed address, and so is the work (one row

@@ -40,4 +40,21 @@ public sealed class SubscriptionOptions
 
     /// <summary>The confirmation link lifetime as a span.</summary>
     public TimeSpan ConfirmationLifetime => TimeSpan.FromHours(ConfirmationLifetimeHours);
+
+    /// <summary>Each bad setting as one line naming its key; none when all are usable. Checked at start.</summary>
+    public IEnumerable<string> Problems()
+    {
+        const string s = SubscriptionOptions.Section;
+        if (ConfirmationLifetimeHours is < 1 or > 24 * 30) yield return $"{s}:ConfirmationLifetimeHours must be between 1 and 720";
+        if (MaxConfirmationsPerDay < 1) yield return $"{s}:MaxConfirmationsPerDay must be at least 1";
+        if (MaxTopics < 1) yield return $"{s}:MaxTopics must be at least 1";
+        if (MaxKeywords < 0) yield return $"{s}:MaxKeywords must not be negative";
+        if (MaxKeywordLength is < 1 or > 1000) yield return $"{s}:MaxKeywordLength must be between 1 and 1000";
+        if (PreviewDays is < 1 or > 365) yield return $"{s}:PreviewDays must be between 1 and 365";
+        if (SubscribePermitsPerMinute < 1) yield return $"{s}:SubscribePermitsPerMinute must be at least 1";
+        if (PreviewPermitsPerMinute < 1) yield return $"{s}:PreviewPermitsPerMinute must be at least 1";
+        if (PreviewsAtOncePerClient is < 1 or > 64) yield return $"{s}:PreviewsAtOncePerClient must be between 1 and 64";
+        if (UnconfirmedRetentionDays is < 0 or > 3650)
+            yield return $"{s}:UnconfirmedRetentionDays must be between 0 (keep) and 3650";
+    }
 }

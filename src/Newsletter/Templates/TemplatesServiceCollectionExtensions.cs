@@ -1,3 +1,5 @@
+using Newsletter.Foundation;
+
 namespace Newsletter.Templates;
 
 /// <summary>Registers the template catalog, parsed when first resolved (which start-up forces).</summary>
@@ -5,7 +7,7 @@ public static class TemplatesServiceCollectionExtensions
 {
     public static IServiceCollection AddTemplates(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<TemplateOptions>().Bind(configuration.GetSection(TemplateOptions.Section));
+        services.AddSettings<TemplateOptions>(configuration, TemplateOptions.Section, o => o.Problems());
         services.AddSingleton<TemplateCatalog>();
         return services;
     }

@@ -16,4 +16,10 @@ public sealed class AdminOptions
     /// database: made at the first start and printed once in the log, or set with <c>admin password</c>.
     /// </summary>
     public string Password { get; set; } = "";
+
+    /// <summary>Each bad setting as one line naming its key; none when all are usable. Checked at start.</summary>
+    public IEnumerable<string> Problems()
+    {
+        if (string.IsNullOrWhiteSpace(User)) yield return $"{AdminOptions.Section}:User must not be empty";
+    }
 }

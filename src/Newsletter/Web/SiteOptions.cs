@@ -1,3 +1,5 @@
+using System.Net;
+
 namespace Newsletter.Web;
 
 /// <summary>The <c>Site</c> config section: the public face of the service.</summary>
@@ -20,4 +22,13 @@ public sealed class SiteOptions
 
     /// <summary>An absolute link to a path on the site.</summary>
     public string Link(string path) => BaseUrl.TrimEnd('/') + "/" + path.TrimStart('/');
+
+    /// <summary>Each bad setting as one line naming its key; none when all are usable. Checked at start.</summary>
+    public IEnumerable<string> Problems()
+    {
+        const string s = SiteOptions.Section;
+        if (!Uri.TryCreate(BaseUrl, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+            yield return $"{s}:BaseUrl must be an absolute http(s) URL";
+        if (!TrustedProxies.All(a => IPAddress.TryParse(a, out _))) yield return $"{s}:TrustedProxies must list IP addresses";
+    }
 }

@@ -4,7 +4,9 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
+using Newsletter.Foundation;
 using Newsletter.Storage;
 using Newsletter.Templates;
 using Scriban.Runtime;
@@ -14,14 +16,12 @@ namespace Newsletter.Web;
 /// <summary>Site-wide pages and services: page rendering, form protection, health.</summary>
 public static class WebEndpoints
 {
+    // The largest request body any endpoint reads (Kestrel's own default is 30 MB); some cap theirs lower.
+    private const long MaxRequestBodyBytes = 8 * 1024 * 1024;
+
     public static IServiceCollection AddWeb(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<SiteOptions>().Bind(configuration.GetSection(SiteOptions.Section))
-            .Validate(o => Uri.TryCreate(o.BaseUrl, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https",
-                $"{SiteOptions.Section}:BaseUrl must be an absolute http(s) URL")
-            .Validate(o => o.TrustedProxies.All(a => IPAddress.TryParse(a, out _)),
-                $"{SiteOptions.Section}:TrustedProxies must list IP addresses")
-            .ValidateOnStart();
+        services.AddSettings<SiteOptions>(configuration, SiteOptions.Section, o => o.Problems());
         // Behind a reverse proxy (the usual way to serve TLS) every request comes from the proxy; its forwarded
         // headers name the reader. Only listed proxies are believed: anyone else could forge them. ASP.NET Core
         // trusts loopback by default, which let any local process (or a same-host proxy that passes the client's
@@ -38,9 +38,11 @@ public static class WebEndpoints
                 ? ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto
                 : ForwardedHeaders.None;
         });
-        services.AddOptions<AdminOptions>().Bind(configuration.GetSection(AdminOptions.Section))
-            .Validate(o => !string.IsNullOrWhiteSpace(o.User), $"{AdminOptions.Section}:User must not be empty")
-            .ValidateOnStart();
+        // Above the form reader's 4 MB value limit, so an oversized form value still answers its own 400; anything larger
+        // answers 413 with the site's page (RefusedRequests). Kestrel:Limits:MaxRequestBodySize, when set, wins.
+        if (configuration["Kestrel:Limits:MaxRequestBodySize"] is null)
+            services.Configure<KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
+        services.AddSettings<AdminOptions>(configuration, AdminOptions.Section, o => o.Problems());
         services.AddSingleton<OperatorCredential>();
         services.AddSingleton<Pages>();
         services.AddSingleton<FormProtection>();
@@ -64,8 +66,6 @@ public static class WebEndpoints
 
     public static WebApplication MapWeb(this WebApplication app)
     {
-        // First, so rate limits and logs see the reader's address.
-        app.UseForwardedHeaders();
         app.MapGet("/healthz", () => Results.Text("ok"));
         // Both are data under templates/web; rendered once, they never change while the process runs.
         var templates = app.Services.GetRequiredService<TemplateCatalog>();
