@@ -17,14 +17,3 @@ public sealed record DeliveryRow
     public string? ServerReply { get; init; }
     public DateTimeOffset? SentAt { get; init; }
 }
-
-/// <summary>The states of a ledger row.</summary>
-public static class DeliveryStates
-{
-    public const string Pending = "pending";
-    public const string Sending = "sending";
-    public const string Sent = "sent";
-    public const string Retry = "retry";
-    public const string Failed = "failed";
-    public const string Unknown = "unknown";
-}

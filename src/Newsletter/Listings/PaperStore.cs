@@ -36,100 +36,12 @@ public sealed class PaperStore(Database database, TimeProvider clock)
         // The first statement writes, so the transaction holds the write lock before it reads the newest id.
         // Papers above that id are indexed in one statement at the end (see migration 0006), not one per row.
         connection.Execute("INSERT INTO papers_fts_deferred (after_id) SELECT COALESCE(MAX(id), 0) FROM papers", transaction: transaction);
-        // Prepared once, run once per entry: at tens of thousands of papers, re-parsing SQL per row dominates.
-        using var byArxivId = Prepare(connection, transaction, "SELECT id FROM papers WHERE arxiv_id = $arxivId", "$arxivId");
-        using var byTitle = Prepare(connection, transaction, "SELECT id FROM papers WHERE normalized_title = $normalized", "$normalized");
-        using var insert = Prepare(connection, transaction,
-            """
-            INSERT INTO papers (paper_key, arxiv_id, title, normalized_title, abstract, authors, published_at, upvotes,
-                                abs_url, pdf_url, hf_url, github_url, project_url, ai_summary, first_seen_at, updated_at)
-            VALUES ($key, $arxivId, $title, $normalized, $abstract, $authors, $publishedAt, $upvotes,
-                    $absUrl, $pdfUrl, $hfUrl, $githubUrl, $projectUrl, $aiSummary, $now, $now)
-            RETURNING id
-            """,
-            "$key", "$arxivId", "$title", "$normalized", "$abstract", "$authors", "$publishedAt", "$upvotes",
-            "$absUrl", "$pdfUrl", "$hfUrl", "$githubUrl", "$projectUrl", "$aiSummary", "$now");
-        // Columns the index covers are left out here, so the full-text trigger only runs when authors are filled in.
-        // Upvotes keep the larger count: another source's older snapshot must not lower a paper's count. A listing's
-        // repository, project page and summary replace what was stored (they get added and corrected over days).
-        using var update = Prepare(connection, transaction,
-            """
-            UPDATE papers SET
-                arxiv_id     = COALESCE(arxiv_id, $arxivId),
-                published_at = COALESCE(published_at, $publishedAt),
-                upvotes      = CASE WHEN $upvotes IS NULL THEN upvotes ELSE MAX(COALESCE(upvotes, 0), $upvotes) END,
-                abs_url      = COALESCE(abs_url, $absUrl),
-                pdf_url      = COALESCE(pdf_url, $pdfUrl),
-                hf_url       = COALESCE(hf_url, $hfUrl),
-                github_url   = COALESCE($githubUrl, github_url),
-                project_url  = COALESCE($projectUrl, project_url),
-                ai_summary   = COALESCE($aiSummary, ai_summary),
-                updated_at   = $now
-            WHERE id = $id
-            """,
-            "$arxivId", "$publishedAt", "$upvotes", "$absUrl", "$pdfUrl", "$hfUrl", "$githubUrl", "$projectUrl", "$aiSummary", "$now", "$id");
-        using var fillAuthors = Prepare(connection, transaction,
-            "UPDATE papers SET authors = $authors WHERE id = $id AND authors = '' AND $authors <> ''", "$authors", "$id");
-        // A new version (arXiv replace) brings its revised abstract and authors; its title too, unless that would
-        // collide with another paper's.
-        using var revise = Prepare(connection, transaction,
-            """
-            UPDATE papers SET
-                abstract = $abstract,
-                authors  = CASE WHEN $authors = '' THEN authors ELSE $authors END,
-                title    = CASE WHEN EXISTS (SELECT 1 FROM papers o WHERE o.normalized_title = $normalized AND o.id <> $id)
-                                THEN title ELSE $title END,
-                normalized_title = CASE WHEN EXISTS (SELECT 1 FROM papers o WHERE o.normalized_title = $normalized AND o.id <> $id)
-                                THEN normalized_title ELSE $normalized END
-            WHERE id = $id AND (abstract <> $abstract OR title <> $title OR ($authors <> '' AND authors <> $authors))
-            """,
-            "$abstract", "$authors", "$title", "$normalized", "$id");
-        using var addCategory = Prepare(connection, transaction,
-            "INSERT OR IGNORE INTO paper_categories (paper_id, category) VALUES ($paperId, $category)", "$paperId", "$category");
-        using var addSource = Prepare(connection, transaction,
-            "INSERT OR IGNORE INTO paper_sources (paper_id, source) VALUES ($paperId, $source)", "$paperId", "$source");
-        addSource.Parameters["$source"].Value = source;
-
+        using var statements = new MergeStatements(connection, transaction, source);
         int added = 0, duplicates = 0;
         foreach (var entry in entries)
         {
-            var title = ListingEntryRules.Clean(entry.Title);
-            var normalized = TitleNormalizer.Normalize(title);
-            var authors = string.Join(", ", entry.Authors);
-            long? existing = null;
-            if (entry.ArxivId is not null) existing = Scalar(byArxivId, entry.ArxivId);
-            existing ??= Scalar(byTitle, normalized);
-
-            long paperId;
-            if (existing is { } id)
-            {
-                paperId = id;
-                duplicates++;
-                Run(update, entry.ArxivId, Text(entry.PublishedAt), entry.Upvotes, entry.AbsUrl, entry.PdfUrl, entry.HfUrl,
-                    entry.GithubUrl, entry.ProjectUrl, entry.AiSummary, now, id);
-                if (entry.UpdateOnly) Run(revise, entry.Abstract, authors, title, normalized, id);
-                else Run(fillAuthors, authors, id);
-            }
-            else if (entry.UpdateOnly)
-            {
-                duplicates++;
-                continue;
-            }
-            else
-            {
-                added++;
-                paperId = (long)Run(insert, entry.ArxivId ?? TitleNormalizer.TitleKey(normalized), entry.ArxivId, title, normalized,
-                    entry.Abstract, authors, Text(entry.PublishedAt), entry.Upvotes, entry.AbsUrl, entry.PdfUrl, entry.HfUrl,
-                    entry.GithubUrl, entry.ProjectUrl, entry.AiSummary, now)!;
-            }
-            addCategory.Parameters["$paperId"].Value = paperId;
-            foreach (var category in entry.Categories)
-            {
-                addCategory.Parameters["$category"].Value = category;
-                addCategory.ExecuteNonQuery();
-            }
-            addSource.Parameters["$paperId"].Value = paperId;
-            addSource.ExecuteNonQuery();
+            if (statements.Merge(entry, now)) added++;
+            else duplicates++;
         }
         connection.Execute(
             """
@@ -194,5 +106,126 @@ public sealed class PaperStore(Database database, TimeProvider clock)
     {
         using var connection = database.Open();
         return connection.ExecuteScalar<long>("SELECT COUNT(*) FROM papers");
+    }
+
+    /// <summary>The statements a merge runs per entry, prepared once per merge: re-parsing SQL per row would dominate.</summary>
+    private sealed class MergeStatements : IDisposable
+    {
+        private readonly SqliteCommand _byArxivId;
+        private readonly SqliteCommand _byTitle;
+        private readonly SqliteCommand _insert;
+        private readonly SqliteCommand _update;
+        private readonly SqliteCommand _fillAuthors;
+        private readonly SqliteCommand _revise;
+        private readonly SqliteCommand _addCategory;
+        private readonly SqliteCommand _addSource;
+
+        public MergeStatements(SqliteConnection connection, SqliteTransaction transaction, string source)
+        {
+            _byArxivId = Prepare(connection, transaction, "SELECT id FROM papers WHERE arxiv_id = $arxivId", "$arxivId");
+            _byTitle = Prepare(connection, transaction, "SELECT id FROM papers WHERE normalized_title = $normalized", "$normalized");
+            _insert = Prepare(connection, transaction,
+                """
+                INSERT INTO papers (paper_key, arxiv_id, title, normalized_title, abstract, authors, published_at, upvotes,
+                                    abs_url, pdf_url, hf_url, github_url, project_url, ai_summary, first_seen_at, updated_at)
+                VALUES ($key, $arxivId, $title, $normalized, $abstract, $authors, $publishedAt, $upvotes,
+                        $absUrl, $pdfUrl, $hfUrl, $githubUrl, $projectUrl, $aiSummary, $now, $now)
+                RETURNING id
+                """,
+                "$key", "$arxivId", "$title", "$normalized", "$abstract", "$authors", "$publishedAt", "$upvotes",
+                "$absUrl", "$pdfUrl", "$hfUrl", "$githubUrl", "$projectUrl", "$aiSummary", "$now");
+            // Columns the index covers are left out here, so the full-text trigger only runs when authors are filled in.
+            // Upvotes keep the larger count: another source's older snapshot must not lower a paper's count. A listing's
+            // repository, project page and summary replace what was stored (they get added and corrected over days).
+            _update = Prepare(connection, transaction,
+                """
+                UPDATE papers SET
+                    arxiv_id     = COALESCE(arxiv_id, $arxivId),
+                    published_at = COALESCE(published_at, $publishedAt),
+                    upvotes      = CASE WHEN $upvotes IS NULL THEN upvotes ELSE MAX(COALESCE(upvotes, 0), $upvotes) END,
+                    abs_url      = COALESCE(abs_url, $absUrl),
+                    pdf_url      = COALESCE(pdf_url, $pdfUrl),
+                    hf_url       = COALESCE(hf_url, $hfUrl),
+                    github_url   = COALESCE($githubUrl, github_url),
+                    project_url  = COALESCE($projectUrl, project_url),
+                    ai_summary   = COALESCE($aiSummary, ai_summary),
+                    updated_at   = $now
+                WHERE id = $id
+                """,
+                "$arxivId", "$publishedAt", "$upvotes", "$absUrl", "$pdfUrl", "$hfUrl", "$githubUrl", "$projectUrl", "$aiSummary", "$now", "$id");
+            _fillAuthors = Prepare(connection, transaction,
+                "UPDATE papers SET authors = $authors WHERE id = $id AND authors = '' AND $authors <> ''", "$authors", "$id");
+            // A new version (arXiv replace) brings its revised abstract and authors; its title too, unless that would
+            // collide with another paper's.
+            _revise = Prepare(connection, transaction,
+                """
+                UPDATE papers SET
+                    abstract = $abstract,
+                    authors  = CASE WHEN $authors = '' THEN authors ELSE $authors END,
+                    title    = CASE WHEN EXISTS (SELECT 1 FROM papers o WHERE o.normalized_title = $normalized AND o.id <> $id)
+                                    THEN title ELSE $title END,
+                    normalized_title = CASE WHEN EXISTS (SELECT 1 FROM papers o WHERE o.normalized_title = $normalized AND o.id <> $id)
+                                    THEN normalized_title ELSE $normalized END
+                WHERE id = $id AND (abstract <> $abstract OR title <> $title OR ($authors <> '' AND authors <> $authors))
+                """,
+                "$abstract", "$authors", "$title", "$normalized", "$id");
+            _addCategory = Prepare(connection, transaction,
+                "INSERT OR IGNORE INTO paper_categories (paper_id, category) VALUES ($paperId, $category)", "$paperId", "$category");
+            _addSource = Prepare(connection, transaction,
+                "INSERT OR IGNORE INTO paper_sources (paper_id, source) VALUES ($paperId, $source)", "$paperId", "$source");
+            _addSource.Parameters["$source"].Value = source;
+        }
+
+        /// <summary>Inserts the entry as a new paper (true) or updates the paper it duplicates (false).</summary>
+        public bool Merge(ListingEntry entry, string now)
+        {
+            var title = ListingEntryRules.Clean(entry.Title);
+            var normalized = TitleNormalizer.Normalize(title);
+            var authors = string.Join(", ", entry.Authors);
+            long? existing = null;
+            if (entry.ArxivId is not null) existing = Scalar(_byArxivId, entry.ArxivId);
+            existing ??= Scalar(_byTitle, normalized);
+
+            long paperId;
+            if (existing is { } id)
+            {
+                paperId = id;
+                Run(_update, entry.ArxivId, Text(entry.PublishedAt), entry.Upvotes, entry.AbsUrl, entry.PdfUrl, entry.HfUrl,
+                    entry.GithubUrl, entry.ProjectUrl, entry.AiSummary, now, id);
+                if (entry.UpdateOnly) Run(_revise, entry.Abstract, authors, title, normalized, id);
+                else Run(_fillAuthors, authors, id);
+            }
+            else if (entry.UpdateOnly)
+            {
+                return false;
+            }
+            else
+            {
+                paperId = (long)Run(_insert, entry.ArxivId ?? TitleNormalizer.TitleKey(normalized), entry.ArxivId, title, normalized,
+                    entry.Abstract, authors, Text(entry.PublishedAt), entry.Upvotes, entry.AbsUrl, entry.PdfUrl, entry.HfUrl,
+                    entry.GithubUrl, entry.ProjectUrl, entry.AiSummary, now)!;
+            }
+            _addCategory.Parameters["$paperId"].Value = paperId;
+            foreach (var category in entry.Categories)
+            {
+                _addCategory.Parameters["$category"].Value = category;
+                _addCategory.ExecuteNonQuery();
+            }
+            _addSource.Parameters["$paperId"].Value = paperId;
+            _addSource.ExecuteNonQuery();
+            return existing is null;
+        }
+
+        public void Dispose()
+        {
+            _byArxivId.Dispose();
+            _byTitle.Dispose();
+            _insert.Dispose();
+            _update.Dispose();
+            _fillAuthors.Dispose();
+            _revise.Dispose();
+            _addCategory.Dispose();
+            _addSource.Dispose();
+        }
     }
 }

@@ -10,7 +10,7 @@ namespace Newsletter.Mail;
 /// The one way the product sends email: opens sessions to the configured SMTP relay, or to the pickup folder when
 /// no host is set, and builds the From address every message carries.
 /// </summary>
-public sealed class Mailer(IOptions<SmtpOptions> smtp, IOptions<MailOptions> mail, IHostEnvironment environment)
+public sealed class Mailer(IOptions<SmtpOptions> smtp, IOptions<MailOptions> mail, IHostEnvironment environment, TimeProvider? clock = null)
 {
     // Never handed out or added to a message: an address list listens to its addresses' change events, so a shared
     // instance in every message's From would reach, and keep alive, every message ever built.
@@ -48,7 +48,7 @@ public sealed class Mailer(IOptions<SmtpOptions> smtp, IOptions<MailOptions> mai
         message.From.Add(From);
         message.To.Add(to);
         message.Subject = subject;
-        message.Date = DateTimeOffset.UtcNow;
+        message.Date = (clock ?? TimeProvider.System).GetUtcNow();
         message.MessageId = messageId;
         message.Body = new MultipartAlternative { QuotedPrintable("plain", text), QuotedPrintable("html", html) };
         return message;

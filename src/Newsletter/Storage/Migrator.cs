@@ -8,7 +8,7 @@ namespace Newsletter.Storage;
 /// Applies the numbered SQL files under Storage/Migrations in order, each once, recording them in
 /// <c>schema_version</c>. Order is important: add new migrations at the end, never edit a released one.
 /// </summary>
-public sealed class Migrator(Database database, ILogger<Migrator> logger)
+public sealed class Migrator(Database database, ILogger<Migrator> logger, TimeProvider? clock = null)
 {
     private const string ResourcePrefix = "Newsletter.Storage.Migrations.";
 
@@ -67,7 +67,7 @@ public sealed class Migrator(Database database, ILogger<Migrator> logger)
             connection.Execute(sql, transaction: transaction);
             connection.Execute(
                 "INSERT INTO schema_version (version, name, applied_at) VALUES (@version, @name, @appliedAt)",
-                new { version, name, appliedAt = DateTimeOffset.UtcNow }, transaction);
+                new { version, name, appliedAt = (clock ?? TimeProvider.System).GetUtcNow() }, transaction);
             transaction.Commit();
             logger.LogInformation("Applied migration {Name}", name);
             done.Add(version);

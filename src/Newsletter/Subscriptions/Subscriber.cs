@@ -19,12 +19,3 @@ public sealed record Subscriber
     public long? LastSeq { get; init; }
     public DateTimeOffset? NextDueAt { get; init; }
 }
-
-/// <summary>The states a subscriber moves through.</summary>
-public static class SubscriberStates
-{
-    public const string Pending = "pending";
-    public const string Confirmed = "confirmed";
-    public const string Unsubscribed = "unsubscribed";
-    public const string Suppressed = "suppressed";
-}

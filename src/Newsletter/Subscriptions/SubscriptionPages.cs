@@ -11,8 +11,19 @@ namespace Newsletter.Subscriptions;
 /// </summary>
 public static class SubscriptionPages
 {
-
     public static IEndpointRouteBuilder MapSubscriptionPages(this IEndpointRouteBuilder app)
+    {
+        MapSubscribe(app);
+        MapConfirm(app);
+        MapManage(app);
+        MapManageData(app);
+        MapStopLinks(app);
+        MapUnsubscribe(app);
+        return app;
+    }
+
+    // The form, its preview, and the page that says to check the inbox.
+    private static void MapSubscribe(IEndpointRouteBuilder app)
     {
         // "?topics=a,b&keywords=q" prefills the form (the papers page's "get these by email" link); nothing is checked or
         // searched until the reader previews or subscribes.
@@ -47,7 +58,10 @@ public static class SubscriptionPages
 
         app.MapGet("/check-inbox", (Pages pages, IOptions<SubscriptionOptions> options) =>
             pages.Show("web/check-inbox.html.sbn", new ScriptObject { ["hours"] = options.Value.ConfirmationLifetimeHours }));
+    }
 
+    private static void MapConfirm(IEndpointRouteBuilder app)
+    {
         // Mail scanners fetch links: the GET only shows the address and a button; the POST confirms.
         app.MapGet("/confirm/{token}", (string token, HttpContext http, SubscriptionService service, Pages pages, FormProtection forms,
             TopicCatalog topics) =>
@@ -85,10 +99,6 @@ public static class SubscriptionPages
             if (!await forms.IsValidAsync(http)) return pages.Show("web/bad-request.html.sbn", new(), StatusCodes.Status400BadRequest);
             return service.RenewConfirmation(token) ? SeeOther("/check-inbox") : LinkProblem(pages, TokenStatus.Unknown);
         }).RequireRateLimiting(SubscriptionRateLimits.Subscribe);
-
-        MapManage(app);
-        MapUnsubscribe(app);
-        return app;
     }
 
     private static void MapManage(IEndpointRouteBuilder app)
@@ -127,7 +137,11 @@ public static class SubscriptionPages
             service.UpdatePreferences(subscriber, validation.Request);
             return SeeOther($"/manage/{token}?saved=1");
         }).RequireRateLimiting(SubscriptionRateLimits.Preview); // its preview button runs searches like GET /api/preview
+    }
 
+    // The reader's own data: a copy to download, or all of it deleted.
+    private static void MapManageData(IEndpointRouteBuilder app)
+    {
         app.MapGet("/manage/{token}/data", (string token, SubscriptionService service, Pages pages) =>
             service.FindByManageToken(token) is { } subscriber
                 ? Results.File(
@@ -142,7 +156,11 @@ public static class SubscriptionPages
             service.DeleteEverything(subscriber.Id);
             return pages.Show("web/deleted.html.sbn", new());
         });
+    }
 
+    // The "stop this topic" and "stop this search" links of every digest.
+    private static void MapStopLinks(IEndpointRouteBuilder app)
+    {
         app.MapGet("/manage/{token}/stop/{slug}", (string token, string slug, HttpContext http, SubscriptionService service, Pages pages,
             FormProtection forms, TopicCatalog topics) =>
         {

@@ -1,0 +1,12 @@
+namespace Newsletter.Digests;
+
+/// <summary>The states of a ledger row.</summary>
+public static class DeliveryStates
+{
+    public const string Pending = "pending";
+    public const string Sending = "sending";
+    public const string Sent = "sent";
+    public const string Retry = "retry";
+    public const string Failed = "failed";
+    public const string Unknown = "unknown";
+}
