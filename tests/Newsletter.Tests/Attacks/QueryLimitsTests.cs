@@ -4,7 +4,7 @@ using System.Text.Json;
 using Newsletter.Subscriptions;
 using Newsletter.Tests.Digests;
 using Newsletter.Tests.Support;
-using static Newsletter.Tests.Digests.DigestWorld;
+using static Newsletter.Tests.Support.DigestWorld;
 using static Newsletter.Tests.Subscriptions.SubscriptionSteps;
 
 namespace Newsletter.Tests.Attacks;
@@ -79,11 +79,11 @@ public class QueryLimitsTests
     [Test]
     public async Task Preview_OverItsBudget_IsInterrupted_AndAnswers503NamingKeywords()
     {
-        await using var world = new DigestWorld(_workspace, Now, new Dictionary<string, string?> { ["Queries:RequestBudgetMs"] = "5" });
+        await using var world = new DigestWorld(Now, new Dictionary<string, string?> { ["Queries:RequestBudgetMs"] = "5" });
         for (var i = 0; i < 3000; i++) world.AddPaper($"Kernels {i}", "About kernels and more kernels.", Now.AddHours(-5));
         var client = world.CreateClient();
         // Every check of the budget now finds 10 ms gone: the budget is spent at the first check (every 10,000 steps).
-        world.Clock.TimestampStep = TimeSpan.FromMilliseconds(10);
+        world.Clock.AutoAdvanceAmount = TimeSpan.FromMilliseconds(10);
 
         var response = await client.GetAsync("/api/preview?keywords=kernels");
 
@@ -92,7 +92,7 @@ public class QueryLimitsTests
         Assert.That(problem.RootElement.GetProperty("field").GetString(), Is.EqualTo("keywords"));
         Assert.That(problem.RootElement.GetProperty("detail").GetString(), Does.Contain("longer than 5 ms"));
 
-        world.Clock.TimestampStep = TimeSpan.Zero;
+        world.Clock.AutoAdvanceAmount = TimeSpan.Zero;
         var unhurried = await client.GetAsync("/api/preview?keywords=kernels");
         Assert.That(unhurried.StatusCode, Is.EqualTo(HttpStatusCode.OK), "the same search within its budget answers");
     }
@@ -100,7 +100,7 @@ public class QueryLimitsTests
     [Test]
     public async Task Planning_SkipsAStoredKeywordTheRulesRefuse_WithAWarning_AndPlansTheRest()
     {
-        await using var world = new DigestWorld(_workspace, Now);
+        await using var world = new DigestWorld(Now);
         var mamba = world.AddPaper("Mamba for Text", "Long documents.", Now.AddHours(-5));
         var widgets = world.AddPaper("Widgets", "w words everywhere.", Now.AddHours(-5));
         // Stored before the rules existed (or written straight into the table): the planner checks it again.
@@ -119,12 +119,12 @@ public class QueryLimitsTests
     [Test]
     public async Task Planning_SkipsAKeywordThatSpendsItsBudget_WithAWarning_AndPlansTheRest()
     {
-        await using var world = new DigestWorld(_workspace, Now, new Dictionary<string, string?> { ["Queries:PlanningBudgetMs"] = "5" });
+        await using var world = new DigestWorld(Now, new Dictionary<string, string?> { ["Queries:PlanningBudgetMs"] = "5" });
         // Enough matches that the query outlasts one check of the budget (a planning run checks every 50,000 steps).
         for (var i = 0; i < 6000; i++) world.AddPaper($"Kernels {i}", "About kernels and more kernels.", Now.AddHours(-5));
         var rare = world.AddPaper("A Rare Find", "Nothing else says zeugma.", Now.AddHours(-5));
         var slow = world.AddReader("slow@example.org", Now.AddHours(-20), [Keyword("kernels"), Keyword("zeugma")]);
-        world.Clock.TimestampStep = TimeSpan.FromMilliseconds(10);
+        world.Clock.AutoAdvanceAmount = TimeSpan.FromMilliseconds(10);
 
         var run = world.Planner.Run(Now.AddHours(2));
 

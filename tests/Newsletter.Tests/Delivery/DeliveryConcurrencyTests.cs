@@ -15,7 +15,7 @@ public class DeliveryConcurrencyTests
     public async Task TwoSendersOnOneDatabase_NeverSendTheSameRowTwice()
     {
         const int readers = 400;
-        LedgerSeed.Readers(_workspace.DatabasePath, readers);
+        LedgerSeed.Readers(_workspace, readers);
         using var sink = new SmtpSink(_workspace.PathFor("sink"));
         var settings = new Dictionary<string, string?>
         {

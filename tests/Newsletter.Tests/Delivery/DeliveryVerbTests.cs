@@ -25,7 +25,7 @@ public class DeliveryVerbTests
     [Test]
     public void Deliveries_CountsByDayAndState_AndListsUnknownAndFailedRows()
     {
-        LedgerSeed.Readers(_workspace.DatabasePath, 5);
+        LedgerSeed.Readers(_workspace, 5);
         SetStates("sent", "sent", "unknown", "failed", "pending");
 
         var result = NewsletterProcess.Run(Settings, "deliveries");
@@ -34,7 +34,7 @@ public class DeliveryVerbTests
         var lines = result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         Assert.That(lines[0].Split(' ', StringSplitOptions.RemoveEmptyEntries)[^6..],
             Is.EqualTo(new[] { "pending", "sending", "sent", "retry", "failed", "unknown" }));
-        var day = DateTimeOffset.UtcNow.AddDays(-1).ToString("yyyy-MM-dd");
+        var day = LedgerSeed.PlannedAt.ToString("yyyy-MM-dd");
         Assert.That(lines[1].Split(' ', StringSplitOptions.RemoveEmptyEntries), Is.EqualTo(new[] { day, "1", "0", "2", "0", "1", "1" }));
         Assert.That(result.Output, Does.Contain("unknown: 1").And.Contain("failed: 1"));
         Assert.That(lines.Single(l => l.StartsWith("#3 ")), Does.Contain(LedgerSeed.Email(3)).And.Contain("reason 3"));
@@ -53,7 +53,7 @@ public class DeliveryVerbTests
     [Test]
     public void Resend_PutsUnknownRowsBackToPending_AndLeavesTheOthers()
     {
-        LedgerSeed.Readers(_workspace.DatabasePath, 4);
+        LedgerSeed.Readers(_workspace, 4);
         SetStates("sent", "unknown", "failed", "unknown");
 
         var result = NewsletterProcess.Run(Settings, "resend", "--state", "unknown");
@@ -68,7 +68,7 @@ public class DeliveryVerbTests
     [Test]
     public void Resend_SinceATime_OnlyTakesRowsThatFailedFromThen_AndTheNextSendDeliversThem()
     {
-        LedgerSeed.Readers(_workspace.DatabasePath, 3);
+        LedgerSeed.Readers(_workspace, 3);
         SetStates("failed", "failed", "failed");
         using (var connection = new Database(_workspace.DatabasePath).Open())
             connection.Execute("UPDATE deliveries SET updated_at = @old WHERE id = 1", new { old = DateTimeOffset.UtcNow.AddDays(-3) });

@@ -13,22 +13,11 @@ public class LedgerPlanTests
     private static readonly DateTimeOffset Confirmed = new(2026, 11, 23, 10, 0, 0, TimeSpan.Zero);
     private static readonly DateTimeOffset Due = new(2026, 11, 24, 8, 0, 0, TimeSpan.Zero);
 
-    private TestWorkspace _workspace = null!;
     private DigestWorld _world = null!;
 
-    [SetUp]
-    public void SetUp()
-    {
-        _workspace = new TestWorkspace();
-        _world = new DigestWorld(_workspace, Confirmed);
-    }
+    [SetUp] public void SetUp() => _world = new DigestWorld(Confirmed);
 
-    [TearDown]
-    public async Task TearDown()
-    {
-        await _world.DisposeAsync();
-        _workspace.Dispose();
-    }
+    [TearDown] public Task TearDown() => _world.DisposeAsync().AsTask();
 
     [Test]
     public void ReaderAlreadyAdvancedByAnotherPlanner_GetsNoRow_OthersInTheSamePageDo()

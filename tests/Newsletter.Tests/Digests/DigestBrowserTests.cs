@@ -89,15 +89,12 @@ public partial class DigestBrowserTests
     [TestCase(390)]
     public async Task ServedArchiveAndStopSearchPages_FitTheWidth(int width)
     {
-        using var workspace = new TestWorkspace();
         var confirmed = new DateTimeOffset(2026, 11, 23, 10, 0, 0, TimeSpan.Zero);
         var due = new DateTimeOffset(2026, 11, 24, 8, 0, 0, TimeSpan.Zero);
-        await using var world = new DigestWorld(workspace, confirmed);
+        await using var world = new DigestWorld(confirmed);
         world.AddPaper("Flow Matching for Proteins", "Flow matching generates protein backbones.", confirmed.AddHours(1), "A. One", 12, "2611.00002");
         world.AddReader("reader@example.org", confirmed, [DigestWorld.Keyword("\"flow matching\" OR proteins")]);
-        world.Clock.Now = due;
-        await world.Get<Newsletter.Delivery.DigestJob>().RunAtAsync(due, CancellationToken.None);
-        var text = (await MimeMessage.LoadAsync(workspace.OutboxFiles().Single())).TextBody ?? "";
+        var text = (await world.SendOneDigestAsync(due)).TextBody ?? "";
         var client = world.CreateClient();
         await using var browser = await Browser.LaunchAsync();
         var page = await browser.Instance.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = width, Height = 900 } });

@@ -1,7 +1,7 @@
 using Dapper;
 using Microsoft.Data.Sqlite;
 using Newsletter.Tests.Support;
-using static Newsletter.Tests.Digests.DigestWorld;
+using static Newsletter.Tests.Support.DigestWorld;
 
 namespace Newsletter.Tests.Digests;
 

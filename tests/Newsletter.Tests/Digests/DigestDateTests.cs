@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 using MimeKit;
 using Newsletter.Delivery;
 using Newsletter.Tests.Support;
-using static Newsletter.Tests.Digests.DigestWorld;
+using static Newsletter.Tests.Support.DigestWorld;
 
 namespace Newsletter.Tests.Digests;
 
@@ -16,23 +16,16 @@ public partial class DigestDateTests
     private static readonly DateTimeOffset Confirmed = new(2026, 11, 30, 0, 0, 0, TimeSpan.Zero);
     private static readonly DateTimeOffset BothDue = new(2026, 11, 30, 19, 0, 0, TimeSpan.Zero);
 
-    private TestWorkspace _workspace = null!;
     private DigestWorld _world = null!;
 
     [SetUp]
     public void SetUp()
     {
-        _workspace = new TestWorkspace();
-        _world = new DigestWorld(_workspace, Confirmed);
+        _world = new DigestWorld(Confirmed);
         _world.AddPaper("Mamba at Scale", "Selective state spaces, trained longer.", Confirmed.AddHours(1), "A. One", 30, "2611.00001");
     }
 
-    [TearDown]
-    public async Task TearDown()
-    {
-        await _world.DisposeAsync();
-        _workspace.Dispose();
-    }
+    [TearDown] public Task TearDown() => _world.DisposeAsync().AsTask();
 
     // The bug: a daily digest was headed "30 Nov – 3 Dec 2026", its subject said "3 Dec" and its ledger row 2 Dec.
     [TestCase("Pacific/Auckland", 8, "daily:2026-12-01", "1 Dec", "1 Dec 2026")]
@@ -72,13 +65,7 @@ public partial class DigestDateTests
         await AssertOneDateAsync(reader.Id, message, "weekly:2026-W49", "week of 30 Nov", "Week of 30 Nov 2026");
     }
 
-    private async Task<MimeMessage> SendAsync(DateTimeOffset at)
-    {
-        _world.Clock.Now = at;
-        var (planned, sent) = await _world.Get<DigestJob>().RunAtAsync(at, CancellationToken.None);
-        Assert.That((planned, sent), Is.EqualTo((1, 1)));
-        return await MimeMessage.LoadAsync(_workspace.OutboxFiles().Single());
-    }
+    private Task<MimeMessage> SendAsync(DateTimeOffset at) => _world.SendOneDigestAsync(at);
 
     private async Task AssertOneDateAsync(long readerId, MimeMessage message, string periodKey, string subjectDate, string headerDate)
     {

@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 using MimeKit;
 using Newsletter.Delivery;
 using Newsletter.Tests.Support;
-using static Newsletter.Tests.Digests.DigestWorld;
+using static Newsletter.Tests.Support.DigestWorld;
 
 namespace Newsletter.Tests.Digests;
 
@@ -13,33 +13,20 @@ public partial class DigestEmailTests
     private static readonly DateTimeOffset Confirmed = new(2026, 11, 23, 10, 0, 0, TimeSpan.Zero);
     private static readonly DateTimeOffset Due = new(2026, 11, 24, 8, 0, 0, TimeSpan.Zero);
 
-    private TestWorkspace _workspace = null!;
     private DigestWorld _world = null!;
 
     [SetUp]
     public void SetUp()
     {
-        _workspace = new TestWorkspace();
-        _world = new DigestWorld(_workspace, Confirmed);
+        _world = new DigestWorld(Confirmed);
         _world.AddPaper("Mamba Goes Multimodal", "Selective state spaces for <video> & audio.", Confirmed.AddHours(1), "A. One, B. Two", 12, "2611.00001");
         _world.AddPaper("Fast Diffusion Samplers", "Fewer denoising steps.", Confirmed.AddHours(1));
         _world.AddReader("reader@example.org", Confirmed, [Topic("state-space-models"), Keyword("diffusion")]);
     }
 
-    [TearDown]
-    public async Task TearDown()
-    {
-        await _world.DisposeAsync();
-        _workspace.Dispose();
-    }
+    [TearDown] public Task TearDown() => _world.DisposeAsync().AsTask();
 
-    private async Task<MimeMessage> SendAsync()
-    {
-        _world.Clock.Now = Due;
-        var (planned, sent) = await _world.Get<DigestJob>().RunAtAsync(Due, CancellationToken.None);
-        Assert.That((planned, sent), Is.EqualTo((1, 1)));
-        return await MimeMessage.LoadAsync(_workspace.OutboxFiles().Single());
-    }
+    private Task<MimeMessage> SendAsync() => _world.SendOneDigestAsync(Due);
 
     [Test]
     public async Task SentDigest_HasSubjectWithCountTopicsAndDate_AndHighlightedEscapedHtml()

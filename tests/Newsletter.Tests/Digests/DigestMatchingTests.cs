@@ -1,6 +1,6 @@
 using Newsletter.Digests;
 using Newsletter.Tests.Support;
-using static Newsletter.Tests.Digests.DigestWorld;
+using static Newsletter.Tests.Support.DigestWorld;
 
 namespace Newsletter.Tests.Digests;
 
@@ -11,15 +11,13 @@ public class DigestMatchingTests
     private static readonly DateTimeOffset Seen = new(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
     private static readonly DateTimeOffset Due = new(2026, 11, 24, 8, 0, 0, TimeSpan.Zero);
 
-    private TestWorkspace _workspace = null!;
     private DigestWorld _world = null!;
     private long _quantization, _stateSpace, _spaceState, _transformers, _mambaVideo, _mambaText, _diffusion;
 
     [SetUp]
     public void SetUp()
     {
-        _workspace = new TestWorkspace();
-        _world = new DigestWorld(_workspace, Confirmed);
+        _world = new DigestWorld(Confirmed);
         _quantization = _world.AddPaper("Post-Training Quantization for Tiny Devices", "We quantize weights to four bits.", Seen);
         _stateSpace = _world.AddPaper("Selective State Space Models Revisited", "Linear time sequence modelling.", Seen);
         _spaceState = _world.AddPaper("The Space of Reachable States", "A state of the art analysis of reachable space.", Seen);
@@ -29,12 +27,7 @@ public class DigestMatchingTests
         _diffusion = _world.AddPaper("Fast Diffusion Samplers", "Fewer denoising steps for image diffusion.", Seen, upvotes: 3);
     }
 
-    [TearDown]
-    public async Task TearDown()
-    {
-        await _world.DisposeAsync();
-        _workspace.Dispose();
-    }
+    [TearDown] public Task TearDown() => _world.DisposeAsync().AsTask();
 
     private IReadOnlyList<long> PlanFor(params Newsletter.Matching.SubscriberFilter[] filters)
     {

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Newsletter.Listings;
 using Newsletter.Tests.Support;
-using static Newsletter.Tests.Digests.DigestWorld;
+using static Newsletter.Tests.Support.DigestWorld;
 
 namespace Newsletter.Tests.Digests;
 
@@ -16,13 +16,12 @@ public class DigestOrderTests
     private static readonly DateTimeOffset Seen = new(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
     private static readonly DateTimeOffset Due = new(2026, 11, 24, 8, 0, 0, TimeSpan.Zero);
 
-    private TestWorkspace _workspace = null!;
     private DigestWorld _world = null!;
     private long _titleMatch, _few, _most, _some, _none;
 
     private void World(int maxPapers = 20)
     {
-        _world = new DigestWorld(_workspace, Due.AddHours(-1), new Dictionary<string, string?> { ["Digest:MaxPapers"] = maxPapers.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        _world = new DigestWorld(Due.AddHours(-1), new Dictionary<string, string?> { ["Digest:MaxPapers"] = maxPapers.ToString(System.Globalization.CultureInfo.InvariantCulture) });
         // One paper names the keyword in its title (the best match, no upvotes); the others only in equal abstracts.
         _titleMatch = _world.AddPaper("Kernels Everywhere", "Plain words here.", Seen);
         _few = _world.AddPaper("Paper B", "About kernels.", Seen, upvotes: 5);
@@ -31,13 +30,10 @@ public class DigestOrderTests
         _none = _world.AddPaper("Paper F", "About kernels.", Seen, upvotes: 0);
     }
 
-    [SetUp] public void SetUp() => _workspace = new TestWorkspace();
-
     [TearDown]
     public async Task TearDown()
     {
         if (_world is not null) await _world.DisposeAsync();
-        _workspace.Dispose();
     }
 
     private IReadOnlyList<long> Digest(string order, params Newsletter.Matching.SubscriberFilter[] filters)

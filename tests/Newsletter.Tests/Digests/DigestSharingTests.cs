@@ -2,7 +2,7 @@ using Dapper;
 using Newsletter.Digests;
 using Newsletter.Storage;
 using Newsletter.Tests.Support;
-using static Newsletter.Tests.Digests.DigestWorld;
+using static Newsletter.Tests.Support.DigestWorld;
 
 namespace Newsletter.Tests.Digests;
 
@@ -13,22 +13,11 @@ public class DigestSharingTests
     private static readonly DateTimeOffset Seen = new(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
     private static readonly DateTimeOffset Due = new(2026, 11, 24, 8, 0, 0, TimeSpan.Zero);
 
-    private TestWorkspace _workspace = null!;
     private DigestWorld _world = null!;
 
-    [SetUp]
-    public void SetUp()
-    {
-        _workspace = new TestWorkspace();
-        _world = new DigestWorld(_workspace, Confirmed);
-    }
+    [SetUp] public void SetUp() => _world = new DigestWorld(Confirmed);
 
-    [TearDown]
-    public async Task TearDown()
-    {
-        await _world.DisposeAsync();
-        _workspace.Dispose();
-    }
+    [TearDown] public Task TearDown() => _world.DisposeAsync().AsTask();
 
     [Test]
     public void ReadersWithTheSameFilters_GetTheSameDigest_UnlessTheirWindowsDiffer()

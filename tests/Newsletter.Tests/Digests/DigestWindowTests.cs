@@ -1,7 +1,7 @@
 using Newsletter.Digests;
 using Newsletter.Listings;
 using Newsletter.Tests.Support;
-using static Newsletter.Tests.Digests.DigestWorld;
+using static Newsletter.Tests.Support.DigestWorld;
 
 namespace Newsletter.Tests.Digests;
 
@@ -10,22 +10,11 @@ public class DigestWindowTests
 {
     private static readonly DateTimeOffset Monday = new(2026, 11, 23, 0, 0, 0, TimeSpan.Zero);
 
-    private TestWorkspace _workspace = null!;
     private DigestWorld _world = null!;
 
-    [SetUp]
-    public void SetUp()
-    {
-        _workspace = new TestWorkspace();
-        _world = new DigestWorld(_workspace, Monday);
-    }
+    [SetUp] public void SetUp() => _world = new DigestWorld(Monday);
 
-    [TearDown]
-    public async Task TearDown()
-    {
-        await _world.DisposeAsync();
-        _workspace.Dispose();
-    }
+    [TearDown] public Task TearDown() => _world.DisposeAsync().AsTask();
 
     private static DateTimeOffset Day(int day, int hour, int minute = 0) => Monday.AddDays(day).AddHours(hour).AddMinutes(minute);
 
@@ -36,7 +25,7 @@ public class DigestWindowTests
         var first = _world.AddPaper("Mamba Goes Multimodal", "Selective state spaces.", Day(0, 2), arxivId: "2611.00001");
         _world.Planner.PlanDue(Day(0, 8));
 
-        _world.Clock.Now = Day(0, 20);
+        _world.Clock.SetUtcNow(Day(0, 20));
         _world.Get<PaperStore>().Merge([new ListingEntry("Mamba Goes Multimodal", "Selective state spaces.") { ArxivId = "2611.00001", Upvotes = 90 }], "again");
         var second = _world.AddPaper("Mamba Kernels", "Fused scans.", Day(0, 21));
         _world.Planner.PlanDue(Day(1, 8));
@@ -64,7 +53,7 @@ public class DigestWindowTests
     public async Task EmptyDigest_IsPlanned_WhenSendEmptyIsOn()
     {
         await _world.DisposeAsync();
-        _world = new DigestWorld(_workspace, Monday, new Dictionary<string, string?> { ["Digest:SendEmpty"] = "true" });
+        _world = new DigestWorld(Monday, new Dictionary<string, string?> { ["Digest:SendEmpty"] = "true" });
         var reader = _world.AddReader("r@example.org", Day(0, 1), [Keyword("mamba")]);
 
         Assert.That(_world.Planner.PlanDue(Day(0, 8)), Is.EqualTo(1));

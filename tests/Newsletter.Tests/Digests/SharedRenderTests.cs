@@ -5,7 +5,7 @@ using Newsletter.Matching;
 using Newsletter.Storage;
 using Newsletter.Subscriptions;
 using Newsletter.Tests.Support;
-using static Newsletter.Tests.Digests.DigestWorld;
+using static Newsletter.Tests.Support.DigestWorld;
 
 namespace Newsletter.Tests.Digests;
 
@@ -18,31 +18,24 @@ public class SharedRenderTests
     private static readonly DateTimeOffset Confirmed = new(2026, 11, 23, 10, 0, 0, TimeSpan.Zero);
     private static readonly DateTimeOffset Due = new(2026, 11, 24, 8, 0, 0, TimeSpan.Zero);
 
-    private TestWorkspace _workspace = null!;
     private DigestWorld _world = null!;
     private IReadOnlyList<DeliveryRow> _rows = null!;
 
     [SetUp]
     public void SetUp()
     {
-        _workspace = new TestWorkspace();
-        _world = new DigestWorld(_workspace, Confirmed);
+        _world = new DigestWorld(Confirmed);
         _world.AddPaper("Mamba Goes Multimodal", "Selective state spaces for <video> & audio.", Confirmed.AddHours(1), "A. One, B. Two", 12, "2611.00001");
         _world.AddPaper("Fast Diffusion Samplers", "Fewer denoising steps for diffusion.", Confirmed.AddHours(1));
         SubscriberFilter[] same = [Topic("state-space-models"), Keyword("diffusion")];
         var first = _world.AddReader("o'brien&co@example.org", Confirmed, same);
         var second = _world.AddReader("second@example.org", Confirmed, same);
-        _world.Clock.Now = Due;
+        _world.Clock.SetUtcNow(Due);
         Assert.That(_world.Planner.PlanDue(Due), Is.EqualTo(2));
         _rows = [.. _world.Rows(first.Id), .. _world.Rows(second.Id)];
     }
 
-    [TearDown]
-    public async Task TearDown()
-    {
-        await _world.DisposeAsync();
-        _workspace.Dispose();
-    }
+    [TearDown] public Task TearDown() => _world.DisposeAsync().AsTask();
 
     [Test]
     public void SharedRender_FilledInForEachReader_IsExactlyTheirOwnRender()

@@ -21,21 +21,12 @@ public class StartupTests
         return settings;
     }
 
-    private static void AssertOneLineNaming(NewsletterProcess.Result result, string key)
-    {
-        Assert.That(result.ExitCode, Is.EqualTo(1), result.Output + result.Error);
-        var lines = result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.That(lines, Has.Length.EqualTo(1), result.Error);
-        Assert.That(lines[0], Does.StartWith("newsletter: ").And.Contain(key));
-        Assert.That(result.Error, Does.Not.Contain("   at "), "no stack trace");
-    }
-
     [Test]
     public void Start_Fails_NamingSmtpSecurity_WhenTheModeIsUnknown()
     {
         var result = NewsletterProcess.Run(Settings(("Smtp:Security", "tls13-please")), "send-due");
 
-        AssertOneLineNaming(result, "Smtp:Security");
+        result.AssertRefusedToStart("Smtp:Security");
     }
 
     [Test]
@@ -43,7 +34,7 @@ public class StartupTests
     {
         var result = NewsletterProcess.Run(Settings(("Mail:From", "")), "send-due");
 
-        AssertOneLineNaming(result, "Mail:From");
+        result.AssertRefusedToStart("Mail:From");
     }
 
     [Test]
@@ -53,7 +44,7 @@ public class StartupTests
         var result = NewsletterProcess.Run(
             Settings(("Storage:Database", _workspace.PathFor("a-file/data/newsletter.db"))), "send-due");
 
-        AssertOneLineNaming(result, "Storage:Database");
+        result.AssertRefusedToStart("Storage:Database");
     }
 
     [Test]
@@ -70,7 +61,7 @@ public class StartupTests
 
         var result = NewsletterProcess.Run(Settings(("Templates:Path", templates)), "send-due");
 
-        AssertOneLineNaming(result, "digest.txt.sbn(");
+        result.AssertRefusedToStart("digest.txt.sbn(");
     }
 
     [Test]

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 using Newsletter.Listings;
 using Newsletter.Tests.Support;
 
@@ -118,7 +119,7 @@ public class HttpIngestTests
     {
         await using var server = await ListingServer.StartAsync(context => context.Response.Body.WriteAsync(HfListing).AsTask());
         // 23:30 in New York on March 4th is already March 5th in UTC.
-        var clock = new FixedClock(new DateTimeOffset(2024, 3, 4, 23, 30, 0, TimeSpan.FromHours(-5)));
+        var clock = new FakeTimeProvider(new DateTimeOffset(2024, 3, 4, 23, 30, 0, TimeSpan.FromHours(-5)));
         await using var app = new NewsletterFactory(_workspace).Started();
         await using var clocked = app.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton<TimeProvider>(clock)));
 

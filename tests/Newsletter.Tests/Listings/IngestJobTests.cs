@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 using Newsletter.Listings;
 using Newsletter.Storage;
 using Newsletter.Tests.Support;
@@ -46,7 +47,7 @@ public class IngestJobTests
         }).WithWebHostBuilder(b =>
         {
             b.ConfigureLogging(l => l.AddProvider(_logs));
-            if (now is { } at) b.ConfigureTestServices(s => s.AddSingleton<TimeProvider>(new FixedClock(at)));
+            if (now is { } at) b.ConfigureTestServices(s => s.AddSingleton<TimeProvider>(new FakeTimeProvider(at)));
         });
 
     /// <summary>A daily-papers API: one paper per weekday (its arXiv id made from the date), an empty array on weekends.</summary>

@@ -22,7 +22,7 @@ public class DkimSigningTests
         using var rsa = RSA.Create(2048);
         var keyPath = _workspace.PathFor("dkim.pem");
         await File.WriteAllTextAsync(keyPath, rsa.ExportRSAPrivateKeyPem());
-        LedgerSeed.Readers(_workspace.DatabasePath, 2);
+        LedgerSeed.Readers(_workspace, 2);
         using var sink = new SmtpSink(_workspace.PathFor("sink"));
         await using (var app = new NewsletterFactory(_workspace, new Dictionary<string, string?>
                      {
@@ -59,10 +59,7 @@ public class DkimSigningTests
             ["Dkim:Domain"] = "newsletter.localhost", ["Dkim:Selector"] = "s1", ["Dkim:PrivateKeyPath"] = missing,
         }, "deliveries");
 
-        Assert.That(result.ExitCode, Is.EqualTo(1));
-        var lines = result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.That(lines, Has.Length.EqualTo(1), result.Error);
-        Assert.That(lines[0], Does.Contain("Dkim:PrivateKeyPath").And.Contain(missing));
+        result.AssertRefusedToStart("Dkim:PrivateKeyPath", missing);
     }
 
     [Test]

@@ -1,4 +1,5 @@
 using System.Net;
+using Newsletter.Delivery;
 using Newsletter.Subscriptions;
 using Newsletter.Tests.Support;
 using static Newsletter.Tests.Papers.PaperSteps;
@@ -135,12 +136,12 @@ public class FeedTests
         return Scalar<long>(app, "SELECT id FROM subscribers WHERE email = @email", new { email });
     }
 
-    // Frozen items in the ledger's JSON form, which the ledger still reads.
+    // The items frozen by the ledger's own writer, as planning freezes them.
     private static void AddDigest(NewsletterFactory app, long subscriberId, string period, string state, params long[] papers) =>
         Execute(app,
             """
             INSERT INTO deliveries (subscriber_id, period_key, state, created_at, message_id, items_json)
             VALUES (@subscriberId, @period, @state, '2026-11-26T08:00:00.000Z', @period || '.' || @subscriberId || '@test', @items)
             """,
-            new { subscriberId, period, state, items = "[" + string.Join(",", papers.Select(p => $$"""{"Paper":{{p}},"Topics":["keyword:x"],"Score":1}""")) + "]" });
+            new { subscriberId, period, state, items = FrozenItems.Write(papers.Select(p => new DigestItem(p, ["keyword:x"], 1)).ToList()) });
 }

@@ -20,10 +20,7 @@ public class SubscriptionOptionsTests
             ["Storage:Database"] = _workspace.DatabasePath, ["Smtp:PickupDirectory"] = _workspace.Outbox, [key] = value,
         }, "subscribers", "export");
 
-        Assert.That(result.ExitCode, Is.EqualTo(1));
-        var lines = result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.That(lines, Has.Length.EqualTo(1), result.Error);
-        Assert.That(lines[0], Does.StartWith("newsletter: ").And.Contain(key));
+        result.AssertRefusedToStart(key);
     }
 
     [Test]

@@ -2,29 +2,72 @@ using System.Diagnostics;
 
 namespace Newsletter.Tests.Support;
 
-/// <summary>Runs the real executable (as an operator would) with settings in environment variables.</summary>
+/// <summary>
+/// Runs the real executable (as an operator would) from the repository root, with settings in environment variables
+/// (<c>Storage:Database</c> becomes <c>Storage__Database</c>). The job server is off and the templates are the
+/// repository's unless the settings say otherwise.
+/// </summary>
 public static class NewsletterProcess
 {
-    public sealed record Result(int ExitCode, string Output, string Error);
-
-    public static Result Run(IDictionary<string, string> settings, params string[] args) => RunWithInput(settings, null, args);
-
-    /// <summary>Runs it with <paramref name="input"/> (when given) written to its standard input.</summary>
-    public static Result RunWithInput(IDictionary<string, string> settings, string? input, params string[] args)
+    public sealed record Result(int ExitCode, string Output, string Error)
     {
-        var dll = Path.Combine(AppContext.BaseDirectory, "Newsletter.dll");
+        /// <summary>
+        /// Checks that start-up was refused as an operator should see it: exit code 1, one line on standard error,
+        /// "newsletter: …" naming each of <paramref name="names"/>, no stack trace. Returns that line.
+        /// </summary>
+        public string AssertRefusedToStart(params string[] names)
+        {
+            Assert.That(ExitCode, Is.EqualTo(1), Output + Error);
+            var lines = Error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.That(lines, Has.Length.EqualTo(1), Error);
+            Assert.That(lines[0], Does.StartWith("newsletter: "));
+            foreach (var name in names) Assert.That(lines[0], Does.Contain(name));
+            Assert.That(Error, Does.Not.Contain("   at "), "no stack trace");
+            return lines[0];
+        }
+    }
+
+    /// <summary>How to start it: <c>dotnet Newsletter.dll</c> with <paramref name="args"/> and the settings.</summary>
+    public static ProcessStartInfo StartInfo(IDictionary<string, string> settings, IEnumerable<string> args)
+    {
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            RedirectStandardInput = input is not null,
             WorkingDirectory = RepositoryPaths.Root,
         };
-        start.ArgumentList.Add(dll);
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Newsletter.dll"));
         foreach (var arg in args) start.ArgumentList.Add(arg);
         start.Environment["Jobs__Server"] = "false";
         start.Environment["Templates__Path"] = RepositoryPaths.Templates;
         foreach (var (key, value) in settings) start.Environment[key.Replace(":", "__")] = value;
+        return start;
+    }
+
+    /// <summary>
+    /// Starts it and returns at once; every line it writes (standard output and error) goes to
+    /// <paramref name="onLine"/>, or is read and dropped, so a chatty process never blocks on a full pipe.
+    /// </summary>
+    public static Process Start(IDictionary<string, string> settings, IEnumerable<string> args, Action<string>? onLine = null)
+    {
+        var process = Process.Start(StartInfo(settings, args))!;
+        process.OutputDataReceived += (_, line) => { if (line.Data is not null) onLine?.Invoke(line.Data); };
+        process.ErrorDataReceived += (_, line) => { if (line.Data is not null) onLine?.Invoke(line.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    public static Result Run(IDictionary<string, string> settings, params string[] args) => RunWithInput(settings, null, args);
+
+    /// <summary>
+    /// Runs it to the end with <paramref name="input"/> (when given) written to its standard input; its output is
+    /// kept exactly as written (line endings included).
+    /// </summary>
+    public static Result RunWithInput(IDictionary<string, string> settings, string? input, params string[] args)
+    {
+        var start = StartInfo(settings, args);
+        start.RedirectStandardInput = input is not null;
         using var process = Process.Start(start)!;
         if (input is not null)
         {

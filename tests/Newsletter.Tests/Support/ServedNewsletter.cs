@@ -11,12 +11,13 @@ namespace Newsletter.Tests.Support;
 public sealed class ServedNewsletter : IAsyncDisposable
 {
     private readonly Process _process;
-    private readonly System.Text.StringBuilder _log = new();
+    private readonly System.Text.StringBuilder _log;
 
-    private ServedNewsletter(Process process, string baseUrl)
+    private ServedNewsletter(Process process, string baseUrl, System.Text.StringBuilder log)
     {
         _process = process;
         BaseUrl = baseUrl;
+        _log = log;
     }
 
     public string BaseUrl { get; }
@@ -43,27 +44,17 @@ public sealed class ServedNewsletter : IAsyncDisposable
     {
         var port = FreePort();
         var baseUrl = $"http://127.0.0.1:{port}";
-        var start = new ProcessStartInfo("dotnet")
+        var environment = new Dictionary<string, string>
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = RepositoryPaths.Root,
+            ["Site:BaseUrl"] = baseUrl,
+            ["Storage:Database"] = workspace.DatabasePath,
+            ["Smtp:PickupDirectory"] = workspace.Outbox,
         };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Newsletter.dll"));
-        if (arguments is null) start.Environment["Urls"] = baseUrl;
-        else foreach (var argument in arguments(baseUrl)) start.ArgumentList.Add(argument);
-        start.Environment["Site__BaseUrl"] = baseUrl;
-        start.Environment["Storage__Database"] = workspace.DatabasePath;
-        start.Environment["Smtp__PickupDirectory"] = workspace.Outbox;
-        start.Environment["Templates__Path"] = RepositoryPaths.Templates;
-        start.Environment["Jobs__Server"] = "false";
-        foreach (var (key, value) in settings ?? new Dictionary<string, string>()) start.Environment[key.Replace(":", "__")] = value;
-        var process = Process.Start(start)!;
-        var served = new ServedNewsletter(process, baseUrl);
-        process.OutputDataReceived += (_, line) => served.Append(line.Data);
-        process.ErrorDataReceived += (_, line) => served.Append(line.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        if (arguments is null) environment["Urls"] = baseUrl;
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>()) environment[key] = value;
+        var log = new System.Text.StringBuilder();
+        var process = NewsletterProcess.Start(environment, arguments?.Invoke(baseUrl) ?? [], line => { lock (log) log.AppendLine(line); });
+        var served = new ServedNewsletter(process, baseUrl, log);
         using var http = new HttpClient();
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (DateTime.UtcNow < deadline)
@@ -81,12 +72,6 @@ public sealed class ServedNewsletter : IAsyncDisposable
         await served.DisposeAsync();
         Assert.Fail("newsletter did not answer within 30 s");
         return served;
-    }
-
-    private void Append(string? line)
-    {
-        if (line is null) return;
-        lock (_log) _log.AppendLine(line);
     }
 
     public async ValueTask DisposeAsync()

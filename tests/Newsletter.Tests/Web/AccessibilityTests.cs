@@ -8,25 +8,8 @@ namespace Newsletter.Tests.Web;
 /// and 2.1 A and AA, plus best practices): no violations allowed. Each page is reached the way a reader reaches it.
 /// </summary>
 [NonParallelizable]
-public class AccessibilityTests
+public class AccessibilityTests : SiteInBrowserTests
 {
-    private SiteWithReaders _site = null!;
-    private Browser _browser = null!;
-
-    [OneTimeSetUp]
-    public async Task StartAsync()
-    {
-        _site = await SiteWithReaders.StartAsync();
-        _browser = await Browser.LaunchAsync();
-    }
-
-    [OneTimeTearDown]
-    public async Task StopAsync()
-    {
-        await _browser.DisposeAsync();
-        await _site.DisposeAsync();
-    }
-
     public static IEnumerable<TestCaseData> Pages()
     {
         TestCaseData Page(string name, Func<SiteWithReaders, IPage, Task> reach) => new TestCaseData(name, reach).SetName($"Page_HasNoAxeViolations({name})");
@@ -94,9 +77,9 @@ public class AccessibilityTests
     [TestCaseSource(nameof(Pages))]
     public async Task Page_HasNoAxeViolations(string name, Func<SiteWithReaders, IPage, Task> reach)
     {
-        await using var context = await _browser.Instance.NewContextAsync();
+        await using var context = await Chromium.Instance.NewContextAsync();
         var page = await context.NewPageAsync();
-        await reach(_site, page);
+        await reach(Site, page);
         await AxeAudit.AssertNoViolationsAsync(page, name);
 
         // Dark mode changes only colours: the page the reader ended on is checked again for contrast.
@@ -107,10 +90,10 @@ public class AccessibilityTests
     [Test]
     public async Task ViewInBrowserCopy_HasNoAxeViolations()
     {
-        await using var context = await _browser.Instance.NewContextAsync();
+        await using var context = await Chromium.Instance.NewContextAsync();
         var page = await context.NewPageAsync();
 
-        await Go(page, _site.Url(_site.Archive));
+        await Go(page, Site.Url(Site.Archive));
 
         Assert.That(await page.Locator("body").InnerTextAsync(), Does.Contain("Selective State Spaces for Hour-Long Video"));
         await AxeAudit.AssertNoViolationsAsync(page, "the \"view in browser\" copy of a digest");

@@ -8,32 +8,15 @@ namespace Newsletter.Tests.Web;
 /// screenshots, with the layout's promises checked (compact on a phone, preview beside the form when wide).
 /// </summary>
 [NonParallelizable]
-public class PageLayoutTests
+public class PageLayoutTests : SiteInBrowserTests
 {
-    private SiteWithReaders _site = null!;
-    private Browser _browser = null!;
-
-    [OneTimeSetUp]
-    public async Task StartAsync()
-    {
-        _site = await SiteWithReaders.StartAsync();
-        _browser = await Browser.LaunchAsync();
-    }
-
-    [OneTimeTearDown]
-    public async Task StopAsync()
-    {
-        await _browser.DisposeAsync();
-        await _site.DisposeAsync();
-    }
-
     [TestCase(390)]
     [TestCase(1280)]
     public async Task SubscribePage_ShowsLinkedPreview_CompactOnPhones_BesideTheFormWhenWide(int width)
     {
         var page = await PageAsync(width);
 
-        await page.GotoAsync(_site.Url("/?topics=state-space-models&keywords=diffusion"));
+        await page.GotoAsync(Site.Url("/?topics=state-space-models&keywords=diffusion"));
         var first = page.Locator("#preview-list li").First;
         await Assertions.Expect(first).ToContainTextAsync("matched by");
         await Browser.ScreenshotAsync(page, $"subscribe-preview-{width}");
@@ -67,7 +50,7 @@ public class PageLayoutTests
     {
         var page = await PageAsync(width);
 
-        await page.GotoAsync(_site.Url("/papers?q=mamba"));
+        await page.GotoAsync(Site.Url("/papers?q=mamba"));
         await Browser.ScreenshotAsync(page, $"papers-search-{width}");
 
         Assert.That(await page.EvaluateAsync<int>("document.documentElement.scrollWidth"), Is.LessThanOrEqualTo(width), "no sideways scrolling");
@@ -78,7 +61,7 @@ public class PageLayoutTests
 
     private async Task<IPage> PageAsync(int width)
     {
-        var context = await _browser.Instance.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = width, Height = 900 } });
+        var context = await Chromium.Instance.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = width, Height = 900 } });
         return await context.NewPageAsync();
     }
 }

@@ -1,3 +1,4 @@
+using Newsletter.Delivery;
 using Newsletter.Digests;
 using Newsletter.Listings;
 using Newsletter.Subscriptions;
@@ -56,13 +57,13 @@ public sealed class SiteWithReaders : IAsyncDisposable
             var used = Link();
             confirmations.Consume(used, now);
             site.ConfirmUsed = "/confirm/" + used;
-            var papers = SubscriptionSteps.Scalar<string>(app, "SELECT group_concat(id) FROM (SELECT id FROM papers ORDER BY id LIMIT 3)").Split(',');
+            var papers = SubscriptionSteps.Scalar<string>(app, "SELECT group_concat(id) FROM (SELECT id FROM papers ORDER BY id LIMIT 3)").Split(',').Select(long.Parse);
             SubscriptionSteps.Execute(app,
                 """
                 INSERT INTO deliveries (subscriber_id, period_key, state, created_at, message_id, items_json, sent_at)
                 VALUES (@reader, 'daily:2026-11-26', 'sent', '2026-11-26T08:00:00.000Z', 'archive@test', @items, '2026-11-26T08:00:05.000Z')
                 """,
-                new { reader, items = "[" + string.Join(",", papers.Select(p => $$"""{"Paper":{{p}},"Topics":["state-space-models"],"Score":1}""")) + "]" });
+                new { reader, items = FrozenItems.Write(papers.Select(p => new DigestItem(p, ["state-space-models"], 1)).ToList()) });
             site.Archive = "/digests/" + app.Get<DigestArchive>().Token(SubscriptionSteps.Scalar<long>(app, "SELECT id FROM deliveries"));
         }
         site.Server = await ServedNewsletter.StartAsync(site._workspace);
