@@ -1,5 +1,7 @@
 using System.Net;
 using Newsletter.Delivery;
+using Newsletter.Digests;
+using Newsletter.Matching;
 using Newsletter.Subscriptions;
 using Newsletter.Tests.Support;
 using static Newsletter.Tests.Papers.PaperSteps;

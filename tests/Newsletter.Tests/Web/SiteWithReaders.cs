@@ -1,6 +1,7 @@
 using Newsletter.Delivery;
 using Newsletter.Digests;
 using Newsletter.Listings;
+using Newsletter.Matching;
 using Newsletter.Subscriptions;
 using Newsletter.Tests.Subscriptions;
 using Newsletter.Tests.Support;
