@@ -129,7 +129,7 @@ public class DigestBenchmarks
         };
         _messageSigner = new MessageSigner(
             Microsoft.Extensions.Options.Options.Create(new DkimOptions { Domain = "newsletter.localhost", Selector = "bench", PrivateKeyPath = key }),
-            _host.Get<Microsoft.Extensions.Hosting.IHostEnvironment>());
+            _host.Get<Microsoft.Extensions.Hosting.IHostEnvironment>(), TimeProvider.System);
     }
 
     /// <summary>TemplateCatalog.Render of the HTML part of a 20-paper digest.</summary>
