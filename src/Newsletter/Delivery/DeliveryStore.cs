@@ -73,8 +73,7 @@ public sealed class DeliveryStore(Database database)
             texts.TryGetValue(time, out var text) ? text : texts[time] = UtcTimestampHandler.ToText(time);
         // Readers with the same filters get the same items list from the planner: freeze each list once.
         var frozen = new Dictionary<IReadOnlyList<DigestItem>, string>(ReferenceEqualityComparer.Instance);
-        var buffer = new StringBuilder(1024);
-        var labels = new List<string>();
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(1024);
         var moved = new HashSet<long>();
         var ids = new StringBuilder();
         foreach (var group in digests.GroupBy(d => (d.LastSeq, d.NextDueAt, d.PreviousDueAt)))
@@ -104,7 +103,7 @@ public sealed class DeliveryStore(Database database)
             iFrom.Value = Text(digest.WindowFrom);
             iTo.Value = Text(digest.WindowTo);
             if (!frozen.TryGetValue(digest.Items, out var items))
-                frozen[digest.Items] = items = FrozenItems.Write(digest.Items, buffer, labels);
+                frozen[digest.Items] = items = FrozenItems.Write(digest.Items, buffer);
             iItems.Value = items;
             created += insert.ExecuteNonQuery();
         }

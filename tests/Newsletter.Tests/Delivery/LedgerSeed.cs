@@ -44,7 +44,8 @@ internal static class LedgerSeed
                 },
                 transaction));
         }
-        var items = System.Text.Json.JsonSerializer.Serialize(papers.Select(id => new DigestItem(id, ["state-space-models"], 1.0)).ToList());
+        // As planning writes them.
+        var items = FrozenItems.Write(papers.Select(id => new DigestItem(id, ["state-space-models"], 1.0)).ToList());
         var ids = new List<long>();
         for (var i = first; i < first + count; i++)
         {
