@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 
 namespace Newsletter.Mail;
@@ -11,6 +12,7 @@ namespace Newsletter.Mail;
 internal sealed class RelaxedBodyHash : Stream
 {
     private static readonly byte[] Crlf = "\r\n"u8.ToArray();
+    private static readonly SearchValues<byte> Whitespace = SearchValues.Create(" \t\r\n"u8);
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private readonly byte[] _out = new byte[4096];
     private int _used;
@@ -20,28 +22,34 @@ internal sealed class RelaxedBodyHash : Stream
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
-        foreach (var b in buffer)
+        while (!buffer.IsEmpty)
         {
-            switch (b)
+            // Runs of ordinary bytes pass as they are; only whitespace and line ends need a decision.
+            var at = buffer.IndexOfAny(Whitespace);
+            var run = at < 0 ? buffer : buffer[..at];
+            if (!run.IsEmpty)
             {
-                case (byte)'\r':
-                    break;
-                case (byte)' ' or (byte)'\t':
-                    _space = true;
-                    break;
+                for (; _lineEnds > 0; _lineEnds--) Put(Crlf);
+                if (_space) Put(" "u8);
+                _space = false;
+                Put(run);
+                _any = true;
+            }
+            if (at < 0) return;
+            switch (buffer[at])
+            {
                 case (byte)'\n':
                     // Whitespace before a line end is dropped; the line end waits until text follows it.
                     _space = false;
                     _lineEnds++;
                     break;
+                case (byte)'\r':
+                    break;
                 default:
-                    for (; _lineEnds > 0; _lineEnds--) Emit(Crlf);
-                    if (_space) Put((byte)' ');
-                    _space = false;
-                    Put(b);
-                    _any = true;
+                    _space = true;
                     break;
             }
+            buffer = buffer[(at + 1)..];
         }
     }
 
@@ -51,21 +59,25 @@ internal sealed class RelaxedBodyHash : Stream
     public string Finish()
     {
         // An empty body hashes as nothing at all; any other ends with exactly one line end.
-        if (_any) Emit(Crlf);
+        if (_any) Put(Crlf);
         _hash.AppendData(_out, 0, _used);
         _used = 0;
         return Convert.ToBase64String(_hash.GetHashAndReset());
     }
 
-    private void Put(byte b)
+    private void Put(ReadOnlySpan<byte> bytes)
     {
-        if (_used == _out.Length) Drain();
-        _out[_used++] = b;
-    }
-
-    private void Emit(ReadOnlySpan<byte> bytes)
-    {
-        foreach (var b in bytes) Put(b);
+        if (bytes.Length > _out.Length - _used)
+        {
+            Drain();
+            if (bytes.Length > _out.Length)
+            {
+                _hash.AppendData(bytes);
+                return;
+            }
+        }
+        bytes.CopyTo(_out.AsSpan(_used));
+        _used += bytes.Length;
     }
 
     private void Drain()
