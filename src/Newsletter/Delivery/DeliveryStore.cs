@@ -116,16 +116,8 @@ public sealed class DeliveryStore(Database database)
 
     /// <summary>
     /// Atomically takes up to <paramref name="limit"/> rows that are pending or due for retry by
-    /// <paramref name="at"/>, leasing them to <paramref name="owner"/> until <paramref name="leaseUntil"/>.
-    /// </summary>
-    public IReadOnlyList<DeliveryRow> Claim(string owner, DateTimeOffset at, DateTimeOffset leaseUntil, int limit)
-    {
-        using var connection = database.Open();
-        return Claim(connection, owner, at, leaseUntil, limit, leaseUntil);
-    }
-
-    /// <summary>
-    /// Claims rows as above, in id order, on the caller's connection. Rows whose reader is no longer confirmed
+    /// <paramref name="at"/>, leasing them to <paramref name="owner"/> until <paramref name="leaseUntil"/>, in id
+    /// order, on the caller's connection. Rows whose reader is no longer confirmed
     /// (unsubscribed or suppressed after planning) are ended as <c>failed</c> instead of being returned. When
     /// <paramref name="run"/> is given, retry rows last attempted by an owner of that run (<c>run/…</c>) are left
     /// alone: a run tries each row at most once, even when <paramref name="at"/> lies beyond the retry time.
@@ -185,12 +177,6 @@ public sealed class DeliveryStore(Database database)
             """,
             new { owner, afterId, now });
 
-    public void MarkSent(long id, string serverReply, DateTimeOffset at)
-    {
-        using var connection = database.Open();
-        MarkSent(connection, id, serverReply, at);
-    }
-
     /// <summary>Records that the server accepted the message.</summary>
     public void MarkSent(SqliteConnection connection, long id, string serverReply, DateTimeOffset at) =>
         connection.Execute(
@@ -200,12 +186,6 @@ public sealed class DeliveryStore(Database database)
             WHERE id = @id AND state = 'sending'
             """,
             new { id, serverReply, at });
-
-    public void MarkRetry(long id, string error, DateTimeOffset nextAttemptAt)
-    {
-        using var connection = database.Open();
-        MarkRetry(connection, id, error, nextAttemptAt, DateTimeOffset.UtcNow);
-    }
 
     /// <summary>Records a temporary failure: the row is tried again at <paramref name="nextAttemptAt"/>.</summary>
     public void MarkRetry(SqliteConnection connection, long id, string error, DateTimeOffset nextAttemptAt, DateTimeOffset now) =>
@@ -218,13 +198,6 @@ public sealed class DeliveryStore(Database database)
             new { id, error, nextAttemptAt, now });
 
     /// <summary>Ends a row as <c>failed</c> (refused for good) or <c>unknown</c> (the server may have it).</summary>
-    public void MarkFinal(long id, string state, string error)
-    {
-        using var connection = database.Open();
-        MarkFinal(connection, id, state, error, DateTimeOffset.UtcNow);
-    }
-
-    /// <summary>Ends a row as <c>failed</c> or <c>unknown</c> on the caller's connection.</summary>
     public void MarkFinal(SqliteConnection connection, long id, string state, string error, DateTimeOffset now) =>
         connection.Execute(
             "UPDATE deliveries SET state = @state, last_error = @error, lease_until = NULL, updated_at = @now WHERE id = @id AND state = 'sending'",
