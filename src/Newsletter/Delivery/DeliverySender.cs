@@ -34,19 +34,19 @@ public sealed class DeliverySender(
         var run = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
         // Readers suppressed during this run: their rows already claimed by any worker are not sent either.
         var suppressed = new ConcurrentDictionary<long, bool>();
-        // Readers with the same papers share one render during this run (papers can change between runs).
-        var shared = new SharedRenders();
+        // Each paper rendered once for the whole run, placed as is in every digest that holds it.
+        var fragments = new PaperFragments();
         var workers = Enumerable.Range(1, options.Value.Connections)
-            .Select(i => Task.Run(() => RunWorkerAsync(run, $"{run}/{i}", at, suppressed, shared, cancellationToken), CancellationToken.None));
+            .Select(i => Task.Run(() => RunWorkerAsync(run, $"{run}/{i}", at, suppressed, fragments, cancellationToken), CancellationToken.None));
         var sent = (await Task.WhenAll(workers)).Sum();
         // One line per run, not per digest (a run may send thousands): how many, and where they went.
-        logger.LogInformation("Sent {Sent} digests, {Destination} ({Renders} rendered, {Shared} filled in from a shared render)",
-            sent, mailer.Destination, shared.Renders, shared.Hits);
+        logger.LogInformation("Sent {Sent} digests, {Destination} ({Papers} paper fragments rendered)",
+            sent, mailer.Destination, fragments.Count);
         return sent;
     }
 
     private async Task<int> RunWorkerAsync(
-        string run, string owner, DateTimeOffset at, ConcurrentDictionary<long, bool> suppressed, SharedRenders shared,
+        string run, string owner, DateTimeOffset at, ConcurrentDictionary<long, bool> suppressed, PaperFragments fragments,
         CancellationToken cancellationToken)
     {
         var o = options.Value;
@@ -64,8 +64,8 @@ public sealed class DeliverySender(
                 // (send-due --at, tests): otherwise a fault that repeats at once would spend every attempt in one run.
                 var batch = ledger.Claim(db, owner, at, leaseUntil, o.BatchSize, clock.GetUtcNow(), run);
                 if (batch.Count == 0) break;
-                // Readers, tokens and papers for the whole batch in a few queries, not a few per message.
-                var loading = Task.Run(() => composer.Load(batch, shared));
+                // Readers, tokens and papers for the whole batch in a few queries, its new papers rendered once.
+                var loading = Task.Run(() => composer.Load(batch, fragments));
                 var next = PrepareAsync(batch[0], loading);
                 for (var i = 0; i < batch.Count; i++)
                 {

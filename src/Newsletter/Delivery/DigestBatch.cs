@@ -4,10 +4,13 @@ using Newsletter.Subscriptions;
 
 namespace Newsletter.Delivery;
 
-/// <summary>What composing a batch of ledger rows needs, loaded at once (<see cref="DigestComposer.Load"/>).</summary>
+/// <summary>
+/// What composing a batch of ledger rows needs, loaded at once (<see cref="DigestComposer.Load"/>): readers, link
+/// tokens, papers, each row's items, and every paper of the batch rendered (in <see cref="Fragments"/>).
+/// </summary>
 public sealed record DigestBatch(
     IReadOnlyDictionary<long, Subscriber> Subscribers,
     IReadOnlyDictionary<long, ReaderTokens> Tokens,
     IReadOnlyDictionary<long, Paper> Papers,
     IReadOnlyDictionary<long, IReadOnlyList<DigestItem>> Items,
-    SharedRenders? Shared);
+    PaperFragments Fragments);

@@ -25,11 +25,13 @@ public sealed class DigestComposer(
     public ComposedDigest Compose(DeliveryRow row) => Compose(row, Load([row]));
 
     /// <summary>
-    /// Loads what composing these rows needs in a few queries (readers, their link tokens, the papers), for a
-    /// sending batch. With <paramref name="shared"/>, readers who get the same papers share one render.
+    /// Loads what composing these rows needs in a few queries (readers, their link tokens, the papers) and renders
+    /// each of their papers not yet in <paramref name="fragments"/> (a sending run's, or this batch's own): the
+    /// batch's abstracts are highlighted together, then each paper is rendered once for all the digests holding it.
     /// </summary>
-    public DigestBatch Load(IReadOnlyList<DeliveryRow> rows, SharedRenders? shared = null)
+    public DigestBatch Load(IReadOnlyList<DeliveryRow> rows, PaperFragments? fragments = null)
     {
+        fragments ??= new PaperFragments();
         var items = new Dictionary<long, IReadOnlyList<DigestItem>>();
         foreach (var row in rows)
         {
@@ -40,7 +42,12 @@ public sealed class DigestComposer(
         var readers = subscribers.Find(rows.Select(r => r.SubscriberId).Distinct().ToList());
         var tokens = links.TokensFor(readers.Keys.ToList());
         var byId = papers.Get(items.Values.SelectMany(i => i).Select(i => i.Paper).Distinct().ToList()).ToDictionary(p => p.Id);
-        return new DigestBatch(readers, tokens, byId, items, shared);
+        var distinct = items.Values.SelectMany(i => i).DistinctBy(i => (i.Paper, string.Join('\n', i.Labels))).ToList();
+        foreach (var entry in Entries(distinct, byId, fragments))
+        {
+            if (entry.Rendered is null) fragments.Add(entry.Paper, entry.Labels, renderer.Fragment(entry));
+        }
+        return new DigestBatch(readers, tokens, byId, items, fragments);
     }
 
     /// <summary>Composes one row of a batch from <see cref="Load"/>.</summary>
@@ -50,25 +57,10 @@ public sealed class DigestComposer(
             ?? throw new InvalidOperationException($"Delivery {row.Id}: subscriber {row.SubscriberId} no longer exists");
         var items = batch.Items.GetValueOrDefault(row.Id) ?? DeliveryStore.Items(row);
         var (slugs, keywords) = Filters(items);
-        var tokens = batch.Tokens[subscriber.Id];
-        var readerLinks = links.ForDigest(tokens, slugs, keywords);
-        var archiveToken = archive.Token(row.Id);
-        var period = PeriodOf(row, subscriber);
-        RenderedDigest? rendered = null;
-        if (batch.Shared is { } shared)
+        var readerLinks = links.ForDigest(batch.Tokens[subscriber.Id], slugs, keywords);
+        var rendered = renderer.Render(Content(subscriber, PeriodOf(row, subscriber), Entries(items, batch.Papers, batch.Fragments), readerLinks) with
         {
-            // Same papers and period: the same email but for the reader's own values.
-            var key = string.Join('\n', period.Key, row.ItemsJson);
-            var template = shared.Get(key, () => renderer.Render(
-                Content(subscriber with { Email = shared.EmailStandIn }, period, items, links.ForDigest(shared.TokensStandIn, slugs, keywords), batch.Papers) with
-                {
-                    ArchiveUrl = site.Value.Link("digests/" + shared.ArchiveStandIn),
-                }));
-            rendered = shared.Fill(template, subscriber.Email, tokens, archiveToken);
-        }
-        rendered ??= renderer.Render(Content(subscriber, period, items, readerLinks, batch.Papers) with
-        {
-            ArchiveUrl = site.Value.Link("digests/" + archiveToken),
+            ArchiveUrl = site.Value.Link("digests/" + archive.Token(row.Id)),
         });
         var message = mailer.Compose(MailboxAddress.Parse(subscriber.Email), rendered.Subject, rendered.Html, rendered.Text, row.MessageId);
         return new ComposedDigest(message, readerLinks);
@@ -83,7 +75,7 @@ public sealed class DigestComposer(
         var subscriber = subscribers.Find(row.SubscriberId) ?? new Subscriber { Id = row.SubscriberId };
         var items = DeliveryStore.Items(row);
         var none = new DigestLinks("", "", new Dictionary<string, string>());
-        return renderer.Render(Content(subscriber, PeriodOf(row, subscriber), items, none, PapersOf(items)) with
+        return renderer.Render(Content(subscriber, PeriodOf(row, subscriber), Entries(items, PapersOf(items), null), none) with
         {
             IsArchive = true,
             SubscribeUrl = site.Value.Link("/"),
@@ -96,18 +88,17 @@ public sealed class DigestComposer(
         var placeholder = site.Value.Link("…");
         var (slugs, keywords) = Filters(digest.Items);
         var period = DigestPeriod.Parse(digest.PeriodKey) ?? LocalDay(subscriber, digest.WindowTo);
-        return renderer.Render(Content(subscriber, period, digest.Items,
+        return renderer.Render(Content(subscriber, period, Entries(digest.Items, PapersOf(digest.Items), null),
             new DigestLinks(placeholder, placeholder, slugs.ToDictionary(s => s, _ => placeholder))
             {
                 KeywordStops = keywords.ToDictionary(k => k, _ => placeholder),
-            },
-            PapersOf(digest.Items)));
+            }));
     }
 
     /// <summary>The catalog topics and the keyword queries a digest's papers matched: each gets a stop link.</summary>
     private (List<string> Slugs, List<string> Keywords) Filters(IReadOnlyList<DigestItem> items)
     {
-        var labels = items.SelectMany(i => i.Topics).Distinct(StringComparer.Ordinal).ToList();
+        var labels = items.SelectMany(i => i.Labels).Distinct(StringComparer.Ordinal).ToList();
         return (labels.Where(l => FilterLabel.Topic(l, topics) is not null).ToList(), labels.Select(FilterLabel.Keyword).OfType<string>().ToList());
     }
 
@@ -121,25 +112,34 @@ public sealed class DigestComposer(
     private Dictionary<long, Paper> PapersOf(IReadOnlyList<DigestItem> items) =>
         papers.Get(items.Select(i => i.Paper).ToList()).ToDictionary(p => p.Id);
 
-    private DigestContent Content(
-        Subscriber subscriber, DigestPeriod period, IReadOnlyList<DigestItem> items, DigestLinks readerLinks, IReadOnlyDictionary<long, Paper> byId)
+    private DigestContent Content(Subscriber subscriber, DigestPeriod period, IReadOnlyList<DigestEntry> entries, DigestLinks readerLinks) => new()
     {
-        var found = items.Where(i => byId.ContainsKey(i.Paper)).ToList();
-        var marked = Highlight(found.Select(i => (byId[i.Paper], i.Topics)).ToList());
-        var entries = found.Select((i, n) => new DigestEntry(byId[i.Paper], i.Topics, marked[n])).ToList();
-        return new DigestContent
-        {
-            SiteName = site.Value.Name,
-            Email = subscriber.Email,
-            Period = period,
-            Entries = entries,
-            Links = readerLinks,
-        };
+        SiteName = site.Value.Name,
+        Email = subscriber.Email,
+        Period = period,
+        Entries = entries,
+        Links = readerLinks,
+    };
+
+    /// <summary>
+    /// The items whose papers still exist, as entries: the fragment <paramref name="fragments"/> holds for the paper,
+    /// or else its abstract highlighted (the ones missing, together).
+    /// </summary>
+    private List<DigestEntry> Entries(IReadOnlyList<DigestItem> items, IReadOnlyDictionary<long, Paper> byId, PaperFragments? fragments)
+    {
+        var found = items.Where(i => byId.ContainsKey(i.Paper))
+            .Select(i => (Paper: byId[i.Paper], i.Labels, Rendered: fragments?.Find(byId[i.Paper], i.Labels))).ToList();
+        var unrendered = found.Where(e => e.Rendered is null).ToList();
+        var marked = Highlight(unrendered.Select(e => (e.Paper, e.Labels)).ToList());
+        var next = 0;
+        return found.Select(e => e.Rendered is { } rendered
+            ? new DigestEntry(e.Paper, e.Labels, e.Paper.Abstract) { Rendered = rendered }
+            : new DigestEntry(e.Paper, e.Labels, marked[next++])).ToList();
     }
 
     /// <summary>
     /// Each abstract with the terms the reader's filters matched marked (see <see cref="MatchHighlighter"/>), in
-    /// one pass for the digest. Falls back to the plain abstract.
+    /// one pass for all of them. Falls back to the plain abstract.
     /// </summary>
     private IReadOnlyList<string> Highlight(IReadOnlyList<(Paper Paper, IReadOnlyList<string> Labels)> entries)
     {

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using Microsoft.Extensions.Options;
 using Newsletter.Listings;
@@ -10,13 +9,14 @@ namespace Newsletter.Delivery;
 
 /// <summary>
 /// Renders <see cref="DigestContent"/> through <c>digest.subject.sbn</c>, <c>digest.html.sbn</c> and
-/// <c>digest.txt.sbn</c>: papers in the ledger's order, each with the reader's filters it matched, excerpts cut and
-/// highlighted, authors shortened.
+/// <c>digest.txt.sbn</c>: papers in the ledger's order, each a fragment of its own (<c>digest.paper.*.sbn</c>: the
+/// reader's filters it matched, excerpt cut and highlighted, authors shortened) that a sending run renders once.
 /// </summary>
 public sealed class DigestRenderer(TemplateCatalog templates, TopicCatalog topics, IOptions<DigestOptions> options)
 {
     private const int AuthorsShown = 3;
 
+    /// <summary>The subject, HTML and text of a digest; papers already rendered this run are placed as they are.</summary>
     public RenderedDigest Render(DigestContent content)
     {
         var model = Model(content);
@@ -24,6 +24,15 @@ public sealed class DigestRenderer(TemplateCatalog templates, TopicCatalog topic
             templates.Render("digest.subject.sbn", model).Trim(),
             templates.Render("digest.html.sbn", model),
             templates.Render("digest.txt.sbn", model));
+    }
+
+    /// <summary>One paper through <c>digest.paper.html.sbn</c> and <c>digest.paper.txt.sbn</c>.</summary>
+    public PaperFragment Fragment(DigestEntry entry)
+    {
+        var model = new ScriptObject { ["paper"] = PaperModel(entry) };
+        // The digest places each fragment on a line of its own: the line end the template file closes with goes.
+        var html = templates.Render("digest.paper.html.sbn", model);
+        return new PaperFragment(html.EndsWith('\n') ? html[..^1] : html, templates.Render("digest.paper.txt.sbn", model));
     }
 
     /// <summary>The model the templates see (explicit data only).</summary>
@@ -53,7 +62,8 @@ public sealed class DigestRenderer(TemplateCatalog templates, TopicCatalog topic
             ["others"] = Others(labels.Count - searches - (lead is null || leadIsSearch ? 0 : 1), searches - (leadIsSearch ? 1 : 0), leadIsSearch),
             ["date"] = content.Period.Short,
             ["date_long"] = content.Period.Long,
-            ["papers"] = content.Entries.Select(PaperModel).ToList(),
+            ["papers"] = content.Entries.Select(e => e.Rendered ?? Fragment(e))
+                .Select(f => new ScriptObject { ["html"] = f.Html, ["text"] = f.Text }).ToList(),
             ["stops"] = labels.Select(l => (Label: l, Url: IsSearch(l)
                     ? links.KeywordStops.GetValueOrDefault(FilterLabel.Keyword(l)!)
                     : links.TopicStops.GetValueOrDefault(l)))
@@ -85,22 +95,7 @@ public sealed class DigestRenderer(TemplateCatalog templates, TopicCatalog topic
 
     private static bool IsSearch(string label) => FilterLabel.Keyword(label) is not null;
 
-    // A run renders the same top papers for many readers: their models (excerpt cut, wrapped and escaped) are kept
-    // and shared, read-only, by every render. The key holds the whole paper, so an updated paper gets a new model.
-    private const int KeptPaperModels = 8192;
-    private readonly ConcurrentDictionary<(Paper Paper, string Labels, string Marked), ScriptObject> _paperModels = new();
-
     private ScriptObject PaperModel(DigestEntry entry)
-    {
-        var key = (entry.Paper, string.Join('\n', entry.Labels), entry.MarkedAbstract);
-        if (_paperModels.TryGetValue(key, out var kept)) return kept;
-        var model = NewPaperModel(entry);
-        if (_paperModels.Count >= KeptPaperModels) _paperModels.Clear();
-        _paperModels[key] = model;
-        return model;
-    }
-
-    private ScriptObject NewPaperModel(DigestEntry entry)
     {
         var paper = entry.Paper;
         var excerpt = DigestExcerpt.Cut(DigestExcerpt.Tidy(entry.MarkedAbstract), ExcerptLength);

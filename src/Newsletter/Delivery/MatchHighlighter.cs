@@ -15,11 +15,6 @@ public sealed class MatchHighlighter : IDisposable
     /// <summary>The tokenizer of <c>papers_fts</c> (migration 0001): the scratch table must split words the same way.</summary>
     public const string Tokenizer = "porter unicode61 remove_diacritics 2";
 
-    // Readers with the same filters get mostly the same top papers, so a run asks for the same (paper, query)
-    // again and again: the answers of the last few thousand are kept.
-    private const int RecentLimit = 4096;
-    private readonly ConcurrentDictionary<(long Paper, string Query), Recent> _recent = new();
-
     // One scratch database per concurrent caller; sending workers compose in parallel.
     private readonly ConcurrentBag<Scratch> _idle = [];
 
@@ -28,46 +23,20 @@ public sealed class MatchHighlighter : IDisposable
     public string? Highlight(Paper paper, string query) => Highlight([(paper, query)])[0];
 
     /// <summary>
-    /// <see cref="Highlight(Paper, string)"/> for a whole digest at once: the papers go into the scratch table
-    /// together and each distinct query runs once over all of them (a digest's papers mostly share a few).
+    /// <see cref="Highlight(Paper, string)"/> for many papers at once (a sending batch's): the papers go into the
+    /// scratch table together and each distinct query runs once over all of them (they mostly share a few).
     /// </summary>
     public IReadOnlyList<string?> Highlight(IReadOnlyList<(Paper Paper, string Query)> requests)
     {
-        var marked = new string?[requests.Count];
-        var missing = new List<int>();
-        for (var i = 0; i < requests.Count; i++)
-        {
-            var (paper, query) = requests[i];
-            if (_recent.TryGetValue((paper.Id, query), out var hit) && hit.Holds(paper)) marked[i] = hit.Marked;
-            else missing.Add(i);
-        }
-        if (missing.Count == 0) return marked;
         if (!_idle.TryTake(out var scratch)) scratch = new Scratch();
         try
         {
-            var fresh = scratch.Highlight(missing.Select(i => requests[i]).ToList());
-            // Bounded: cleared when full, so memory stays flat however many papers a run renders.
-            if (_recent.Count + fresh.Count > RecentLimit) _recent.Clear();
-            for (var n = 0; n < missing.Count; n++)
-            {
-                var (paper, query) = requests[missing[n]];
-                marked[missing[n]] = fresh[n];
-                _recent[(paper.Id, query)] = new Recent(paper.Title, paper.Abstract, paper.Authors, fresh[n]);
-            }
-            return marked;
+            return scratch.Highlight(requests);
         }
         finally
         {
             _idle.Add(scratch);
         }
-    }
-
-    /// <summary>A highlight already computed, kept with the text it was computed from (a paper can be updated).</summary>
-    private sealed record Recent(string Title, string Abstract, string Authors, string? Marked)
-    {
-        public bool Holds(Paper paper) =>
-            string.Equals(Title, paper.Title, StringComparison.Ordinal) && string.Equals(Abstract, paper.Abstract, StringComparison.Ordinal)
-            && string.Equals(Authors, paper.Authors, StringComparison.Ordinal);
     }
 
     public void Dispose()

@@ -64,6 +64,6 @@ public static class SendDueCommand
         Console.WriteLine($"{email} {digest.PeriodKey}: {digest.Items.Count} {(digest.Items.Count == 1 ? "paper" : "papers")}");
         var titles = papers.Get(digest.Items.Select(i => i.Paper).ToList()).ToDictionary(p => p.Id, p => p.Title);
         foreach (var item in digest.Items)
-            Console.WriteLine($"  - {titles.GetValueOrDefault(item.Paper, $"paper {item.Paper}")} [{string.Join(", ", item.Topics)}]");
+            Console.WriteLine($"  - {titles.GetValueOrDefault(item.Paper, $"paper {item.Paper}")} [{string.Join(", ", item.Labels)}]");
     }
 }

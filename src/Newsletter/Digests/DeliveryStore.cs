@@ -55,8 +55,7 @@ public sealed class DeliveryStore(Database database)
             texts.TryGetValue(time, out var text) ? text : texts[time] = UtcTimestampHandler.ToText(time);
         // Readers with the same filters get the same items list from the planner: freeze each list once.
         var frozen = new Dictionary<IReadOnlyList<DigestItem>, string>(ReferenceEqualityComparer.Instance);
-        var buffer = new StringBuilder(1024);
-        var labels = new List<string>();
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(1024);
         var moved = new HashSet<long>();
         var ids = new StringBuilder();
         foreach (var group in digests.GroupBy(d => (d.LastSeq, d.NextDueAt, d.PreviousDueAt)))
@@ -79,7 +78,7 @@ public sealed class DeliveryStore(Database database)
             iFrom.Value = Text(digest.WindowFrom);
             iTo.Value = Text(digest.WindowTo);
             if (!frozen.TryGetValue(digest.Items, out var items))
-                frozen[digest.Items] = items = FrozenItems.Write(digest.Items, buffer, labels);
+                frozen[digest.Items] = items = FrozenItems.Write(digest.Items, buffer);
             iItems.Value = items;
             created += insert.ExecuteNonQuery();
         }
@@ -91,10 +90,10 @@ public sealed class DeliveryStore(Database database)
     public SqliteConnection OpenConnection() => database.Open();
 
     /// <summary>
-    /// Atomically takes up to <paramref name="limit"/> rows that are pending or due for retry by <paramref name="at"/>,
-    /// leasing them to <paramref name="owner"/> until <paramref name="leaseUntil"/>, in id order, on the caller's
-    /// connection. Rows whose reader is no longer confirmed (unsubscribed or suppressed after planning) are ended as
-    /// <c>failed</c> instead of being returned. When
+    /// Atomically takes up to <paramref name="limit"/> rows that are pending or due for retry by
+    /// <paramref name="at"/>, leasing them to <paramref name="owner"/> until <paramref name="leaseUntil"/>, in id
+    /// order, on the caller's connection. Rows whose reader is no longer confirmed
+    /// (unsubscribed or suppressed after planning) are ended as <c>failed</c> instead of being returned. When
     /// <paramref name="run"/> is given, retry rows last attempted by an owner of that run (<c>run/…</c>) are left
     /// alone: a run tries each row at most once, even when <paramref name="at"/> lies beyond the retry time.
     /// </summary>
@@ -173,7 +172,7 @@ public sealed class DeliveryStore(Database database)
             """,
             new { id, error, nextAttemptAt, now });
 
-    /// <summary>Ends a row as <c>failed</c> or <c>unknown</c> on the caller's connection.</summary>
+    /// <summary>Ends a row as <c>failed</c> (refused for good) or <c>unknown</c> (the server may have it).</summary>
     public void MarkFinal(SqliteConnection connection, long id, string state, string error, DateTimeOffset now) =>
         connection.Execute(
             "UPDATE deliveries SET state = @state, last_error = @error, lease_until = NULL, updated_at = @now WHERE id = @id AND state = 'sending'",

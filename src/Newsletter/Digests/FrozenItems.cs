@@ -1,5 +1,4 @@
-using System.Globalization;
-using System.Runtime.CompilerServices;
+using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using Newsletter.Matching;
@@ -7,119 +6,49 @@ using Newsletter.Matching;
 namespace Newsletter.Digests;
 
 /// <summary>
-/// The text a ledger row freezes its papers in (<c>deliveries.items_json</c>). Planning writes one per reader, so it
-/// is compact: each label once per row, then per paper its id, score and the indexes of its labels, e.g.
-/// <c>~2:18:state-space-models13:keyword:mamba;42,123457,0.1;7,5000,1</c>. Rows written before this format hold a
-/// JSON array (<c>[{"Paper":…}]</c>) and still read: the first character tells them apart.
+/// How a ledger row freezes its papers (<c>deliveries.items_json</c>): a JSON array, one object per paper, e.g.
+/// <c>[{"paper":42,"labels":["state-space-models","keyword:mamba"],"score":0.1}]</c>. Rows written by earlier
+/// versions still read: JSON with <c>Paper</c>/<c>Topics</c>/<c>Score</c>, and the compact text of round 2
+/// (see <see cref="CompactItemsText"/>).
 /// </summary>
-/// <remarks>
-/// Labels are length-prefixed rather than escaped, so a keyword query may hold any character. Scores are stored in
-/// ten-thousandths (ranking rounds them to four decimals), which reads back as the same double and formats as an
-/// integer, far cheaper than a floating-point number.
-/// </remarks>
 internal static class FrozenItems
 {
-    private const char Marker = '~';
-    private const double ScoreScale = 10_000;
+    private static readonly JsonSerializerOptions ReadOptions = new() { PropertyNameCaseInsensitive = true };
 
-    /// <summary>The compact text of <paramref name="items"/>.</summary>
-    public static string Write(IReadOnlyList<DigestItem> items) => Write(items, new StringBuilder(), []);
+    /// <summary>The JSON of <paramref name="items"/>.</summary>
+    public static string Write(IReadOnlyList<DigestItem> items) => Write(items, new ArrayBufferWriter<byte>());
 
-    /// <summary>The compact text of <paramref name="items"/>, using the caller's buffers (cleared first).</summary>
-    // A planning run lasts seconds, too short for tiered compilation to catch up with this hot loop.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static string Write(IReadOnlyList<DigestItem> items, StringBuilder text, List<string> labels)
+    /// <summary>The JSON of <paramref name="items"/>, written through the caller's buffer (a planning run writes one per reader).</summary>
+    public static string Write(IReadOnlyList<DigestItem> items, ArrayBufferWriter<byte> buffer)
     {
-        text.Clear();
-        labels.Clear();
-        foreach (var item in items)
+        buffer.ResetWrittenCount();
+        using (var json = new Utf8JsonWriter(buffer))
         {
-            foreach (var label in item.Topics)
+            json.WriteStartArray();
+            foreach (var item in items)
             {
-                if (IndexOf(labels, label) < 0) labels.Add(label);
+                json.WriteStartObject();
+                json.WriteNumber("paper", item.Paper);
+                json.WriteStartArray("labels");
+                foreach (var label in item.Labels) json.WriteStringValue(label);
+                json.WriteEndArray();
+                json.WriteNumber("score", item.Score);
+                json.WriteEndObject();
             }
+            json.WriteEndArray();
         }
-        var invariant = CultureInfo.InvariantCulture;
-        text.Append(Marker).Append(labels.Count.ToString(invariant)).Append(':');
-        foreach (var label in labels) text.Append(label.Length.ToString(invariant)).Append(':').Append(label);
-        foreach (var item in items)
-        {
-            text.Append(';').Append(item.Paper.ToString(invariant)).Append(',')
-                .Append(((long)Math.Round(item.Score * ScoreScale)).ToString(invariant)).Append(',');
-            for (var t = 0; t < item.Topics.Count; t++)
-            {
-                if (t > 0) text.Append('.');
-                text.Append(IndexOf(labels, item.Topics[t]).ToString(invariant));
-            }
-        }
-        return text.ToString();
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
-    /// <summary>Reads a row's frozen items in either format; throws on anything else (JsonException, FormatException).</summary>
+    /// <summary>Reads a row's frozen items in any format it was written in; throws on anything else (JsonException, FormatException).</summary>
     public static IReadOnlyList<DigestItem> Read(string text)
     {
-        if (text.Length > 0 && text[0] == '[')
-        {
-            return JsonSerializer.Deserialize<List<DigestItem>>(text) ?? [];
-        }
-        if (text.Length == 0 || text[0] != Marker) throw new FormatException("Frozen digest items are in an unknown format");
-        var rest = text.AsSpan(1);
-        var labels = new string[Count(ref rest)];
-        for (var l = 0; l < labels.Length; l++)
-        {
-            var length = Count(ref rest);
-            if (length > rest.Length) throw Broken();
-            labels[l] = rest[..length].ToString();
-            rest = rest[length..];
-        }
-        var items = new List<DigestItem>();
-        while (!rest.IsEmpty)
-        {
-            if (rest[0] != ';') throw Broken();
-            rest = rest[1..];
-            var paper = Number(ref rest, ',');
-            var score = Number(ref rest, ',') / ScoreScale;
-            var end = rest.IndexOf(';');
-            var indexes = end < 0 ? rest : rest[..end];
-            rest = end < 0 ? [] : rest[end..];
-            var topics = new List<string>();
-            foreach (var range in indexes.Split('.'))
-            {
-                if (indexes.IsEmpty) break;
-                var index = Parse(indexes[range]);
-                if (index < 0 || index >= labels.Length) throw Broken();
-                topics.Add(labels[index]);
-            }
-            items.Add(new DigestItem(paper, topics, score));
-        }
-        return items;
+        if (text.Length > 0 && text[0] == CompactItemsText.Marker) return CompactItemsText.Read(text);
+        if (text.Length == 0 || text[0] != '[') throw new FormatException("Frozen digest items are in an unknown format");
+        var stored = JsonSerializer.Deserialize<List<Stored>>(text, ReadOptions) ?? [];
+        return stored.Select(s => new DigestItem(s.Paper, s.Labels ?? s.Topics ?? [], s.Score)).ToList();
     }
 
-    private static int IndexOf(List<string> labels, string label)
-    {
-        for (var i = 0; i < labels.Count; i++)
-        {
-            // The labels of one run are the same string instances, so this is mostly a reference comparison.
-            if (string.Equals(labels[i], label, StringComparison.Ordinal)) return i;
-        }
-        return -1;
-    }
-
-    /// <summary>The integer before the next <paramref name="separator"/>; moves past both.</summary>
-    private static long Number(ref ReadOnlySpan<char> rest, char separator)
-    {
-        var end = rest.IndexOf(separator);
-        if (end < 0) throw Broken();
-        var value = Parse(rest[..end]);
-        rest = rest[(end + 1)..];
-        return value;
-    }
-
-    private static int Count(ref ReadOnlySpan<char> rest) =>
-        Number(ref rest, ':') is var count and >= 0 and <= int.MaxValue ? (int)count : throw Broken();
-
-    private static long Parse(ReadOnlySpan<char> digits) =>
-        long.TryParse(digits, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) ? value : throw Broken();
-
-    private static FormatException Broken() => new("Frozen digest items are malformed");
+    /// <summary>One item as stored; <see cref="Topics"/> is what rows written before round 3 called the labels.</summary>
+    private sealed record Stored(long Paper, string[]? Labels, string[]? Topics, double Score);
 }

@@ -1,19 +1,14 @@
+using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 using MimeKit;
-using MimeKit.Cryptography;
 using Newsletter.Foundation;
-using Org.BouncyCastle.Crypto;
-using Org.BouncyCastle.Crypto.Parameters;
-using Org.BouncyCastle.OpenSsl;
-using Org.BouncyCastle.Security;
-using RSA = System.Security.Cryptography.RSA;
 
 namespace Newsletter.Mail;
 
 /// <summary>
 /// DKIM-signs outgoing messages when the Dkim section is set (relaxed/relaxed, RSA-SHA256), over the headers a
 /// receiver checks for a bulk email, including RFC 8058's one-click unsubscribe pair. The key is read once at start;
-/// an RSA key signs through the platform's native RSA (see <see cref="NativeRsaDkimSigner"/>).
+/// hashing and signing run on the platform (see <see cref="RsaSha256DkimSigner"/>).
 /// </summary>
 public sealed class MessageSigner : IDisposable
 {
@@ -22,24 +17,29 @@ public sealed class MessageSigner : IDisposable
         ["From", "To", "Subject", "Date", "Message-ID", "List-Unsubscribe", "List-Unsubscribe-Post"];
 
     private readonly DkimOptions _options;
-    private readonly AsymmetricKeyParameter? _key;
-    // One native key object per worker thread: .NET does not promise that one RSA instance is safe to share.
-    private readonly ThreadLocal<RSA>? _rsa;
+    private readonly TimeProvider _clock;
+    // One key object per worker thread: .NET does not promise that one RSA instance is safe to share.
+    private readonly ThreadLocal<RsaSha256DkimSigner>? _signer;
+    private readonly List<RSA> _keys = [];
 
-    public MessageSigner(IOptions<DkimOptions> options, IHostEnvironment environment)
+    public MessageSigner(IOptions<DkimOptions> options, IHostEnvironment environment, TimeProvider clock)
     {
         _options = options.Value;
+        _clock = clock;
         if (!_options.Enabled) return;
-        _key = LoadKey(ResolvePath(_options.PrivateKeyPath, environment.ContentRootPath));
-        if (_key is RsaPrivateCrtKeyParameters rsaKey)
+        var parameters = LoadKey(ResolvePath(_options.PrivateKeyPath, environment.ContentRootPath));
+        var domain = _options.Domain.Trim();
+        var selector = _options.Selector.Trim();
+        _signer = new ThreadLocal<RsaSha256DkimSigner>(() =>
         {
-            var parameters = DotNetUtilities.ToRSAParameters(rsaKey);
-            _rsa = new ThreadLocal<RSA>(() => RSA.Create(parameters), trackAllValues: true);
-        }
+            var rsa = RSA.Create(parameters);
+            lock (_keys) _keys.Add(rsa);
+            return new RsaSha256DkimSigner(rsa, domain, selector);
+        });
     }
 
     /// <summary>True when messages are signed.</summary>
-    public bool Enabled => _key is not null;
+    public bool Enabled => _signer is not null;
 
     /// <summary>
     /// Encodes the message for 7-bit transport (so no relay re-encodes it and breaks the signature) and adds a
@@ -47,48 +47,43 @@ public sealed class MessageSigner : IDisposable
     /// </summary>
     public void Sign(MimeMessage message)
     {
-        if (_key is null) return;
+        if (_signer is null) return;
         message.Prepare(EncodingConstraint.SevenBit);
-        // A signer per message: it is cheap next to the RSA operation and keeps parallel workers independent.
-        var domain = _options.Domain.Trim();
-        var selector = _options.Selector.Trim();
-        var signer = _rsa is null ? new DkimSigner(_key, domain, selector) : new NativeRsaDkimSigner(_key, _rsa.Value!, domain, selector);
-        signer.HeaderCanonicalizationAlgorithm = DkimCanonicalizationAlgorithm.Relaxed;
-        signer.BodyCanonicalizationAlgorithm = DkimCanonicalizationAlgorithm.Relaxed;
-        signer.Sign(message, SignedHeaders.Where(h => message.Headers.Contains(h)).ToList());
+        _signer.Value!.Sign(message, SignedHeaders, _clock.GetUtcNow());
     }
 
     /// <summary>Reads an RSA private key from a PEM file, or fails naming <c>Dkim:PrivateKeyPath</c>.</summary>
-    public static AsymmetricKeyParameter LoadKey(string path)
+    public static RSAParameters LoadKey(string path)
     {
         const string key = $"{DkimOptions.Section}:PrivateKeyPath";
-        object? pem;
+        string pem;
         try
         {
-            using var reader = new StreamReader(path);
-            pem = new PemReader(reader).ReadObject();
+            pem = File.ReadAllText(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
             throw new ConfigurationException(key, $"cannot read the private key file '{path}': {e.Message}");
         }
-        catch (Exception e) when (e is PemException or InvalidCastException or InvalidOperationException or FormatException)
+        try
         {
-            throw new ConfigurationException(key, $"'{path}' does not hold a PEM private key: {e.Message}");
+            using var rsa = RSA.Create();
+            rsa.ImportFromPem(pem);
+            return rsa.ExportParameters(includePrivateParameters: true);
         }
-        return pem switch
+        catch (Exception e) when (e is ArgumentException or CryptographicException)
         {
-            AsymmetricCipherKeyPair pair => pair.Private,
-            AsymmetricKeyParameter { IsPrivate: true } single => single,
-            _ => throw new ConfigurationException(key, $"'{path}' does not hold a PEM private key"),
-        };
+            throw new ConfigurationException(key, $"'{path}' does not hold a PEM RSA private key: {e.Message}");
+        }
     }
 
     public void Dispose()
     {
-        if (_rsa is null) return;
-        foreach (var rsa in _rsa.Values) rsa.Dispose();
-        _rsa.Dispose();
+        _signer?.Dispose();
+        lock (_keys)
+        {
+            foreach (var rsa in _keys) rsa.Dispose();
+        }
     }
 
     public static string ResolvePath(string configured, string contentRoot) =>

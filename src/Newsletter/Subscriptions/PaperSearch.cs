@@ -29,7 +29,7 @@ public sealed class PaperSearch(Database database, PaperMatcher matcher, TopicCa
             new { ids = items.Select(i => i.Paper).ToList() }).ToDictionary(p => p.Id);
         return new PreviewResult(count, since, items
             .Where(i => papers.ContainsKey(i.Paper))
-            .Select(i => new PreviewPaper(papers[i.Paper].Title, papers[i.Paper].Url, i.Topics.Select(Label).ToList()) { PaperId = i.Paper })
+            .Select(i => new PreviewPaper(papers[i.Paper].Title, papers[i.Paper].Url, i.Labels.Select(Label).ToList()) { PaperId = i.Paper })
             .ToList());
 
         // A keyword as typed, a topic by its name.

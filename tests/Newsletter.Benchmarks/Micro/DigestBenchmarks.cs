@@ -119,7 +119,7 @@ public class DigestBenchmarks
         var rowItems = DeliveryStore.Items(_row);
         var rowPapers = _host.Get<PaperStore>().Get(rowItems.Select(i => i.Paper).ToList()).ToDictionary(p => p.Id);
         _highlights = rowItems.Where(i => rowPapers.ContainsKey(i.Paper))
-            .Select(i => (rowPapers[i.Paper], string.Join(" OR ", i.Topics.Select(t => $"({FilterLabel.Query(t, catalog)})")))).ToList();
+            .Select(i => (rowPapers[i.Paper], string.Join(" OR ", i.Labels.Select(t => $"({FilterLabel.Query(t, catalog)})")))).ToList();
 
         var key = Path.Combine(Work, "micro-dkim.pem");
         using (var rsa = System.Security.Cryptography.RSA.Create(2048)) File.WriteAllText(key, rsa.ExportRSAPrivateKeyPem());
@@ -130,7 +130,7 @@ public class DigestBenchmarks
         };
         _messageSigner = new MessageSigner(
             Microsoft.Extensions.Options.Options.Create(new DkimOptions { Domain = "newsletter.localhost", Selector = "bench", PrivateKeyPath = key }),
-            _host.Get<Microsoft.Extensions.Hosting.IHostEnvironment>());
+            _host.Get<Microsoft.Extensions.Hosting.IHostEnvironment>(), TimeProvider.System);
     }
 
     /// <summary>TemplateCatalog.Render of the HTML part of a 20-paper digest.</summary>
@@ -229,7 +229,7 @@ public class DigestBenchmarks
                 ["url"] = $"https://arxiv.org/abs/2611.{i.Paper:00000}",
                 ["authors"] = "Ada Lovelace, Alan Turing, Grace Hopper",
                 ["abstract"] = byId[i.Paper].Abstract.Length > 400 ? byId[i.Paper].Abstract[..400] + "…" : byId[i.Paper].Abstract,
-                ["topics"] = i.Topics.Select(t => catalog.Find(t)?.Name ?? t).ToList(),
+                ["topics"] = i.Labels.Select(t => catalog.Find(t)?.Name ?? t).ToList(),
                 ["pdf_url"] = $"https://arxiv.org/pdf/2611.{i.Paper:00000}",
                 ["hf_url"] = $"https://huggingface.co/papers/2611.{i.Paper:00000}",
                 ["upvotes"] = i.Paper % 50,

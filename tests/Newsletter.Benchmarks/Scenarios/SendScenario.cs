@@ -17,7 +17,11 @@ namespace Newsletter.Benchmarks.Scenarios;
 public static class SendScenario
 {
     public const string Verb = "child-send";
-    private const double TargetRatio = 0.6;
+    // Issue 13's send targets: CPU per digest sent (signed with RSA-2048, or unsigned) and peak memory. The ratio to
+    // smtp-source is still reported, no longer judged: RSA-2048 signing alone caps a signed digest below 0.60 here.
+    private const double TargetCpuMsSigned = 1.2;
+    private const double TargetCpuMsUnsigned = 0.6;
+    private const double TargetPeakMb = 250;
 
     public static async Task RunAsync(BenchOptions options, BenchData data, ResultsTable table, string historyPath)
     {
@@ -57,18 +61,21 @@ public static class SendScenario
                   (clean.SinkBytes is not null ? "read by the sink per digest" : clean.ComposedBytes > 0 ? "rendered" : "assumed") +
                   $", smtp-source's {(reference.SinkBytesPerMessage ?? payload) / 1024:0.0} KB");
         if (reference.Error is not null) notes.Add($"smtp-source: {reference.Error}");
+        var cpuTarget = options.Dkim ? TargetCpuMsSigned : TargetCpuMsUnsigned;
+        var cpu = clean.SendCpuMs is { } ms ? $"{ms.ToString("0.00", CultureInfo.InvariantCulture)} ms of CPU per digest sending" : "CPU not measured";
         table.Record("send", size,
-            $"send: {Format.Count(clean.Sent)} digests in {Format.Seconds(clean.Seconds)} = {Format.Number(digestRate, 1)} digests/s vs smtp-source " +
-            $"{Format.Number(reference.Rate, 1)} messages/s = {ratio:0.00}; peak RSS {Format.Mb(clean.PeakMb)} ({string.Join("; ", notes)})",
-            "≥ 60% of smtp-source", ratio >= TargetRatio);
-        // The run's last line, in the form the issue fixes.
+            $"send: {cpu}; peak RSS {Format.Mb(clean.PeakMb)}; {Format.Count(clean.Sent)} digests in {Format.Seconds(clean.Seconds)} = " +
+            $"{Format.Number(digestRate, 1)} digests/s vs smtp-source {Format.Number(reference.Rate, 1)} messages/s = {ratio:0.00} ({string.Join("; ", notes)})",
+            $"≤ {cpuTarget.ToString("0.0", CultureInfo.InvariantCulture)} ms CPU per digest, peak ≤ {TargetPeakMb:0} MB",
+            clean.SendCpuMs <= cpuTarget && clean.PeakMb <= TargetPeakMb);
+        // The run's last line.
         Console.WriteLine(
-            $"send: {digestRate.ToString("0.0", CultureInfo.InvariantCulture)} vs smtp-source {reference.Rate.ToString("0.0", CultureInfo.InvariantCulture)} " +
-            $"= {ratio.ToString("0.00", CultureInfo.InvariantCulture)}; peak RSS {clean.PeakMb.ToString("0", CultureInfo.InvariantCulture)} MB");
+            $"send: {cpu}; peak RSS {clean.PeakMb.ToString("0", CultureInfo.InvariantCulture)} MB; {digestRate.ToString("0.0", CultureInfo.InvariantCulture)} digests/s " +
+            $"vs smtp-source {reference.Rate.ToString("0.0", CultureInfo.InvariantCulture)} = {ratio.ToString("0.00", CultureInfo.InvariantCulture)}");
     }
 
     private sealed record SendRun(
-        int Sent, double Seconds, double PeakMb, double ComposedBytes, double? SinkBytes, List<string> Notes,
+        int Sent, double Seconds, double PeakMb, double? SendCpuMs, double ComposedBytes, double? SinkBytes, List<string> Notes,
         ReaderGenerator.Summary Generated, WebLoad.Measurement? Web, string? WebProblem);
 
     /// <summary>Fresh readers on a copy of the history, planned and sent by a child process; with the web load beside it when asked.</summary>
@@ -120,6 +127,7 @@ public static class SendScenario
         // A run stopped at its time limit is still measured: what the ledger holds, and the child's peak from outside.
         int sent;
         double total, peak, composedBytes;
+        double? sendCpuMs = null;
         var notes = new List<string>();
         if (outcome.Result is { } result)
         {
@@ -132,7 +140,9 @@ public static class SendScenario
             notes.Add($"plan {Format.Seconds(planSeconds)} + send {Format.Seconds(sendSeconds)} " +
                       $"({Format.Number(sent / Math.Max(sendSeconds, 1e-9))} digests/s sending alone)");
             if (result.TryGetProperty("cpuSeconds", out var cpu) && sent > 0)
-                notes.Add($"{cpu.GetDouble() * 1000 / sent:0.00} ms of CPU per digest");
+                notes.Add($"{cpu.GetDouble() * 1000 / sent:0.00} ms of CPU per digest with planning and start-up");
+            if (result.TryGetProperty("sendCpuSeconds", out var sendCpu) && sent > 0)
+                sendCpuMs = sendCpu.GetDouble() * 1000 / sent;
             notes.Add($"ledger {result.GetProperty("states").GetString()}");
             notes.Add(result.GetProperty("connectionsNote").GetString()!);
             notes.Add(result.GetProperty("dkimNote").GetString()!);
@@ -152,7 +162,7 @@ public static class SendScenario
         }
         BenchData.Delete(database);
         var sinkBytes = sinkBefore is { } b && sinkAfter is { } a && sent > 0 ? (a - b) / (double)sent : (double?)null;
-        return new SendRun(sent, total, peak, composedBytes, sinkBytes, notes, generated, measured, webProblem);
+        return new SendRun(sent, total, peak, sendCpuMs, composedBytes, sinkBytes, notes, generated, measured, webProblem);
     }
 
     /// <summary>Average size of up to 50 ledger rows rendered by the app (when the send child left no figure).</summary>
@@ -217,11 +227,14 @@ public static class SendScenario
         var planned = planner.PlanDue(at);
         var planSeconds = watch.Elapsed.TotalSeconds;
         Console.WriteLine("PHASE send");
+        var cpuPlanned = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
         watch.Restart();
         var sent = await sender.SendDueAsync(at, CancellationToken.None);
         var sendSeconds = watch.Elapsed.TotalSeconds;
         // CPU time per digest does not depend on what else the machine runs, unlike the rate.
-        var cpuSeconds = (System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
+        var cpuAfter = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
+        var cpuSeconds = (cpuAfter - cpuBefore).TotalSeconds;
+        var sendCpuSeconds = (cpuAfter - cpuPlanned).TotalSeconds;
         var peakMb = ProcessMemory.PeakMb();
 
         using var connection = new Database(args["db"]).Open();
@@ -229,7 +242,7 @@ public static class SendScenario
             "SELECT state, COUNT(*) FROM deliveries GROUP BY state ORDER BY state").Select(s => $"{s.State} {s.Count}"));
         ChildResult.Print(new
         {
-            planned, sent, planSeconds, sendSeconds, cpuSeconds, peakMb, states,
+            planned, sent, planSeconds, sendSeconds, cpuSeconds, sendCpuSeconds, peakMb, states,
             composedBytes = ComposedSize(host, connection),
             connectionsNote = typeof(DeliveryOptions).GetProperty("Connections") is null
                 ? "this build has no Delivery:Connections: one connection"

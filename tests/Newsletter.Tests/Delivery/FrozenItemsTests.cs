@@ -4,7 +4,7 @@ using Newsletter.Matching;
 
 namespace Newsletter.Tests.Delivery;
 
-/// <summary>The text a ledger row freezes its papers in: compact for new rows, JSON rows from before still read.</summary>
+/// <summary>How a ledger row freezes its papers: plain JSON; rows written in either earlier format still read.</summary>
 public class FrozenItemsTests
 {
     private static readonly IReadOnlyList<DigestItem> Items =
@@ -16,7 +16,7 @@ public class FrozenItemsTests
     ];
 
     [Test]
-    public void CompactText_ReadsBackTheSameItems_WhateverCharactersTheLabelsHold()
+    public void Json_ReadsBackTheSameItems_WhateverCharactersTheLabelsHold()
     {
         var text = FrozenItems.Write(Items);
 
@@ -24,17 +24,15 @@ public class FrozenItemsTests
     }
 
     [Test]
-    public void CompactText_StoresEachLabelOnce_AndIsFarShorterThanJson()
+    public void Json_IsAPlainArrayOfPaperLabelsAndScore()
     {
-        // A typical digest: 20 papers, most matched by the same few of the reader's filters.
-        IReadOnlyList<DigestItem> digest = Enumerable.Range(0, 20)
-            .Select(i => new DigestItem(31_000 + i, i % 3 == 0 ? ["state-space-models", "keyword:mamba"] : ["state-space-models"], 7.25 - i / 10.0))
-            .ToList();
+        using var json = JsonDocument.Parse(FrozenItems.Write(Items.Take(1).ToList()));
 
-        var text = FrozenItems.Write(digest);
-
-        Assert.That(text.Split("state-space-models").Length - 1, Is.EqualTo(1));
-        Assert.That(text.Length, Is.LessThan(JsonSerializer.Serialize(digest).Length / 3));
+        var item = json.RootElement.EnumerateArray().Single();
+        Assert.That(item.EnumerateObject().Select(p => p.Name), Is.EqualTo(new[] { "paper", "labels", "score" }));
+        Assert.That(item.GetProperty("paper").GetInt64(), Is.EqualTo(42));
+        Assert.That(item.GetProperty("labels").EnumerateArray().Select(l => l.GetString()), Is.EqualTo(Items[0].Labels));
+        Assert.That(item.GetProperty("score").GetDouble(), Is.EqualTo(12.3457));
     }
 
     [Test]
@@ -42,13 +40,23 @@ public class FrozenItemsTests
         Assert.That(DeliveryStore.Items(new DeliveryRow { ItemsJson = FrozenItems.Write([]) }), Is.Empty);
 
     [Test]
-    public void RowsWrittenAsJson_BeforeTheCompactFormat_StillRead()
+    public void RowsWrittenAsJsonWithTopics_BeforeRound2_StillRead()
     {
-        // What planning stored before: the default serializer's JSON of the items list.
-        var json = JsonSerializer.Serialize(Items);
+        const string json = """[{"Paper":42,"Topics":["state-space-models","keyword:mamba"],"Score":12.3457},{"Paper":7,"Topics":[],"Score":0.5}]""";
 
-        Assert.That(Describe(DeliveryStore.Items(new DeliveryRow { ItemsJson = json })), Is.EqualTo(Describe(Items)));
+        Assert.That(Describe(DeliveryStore.Items(new DeliveryRow { ItemsJson = json })),
+            Is.EqualTo(new[] { "42 12.3457 [state-space-models|keyword:mamba]", "7 0.5 []" }));
         Assert.That(DeliveryStore.Items(new DeliveryRow()), Is.Empty, "the row default, []");
+    }
+
+    [Test]
+    public void RowsWrittenInRound2sCompactText_StillRead()
+    {
+        // Two labels (each length-prefixed), then per paper: id, score in ten-thousandths, label indexes.
+        const string compact = "~2:18:state-space-models13:keyword:a;b.c;42,123457,0.1;7,5000,1;8,-10001,";
+
+        Assert.That(Describe(DeliveryStore.Items(new DeliveryRow { ItemsJson = compact })),
+            Is.EqualTo(new[] { "42 12.3457 [state-space-models|keyword:a;b.c]", "7 0.5 [keyword:a;b.c]", "8 -1.0001 []" }));
     }
 
     [TestCase("not json")]
@@ -57,9 +65,11 @@ public class FrozenItemsTests
     [TestCase("~1:2:ab;42,10,1")]
     [TestCase("~0:;42")]
     [TestCase("~0:;x,1,")]
+    [TestCase("[{\"paper\":\"x\"}]")]
+    [TestCase("[{\"paper\":1")]
     public void BrokenText_Throws(string text) =>
-        Assert.That(() => FrozenItems.Read(text), Throws.InstanceOf<FormatException>());
+        Assert.That(() => FrozenItems.Read(text), Throws.InstanceOf<FormatException>().Or.InstanceOf<JsonException>());
 
     private static IEnumerable<string> Describe(IEnumerable<DigestItem> items) =>
-        items.Select(i => $"{i.Paper} {i.Score:R} [{string.Join("|", i.Topics)}]");
+        items.Select(i => $"{i.Paper} {i.Score:R} [{string.Join("|", i.Labels)}]");
 }

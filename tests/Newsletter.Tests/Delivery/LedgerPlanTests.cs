@@ -39,6 +39,6 @@ public class LedgerPlanTests
         Assert.That((again, advancedAgain), Is.EqualTo((0, 0)), "a repeated write changes nothing");
         Assert.That(readers.Select(r => _world.Rows(r.Id).Count), Is.EqualTo(new[] { 1, 0, 1, 1 }));
         Assert.That(readers.Select(r => _world.Reader(r.Id).LastSeq), Is.EqualTo(new long?[] { paper, null, paper, paper }));
-        Assert.That(DeliveryStore.Items(_world.Rows(readers[0].Id).Single()).Single().Topics, Is.EqualTo(new[] { "state-space-models" }));
+        Assert.That(DeliveryStore.Items(_world.Rows(readers[0].Id).Single()).Single().Labels, Is.EqualTo(new[] { "state-space-models" }));
     }
 }

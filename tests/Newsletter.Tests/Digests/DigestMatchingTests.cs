@@ -71,7 +71,7 @@ public class DigestMatchingTests
         var items = DeliveryStore.Items(_world.Rows(reader.Id).Single());
         Assert.That(items.Select(i => i.Paper), Is.EquivalentTo(new[] { _stateSpace, _mambaVideo, _mambaText, _diffusion }));
         var video = items.Single(i => i.Paper == _mambaVideo);
-        Assert.That(video.Topics, Is.EquivalentTo(new[] { "state-space-models", "keyword:video" }), "shown once, naming both filters");
+        Assert.That(video.Labels, Is.EquivalentTo(new[] { "state-space-models", "keyword:video" }), "shown once, naming both filters");
     }
 
     [Test]

@@ -38,7 +38,7 @@ public class DigestSharingTests
         {
             var items = DeliveryStore.Items(_world.Rows(reader.Id).Single());
             Assert.That(items.Select(i => i.Paper), Is.EquivalentTo(new[] { older, newer }), reader.Email);
-            Assert.That(items.Single(i => i.Paper == older).Topics, Is.EquivalentTo(new[] { "state-space-models", "keyword:video" }));
+            Assert.That(items.Single(i => i.Paper == older).Labels, Is.EquivalentTo(new[] { "state-space-models", "keyword:video" }));
         }
         Assert.That(_world.PapersSentTo(caughtUp.Id), Is.EqualTo(new[] { newer }), "the paper they already had is left out");
     }

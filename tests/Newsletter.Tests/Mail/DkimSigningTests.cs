@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Security.Cryptography;
 using MimeKit;
 using MimeKit.Cryptography;
@@ -8,7 +9,8 @@ using Org.BouncyCastle.Crypto;
 
 namespace Newsletter.Tests.Mail;
 
-/// <summary>DKIM signatures on digests as a receiver sees them, checked with MimeKit's verifier and a test key.</summary>
+/// <summary>DKIM signatures on digests as a receiver sees them, checked with MimeKit's verifier and with python3-dkim
+/// (independent of MimeKit), each given the test key in place of DNS.</summary>
 public class DkimSigningTests
 {
     private TestWorkspace _workspace = null!;
@@ -20,18 +22,7 @@ public class DkimSigningTests
     public async Task SentDigest_CarriesADkimSignature_ThatVerifiesWithThePublishedKey()
     {
         using var rsa = RSA.Create(2048);
-        var keyPath = _workspace.PathFor("dkim.pem");
-        await File.WriteAllTextAsync(keyPath, rsa.ExportRSAPrivateKeyPem());
-        LedgerSeed.Readers(_workspace, 2);
-        using var sink = new SmtpSink(_workspace.PathFor("sink"));
-        await using (var app = new NewsletterFactory(_workspace, new Dictionary<string, string?>
-                     {
-                         ["Smtp:Host"] = "127.0.0.1", ["Smtp:Port"] = sink.Port.ToString(),
-                         ["Dkim:Domain"] = "newsletter.localhost", ["Dkim:Selector"] = "digest2026", ["Dkim:PrivateKeyPath"] = keyPath,
-                     }).Started())
-        {
-            Assert.That(await app.Get<DeliverySender>().SendDueAsync(DateTimeOffset.UtcNow, CancellationToken.None), Is.EqualTo(2));
-        }
+        using var sink = await SendSignedDigests(rsa, readers: 2);
 
         var locator = new SingleKeyLocator("newsletter.localhost", "digest2026", Convert.ToBase64String(rsa.ExportSubjectPublicKeyInfo()));
         var verifier = new DkimVerifier(locator);
@@ -47,6 +38,86 @@ public class DkimSigningTests
             message.Headers.Replace(HeaderId.Subject, "tampered");
             Assert.That(await verifier.VerifyAsync(message, signature), Is.False, "and breaks when a signed header changes");
         }
+    }
+
+    [Test]
+    public async Task SentDigest_VerifiesWithPythonDkim_AndFailsOnceItsBodyChanges()
+    {
+        using var rsa = RSA.Create(2048);
+        using var sink = await SendSignedDigests(rsa, readers: 3);
+        var record = _workspace.PathFor("digest2026._domainkey.txt");
+        await File.WriteAllTextAsync(record, "v=DKIM1; k=rsa; p=" + Convert.ToBase64String(rsa.ExportSubjectPublicKeyInfo()));
+        var files = sink.Messages();
+        Assert.That(files, Has.Count.EqualTo(3));
+
+        var (exit, output) = await PythonDkim(record, files);
+        Assert.That(exit, Is.EqualTo(0), output);
+        Assert.That(output.Split('\n', StringSplitOptions.RemoveEmptyEntries), Has.Length.EqualTo(3).And.All.StartWith("pass "), output);
+
+        // One character of the body changed after signing: the independent verifier must refuse it.
+        var tampered = _workspace.PathFor("tampered.eml");
+        var text = await File.ReadAllTextAsync(files[0]);
+        var body = System.Text.RegularExpressions.Regex.Match(text, "\r?\n\r?\n").Index;
+        var at = body + (text.Length - body) / 2;
+        while (!char.IsAsciiLetterLower(text[at])) at++;
+        await File.WriteAllTextAsync(tampered, text[..at] + char.ToUpperInvariant(text[at]) + text[(at + 1)..]);
+        (exit, output) = await PythonDkim(record, [tampered]);
+        Assert.That((exit, output.Trim()), Is.EqualTo((1, "fail " + tampered)));
+    }
+
+    [TestCase("", "")]
+    [TestCase("\r\n\r\n", "")]
+    [TestCase("a", "a\r\n")]
+    [TestCase("a  \t b \t\r\n", "a b\r\n")]
+    [TestCase("  lead\r\n \t \r\nnext\r\n\r\n\r\n", " lead\r\n\r\nnext\r\n")]
+    [TestCase("x\r\n\r\ny \r\n", "x\r\n\r\ny\r\n")]
+    public void RelaxedBodyHash_HashesTheCanonicalFormOfRfc6376(string body, string canonical)
+    {
+        using var hash = new Newsletter.Mail.RelaxedBodyHash();
+        // Written in two pieces split mid-way, as a stream may be: the state carries across writes.
+        var bytes = System.Text.Encoding.ASCII.GetBytes(body);
+        hash.Write(bytes, 0, bytes.Length / 2);
+        hash.Write(bytes, bytes.Length / 2, bytes.Length - bytes.Length / 2);
+        Assert.That(hash.Finish(), Is.EqualTo(Convert.ToBase64String(SHA256.HashData(System.Text.Encoding.ASCII.GetBytes(canonical)))));
+    }
+
+    private async Task<SmtpSink> SendSignedDigests(RSA rsa, int readers)
+    {
+        var keyPath = _workspace.PathFor("dkim.pem");
+        await File.WriteAllTextAsync(keyPath, rsa.ExportRSAPrivateKeyPem());
+        LedgerSeed.Readers(_workspace, readers);
+        var sink = new SmtpSink(_workspace.PathFor("sink"));
+        try
+        {
+            await using var app = new NewsletterFactory(_workspace, new Dictionary<string, string?>
+            {
+                ["Smtp:Host"] = "127.0.0.1", ["Smtp:Port"] = sink.Port.ToString(),
+                ["Dkim:Domain"] = "newsletter.localhost", ["Dkim:Selector"] = "digest2026", ["Dkim:PrivateKeyPath"] = keyPath,
+            }).Started();
+            Assert.That(await app.Get<DeliverySender>().SendDueAsync(DateTimeOffset.UtcNow, CancellationToken.None), Is.EqualTo(readers));
+            return sink;
+        }
+        catch
+        {
+            sink.Dispose();
+            throw;
+        }
+    }
+
+    private static async Task<(int Exit, string Output)> PythonDkim(string record, IEnumerable<string> files)
+    {
+        const string python = "/usr/bin/python3";
+        var start = new ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(RepositoryPaths.Fixture(Path.Combine("Mail", "dkim-verify.py")));
+        start.ArgumentList.Add(record);
+        foreach (var file in files) start.ArgumentList.Add(file);
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (error.Contains("No module named 'dkim'"))
+            Assert.Fail("python3-dkim is not installed: run tests/run.sh, which installs it");
+        return (process.ExitCode, await output + error);
     }
 
     [Test]

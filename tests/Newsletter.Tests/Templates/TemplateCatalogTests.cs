@@ -53,11 +53,11 @@ public class TemplateCatalogTests
     {
         var catalog = new TemplateCatalog(RepositoryPaths.Templates);
 
-        Assert.That(catalog.Names, Does.Contain("digest.html.sbn").And.Contain("digest.txt.sbn").And.Contain("web/layout.html.sbn"));
+        Assert.That(catalog.Names, Does.Contain("digest.html.sbn").And.Contain("digest.txt.sbn").And.Contain("digest.paper.html.sbn").And.Contain("web/layout.html.sbn"));
     }
 
     [Test]
-    public void DigestHtml_EscapesListingText()
+    public void DigestPaperHtml_EscapesListingText()
     {
         var catalog = new TemplateCatalog(RepositoryPaths.Templates);
         var paper = new ScriptObject
@@ -70,9 +70,7 @@ public class TemplateCatalogTests
             ["matched"] = new List<ScriptObject> { new() { ["name"] = "<i>t</i>", ["is_search"] = false }, new() { ["name"] = "<i>g</i>", ["is_search"] = true } },
             ["tldr"] = "<b>bold</b> claim",
         };
-        var model = new ScriptObject { ["site_name"] = "N", ["count"] = 1, ["papers"] = new List<ScriptObject> { paper } };
-
-        var html = catalog.Render("digest.html.sbn", model);
+        var html = catalog.Render("digest.paper.html.sbn", new ScriptObject { ["paper"] = paper });
 
         Assert.That(html, Does.Not.Contain("<script>"));
         Assert.That(html, Does.Contain("&lt;script&gt;alert(1)&lt;/script&gt; &amp; more"));

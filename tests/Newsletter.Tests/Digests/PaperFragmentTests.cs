@@ -10,10 +10,10 @@ using static Newsletter.Tests.Support.DigestWorld;
 namespace Newsletter.Tests.Digests;
 
 /// <summary>
-/// Readers who get the same papers share one render per sending run, with their own address and links filled in;
-/// and the archive links of ledger rows, which are derived rather than stored.
+/// A sending run renders each paper once and places it in every digest that holds it, the rest of each digest being
+/// the reader's own; and the archive links of ledger rows, which are derived rather than stored.
 /// </summary>
-public class SharedRenderTests
+public class PaperFragmentTests
 {
     private static readonly DateTimeOffset Confirmed = new(2026, 11, 23, 10, 0, 0, TimeSpan.Zero);
     private static readonly DateTimeOffset Due = new(2026, 11, 24, 8, 0, 0, TimeSpan.Zero);
@@ -38,29 +38,30 @@ public class SharedRenderTests
     [TearDown] public Task TearDown() => _world.DisposeAsync().AsTask();
 
     [Test]
-    public void SharedRender_FilledInForEachReader_IsExactlyTheirOwnRender()
+    public void RunFragments_GiveEachReaderExactlyTheDigestRenderedOnItsOwn()
     {
         var composer = _world.Get<DigestComposer>();
-        var shared = new SharedRenders();
-        var sharedBatch = composer.Load(_rows, shared);
-        var ownBatch = composer.Load(_rows);
+        var fragments = new PaperFragments();
+        var batch = composer.Load(_rows, fragments);
 
         foreach (var row in _rows)
         {
-            var filled = composer.Compose(row, sharedBatch).Message;
-            var own = composer.Compose(row, ownBatch).Message;
-            Assert.That(filled.Subject, Is.EqualTo(own.Subject));
-            Assert.That(filled.HtmlBody, Is.EqualTo(own.HtmlBody));
-            Assert.That(filled.TextBody, Is.EqualTo(own.TextBody));
+            var placed = composer.Compose(row, batch).Message;
+            var own = composer.Compose(row).Message;
+            Assert.That(placed.Subject, Is.EqualTo(own.Subject));
+            Assert.That(placed.HtmlBody, Is.EqualTo(own.HtmlBody));
+            Assert.That(placed.TextBody, Is.EqualTo(own.TextBody));
         }
-        Assert.That((shared.Renders, shared.Hits), Is.EqualTo((1, 1)), "the second reader was filled in from the first render");
+        var distinct = _rows.SelectMany(DeliveryStore.Items).Select(i => (i.Paper, string.Join('|', i.Labels))).Distinct().Count();
+        Assert.That(distinct, Is.GreaterThan(0));
+        Assert.That(fragments.Count, Is.EqualTo(distinct), "each paper rendered once for both readers");
     }
 
     [Test]
-    public void SharedRender_CarriesEachReadersOwnAddressAndLinks()
+    public void RunFragments_LeaveEachReaderTheirOwnAddressAndLinks()
     {
         var composer = _world.Get<DigestComposer>();
-        var batch = composer.Load(_rows, new SharedRenders());
+        var batch = composer.Load(_rows, new PaperFragments());
         var messages = _rows.Select(row => composer.Compose(row, batch)).ToList();
 
         Assert.That(messages[0].Message.HtmlBody, Does.Contain("o&#39;brien&amp;co@example.org").Or.Contain("o&#x27;brien&amp;co@example.org"));
@@ -76,18 +77,17 @@ public class SharedRenderTests
     }
 
     [Test]
-    public void Fill_GivesUp_WhenATemplateChangedAStandIn()
+    public void Fragment_IsRenderedAnew_WhenThePaperWasUpdatedWithinTheRun()
     {
-        var shared = new SharedRenders();
-        var tokens = new ReaderTokens("manage-token", "unsubscribe-token");
-        var printed = new RenderedDigest("Hi", $"<p>{shared.EmailStandIn}</p>", $"Unsubscribe: /unsubscribe/{shared.TokensStandIn.Unsubscribe}");
-        var shouted = printed with { Html = $"<p>{shared.EmailStandIn.ToUpperInvariant()}</p>" };
-        var cut = printed with { Text = "Unsubscribe: /unsubscribe/" + shared.TokensStandIn.Unsubscribe[..^1] };
+        var composer = _world.Get<DigestComposer>();
+        var fragments = new PaperFragments();
+        var batch = composer.Load(_rows, fragments);
+        var item = DeliveryStore.Items(_rows[0]).First();
+        var paper = batch.Papers[item.Paper];
 
-        Assert.That(shared.Fill(printed, "a@example.org", tokens, "1.x"),
-            Is.EqualTo(new RenderedDigest("Hi", "<p>a@example.org</p>", "Unsubscribe: /unsubscribe/unsubscribe-token")));
-        Assert.That(shared.Fill(shouted, "a@example.org", tokens, "1.x"), Is.Null);
-        Assert.That(shared.Fill(cut, "a@example.org", tokens, "1.x"), Is.Null);
+        Assert.That(fragments.Find(paper, item.Labels), Is.Not.Null);
+        Assert.That(fragments.Find(paper with { Abstract = paper.Abstract + " Revised." }, item.Labels), Is.Null);
+        Assert.That(fragments.Find(paper, [.. item.Labels, "keyword:other"]), Is.Null, "another reader's labels are another fragment");
     }
 
     [Test]
