@@ -29,6 +29,9 @@ public static class BenchRun
             Console.WriteLine($"benchmark ({options.RunKind}) on {Machine.Describe()}");
             var data = BenchData.Load(options);
             Console.WriteLine($"catalog: {data.Topics.Count} topics; sample listing: {data.Samples.Count} papers; keyword vocabulary: {data.Vocabulary.Count} words");
+            // Over the repository's fixture papers: needs none of the ingested history below.
+            if (options.Runs("for-you")) ForYouScenario.Run(options, table, data.Topics);
+            if (options.Only.SetEquals(["for-you"])) return 0;
 
             var history = Path.Combine(options.Work, "history.db");
             if (!await IngestScenario.RunAsync(options, data, table, history))
