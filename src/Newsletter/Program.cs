@@ -1,5 +1,6 @@
 using Newsletter.Delivery;
 using Newsletter.Digests;
+using Newsletter.ForYou;
 using Newsletter.Hosting;
 using Newsletter.Jobs;
 using Newsletter.Listings;
@@ -20,6 +21,7 @@ builder.Services
     .AddWeb(builder.Configuration)
     .AddListings(builder.Configuration)
     .AddSubscriptions(builder.Configuration)
+    .AddForYou()
     .AddDigests(builder.Configuration)
     .AddDelivery(builder.Configuration)
     .AddPapers(builder.Configuration)
@@ -32,6 +34,7 @@ return await CommandLine.RunAsync(args, builder,
         app.UseRefusedRequests();
         app.UseOperatorAccess(JobsServiceCollectionExtensions.DashboardPath);
         app.MapSubscriptions();
+        app.MapForYou();
         app.MapDigests();
         app.MapPapers();
         app.MapJobsDashboard();

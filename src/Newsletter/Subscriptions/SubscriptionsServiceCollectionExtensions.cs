@@ -31,6 +31,7 @@ public static class SubscriptionsServiceCollectionExtensions
             .Validate(o => o.PlanningBudgetMs is >= 1 and <= 600_000, $"{q}:PlanningBudgetMs must be between 1 and 600000")
             .ValidateOnStart();
         services.AddSingleton<SubscriberStore>();
+        services.AddSingleton<ReaderDataSections>();
         services.AddSingleton<UnconfirmedCleanupJob>();
         services.AddSingleton<TokenStore>();
         services.AddSingleton<ConfirmationStore>();
