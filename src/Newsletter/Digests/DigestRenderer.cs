@@ -28,8 +28,10 @@ public sealed class DigestRenderer(TemplateCatalog templates, TopicCatalog topic
     /// <summary>The model the templates see (explicit data only).</summary>
     public ScriptObject Model(DigestContent content)
     {
+        // Papers the reader's taste recommends have a section of their own; the rest is what their filters matched.
+        var matched = content.Entries.Where(e => !IsRecommended(e)).ToList();
         // Every filter that matched a paper, in the order first met: the best paper's reason leads the subject.
-        var labels = content.Entries.SelectMany(e => e.Labels).Distinct(StringComparer.Ordinal).ToList();
+        var labels = matched.SelectMany(e => e.Labels).Distinct(StringComparer.Ordinal).ToList();
         var searches = labels.Count(IsSearch);
         var lead = labels.Count > 0 ? labels[0] : null;
         var leadIsSearch = lead is not null && IsSearch(lead);
@@ -43,7 +45,7 @@ public sealed class DigestRenderer(TemplateCatalog templates, TopicCatalog topic
             ["subscribe_url"] = content.SubscribeUrl,
             ["manage_url"] = links.Manage,
             ["unsubscribe_url"] = links.Unsubscribe,
-            ["count"] = content.Entries.Count,
+            ["count"] = matched.Count,
             ["topic_count"] = labels.Count - searches,
             ["search_count"] = searches,
             ["lead"] = lead is null ? "" : SubjectName(lead),
@@ -52,7 +54,11 @@ public sealed class DigestRenderer(TemplateCatalog templates, TopicCatalog topic
             ["others"] = Others(labels.Count - searches - (lead is null || leadIsSearch ? 0 : 1), searches - (leadIsSearch ? 1 : 0), leadIsSearch),
             ["date"] = content.Period.Short,
             ["date_long"] = content.Period.Long,
-            ["papers"] = content.Entries.Select(PaperModel).ToList(),
+            ["papers"] = matched.Select(PaperModel).ToList(),
+            ["recommended"] = content.Entries.Where(IsRecommended).Select(e => new ScriptObject
+            {
+                ["paper"] = PaperModel(e), ["resembles"] = e.Labels[0][TasteStep.RecommendedLabel.Length..],
+            }).ToList(),
             ["stops"] = labels.Select(l => (Label: l, Url: IsSearch(l)
                     ? links.KeywordStops.GetValueOrDefault(FilterLabel.Keyword(l)!)
                     : links.TopicStops.GetValueOrDefault(l)))
@@ -84,6 +90,9 @@ public sealed class DigestRenderer(TemplateCatalog templates, TopicCatalog topic
 
     private static bool IsSearch(string label) => FilterLabel.Keyword(label) is not null;
 
+    private static bool IsRecommended(DigestEntry entry) =>
+        entry.Labels.Count == 1 && entry.Labels[0].StartsWith(TasteStep.RecommendedLabel, StringComparison.Ordinal);
+
     // A run renders the same top papers for many readers: their models (excerpt cut, wrapped and escaped) are kept
     // and shared, read-only, by every render. The key holds the whole paper, so an updated paper gets a new model.
     private const int KeptPaperModels = 8192;
@@ -108,6 +117,7 @@ public sealed class DigestRenderer(TemplateCatalog templates, TopicCatalog topic
         var arxivUrl = paper.ArxivId is null ? null : ArxivId.AbsUrl(paper.ArxivId);
         return new ScriptObject
         {
+            ["id"] = paper.Id,
             ["title"] = DigestExcerpt.Tidy(paper.Title),
             ["url"] = paper.AbsUrl ?? paper.HfUrl ?? arxivUrl,
             ["authors"] = ShortAuthors(paper.Authors),

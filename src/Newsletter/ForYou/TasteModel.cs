@@ -15,9 +15,10 @@ public sealed class TasteModel
     public const int ProfileTerms = 200;
 
     /// <summary>How many liked papers a model remembers for "resembles …" (the most recent).</summary>
-    public const int Examples = 30;
+    public const int Examples = 10;
 
-    private const int ExampleTerms = 60;
+    // Enough to tell liked papers apart; kept small because planning parses every marked reader's model.
+    private const int ExampleTerms = 25;
 
     // A "less like this" pulls half as hard as a "more like this" pushes: a reader marks down to say "not this
     // corner of my topic", not "nothing with these words" (measured: see tests/BENCHMARKS.md, for-you).

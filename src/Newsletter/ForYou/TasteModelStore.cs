@@ -36,10 +36,26 @@ public sealed class TasteModelStore(Database database)
             .ToDictionary(r => r.SubscriberId, r => TasteModel.FromJson(r.Model));
     }
 
-    /// <summary>Whether any reader has a model (planning skips the taste step when none has).</summary>
-    public bool Any()
+    /// <summary>The one reader's model, or null.</summary>
+    public TasteModel? Find(long subscriberId)
     {
         using var connection = database.Open();
-        return connection.ExecuteScalar<bool>("SELECT EXISTS (SELECT 1 FROM reader_models)");
+        var json = connection.QuerySingleOrDefault<string>("SELECT model FROM reader_models WHERE subscriber_id = @subscriberId", new { subscriberId });
+        return json is null ? null : TasteModel.FromJson(json);
+    }
+
+    /// <summary>Every reader who has a model (planning looks a model up only for them).</summary>
+    public HashSet<long> Readers()
+    {
+        using var connection = database.Open();
+        return connection.Query<long>("SELECT subscriber_id FROM reader_models").ToHashSet();
+    }
+
+    /// <summary>The text of the papers with ids in (<paramref name="low"/>, <paramref name="high"/>]: a planning window to score.</summary>
+    public IReadOnlyList<(long Id, string Title, string Abstract)> WindowPapers(long low, long high)
+    {
+        using var connection = database.Open();
+        return connection.Query<(long, string, string)>(
+            "SELECT id, title, abstract FROM papers WHERE id > @low AND id <= @high ORDER BY id", new { low, high }).ToList();
     }
 }
