@@ -44,6 +44,7 @@ public static class BenchRun
             Console.WriteLine("topic matches in the history: " + string.Join(", ", data.Topics.Select(t =>
                 $"{t.Slug} {100.0 * MatchCount(history, t.Query) / options.IngestPapers:0}%")));
             if (options.Runs("plan")) await PlanScenario.RunAsync(options, data, table, history);
+            if (options.Runs("plan-marks")) await PlanMarksScenario.RunAsync(options, data, table, history);
             if (options.Runs("query")) await QueryScenario.RunAsync(options, data, table, history);
             if (options.Runs("micro")) await MicroScenario.RunAsync(options, table);
             if (options.Runs("send")) await SendScenario.RunAsync(options, data, table, history);
