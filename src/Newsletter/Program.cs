@@ -1,5 +1,6 @@
 using Newsletter.Delivery;
 using Newsletter.Digests;
+using Newsletter.ForYou;
 using Newsletter.Hosting;
 using Newsletter.Jobs;
 using Newsletter.Listings;
@@ -22,6 +23,7 @@ builder.Services
     .AddListings(builder.Configuration)
     .AddMatching(builder.Configuration)
     .AddSubscriptions(builder.Configuration)
+    .AddForYou()
     .AddDigests(builder.Configuration)
     .AddDelivery(builder.Configuration)
     .AddPapers(builder.Configuration)
@@ -37,6 +39,7 @@ return await CommandLine.RunAsync(args, builder,
         app.UseRateLimiter();
         app.MapWeb();
         app.MapSubscriptions();
+        app.MapForYou();
         app.MapDigests();
         app.MapPapers();
         app.MapJobsDashboard();

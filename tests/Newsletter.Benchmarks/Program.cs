@@ -24,6 +24,7 @@ public static class BenchMain
                 PlanScenario.Verb => await PlanScenario.ChildAsync(new ChildArguments(rest)),
                 SendScenario.Verb => await SendScenario.ChildAsync(new ChildArguments(rest)),
                 MicroScenario.Verb => MicroScenario.Run(new ChildArguments(rest)),
+                ForYouScenario.Verb => ForYouScenario.Child(rest),
                 "free-port" => FreePort(),
                 _ => Usage(),
             };
@@ -48,7 +49,7 @@ public static class BenchMain
         Console.Error.WriteLine(
             """
             usage: Newsletter.Benchmarks run [--quick] --work DIR --sink HOST:PORT [--sink-pid PID] [--results FILE]
-                                             [--connections N] [--digests N] [--only hostile-xml,plan,query,micro,send] [--label TEXT]
+                                             [--connections N] [--digests N] [--only for-you,hostile-xml,plan,plan-marks,query,micro,send] [--label TEXT]
                    Newsletter.Benchmarks micro [--repo DIR] [--work DIR]
             tests/bench.sh runs it with a temporary folder and its own smtp-sink; see tests/BENCHMARKS.md.
             """);

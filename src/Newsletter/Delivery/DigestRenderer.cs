@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
+using Newsletter.Digests;
 using Newsletter.Listings;
 using Newsletter.Matching;
 using Newsletter.Templates;
@@ -38,8 +39,10 @@ public sealed class DigestRenderer(TemplateCatalog templates, TopicCatalog topic
     /// <summary>The model the templates see (explicit data only).</summary>
     public ScriptObject Model(DigestContent content)
     {
+        // Papers the reader's taste recommends have a section of their own; the rest is what their filters matched.
+        var matched = content.Entries.Where(e => !IsRecommended(e)).ToList();
         // Every filter that matched a paper, in the order first met: the best paper's reason leads the subject.
-        var labels = content.Entries.SelectMany(e => e.Labels).Distinct(StringComparer.Ordinal).ToList();
+        var labels = matched.SelectMany(e => e.Labels).Distinct(StringComparer.Ordinal).ToList();
         var searches = labels.Count(IsSearch);
         var lead = labels.Count > 0 ? labels[0] : null;
         var leadIsSearch = lead is not null && IsSearch(lead);
@@ -53,7 +56,7 @@ public sealed class DigestRenderer(TemplateCatalog templates, TopicCatalog topic
             ["subscribe_url"] = content.SubscribeUrl,
             ["manage_url"] = links.Manage,
             ["unsubscribe_url"] = links.Unsubscribe,
-            ["count"] = content.Entries.Count,
+            ["count"] = matched.Count,
             ["topic_count"] = labels.Count - searches,
             ["search_count"] = searches,
             ["lead"] = lead is null ? "" : SubjectName(lead),
@@ -62,8 +65,13 @@ public sealed class DigestRenderer(TemplateCatalog templates, TopicCatalog topic
             ["others"] = Others(labels.Count - searches - (lead is null || leadIsSearch ? 0 : 1), searches - (leadIsSearch ? 1 : 0), leadIsSearch),
             ["date"] = content.Period.Short,
             ["date_long"] = content.Period.Long,
-            ["papers"] = content.Entries.Select(e => e.Rendered ?? Fragment(e))
-                .Select(f => new ScriptObject { ["html"] = f.Html, ["text"] = f.Text }).ToList(),
+            ["papers"] = matched.Select(e => (Entry: e, Fragment: e.Rendered ?? Fragment(e)))
+                .Select(p => new ScriptObject { ["id"] = p.Entry.Paper.Id, ["html"] = p.Fragment.Html, ["text"] = p.Fragment.Text })
+                .ToList(),
+            ["recommended"] = content.Entries.Where(IsRecommended).Select(e => new ScriptObject
+            {
+                ["paper"] = PaperModel(e), ["resembles"] = e.Labels[0][TasteStep.RecommendedLabel.Length..],
+            }).ToList(),
             ["stops"] = labels.Select(l => (Label: l, Url: IsSearch(l)
                     ? links.KeywordStops.GetValueOrDefault(FilterLabel.Keyword(l)!)
                     : links.TopicStops.GetValueOrDefault(l)))
@@ -95,6 +103,9 @@ public sealed class DigestRenderer(TemplateCatalog templates, TopicCatalog topic
 
     private static bool IsSearch(string label) => FilterLabel.Keyword(label) is not null;
 
+    private static bool IsRecommended(DigestEntry entry) =>
+        entry.Labels.Count == 1 && entry.Labels[0].StartsWith(TasteStep.RecommendedLabel, StringComparison.Ordinal);
+
     private ScriptObject PaperModel(DigestEntry entry)
     {
         var paper = entry.Paper;
@@ -104,6 +115,7 @@ public sealed class DigestRenderer(TemplateCatalog templates, TopicCatalog topic
         var arxivUrl = paper.ArxivId is null ? null : ArxivId.AbsUrl(paper.ArxivId);
         return new ScriptObject
         {
+            ["id"] = paper.Id,
             ["title"] = DigestExcerpt.Tidy(paper.Title),
             ["url"] = paper.AbsUrl ?? paper.HfUrl ?? arxivUrl,
             ["authors"] = ShortAuthors(paper.Authors),

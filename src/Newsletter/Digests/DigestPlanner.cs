@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using Dapper;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
+using Newsletter.ForYou;
 using Newsletter.Mail;
 using Newsletter.Matching;
 using Newsletter.Storage;
@@ -21,6 +22,7 @@ public sealed class DigestPlanner(
     Mailer mailer,
     IOptions<DigestOptions> options,
     IOptions<QueryOptions> queries,
+    TasteModelStore tastes,
     TimeProvider clock,
     ILogger<DigestPlanner> logger)
 {
@@ -42,6 +44,7 @@ public sealed class DigestPlanner(
         var low = WindowStart(connection, at);
         using var matcher = new WindowMatcher(connection, low, high, topics, queries.Value, clock, logger);
         using var pages = new DuePages(connection, at, PageSize);
+        var taste = TasteStep.Open(tastes, low, high);
         var schedule = new Dictionary<(string Timezone, string Frequency, int Weekday, int Hour, DateTimeOffset DueAt), (string PeriodKey, DateTimeOffset NextDue)>();
         int readers = 0, planned = 0, empty = 0;
         // A page's ledger rows are written on another thread (and connection) while the next page is read and
@@ -60,7 +63,7 @@ public sealed class DigestPlanner(
                     // zones, calendars) costs more than ranking, so once per schedule and run.
                     if (!schedule.TryGetValue(key, out var times))
                         schedule[key] = times = (PeriodKey(reader, key.Item5, at), DigestSchedule.NextDue(reader, at));
-                    var digest = Plan(reader, pages.FiltersOf(i), matcher, at, times.PeriodKey, times.NextDue);
+                    var digest = Plan(reader, pages.FiltersOf(i), matcher, taste, at, times.PeriodKey, times.NextDue);
                     onDigest?.Invoke(reader, digest);
                     if (digest.Items.Count == 0) empty++;
                     digests.Add(digest);
@@ -103,7 +106,7 @@ public sealed class DigestPlanner(
         var due = reader.NextDueAt ?? DigestSchedule.NextDue(reader, at);
         var when = due > at ? due : at;
         var results = filters.Select(matcher.Get).ToArray();
-        return Plan(reader with { NextDueAt = due }, results, matcher, when,
+        return Plan(reader with { NextDueAt = due }, results, matcher, TasteStep.Open(tastes, low, high), when,
             PeriodKey(reader, due, when), DigestSchedule.NextDue(reader, when));
     }
 
@@ -120,7 +123,7 @@ public sealed class DigestPlanner(
 
     // A planning run lasts seconds, too short for tiered compilation to catch up with this hot loop.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private PlannedDigest Plan(Subscriber reader, ReadOnlySpan<FilterResult> filters, WindowMatcher matcher, DateTimeOffset at,
+    private PlannedDigest Plan(Subscriber reader, ReadOnlySpan<FilterResult> filters, WindowMatcher matcher, TasteStep? taste, DateTimeOffset at,
         string periodKey, DateTimeOffset nextDue)
     {
         var dueAt = reader.NextDueAt!.Value;
@@ -140,6 +143,7 @@ public sealed class DigestPlanner(
             windowFrom = cutoff;
         }
         var items = matcher.Memo.Top(filters, isNew, options.Value.MaxPapers, DigestOrders.Parse(reader.DigestOrder), matcher.Scratch);
+        if (taste is not null) items = taste.Apply(reader.Id, items, filters, isNew);
         return new PlannedDigest(
             reader.Id,
             periodKey,

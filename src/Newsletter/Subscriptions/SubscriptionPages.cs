@@ -142,10 +142,10 @@ public static class SubscriptionPages
     // The reader's own data: a copy to download, or all of it deleted.
     private static void MapManageData(IEndpointRouteBuilder app)
     {
-        app.MapGet("/manage/{token}/data", (string token, SubscriptionService service, Pages pages) =>
+        app.MapGet("/manage/{token}/data", (string token, SubscriptionService service, ReaderDataSections sections, Pages pages) =>
             service.FindByManageToken(token) is { } subscriber
                 ? Results.File(
-                    System.Text.Encoding.UTF8.GetBytes(service.ExportData(subscriber).ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true })),
+                    System.Text.Encoding.UTF8.GetBytes(sections.AddTo(service.ExportData(subscriber), subscriber.Id).ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true })),
                     "application/json", "my-newsletter-data.json")
                 : LinkProblem(pages, TokenStatus.Unknown));
 
@@ -273,6 +273,7 @@ public static class SubscriptionPages
         model["saved"] = saved;
         model["data_url"] = $"/manage/{token}/data";
         model["delete_action"] = $"/manage/{token}/delete";
+        model["for_you_url"] = $"/manage/{token}/for-you";
         return model;
     }
 

@@ -9,6 +9,7 @@ public static class SubscriptionsServiceCollectionExtensions
     {
         services.AddSettings<SubscriptionOptions>(configuration, SubscriptionOptions.Section, o => o.Problems());
         services.AddSingleton<SubscriberStore>();
+        services.AddSingleton<ReaderDataSections>();
         services.AddSingleton<UnconfirmedCleanupJob>();
         services.AddSingleton<TokenStore>();
         services.AddSingleton<ConfirmationStore>();

@@ -29,6 +29,9 @@ public static class BenchRun
             Console.WriteLine($"benchmark ({options.RunKind}) on {Machine.Describe()}");
             var data = BenchData.Load(options);
             Console.WriteLine($"catalog: {data.Topics.Count} topics; sample listing: {data.Samples.Count} papers; keyword vocabulary: {data.Vocabulary.Count} words");
+            // Over the repository's fixture papers: needs none of the ingested history below.
+            if (options.Runs("for-you")) ForYouScenario.Run(options, table, data.Topics);
+            if (options.Only.SetEquals(["for-you"])) return 0;
 
             var history = Path.Combine(options.Work, "history.db");
             if (!await IngestScenario.RunAsync(options, data, table, history))
@@ -41,6 +44,7 @@ public static class BenchRun
             Console.WriteLine("topic matches in the history: " + string.Join(", ", data.Topics.Select(t =>
                 $"{t.Slug} {100.0 * MatchCount(history, t.Query) / options.IngestPapers:0}%")));
             if (options.Runs("plan")) await PlanScenario.RunAsync(options, data, table, history);
+            if (options.Runs("plan-marks")) await PlanMarksScenario.RunAsync(options, data, table, history);
             if (options.Runs("query")) await QueryScenario.RunAsync(options, data, table, history);
             if (options.Runs("micro")) await MicroScenario.RunAsync(options, table);
             if (options.Runs("send")) await SendScenario.RunAsync(options, data, table, history);

@@ -1,0 +1,50 @@
+using Newsletter.Matching;
+using Newsletter.ForYou;
+
+namespace Newsletter.Digests;
+
+/// <summary>
+/// A planning run's use of readers' taste (issue 16): for a reader with a <see cref="TasteModel"/>, the ranked papers
+/// move a few places by taste, and up to three papers of the window that none of their filters matched are added as
+/// "Recommended for you", labelled <see cref="RecommendedLabel"/> + the liked paper each resembles. Readers without
+/// marks get their items back untouched. Built once per run, and only when some reader has a model.
+/// </summary>
+internal sealed class TasteStep
+{
+    /// <summary>The label prefix of a recommended item; the rest of the label is the title of the liked paper it resembles.</summary>
+    public const string RecommendedLabel = "for-you:";
+
+    private readonly TasteModelStore _models;
+    private readonly HashSet<long> _readers;
+    private readonly WindowTerms _window;
+    private readonly float[] _scores;
+
+    private TasteStep(TasteModelStore models, HashSet<long> readers, WindowTerms window)
+    {
+        _models = models;
+        _readers = readers;
+        _window = window;
+        _scores = new float[window.Count];
+    }
+
+    /// <summary>The step for the window (<paramref name="low"/>, <paramref name="high"/>], or null when no reader has marks.</summary>
+    public static TasteStep? Open(TasteModelStore models, long low, long high)
+    {
+        var readers = models.Readers();
+        return readers.Count == 0 ? null : new TasteStep(models, readers, new WindowTerms(models.WindowPapers(low, high)));
+    }
+
+    /// <summary><paramref name="items"/> with the reader's taste applied (the same list when they have no model).</summary>
+    public IReadOnlyList<DigestItem> Apply(long readerId, IReadOnlyList<DigestItem> items, ReadOnlySpan<FilterResult> filters, NewPapers isNew)
+    {
+        if (!_readers.Contains(readerId) || _models.Find(readerId) is not { } model) return items;
+        _window.Score(model, _scores);
+        var ranked = TasteRanking.Reorder(items, i => i.Paper, _window, _scores);
+        var matched = filters.ToArray();
+        var recommended = TasteRanking.Recommend(model, _window, _scores,
+            paper => isNew.Contains(paper) && !matched.Any(f => f.TryGetRank(paper, out _)));
+        foreach (var r in recommended)
+            ranked.Add(new DigestItem(r.PaperId, [RecommendedLabel + (r.Resembles?.Title ?? "")], Math.Round(r.Score, 4)));
+        return ranked;
+    }
+}

@@ -1,0 +1,84 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Newsletter.ForYou;
+
+/// <summary>
+/// One reader's taste, learnt from their marks: a profile of term weights (liked papers' terms up, disliked papers'
+/// terms down, Rocchio style) and the liked papers themselves, so a recommendation can say which one it resembles.
+/// Built when the reader's marks change and stored as JSON; scoring applies the run window's IDF (see
+/// <see cref="WindowTerms"/>).
+/// </summary>
+public sealed class TasteModel
+{
+    /// <summary>How many terms the profile keeps: the strongest, whatever their sign.</summary>
+    public const int ProfileTerms = 200;
+
+    /// <summary>How many liked papers a model remembers for "resembles …" (the most recent).</summary>
+    public const int Examples = 10;
+
+    // Enough to tell liked papers apart; kept small because planning parses every marked reader's model.
+    private const int ExampleTerms = 25;
+
+    // A "less like this" pulls half as hard as a "more like this" pushes: a reader marks down to say "not this
+    // corner of my topic", not "nothing with these words" (measured: see tests/BENCHMARKS.md, for-you).
+    private const float DislikeWeight = 0.5f;
+
+    [JsonConstructor]
+    public TasteModel(IReadOnlyDictionary<string, float> profile, IReadOnlyList<TasteExample> liked, IReadOnlyList<long> marked)
+    {
+        Profile = profile;
+        Liked = liked;
+        Marked = marked;
+    }
+
+    /// <summary>Term weights: positive for liked, negative for disliked words.</summary>
+    public IReadOnlyDictionary<string, float> Profile { get; }
+
+    /// <summary>The most recent liked papers with their strongest terms.</summary>
+    public IReadOnlyList<TasteExample> Liked { get; }
+
+    /// <summary>Every paper the reader marked either way: never recommended back to them.</summary>
+    public IReadOnlyList<long> Marked { get; }
+
+    /// <summary>True when nothing was liked: such a model recommends nothing.</summary>
+    [JsonIgnore]
+    public bool IsEmpty => Liked.Count == 0;
+
+    /// <summary>Builds the model from a reader's marks, newest first.</summary>
+    public static TasteModel Build(IReadOnlyList<MarkedPaper> marks)
+    {
+        var liked = marks.Where(m => m.Liked).ToList();
+        var disliked = marks.Where(m => !m.Liked).ToList();
+        var profile = new Dictionary<string, float>(StringComparer.Ordinal);
+        var examples = new List<TasteExample>();
+        foreach (var mark in liked)
+        {
+            var terms = PaperTerms.Of(mark.Title, mark.Abstract);
+            Add(profile, terms, 1f / liked.Count);
+            if (examples.Count < Examples)
+                examples.Add(new TasteExample(mark.PaperId, mark.Title, Strongest(terms, ExampleTerms)));
+        }
+        foreach (var mark in disliked)
+            Add(profile, PaperTerms.Of(mark.Title, mark.Abstract), -DislikeWeight / disliked.Count);
+        return new TasteModel(Strongest(profile, ProfileTerms), examples, marks.Select(m => m.PaperId).Distinct().ToList());
+    }
+
+    /// <summary>The model as stored.</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    /// <summary>A stored model.</summary>
+    public static TasteModel FromJson(string json) =>
+        JsonSerializer.Deserialize<TasteModel>(json, Json) ?? throw new JsonException("empty taste model");
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private static void Add(Dictionary<string, float> profile, Dictionary<string, float> terms, float scale)
+    {
+        foreach (var (term, weight) in terms) profile[term] = profile.GetValueOrDefault(term) + weight * scale;
+    }
+
+    private static Dictionary<string, float> Strongest(Dictionary<string, float> terms, int max) =>
+        terms.Where(t => t.Value != 0).OrderByDescending(t => Math.Abs(t.Value)).ThenBy(t => t.Key, StringComparer.Ordinal).Take(max)
+            .ToDictionary(t => t.Key, t => t.Value, StringComparer.Ordinal);
+}

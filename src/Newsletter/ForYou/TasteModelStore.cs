@@ -1,0 +1,61 @@
+using Dapper;
+using Newsletter.Storage;
+
+namespace Newsletter.ForYou;
+
+/// <summary>Readers' taste models (table <c>reader_models</c>), one per reader with marks, written when marks change.</summary>
+public sealed class TasteModelStore(Database database)
+{
+    /// <summary>Stores (or replaces) a reader's model.</summary>
+    public void Save(long subscriberId, TasteModel model, DateTimeOffset now)
+    {
+        using var connection = database.Open();
+        connection.Execute(
+            """
+            INSERT INTO reader_models (subscriber_id, model, built_at) VALUES (@subscriberId, @model, @now)
+            ON CONFLICT (subscriber_id) DO UPDATE SET model = excluded.model, built_at = excluded.built_at
+            """,
+            new { subscriberId, model = model.ToJson(), now });
+    }
+
+    /// <summary>Removes a reader's model (their last mark went).</summary>
+    public void Delete(long subscriberId)
+    {
+        using var connection = database.Open();
+        connection.Execute("DELETE FROM reader_models WHERE subscriber_id = @subscriberId", new { subscriberId });
+    }
+
+    /// <summary>The models of those of <paramref name="subscriberIds"/> who have one.</summary>
+    public IReadOnlyDictionary<long, TasteModel> For(IReadOnlyCollection<long> subscriberIds)
+    {
+        if (subscriberIds.Count == 0) return new Dictionary<long, TasteModel>();
+        using var connection = database.Open();
+        return connection.Query<(long SubscriberId, string Model)>(
+                "SELECT subscriber_id, model FROM reader_models WHERE subscriber_id IN @subscriberIds",
+                new { subscriberIds })
+            .ToDictionary(r => r.SubscriberId, r => TasteModel.FromJson(r.Model));
+    }
+
+    /// <summary>The one reader's model, or null.</summary>
+    public TasteModel? Find(long subscriberId)
+    {
+        using var connection = database.Open();
+        var json = connection.QuerySingleOrDefault<string>("SELECT model FROM reader_models WHERE subscriber_id = @subscriberId", new { subscriberId });
+        return json is null ? null : TasteModel.FromJson(json);
+    }
+
+    /// <summary>Every reader who has a model (planning looks a model up only for them).</summary>
+    public HashSet<long> Readers()
+    {
+        using var connection = database.Open();
+        return connection.Query<long>("SELECT subscriber_id FROM reader_models").ToHashSet();
+    }
+
+    /// <summary>The text of the papers with ids in (<paramref name="low"/>, <paramref name="high"/>]: a planning window to score.</summary>
+    public IReadOnlyList<(long Id, string Title, string Abstract)> WindowPapers(long low, long high)
+    {
+        using var connection = database.Open();
+        return connection.Query<(long, string, string)>(
+            "SELECT id, title, abstract FROM papers WHERE id > @low AND id <= @high ORDER BY id", new { low, high }).ToList();
+    }
+}

@@ -1,0 +1,61 @@
+namespace Newsletter.ForYou;
+
+/// <summary>
+/// What a reader's taste changes in their digest: matched papers move a few places (the reader's order still leads),
+/// and up to <see cref="MaxRecommendations"/> unmatched papers of the window are recommended.
+/// </summary>
+public static class TasteRanking
+{
+    /// <summary>Most papers in "Recommended for you".</summary>
+    public const int MaxRecommendations = 3;
+
+    /// <summary>
+    /// Lowest cosine with the reader's profile for a recommendation: below it the papers are about other things
+    /// (measured over the fixture papers, see tests/BENCHMARKS.md "for-you").
+    /// </summary>
+    public const float Threshold = 0.12f;
+
+    /// <summary>How many places a matched paper moves at most, up when liked-like, down when disliked-like.</summary>
+    public const int MaxShift = 3;
+
+    /// <summary>
+    /// <paramref name="items"/> (in the reader's order) with each paper moved by up to <see cref="MaxShift"/> places:
+    /// its taste score over <see cref="Threshold"/> (or under minus it) counts as the full shift, less in proportion;
+    /// ties keep the reader's order. A paper outside the window keeps its place.
+    /// </summary>
+    public static List<T> Reorder<T>(IReadOnlyList<T> items, Func<T, long> paperOf, WindowTerms window, ReadOnlySpan<float> scores)
+    {
+        var keys = new (double Key, int Position)[items.Count];
+        for (var i = 0; i < items.Count; i++)
+        {
+            var index = window.IndexOf(paperOf(items[i]));
+            var score = index < 0 ? 0 : scores[index];
+            keys[i] = (i - MaxShift * Math.Clamp(score / Threshold, -1, 1), i);
+        }
+        Array.Sort(keys);
+        var ordered = new List<T>(items.Count);
+        foreach (var (_, position) in keys) ordered.Add(items[position]);
+        return ordered;
+    }
+
+    /// <summary>
+    /// Up to <see cref="MaxRecommendations"/> window papers, best first, scoring at least <see cref="Threshold"/>,
+    /// that the reader never marked and <paramref name="eligible"/> allows (new to them, matched by no filter).
+    /// </summary>
+    public static IReadOnlyList<Recommendation> Recommend(TasteModel model, WindowTerms window, ReadOnlySpan<float> scores, Func<long, bool> eligible)
+    {
+        if (model.IsEmpty) return [];
+        var best = new List<(float Score, int Index)>(MaxRecommendations + 1);
+        for (var i = 0; i < scores.Length; i++)
+        {
+            var score = scores[i];
+            if (score < Threshold || (best.Count == MaxRecommendations && score <= best[^1].Score)) continue;
+            var id = window.IdAt(i);
+            if (!eligible(id) || model.Marked.Contains(id)) continue;
+            var at = best.FindIndex(b => b.Score < score);
+            best.Insert(at < 0 ? best.Count : at, (score, i));
+            if (best.Count > MaxRecommendations) best.RemoveAt(best.Count - 1);
+        }
+        return best.Select(b => new Recommendation(window.IdAt(b.Index), b.Score, window.Resembles(model, b.Index))).ToList();
+    }
+}

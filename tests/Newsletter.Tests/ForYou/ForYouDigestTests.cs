@@ -1,0 +1,47 @@
+using Newsletter.Delivery;
+using Newsletter.Digests;
+using Newsletter.Tests.Digests;
+using Newsletter.Tests.Support;
+
+namespace Newsletter.Tests.ForYou;
+
+/// <summary>The digest of a reader with marks: a "Recommended for you" section, each paper saying which liked paper it resembles.</summary>
+public class ForYouDigestTests
+{
+    private static readonly string GoldenSource = Path.Combine(RepositoryPaths.Root, "tests", "Newsletter.Tests", "Fixtures", "Digests");
+
+    private static DigestContent WithRecommendation()
+    {
+        var recommended = new DigestEntry(DigestSamples.Paper(77, "Antibody design by diffusion over protein structure", "2411.07777"),
+            ["for-you:Latent Diffusion for Protein Design"], "Denoising diffusion designs antibody protein structures that bind their target.");
+        return DigestSamples.Content(DigestSamples.Entries.Append(recommended).ToList());
+    }
+
+    [Test]
+    public void HtmlPart_WithARecommendation_MatchesTheGoldenFile() =>
+        AssertGolden("digest-for-you.golden.html", DigestSamples.Renderer().Render(WithRecommendation()).Html);
+
+    [Test]
+    public void TextPart_WithARecommendation_MatchesTheGoldenFile() =>
+        AssertGolden("digest-for-you.golden.txt", DigestSamples.Renderer().Render(WithRecommendation()).Text);
+
+    [Test]
+    public void Recommendation_IsNotCountedAsAMatch_NorNamedInTheSubject()
+    {
+        var renderer = DigestSamples.Renderer();
+
+        var with = renderer.Render(WithRecommendation());
+        var without = renderer.Render(DigestSamples.Content());
+
+        Assert.That(with.Subject, Is.EqualTo(without.Subject));
+        Assert.That(with.Html, Does.Contain("Recommended for you").And.Contain("Like “Latent Diffusion for Protein Design”, which you liked"));
+        Assert.That(without.Html, Does.Not.Contain("Recommended for you"));
+    }
+
+    private static void AssertGolden(string name, string actual)
+    {
+        if (Environment.GetEnvironmentVariable("UPDATE_GOLDEN") == "1") File.WriteAllText(Path.Combine(GoldenSource, name), actual);
+        var expected = File.ReadAllText(RepositoryPaths.Fixture(Path.Combine("Digests", name)));
+        Assert.That(actual, Is.EqualTo(expected), $"rendered {name} differs; rerun with UPDATE_GOLDEN=1 to accept, after reading the diff");
+    }
+}

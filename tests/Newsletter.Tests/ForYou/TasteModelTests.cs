@@ -1,0 +1,91 @@
+using Newsletter.ForYou;
+
+namespace Newsletter.Tests.ForYou;
+
+/// <summary>The taste model on known papers: what it lifts, lowers and recommends, and why.</summary>
+public class TasteModelTests
+{
+    private static readonly (long Id, string Title, string Abstract)[] Window =
+    [
+        (1, "Protein backbone design with latent diffusion", "A diffusion model generates protein backbones by denoising in a latent space."),
+        (2, "Faster tokenizers for search engines", "We make tokenizers for search engines faster with vectorised byte scans."),
+        (3, "Robotic grasping from a single camera", "A robot learns to grasp unseen objects from one camera using imitation."),
+        (4, "Antibody design by diffusion over protein structure", "Denoising diffusion designs antibody protein structures that bind their target."),
+        (5, "Legged robot locomotion on rough terrain", "Reinforcement learning trains a legged robot to walk over rough terrain."),
+    ];
+
+    private static WindowTerms Terms() => new(Window.ToList());
+
+    private static TasteModel LikesProteinsDislikesRobots() => TasteModel.Build(
+    [
+        new MarkedPaper(10, "Diffusion models for protein structure generation", "We train a diffusion model that generates protein structures by denoising.", true),
+        new MarkedPaper(11, "Robot manipulation with imitation learning", "A robot arm learns manipulation and grasping from camera demonstrations.", false),
+    ]);
+
+    [Test]
+    public void Score_LiftsPapersLikeTheLikedOne_AndLowersPapersLikeTheDislikedOne()
+    {
+        var window = Terms();
+        var scores = new float[window.Count];
+
+        window.Score(LikesProteinsDislikesRobots(), scores);
+
+        Assert.That(scores[window.IndexOf(1)], Is.GreaterThan(TasteRanking.Threshold));
+        Assert.That(scores[window.IndexOf(4)], Is.GreaterThan(TasteRanking.Threshold));
+        Assert.That(scores[window.IndexOf(2)], Is.EqualTo(0).Within(1e-6), "no shared words");
+        Assert.That(scores[window.IndexOf(3)], Is.LessThan(0));
+    }
+
+    [Test]
+    public void Reorder_MovesPapersAtMostThreePlaces_AndKeepsTheReadersOrderOtherwise()
+    {
+        var window = Terms();
+        var scores = new float[window.Count];
+        window.Score(LikesProteinsDislikesRobots(), scores);
+        // The reader's order: robots first, proteins last, plus two papers outside the window.
+        long[] order = [3, 100, 101, 2, 5, 4];
+
+        var reordered = TasteRanking.Reorder(order, p => p, window, scores);
+
+        Assert.That(reordered.IndexOf(4), Is.EqualTo(2), "the liked-like paper moves up three places, not to the top");
+        Assert.That(reordered.IndexOf(3), Is.GreaterThan(0), "the disliked-like paper moves down");
+        Assert.That(reordered.Where(p => p is 100 or 101), Is.EqualTo(new long[] { 100, 101 }), "unscored papers keep their order");
+    }
+
+    [Test]
+    public void Recommend_TakesOnlyEligibleUnmarkedPapersAboveTheThreshold_AndSaysWhichLikedPaperEachResembles()
+    {
+        var window = Terms();
+        var model = LikesProteinsDislikesRobots();
+        var scores = new float[window.Count];
+        window.Score(model, scores);
+
+        var recommended = TasteRanking.Recommend(model, window, scores, id => id != 1);
+
+        Assert.That(recommended.Select(r => r.PaperId), Is.EqualTo(new long[] { 4 }));
+        Assert.That(recommended[0].Resembles?.PaperId, Is.EqualTo(10));
+    }
+
+    [Test]
+    public void Recommend_IsEmpty_WithOnlyDislikes()
+    {
+        var window = Terms();
+        var model = TasteModel.Build([new MarkedPaper(11, "Robot manipulation", "A robot arm learns grasping.", false)]);
+        var scores = new float[window.Count];
+        window.Score(model, scores);
+
+        Assert.That(TasteRanking.Recommend(model, window, scores, _ => true), Is.Empty);
+    }
+
+    [Test]
+    public void Model_SurvivesStorageAsJson()
+    {
+        var model = LikesProteinsDislikesRobots();
+
+        var stored = TasteModel.FromJson(model.ToJson());
+
+        Assert.That(stored.Profile, Is.EquivalentTo(model.Profile));
+        Assert.That(stored.Liked.Select(l => l.PaperId), Is.EqualTo(new long[] { 10 }));
+        Assert.That(stored.Marked, Is.EqualTo(new long[] { 10, 11 }));
+    }
+}
