@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using Dapper;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using Newsletter.Delivery;
@@ -38,9 +37,9 @@ public sealed class DigestPlanner(
     public PlanRun Run(DateTimeOffset at, bool dryRun = false, Action<Subscriber, PlannedDigest>? onDigest = null)
     {
         using var connection = database.Open();
-        var high = connection.ExecuteScalar<long?>("SELECT MAX(id) FROM papers") ?? 0;
+        var high = PaperMatchStore.LatestPaper(connection);
         var low = WindowStart(connection, at);
-        using var matcher = new WindowMatcher(connection, low, high, topics, queries.Value, clock, logger);
+        using var matcher = new WindowMatcher(connection, c => MatchWindow.Load(c, low, high), topics, queries.Value, clock, logger);
         using var pages = new DuePages(connection, at, PageSize);
         var schedule = new Dictionary<(string Timezone, string Frequency, int Weekday, int Hour, DateTimeOffset DueAt), (string PeriodKey, DateTimeOffset NextDue)>();
         int readers = 0, planned = 0, empty = 0;
@@ -97,9 +96,9 @@ public sealed class DigestPlanner(
     public PlannedDigest Preview(Subscriber reader, IReadOnlyList<SubscriberFilter> filters, DateTimeOffset at)
     {
         using var connection = database.Open();
-        var high = connection.ExecuteScalar<long?>("SELECT MAX(id) FROM papers") ?? 0;
-        var low = reader.LastSeq ?? FirstSeqAfter(connection, FirstDigestCutoff(reader));
-        using var matcher = new WindowMatcher(connection, low, high, topics, queries.Value, clock, logger);
+        var high = PaperMatchStore.LatestPaper(connection);
+        var low = reader.LastSeq ?? PaperMatchStore.LastPaperBefore(connection, FirstDigestCutoff(reader));
+        using var matcher = new WindowMatcher(connection, c => MatchWindow.Load(c, low, high), topics, queries.Value, clock, logger);
         var due = reader.NextDueAt ?? DigestSchedule.NextDue(reader, at);
         var when = due > at ? due : at;
         var results = filters.Select(matcher.Get).ToArray();
@@ -116,32 +115,6 @@ public sealed class DigestPlanner(
         // A due time set under an older schedule may fall after the current schedule's latest slot: then it is the slot.
         var slot = DigestSchedule.LastDue(reader, at);
         return DigestSchedule.PeriodKey(reader, slot > dueAt ? slot : dueAt);
-    }
-
-    /// <summary>
-    /// What <paramref name="filters"/> match among the papers first seen after <paramref name="since"/>: how many, and
-    /// the first <paramref name="max"/> in <paramref name="order"/>, ranked exactly as a digest is (a reader's preview
-    /// is their digest). The queries share one request budget; throws <see cref="QueryBudgetSpentException"/> when it
-    /// is spent and <see cref="OperationCanceledException"/> when <paramref name="aborted"/> fires.
-    /// </summary>
-    public (int Count, IReadOnlyList<DigestItem> Items) Matches(
-        IReadOnlyList<SubscriberFilter> filters, DateTimeOffset since, int max, DigestOrder order, CancellationToken aborted)
-    {
-        using var connection = database.Open();
-        var high = connection.ExecuteScalar<long?>("SELECT MAX(id) FROM papers") ?? 0;
-        var low = Math.Min(FirstSeqAfter(connection, since), high);
-        using var matcher = new WindowMatcher(connection, low, high, topics, queries.Value, clock, logger, aborted);
-        var results = filters.Select(matcher.Get).ToArray();
-        var isNew = NewPapers.SeenAfter(since, matcher.Papers);
-        var matched = new HashSet<long>();
-        foreach (var result in results)
-        {
-            for (var i = 0; i < result.Count; i++)
-            {
-                if (isNew.Contains(result.At(i).Paper)) matched.Add(result.At(i).Paper);
-            }
-        }
-        return (matched.Count, Ranking.Top(results, isNew, max, order, matcher.Scratch));
     }
 
     // A planning run lasts seconds, too short for tiered compilation to catch up with this hot loop.
@@ -165,7 +138,7 @@ public sealed class DigestPlanner(
             isNew = NewPapers.SeenAfter(cutoff, matcher.Papers);
             windowFrom = cutoff;
         }
-        var items = matcher.Memo.Top(filters, isNew, options.Value.MaxPapers, DigestOrders.Parse(reader.DigestOrder), matcher.Scratch);
+        var items = matcher.Top(filters, isNew, options.Value.MaxPapers, DigestOrders.Parse(reader.DigestOrder));
         return new PlannedDigest(
             reader.Id,
             periodKey,
@@ -184,20 +157,10 @@ public sealed class DigestPlanner(
     /// <summary>The run's window starts after the oldest paper any due reader still needs.</summary>
     private static long WindowStart(SqliteConnection connection, DateTimeOffset at)
     {
-        var bounds = connection.QuerySingle<(long? MinLastSeq, DateTimeOffset? FirstConfirmed)>(
-            """
-            SELECT MIN(last_seq), MIN(CASE WHEN last_seq IS NULL THEN COALESCE(confirmed_at, created_at) END)
-            FROM subscribers
-            WHERE state = 'confirmed' AND next_due_at <= @at
-            """,
-            new { at });
-        var low = bounds.MinLastSeq ?? long.MaxValue;
-        if (bounds.FirstConfirmed is { } confirmed)
-            low = Math.Min(low, FirstSeqAfter(connection, confirmed - TimeSpan.FromDays(7)));
+        var (minLastSeq, firstConfirmed) = PaperMatchStore.DueBounds(connection, at);
+        var low = minLastSeq ?? long.MaxValue;
+        if (firstConfirmed is { } confirmed)
+            low = Math.Min(low, PaperMatchStore.LastPaperBefore(connection, confirmed - TimeSpan.FromDays(7)));
         return low == long.MaxValue ? 0 : low;
     }
-
-    /// <summary>The id just before the first paper first seen after <paramref name="cutoff"/>.</summary>
-    private static long FirstSeqAfter(SqliteConnection connection, DateTimeOffset cutoff) =>
-        (connection.ExecuteScalar<long?>("SELECT MIN(id) FROM papers WHERE first_seen_at > @cutoff", new { cutoff }) ?? long.MaxValue) - 1;
 }

@@ -17,6 +17,7 @@ public static class DigestsServiceCollectionExtensions
             .ValidateOnStart();
         services.AddSingleton<TopicCatalog>();
         services.AddSingleton<DigestPlanner>();
+        services.AddSingleton<PreviewWindows>();
         services.AddSingleton<DigestComposer>();
         services.AddSingleton<MatchHighlighter>();
         services.AddSingleton<DigestRenderer>();
