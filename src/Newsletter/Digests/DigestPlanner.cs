@@ -157,7 +157,7 @@ public sealed class DigestPlanner(
     /// <summary>The run's window starts after the oldest paper any due reader still needs.</summary>
     private static long WindowStart(SqliteConnection connection, DateTimeOffset at)
     {
-        var (minLastSeq, firstConfirmed) = PaperMatchStore.DueBounds(connection, at);
+        var (minLastSeq, firstConfirmed) = DueReaderStore.DueBounds(connection, at);
         var low = minLastSeq ?? long.MaxValue;
         if (firstConfirmed is { } confirmed)
             low = Math.Min(low, PaperMatchStore.LastPaperBefore(connection, confirmed - TimeSpan.FromDays(7)));

@@ -1,3 +1,4 @@
+using Dapper;
 using Microsoft.Data.Sqlite;
 using Newsletter.Storage;
 using Newsletter.Subscriptions;
@@ -64,6 +65,19 @@ internal sealed class DueReaderStore : IDisposable
             if (!row.IsDBNull(11)) onFilter(row.GetString(11), row.GetString(12));
         }
     }
+
+    /// <summary>
+    /// The readers due at <paramref name="at"/>: the oldest paper any of them has had (their lowest <c>last_seq</c>),
+    /// and the earliest time one who never had a digest confirmed.
+    /// </summary>
+    public static (long? MinLastSeq, DateTimeOffset? FirstConfirmed) DueBounds(SqliteConnection connection, DateTimeOffset at) =>
+        connection.QuerySingle<(long?, DateTimeOffset?)>(
+            """
+            SELECT MIN(last_seq), MIN(CASE WHEN last_seq IS NULL THEN COALESCE(confirmed_at, created_at) END)
+            FROM subscribers
+            WHERE state = 'confirmed' AND next_due_at <= @at
+            """,
+            new { at });
 
     public void Dispose() => _page.Dispose();
 }

@@ -72,19 +72,6 @@ internal sealed class PaperMatchStore : IDisposable
     public static long LastPaperBefore(SqliteConnection connection, DateTimeOffset cutoff) =>
         (connection.ExecuteScalar<long?>("SELECT MIN(id) FROM papers WHERE first_seen_at > @cutoff", new { cutoff }) ?? long.MaxValue) - 1;
 
-    /// <summary>
-    /// The readers due at <paramref name="at"/>: the oldest paper any of them has had (their lowest <c>last_seq</c>),
-    /// and the earliest time one who never had a digest confirmed.
-    /// </summary>
-    public static (long? MinLastSeq, DateTimeOffset? FirstConfirmed) DueBounds(SqliteConnection connection, DateTimeOffset at) =>
-        connection.QuerySingle<(long?, DateTimeOffset?)>(
-            """
-            SELECT MIN(last_seq), MIN(CASE WHEN last_seq IS NULL THEN COALESCE(confirmed_at, created_at) END)
-            FROM subscribers
-            WHERE state = 'confirmed' AND next_due_at <= @at
-            """,
-            new { at });
-
     /// <summary>Every paper with an id in (<paramref name="low"/>, <paramref name="high"/>]: its upvotes and when it was first seen.</summary>
     public static Dictionary<long, WindowPaper> WindowPapers(SqliteConnection connection, long low, long high)
     {
