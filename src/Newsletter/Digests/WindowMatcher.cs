@@ -154,6 +154,12 @@ internal sealed class WindowMatcher : IDisposable
             _logger.LogWarning("Skipping the {Kind} filter '{Query}': not a valid full-text query ({Message})", filter.Kind, query, e.Message);
             return new FilterResult(FilterLabel.For(filter), []);
         }
+        finally
+        {
+            // A run's budget times each filter's query alone: left armed, it interrupted the next statement on this
+            // connection (the next page of readers) once a slow page outlasted it, and the whole run failed.
+            if (!_forRequest) _budget.Restart(TimeSpan.MaxValue);
+        }
         return new FilterResult(FilterLabel.For(filter), CollectionsMarshal.AsSpan(hits));
     }
 
