@@ -47,21 +47,15 @@ internal sealed class WindowMatcher : IDisposable
         _logger = logger;
         _forRequest = requestAborted is not null;
         _perQuery = TimeSpan.FromMilliseconds(_forRequest ? limits.RequestBudgetMs : limits.PlanningBudgetMs);
-        // In a request the budget covers reading the window too; a planning run reads its window once, unbudgeted.
-        _budget = _forRequest ? QueryBudget.Start(connection, _perQuery, clock, requestAborted!.Value) : null!;
-        try
-        {
-            _window = window(connection);
-        }
-        catch (SqliteException e) when (QueryBudget.IsInterruption(e))
-        {
-            _budget.Dispose();
-            if (_budget.Cancelled) throw new OperationCanceledException("the request was aborted", e);
-            throw new QueryBudgetSpentException(_perQuery);
-        }
+        // The window is read unbudgeted: its cost is bounded by the papers it holds, not by anything a client
+        // sends, and a request's shared window is read once for every preview until a paper changes (under a
+        // request's budget, a busy machine never finished reading it, and every preview failed).
+        _window = window(connection);
         // A run's budget is seconds, so it is checked far less often: every 1,000 steps made a 100,000-reader plan
         // measurably slower (tests/BENCHMARKS.md, 2026-12-01).
-        if (!_forRequest) _budget = QueryBudget.Start(connection, _perQuery, clock, stepsPerCheck: PlanningStepsPerCheck);
+        _budget = _forRequest
+            ? QueryBudget.Start(connection, _perQuery, clock, requestAborted!.Value)
+            : QueryBudget.Start(connection, _perQuery, clock, stepsPerCheck: PlanningStepsPerCheck);
         _store = new PaperMatchStore(connection, _window.Low, _window.High);
     }
 
@@ -87,10 +81,23 @@ internal sealed class WindowMatcher : IDisposable
         if (_cache.TryGetValue(key, out var cached)) return cached;
         FilterResult? result = null;
         var shared = kind == SubscriberFilter.Topic ? _window.SharedTopics : null;
-        if (shared is null || !shared.TryGetValue(value, out result))
+        if (shared is null) result = Evaluate(new SubscriberFilter(kind, value));
+        else if (!shared.TryGetValue(value, out result))
         {
-            result = Evaluate(new SubscriberFilter(kind, value));
-            shared?.TryAdd(value, result);
+            // A catalog topic in a shared window is computed once for every preview until a paper changes, and
+            // its cost is bounded by the catalog and the window: it is not charged to the request that happens to
+            // ask first, which under load could never finish it, so no preview of that topic ever succeeded.
+            var left = _budget.Remaining;
+            _budget.Restart(TimeSpan.MaxValue);
+            try
+            {
+                result = Evaluate(new SubscriberFilter(kind, value));
+            }
+            finally
+            {
+                _budget.Restart(left);
+            }
+            shared.TryAdd(value, result);
         }
         _cache[key] = result;
         return result;
