@@ -19,19 +19,16 @@ public class PreviewWindowTests
     private TestWorkspace _workspace = null!;
     private DigestWorld _world = null!;
 
-    [SetUp]
-    public void SetUp()
-    {
-        _workspace = new TestWorkspace();
-        _world = new DigestWorld(_workspace, Due.AddHours(-1));
-    }
+    [SetUp] public void SetUp() => _workspace = new TestWorkspace();
 
     [TearDown]
     public async Task TearDown()
     {
-        await _world.DisposeAsync();
+        if (_world is not null) await _world.DisposeAsync();
         _workspace.Dispose();
     }
+
+    private DigestWorld World(IDictionary<string, string?>? settings = null) => _world = new DigestWorld(_workspace, Due.AddHours(-1), settings);
 
     private async Task<(int Count, IReadOnlyList<string?> Titles)> PreviewAsync(string query)
     {
@@ -49,6 +46,7 @@ public class PreviewWindowTests
     [Test]
     public async Task Preview_ListsAPaperAddedAfterAnEarlierPreview()
     {
+        World();
         _world.AddPaper("Diffusion for Proteins", "Denoising protein structures.", Seen);
         _world.AddPaper("Diffusion for Audio", "Denoising waveforms.", Seen);
         var before = await PreviewAsync("topics=diffusion");
@@ -64,6 +62,7 @@ public class PreviewWindowTests
     [Test]
     public async Task Preview_FollowsUpvotesChangedAfterAnEarlierPreview_InTheDigestsOrder()
     {
+        World();
         var first = _world.AddPaper("Diffusion A", "About denoising.", Seen, upvotes: 5);
         _world.AddPaper("Diffusion B", "About denoising.", Seen, upvotes: 10);
         _world.AddPaper("Kernels C", "About kernels and denoising.", Seen, upvotes: 7);
@@ -84,6 +83,7 @@ public class PreviewWindowTests
     [Test]
     public async Task Preview_DropsAPaperWhoseAbstractWasRevisedAway()
     {
+        World();
         var revised = _world.AddPaper("Paper One", "A diffusion model.", Seen);
         _world.AddPaper("Paper Two", "A diffusion model too.", Seen);
         var before = await PreviewAsync("topics=diffusion");
@@ -94,5 +94,21 @@ public class PreviewWindowTests
         Assert.That(before.Titles, Is.EquivalentTo(new[] { "Paper One", "Paper Two" }));
         Assert.That(after.Titles, Is.EqualTo(new[] { "Paper Two" }));
         Assert.That(after.Count, Is.EqualTo(1));
+    }
+    [Test]
+    public async Task Preview_OfABroadTopic_IsNotChargedToTheRequestsBudget_ButAKeywordIs()
+    {
+        var world = World(new Dictionary<string, string?> { ["Queries:RequestBudgetMs"] = "5" });
+        // Enough matches that a query outlasts one check of the budget (a request checks every 10,000 steps).
+        for (var i = 0; i < 3000; i++) world.AddPaper($"Diffusion {i}", "About denoising and more denoising.", Seen);
+        // Every reading of the stopwatch moves it 10 ms: any check of a 5 ms budget finds it spent.
+        world.Clock.TimestampStep = TimeSpan.FromMilliseconds(10);
+        var client = world.CreateClient();
+
+        var topic = await client.GetAsync("/api/preview?topics=diffusion");
+        var keyword = await client.GetAsync("/api/preview?keywords=denoising");
+
+        Assert.That(topic.StatusCode, Is.EqualTo(System.Net.HttpStatusCode.OK), "the topic is computed once for every preview");
+        Assert.That(keyword.StatusCode, Is.EqualTo(System.Net.HttpStatusCode.ServiceUnavailable), "a reader's own keyword is charged");
     }
 }
