@@ -12,8 +12,9 @@ namespace Newsletter.Digests;
 /// reader's papers through <see cref="Top"/>, which the planner, every preview, <c>/papers</c> search, the topic
 /// feeds and the <c>preview</c> verb all call. One instance per planning run or request; it uses an open connection.
 /// Keywords are checked and translated by <see cref="ReaderQuery"/>; every query runs under a <see cref="QueryBudget"/>:
-/// in a planning run each query gets its own and one that spends it is skipped with a warning; in a request the
-/// budget covers all its queries (and reading the window) and spending it (or the client leaving) throws.
+/// in a planning run each filter's query gets its own and one that spends it is skipped with a warning; in a request
+/// the budget covers the request's own queries (not the shared window nor its catalog topics, computed once for every
+/// preview) and spending it (or the client leaving) throws.
 /// </summary>
 internal sealed class WindowMatcher : IDisposable
 {
