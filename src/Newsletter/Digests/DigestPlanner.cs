@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using Dapper;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using Newsletter.ForYou;
@@ -40,9 +39,9 @@ public sealed class DigestPlanner(
     public PlanRun Run(DateTimeOffset at, bool dryRun = false, Action<Subscriber, PlannedDigest>? onDigest = null)
     {
         using var connection = database.Open();
-        var high = connection.ExecuteScalar<long?>("SELECT MAX(id) FROM papers") ?? 0;
+        var high = PaperMatchStore.LatestPaper(connection);
         var low = WindowStart(connection, at);
-        using var matcher = new WindowMatcher(connection, low, high, topics, queries.Value, clock, logger);
+        using var matcher = new WindowMatcher(connection, c => MatchWindow.Load(c, low, high), topics, queries.Value, clock, logger);
         using var pages = new DuePages(connection, at, PageSize);
         var taste = TasteStep.Open(tastes, low, high);
         var schedule = new Dictionary<(string Timezone, string Frequency, int Weekday, int Hour, DateTimeOffset DueAt), (string PeriodKey, DateTimeOffset NextDue)>();
@@ -100,9 +99,9 @@ public sealed class DigestPlanner(
     public PlannedDigest Preview(Subscriber reader, IReadOnlyList<SubscriberFilter> filters, DateTimeOffset at)
     {
         using var connection = database.Open();
-        var high = connection.ExecuteScalar<long?>("SELECT MAX(id) FROM papers") ?? 0;
-        var low = reader.LastSeq ?? PaperMatcher.FirstSeqAfter(connection, FirstDigestCutoff(reader));
-        using var matcher = new WindowMatcher(connection, low, high, topics, queries.Value, clock, logger);
+        var high = PaperMatchStore.LatestPaper(connection);
+        var low = reader.LastSeq ?? PaperMatchStore.LastPaperBefore(connection, FirstDigestCutoff(reader));
+        using var matcher = new WindowMatcher(connection, c => MatchWindow.Load(c, low, high), topics, queries.Value, clock, logger);
         var due = reader.NextDueAt ?? DigestSchedule.NextDue(reader, at);
         var when = due > at ? due : at;
         var results = filters.Select(matcher.Get).ToArray();
@@ -142,7 +141,7 @@ public sealed class DigestPlanner(
             isNew = NewPapers.SeenAfter(cutoff, matcher.Papers);
             windowFrom = cutoff;
         }
-        var items = matcher.Memo.Top(filters, isNew, options.Value.MaxPapers, DigestOrders.Parse(reader.DigestOrder), matcher.Scratch);
+        var items = matcher.Top(filters, isNew, options.Value.MaxPapers, DigestOrders.Parse(reader.DigestOrder));
         if (taste is not null) items = taste.Apply(reader.Id, items, filters, isNew);
         return new PlannedDigest(
             reader.Id,
@@ -162,16 +161,10 @@ public sealed class DigestPlanner(
     /// <summary>The run's window starts after the oldest paper any due reader still needs.</summary>
     private static long WindowStart(SqliteConnection connection, DateTimeOffset at)
     {
-        var bounds = connection.QuerySingle<(long? MinLastSeq, DateTimeOffset? FirstConfirmed)>(
-            """
-            SELECT MIN(last_seq), MIN(CASE WHEN last_seq IS NULL THEN COALESCE(confirmed_at, created_at) END)
-            FROM subscribers
-            WHERE state = 'confirmed' AND next_due_at <= @at
-            """,
-            new { at });
-        var low = bounds.MinLastSeq ?? long.MaxValue;
-        if (bounds.FirstConfirmed is { } confirmed)
-            low = Math.Min(low, PaperMatcher.FirstSeqAfter(connection, confirmed - TimeSpan.FromDays(7)));
+        var (minLastSeq, firstConfirmed) = DueReaderStore.DueBounds(connection, at);
+        var low = minLastSeq ?? long.MaxValue;
+        if (firstConfirmed is { } confirmed)
+            low = Math.Min(low, PaperMatchStore.LastPaperBefore(connection, confirmed - TimeSpan.FromDays(7)));
         return low == long.MaxValue ? 0 : low;
     }
 }

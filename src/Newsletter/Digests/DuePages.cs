@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using Newsletter.Matching;
@@ -8,34 +7,29 @@ using Newsletter.Subscriptions;
 namespace Newsletter.Digests;
 
 /// <summary>
-/// The readers due at one time, in pages of ascending id (keyset, so a run never holds them all), each page read
-/// with its readers' filters by one streaming query; each filter comes back as its result in the run's window.
+/// The readers due at one time, in pages of ascending id (so a run never holds them all), each reader's filters
+/// as their results in the run's window (each distinct filter evaluated once, by the matcher).
 /// </summary>
 internal sealed class DuePages : IDisposable
 {
-    private readonly SqliteCommand _page;
-    private readonly SqliteParameter _after;
+    private readonly DueReaderStore _store;
     private readonly List<Subscriber> _readers = [];
     private readonly List<int> _firstFilter = [];
     private readonly List<FilterResult> _filters = [];
+    private readonly Action<string, string> _onFilter;
     private FilterResult[] _filterArray = [];
+    private WindowMatcher? _matcher;
+    private long _after;
 
     public DuePages(SqliteConnection connection, DateTimeOffset at, int pageSize)
     {
-        _page = connection.CreateCommand();
-        _page.CommandText = """
-            SELECT s.id, s.email, s.state, s.frequency, s.weekday, s.hour, s.timezone, s.created_at, s.confirmed_at,
-                   s.last_seq, s.next_due_at, f.kind, f.value, s.digest_order
-            FROM (SELECT * FROM subscribers
-                  WHERE state = 'confirmed' AND next_due_at <= $at AND id > $after
-                  ORDER BY id
-                  LIMIT $pageSize) AS s
-            LEFT JOIN subscriber_filters AS f ON f.subscriber_id = s.id
-            ORDER BY s.id
-            """;
-        _page.Parameters.AddWithValue("$at", UtcTimestampHandler.ToText(at));
-        _after = _page.Parameters.AddWithValue("$after", 0L);
-        _page.Parameters.AddWithValue("$pageSize", pageSize);
+        _store = new DueReaderStore(connection, at, pageSize);
+        _onFilter = (kind, value) =>
+        {
+            // A reader's first filter row comes after the reader was added, so the reader's start is known here.
+            while (_firstFilter.Count < _readers.Count) _firstFilter.Add(_filters.Count);
+            _filters.Add(_matcher!.Get(kind, value));
+        };
     }
 
     /// <summary>The readers of the current page.</summary>
@@ -54,49 +48,19 @@ internal sealed class DuePages : IDisposable
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool Next(WindowMatcher matcher)
     {
+        _matcher = matcher;
         _readers.Clear();
         _firstFilter.Clear();
         _filters.Clear();
-        using (var row = _page.ExecuteReader())
-        {
-            while (row.Read())
-            {
-                var id = row.GetInt64(0);
-                if (_readers.Count == 0 || _readers[^1].Id != id)
-                {
-                    _readers.Add(new Subscriber
-                    {
-                        Id = id,
-                        Email = row.GetString(1),
-                        State = row.GetString(2),
-                        Frequency = row.GetString(3),
-                        Weekday = row.GetInt32(4),
-                        Hour = row.GetInt32(5),
-                        Timezone = row.GetString(6),
-                        CreatedAt = Timestamp(row.GetString(7)),
-                        ConfirmedAt = row.IsDBNull(8) ? null : Timestamp(row.GetString(8)),
-                        LastSeq = row.IsDBNull(9) ? null : row.GetInt64(9),
-                        NextDueAt = Timestamp(row.GetString(10)),
-                        DigestOrder = row.GetString(13),
-                    });
-                    _firstFilter.Add(_filters.Count);
-                }
-                if (!row.IsDBNull(11)) _filters.Add(matcher.Get(row.GetString(11), row.GetString(12)));
-            }
-        }
+        _store.ReadPage(_after, _readers, _onFilter);
+        // Readers without filters (and those after the last one with any) start where the filters end.
+        while (_firstFilter.Count < _readers.Count) _firstFilter.Add(_filters.Count);
         if (_readers.Count == 0) return false;
-        _after.Value = _readers[^1].Id;
+        _after = _readers[^1].Id;
         if (_filterArray.Length < _filters.Count) _filterArray = new FilterResult[Math.Max(_filters.Count, _filterArray.Length * 2)];
         _filters.CopyTo(_filterArray);
         return true;
     }
 
-    /// <summary>Reads a stored timestamp: the fixed format the app writes, else anything the Dapper handler accepts.</summary>
-    private static DateTimeOffset Timestamp(string text) =>
-        DateTimeOffset.TryParseExact(text, UtcTimestampHandler.Format, CultureInfo.InvariantCulture,
-            DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var value)
-            ? value
-            : (DateTimeOffset)new UtcTimestampHandler().Parse(text);
-
-    public void Dispose() => _page.Dispose();
+    public void Dispose() => _store.Dispose();
 }

@@ -11,7 +11,7 @@ public static class MatchingServiceCollectionExtensions
         services.AddSettings<List<Topic>>(configuration, TopicCatalog.Section, TopicCatalog.Problems);
         services.AddSettings<QueryOptions>(configuration, QueryOptions.Section, o => o.Problems());
         services.AddSingleton<TopicCatalog>();
-        services.AddSingleton<PaperMatcher>();
+        services.AddSingleton<PreviewWindows>();
         return services;
     }
 }

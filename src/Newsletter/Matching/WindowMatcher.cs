@@ -6,21 +6,20 @@ using Newsletter.Storage;
 namespace Newsletter.Matching;
 
 /// <summary>
-/// Evaluates filters over one window of papers (ids in (low, high]), each distinct filter once, caching the
-/// result for every reader who shares it. One instance per planning run or preview; it uses an open connection.
+/// The one matcher: evaluates filters over a <see cref="MatchWindow"/>, each distinct filter once, and ranks a
+/// reader's papers through <see cref="Top"/>, which the planner, every preview, <c>/papers</c> search, the topic
+/// feeds and the <c>preview</c> verb all call. One instance per planning run or request; it uses an open connection.
 /// Keywords are checked and translated by <see cref="ReaderQuery"/>; every query runs under a <see cref="QueryBudget"/>:
-/// in a planning run each query gets its own and one that spends it is skipped with a warning; in a request the
-/// budget covers all its queries and spending it (or the client leaving) throws.
+/// in a planning run each filter's query gets its own and one that spends it is skipped with a warning; in a request
+/// the budget covers the request's own queries (not the shared window nor its catalog topics, computed once for every
+/// preview) and spending it (or the client leaving) throws.
 /// </summary>
 internal sealed class WindowMatcher : IDisposable
 {
-    // bm25 column weights for (title, abstract, authors): a word in the title says far more about a paper than one
-    // in its abstract; author names count like the abstract so author keywords work.
-    private const string Bm25 = "bm25(papers_fts, 5.0, 1.0, 1.0)";
     private const int PlanningStepsPerCheck = 50_000;
 
-    private readonly SqliteConnection _connection;
-    private readonly SqliteCommand _match;
+    private readonly MatchWindow _window;
+    private readonly PaperMatchStore _store;
     private readonly TopicCatalog _topics;
     private readonly QueryOptions _limits;
     private readonly QueryBudget _budget;
@@ -31,58 +30,39 @@ internal sealed class WindowMatcher : IDisposable
     // Reused from query to query: a run evaluates up to one filter per ten readers, and only each result's own
     // arrays are kept for the run.
     private readonly List<FilterHit> _hits = [];
+    private readonly Ranking.Scratch _scratch = new();
+    private readonly RankingMemo _memo = new();
 
+    /// <param name="window">Reads (or finds) the window on the connection; in a request, inside the request's budget.</param>
     /// <param name="requestAborted">
     /// Null in a planning run; in a web request, the request's abort token: the request's queries then share one
     /// budget of <see cref="QueryOptions.RequestBudgetMs"/>.
     /// </param>
-    public WindowMatcher(SqliteConnection connection, long low, long high, TopicCatalog topics, QueryOptions limits, TimeProvider clock,
-        ILogger logger, CancellationToken? requestAborted = null)
+    public WindowMatcher(SqliteConnection connection, Func<SqliteConnection, MatchWindow> window, TopicCatalog topics, QueryOptions limits,
+        TimeProvider clock, ILogger logger, CancellationToken? requestAborted = null)
     {
-        _connection = connection;
         _topics = topics;
         _limits = limits;
         _logger = logger;
         _forRequest = requestAborted is not null;
         _perQuery = TimeSpan.FromMilliseconds(_forRequest ? limits.RequestBudgetMs : limits.PlanningBudgetMs);
-        Low = low;
-        High = high;
-        // In a request the budget covers reading the window too; a planning run reads its window once, unbudgeted.
-        _budget = _forRequest ? QueryBudget.Start(connection, _perQuery, clock, requestAborted!.Value) : null!;
-        try
-        {
-            Papers = LoadPapers();
-        }
-        catch (SqliteException e) when (QueryBudget.IsInterruption(e))
-        {
-            _budget.Dispose();
-            if (_budget.Cancelled) throw new OperationCanceledException("the request was aborted", e);
-            throw new QueryBudgetSpentException(_perQuery);
-        }
+        // The window is read unbudgeted: its cost is bounded by the papers it holds, not by anything a client
+        // sends, and a request's shared window is read once for every preview until a paper changes (under a
+        // request's budget, a busy machine never finished reading it, and every preview failed).
+        _window = window(connection);
         // A run's budget is seconds, so it is checked far less often: every 1,000 steps made a 100,000-reader plan
         // measurably slower (tests/BENCHMARKS.md, 2026-12-01).
-        if (!_forRequest) _budget = QueryBudget.Start(connection, _perQuery, clock, stepsPerCheck: PlanningStepsPerCheck);
-        _match = connection.CreateCommand();
-        _match.CommandText = $"""
-            SELECT rowid, {Bm25} FROM papers_fts
-            WHERE papers_fts MATCH $query AND rowid > $low AND rowid <= $high
-            """;
-        _match.Parameters.AddWithValue("$low", low);
-        _match.Parameters.AddWithValue("$high", high);
-        _match.Parameters.Add("$query", SqliteType.Text);
+        _budget = _forRequest
+            ? QueryBudget.Start(connection, _perQuery, clock, requestAborted!.Value)
+            : QueryBudget.Start(connection, _perQuery, clock, stepsPerCheck: PlanningStepsPerCheck);
+        _store = new PaperMatchStore(connection, _window.Low, _window.High);
     }
 
-    public long Low { get; }
-    public long High { get; }
+    public long Low => _window.Low;
+    public long High => _window.High;
 
     /// <summary>Every paper in the window.</summary>
-    public IReadOnlyDictionary<long, WindowPaper> Papers { get; }
-
-    /// <summary>Ranking buffers shared by every reader of the run.</summary>
-    public Ranking.Scratch Scratch { get; } = new();
-
-    /// <summary>Rankings shared by readers with the same filters and window.</summary>
-    public RankingMemo Memo { get; } = new();
+    public IReadOnlyDictionary<long, WindowPaper> Papers => _window.Papers;
 
     /// <summary>Distinct filters asked for so far.</summary>
     public int DistinctFilters => _cache.Count;
@@ -98,9 +78,50 @@ internal sealed class WindowMatcher : IDisposable
     {
         var key = (kind, value);
         if (_cache.TryGetValue(key, out var cached)) return cached;
-        var result = Evaluate(new SubscriberFilter(kind, value));
+        FilterResult? result = null;
+        var shared = kind == SubscriberFilter.Topic ? _window.SharedTopics : null;
+        if (shared is null) result = Evaluate(new SubscriberFilter(kind, value));
+        else if (!shared.TryGetValue(value, out result))
+        {
+            // A catalog topic in a shared window is computed once for every preview until a paper changes, and
+            // its cost is bounded by the catalog and the window: it is not charged to the request that happens to
+            // ask first, which under load could never finish it, so no preview of that topic ever succeeded.
+            var left = _budget.Remaining;
+            _budget.Restart(TimeSpan.MaxValue);
+            try
+            {
+                result = Evaluate(new SubscriberFilter(kind, value));
+            }
+            finally
+            {
+                _budget.Restart(left);
+            }
+            shared.TryAdd(value, result);
+        }
         _cache[key] = result;
         return result;
+    }
+
+    /// <summary>
+    /// The reader's top <paramref name="max"/> papers among <paramref name="filters"/>' matches that are new to them,
+    /// in <paramref name="order"/> (see <see cref="Ranking"/>): the one ranking every digest and preview goes through.
+    /// </summary>
+    public IReadOnlyList<DigestItem> Top(ReadOnlySpan<FilterResult> filters, NewPapers isNew, int max, DigestOrder order) =>
+        _memo.Top(filters, isNew, max, order, _scratch);
+
+    /// <summary>How many distinct papers new to the reader <paramref name="filters"/> match.</summary>
+    public static int CountNew(ReadOnlySpan<FilterResult> filters, NewPapers isNew)
+    {
+        var matched = new HashSet<long>();
+        foreach (var result in filters)
+        {
+            for (var i = 0; i < result.Count; i++)
+            {
+                var paper = result.At(i).Paper;
+                if (isNew.Contains(paper)) matched.Add(paper);
+            }
+        }
+        return matched.Count;
     }
 
     // A planning run lasts seconds, too short for tiered compilation to catch up with this hot loop.
@@ -120,18 +141,10 @@ internal sealed class WindowMatcher : IDisposable
         QueriesRun++;
         var hits = _hits;
         hits.Clear();
-        _match.Parameters["$query"].Value = query;
         if (!_forRequest) _budget.Restart(_perQuery);
         try
         {
-            using var reader = _match.ExecuteReader();
-            while (reader.Read())
-            {
-                var paper = reader.GetInt64(0);
-                // bm25 is negative, lower is better; flip it so a higher rank is a better match.
-                var relevance = -reader.GetDouble(1);
-                hits.Add(new FilterHit(paper, relevance, Papers.TryGetValue(paper, out var p) ? p.Upvotes ?? 0 : 0));
-            }
+            _store.Match(query, Papers, hits);
         }
         catch (SqliteException e) when (QueryBudget.IsInterruption(e))
         {
@@ -147,34 +160,18 @@ internal sealed class WindowMatcher : IDisposable
             _logger.LogWarning("Skipping the {Kind} filter '{Query}': not a valid full-text query ({Message})", filter.Kind, query, e.Message);
             return new FilterResult(FilterLabel.For(filter), []);
         }
-        return new FilterResult(FilterLabel.For(filter), CollectionsMarshal.AsSpan(hits));
-    }
-
-    private Dictionary<long, WindowPaper> LoadPapers()
-    {
-        using var command = _connection.CreateCommand();
-        command.CommandText = "SELECT id, upvotes, first_seen_at FROM papers WHERE id > $low AND id <= $high";
-        command.Parameters.AddWithValue("$low", Low);
-        command.Parameters.AddWithValue("$high", High);
-        var papers = new Dictionary<long, WindowPaper>();
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
+        finally
         {
-            var seen = reader.GetString(2);
-            // The app writes one fixed format: parsing exactly that is several times faster than a general parse,
-            // which matters when a preview reads a large window.
-            if (!DateTimeOffset.TryParseExact(seen, UtcTimestampHandler.Format, System.Globalization.CultureInfo.InvariantCulture,
-                    System.Globalization.DateTimeStyles.AssumeUniversal | System.Globalization.DateTimeStyles.AdjustToUniversal, out var firstSeen))
-                firstSeen = DateTimeOffset.Parse(seen, System.Globalization.CultureInfo.InvariantCulture,
-                    System.Globalization.DateTimeStyles.AssumeUniversal | System.Globalization.DateTimeStyles.AdjustToUniversal);
-            papers[reader.GetInt64(0)] = new WindowPaper(reader.IsDBNull(1) ? null : reader.GetInt32(1), firstSeen);
+            // A run's budget times each filter's query alone: left armed, it interrupted the next statement on this
+            // connection (the next page of readers) once a slow page outlasted it, and the whole run failed.
+            if (!_forRequest) _budget.Restart(TimeSpan.MaxValue);
         }
-        return papers;
+        return new FilterResult(FilterLabel.For(filter), CollectionsMarshal.AsSpan(hits));
     }
 
     public void Dispose()
     {
         _budget.Dispose();
-        _match.Dispose();
+        _store.Dispose();
     }
 }

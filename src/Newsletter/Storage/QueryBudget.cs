@@ -48,6 +48,9 @@ public sealed class QueryBudget : IDisposable
     /// <summary>Whether the caller cancelled (rather than the budget running out).</summary>
     public bool Cancelled => _cancellation.IsCancellationRequested;
 
+    /// <summary>What is left of the budget (negative once spent).</summary>
+    public TimeSpan Remaining => _budget - _clock.GetElapsedTime(_started);
+
     /// <summary>Starts a fresh budget of <paramref name="budget"/> (one per query in a planning run).</summary>
     public void Restart(TimeSpan budget)
     {

@@ -1,5 +1,5 @@
-using Dapper;
 using Microsoft.Extensions.Options;
+using Newsletter.Listings;
 using Newsletter.Matching;
 using Newsletter.Storage;
 
@@ -7,9 +7,9 @@ namespace Newsletter.Subscriptions;
 
 /// <summary>
 /// Previews what a set of filters would have delivered recently, ranked by the digest planner's own matcher
-/// (<see cref="PaperMatcher"/>), so a reader's preview lists the papers of their digest in their digest's order.
+/// (<see cref="PreviewWindows"/>), so a reader's preview lists the papers of their digest in their digest's order.
 /// </summary>
-public sealed class PaperSearch(Database database, PaperMatcher matcher, TopicCatalog topics, IOptions<DigestOptions> digests)
+public sealed class PaperSearch(PreviewWindows windows, PaperStore papers, TopicCatalog topics, IOptions<DigestOptions> digests)
 {
     /// <summary>
     /// The papers first seen after <paramref name="since"/> that the topics or keywords match, in <paramref name="order"/>:
@@ -21,15 +21,15 @@ public sealed class PaperSearch(Database database, PaperMatcher matcher, TopicCa
         DigestOrder order, CancellationToken aborted, int? maxPapers = null)
     {
         var filters = topicSlugs.Select(SubscriberFilter.ForTopic).Concat(keywords.Select(SubscriberFilter.ForKeyword)).ToList();
-        var (count, items) = matcher.Matches(filters, since, maxPapers ?? digests.Value.MaxPapers, order, aborted);
+        var (count, items) = windows.Matches(filters, since, maxPapers ?? digests.Value.MaxPapers, order, aborted);
         if (items.Count == 0) return new PreviewResult(count, since, []);
-        using var connection = database.Open();
-        var papers = connection.Query<(long Id, string Title, string? Url)>(
-            "SELECT id, title, coalesce(abs_url, hf_url) FROM papers WHERE id IN @ids",
-            new { ids = items.Select(i => i.Paper).ToList() }).ToDictionary(p => p.Id);
+        var found = papers.Get(items.Select(i => i.Paper).ToList()).ToDictionary(p => p.Id);
         return new PreviewResult(count, since, items
-            .Where(i => papers.ContainsKey(i.Paper))
-            .Select(i => new PreviewPaper(papers[i.Paper].Title, papers[i.Paper].Url, i.Labels.Select(Label).ToList()) { PaperId = i.Paper })
+            .Where(i => found.ContainsKey(i.Paper))
+            .Select(i => new PreviewPaper(found[i.Paper].Title, found[i.Paper].AbsUrl ?? found[i.Paper].HfUrl, i.Labels.Select(Label).ToList())
+            {
+                PaperId = i.Paper,
+            })
             .ToList());
 
         // A keyword as typed, a topic by its name.

@@ -21,8 +21,8 @@ public static class ChildProcesses
                 ? JsonDocument.Parse(line["RESULT ".Length..]).RootElement.Clone()
                 : null;
 
-        /// <summary>The last few lines of the error output, for a failure message.</summary>
-        public string ErrorTail => string.Join(" / ", Error.Split('\n', StringSplitOptions.RemoveEmptyEntries).TakeLast(3)).Trim();
+        /// <summary>The first lines of the error output (an unhandled exception's type and message), for a failure message.</summary>
+        public string ErrorTail => string.Join(" / ", Error.Split('\n', StringSplitOptions.RemoveEmptyEntries).Take(3)).Trim();
     }
 
     /// <summary>Starts a process with redirected output; it is ended when the run ends.</summary>

@@ -27,6 +27,16 @@ public sealed class WebLoad : IAsyncDisposable
 
     public int Port { get; }
 
+    /// <summary>CPU time the service has used so far: on a shared machine, the figure that does not depend on others' load.</summary>
+    public TimeSpan CpuTime
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.TotalProcessorTime;
+        }
+    }
+
     /// <summary>What wrk measured, and what the service logged meanwhile.</summary>
     public sealed record Measurement(long Requests, double Seconds, double P50Ms, double P99Ms, long NotSuccess, long SocketErrors, long DatabaseBusy)
     {
