@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs, from Debian's packages, whatever of the given tools is missing: smtp-sink (postfix), chromium, wrk; and
+# Installs, from Debian's packages, whatever of the given tools is missing: smtp-sink (postfix), chromium, wrk,
+# dovecot (IMAP and POP3 servers for the bounce mailbox tests); and
 # axe-core (the accessibility rules the Chromium tests inject into pages) from npm into tests/node_modules.
 # Shared by tests/run.sh and tests/bench.sh; does nothing when everything asked for is there.
 set -euo pipefail
@@ -11,6 +12,7 @@ for tool in "$@"; do
     smtp-sink) [ -x /usr/sbin/smtp-sink ] || need+=(postfix) ;;
     chromium) [ -x /usr/bin/chromium ] || need+=(chromium) ;;
     wrk) command -v wrk >/dev/null || need+=(wrk) ;;
+    dovecot) [ -x /usr/sbin/dovecot ] && [ -x /usr/lib/dovecot/imap ] && [ -x /usr/lib/dovecot/pop3 ] || need+=(dovecot-imapd dovecot-pop3d) ;;
     axe-core)
       if [ ! -f "$(dirname "$0")/node_modules/axe-core/axe.min.js" ]; then
         npm_tools=1

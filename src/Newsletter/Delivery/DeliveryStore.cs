@@ -232,32 +232,6 @@ public sealed class DeliveryStore(Database database)
             new { id, state, error, now });
 
     /// <summary>
-    /// Ends a row as <c>failed</c> because the server refused its recipient for good, records the bounce, and
-    /// suppresses the reader once they have <paramref name="limit"/> bounces since they last confirmed
-    /// (0: never). Returns true when the reader was suppressed by this call.
-    /// </summary>
-    public bool MarkBounced(SqliteConnection connection, DeliveryRow row, string reply, int limit, DateTimeOffset now)
-    {
-        using var transaction = connection.BeginTransaction();
-        connection.Execute(
-            "UPDATE deliveries SET state = 'failed', last_error = @reply, lease_until = NULL, updated_at = @now WHERE id = @Id AND state = 'sending'",
-            new { row.Id, reply, now }, transaction);
-        connection.Execute(
-            "INSERT INTO bounces (subscriber_id, delivery_id, reply, bounced_at) VALUES (@SubscriberId, @Id, @reply, @now)",
-            new { row.SubscriberId, row.Id, reply, now }, transaction);
-        var suppressed = limit > 0 && connection.Execute(
-            """
-            UPDATE subscribers SET state = 'suppressed', next_due_at = NULL
-            WHERE id = @SubscriberId AND state = 'confirmed'
-              AND (SELECT COUNT(*) FROM bounces b
-                   WHERE b.subscriber_id = subscribers.id AND b.bounced_at >= COALESCE(subscribers.confirmed_at, '')) >= @limit
-            """,
-            new { row.SubscriberId, limit }, transaction) > 0;
-        transaction.Commit();
-        return suppressed;
-    }
-
-    /// <summary>
     /// Rows left in <c>sending</c> by a process that died (lease expired). Its workers took their rows in id
     /// order and recorded each result before the next, so only each owner's first unrecorded row can have been
     /// on the wire: that one becomes <c>unknown</c>; the rest were never tried and are pending again.
