@@ -340,6 +340,23 @@ public sealed class DeliveryStore(Database database)
         return connection.QuerySingleOrDefault<DeliveryRow>($"SELECT {Columns} FROM deliveries WHERE id = @id", new { id });
     }
 
+    /// <summary>
+    /// The row whose digest carried this Message-ID, or null. The id names its reader (see <see cref="MessageIdFor"/>),
+    /// so the lookup goes through the reader's rows by index rather than scanning the ledger.
+    /// </summary>
+    public DeliveryRow? FindByMessageId(string messageId)
+    {
+        var id = messageId.Trim().Trim('<', '>');
+        const string prefix = "digest.";
+        if (!id.StartsWith(prefix, StringComparison.Ordinal)) return null;
+        var dot = id.IndexOf('.', prefix.Length);
+        if (dot < 0 || !long.TryParse(id.AsSpan(prefix.Length, dot - prefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var subscriberId))
+            return null;
+        using var connection = database.Open();
+        return connection.QuerySingleOrDefault<DeliveryRow>(
+            $"SELECT {Columns} FROM deliveries WHERE subscriber_id = @subscriberId AND message_id = @id", new { subscriberId, id });
+    }
+
     public IReadOnlyList<DeliveryRow> ForSubscriber(long subscriberId)
     {
         using var connection = database.Open();

@@ -19,6 +19,7 @@ public sealed class SubscriptionService(
     ConfirmationSignal signal,
     SubscriptionLinks links,
     DeliveryStore deliveries,
+    BounceStore bounces,
     IOptions<SubscriptionOptions> options,
     TimeProvider clock,
     ILogger<SubscriptionService> logger)
@@ -171,6 +172,17 @@ public sealed class SubscriptionService(
                 ["state"] = d.State,
                 ["createdAt"] = d.CreatedAt,
                 ["sentAt"] = d.SentAt,
+            }).ToArray()),
+            ["stateReason"] = subscriber.StateReason,
+            ["bounces"] = new JsonArray(bounces.ForSubscriber(subscriber.Id).Select(b => (JsonNode)new JsonObject
+            {
+                ["receivedAt"] = b.ReceivedAt,
+                ["kind"] = b.Kind,
+                ["status"] = b.Status,
+                ["diagnostic"] = b.Diagnostic,
+                ["source"] = b.Source,
+                ["matchedBy"] = b.MatchedBy,
+                ["deliveryId"] = b.DeliveryId,
             }).ToArray()),
         };
     }
