@@ -156,6 +156,22 @@ public class BouncePolicyTests
         Assert.That(connection.ExecuteScalar<int>("SELECT COUNT(*) FROM bounce_events"), Is.Zero);
     }
 
+    [Test]
+    public void DataExport_IncludesTheReadersEvents_AndWhyTheyWereStopped()
+    {
+        var rows = BounceSeed.SentDigests(Db, 1, 1);
+        Policy.Record(BounceSeed.Event(Db, rows[0], BounceKinds.Hard, "h1"));
+        var reader = _app.Get<SubscriberStore>().Find(BounceSeed.SubscriberOf(Db, rows[0]))!;
+
+        var export = _app.Get<SubscriptionService>().ExportData(reader);
+
+        Assert.That(export["stateReason"]!.GetValue<string>(), Does.Contain("permanent bounce"));
+        var bounce = export["bounces"]!.AsArray().Single()!;
+        Assert.That(bounce["kind"]!.GetValue<string>(), Is.EqualTo(BounceKinds.Hard));
+        Assert.That(bounce["status"]!.GetValue<string>(), Is.EqualTo("5.1.1"));
+        Assert.That(bounce["deliveryId"]!.GetValue<long>(), Is.EqualTo(rows[0]));
+    }
+
     [TestCase("failed", "5.1.1", BounceKinds.Hard)]
     [TestCase("failed", "5.2.2", BounceKinds.Hard)]
     [TestCase("failed", "5.7.1", BounceKinds.Blocked)]
