@@ -36,6 +36,7 @@ return await CommandLine.RunAsync(args, builder,
         app.MapSubscriptions();
         app.MapDigests();
         app.MapPapers();
+        app.MapBounces();
         app.MapJobsDashboard();
     },
     IngestCommand.Create,

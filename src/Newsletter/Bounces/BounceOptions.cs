@@ -1,7 +1,7 @@
 namespace Newsletter.Bounces;
 
 /// <summary>
-/// The ways in of the <c>Bounces</c> section: the mailbox and how often it is polled (the policy's
+/// The ways in of the <c>Bounces</c> section: the mailbox, how often it is polled, and the webhooks (the policy's
 /// <c>Bounces:SoftLimit</c> is read by <see cref="Delivery.BouncePolicyOptions"/>).
 /// </summary>
 public sealed class BounceOptions
@@ -12,4 +12,6 @@ public sealed class BounceOptions
     public string Cron { get; set; } = "*/10 * * * *";
 
     public MailboxOptions Mailbox { get; set; } = new();
+
+    public WebhookOptions Webhooks { get; set; } = new();
 }

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 
 namespace Newsletter.Bounces;
 
-/// <summary>Registers the report parser's matcher and processor, the bounce mailbox, and validates the Bounces section at start.</summary>
+/// <summary>Registers the report parser's matcher and processor, the bounce mailbox, the webhooks, and validates the Bounces section at start.</summary>
 public static class BouncesServiceCollectionExtensions
 {
     public static IServiceCollection AddBounces(this IServiceCollection services, IConfiguration configuration)
@@ -13,6 +13,7 @@ public static class BouncesServiceCollectionExtensions
         services.AddSingleton<BounceProcessor>();
         services.AddSingleton<BounceMailbox>();
         services.AddTransient<BounceMailboxJob>();
+        services.AddSingleton<BounceWebhooks>();
         return services;
     }
 }
