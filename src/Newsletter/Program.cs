@@ -1,3 +1,4 @@
+using Newsletter.Bounces;
 using Newsletter.Delivery;
 using Newsletter.Digests;
 using Newsletter.ForYou;
@@ -26,6 +27,7 @@ builder.Services
     .AddForYou()
     .AddDigests(builder.Configuration)
     .AddDelivery(builder.Configuration)
+    .AddBounces(builder.Configuration)
     .AddPapers(builder.Configuration)
     .AddJobs(builder.Configuration);
 
@@ -42,6 +44,7 @@ return await CommandLine.RunAsync(args, builder,
         app.MapForYou();
         app.MapDigests();
         app.MapPapers();
+        app.MapBounces();
         app.MapJobsDashboard();
     },
     IngestCommand.Create,
@@ -50,6 +53,7 @@ return await CommandLine.RunAsync(args, builder,
     SubscribersCommand.Create,
     DeliveriesCommand.Create,
     ResendCommand.Create,
+    BouncesCommand.Create,
     AdminCommand.Create);
 
 /// <summary>The entry point, visible to the HTTP tests.</summary>

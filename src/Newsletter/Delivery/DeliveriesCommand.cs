@@ -5,7 +5,7 @@ using Newsletter.Foundation;
 
 namespace Newsletter.Delivery;
 
-/// <summary><c>deliveries</c>: the ledger at a glance: rows per day and state, then the unknown and failed rows.</summary>
+/// <summary><c>deliveries</c>: the ledger at a glance: rows per day and state, the unknown and failed rows, then the latest bounce events.</summary>
 public static class DeliveriesCommand
 {
     private static readonly string[] States =
@@ -41,6 +41,11 @@ public static class DeliveriesCommand
                 }
                 if (total > rows.Count) Console.WriteLine($"  ... and {total - rows.Count} more (use --limit)");
             }
+            // Bounces that arrive after the server took a digest leave its row 'sent': they are listed here.
+            var events = host.Get<BounceStore>().Recent(null, Math.Max(1, result.GetValue(limit)));
+            Console.WriteLine();
+            Console.WriteLine(events.Count == 0 ? "bounces and complaints: none" : "bounces and complaints (newest first; `bounces` for more):");
+            foreach (var e in events) Console.WriteLine("  " + BounceEventText.Line(e));
             return 0;
         });
         return command;

@@ -19,6 +19,8 @@ public sealed class DeliverySender(
     DeliveryHeaders headers,
     MessageSigner signer,
     DeliveryThrottle throttle,
+    BounceAddress bounceAddress,
+    BouncePolicy bouncePolicy,
     Mailer mailer,
     IOptions<DeliveryOptions> options,
     TimeProvider clock,
@@ -110,8 +112,10 @@ public sealed class DeliverySender(
         {
             var digest = composer.Compose(row, await loading);
             headers.Apply(digest.Message, digest.Links.Unsubscribe);
+            // The signed row token: a bounce or complaint that quotes our headers proves which digest it is about.
+            digest.Message.Headers.Replace(BounceAddress.HeaderName, bounceAddress.Token(row.Id));
             signer.Sign(digest.Message);
-            return new Prepared(digest.Message, ReturnPathFor(row), null);
+            return new Prepared(digest.Message, bounceAddress.ReturnPathFor(row.Id), null);
         }
         catch (Exception e)
         {
@@ -119,19 +123,9 @@ public sealed class DeliverySender(
         }
     });
 
-    private MailboxAddress? ReturnPathFor(DeliveryRow row)
-    {
-        var configured = options.Value.ReturnPath;
-        if (string.IsNullOrWhiteSpace(configured)) return null;
-        var address = MailboxAddress.Parse(configured).Address;
-        var at = address.LastIndexOf('@');
-        return new MailboxAddress("", $"{address[..at]}+{row.Id}{address[at..]}");
-    }
-
     private async Task<Outcome> SendOneAsync(
         SqliteConnection db, IMailSession session, DeliveryRow row, Prepared prepared, ConcurrentDictionary<long, bool> suppressed)
     {
-        var o = options.Value;
         if (prepared.Message is null)
         {
             // A rendering fault is ours, not the server's: nothing left, so it is safe to try again later.
@@ -156,10 +150,18 @@ public sealed class DeliverySender(
         {
             if (e.RecipientRefused)
             {
-                var nowSuppressed = ledger.MarkBounced(db, row, e.Message, o.HardBounceLimit, clock.GetUtcNow());
-                if (nowSuppressed) suppressed[row.SubscriberId] = true;
-                logger.LogWarning("Delivery {Id}: recipient refused: {Error}{Suppressed}", row.Id, e.Message,
-                    nowSuppressed ? "; the reader is suppressed" : "");
+                ledger.MarkFinal(db, row.Id, DeliveryStates.Failed, e.Message, clock.GetUtcNow());
+                // Recorded with every other bounce, so one history (and one policy) covers all of them.
+                var status = BounceKinds.StatusCode(e.Message);
+                var bounce = bouncePolicy.Record(new BounceEvent
+                {
+                    SubscriberId = row.SubscriberId, DeliveryId = row.Id, Kind = BounceKinds.FromReport("failed", status ?? "5.0.0"),
+                    Status = status, Diagnostic = e.Message, Source = BounceSources.Smtp, MatchedBy = BounceMatches.Smtp,
+                    DedupeKey = $"smtp:{row.Id}:{row.Attempts}", ReceivedAt = clock.GetUtcNow(),
+                });
+                if (bounce.Stopped) suppressed[row.SubscriberId] = true;
+                logger.LogWarning("Delivery {Id}: recipient refused ({Kind}): {Error}{Suppressed}", row.Id, bounce.Event.Kind, e.Message,
+                    bounce.Stopped ? "; the reader is suppressed" : "");
             }
             else
             {

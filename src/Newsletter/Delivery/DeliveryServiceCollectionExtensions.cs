@@ -14,6 +14,10 @@ public static class DeliveryServiceCollectionExtensions
         services.AddSingleton<DigestComposer>();
         services.AddSingleton<MatchHighlighter>();
         services.AddSingleton<DigestRenderer>();
+        services.AddSettings<BouncePolicyOptions>(configuration, BouncePolicyOptions.Section, o => o.Problems());
+        services.AddSingleton<BounceStore>();
+        services.AddSingleton<BounceAddress>();
+        services.AddSingleton<BouncePolicy>();
         services.AddSingleton<DeliveryHeaders>();
         services.AddSingleton<DeliveryThrottle>();
         services.AddSingleton<DeliverySender>();

@@ -172,30 +172,23 @@ public sealed class DeliveryStore(Database database)
             """,
             new { id, error, nextAttemptAt, now });
 
+    /// <summary>Ends every pending or retrying row of the reader as <c>failed</c> with <paramref name="reason"/>.</summary>
+    public int EndUnsent(long subscriberId, string reason, DateTimeOffset now)
+    {
+        using var connection = database.Open();
+        return connection.Execute(
+            """
+            UPDATE deliveries SET state = 'failed', last_error = @reason, next_attempt_at = NULL, updated_at = @now
+            WHERE subscriber_id = @subscriberId AND state IN ('pending', 'retry')
+            """,
+            new { subscriberId, reason, now });
+    }
+
     /// <summary>Ends a row as <c>failed</c> (refused for good) or <c>unknown</c> (the server may have it).</summary>
     public void MarkFinal(SqliteConnection connection, long id, string state, string error, DateTimeOffset now) =>
         connection.Execute(
             "UPDATE deliveries SET state = @state, last_error = @error, lease_until = NULL, updated_at = @now WHERE id = @id AND state = 'sending'",
             new { id, state, error, now });
-
-    /// <summary>
-    /// Ends a row as <c>failed</c> because the server refused its recipient for good, records the bounce, and
-    /// suppresses the reader once they have <paramref name="limit"/> bounces since they last confirmed
-    /// (0: never). Returns true when the reader was suppressed by this call.
-    /// </summary>
-    public bool MarkBounced(SqliteConnection connection, DeliveryRow row, string reply, int limit, DateTimeOffset now)
-    {
-        using var transaction = connection.BeginTransaction();
-        connection.Execute(
-            "UPDATE deliveries SET state = 'failed', last_error = @reply, lease_until = NULL, updated_at = @now WHERE id = @Id AND state = 'sending'",
-            new { row.Id, reply, now }, transaction);
-        connection.Execute(
-            "INSERT INTO bounces (subscriber_id, delivery_id, reply, bounced_at) VALUES (@SubscriberId, @Id, @reply, @now)",
-            new { row.SubscriberId, row.Id, reply, now }, transaction);
-        var suppressed = limit > 0 && SubscriberStore.SuppressAfterBounces(connection, transaction, row.SubscriberId, limit);
-        transaction.Commit();
-        return suppressed;
-    }
 
     /// <summary>
     /// Rows left in <c>sending</c> by a process that died (lease expired). Its workers took their rows in id
@@ -304,6 +297,23 @@ public sealed class DeliveryStore(Database database)
     {
         using var connection = database.Open();
         return connection.QuerySingleOrDefault<DeliveryRow>($"SELECT {Columns} FROM deliveries WHERE id = @id", new { id });
+    }
+
+    /// <summary>
+    /// The row whose digest carried this Message-ID, or null. The id names its reader (see <see cref="MessageIdFor"/>),
+    /// so the lookup goes through the reader's rows by index rather than scanning the ledger.
+    /// </summary>
+    public DeliveryRow? FindByMessageId(string messageId)
+    {
+        var id = messageId.Trim().Trim('<', '>');
+        const string prefix = "digest.";
+        if (!id.StartsWith(prefix, StringComparison.Ordinal)) return null;
+        var dot = id.IndexOf('.', prefix.Length);
+        if (dot < 0 || !long.TryParse(id.AsSpan(prefix.Length, dot - prefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var subscriberId))
+            return null;
+        using var connection = database.Open();
+        return connection.QuerySingleOrDefault<DeliveryRow>(
+            $"SELECT {Columns} FROM deliveries WHERE subscriber_id = @subscriberId AND message_id = @id", new { subscriberId, id });
     }
 
     public IReadOnlyList<DeliveryRow> ForSubscriber(long subscriberId)

@@ -1,5 +1,6 @@
 using Hangfire;
 using Microsoft.Extensions.Options;
+using Newsletter.Bounces;
 using Newsletter.Delivery;
 using Newsletter.Listings;
 using Newsletter.Matching;
@@ -17,6 +18,7 @@ public sealed class RecurringJobsRegistrar(
     IBackgroundJobClient jobs,
     IOptions<IngestOptions> ingest,
     IOptions<DigestOptions> digest,
+    IOptions<BounceOptions> bounces,
     ConfirmationSignal confirmations) : IHostedService
 {
     private void WakeConfirmationSender() => jobs.Enqueue<ConfirmationSender>(job => job.RunAsync(CancellationToken.None));
@@ -27,6 +29,10 @@ public sealed class RecurringJobsRegistrar(
         recurring.AddOrUpdate<DigestJob>(DigestJob.Id, job => job.RunAsync(CancellationToken.None), digest.Value.Cron);
         recurring.AddOrUpdate<UnconfirmedCleanupJob>(UnconfirmedCleanupJob.Id, job => job.Run(), UnconfirmedCleanupJob.Cron);
         jobs.Enqueue<IngestJob>(job => job.RunAsync(CancellationToken.None));
+        if (bounces.Value.Mailbox.Enabled)
+            recurring.AddOrUpdate<BounceMailboxJob>(BounceMailboxJob.Id, job => job.RunAsync(CancellationToken.None), bounces.Value.Cron);
+        else
+            recurring.RemoveIfExists(BounceMailboxJob.Id);
         recurring.AddOrUpdate<ConfirmationSender>(ConfirmationSender.Id, job => job.RunAsync(CancellationToken.None), ConfirmationSender.Cron);
         jobs.Enqueue<DigestJob>(job => job.RunAsync(CancellationToken.None));
         confirmations.Wake += WakeConfirmationSender;

@@ -18,4 +18,6 @@ public sealed record Subscriber
     public DateTimeOffset? ConfirmedAt { get; init; }
     public long? LastSeq { get; init; }
     public DateTimeOffset? NextDueAt { get; init; }
+    /// <summary>Why they were suppressed or unsubscribed when it was not their own choice, or null.</summary>
+    public string? StateReason { get; init; }
 }

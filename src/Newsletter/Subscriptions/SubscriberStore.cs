@@ -10,7 +10,7 @@ public sealed class SubscriberStore(Database database)
 {
     private const string Columns = """
         id, email, state, frequency, weekday, hour, timezone, created_at AS CreatedAt, confirmed_at AS ConfirmedAt,
-        last_seq AS LastSeq, next_due_at AS NextDueAt, digest_order AS DigestOrder
+        last_seq AS LastSeq, next_due_at AS NextDueAt, digest_order AS DigestOrder, state_reason AS StateReason
         """;
 
     /// <summary>
@@ -60,7 +60,7 @@ public sealed class SubscriberStore(Database database)
             UPDATE subscribers
             SET confirmed_at = CASE WHEN state = 'confirmed' THEN confirmed_at ELSE @now END,
                 last_seq = CASE WHEN state = 'confirmed' THEN last_seq ELSE NULL END,
-                state = 'confirmed', unsubscribed_at = NULL, next_due_at = @firstDueAt
+                state = 'confirmed', unsubscribed_at = NULL, state_reason = NULL, next_due_at = @firstDueAt
             WHERE id = @subscriberId
             RETURNING {Columns}
             """,
@@ -79,6 +79,37 @@ public sealed class SubscriberStore(Database database)
         connection.Execute(
             "UPDATE subscribers SET state = 'unsubscribed', unsubscribed_at = @now, next_due_at = NULL WHERE id = @subscriberId",
             new { subscriberId, now });
+    }
+
+    /// <summary>
+    /// Stops a reader's email for a reason that was not their own click (a spam complaint), like
+    /// <see cref="Unsubscribe(long, DateTimeOffset)"/>. False when they were already unsubscribed.
+    /// </summary>
+    public bool Unsubscribe(long subscriberId, string reason, DateTimeOffset now)
+    {
+        // Their pending digests are ended by the next send's claim, as for any reader no longer confirmed.
+        using var connection = database.Open();
+        return connection.Execute(
+            """
+            UPDATE subscribers SET state = 'unsubscribed', unsubscribed_at = @now, state_reason = @reason, next_due_at = NULL
+            WHERE id = @subscriberId AND state <> 'unsubscribed'
+            """,
+            new { subscriberId, reason, now }) > 0;
+    }
+
+    /// <summary>
+    /// Suppresses a confirmed reader (their mail server refuses our email) with the reason; only their own
+    /// confirmation brings them back. False when they were not confirmed (nothing changes).
+    /// </summary>
+    public bool Suppress(long subscriberId, string reason)
+    {
+        using var connection = database.Open();
+        return connection.Execute(
+            """
+            UPDATE subscribers SET state = 'suppressed', state_reason = @reason, next_due_at = NULL
+            WHERE id = @subscriberId AND state = 'confirmed'
+            """,
+            new { subscriberId, reason }) > 0;
     }
 
     /// <summary>

@@ -170,6 +170,7 @@ public sealed class SubscriptionService(
                 ["createdAt"] = d.CreatedAt,
                 ["sentAt"] = d.SentAt,
             }).ToArray()),
+            ["stateReason"] = subscriber.StateReason,
         };
     }
 

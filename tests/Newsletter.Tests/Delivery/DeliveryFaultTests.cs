@@ -147,7 +147,7 @@ public class DeliveryFaultTests
         Assert.That(rows[LedgerSeed.Period].Select(r => r.LastError), Is.All.StartsWith("5"));
         using (var connection = new Database(_workspace.DatabasePath).Open())
         {
-            Assert.That(connection.ExecuteScalar<int>("SELECT COUNT(*) FROM bounces"), Is.EqualTo(Readers));
+            Assert.That(connection.ExecuteScalar<int>("SELECT COUNT(*) FROM bounce_events WHERE source = 'smtp' AND kind = 'hard'"), Is.EqualTo(Readers));
             Assert.That(connection.Query<string?>("SELECT next_due_at FROM subscribers"), Is.All.Null);
         }
         Assert.That(LedgerSeed.SubscriberState(_workspace.DatabasePath, LedgerSeed.Email(1)), Is.EqualTo("suppressed"));
@@ -173,7 +173,7 @@ public class DeliveryFaultTests
         Assert.That(rows.Select(r => r.State), Is.All.EqualTo("failed"));
         Assert.That(rows[1].LastError, Does.Contain("no longer subscribed"), "the second digest was never offered to the server");
         using var connection = new Database(_workspace.DatabasePath).Open();
-        Assert.That(connection.ExecuteScalar<int>("SELECT COUNT(*) FROM bounces"), Is.EqualTo(1));
+        Assert.That(connection.ExecuteScalar<int>("SELECT COUNT(*) FROM bounce_events WHERE source = 'smtp' AND kind = 'hard'"), Is.EqualTo(1));
     }
 
     [Test]
@@ -274,8 +274,14 @@ public class DeliveryFaultTests
         var rows = LedgerSeed.Rows(_workspace.DatabasePath);
         Assert.That(rows.Select(r => r.State), Is.All.EqualTo("sent"));
         Assert.That(rows.Select(r => r.ServerReply), Is.All.Not.Empty);
-        Assert.That(SinkDump.EnvelopeSenders(sink), Is.EquivalentTo(rows.Select(r => $"bounces+{r.Id}@newsletter.localhost")));
+        // The envelope names the row with a signed tag, so a bounce to it proves which digest it is about.
+        var senders = SinkDump.EnvelopeSenders(sink);
+        Assert.That(senders.Select(s => System.Text.RegularExpressions.Regex.Replace(s, "-[0-9a-f]{16}@", "@")),
+            Is.EquivalentTo(rows.Select(r => $"bounces+{r.Id}@newsletter.localhost")));
         var first = sink.Messages().Select(f => MimeMessage.Load(f)).Single(m => m.To.Mailboxes.Single().Address == LedgerSeed.Email(1));
+        var token = first.Headers["X-Newsletter-Delivery"];
+        Assert.That(token, Does.StartWith($"{rows[0].Id}-"));
+        Assert.That(senders, Does.Contain($"bounces+{token}@newsletter.localhost"), "the header carries the envelope's token");
         Assert.That(first.MessageId, Is.EqualTo(DeliveryStore.MessageIdFor(ids[0], LedgerSeed.Period, LedgerSeed.MessageDomain)));
         Assert.That(first.Headers["List-Unsubscribe"], Does.StartWith("<http://localhost/unsubscribe/"));
         Assert.That(first.Headers["List-Unsubscribe-Post"], Is.EqualTo("List-Unsubscribe=One-Click"));

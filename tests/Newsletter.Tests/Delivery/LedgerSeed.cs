@@ -18,6 +18,9 @@ internal static class LedgerSeed
     public static readonly DateTimeOffset PlannedAt = new DateTimeOffset(DateTime.UtcNow.Date, TimeSpan.Zero).AddDays(-1).AddHours(8);
 
     public static readonly string Period = $"daily:{PlannedAt:yyyy-MM-dd}";
+    /// <summary>The period the checked-in bounce reports' Message-IDs name (rows written by the raw overload).</summary>
+    public const string FixturePeriod = "daily:2026-11-24";
+
     public static readonly string NextPeriod = $"daily:{PlannedAt.AddDays(1):yyyy-MM-dd}";
 
     /// <summary>The domain of the default From address (appsettings.json), which Message-IDs use.</summary>
@@ -50,6 +53,59 @@ internal static class LedgerSeed
             return ids;
         });
     }
+
+    /// <summary>
+    /// Readers <paramref name="first"/>.. (confirmed a day ago) with one pending row each for <paramref name="period"/>,
+    /// written straight into the ledger in the format planning writes: for tests that need many periods per reader
+    /// (the bounce policy's window) without planning each day.
+    /// </summary>
+    public static IReadOnlyList<long> Readers(string path, int count, string? period = null, int first = 1)
+    {
+        period ??= FixturePeriod;
+        var database = Migrated(path);
+        using var connection = database.Open();
+        using var transaction = connection.BeginTransaction();
+        var now = DateTimeOffset.UtcNow.AddDays(-1);
+        var papers = connection.Query<long>("SELECT id FROM papers ORDER BY id LIMIT 3", transaction: transaction).ToList();
+        for (var p = papers.Count; p < 3; p++)
+        {
+            papers.Add(connection.ExecuteScalar<long>(
+                """
+                INSERT INTO papers (paper_key, title, normalized_title, abstract, authors, abs_url, first_seen_at, updated_at)
+                VALUES (@key, @title, @key, @abstract, 'A. Author, B. Author', @url, @now, @now) RETURNING id
+                """,
+                new
+                {
+                    key = $"seed-{p}", title = $"Seeded paper {p}: state space models at scale",
+                    @abstract = string.Concat(Enumerable.Repeat("We study selective state space models and their scaling. ", 6)),
+                    url = $"https://arxiv.org/abs/2611.0000{p}", now,
+                },
+                transaction));
+        }
+        var items = FrozenItems.Write(papers.Select(id => new DigestItem(id, ["state-space-models"], 1.0)).ToList());
+        var ids = new List<long>();
+        for (var i = first; i < first + count; i++)
+        {
+            var id = connection.ExecuteScalar<long>(
+                """
+                INSERT INTO subscribers (email, state, created_at, confirmed_at) VALUES (@email, 'confirmed', @now, @now)
+                ON CONFLICT (email) DO UPDATE SET state = state
+                RETURNING id
+                """,
+                new { email = Email(i), now }, transaction);
+            connection.Execute(
+                """
+                INSERT INTO deliveries (subscriber_id, period_key, state, created_at, message_id, window_from, window_to, items_json)
+                VALUES (@id, @period, 'pending', @now, @messageId, @from, @now, @items)
+                """,
+                new { id, period, now, messageId = DeliveryStore.MessageIdFor(id, period, MessageDomain), from = now.AddDays(-1), items },
+                transaction);
+            ids.Add(id);
+        }
+        transaction.Commit();
+        return ids;
+    }
+
 
     /// <summary>
     /// One more paper, then the next day's digests (<see cref="NextPeriod"/>) planned for every reader still

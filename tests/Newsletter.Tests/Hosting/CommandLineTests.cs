@@ -22,7 +22,7 @@ public class CommandLineTests
     };
 
     [TestCase("sned-due", "unknown verb 'sned-due'")]
-    [TestCase("bounces import x.eml", "unknown verb 'bounces'")]
+    [TestCase("bounce import x.eml", "unknown verb 'bounce'")]
     public void UnknownVerb_PrintsTheUsageAndExits2_InsteadOfServingTheSite(string line, string problem)
     {
         var result = NewsletterProcess.Run(Settings(), line.Split(' '));

@@ -1,0 +1,18 @@
+using Newsletter.Foundation;
+
+namespace Newsletter.Bounces;
+
+/// <summary>Registers the report parser's matcher and processor, the bounce mailbox, the webhooks, and validates the Bounces section at start.</summary>
+public static class BouncesServiceCollectionExtensions
+{
+    public static IServiceCollection AddBounces(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSettings<BounceOptions>(configuration, BounceOptions.Section, o => o.Problems());
+        services.AddSingleton<BounceMatcher>();
+        services.AddSingleton<BounceProcessor>();
+        services.AddSingleton<BounceMailbox>();
+        services.AddTransient<BounceMailboxJob>();
+        services.AddSingleton<BounceWebhooks>();
+        return services;
+    }
+}

@@ -1,0 +1,7 @@
+namespace Newsletter.Bounces;
+
+/// <summary>One event from a provider's webhook, before matching: what happened to which address or ledger row.</summary>
+/// <param name="Kind">A <see cref="Delivery.BounceKinds"/> value.</param>
+/// <param name="EventId">The provider's id for the event (dedupe); null uses the body's hash.</param>
+public sealed record ProviderEvent(
+    string Kind, string? Address, long? DeliveryId, string? MessageId, string? Status, string? Reason, string? EventId);
