@@ -1,3 +1,4 @@
+using Newsletter.Admin;
 using Newsletter.Delivery;
 using Newsletter.Digests;
 using Newsletter.Hosting;
@@ -23,6 +24,7 @@ builder.Services
     .AddDigests(builder.Configuration)
     .AddDelivery(builder.Configuration)
     .AddPapers(builder.Configuration)
+    .AddAdmin()
     .AddJobs(builder.Configuration);
 
 return await CommandLine.RunAsync(args, builder,
@@ -30,10 +32,11 @@ return await CommandLine.RunAsync(args, builder,
     {
         app.MapWeb();
         app.UseRefusedRequests();
-        app.UseOperatorAccess(JobsServiceCollectionExtensions.DashboardPath);
+        app.UseOperatorAccess(JobsServiceCollectionExtensions.DashboardPath, AdminEndpoints.Path);
         app.MapSubscriptions();
         app.MapDigests();
         app.MapPapers();
+        app.MapAdmin();
         app.MapJobsDashboard();
     },
     IngestCommand.Create,

@@ -247,12 +247,12 @@ public sealed class DeliveryStore(Database database)
             new { row.SubscriberId, row.Id, reply, now }, transaction);
         var suppressed = limit > 0 && connection.Execute(
             """
-            UPDATE subscribers SET state = 'suppressed', next_due_at = NULL
+            UPDATE subscribers SET state = 'suppressed', next_due_at = NULL, suppressed_at = @now
             WHERE id = @SubscriberId AND state = 'confirmed'
               AND (SELECT COUNT(*) FROM bounces b
                    WHERE b.subscriber_id = subscribers.id AND b.bounced_at >= COALESCE(subscribers.confirmed_at, '')) >= @limit
             """,
-            new { row.SubscriberId, limit }, transaction) > 0;
+            new { row.SubscriberId, limit, now }, transaction) > 0;
         transaction.Commit();
         return suppressed;
     }

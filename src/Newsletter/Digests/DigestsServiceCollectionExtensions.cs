@@ -22,6 +22,7 @@ public static class DigestsServiceCollectionExtensions
         services.AddSingleton<DigestRenderer>();
         services.AddSingleton<DigestArchive>();
         services.AddTransient<DigestJob>();
+        services.AddSingleton<DigestRunStore>();
         return services;
     }
 }
