@@ -68,7 +68,7 @@ public sealed class AdminOverview(
                 DigestStates.Select((s, i) => new ChartSeries(Capitalised(s), palette[i], Values(dayList, deliveryDays, s))).ToList()),
             ["last_run"] = LastRun(),
             ["rates_chart"] = SvgChart.Lines("rates-chart", $"Bounce and complaint rates per day, last {days} days", "Rate", dayList,
-                [new("Bounce rate", "s3", bounceRate), new("Complaint rate", "s4", complaintRate)], percent: true,
+                [new("Bounce rate", "s3", bounceRate), new("Complaint rate", "s5", complaintRate)], percent: true,
                 [(ComplaintAim, "0.1% complaint aim"), (ComplaintCeiling, "0.3% complaint ceiling")]),
             ["rate_warnings"] = RateWarnings(dayList, bounceRate, complaintRate),
             ["papers_chart"] = SvgChart.Lines("papers-chart", $"Papers first seen per day by source, last {days} days", "Papers", dayList,

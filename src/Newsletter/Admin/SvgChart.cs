@@ -10,7 +10,7 @@ namespace Newsletter.Admin;
 /// </summary>
 public static class SvgChart
 {
-    private const double Width = 560, Height = 250, Left = 56, Right = 14, Top = 14, Bottom = 46;
+    private const double Width = 560, Height = 250, Left = 64, Right = 30, Top = 14, Bottom = 46;
     private const double PlotWidth = Width - Left - Right, PlotHeight = Height - Top - Bottom;
     private const int YTicks = 4, XLabels = 6;
 
@@ -45,7 +45,7 @@ public static class SvgChart
             ["bottom"] = Top + PlotHeight,
             ["tick_label_x"] = Left - 6,
             ["x_tick_y"] = Top + PlotHeight + 18,
-            ["y_label_at"] = $"translate(14 {Round(Top + PlotHeight / 2)}) rotate(-90)",
+            ["y_label_at"] = $"translate(12 {Round(Top + PlotHeight / 2)}) rotate(-90)",
             ["x_label_x"] = Round(Left + PlotWidth / 2),
             ["x_label_y"] = Height - 6,
             ["y_ticks"] = Enumerable.Range(0, YTicks + 1)
@@ -61,7 +61,7 @@ public static class SvgChart
                 // A single day has no line to draw, so each point is also a dot.
                 ["dots"] = days.Count <= 1 ? s.Values.Select((v, i) => new ScriptObject { ["x"] = Round(X(i)), ["y"] = Round(Y(v)) }).ToList() : [],
             }).ToList(),
-            ["lines"] = lines.Select(l => new ScriptObject { ["y"] = Round(Y(l.Value)), ["label_y"] = Round(Y(l.Value) - 4), ["label"] = l.Label }).ToList(),
+            ["lines"] = ReferenceLines(lines, Y),
             ["rows"] = days.Select((day, i) => new ScriptObject
             {
                 ["day"] = day,
@@ -70,6 +70,30 @@ public static class SvgChart
             ["labels"] = series.Select(s => s.Label).ToList(),
             ["empty"] = days.Count == 0,
         };
+    }
+
+    // Lines closer than a text line to the one above share its label, so labels never print over each other.
+    private static List<ScriptObject> ReferenceLines(IReadOnlyList<(double Value, string Label)> lines, Func<double, double> y)
+    {
+        var drawn = new List<ScriptObject>();
+        ScriptObject? labelled = null;
+        var labelledAt = 0.0;
+        foreach (var line in lines.OrderBy(l => l.Value))
+        {
+            var at = y(line.Value);
+            var model = new ScriptObject { ["y"] = Round(at), ["label_y"] = Round(at - 4), ["label"] = line.Label };
+            if (labelled is not null && labelledAt - at < 16)
+            {
+                labelled["label"] = $"{labelled["label"]}; {line.Label}";
+                model["label"] = "";
+            }
+            else
+            {
+                (labelled, labelledAt) = (model, at);
+            }
+            drawn.Add(model);
+        }
+        return drawn;
     }
 
     /// <summary>A fraction as a percentage with as many decimals as small rates need (0.3%, 0.05%).</summary>
