@@ -32,7 +32,7 @@ return await CommandLine.RunAsync(args, builder,
     {
         app.MapWeb();
         app.UseRefusedRequests();
-        app.UseOperatorAccess(JobsServiceCollectionExtensions.DashboardPath, AdminEndpoints.Path);
+        app.UseOperatorAccess(JobsServiceCollectionExtensions.DashboardPath, AdminEndpoints.Path, OperatorMetrics.Path);
         app.MapSubscriptions();
         app.MapDigests();
         app.MapPapers();

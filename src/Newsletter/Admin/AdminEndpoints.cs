@@ -1,4 +1,5 @@
 using Newsletter.Web;
+using Prometheus;
 using Scriban.Runtime;
 
 namespace Newsletter.Admin;
@@ -20,10 +21,11 @@ public static class AdminEndpoints
     {
         services.AddSingleton<AdminStatsStore>();
         services.AddSingleton<AdminOverview>();
+        services.AddSingleton<OperatorMetrics>();
         return services;
     }
 
-    /// <summary>Maps <c>/admin</c>.</summary>
+    /// <summary>Maps <c>/admin</c> and <c>/metrics</c>.</summary>
     public static WebApplication MapAdmin(this WebApplication app)
     {
         app.MapGet(Path, (HttpContext http, Pages pages, AdminOverview overview) =>
@@ -36,6 +38,8 @@ public static class AdminEndpoints
                     new ScriptObject { ["field"] = DaysField, ["message"] = "days must be 30 or 90." }, StatusCodes.Status400BadRequest);
             return Show(pages, "web/admin/overview.html.sbn", overview.Build(text == "90" ? 90 : 30));
         });
+        // The operator credential guards it (UseOperatorAccess with OperatorMetrics.Path): the numbers say how big the list is.
+        app.MapMetrics(OperatorMetrics.Path, app.Services.GetRequiredService<OperatorMetrics>().Registry);
         return app;
     }
 

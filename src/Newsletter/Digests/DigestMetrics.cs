@@ -3,7 +3,7 @@ using System.Diagnostics.Metrics;
 namespace Newsletter.Digests;
 
 /// <summary>
-/// How long this process's digest runs take to plan and to send, as .NET histograms (exported on <c>/metrics</c>).
+/// How long this process's digest runs take to plan and to send, as .NET histograms (exported on <c>/metrics</c> as <c>newsletter_digests_planning_seconds</c> and <c>…_sending_seconds</c>).
 /// Counts live in the database (every process's work); durations are only this process's.
 /// </summary>
 public static class DigestMetrics
@@ -13,9 +13,9 @@ public static class DigestMetrics
 
     private static readonly Meter Meter = new(MeterName);
     private static readonly Histogram<double> Planning = Meter.CreateHistogram<double>(
-        "newsletter.digest.planning.duration", "s", "Time one digest run spent planning (matching and freezing ledger rows)");
+        "planning_seconds", "s", "Time one digest run spent planning (matching and freezing ledger rows)");
     private static readonly Histogram<double> Sending = Meter.CreateHistogram<double>(
-        "newsletter.digest.sending.duration", "s", "Time one digest run spent sending the ledger rows due");
+        "sending_seconds", "s", "Time one digest run spent sending the ledger rows due");
 
     /// <summary>Records one run's two phases.</summary>
     public static void Record(TimeSpan planning, TimeSpan sending)

@@ -131,7 +131,10 @@ CREATE TABLE source_runs (
     rejected    INTEGER NOT NULL,
     days_read   INTEGER NOT NULL,
     failure     TEXT,                               -- NULL when every day asked for was read
-    last_ok_at  TEXT                                -- the last run that read something
+    last_ok_at  TEXT,                               -- the last run that read something
+    new_total       INTEGER NOT NULL DEFAULT 0,     -- every run added up, for /metrics
+    duplicate_total INTEGER NOT NULL DEFAULT 0,
+    rejected_total  INTEGER NOT NULL DEFAULT 0
 ) WITHOUT ROWID;
 
 -- Digest runs (plan, then send), newest kept; written by the digest job and send-due.
