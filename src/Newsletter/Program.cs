@@ -1,3 +1,4 @@
+using Newsletter.Admin;
 using Newsletter.Bounces;
 using Newsletter.Delivery;
 using Newsletter.Digests;
@@ -29,6 +30,7 @@ builder.Services
     .AddDelivery(builder.Configuration)
     .AddBounces(builder.Configuration)
     .AddPapers(builder.Configuration)
+    .AddAdmin()
     .AddJobs(builder.Configuration);
 
 return await CommandLine.RunAsync(args, builder,
@@ -37,7 +39,7 @@ return await CommandLine.RunAsync(args, builder,
         // Middleware, in the order a request meets it; then the endpoints.
         app.UseForwardedHeaders(); // first, so rate limits and logs see the reader's address (Site:TrustedProxies)
         app.UseRefusedRequests();
-        app.UseOperatorAccess(JobsServiceCollectionExtensions.DashboardPath);
+        app.UseOperatorAccess(JobsServiceCollectionExtensions.DashboardPath, AdminEndpoints.Path, OperatorMetrics.Path);
         app.UseRateLimiter();
         app.MapWeb();
         app.MapSubscriptions();
@@ -45,6 +47,7 @@ return await CommandLine.RunAsync(args, builder,
         app.MapDigests();
         app.MapPapers();
         app.MapBounces();
+        app.MapAdmin();
         app.MapJobsDashboard();
     },
     IngestCommand.Create,

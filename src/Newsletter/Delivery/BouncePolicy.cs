@@ -44,12 +44,12 @@ public sealed class BouncePolicy(
             case BounceKinds.Hard:
                 var hardLimit = delivery.Value.HardBounceLimit;
                 return hardLimit > 0 && bounces.HardSinceConfirmed(subscriberId) >= hardLimit
-                       && subscribers.Suppress(subscriberId, Reason($"{hardLimit} permanent bounce(s)", e))
+                       && subscribers.Suppress(subscriberId, Reason($"{hardLimit} permanent bounce(s)", e), clock.GetUtcNow())
                     ? Suppressed : null;
             case BounceKinds.Soft:
                 var softLimit = options.Value.SoftLimit;
                 return softLimit > 0 && bounces.SoftOfLastDigests(subscriberId, BouncePolicyOptions.SoftWindow) >= softLimit
-                       && subscribers.Suppress(subscriberId, Reason($"{softLimit} of the last {BouncePolicyOptions.SoftWindow} digests soft-bounced", e))
+                       && subscribers.Suppress(subscriberId, Reason($"{softLimit} of the last {BouncePolicyOptions.SoftWindow} digests soft-bounced", e), clock.GetUtcNow())
                     ? Suppressed : null;
             default:
                 return null;

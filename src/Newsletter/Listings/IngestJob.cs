@@ -7,7 +7,8 @@ namespace Newsletter.Listings;
 /// at all, it also reads the shipped sample so that a first start without network still has papers to show. Safe
 /// to run twice: a second run adds nothing.
 /// </summary>
-public sealed class IngestJob(ListingIngester ingester, PaperStore papers, IOptions<IngestOptions> options, ILogger<IngestJob> logger)
+public sealed class IngestJob(
+    ListingIngester ingester, PaperStore papers, SourceRunStore runs, IOptions<IngestOptions> options, TimeProvider clock, ILogger<IngestJob> logger)
 {
     public const string Id = "ingest";
 
@@ -21,6 +22,7 @@ public sealed class IngestJob(ListingIngester ingester, PaperStore papers, IOpti
             // A source that cannot be read is a warning, not a failed job: Hangfire would retry it at once and log
             // the exception each time, while the next scheduled run asks again anyway (a missed day included).
             var result = await ingester.IngestSourceAsync(source, cancellationToken);
+            runs.Record(result, clock.GetUtcNow());
             if (result.Failure is null) logger.LogInformation("{Result}", result);
             else logger.LogWarning("{Result}", result);
         }

@@ -11,6 +11,7 @@ public static class ListingsServiceCollectionExtensions
         services.AddHttpClient(ListingIngester.HttpClientName);
         services.AddSingleton<PaperStore>();
         services.AddSingleton<ListingSourceStore>();
+        services.AddSingleton<SourceRunStore>();
         services.AddSingleton<ListingIngester>();
         services.AddTransient<IngestJob>();
         return services;

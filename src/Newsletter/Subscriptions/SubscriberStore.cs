@@ -101,15 +101,15 @@ public sealed class SubscriberStore(Database database)
     /// Suppresses a confirmed reader (their mail server refuses our email) with the reason; only their own
     /// confirmation brings them back. False when they were not confirmed (nothing changes).
     /// </summary>
-    public bool Suppress(long subscriberId, string reason)
+    public bool Suppress(long subscriberId, string reason, DateTimeOffset now)
     {
         using var connection = database.Open();
         return connection.Execute(
             """
-            UPDATE subscribers SET state = 'suppressed', state_reason = @reason, next_due_at = NULL
+            UPDATE subscribers SET state = 'suppressed', state_reason = @reason, next_due_at = NULL, suppressed_at = @now
             WHERE id = @subscriberId AND state = 'confirmed'
             """,
-            new { subscriberId, reason }) > 0;
+            new { subscriberId, reason, now }) > 0;
     }
 
     /// <summary>
@@ -301,20 +301,6 @@ public sealed class SubscriberStore(Database database)
             """;
         return new WindowAdvance(command);
     }
-
-    /// <summary>
-    /// Suppresses the reader, on the caller's transaction, once they have <paramref name="limit"/> bounces since
-    /// they last confirmed; true when this call suppressed them.
-    /// </summary>
-    internal static bool SuppressAfterBounces(SqliteConnection connection, SqliteTransaction transaction, long subscriberId, int limit) =>
-        connection.Execute(
-            """
-            UPDATE subscribers SET state = 'suppressed', next_due_at = NULL
-            WHERE id = @subscriberId AND state = 'confirmed'
-              AND (SELECT COUNT(*) FROM bounces b
-                   WHERE b.subscriber_id = subscribers.id AND b.bounced_at >= COALESCE(subscribers.confirmed_at, '')) >= @limit
-            """,
-            new { subscriberId, limit }, transaction) > 0;
 
     private static void ReplaceFilters(SqliteConnection connection, SqliteTransaction transaction, long subscriberId, IEnumerable<SubscriberFilter> filters)
     {

@@ -48,6 +48,7 @@ public static class BenchRun
             if (options.Runs("query")) await QueryScenario.RunAsync(options, data, table, history);
             if (options.Runs("micro")) await MicroScenario.RunAsync(options, table);
             if (options.Runs("send")) await SendScenario.RunAsync(options, data, table, history);
+            if (options.Runs("admin")) await AdminPageScenario.RunAsync(options, data, table, history);
             return 0;
         }
         finally

@@ -1,0 +1,133 @@
+using Dapper;
+using Newsletter.Storage;
+
+namespace Newsletter.Admin;
+
+/// <summary>
+/// The operator's numbers. Each read is a seek into a small rollup (kept by the triggers of migration 0017) or an
+/// index range over the days shown: none scans the readers or the ledger, so a request costs the same with ten
+/// readers or a million.
+/// </summary>
+public sealed class AdminStatsStore(Database database)
+{
+    /// <summary>Readers per state now (states with none may be missing).</summary>
+    public IReadOnlyDictionary<string, long> ReaderStates()
+    {
+        using var connection = database.Open();
+        return connection.Query<(string State, long Readers)>("SELECT state, readers FROM reader_states")
+            .ToDictionary(r => r.State, r => r.Readers);
+    }
+
+    /// <summary>Sign-ups, confirmations, unsubscribes and suppressions per day from <paramref name="fromDay"/> on.</summary>
+    public IReadOnlyList<DayCount> ReaderDays(string fromDay)
+    {
+        using var connection = database.Open();
+        return connection.Query<DayCount>(
+            """
+            SELECT day AS Day, 'signups' AS Series, signups AS Count FROM reader_days WHERE day >= @fromDay
+            UNION ALL SELECT day, 'confirmations', confirmations FROM reader_days WHERE day >= @fromDay
+            UNION ALL SELECT day, 'unsubscribes', unsubscribes FROM reader_days WHERE day >= @fromDay
+            UNION ALL SELECT day, 'suppressions', suppressions FROM reader_days WHERE day >= @fromDay
+            """,
+            new { fromDay }).AsList();
+    }
+
+    /// <summary>Ledger rows per planning day and state from <paramref name="fromDay"/> on.</summary>
+    public IReadOnlyList<DayCount> DeliveryDays(string fromDay)
+    {
+        using var connection = database.Open();
+        return connection.Query<DayCount>(
+            "SELECT day AS Day, state AS Series, rows AS Count FROM delivery_days WHERE day >= @fromDay AND rows <> 0",
+            new { fromDay }).AsList();
+    }
+
+    /// <summary>Ledger rows per state over every day kept.</summary>
+    public IReadOnlyDictionary<string, long> DeliveryStates()
+    {
+        using var connection = database.Open();
+        return connection.Query<(string State, long Rows)>("SELECT state, sum(rows) FROM delivery_days GROUP BY state")
+            .ToDictionary(r => r.State, r => r.Rows);
+    }
+
+    /// <summary>
+    /// Bounces (hard, soft and blocked) and complaints per day from <paramref name="fromDay"/> on, as series
+    /// <c>bounce</c> and <c>complaint</c>, from every way in (<c>bounce_events</c>, its <c>received_at</c> index).
+    /// Auto-replies, notices and reports that matched nobody are not counted.
+    /// </summary>
+    public IReadOnlyList<DayCount> BounceDays(string fromDay)
+    {
+        using var connection = database.Open();
+        return connection.Query<DayCount>(
+            """
+            SELECT substr(received_at, 1, 10) AS Day, CASE kind WHEN 'complaint' THEN 'complaint' ELSE 'bounce' END AS Series,
+                   count(*) AS Count
+            FROM bounce_events
+            WHERE received_at >= @fromDay AND subscriber_id IS NOT NULL AND kind IN ('hard', 'soft', 'blocked', 'complaint')
+            GROUP BY 1, 2
+            """,
+            new { fromDay }).AsList();
+    }
+
+    /// <summary>Bounces and complaints ever recorded, by type (counted as in <see cref="BounceDays"/>).</summary>
+    public IReadOnlyDictionary<string, long> BounceTotals()
+    {
+        using var connection = database.Open();
+        var counts = connection.Query<(string Type, long Count)>(
+            """
+            SELECT CASE kind WHEN 'complaint' THEN 'complaint' ELSE 'bounce' END, count(*)
+            FROM bounce_events
+            WHERE subscriber_id IS NOT NULL AND kind IN ('hard', 'soft', 'blocked', 'complaint')
+            GROUP BY 1
+            """).ToDictionary(c => c.Type, c => c.Count);
+        return new Dictionary<string, long>
+        {
+            ["bounce"] = counts.GetValueOrDefault("bounce"),
+            ["complaint"] = counts.GetValueOrDefault("complaint"),
+        };
+    }
+
+    /// <summary>Papers first seen per day and source from <paramref name="fromDay"/> on (the <c>papers_first_seen</c> index).</summary>
+    public IReadOnlyList<DayCount> PaperDays(string fromDay)
+    {
+        using var connection = database.Open();
+        return connection.Query<DayCount>(
+            """
+            SELECT substr(p.first_seen_at, 1, 10) AS Day, s.source AS Series, count(*) AS Count
+            FROM papers p JOIN paper_sources s ON s.paper_id = p.id
+            WHERE p.first_seen_at >= @fromDay GROUP BY 1, 2
+            """,
+            new { fromDay }).AsList();
+    }
+
+    /// <summary>Papers in the database.</summary>
+    public long Papers()
+    {
+        using var connection = database.Open();
+        return connection.ExecuteScalar<long>("SELECT count(*) FROM papers");
+    }
+
+    /// <summary>Confirmed readers per topic slug.</summary>
+    public IReadOnlyDictionary<string, long> TopicReaders()
+    {
+        using var connection = database.Open();
+        return connection.Query<(string Topic, long Readers)>("SELECT topic, readers FROM topic_readers")
+            .ToDictionary(r => r.Topic, r => r.Readers, StringComparer.OrdinalIgnoreCase);
+    }
+
+    /// <summary>
+    /// How many papers first seen since <paramref name="since"/> each topic query matches: one full-text query per
+    /// topic, limited by rowid to the papers of that window.
+    /// </summary>
+    public IReadOnlyDictionary<string, long> TopicMatches(IEnumerable<(string Slug, string Query)> topics, DateTimeOffset since)
+    {
+        using var connection = database.Open();
+        var low = connection.ExecuteScalar<long?>("SELECT min(id) FROM papers WHERE first_seen_at >= @since", new { since });
+        var counts = new Dictionary<string, long>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (slug, query) in topics)
+        {
+            counts[slug] = low is null ? 0 : connection.ExecuteScalar<long>(
+                "SELECT count(*) FROM papers_fts WHERE papers_fts MATCH @query AND rowid >= @low", new { query, low });
+        }
+        return counts;
+    }
+}
