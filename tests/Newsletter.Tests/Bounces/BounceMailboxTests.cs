@@ -85,7 +85,7 @@ public class BounceMailboxTests
             await client.GetFolder(client.PersonalNamespaces[0]).CreateAsync("Done", true);
             await client.DisconnectAsync(true);
         }
-        await AppendAsync("postfix-unknown-user.eml", "not-a-report.eml", "arf-abuse.eml", "vacation.eml");
+        await AppendAsync("postfix-unknown-user.eml.txt", "not-a-report.eml.txt", "arf-abuse.eml.txt", "vacation.eml.txt");
 
         var poll = await PollAsync(Settings("imap"));
 
@@ -106,7 +106,7 @@ public class BounceMailboxTests
     [Test]
     public async Task Imap_DeletesWhatWasRead_WhenThereIsNoDoneFolder()
     {
-        await AppendAsync("gmail-no-such-user.eml", "postfix-delayed.eml");
+        await AppendAsync("gmail-no-such-user.eml.txt", "postfix-delayed.eml.txt");
 
         var settings = Settings("imap");
         settings.Remove("Bounces:Mailbox:DoneFolder");
@@ -120,7 +120,7 @@ public class BounceMailboxTests
     [Test]
     public async Task Pop3_DeletesWhatWasRead_AndKeepsWhatCouldNotBeRead_CountingItOnce()
     {
-        await AppendAsync("exim-failed.eml", "not-a-report.eml", "outlook-ndr.eml");
+        await AppendAsync("exim-failed.eml.txt", "not-a-report.eml.txt", "outlook-ndr.eml.txt");
 
         var poll = await PollAsync(Settings("pop3"));
 
@@ -141,9 +141,9 @@ public class BounceMailboxTests
         // As if the process stopped after recording but before deleting: the next poll reads the same report.
         var settings = Settings("imap");
         settings.Remove("Bounces:Mailbox:DoneFolder");
-        await AppendAsync("postfix-delayed.eml");
+        await AppendAsync("postfix-delayed.eml.txt");
         await PollAsync(settings);
-        await AppendAsync("postfix-delayed.eml");
+        await AppendAsync("postfix-delayed.eml.txt");
 
         var poll = await PollAsync(settings);
 
@@ -156,7 +156,7 @@ public class BounceMailboxTests
     [Test]
     public async Task RefusedLogin_IsAClearError_AndTouchesNothing()
     {
-        await AppendAsync("postfix-unknown-user.eml");
+        await AppendAsync("postfix-unknown-user.eml.txt");
 
         var poll = await PollAsync(Settings("pop3", password: "wrong"));
 
@@ -169,7 +169,7 @@ public class BounceMailboxTests
     [Test]
     public async Task CheckVerb_PollsOnce_AndExitsOne_WhenTheMailboxRefusesTheLogin()
     {
-        await AppendAsync("postfix-unknown-user.eml");
+        await AppendAsync("postfix-unknown-user.eml.txt");
         var settings = Settings("pop3").ToDictionary(p => p.Key, p => p.Value ?? "");
         settings["Storage:Database"] = _workspace.DatabasePath;
 

@@ -32,15 +32,15 @@ public class BounceReportTests
 
     private string State(int reader) => BounceSeed.Reader(_workspace.DatabasePath, reader).State;
 
-    [TestCase("postfix-unknown-user.eml", 1, BounceKinds.Hard, "5.1.1", BounceMatches.Verp, "suppressed")]
-    [TestCase("gmail-no-such-user.eml", 2, BounceKinds.Hard, "5.1.1", BounceMatches.Verp, "suppressed")]
-    [TestCase("exim-failed.eml", 3, BounceKinds.Hard, "5.0.0", BounceMatches.Header, "suppressed")]
-    [TestCase("outlook-ndr.eml", 4, BounceKinds.Hard, "5.1.10", BounceMatches.Verp, "suppressed")]
-    [TestCase("arf-abuse.eml", 5, BounceKinds.Complaint, null, BounceMatches.Header, "unsubscribed")]
-    [TestCase("postfix-policy-block.eml", 6, BounceKinds.Blocked, "5.7.1", BounceMatches.Verp, "confirmed")]
-    [TestCase("postfix-delayed.eml", 7, BounceKinds.Soft, "4.4.1", BounceMatches.Verp, "confirmed")]
-    [TestCase("vacation.eml", 8, BounceKinds.AutoReply, null, BounceMatches.Verp, "confirmed")]
-    [TestCase("address-only.eml", 9, BounceKinds.Hard, "5.1.1", BounceMatches.Address, "confirmed")]
+    [TestCase("postfix-unknown-user.eml.txt", 1, BounceKinds.Hard, "5.1.1", BounceMatches.Verp, "suppressed")]
+    [TestCase("gmail-no-such-user.eml.txt", 2, BounceKinds.Hard, "5.1.1", BounceMatches.Verp, "suppressed")]
+    [TestCase("exim-failed.eml.txt", 3, BounceKinds.Hard, "5.0.0", BounceMatches.Header, "suppressed")]
+    [TestCase("outlook-ndr.eml.txt", 4, BounceKinds.Hard, "5.1.10", BounceMatches.Verp, "suppressed")]
+    [TestCase("arf-abuse.eml.txt", 5, BounceKinds.Complaint, null, BounceMatches.Header, "unsubscribed")]
+    [TestCase("postfix-policy-block.eml.txt", 6, BounceKinds.Blocked, "5.7.1", BounceMatches.Verp, "confirmed")]
+    [TestCase("postfix-delayed.eml.txt", 7, BounceKinds.Soft, "4.4.1", BounceMatches.Verp, "confirmed")]
+    [TestCase("vacation.eml.txt", 8, BounceKinds.AutoReply, null, BounceMatches.Verp, "confirmed")]
+    [TestCase("address-only.eml.txt", 9, BounceKinds.Hard, "5.1.1", BounceMatches.Address, "confirmed")]
     public void Report_IsReadMatchedAndApplied(string file, int reader, string kind, string? status, string matchedBy, string state)
     {
         var result = Process(file);
@@ -59,19 +59,19 @@ public class BounceReportTests
     [Test]
     public void Report_KeepsTheRemoteServersWords()
     {
-        var e = Process("postfix-unknown-user.eml").Outcomes.Single().Event;
+        var e = Process("postfix-unknown-user.eml.txt").Outcomes.Single().Event;
 
         Assert.That(e.Recipient, Is.EqualTo("reader1@example.org"));
         Assert.That(e.RemoteMta, Is.EqualTo("mx.example.org"));
         Assert.That(e.Diagnostic, Does.StartWith("550 5.1.1 <reader1@example.org>: Recipient address rejected: User unknown"));
-        Assert.That(Process("gmail-no-such-user.eml").Line, Does.Contain("hard 5.1.1 reader2@example.org (digest #2, matched by verp): reader suppressed"));
+        Assert.That(Process("gmail-no-such-user.eml.txt").Line, Does.Contain("hard 5.1.1 reader2@example.org (digest #2, matched by verp): reader suppressed"));
     }
 
     [Test]
     public void SameReportTwice_IsOneEvent_AndSaysSo()
     {
-        Process("postfix-delayed.eml");
-        var again = Process("postfix-delayed.eml");
+        Process("postfix-delayed.eml.txt");
+        var again = Process("postfix-delayed.eml.txt");
 
         Assert.That(again.Parsed, Is.True);
         Assert.That(again.Line, Does.Contain("already recorded"));
@@ -82,7 +82,7 @@ public class BounceReportTests
     [Test]
     public void ForgedReport_WithAWrongTag_ChangesNothing()
     {
-        var result = Process("forged-verp.eml");
+        var result = Process("forged-verp.eml.txt");
 
         var e = result.Outcomes.Single().Event;
         Assert.That(e.MatchedBy, Is.EqualTo(BounceMatches.MessageId), "the wrong tags prove nothing; only the guessable Message-ID matched");
@@ -93,14 +93,14 @@ public class BounceReportTests
     [Test]
     public void ReportAboutAStranger_IsRecordedUnmatched()
     {
-        var result = Process("stranger.eml");
+        var result = Process("stranger.eml.txt");
 
         var e = result.Outcomes.Single().Event;
         Assert.That((e.SubscriberId, e.MatchedBy, e.Recipient), Is.EqualTo(((long?)null, BounceMatches.None, "nobody@example.com")));
         Assert.That(result.Line, Does.Contain("(unmatched): no change"));
     }
 
-    [TestCase("not-a-report.eml")]
+    [TestCase("not-a-report.eml.txt")]
     public void MessageThatIsNotAReport_IsRecordedAsUnparsedOnce(string file)
     {
         var first = Process(file);

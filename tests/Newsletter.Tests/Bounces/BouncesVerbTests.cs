@@ -26,13 +26,13 @@ public class BouncesVerbTests
     public void Import_PrintsOneLinePerMessage_AndExitsZero_WhenEveryMessageWasRead()
     {
         var result = NewsletterProcess.Run(Settings, "bounces", "import",
-            BounceFixtures.PathOf("postfix-unknown-user.eml"), BounceFixtures.PathOf("vacation.eml"), BounceFixtures.PathOf("postfix-unknown-user.eml"));
+            BounceFixtures.PathOf("postfix-unknown-user.eml.txt"), BounceFixtures.PathOf("vacation.eml.txt"), BounceFixtures.PathOf("postfix-unknown-user.eml.txt"));
 
         Assert.That(result.ExitCode, Is.Zero, result.Error + result.Output);
         var lines = result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.That(lines, Has.Length.EqualTo(3));
-        Assert.That(lines[0], Does.StartWith("postfix-unknown-user.eml: delivery-status: hard 5.1.1 reader1@example.org").And.EndWith("reader suppressed"));
-        Assert.That(lines[1], Does.StartWith("vacation.eml: auto-reply: auto-reply").And.EndWith("no change"));
+        Assert.That(lines[0], Does.StartWith("postfix-unknown-user.eml.txt: delivery-status: hard 5.1.1 reader1@example.org").And.EndWith("reader suppressed"));
+        Assert.That(lines[1], Does.StartWith("vacation.eml.txt: auto-reply: auto-reply").And.EndWith("no change"));
         Assert.That(lines[2], Does.EndWith("already recorded"), "auto-replies and repeats are read: exit 0");
         Assert.That(LedgerSeed.SubscriberState(_workspace.DatabasePath, LedgerSeed.Email(1)), Is.EqualTo("suppressed"));
     }
@@ -41,19 +41,19 @@ public class BouncesVerbTests
     public void Import_ExitsOne_WhenAnyMessageCouldNotBeRead_AndStillReadsTheOthers()
     {
         var result = NewsletterProcess.Run(Settings, "bounces", "import",
-            BounceFixtures.PathOf("not-a-report.eml"), Path.Combine(_workspace.Folder, "missing.eml"), BounceFixtures.PathOf("arf-abuse.eml"));
+            BounceFixtures.PathOf("not-a-report.eml.txt"), Path.Combine(_workspace.Folder, "missing.eml.txt"), BounceFixtures.PathOf("arf-abuse.eml.txt"));
 
         Assert.That(result.ExitCode, Is.EqualTo(1));
-        Assert.That(result.Output, Does.Contain("not-a-report.eml: cannot read: not a delivery status report"));
-        Assert.That(result.Output, Does.Contain("missing.eml: cannot read: no such file"));
-        Assert.That(result.Output, Does.Contain("arf-abuse.eml: feedback-report: complaint reader5@example.org"));
+        Assert.That(result.Output, Does.Contain("not-a-report.eml.txt: cannot read: not a delivery status report"));
+        Assert.That(result.Output, Does.Contain("missing.eml.txt: cannot read: no such file"));
+        Assert.That(result.Output, Does.Contain("arf-abuse.eml.txt: feedback-report: complaint reader5@example.org"));
         Assert.That(LedgerSeed.SubscriberState(_workspace.DatabasePath, LedgerSeed.Email(5)), Is.EqualTo("unsubscribed"));
     }
 
     [Test]
     public void Import_ReadsOneMessageFromStdin_AsAnMtaPipeHandsItOver()
     {
-        var result = NewsletterProcess.RunWithInput(Settings, File.ReadAllText(BounceFixtures.PathOf("outlook-ndr.eml")), "bounces", "import", "-");
+        var result = NewsletterProcess.RunWithInput(Settings, File.ReadAllText(BounceFixtures.PathOf("outlook-ndr.eml.txt")), "bounces", "import", "-");
 
         Assert.That(result.ExitCode, Is.Zero, result.Error + result.Output);
         Assert.That(result.Output, Does.StartWith("stdin: delivery-status: hard 5.1.10 reader4@example.org (digest #4, matched by verp)"));
@@ -64,7 +64,7 @@ public class BouncesVerbTests
     public void Bounces_ListsEventsByKind_TheComplaintRate_AndUnreadMessages_AndDeliveriesShowsThem()
     {
         NewsletterProcess.Run(Settings, "bounces", "import",
-            BounceFixtures.PathOf("postfix-unknown-user.eml"), BounceFixtures.PathOf("arf-abuse.eml"), BounceFixtures.PathOf("not-a-report.eml"));
+            BounceFixtures.PathOf("postfix-unknown-user.eml.txt"), BounceFixtures.PathOf("arf-abuse.eml.txt"), BounceFixtures.PathOf("not-a-report.eml.txt"));
 
         var result = NewsletterProcess.Run(Settings, "bounces");
 
