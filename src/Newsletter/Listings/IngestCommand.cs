@@ -31,7 +31,7 @@ public static class IngestCommand
                         Console.WriteLine($"rejected {source}: {summary.Rejections.Total - summary.Rejections.Count} more not shown");
                     Console.WriteLine(summary);
                 }
-                catch (ListingFormatException e)
+                catch (UnreadableListingException e)
                 {
                     // The source could not be read at all; the others still are, and the exit code tells the caller.
                     await Console.Error.WriteLineAsync($"cannot ingest {source}: {e.Message}");

@@ -32,7 +32,7 @@ public sealed class IngestJob(
             var sample = await ingester.IngestAsync(SampleListing, "sample", ListingFormat.HuggingFaceJson, cancellationToken);
             logger.LogInformation("no papers yet, so the shipped sample was read: {Result}", sample);
         }
-        catch (ListingFormatException e)
+        catch (UnreadableListingException e)
         {
             logger.LogWarning("cannot ingest the shipped sample {Sample}: {Message}", SampleListing, e.Message);
         }

@@ -17,14 +17,14 @@ public sealed class ListingIngester(
     /// <summary>The named <see cref="HttpClient"/> listings are fetched with.</summary>
     public const string HttpClientName = nameof(ListingIngester);
 
-    /// <summary>Ingests one source, detecting its format; throws <see cref="ListingFormatException"/> when it cannot be read.</summary>
+    /// <summary>Ingests one source, detecting its format; throws an <see cref="UnreadableListingException"/> when it cannot be read.</summary>
     public Task<IngestResult> IngestAsync(string location, string? name, CancellationToken cancellationToken) =>
         IngestAsync(location, name, ListingFormat.Auto, cancellationToken);
 
     /// <summary>
     /// Ingests one source in the given format (or detected, for <see cref="ListingFormat.Auto"/>), <c>{date}</c> being
-    /// today (UTC). Nothing is stored when it throws <see cref="ListingFormatException"/>: unreadable, unknown format,
-    /// too large, or an HTTP error.
+    /// today (UTC). Nothing is stored when it throws an <see cref="UnreadableListingException"/>: an HTTP error, a
+    /// missing file, too large, or not a listing.
     /// </summary>
     public Task<IngestResult> IngestAsync(string location, string? name, ListingFormat format, CancellationToken cancellationToken) =>
         IngestAsync(location, name, format, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime), cancellationToken);
@@ -33,7 +33,7 @@ public sealed class ListingIngester(
     /// Reads a configured source in this run: today, and for a dated source (<c>{date}</c> in its URL) each of the
     /// last <see cref="IngestOptions.BackfillDays"/> days never read before (all of them on a first start, the days
     /// missed after downtime), newest first. It stops as soon as the source does not answer at all; a day that failed is
-    /// asked for again in the next run. Never throws <see cref="ListingFormatException"/>: the failure is in the result.
+    /// asked for again in the next run. Never throws <see cref="UnreadableListingException"/>: the failure is in the result.
     /// </summary>
     public async Task<SourceRunResult> IngestSourceAsync(ListingSource source, CancellationToken cancellationToken)
     {
@@ -56,11 +56,11 @@ public sealed class ListingIngester(
                 var result = await IngestAsync(source.Url, name, format, day, cancellationToken);
                 (added, duplicates, rejected, read) = (added + result.New, duplicates + result.Duplicate, rejected + result.Rejections.Total, read + 1);
             }
-            catch (ListingFormatException e)
+            catch (UnreadableListingException e)
             {
                 var what = day == today ? "" : $"{day:yyyy-MM-dd}: ";
                 failure ??= what + OneLine(e.Message);
-                if (e.Unreachable) break;
+                if (e is ListingFetchException { Unreachable: true }) break;
             }
         }
         return new SourceRunResult(name, added, duplicates, rejected, read, failure);
@@ -137,7 +137,7 @@ public sealed class ListingIngester(
             using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeoutSource.Token);
             if (response.StatusCode == HttpStatusCode.NotModified) return (null, null);
             if (!response.IsSuccessStatusCode)
-                throw new ListingFormatException($"HTTP {(int)response.StatusCode} {response.ReasonPhrase}".TrimEnd());
+                throw new ListingFetchException($"HTTP {(int)response.StatusCode} {response.ReasonPhrase}".TrimEnd());
             if (response.Content.Headers.ContentLength > limit) throw TooLarge();
             await using var stream = await response.Content.ReadAsStreamAsync(timeoutSource.Token);
             var content = await ReadCappedAsync(stream, limit, timeoutSource.Token);
@@ -148,14 +148,14 @@ public sealed class ListingIngester(
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new ListingFormatException($"no complete answer within {options.Value.HttpTimeoutSeconds} s ({IngestOptions.Section}:HttpTimeoutSeconds)")
+            throw new ListingFetchException($"no complete answer within {options.Value.HttpTimeoutSeconds} s ({IngestOptions.Section}:HttpTimeoutSeconds)")
             {
                 Unreachable = true,
             };
         }
         catch (HttpRequestException e)
         {
-            throw new ListingFormatException($"cannot fetch: {e.Message}", e) { Unreachable = true };
+            throw new ListingFetchException($"cannot fetch: {e.Message}", e) { Unreachable = true };
         }
     }
 
@@ -168,7 +168,7 @@ public sealed class ListingIngester(
             : new[] { Directory.GetCurrentDirectory(), environment.ContentRootPath, AppContext.BaseDirectory }
                 .Select(folder => Path.Combine(folder, location))
                 .FirstOrDefault(File.Exists) ?? location;
-        if (!File.Exists(path)) throw new ListingFormatException("no such file");
+        if (!File.Exists(path)) throw new ListingFileException("no such file");
         try
         {
             await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, useAsync: true);
@@ -183,7 +183,7 @@ public sealed class ListingIngester(
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new ListingFormatException($"cannot read the file: {e.Message}", e);
+            throw new ListingFileException($"cannot read the file: {e.Message}", e);
         }
     }
 
@@ -201,6 +201,5 @@ public sealed class ListingIngester(
         return buffer.ToArray();
     }
 
-    private ListingFormatException TooLarge() =>
-        new($"larger than {IngestOptions.Section}:MaxSourceBytes ({options.Value.MaxSourceBytes} bytes)");
+    private ListingTooLargeException TooLarge() => new(options.Value.MaxSourceBytes);
 }

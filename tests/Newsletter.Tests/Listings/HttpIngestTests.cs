@@ -83,7 +83,7 @@ public class HttpIngestTests
         });
         await using var app = new NewsletterFactory(_workspace, new Dictionary<string, string?> { ["Ingest:MaxSourceBytes"] = "1000" }).Started();
 
-        var error = Assert.ThrowsAsync<ListingFormatException>(() =>
+        var error = Assert.ThrowsAsync<ListingTooLargeException>(() =>
             app.Get<ListingIngester>().IngestAsync(server.BaseUrl + "/big.json", "big", CancellationToken.None));
 
         Assert.That(error!.Message, Is.EqualTo("larger than Ingest:MaxSourceBytes (1000 bytes)"));
@@ -140,9 +140,33 @@ public class HttpIngestTests
         });
         await using var app = new NewsletterFactory(_workspace, new Dictionary<string, string?> { ["Ingest:HttpTimeoutSeconds"] = "1" }).Started();
 
-        var error = Assert.ThrowsAsync<ListingFormatException>(() =>
+        var error = Assert.ThrowsAsync<ListingFetchException>(() =>
             app.Get<ListingIngester>().IngestAsync(server.BaseUrl + "/slow.json", "slow", CancellationToken.None));
 
         Assert.That(error!.Message, Does.Contain("within 1 s"));
+        Assert.That(error.Unreachable, Is.True, "no answer: the backfill stops asking this run");
+    }
+
+    [Test]
+    public async Task EachUnreadableSource_ThrowsItsOwnType_WithTheOperatorsLine()
+    {
+        await using var server = await ListingServer.StartAsync(async context =>
+        {
+            if (context.Request.Path == "/gone.json") context.Response.StatusCode = 404;
+            else await context.Response.Body.WriteAsync("<html><body>not a listing</body></html>"u8.ToArray());
+        });
+        await using var app = new NewsletterFactory(_workspace).Started();
+        var ingester = app.Get<ListingIngester>();
+
+        var http = Assert.ThrowsAsync<ListingFetchException>(() => ingester.IngestAsync(server.BaseUrl + "/gone.json", "gone", CancellationToken.None));
+        var file = Assert.ThrowsAsync<ListingFileException>(() =>
+            ingester.IngestAsync(_workspace.PathFor("missing.json"), "missing", CancellationToken.None));
+        var format = Assert.ThrowsAsync<ListingFormatException>(() => ingester.IngestAsync(server.BaseUrl + "/page.html", "page", CancellationToken.None));
+
+        Assert.That(http!.Message, Is.EqualTo("HTTP 404 Not Found"));
+        Assert.That(http.Unreachable, Is.False, "the server answered: other days may still be there");
+        Assert.That(file!.Message, Is.EqualTo("no such file"));
+        Assert.That(format, Is.Not.Null);
+        Assert.That(app.Get<PaperStore>().Count(), Is.Zero);
     }
 }
