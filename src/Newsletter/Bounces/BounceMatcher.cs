@@ -1,6 +1,5 @@
 using Newsletter.Delivery;
 using Newsletter.Digests;
-using Newsletter.Foundation;
 using Newsletter.Subscriptions;
 
 namespace Newsletter.Bounces;

@@ -4,7 +4,6 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Newsletter.Delivery;
 using Newsletter.Digests;
-using Newsletter.Foundation;
 
 namespace Newsletter.Bounces;
 

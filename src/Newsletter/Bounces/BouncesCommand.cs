@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using Newsletter.Delivery;
-using Newsletter.Digests;
 using Newsletter.Foundation;
 
 namespace Newsletter.Bounces;

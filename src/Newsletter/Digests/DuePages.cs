@@ -1,7 +1,6 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using Newsletter.Matching;
-using Newsletter.Storage;
 using Newsletter.Subscriptions;
 
 namespace Newsletter.Digests;

@@ -7,7 +7,7 @@ namespace Newsletter.Subscriptions;
 
 /// <summary>
 /// Link tokens: 256 bits, handed out in clear text and stored only as their SHA-256, each with one purpose.
-/// Manage and unsubscribe tokens are long-lived and derived (see <see cref="LongLived"/>), so every digest can carry
+/// Manage and unsubscribe tokens are long-lived and derived (see <see cref="LongLived(long, string, DateTimeOffset)"/>), so every digest can carry
 /// them without adding rows. Confirmation links live with their email in <see cref="ConfirmationStore"/>.
 /// </summary>
 public sealed class TokenStore(Database database, ServerSecretStore secrets)

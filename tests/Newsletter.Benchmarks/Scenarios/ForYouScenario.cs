@@ -2,7 +2,6 @@ using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Newsletter.Benchmarks.Data;
 using Newsletter.Benchmarks.Harness;
-using Newsletter.Digests;
 using Newsletter.ForYou;
 using Newsletter.Matching;
 using Newsletter.Listings;

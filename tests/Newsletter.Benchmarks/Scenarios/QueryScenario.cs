@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Net;
 using Newsletter.Benchmarks.Data;
 using Newsletter.Benchmarks.Harness;

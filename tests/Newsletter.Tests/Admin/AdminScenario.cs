@@ -7,12 +7,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Newsletter.Delivery;
 using Newsletter.Digests;
-using Newsletter.Foundation;
 using Newsletter.Listings;
-using Newsletter.Matching;
 using Newsletter.Storage;
 using Newsletter.Subscriptions;
-using Newsletter.Tests.Digests;
 using Newsletter.Tests.Support;
 
 namespace Newsletter.Tests.Admin;

@@ -2,10 +2,6 @@ using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
 using Newsletter.Delivery;
-using Newsletter.Digests;
-using Newsletter.Foundation;
-using Newsletter.Matching;
-using Newsletter.Subscriptions;
 using Newsletter.Tests.Support;
 
 namespace Newsletter.Tests.Admin;

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Newsletter.Subscriptions;
-using Newsletter.Tests.Digests;
 using Newsletter.Tests.Support;
 using static Newsletter.Tests.Support.DigestWorld;
 using static Newsletter.Tests.Subscriptions.SubscriptionSteps;

@@ -1,5 +1,4 @@
 using Dapper;
-using Newsletter.Storage;
 using Newsletter.Tests.Delivery;
 using Newsletter.Tests.Support;
 

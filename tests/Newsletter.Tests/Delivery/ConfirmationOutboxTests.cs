@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using Newsletter.Subscriptions;
-using Newsletter.Tests.Subscriptions;
 using Newsletter.Tests.Support;
 using static Newsletter.Tests.Subscriptions.SubscriptionSteps;
 

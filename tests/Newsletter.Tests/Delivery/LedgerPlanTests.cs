@@ -2,7 +2,6 @@ using Dapper;
 using Newsletter.Digests;
 using Newsletter.Matching;
 using Newsletter.Storage;
-using Newsletter.Tests.Digests;
 using Newsletter.Tests.Support;
 
 namespace Newsletter.Tests.Delivery;

@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
-using MimeKit;
 using Newsletter.Tests.Support;
 
 namespace Newsletter.Tests.Digests;

@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using MimeKit;
-using Newsletter.Delivery;
 using Newsletter.Tests.Support;
 using static Newsletter.Tests.Support.DigestWorld;
 

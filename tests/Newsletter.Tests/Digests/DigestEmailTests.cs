@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using MimeKit;
-using Newsletter.Delivery;
 using Newsletter.Tests.Support;
 using static Newsletter.Tests.Support.DigestWorld;
 

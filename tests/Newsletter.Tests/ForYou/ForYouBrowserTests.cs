@@ -4,7 +4,6 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Playwright;
 using MimeKit;
 using Newsletter.Delivery;
-using Newsletter.Digests;
 using Newsletter.Tests.Digests;
 using Newsletter.Tests.Support;
 

@@ -1,5 +1,4 @@
 using Newsletter.Delivery;
-using Newsletter.Digests;
 using Newsletter.Tests.Digests;
 using Newsletter.Tests.Support;
 

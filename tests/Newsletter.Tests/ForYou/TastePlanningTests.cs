@@ -1,7 +1,6 @@
 using Newsletter.Digests;
 using Newsletter.Matching;
 using Newsletter.ForYou;
-using Newsletter.Tests.Digests;
 using Newsletter.Tests.Support;
 using static Newsletter.Tests.Support.DigestWorld;
 

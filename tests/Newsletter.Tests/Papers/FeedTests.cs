@@ -1,5 +1,4 @@
 using System.Net;
-using Newsletter.Delivery;
 using Newsletter.Digests;
 using Newsletter.Matching;
 using Newsletter.Subscriptions;

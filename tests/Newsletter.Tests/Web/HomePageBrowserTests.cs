@@ -1,4 +1,3 @@
-using Microsoft.Playwright;
 using Newsletter.Tests.Support;
 
 namespace Newsletter.Tests.Web;

@@ -1,4 +1,3 @@
-using Newsletter.Delivery;
 using Newsletter.Digests;
 using Newsletter.Listings;
 using Newsletter.Matching;

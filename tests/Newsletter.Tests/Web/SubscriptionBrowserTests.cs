@@ -1,7 +1,6 @@
 using System.Globalization;
 using Microsoft.Playwright;
 using MimeKit;
-using Newsletter.Tests.Subscriptions;
 using Newsletter.Tests.Support;
 
 namespace Newsletter.Tests.Web;
