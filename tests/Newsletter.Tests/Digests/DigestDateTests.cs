@@ -9,22 +9,17 @@ namespace Newsletter.Tests.Digests;
 /// Issue 11.5: one date per digest, the reader's local date it is for, in the ledger, the subject, the header, the
 /// text part and the archive page. Readers on both sides of the date line are due at the same instant.
 /// </summary>
-public partial class DigestDateTests
+public partial class DigestDateTests() : DigestWorldFixture(Confirmed)
 {
     // 19:00 UTC on 30 Nov is 08:00 on 1 Dec in Auckland (UTC+13 in summer) and 11:00 on 30 Nov in Los Angeles (UTC-8).
     private static readonly DateTimeOffset Confirmed = new(2026, 11, 30, 0, 0, 0, TimeSpan.Zero);
     private static readonly DateTimeOffset BothDue = new(2026, 11, 30, 19, 0, 0, TimeSpan.Zero);
 
-    private DigestWorld _world = null!;
-
     [SetUp]
     public void SetUp()
     {
-        _world = new DigestWorld(Confirmed);
-        _world.AddPaper("Mamba at Scale", "Selective state spaces, trained longer.", Confirmed.AddHours(1), "A. One", 30, "2611.00001");
+        World.AddPaper("Mamba at Scale", "Selective state spaces, trained longer.", Confirmed.AddHours(1), "A. One", 30, "2611.00001");
     }
-
-    [TearDown] public Task TearDown() => _world.DisposeAsync().AsTask();
 
     // The bug: a daily digest was headed "30 Nov – 3 Dec 2026", its subject said "3 Dec" and its ledger row 2 Dec.
     [TestCase("Pacific/Auckland", 8, "daily:2026-12-01", "1 Dec", "1 Dec 2026")]
@@ -32,7 +27,7 @@ public partial class DigestDateTests
     public async Task DatesThatDisagree_Bug_DailyDigestShowsTheReadersLocalDateEverywhere(
         string timezone, int hour, string periodKey, string subjectDate, string headerDate)
     {
-        var reader = _world.AddReader("reader@example.org", Confirmed, [Keyword("mamba")], hour: hour, timezone: timezone);
+        var reader = World.AddReader("reader@example.org", Confirmed, [Keyword("mamba")], hour: hour, timezone: timezone);
         Assert.That(reader.NextDueAt, Is.EqualTo(BothDue), "both readers fall due at the same instant");
 
         var message = await SendAsync(BothDue);
@@ -44,7 +39,7 @@ public partial class DigestDateTests
     [Test]
     public async Task DigestSentAfterDowntime_IsDatedTheLocalDayItServes()
     {
-        var reader = _world.AddReader("reader@example.org", Confirmed, [Keyword("mamba")], hour: 8, timezone: "Pacific/Auckland");
+        var reader = World.AddReader("reader@example.org", Confirmed, [Keyword("mamba")], hour: 8, timezone: "Pacific/Auckland");
 
         // 00:00 UTC on 2 Dec is 13:00 on 2 Dec in Auckland: the 1 Dec and 2 Dec slots were both missed.
         var message = await SendAsync(new DateTimeOffset(2026, 12, 2, 0, 0, 0, TimeSpan.Zero));
@@ -56,7 +51,7 @@ public partial class DigestDateTests
     public async Task WeeklyDigest_IsDatedByTheReadersLocalWeek()
     {
         // Mondays at 09:00 in Los Angeles: 17:00 UTC on Monday 30 Nov.
-        var reader = _world.AddReader("reader@example.org", Confirmed.AddDays(-5), [Keyword("mamba")], frequency: "weekly", hour: 9,
+        var reader = World.AddReader("reader@example.org", Confirmed.AddDays(-5), [Keyword("mamba")], frequency: "weekly", hour: 9,
             weekday: 1, timezone: "America/Los_Angeles");
 
         var message = await SendAsync(new DateTimeOffset(2026, 11, 30, 17, 0, 0, TimeSpan.Zero));
@@ -64,16 +59,16 @@ public partial class DigestDateTests
         await AssertOneDateAsync(reader.Id, message, "weekly:2026-W49", "week of 30 Nov", "Week of 30 Nov 2026");
     }
 
-    private Task<MimeMessage> SendAsync(DateTimeOffset at) => _world.SendOneDigestAsync(at);
+    private Task<MimeMessage> SendAsync(DateTimeOffset at) => World.SendOneDigestAsync(at);
 
     private async Task AssertOneDateAsync(long readerId, MimeMessage message, string periodKey, string subjectDate, string headerDate)
     {
         var archive = ArchiveLink().Match(message.TextBody ?? "").Value;
-        var page = await _world.CreateClient().GetStringAsync(new Uri(archive).PathAndQuery);
+        var page = await World.CreateClient().GetStringAsync(new Uri(archive).PathAndQuery);
 
         Assert.Multiple(() =>
         {
-            Assert.That(_world.Rows(readerId).Single().PeriodKey, Is.EqualTo(periodKey), "ledger");
+            Assert.That(World.Rows(readerId).Single().PeriodKey, Is.EqualTo(periodKey), "ledger");
             Assert.That(message.Subject, Does.EndWith("— " + subjectDate), "subject");
             Assert.That(message.TextBody, Does.StartWith("Newsletter · " + headerDate + "\n"), "text part");
             Assert.That(message.HtmlBody, Does.Contain("Newsletter · " + headerDate + "</p>"), "HTML header");

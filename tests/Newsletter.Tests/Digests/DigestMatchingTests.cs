@@ -5,35 +5,31 @@ using static Newsletter.Tests.Support.DigestWorld;
 namespace Newsletter.Tests.Digests;
 
 /// <summary>Which papers a reader's topics and keywords select, and how they are ranked and capped.</summary>
-public class DigestMatchingTests
+public class DigestMatchingTests() : DigestWorldFixture(Confirmed)
 {
     private static readonly DateTimeOffset Confirmed = new(2026, 11, 23, 10, 0, 0, TimeSpan.Zero);
     private static readonly DateTimeOffset Seen = new(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
     private static readonly DateTimeOffset Due = new(2026, 11, 24, 8, 0, 0, TimeSpan.Zero);
 
-    private DigestWorld _world = null!;
     private long _quantization, _stateSpace, _spaceState, _transformers, _mambaVideo, _mambaText, _diffusion;
 
     [SetUp]
     public void SetUp()
     {
-        _world = new DigestWorld(Confirmed);
-        _quantization = _world.AddPaper("Post-Training Quantization for Tiny Devices", "We quantize weights to four bits.", Seen);
-        _stateSpace = _world.AddPaper("Selective State Space Models Revisited", "Linear time sequence modelling.", Seen);
-        _spaceState = _world.AddPaper("The Space of Reachable States", "A state of the art analysis of reachable space.", Seen);
-        _transformers = _world.AddPaper("Transformers Are Graph Networks", "Attention viewed as message passing.", Seen);
-        _mambaVideo = _world.AddPaper("Mamba for Video", "Scanning video frames with Mamba.", Seen);
-        _mambaText = _world.AddPaper("Mamba for Text", "Long documents with Mamba.", Seen);
-        _diffusion = _world.AddPaper("Fast Diffusion Samplers", "Fewer denoising steps for image diffusion.", Seen, upvotes: 3);
+        _quantization = World.AddPaper("Post-Training Quantization for Tiny Devices", "We quantize weights to four bits.", Seen);
+        _stateSpace = World.AddPaper("Selective State Space Models Revisited", "Linear time sequence modelling.", Seen);
+        _spaceState = World.AddPaper("The Space of Reachable States", "A state of the art analysis of reachable space.", Seen);
+        _transformers = World.AddPaper("Transformers Are Graph Networks", "Attention viewed as message passing.", Seen);
+        _mambaVideo = World.AddPaper("Mamba for Video", "Scanning video frames with Mamba.", Seen);
+        _mambaText = World.AddPaper("Mamba for Text", "Long documents with Mamba.", Seen);
+        _diffusion = World.AddPaper("Fast Diffusion Samplers", "Fewer denoising steps for image diffusion.", Seen, upvotes: 3);
     }
-
-    [TearDown] public Task TearDown() => _world.DisposeAsync().AsTask();
 
     private IReadOnlyList<long> PlanFor(params Newsletter.Matching.SubscriberFilter[] filters)
     {
-        var reader = _world.AddReader($"r{Guid.NewGuid():N}@example.org", Confirmed, filters);
-        _world.Planner.PlanDue(Due);
-        return _world.PapersSentTo(reader.Id);
+        var reader = World.AddReader($"r{Guid.NewGuid():N}@example.org", Confirmed, filters);
+        World.Planner.PlanDue(Due);
+        return World.PapersSentTo(reader.Id);
     }
 
     [Test]
@@ -55,8 +51,8 @@ public class DigestMatchingTests
     [Test]
     public void NearKeyword_MatchesOnlyWordsCloseTogether()
     {
-        var close = _world.AddPaper("Sparse Attention Kernels", "Block sparse attention for long inputs.", Seen);
-        _world.AddPaper("Sparse Rewards", "Sparse signals make training hard; we add attention to the critic much later on in the model.", Seen);
+        var close = World.AddPaper("Sparse Attention Kernels", "Block sparse attention for long inputs.", Seen);
+        World.AddPaper("Sparse Rewards", "Sparse signals make training hard; we add attention to the critic much later on in the model.", Seen);
 
         Assert.That(PlanFor(Keyword("NEAR(sparse attention, 2)")), Is.EqualTo(new[] { close }));
     }
@@ -64,11 +60,11 @@ public class DigestMatchingTests
     [Test]
     public void TopicsAndKeywords_AreCombined_EachPaperOnceWithEveryMatchingFilter()
     {
-        var reader = _world.AddReader("both@example.org", Confirmed, [Topic("state-space-models"), Topic("diffusion"), Keyword("video")]);
+        var reader = World.AddReader("both@example.org", Confirmed, [Topic("state-space-models"), Topic("diffusion"), Keyword("video")]);
 
-        _world.Planner.PlanDue(Due);
+        World.Planner.PlanDue(Due);
 
-        var items = DeliveryStore.Items(_world.Rows(reader.Id).Single());
+        var items = DeliveryStore.Items(World.Rows(reader.Id).Single());
         Assert.That(items.Select(i => i.Paper), Is.EquivalentTo(new[] { _stateSpace, _mambaVideo, _mambaText, _diffusion }));
         var video = items.Single(i => i.Paper == _mambaVideo);
         Assert.That(video.Labels, Is.EquivalentTo(new[] { "state-space-models", "keyword:video" }), "shown once, naming both filters");
@@ -77,7 +73,7 @@ public class DigestMatchingTests
     [Test]
     public void Ranking_PutsTitleMatchesAboveAbstractMatches()
     {
-        var abstractOnly = _world.AddPaper("Graph Learning at Scale", "We compare against a graph transformer baseline.", Seen);
+        var abstractOnly = World.AddPaper("Graph Learning at Scale", "We compare against a graph transformer baseline.", Seen);
 
         var sent = PlanFor(Keyword("transformer*"));
 
@@ -87,9 +83,9 @@ public class DigestMatchingTests
     [Test]
     public void Ranking_BoostsUpvotedPapers_AndKeepsListingOrderOnTies()
     {
-        var first = _world.AddPaper("Kernels One", "About kernels.", Seen);
-        var second = _world.AddPaper("Kernels Two", "About kernels.", Seen);
-        var popular = _world.AddPaper("Kernels Three", "About kernels.", Seen, upvotes: 40);
+        var first = World.AddPaper("Kernels One", "About kernels.", Seen);
+        var second = World.AddPaper("Kernels Two", "About kernels.", Seen);
+        var popular = World.AddPaper("Kernels Three", "About kernels.", Seen, upvotes: 40);
 
         var sent = PlanFor(Keyword("kernels"));
 
@@ -99,25 +95,25 @@ public class DigestMatchingTests
     [Test]
     public void Digest_IsCappedAtMaxPapers_KeepingTheBest()
     {
-        for (var i = 0; i < 25; i++) _world.AddPaper($"Widget study {i}", "widgets", Seen, upvotes: i);
+        for (var i = 0; i < 25; i++) World.AddPaper($"Widget study {i}", "widgets", Seen, upvotes: i);
 
         var sent = PlanFor(Keyword("widget"));
 
         Assert.That(sent, Has.Count.EqualTo(20));
-        Assert.That(_world.Get<Newsletter.Listings.PaperStore>().Get(sent.Take(1).ToList()).Single().Title, Is.EqualTo("Widget study 24"));
+        Assert.That(World.Get<Newsletter.Listings.PaperStore>().Get(sent.Take(1).ToList()).Single().Title, Is.EqualTo("Widget study 24"));
     }
 
     [Test]
     public void InvalidKeyword_IsSkipped_AndTheReadersOtherFiltersStillWork()
     {
-        var broken = _world.AddReader("broken@example.org", Confirmed, [Keyword("\"unclosed AND ("), Keyword("quantization")]);
-        var other = _world.AddReader("other@example.org", Confirmed, [Keyword("diffusion")]);
+        var broken = World.AddReader("broken@example.org", Confirmed, [Keyword("\"unclosed AND ("), Keyword("quantization")]);
+        var other = World.AddReader("other@example.org", Confirmed, [Keyword("diffusion")]);
 
-        var run = _world.Planner.Run(Due);
+        var run = World.Planner.Run(Due);
 
         Assert.That(run.Readers, Is.EqualTo(2));
-        Assert.That(_world.PapersSentTo(broken.Id), Is.EqualTo(new[] { _quantization }));
-        Assert.That(_world.PapersSentTo(other.Id), Is.EqualTo(new[] { _diffusion }));
+        Assert.That(World.PapersSentTo(broken.Id), Is.EqualTo(new[] { _quantization }));
+        Assert.That(World.PapersSentTo(other.Id), Is.EqualTo(new[] { _diffusion }));
     }
 
     [Test]
@@ -126,16 +122,16 @@ public class DigestMatchingTests
         // More readers than one page, so paging is exercised too.
         string[] keywords = ["mamba", "diffusion", "quantization"];
         var readers = Enumerable.Range(0, 2100)
-            .Select(i => _world.AddReader($"shared{i}@example.org", Confirmed, [Topic("state-space-models"), Keyword(keywords[i % 3])]))
+            .Select(i => World.AddReader($"shared{i}@example.org", Confirmed, [Topic("state-space-models"), Keyword(keywords[i % 3])]))
             .ToList();
-        _world.AddReader("unique@example.org", Confirmed, [Keyword("transformers"), Topic("no-such-topic")]);
+        World.AddReader("unique@example.org", Confirmed, [Keyword("transformers"), Topic("no-such-topic")]);
 
-        var run = _world.Planner.Run(Due);
+        var run = World.Planner.Run(Due);
 
         Assert.That(run.Readers, Is.EqualTo(2101));
         Assert.That(run.DistinctFilters, Is.EqualTo(6), "1 topic + 3 keywords + 1 keyword + 1 unknown topic");
         Assert.That(run.FilterQueries, Is.EqualTo(5), "one query per distinct filter; an unknown topic needs none");
-        Assert.That(_world.PapersSentTo(readers[^1].Id), Is.EquivalentTo(new[] { _stateSpace, _mambaVideo, _mambaText, _quantization }));
+        Assert.That(World.PapersSentTo(readers[^1].Id), Is.EquivalentTo(new[] { _stateSpace, _mambaVideo, _mambaText, _quantization }));
     }
 
     [Test]
@@ -143,12 +139,12 @@ public class DigestMatchingTests
     {
         // Readers' filters resolved while their page is read: each reader keeps their own, a broken one is skipped.
         var readers = Enumerable.Range(0, 40)
-            .Select(i => _world.AddReader($"many{i}@example.org", Confirmed,
+            .Select(i => World.AddReader($"many{i}@example.org", Confirmed,
                 [Keyword(i % 2 == 0 ? "quantization" : "diffusion"), Keyword($"mamba OR nosuchword{i}")]))
             .ToList();
-        var broken = _world.AddReader("broken-many@example.org", Confirmed, [Keyword("\"unclosed AND ("), Keyword("transformers")]);
+        var broken = World.AddReader("broken-many@example.org", Confirmed, [Keyword("\"unclosed AND ("), Keyword("transformers")]);
 
-        var run = _world.Planner.Run(Due);
+        var run = World.Planner.Run(Due);
 
         Assert.That(run.Readers, Is.EqualTo(41));
         Assert.That(run.DistinctFilters, Is.EqualTo(2 + 40 + 2));
@@ -156,8 +152,8 @@ public class DigestMatchingTests
         for (var i = 0; i < readers.Count; i++)
         {
             var own = i % 2 == 0 ? _quantization : _diffusion;
-            Assert.That(_world.PapersSentTo(readers[i].Id), Is.EquivalentTo(new[] { own, _mambaVideo, _mambaText }), $"reader {i}");
+            Assert.That(World.PapersSentTo(readers[i].Id), Is.EquivalentTo(new[] { own, _mambaVideo, _mambaText }), $"reader {i}");
         }
-        Assert.That(_world.PapersSentTo(broken.Id), Is.EqualTo(new[] { _transformers }));
+        Assert.That(World.PapersSentTo(broken.Id), Is.EqualTo(new[] { _transformers }));
     }
 }

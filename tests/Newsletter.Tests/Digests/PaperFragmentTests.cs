@@ -13,34 +13,30 @@ namespace Newsletter.Tests.Digests;
 /// A sending run renders each paper once and places it in every digest that holds it, the rest of each digest being
 /// the reader's own; and the archive links of ledger rows, which are derived rather than stored.
 /// </summary>
-public class PaperFragmentTests
+public class PaperFragmentTests() : DigestWorldFixture(Confirmed)
 {
     private static readonly DateTimeOffset Confirmed = new(2026, 11, 23, 10, 0, 0, TimeSpan.Zero);
     private static readonly DateTimeOffset Due = new(2026, 11, 24, 8, 0, 0, TimeSpan.Zero);
 
-    private DigestWorld _world = null!;
     private IReadOnlyList<DeliveryRow> _rows = null!;
 
     [SetUp]
     public void SetUp()
     {
-        _world = new DigestWorld(Confirmed);
-        _world.AddPaper("Mamba Goes Multimodal", "Selective state spaces for <video> & audio.", Confirmed.AddHours(1), "A. One, B. Two", 12, "2611.00001");
-        _world.AddPaper("Fast Diffusion Samplers", "Fewer denoising steps for diffusion.", Confirmed.AddHours(1));
+        World.AddPaper("Mamba Goes Multimodal", "Selective state spaces for <video> & audio.", Confirmed.AddHours(1), "A. One, B. Two", 12, "2611.00001");
+        World.AddPaper("Fast Diffusion Samplers", "Fewer denoising steps for diffusion.", Confirmed.AddHours(1));
         SubscriberFilter[] same = [Topic("state-space-models"), Keyword("diffusion")];
-        var first = _world.AddReader("o'brien&co@example.org", Confirmed, same);
-        var second = _world.AddReader("second@example.org", Confirmed, same);
-        _world.Clock.SetUtcNow(Due);
-        Assert.That(_world.Planner.PlanDue(Due), Is.EqualTo(2));
-        _rows = [.. _world.Rows(first.Id), .. _world.Rows(second.Id)];
+        var first = World.AddReader("o'brien&co@example.org", Confirmed, same);
+        var second = World.AddReader("second@example.org", Confirmed, same);
+        World.Clock.SetUtcNow(Due);
+        Assert.That(World.Planner.PlanDue(Due), Is.EqualTo(2));
+        _rows = [.. World.Rows(first.Id), .. World.Rows(second.Id)];
     }
-
-    [TearDown] public Task TearDown() => _world.DisposeAsync().AsTask();
 
     [Test]
     public void RunFragments_GiveEachReaderExactlyTheDigestRenderedOnItsOwn()
     {
-        var composer = _world.Get<DigestComposer>();
+        var composer = World.Get<DigestComposer>();
         var fragments = new PaperFragments();
         var batch = composer.Load(_rows, fragments);
 
@@ -60,7 +56,7 @@ public class PaperFragmentTests
     [Test]
     public void RunFragments_LeaveEachReaderTheirOwnAddressAndLinks()
     {
-        var composer = _world.Get<DigestComposer>();
+        var composer = World.Get<DigestComposer>();
         var batch = composer.Load(_rows, new PaperFragments());
         var messages = _rows.Select(row => composer.Compose(row, batch)).ToList();
 
@@ -71,7 +67,7 @@ public class PaperFragmentTests
         {
             var text = messages[i].Message.TextBody;
             Assert.That(text, Does.Contain(messages[i].Links.Unsubscribe).And.Contain(messages[i].Links.Manage));
-            Assert.That(text, Does.Contain("/digests/" + _world.Get<DigestArchive>().Token(_rows[i].Id)));
+            Assert.That(text, Does.Contain("/digests/" + World.Get<DigestArchive>().Token(_rows[i].Id)));
         }
         Assert.That(messages[0].Links.Unsubscribe, Is.Not.EqualTo(messages[1].Links.Unsubscribe));
     }
@@ -79,7 +75,7 @@ public class PaperFragmentTests
     [Test]
     public void Fragment_IsRenderedAnew_WhenThePaperWasUpdatedWithinTheRun()
     {
-        var composer = _world.Get<DigestComposer>();
+        var composer = World.Get<DigestComposer>();
         var fragments = new PaperFragments();
         var batch = composer.Load(_rows, fragments);
         var item = DeliveryStore.Items(_rows[0]).First();
@@ -93,7 +89,7 @@ public class PaperFragmentTests
     [Test]
     public void ArchiveToken_IsTheSameForEveryAttempt_AndOpensOnlyItsOwnRow()
     {
-        var archive = _world.Get<DigestArchive>();
+        var archive = World.Get<DigestArchive>();
         var token = archive.Token(_rows[0].Id);
         var forged = _rows[1].Id + token[token.IndexOf('.')..];
 
@@ -107,22 +103,22 @@ public class PaperFragmentTests
     [Test]
     public void ArchiveToken_IssuedBeforeAsAStoredRandomToken_StillOpensItsRow()
     {
-        using (var connection = _world.Get<Database>().Open())
+        using (var connection = World.Get<Database>().Open())
             connection.Execute(
                 "INSERT INTO digest_archive_tokens (hash, delivery_id, created_at) VALUES (@hash, @id, @now)",
                 new { hash = TokenStore.Hash("an-old-random-token"), id = _rows[1].Id, now = Due });
 
-        Assert.That(_world.Get<DigestArchive>().Find("an-old-random-token"), Is.EqualTo(_rows[1].Id));
+        Assert.That(World.Get<DigestArchive>().Find("an-old-random-token"), Is.EqualTo(_rows[1].Id));
     }
 
     [Test]
     public void LongLivedTokens_ForABatch_AreStoredOncePerReaderAndPurpose()
     {
-        var links = _world.Get<SubscriptionLinks>();
+        var links = World.Get<SubscriptionLinks>();
         var ids = _rows.Select(r => r.SubscriberId).ToList();
         var first = links.TokensFor(ids);
         var again = links.TokensFor(ids);
-        using var connection = _world.Get<Database>().Open();
+        using var connection = World.Get<Database>().Open();
 
         Assert.That(again, Is.EquivalentTo(first));
         Assert.That(connection.ExecuteScalar<long>("SELECT COUNT(*) FROM tokens WHERE purpose IN ('manage', 'unsubscribe')"), Is.EqualTo(4));
