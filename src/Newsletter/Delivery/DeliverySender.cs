@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using MimeKit;
@@ -38,18 +39,19 @@ public sealed class DeliverySender(
         var suppressed = new ConcurrentDictionary<long, bool>();
         // Each paper rendered once for the whole run, placed as is in every digest that holds it.
         var fragments = new PaperFragments();
+        var missing = new StrongBox<int>();
         var workers = Enumerable.Range(1, options.Value.Connections)
-            .Select(i => Task.Run(() => RunWorkerAsync(run, $"{run}/{i}", at, suppressed, fragments, cancellationToken), CancellationToken.None));
+            .Select(i => Task.Run(() => RunWorkerAsync(run, $"{run}/{i}", at, suppressed, fragments, missing, cancellationToken), CancellationToken.None));
         var sent = (await Task.WhenAll(workers)).Sum();
         // One line per run, not per digest (a run may send thousands): how many, and where they went.
-        logger.LogInformation("Sent {Sent} digests, {Destination} ({Papers} paper fragments rendered)",
-            sent, mailer.Destination, fragments.Count);
+        logger.LogInformation("Sent {Sent} digests, {Destination} ({Papers} paper fragments rendered, {Missing} frozen papers no longer exist)",
+            sent, mailer.Destination, fragments.Count, missing.Value);
         return sent;
     }
 
     private async Task<int> RunWorkerAsync(
         string run, string owner, DateTimeOffset at, ConcurrentDictionary<long, bool> suppressed, PaperFragments fragments,
-        CancellationToken cancellationToken)
+        StrongBox<int> missing, CancellationToken cancellationToken)
     {
         var o = options.Value;
         var lease = TimeSpan.FromSeconds(o.LeaseSeconds);
@@ -67,7 +69,12 @@ public sealed class DeliverySender(
                 var batch = ledger.Claim(db, owner, at, leaseUntil, o.BatchSize, clock.GetUtcNow(), run);
                 if (batch.Count == 0) break;
                 // Readers, tokens and papers for the whole batch in a few queries, its new papers rendered once.
-                var loading = Task.Run(() => composer.Load(batch, fragments));
+                var loading = Task.Run(() =>
+                {
+                    var loaded = composer.Load(batch, fragments);
+                    Interlocked.Add(ref missing.Value, loaded.MissingPapers);
+                    return loaded;
+                });
                 var next = PrepareAsync(batch[0], loading);
                 for (var i = 0; i < batch.Count; i++)
                 {

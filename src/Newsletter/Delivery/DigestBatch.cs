@@ -13,4 +13,8 @@ public sealed record DigestBatch(
     IReadOnlyDictionary<long, ReaderTokens> Tokens,
     IReadOnlyDictionary<long, Paper> Papers,
     IReadOnlyDictionary<long, IReadOnlyList<DigestItem>> Items,
-    PaperFragments Fragments);
+    PaperFragments Fragments)
+{
+    /// <summary>Frozen papers of these rows that no longer exist (each logged with its row), left out of their digests.</summary>
+    public int MissingPapers { get; init; }
+}

@@ -19,7 +19,8 @@ public sealed class DigestComposer(
     DigestRenderer renderer,
     MatchHighlighter highlighter,
     Mailer mailer,
-    IOptions<SiteOptions> site)
+    IOptions<SiteOptions> site,
+    ILogger<DigestComposer> logger)
 {
     /// <summary>Renders the row's frozen papers into a message (without delivery headers) and the links it carries.</summary>
     public ComposedDigest Compose(DeliveryRow row) => Compose(row, Load([row]));
@@ -42,12 +43,16 @@ public sealed class DigestComposer(
         var readers = subscribers.Find(rows.Select(r => r.SubscriberId).Distinct().ToList());
         var tokens = links.TokensFor(readers.Keys.ToList());
         var byId = papers.Get(items.Values.SelectMany(i => i).Select(i => i.Paper).Distinct().ToList()).ToDictionary(p => p.Id);
+        // A frozen paper deleted since planning is left out of its digest; said, so an operator can see it happened.
+        var missing = items.SelectMany(row => row.Value.Where(i => !byId.ContainsKey(i.Paper)).Select(i => (Row: row.Key, i.Paper))).ToList();
+        foreach (var (row, paper) in missing)
+            logger.LogWarning("Delivery {Id}: frozen paper {Paper} no longer exists; the digest goes without it", row, paper);
         var distinct = items.Values.SelectMany(i => i).DistinctBy(i => (i.Paper, string.Join('\n', i.Labels))).ToList();
         foreach (var entry in Entries(distinct, byId, fragments))
         {
             if (entry.Rendered is null) fragments.Add(entry.Paper, entry.Labels, renderer.Fragment(entry));
         }
-        return new DigestBatch(readers, tokens, byId, items, fragments);
+        return new DigestBatch(readers, tokens, byId, items, fragments) { MissingPapers = missing.Count };
     }
 
     /// <summary>Composes one row of a batch from <see cref="Load"/>.</summary>

@@ -7,25 +7,20 @@ using static Newsletter.Tests.Support.DigestWorld;
 namespace Newsletter.Tests.Digests;
 
 /// <summary>A digest sent through the real job: its subject, highlighted HTML, and its "view in browser" page.</summary>
-public partial class DigestEmailTests
+public partial class DigestEmailTests() : DigestWorldFixture(Confirmed)
 {
     private static readonly DateTimeOffset Confirmed = new(2026, 11, 23, 10, 0, 0, TimeSpan.Zero);
     private static readonly DateTimeOffset Due = new(2026, 11, 24, 8, 0, 0, TimeSpan.Zero);
 
-    private DigestWorld _world = null!;
-
     [SetUp]
     public void SetUp()
     {
-        _world = new DigestWorld(Confirmed);
-        _world.AddPaper("Mamba Goes Multimodal", "Selective state spaces for <video> & audio.", Confirmed.AddHours(1), "A. One, B. Two", 12, "2611.00001");
-        _world.AddPaper("Fast Diffusion Samplers", "Fewer denoising steps.", Confirmed.AddHours(1));
-        _world.AddReader("reader@example.org", Confirmed, [Topic("state-space-models"), Keyword("diffusion")]);
+        World.AddPaper("Mamba Goes Multimodal", "Selective state spaces for <video> & audio.", Confirmed.AddHours(1), "A. One, B. Two", 12, "2611.00001");
+        World.AddPaper("Fast Diffusion Samplers", "Fewer denoising steps.", Confirmed.AddHours(1));
+        World.AddReader("reader@example.org", Confirmed, [Topic("state-space-models"), Keyword("diffusion")]);
     }
 
-    [TearDown] public Task TearDown() => _world.DisposeAsync().AsTask();
-
-    private Task<MimeMessage> SendAsync() => _world.SendOneDigestAsync(Due);
+    private Task<MimeMessage> SendAsync() => World.SendOneDigestAsync(Due);
 
     [Test]
     public async Task SentDigest_HasSubjectWithCountTopicsAndDate_AndHighlightedEscapedHtml()
@@ -44,7 +39,7 @@ public partial class DigestEmailTests
     [Test]
     public async Task ListingLinksAndSummaryNotShown_Bug_SentDigestShowsRepositoryProjectPageAndTldrFromTheDatabase()
     {
-        using (var connection = _world.Get<Newsletter.Storage.Database>().Open())
+        using (var connection = World.Get<Newsletter.Storage.Database>().Open())
         {
             Dapper.SqlMapper.Execute(connection,
                 """
@@ -69,7 +64,7 @@ public partial class DigestEmailTests
         var link = ArchiveLink().Match(message.TextBody ?? "").Value;
         Assert.That(link, Is.Not.Empty, "the text part carries the link");
 
-        var response = await _world.CreateClient().GetAsync(new Uri(link).PathAndQuery);
+        var response = await World.CreateClient().GetAsync(new Uri(link).PathAndQuery);
         var html = await response.Content.ReadAsStringAsync();
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
@@ -84,7 +79,7 @@ public partial class DigestEmailTests
         var message = await SendAsync();
         var link = StopSearchLink().Match(message.TextBody ?? "").Value;
         Assert.That(link, Is.Not.Empty, "the text part carries a stop link for the keyword");
-        var client = _world.CreateClient();
+        var client = World.CreateClient();
 
         var page = await client.GetAsync(new Uri(link).PathAndQuery);
         var html = await page.Content.ReadAsStringAsync();
@@ -104,10 +99,10 @@ public partial class DigestEmailTests
     {
         var message = await SendAsync();
         var link = new Uri(StopSearchLink().Match(message.TextBody ?? "").Value).AbsolutePath;
-        var client = _world.CreateClient();
+        var client = World.CreateClient();
         var key = link[(link.LastIndexOf('/') + 1)..];
-        var other = _world.AddReader("other@example.org", Confirmed, [Keyword("diffusion")]);
-        var otherManage = new Uri(_world.Get<Newsletter.Subscriptions.SubscriptionLinks>().ForDigest(other.Id, []).Manage).AbsolutePath;
+        var other = World.AddReader("other@example.org", Confirmed, [Keyword("diffusion")]);
+        var otherManage = new Uri(World.Get<Newsletter.Subscriptions.SubscriptionLinks>().ForDigest(other.Id, []).Manage).AbsolutePath;
 
         Assert.That((await client.GetAsync(link[..(link.LastIndexOf('/') + 1)] + "0123456789abcdef")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
         Assert.That((await client.GetAsync($"/manage/not-a-token/stop-search/{key}")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
@@ -121,7 +116,7 @@ public partial class DigestEmailTests
     public async Task StoppingTheLastTopicAndSearch_SaysTheDigestsWillBeEmpty_AndOffersToUnsubscribe()
     {
         var message = await SendAsync();
-        var client = _world.CreateClient();
+        var client = World.CreateClient();
         var searchStop = new Uri(StopSearchLink().Match(message.TextBody ?? "").Value).PathAndQuery;
         var topicStop = new Uri(TopicStopLink().Match(message.TextBody ?? "").Value).PathAndQuery;
 
@@ -135,8 +130,29 @@ public partial class DigestEmailTests
         Assert.That(again.StatusCode, Is.EqualTo(HttpStatusCode.Gone), "a second click says the link was used");
     }
 
+    // Seen in issue 13's session: a frozen paper deleted between planning and sending was left out without a word.
+    [Test]
+    public async Task FrozenPaperDeleted_Bug_DigestGoesWithoutIt_AndTheLogNamesTheRowAndThePaper()
+    {
+        var reader = World.Get<Newsletter.Subscriptions.SubscriberStore>().FindByEmail("reader@example.org")!;
+        World.Clock.SetUtcNow(Due);
+        Assert.That(World.Planner.PlanDue(Due), Is.EqualTo(1));
+        var row = World.Rows(reader.Id).Single();
+        var gone = World.PapersSentTo(reader.Id).First();
+        var title = World.Get<Newsletter.Listings.PaperStore>().Get([gone]).Single().Title;
+        using (var connection = World.Get<Newsletter.Storage.Database>().Open())
+            Dapper.SqlMapper.Execute(connection, "DELETE FROM papers WHERE id = @gone", new { gone });
+
+        var (_, sent) = await World.Get<Newsletter.Delivery.DigestJob>().RunAtAsync(Due, CancellationToken.None);
+
+        Assert.That(sent, Is.EqualTo(1), "the rest of the digest still goes");
+        var message = await MimeMessage.LoadAsync(World.Workspace.OutboxFiles().Single());
+        Assert.That(message.TextBody, Does.Not.Contain(title));
+        Assert.That(World.Logs.Lines, Does.Contain($"Warning: Delivery {row.Id}: frozen paper {gone} no longer exists; the digest goes without it"));
+    }
+
     private IReadOnlyList<Newsletter.Matching.SubscriberFilter> Filters() =>
-        _world.Get<Newsletter.Subscriptions.SubscriberStore>().Filters(_world.Get<Newsletter.Subscriptions.SubscriberStore>().FindByEmail("reader@example.org")!.Id);
+        World.Get<Newsletter.Subscriptions.SubscriberStore>().Filters(World.Get<Newsletter.Subscriptions.SubscriberStore>().FindByEmail("reader@example.org")!.Id);
 
     [GeneratedRegex(@"http://localhost/manage/[A-Za-z0-9_\-]+/stop-search/[0-9a-f]+")]
     private static partial Regex StopSearchLink();
