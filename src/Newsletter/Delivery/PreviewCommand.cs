@@ -12,15 +12,11 @@ public static class PreviewCommand
     public static Command Create(AppServices host)
     {
         var email = new Option<string>("--email") { Description = "The reader's email address", Required = true };
-        var at = new Option<string>("--at") { Description = "Preview as of this time (ISO-8601); now by default" };
+        var at = TimeOption.Create("--at", "Preview as of this time (ISO-8601); now by default");
         var command = new Command("preview", "Print a reader's next digest as text, without sending or changing anything") { email, at };
         command.SetAction(async (result, cancellationToken) =>
         {
-            if (!SendDueCommand.TryParseTime(result.GetValue(at), host, out var when))
-            {
-                await Console.Error.WriteLineAsync($"--at: '{result.GetValue(at)}' is not an ISO-8601 time such as 2026-11-24T08:00:00Z");
-                return ExitCodes.UsageError;
-            }
+            var when = result.GetValue(at) ?? host.Get<TimeProvider>().GetUtcNow();
             var address = result.GetValue(email)!;
             var normalized = EmailAddressNormalizer.TryNormalize(address, out _);
             var subscriber = normalized is null ? null : host.Get<SubscriberStore>().FindByEmail(normalized);

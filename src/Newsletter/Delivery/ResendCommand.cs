@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using Newsletter.Digests;
 using Newsletter.Foundation;
 
@@ -11,7 +10,7 @@ public static class ResendCommand
     public static Command Create(AppServices host)
     {
         var state = new Option<string>("--state") { Description = "Which rows: unknown or failed", Required = true };
-        var since = new Option<string>("--since") { Description = "Only rows that reached that state at or after this time (ISO-8601)" };
+        var since = TimeOption.Create("--since", "Only rows that reached that state at or after this time (ISO-8601)");
         var command = new Command("resend", "Put unknown or failed deliveries back to pending; the next send-due or scheduled run sends them")
         {
             state, since,
@@ -24,17 +23,7 @@ public static class ResendCommand
                 await Console.Error.WriteLineAsync($"--state: '{result.GetValue(state)}' is not unknown or failed");
                 return ExitCodes.UsageError;
             }
-            DateTimeOffset? from = null;
-            if (result.GetValue(since) is { } text)
-            {
-                if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed))
-                {
-                    await Console.Error.WriteLineAsync($"--since: '{text}' is not an ISO-8601 time such as 2026-11-24T08:00:00Z");
-                    return ExitCodes.UsageError;
-                }
-                from = parsed;
-            }
-            var (resent, skipped) = host.Get<DeliveryStore>().Resend(which, from, host.Get<TimeProvider>().GetUtcNow());
+            var (resent, skipped) = host.Get<DeliveryStore>().Resend(which, result.GetValue(since), host.Get<TimeProvider>().GetUtcNow());
             Console.WriteLine($"resend: {resent} {which} deliveries back to pending" +
                               (skipped > 0 ? $"; {skipped} left {which} because the reader is no longer subscribed" : ""));
             return 0;

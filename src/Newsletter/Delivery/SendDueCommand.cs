@@ -14,16 +14,12 @@ public static class SendDueCommand
 {
     public static Command Create(AppServices host)
     {
-        var at = new Option<string>("--at") { Description = "The time to act as of (ISO-8601, e.g. 2026-11-24T08:00:00Z); now by default" };
+        var at = TimeOption.Create("--at", "The time to act as of (ISO-8601, e.g. 2026-11-24T08:00:00Z); now by default");
         var dryRun = new Option<bool>("--dry-run") { Description = "Print who would get which papers, without sending or changing anything" };
         var command = new Command("send-due", "Plan and send every digest that is due, then exit") { at, dryRun };
         command.SetAction(async (result, cancellationToken) =>
         {
-            if (!TryParseTime(result.GetValue(at), host, out var when))
-            {
-                await Console.Error.WriteLineAsync($"--at: '{result.GetValue(at)}' is not an ISO-8601 time such as 2026-11-24T08:00:00Z");
-                return ExitCodes.UsageError;
-            }
+            var when = result.GetValue(at) ?? host.Get<TimeProvider>().GetUtcNow();
             var stamp = when.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
             if (result.GetValue(dryRun))
             {
@@ -41,17 +37,6 @@ public static class SendDueCommand
             return 0;
         });
         return command;
-    }
-
-    /// <summary>Parses an optional ISO-8601 time (UTC unless it says otherwise); none means now.</summary>
-    internal static bool TryParseTime(string? text, AppServices host, out DateTimeOffset when)
-    {
-        if (text is null)
-        {
-            when = host.Get<TimeProvider>().GetUtcNow();
-            return true;
-        }
-        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out when);
     }
 
     private static void PrintDigest(PaperStore papers, string email, PlannedDigest digest)

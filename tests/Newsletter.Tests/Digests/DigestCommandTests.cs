@@ -78,6 +78,21 @@ public class DigestCommandTests
         Assert.That(result.Error.Trim(), Is.EqualTo("--email: no reader with the address 'nobody@example.org'"));
     }
 
+    // One parser for every verb's time (--at, --since): a value that is not a time is refused before the verb runs.
+    [TestCase("send-due", "--at")]
+    [TestCase("preview", "--at")]
+    [TestCase("resend", "--since")]
+    public void TimeThatIsNotATime_IsAUsageError_NamingTheOption(string verb, string option)
+    {
+        string[] rest = verb switch { "preview" => ["--email", "reader@example.org"], "resend" => ["--state", "failed"], _ => [] };
+
+        var result = NewsletterProcess.Run(Settings(), [verb, .. rest, option, "yesterday"]);
+
+        Assert.That(result.ExitCode, Is.EqualTo(2));
+        Assert.That(result.Error, Does.StartWith($"newsletter: {option}: 'yesterday' is not an ISO-8601 time such as 2026-11-24T08:00:00Z"));
+        Assert.That(result.Output, Is.Empty, "nothing ran");
+    }
+
     [Test]
     public void Start_Fails_NamingTheTopic_WhenItsQueryIsBroken()
     {
