@@ -119,6 +119,7 @@ public class SendgridWebhookTests
         Assert.That((_app.Events(), _app.State(4)), Is.EqualTo((0, "confirmed")));
     }
 
+    [TestCase("{ not json", "body")]
     [TestCase("""{ "event": "bounce" }""", "body")]
     [TestCase("""[{ "event": "bounce", "type": "bounce" }]""", "[0].email")]
     [TestCase("""[42]""", "[0]")]

@@ -154,6 +154,16 @@ public class SesWebhookTests
         Assert.That(_app.Events(), Is.Zero);
     }
 
+    [TestCase("{ not json")]
+    [TestCase("""{ "Type": "Notification", "Message": "{}" }""")]
+    public async Task BodyThatIsNotASignedSnsMessage_Is401_AndNothingIsFetched(string body)
+    {
+        var response = await PostAsync("Notification", body);
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+        Assert.That(_app.Sns.Requests, Is.Empty);
+    }
+
     [Test]
     public async Task AnotherTopic_Is401_AndNothingIsFetched()
     {
