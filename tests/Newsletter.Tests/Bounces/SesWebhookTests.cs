@@ -198,6 +198,19 @@ public class SesWebhookTests
     }
 
     [Test]
+    public async Task CertificateSnsCannotServe_Is503_SoSnsDeliversAgain_AndRecordsNothing()
+    {
+        const string missing = "https://sns.eu-west-1.amazonaws.com/SimpleNotificationService-gone.pem";
+        var body = _app.Sns.Message("Notification", SesEvent("Bounce", 1, headers: ("X-Newsletter-Delivery", Token(1))), certificateUrl: missing);
+
+        var response = await PostAsync("Notification", body);
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable));
+        Assert.That(_app.Sns.Requests, Is.EqualTo(new[] { missing }));
+        Assert.That((_app.Events(), _app.State(1)), Is.EqualTo((0, "confirmed")));
+    }
+
+    [Test]
     public async Task UnsignedSubscriptionConfirmation_Is401_AndTheSubscribeUrlIsNotVisited()
     {
         using var stranger = RSA.Create(2048);
