@@ -36,5 +36,24 @@ public sealed class BounceOptions
         if (m.TimeoutSeconds is < 1 or > 3600) yield return $"{s}:Mailbox:TimeoutSeconds: {m.TimeoutSeconds} is not between 1 and 3600";
         if (m.Enabled && string.IsNullOrWhiteSpace(m.User)) yield return $"{s}:Mailbox:User: needed when Bounces:Mailbox:Host is set";
         if (m.Enabled && string.IsNullOrWhiteSpace(m.Folder)) yield return $"{s}:Mailbox:Folder: must name a folder (INBOX)";
+        foreach (var topic in Webhooks.Ses.TopicArn.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            if (!topic.StartsWith("arn:aws", StringComparison.Ordinal) || !topic.Contains(":sns:", StringComparison.Ordinal))
+                yield return $"{s}:Webhooks:Ses:TopicArn: '{topic}' is not an SNS topic ARN (arn:aws:sns:<region>:<account>:<topic>)";
+        if (Webhooks.Sendgrid.PublicKey.Length > 0 && !IsP256Key(Webhooks.Sendgrid.PublicKey))
+            yield return $"{s}:Webhooks:Sendgrid:PublicKey: is not a base64 ECDSA P-256 public key (SendGrid's verification key)";
+    }
+
+    private static bool IsP256Key(string base64)
+    {
+        try
+        {
+            using var key = System.Security.Cryptography.ECDsa.Create();
+            key.ImportSubjectPublicKeyInfo(Convert.FromBase64String(base64), out _);
+            return key.KeySize == 256;
+        }
+        catch (Exception e) when (e is FormatException or System.Security.Cryptography.CryptographicException)
+        {
+            return false;
+        }
     }
 }

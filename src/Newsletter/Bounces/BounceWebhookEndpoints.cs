@@ -27,7 +27,7 @@ public static class BounceWebhookEndpoints
                 ["matchedBy"] = b.MatchedBy,
                 ["deliveryId"] = b.DeliveryId,
             }).ToArray()));
-        app.MapPost("/webhooks/bounces/{provider}", async (string provider, HttpRequest request, BounceWebhooks hooks, CancellationToken ct) =>
+        app.MapPost("/webhooks/bounces/{provider}", async (string provider, HttpRequest request, BounceWebhooks hooks, SesWebhook ses, CancellationToken ct) =>
         {
             provider = provider.ToLowerInvariant();
             if (!hooks.IsOn(provider)) return Results.NotFound();
@@ -51,8 +51,10 @@ public static class BounceWebhookEndpoints
             {
                 body = null;
             }
+            if (provider == BounceWebhooks.Ses)
+                return SesAnswer(await ses.ReceiveAsync(request.Headers[SesWebhook.MessageTypeHeader].ToString(), body, bytes, ct));
             // The credential first: a stranger learns nothing about what a valid body looks like.
-            if (!hooks.Authenticate(provider, request.Headers, body)) return Results.Unauthorized();
+            if (!hooks.Authenticate(provider, request.Headers, body, bytes)) return Results.Unauthorized();
             if (body is not { } json) return Problem("body", "The body is not valid JSON.");
             IReadOnlyList<ProviderEvent> events;
             try
@@ -64,16 +66,29 @@ public static class BounceWebhookEndpoints
                 var colon = e.Message.IndexOf(':');
                 return Problem(colon > 0 ? e.Message[..colon] : "body", colon > 0 ? e.Message[(colon + 1)..].Trim() : e.Message);
             }
-            var outcomes = hooks.Record(provider, events, bytes);
-            return Results.Json(new
-            {
-                recorded = outcomes.Count(o => o.Recorded),
-                repeated = outcomes.Count(o => !o.Recorded),
-                changed = outcomes.Where(o => o.Change is not null).Select(o => o.Change).ToArray(),
-            });
+            return Summary(hooks.Record(provider, events, bytes));
         }).DisableAntiforgery();
         return app;
     }
+
+    private static IResult Summary(IReadOnlyList<BounceOutcome> outcomes) => Results.Json(new
+    {
+        recorded = outcomes.Count(o => o.Recorded),
+        repeated = outcomes.Count(o => !o.Recorded),
+        changed = outcomes.Where(o => o.Change is not null).Select(o => o.Change).ToArray(),
+    });
+
+    // SNS delivers again after any answer but 2xx: a certificate it could not serve or a confirmation it did not take
+    // is worth another try; a forged message is not.
+    private static IResult SesAnswer(SesWebhook.Receipt receipt) => receipt.Result switch
+    {
+        SesWebhook.Result.Recorded => Summary(receipt.Outcomes),
+        SesWebhook.Result.Confirmed => Results.Json(new { subscription = "confirmed" }),
+        SesWebhook.Result.Unsubscribed => Results.Json(new { subscription = "ended" }),
+        SesWebhook.Result.BadEvent => Problem(receipt.Field ?? "Message", receipt.Problem ?? "not an SES event"),
+        SesWebhook.Result.Forged => Results.Unauthorized(),
+        _ => Results.Problem(title: "Amazon SNS could not be reached; send again later.", statusCode: StatusCodes.Status503ServiceUnavailable),
+    };
 
     private static IResult Problem(string field, string message) =>
         Results.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] });

@@ -13,6 +13,9 @@ public static class BouncesServiceCollectionExtensions
         services.AddSingleton<BounceMailbox>();
         services.AddTransient<BounceMailboxJob>();
         services.AddSingleton<BounceWebhooks>();
+        services.AddSingleton<SesWebhook>();
+        services.AddSingleton<SnsVerifier>();
+        services.AddHttpClient(SnsVerifier.HttpClientName);
         return services;
     }
 }

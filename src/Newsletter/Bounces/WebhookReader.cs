@@ -14,6 +14,7 @@ public static class WebhookReader
         BounceWebhooks.Generic => [Generic(body)],
         BounceWebhooks.Postmark => [Postmark(body)],
         BounceWebhooks.Mailgun => [Mailgun(body)],
+        BounceWebhooks.Sendgrid => SendgridEvents.Read(body),
         _ => throw new FormatException("provider"),
     };
 

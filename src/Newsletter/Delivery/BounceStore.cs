@@ -74,7 +74,7 @@ public sealed class BounceStore(Database database)
                   AND d.created_at >= COALESCE(s.confirmed_at, '')
                 ORDER BY d.id DESC LIMIT @digests) last
             WHERE EXISTS (SELECT 1 FROM bounce_events b
-                          WHERE b.delivery_id = last.id AND b.kind = 'soft' AND b.matched_by IN ('verp', 'header', 'provider'))
+                          WHERE b.delivery_id = last.id AND b.kind = 'soft' AND b.matched_by IN ('smtp', 'verp', 'header', 'provider'))
             """,
             new { subscriberId, digests });
     }

@@ -150,7 +150,11 @@ public sealed class DeliverySender(
         catch (MailSendException e) when (e.Kind == SendFailureKind.Transient)
         {
             logger.LogWarning("Delivery {Id}: {Error}", row.Id, e.Message);
-            RecordTemporary(db, row, e.Message);
+            var gaveUp = RecordTemporary(db, row, e.Message);
+            // The relay refused the recipient for now at the last attempt too: we gave up, which is a soft bounce
+            // (counted with the others). A lost connection, a 421 or a refused sender says nothing about the reader.
+            if (gaveUp && e.RecipientRefused)
+                RecordBounce(row, BounceKinds.Soft, BounceKinds.StatusCode(e.Message), $"gave up after {row.Attempts} attempts: {e.Message}", suppressed);
             return e.ConnectFailed ? Outcome.StopWorker : Outcome.Failed;
         }
         catch (MailSendException e) when (e.Kind == SendFailureKind.Permanent)
@@ -158,17 +162,8 @@ public sealed class DeliverySender(
             if (e.RecipientRefused)
             {
                 ledger.MarkFinal(db, row.Id, DeliveryStates.Failed, e.Message, clock.GetUtcNow());
-                // Recorded with every other bounce, so one history (and one policy) covers all of them.
                 var status = BounceKinds.StatusCode(e.Message);
-                var bounce = bouncePolicy.Record(new BounceEvent
-                {
-                    SubscriberId = row.SubscriberId, DeliveryId = row.Id, Kind = BounceKinds.FromReport("failed", status ?? "5.0.0"),
-                    Status = status, Diagnostic = e.Message, Source = BounceSources.Smtp, MatchedBy = BounceMatches.Smtp,
-                    DedupeKey = $"smtp:{row.Id}:{row.Attempts}", ReceivedAt = clock.GetUtcNow(),
-                });
-                if (bounce.Stopped) suppressed[row.SubscriberId] = true;
-                logger.LogWarning("Delivery {Id}: recipient refused ({Kind}): {Error}{Suppressed}", row.Id, bounce.Event.Kind, e.Message,
-                    bounce.Stopped ? "; the reader is suppressed" : "");
+                RecordBounce(row, BounceKinds.FromReport("failed", status ?? "5.0.0"), status, e.Message, suppressed);
             }
             else
             {
@@ -192,13 +187,30 @@ public sealed class DeliverySender(
         }
     }
 
-    private void RecordTemporary(SqliteConnection db, DeliveryRow row, string error)
+    /// <returns>True when this was the last attempt: the row ended <c>failed</c>.</returns>
+    private bool RecordTemporary(SqliteConnection db, DeliveryRow row, string error)
     {
         var o = options.Value;
         if (row.Attempts >= o.MaxAttempts)
+        {
             ledger.MarkFinal(db, row.Id, DeliveryStates.Failed, $"gave up after {row.Attempts} attempts: {error}", clock.GetUtcNow());
-        else
-            ledger.MarkRetry(db, row.Id, error, clock.GetUtcNow() + o.RetryDelay(row.Attempts), clock.GetUtcNow());
+            return true;
+        }
+        ledger.MarkRetry(db, row.Id, error, clock.GetUtcNow() + o.RetryDelay(row.Attempts), clock.GetUtcNow());
+        return false;
+    }
+
+    // Recorded with every other bounce, so one history (and one policy) covers all of them.
+    private void RecordBounce(DeliveryRow row, string kind, string? status, string diagnostic, ConcurrentDictionary<long, bool> suppressed)
+    {
+        var bounce = bouncePolicy.Record(new BounceEvent
+        {
+            SubscriberId = row.SubscriberId, DeliveryId = row.Id, Kind = kind, Status = status, Diagnostic = diagnostic,
+            Source = BounceSources.Smtp, MatchedBy = BounceMatches.Smtp, DedupeKey = $"smtp:{row.Id}:{row.Attempts}", ReceivedAt = clock.GetUtcNow(),
+        });
+        if (bounce.Stopped) suppressed[row.SubscriberId] = true;
+        logger.LogWarning("Delivery {Id}: recipient refused ({Kind}): {Error}{Suppressed}", row.Id, kind, diagnostic,
+            bounce.Stopped ? "; the reader is suppressed" : "");
     }
 
     private sealed record Prepared(MimeMessage? Message, MailboxAddress? ReturnPath, Exception? Error);

@@ -18,7 +18,11 @@ public sealed class MailSendException(SendFailureKind kind, string message, Exce
 {
     public SendFailureKind Kind { get; } = kind;
 
-    /// <summary>The server refused the recipient for good: evidence that the reader's address does not work.</summary>
+    /// <summary>
+    /// The server refused the recipient: for good (<see cref="SendFailureKind.Permanent"/>), evidence that the reader's
+    /// address does not work; for now (<see cref="SendFailureKind.Transient"/>, a 4xx to RCPT), a soft bounce once
+    /// every attempt got one.
+    /// </summary>
     public bool RecipientRefused { get; init; }
 
     /// <summary>No session could be opened (refused connection, greeting, EHLO or login failed): nothing was sent.</summary>

@@ -44,7 +44,10 @@ public sealed class SmtpSession : IMailSession
             // 421 means the server is closing the connection; any reply says the message was not taken.
             if (e.StatusCode == SmtpStatusCode.ServiceNotAvailable) await DropAsync();
             if (code < 500 || e.StatusCode == SmtpStatusCode.ServiceNotAvailable)
-                throw new MailSendException(SendFailureKind.Transient, reply, e);
+                throw new MailSendException(SendFailureKind.Transient, reply, e)
+                {
+                    RecipientRefused = e.ErrorCode == SmtpErrorCode.RecipientNotAccepted && e.StatusCode != SmtpStatusCode.ServiceNotAvailable,
+                };
             throw new MailSendException(SendFailureKind.Permanent, reply, e)
             {
                 RecipientRefused = e.ErrorCode == SmtpErrorCode.RecipientNotAccepted || NamesTheMailbox(e.Message),

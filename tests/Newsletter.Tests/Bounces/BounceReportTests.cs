@@ -41,6 +41,11 @@ public class BounceReportTests
     [TestCase("postfix-delayed.eml.txt", 7, BounceKinds.Soft, "4.4.1", BounceMatches.Verp, "confirmed")]
     [TestCase("vacation.eml.txt", 8, BounceKinds.AutoReply, null, BounceMatches.Verp, "confirmed")]
     [TestCase("address-only.eml.txt", 9, BounceKinds.Hard, "5.1.1", BounceMatches.Address, "confirmed")]
+    // Written by a real Postfix (tests/fixtures-tools/postfix-bounces.sh), VERP in its envelope.
+    [TestCase("postfix-real-relay-refused.eml.txt", 8, BounceKinds.Hard, "5.3.0", BounceMatches.Verp, "suppressed")]
+    [TestCase("postfix-real-unknown-user.eml.txt", 1, BounceKinds.Hard, "5.1.1", BounceMatches.Verp, "suppressed")]
+    [TestCase("postfix-real-delayed.eml.txt", 7, BounceKinds.Soft, "4.3.0", BounceMatches.Verp, "confirmed")]
+    [TestCase("postfix-real-gave-up.eml.txt", 7, BounceKinds.Soft, "4.3.0", BounceMatches.Verp, "confirmed")]
     public void Report_IsReadMatchedAndApplied(string file, int reader, string kind, string? status, string matchedBy, string state)
     {
         var result = Process(file);
@@ -77,6 +82,18 @@ public class BounceReportTests
         Assert.That(again.Line, Does.Contain("already recorded"));
         using var connection = new Database(_workspace.DatabasePath).Open();
         Assert.That(connection.ExecuteScalar<int>("SELECT COUNT(*) FROM bounce_events"), Is.EqualTo(1));
+    }
+
+    [Test]
+    public void RealPostfixDelayThenGiveUp_AreTwoEvents_OnOneSoftBouncedDigest()
+    {
+        var delayed = Process("postfix-real-delayed.eml.txt");
+        var gaveUp = Process("postfix-real-gave-up.eml.txt");
+
+        Assert.That((delayed.Outcomes.Single().Recorded, gaveUp.Outcomes.Single().Recorded), Is.EqualTo((true, true)), "two reports, two events");
+        Assert.That(_app.Get<BounceStore>().SoftOfLastDigests(7, BouncePolicyOptions.SoftWindow), Is.EqualTo(1), "one digest soft-bounced");
+        Assert.That(gaveUp.Outcomes.Single().Event.Diagnostic, Is.EqualTo("450 4.3.0 Error: command failed"));
+        Assert.That(gaveUp.Outcomes.Single().Event.RemoteMta, Is.EqualTo("127.0.0.1"));
     }
 
     [Test]

@@ -12,59 +12,37 @@ namespace Newsletter.Tests.Bounces;
 /// <summary><c>POST /webhooks/bounces/{provider}</c> through the real HTTP pipeline, signed with secrets made here.</summary>
 public class BounceWebhookTests
 {
-    private TestWorkspace _workspace = null!;
-    private NewsletterFactory _app = null!;
-    private HttpClient _client = null!;
+    private WebhookApp _app = null!;
     private readonly string _secret = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
     private readonly string _postmarkPassword = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
     private readonly string _mailgunKey = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
 
     [SetUp]
-    public void SetUp()
+    public void SetUp() => _app = new WebhookApp(new Dictionary<string, string?>
     {
-        _workspace = new TestWorkspace();
-        BounceFixtures.Seed(_workspace.DatabasePath);
-        _app = new NewsletterFactory(_workspace, new Dictionary<string, string?>
-        {
-            ["Bounces:Webhooks:Generic:Secret"] = _secret,
-            ["Bounces:Webhooks:Postmark:User"] = "postmark",
-            ["Bounces:Webhooks:Postmark:Password"] = _postmarkPassword,
-            ["Bounces:Webhooks:Mailgun:SigningKey"] = _mailgunKey,
-        }).Started();
-        _client = _app.CreateClient();
-    }
+        ["Bounces:Webhooks:Generic:Secret"] = _secret,
+        ["Bounces:Webhooks:Postmark:User"] = "postmark",
+        ["Bounces:Webhooks:Postmark:Password"] = _postmarkPassword,
+        ["Bounces:Webhooks:Mailgun:SigningKey"] = _mailgunKey,
+    });
 
     [TearDown]
-    public async Task TearDown()
-    {
-        _client.Dispose();
-        await _app.DisposeAsync();
-        _workspace.Dispose();
-    }
+    public async Task TearDown() => await _app.DisposeAsync();
 
-    private string State(int reader) => LedgerSeed.SubscriberState(_workspace.DatabasePath, LedgerSeed.Email(reader));
+    private string State(int reader) => _app.State(reader);
 
-    private int Events()
-    {
-        using var connection = new Database(_workspace.DatabasePath).Open();
-        return connection.ExecuteScalar<int>("SELECT COUNT(*) FROM bounce_events");
-    }
+    private int Events() => _app.Events();
 
-    private Task<HttpResponseMessage> PostAsync(string provider, string json, Action<HttpRequestMessage>? sign = null)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, $"/webhooks/bounces/{provider}") { Content = new StringContent(json, Encoding.UTF8, "application/json") };
-        sign?.Invoke(request);
-        return _client.SendAsync(request);
-    }
+    private Task<HttpResponseMessage> PostAsync(string provider, string json, Action<HttpRequestMessage>? sign = null) => _app.PostAsync(provider, json, sign);
 
     private Action<HttpRequestMessage> Bearer(string secret) => r => r.Headers.Authorization = new AuthenticationHeaderValue("Bearer", secret);
 
     private Action<HttpRequestMessage> Basic(string user, string password) =>
         r => r.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{password}")));
 
-    private static string Mailgun(string key, string @event, string severity, string recipient, string messageId, string id)
+    private string Mailgun(string key, string @event, string severity, string recipient, string messageId, string id, TimeSpan? age = null)
     {
-        var timestamp = "1764576000";
+        var timestamp = (_app.Clock.GetUtcNow() - (age ?? TimeSpan.FromSeconds(30))).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
         var token = Convert.ToHexString(RandomNumberGenerator.GetBytes(25)).ToLowerInvariant();
         var signature = Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(key), Encoding.UTF8.GetBytes(timestamp + token)));
         return $$"""
@@ -181,9 +159,7 @@ public class BounceWebhookTests
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
         Assert.That(State(5), Is.EqualTo("suppressed"));
-        using var connection = new Database(_workspace.DatabasePath).Open();
-        Assert.That(connection.QuerySingle<(long, string, string)>("SELECT delivery_id, source, matched_by FROM bounce_events"),
-            Is.EqualTo((5L, "webhook:mailgun", "provider")));
+        Assert.That(_app.Recorded().Select(e => (e.Delivery, e.Source, e.MatchedBy)), Is.EqualTo(new[] { ((long?)5, "webhook:mailgun", "provider") }));
     }
 
     [Test]
@@ -194,5 +170,26 @@ public class BounceWebhookTests
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         Assert.That(State(6), Is.EqualTo("confirmed"));
         Assert.That(Events(), Is.EqualTo(1));
+    }
+
+    [TestCase(16)]
+    [TestCase(-16)]
+    public async Task Mailgun_SignedTimestampFurtherThan15MinutesFromNow_IsAReplay_401(int minutesOld)
+    {
+        var body = Mailgun(_mailgunKey, "failed", "permanent", "reader5@example.org", "x@y", "mg-3", TimeSpan.FromMinutes(minutesOld));
+
+        var response = await PostAsync("mailgun", body);
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+        Assert.That((Events(), State(5)), Is.EqualTo((0, "confirmed")));
+    }
+
+    [Test]
+    public async Task Mailgun_SignedTimestamp14MinutesOld_IsAccepted()
+    {
+        var response = await PostAsync("mailgun", Mailgun(_mailgunKey, "failed", "permanent", "reader5@example.org", "x@y", "mg-4", TimeSpan.FromMinutes(14)));
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(State(5), Is.EqualTo("suppressed"));
     }
 }
