@@ -2,10 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
-using Dapper;
-using Newsletter.Storage;
-using Newsletter.Tests.Delivery;
-using Newsletter.Tests.Support;
 
 namespace Newsletter.Tests.Bounces;
 
