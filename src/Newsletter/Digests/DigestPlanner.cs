@@ -73,6 +73,9 @@ public sealed class DigestPlanner(
                     planned += digests.Count(d => d.Items.Count > 0 || options.Value.SendEmpty);
                     continue;
                 }
+                // What each frozen paper highlights is decided now, from the queries that matched it.
+                var marked = matcher.Mark(digests.Select(d => d.Items).ToList());
+                for (var i = 0; i < digests.Count; i++) digests[i] = digests[i] with { Items = marked[i] };
                 Finish(ref writing);
                 writing = Task.Run(() => (deliveries.Plan(digests, mailer.Domain, options.Value.SendEmpty, at, out var advanced), advanced));
             }
@@ -105,8 +108,9 @@ public sealed class DigestPlanner(
         var due = reader.NextDueAt ?? DigestSchedule.NextDue(reader, at);
         var when = due > at ? due : at;
         var results = filters.Select(matcher.Get).ToArray();
-        return Plan(reader with { NextDueAt = due }, results, matcher, TasteStep.Open(tastes, low, high), when,
+        var digest = Plan(reader with { NextDueAt = due }, results, matcher, TasteStep.Open(tastes, low, high), when,
             PeriodKey(reader, due, when), DigestSchedule.NextDue(reader, when));
+        return digest with { Items = matcher.Mark([digest.Items])[0] };
     }
 
     /// <summary>
