@@ -44,16 +44,27 @@ internal sealed class HighlightStore : IDisposable
         var spans = new int[asked.Count][];
         Array.Fill(spans, []);
         using var select = _index.CreateCommand();
-        select.CommandText = "SELECT highlight(paper, 1, char(2), char(3)) FROM paper WHERE paper MATCH $query AND rowid = $paper";
+        // One evaluation of each query for all the papers it is asked about: "+ 0" keeps the rowid test away from
+        // FTS5, which would otherwise run the whole query again for each paper; highlight() runs only for those.
+        select.CommandText = """
+            SELECT rowid, highlight(paper, 1, char(2), char(3)) FROM paper
+            WHERE paper MATCH $query AND rowid + 0 IN (SELECT value FROM json_each($papers))
+            """;
         var query = select.Parameters.Add("$query", SqliteType.Text);
-        var paper = select.Parameters.Add("$paper", SqliteType.Integer);
-        select.Prepare();
-        for (var i = 0; i < asked.Count; i++)
+        var papers = select.Parameters.Add("$papers", SqliteType.Text);
+        foreach (var group in Enumerable.Range(0, asked.Count).GroupBy(i => asked[i].Query, StringComparer.Ordinal))
         {
-            (paper.Value, query.Value) = (asked[i].Paper, asked[i].Query);
+            // Two labels may share a query (a keyword typed as a topic's query): each gets the answer.
+            var at = group.ToLookup(i => asked[i].Paper);
+            (query.Value, papers.Value) = (group.Key, "[" + string.Join(',', at.Select(p => p.Key)) + "]");
             try
             {
-                if (select.ExecuteScalar() is string marked) spans[i] = SpansOf(marked);
+                using var reader = select.ExecuteReader();
+                while (reader.Read())
+                {
+                    var found = SpansOf(reader.GetString(1));
+                    foreach (var i in at[reader.GetInt64(0)]) spans[i] = found;
+                }
             }
             catch (SqliteException)
             {
