@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using Newsletter.ForYou;
@@ -34,8 +33,6 @@ public sealed class DigestPlanner(
     /// Plans every digest due at or before <paramref name="at"/>. With <paramref name="dryRun"/> nothing is written;
     /// <paramref name="onDigest"/> sees each reader's digest either way (empty ones included).
     /// </summary>
-    // A planning run lasts seconds, too short for tiered compilation to catch up with this hot loop.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public PlanRun Run(DateTimeOffset at, bool dryRun = false, Action<Subscriber, PlannedDigest>? onDigest = null)
     {
         using var connection = database.Open();
@@ -124,8 +121,6 @@ public sealed class DigestPlanner(
         return DigestSchedule.PeriodKey(reader, slot > dueAt ? slot : dueAt);
     }
 
-    // A planning run lasts seconds, too short for tiered compilation to catch up with this hot loop.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private PlannedDigest Plan(Subscriber reader, ReadOnlySpan<FilterResult> filters, WindowMatcher matcher, TasteStep? taste, DateTimeOffset at,
         string periodKey, DateTimeOffset nextDue)
     {

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Microsoft.Data.Sqlite;
 using Newsletter.Storage;
@@ -136,8 +135,6 @@ internal sealed class WindowMatcher : IDisposable
         return matched.Count;
     }
 
-    // A planning run lasts seconds, too short for tiered compilation to catch up with this hot loop.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private FilterResult Evaluate(SubscriberFilter filter)
     {
         string? query, problem = null;
