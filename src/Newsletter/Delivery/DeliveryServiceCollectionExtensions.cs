@@ -12,7 +12,6 @@ public static class DeliveryServiceCollectionExtensions
     {
         services.AddSettings<DeliveryOptions>(configuration, DeliveryOptions.Section, o => o.Problems());
         services.AddSingleton<DigestComposer>();
-        services.AddSingleton<MatchHighlighter>();
         services.AddSingleton<DigestRenderer>();
         services.AddSettings<BouncePolicyOptions>(configuration, BouncePolicyOptions.Section, o => o.Problems());
         services.AddSingleton<BounceStore>();

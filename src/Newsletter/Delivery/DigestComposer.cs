@@ -17,7 +17,6 @@ public sealed class DigestComposer(
     SubscriptionLinks links,
     DigestArchive archive,
     DigestRenderer renderer,
-    MatchHighlighter highlighter,
     Mailer mailer,
     IOptions<SiteOptions> site,
     ILogger<DigestComposer> logger)
@@ -27,8 +26,8 @@ public sealed class DigestComposer(
 
     /// <summary>
     /// Loads what composing these rows needs in a few queries (readers, their link tokens, the papers) and renders
-    /// each of their papers not yet in <paramref name="fragments"/> (a sending run's, or this batch's own): the
-    /// batch's abstracts are highlighted together, then each paper is rendered once for all the digests holding it.
+    /// each of their papers not yet in <paramref name="fragments"/> (a sending run's, or this batch's own) once for
+    /// all the digests holding it.
     /// </summary>
     public DigestBatch Load(IReadOnlyList<DeliveryRow> rows, PaperFragments? fragments = null)
     {
@@ -47,10 +46,10 @@ public sealed class DigestComposer(
         var missing = items.SelectMany(row => row.Value.Where(i => !byId.ContainsKey(i.Paper)).Select(i => (Row: row.Key, i.Paper))).ToList();
         foreach (var (row, paper) in missing)
             logger.LogWarning("Delivery {Id}: frozen paper {Paper} no longer exists; the digest goes without it", row, paper);
-        var distinct = items.Values.SelectMany(i => i).DistinctBy(i => (i.Paper, string.Join('\n', i.Labels))).ToList();
-        foreach (var entry in Entries(distinct, byId, fragments))
+        foreach (var item in items.Values.SelectMany(i => i).Where(i => byId.ContainsKey(i.Paper)).DistinctBy(i => (i.Paper, PaperFragments.Key(i))))
         {
-            if (entry.Rendered is null) fragments.Add(entry.Paper, entry.Labels, renderer.Fragment(entry));
+            var paper = byId[item.Paper];
+            if (fragments.Find(paper, item) is null) fragments.Add(paper, item, renderer.Fragment(Entry(paper, item)));
         }
         return new DigestBatch(readers, tokens, byId, items, fragments) { MissingPapers = missing.Count };
     }
@@ -126,34 +125,14 @@ public sealed class DigestComposer(
         Links = readerLinks,
     };
 
-    /// <summary>
-    /// The items whose papers still exist, as entries: the fragment <paramref name="fragments"/> holds for the paper,
-    /// or else its abstract highlighted (the ones missing, together).
-    /// </summary>
-    private List<DigestEntry> Entries(IReadOnlyList<DigestItem> items, IReadOnlyDictionary<long, Paper> byId, PaperFragments? fragments)
-    {
-        var found = items.Where(i => byId.ContainsKey(i.Paper))
-            .Select(i => (Paper: byId[i.Paper], i.Labels, Rendered: fragments?.Find(byId[i.Paper], i.Labels))).ToList();
-        var unrendered = found.Where(e => e.Rendered is null).ToList();
-        var marked = Highlight(unrendered.Select(e => (e.Paper, e.Labels)).ToList());
-        var next = 0;
-        return found.Select(e => e.Rendered is { } rendered
-            ? new DigestEntry(e.Paper, e.Labels, e.Paper.Abstract) { Rendered = rendered }
-            : new DigestEntry(e.Paper, e.Labels, marked[next++])).ToList();
-    }
+    /// <summary>The items whose papers still exist, as entries: rendered already when <paramref name="fragments"/> holds them.</summary>
+    private static List<DigestEntry> Entries(IReadOnlyList<DigestItem> items, IReadOnlyDictionary<long, Paper> byId, PaperFragments? fragments) =>
+        items.Where(i => byId.ContainsKey(i.Paper))
+            .Select(i => fragments?.Find(byId[i.Paper], i) is { } rendered
+                ? new DigestEntry(byId[i.Paper], i.Labels, byId[i.Paper].Abstract) { Rendered = rendered }
+                : Entry(byId[i.Paper], i))
+            .ToList();
 
-    /// <summary>
-    /// Each abstract with the terms the reader's filters matched marked (see <see cref="MatchHighlighter"/>), in
-    /// one pass for all of them. Falls back to the plain abstract.
-    /// </summary>
-    private IReadOnlyList<string> Highlight(IReadOnlyList<(Paper Paper, IReadOnlyList<string> Labels)> entries)
-    {
-        var queries = entries.Select(e => string.Join(" OR ", e.Labels.Select(l => FilterLabel.Query(l, topics))
-            .OfType<string>().Where(q => !string.IsNullOrWhiteSpace(q)).Select(q => $"({q})"))).ToList();
-        var asked = Enumerable.Range(0, entries.Count).Where(i => queries[i].Length > 0).ToList();
-        var marked = asked.Count == 0 ? [] : highlighter.Highlight(asked.Select(i => (entries[i].Paper, queries[i])).ToList());
-        var abstracts = entries.Select(e => e.Paper.Abstract).ToArray();
-        for (var n = 0; n < asked.Count; n++) abstracts[asked[n]] = marked[n] ?? abstracts[asked[n]];
-        return abstracts;
-    }
+    /// <summary>The paper with the words of its abstract that planning decided to highlight marked.</summary>
+    private static DigestEntry Entry(Paper paper, DigestItem item) => new(paper, item.Labels, DigestExcerpt.Mark(paper.Abstract, item.Marks));
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text;
 
@@ -14,6 +15,47 @@ public static class DigestExcerpt
 
     /// <summary>The inline style of a highlighted term: readable on light and dark backgrounds alike.</summary>
     public const string MarkStyle = "background-color:#fde68a;color:#111827;padding:0 2px;border-radius:2px;";
+
+    /// <summary>
+    /// <paramref name="text"/> with the spans planning decided on (<c>DigestItem.Marks</c>) between the marks; the
+    /// text as it is when there are none, or when they no longer fit it (the paper was revised since: each span must
+    /// still start and end a word).
+    /// </summary>
+    public static string Mark(string text, IReadOnlyList<int>? spans)
+    {
+        if (spans is null || spans.Count == 0 || !Fit(text, spans)) return text;
+        var marked = new StringBuilder(text.Length + spans.Count);
+        var at = 0;
+        for (var i = 0; i < spans.Count; i += 2)
+        {
+            marked.Append(text, at, spans[i] - at).Append(MarkStart).Append(text, spans[i], spans[i + 1] - spans[i]).Append(MarkEnd);
+            at = spans[i + 1];
+        }
+        return marked.Append(text, at, text.Length - at).ToString();
+    }
+
+    private static bool Fit(string text, IReadOnlyList<int> spans)
+    {
+        if (spans.Count % 2 != 0) return false;
+        var after = 0;
+        for (var i = 0; i < spans.Count; i += 2)
+        {
+            var (start, end) = (spans[i], spans[i + 1]);
+            if (start < after || end <= start || end > text.Length) return false;
+            if (!IsWord(text[start]) || !IsWord(text[end - 1])) return false;
+            if ((start > 0 && IsWord(text[start - 1])) || (end < text.Length && IsWord(text[end]))) return false;
+            after = end;
+        }
+        return true;
+    }
+
+    // What FTS5's unicode61 tokenizer counts as part of a word: letters, numbers, private use (and, with diacritics
+    // removed, combining marks); astral characters are taken as letters.
+    private static bool IsWord(char c) => char.GetUnicodeCategory(c) is
+        UnicodeCategory.UppercaseLetter or UnicodeCategory.LowercaseLetter or UnicodeCategory.TitlecaseLetter
+        or UnicodeCategory.ModifierLetter or UnicodeCategory.OtherLetter or UnicodeCategory.DecimalDigitNumber
+        or UnicodeCategory.LetterNumber or UnicodeCategory.OtherNumber or UnicodeCategory.PrivateUse
+        or UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark or UnicodeCategory.Surrogate;
 
     /// <summary>At most <paramref name="max"/> visible characters, cut on a word boundary, with an ellipsis when cut.</summary>
     public static string Cut(string marked, int max)

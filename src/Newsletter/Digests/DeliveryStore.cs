@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.CompilerServices;
 using System.Text;
 using Dapper;
 using Microsoft.Data.Sqlite;
@@ -23,8 +22,6 @@ public sealed class DeliveryStore(Database database)
     /// previous due time, so a concurrent or repeated run changes nothing) and, when it has papers or
     /// <paramref name="sendEmpty"/> is set, inserts its ledger row. Returns the number of ledger rows created.
     /// </summary>
-    // A planning run lasts seconds, too short for tiered compilation to catch up with this hot loop.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int Plan(IReadOnlyList<PlannedDigest> digests, string messageIdDomain, bool sendEmpty, DateTimeOffset now, out int advanced)
     {
         advanced = 0;

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using Newsletter.ForYou;
@@ -34,8 +33,6 @@ public sealed class DigestPlanner(
     /// Plans every digest due at or before <paramref name="at"/>. With <paramref name="dryRun"/> nothing is written;
     /// <paramref name="onDigest"/> sees each reader's digest either way (empty ones included).
     /// </summary>
-    // A planning run lasts seconds, too short for tiered compilation to catch up with this hot loop.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public PlanRun Run(DateTimeOffset at, bool dryRun = false, Action<Subscriber, PlannedDigest>? onDigest = null)
     {
         using var connection = database.Open();
@@ -73,6 +70,9 @@ public sealed class DigestPlanner(
                     planned += digests.Count(d => d.Items.Count > 0 || options.Value.SendEmpty);
                     continue;
                 }
+                // What each frozen paper highlights is decided now, from the queries that matched it.
+                var marked = matcher.Mark(digests.Select(d => d.Items).ToList());
+                for (var i = 0; i < digests.Count; i++) digests[i] = digests[i] with { Items = marked[i] };
                 Finish(ref writing);
                 writing = Task.Run(() => (deliveries.Plan(digests, mailer.Domain, options.Value.SendEmpty, at, out var advanced), advanced));
             }
@@ -105,8 +105,9 @@ public sealed class DigestPlanner(
         var due = reader.NextDueAt ?? DigestSchedule.NextDue(reader, at);
         var when = due > at ? due : at;
         var results = filters.Select(matcher.Get).ToArray();
-        return Plan(reader with { NextDueAt = due }, results, matcher, TasteStep.Open(tastes, low, high), when,
+        var digest = Plan(reader with { NextDueAt = due }, results, matcher, TasteStep.Open(tastes, low, high), when,
             PeriodKey(reader, due, when), DigestSchedule.NextDue(reader, when));
+        return digest with { Items = matcher.Mark([digest.Items])[0] };
     }
 
     /// <summary>
@@ -120,8 +121,6 @@ public sealed class DigestPlanner(
         return DigestSchedule.PeriodKey(reader, slot > dueAt ? slot : dueAt);
     }
 
-    // A planning run lasts seconds, too short for tiered compilation to catch up with this hot loop.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private PlannedDigest Plan(Subscriber reader, ReadOnlySpan<FilterResult> filters, WindowMatcher matcher, TasteStep? taste, DateTimeOffset at,
         string periodKey, DateTimeOffset nextDue)
     {

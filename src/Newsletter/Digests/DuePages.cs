@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using Newsletter.Matching;
 using Newsletter.Subscriptions;
@@ -43,8 +42,6 @@ internal sealed class DuePages : IDisposable
     }
 
     /// <summary>Reads the next page, evaluating each filter not seen before; false when no reader is left.</summary>
-    // A planning run lasts seconds, too short for tiered compilation to catch up with this hot loop.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool Next(WindowMatcher matcher)
     {
         _matcher = matcher;

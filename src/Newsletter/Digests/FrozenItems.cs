@@ -7,7 +7,9 @@ namespace Newsletter.Digests;
 
 /// <summary>
 /// How a ledger row freezes its papers (<c>deliveries.items_json</c>): a JSON array, one object per paper, e.g.
-/// <c>[{"paper":42,"labels":["state-space-models","keyword:mamba"],"score":0.1}]</c>. Rows written by earlier
+/// <c>[{"paper":42,"labels":["state-space-models","keyword:mamba"],"score":0.1,"marks":[0,5,17,28]}]</c>, where
+/// <c>marks</c> (left out when empty) are the spans of the abstract to highlight (<see cref="DigestItem.Marks"/>).
+/// Rows written by earlier
 /// versions still read: JSON with <c>Paper</c>/<c>Topics</c>/<c>Score</c>, and the compact text of round 2
 /// (see <see cref="CompactItemsText"/>).
 /// </summary>
@@ -33,6 +35,12 @@ internal static class FrozenItems
                 foreach (var label in item.Labels) json.WriteStringValue(label);
                 json.WriteEndArray();
                 json.WriteNumber("score", item.Score);
+                if (item.Marks is { Length: > 0 } marks)
+                {
+                    json.WriteStartArray("marks");
+                    foreach (var offset in marks) json.WriteNumberValue(offset);
+                    json.WriteEndArray();
+                }
                 json.WriteEndObject();
             }
             json.WriteEndArray();
@@ -46,9 +54,12 @@ internal static class FrozenItems
         if (text.Length > 0 && text[0] == CompactItemsText.Marker) return CompactItemsText.Read(text);
         if (text.Length == 0 || text[0] != '[') throw new FormatException("Frozen digest items are in an unknown format");
         var stored = JsonSerializer.Deserialize<List<Stored>>(text, ReadOptions) ?? [];
-        return stored.Select(s => new DigestItem(s.Paper, s.Labels ?? s.Topics ?? [], s.Score)).ToList();
+        return stored.Select(s => new DigestItem(s.Paper, s.Labels ?? s.Topics ?? [], s.Score) { Marks = s.Marks }).ToList();
     }
 
-    /// <summary>One item as stored; <see cref="Topics"/> is what rows written before round 3 called the labels.</summary>
-    private sealed record Stored(long Paper, string[]? Labels, string[]? Topics, double Score);
+    /// <summary>
+    /// One item as stored; <see cref="Topics"/> is what rows written before round 3 called the labels, and rows
+    /// planned before highlights were decided at planning have no <see cref="Marks"/>.
+    /// </summary>
+    private sealed record Stored(long Paper, string[]? Labels, string[]? Topics, double Score, int[]? Marks);
 }

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 
 namespace Newsletter.Matching;
 
@@ -25,8 +24,6 @@ internal static class Ranking
     /// paper first at its best rank and meets the top papers first: the merge stops after <paramref name="max"/>
     /// distinct papers, and the cost per reader is about filters × max, whatever the window holds.
     /// </summary>
-    // A planning run lasts seconds, too short for tiered compilation to catch up with this hot loop.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static IReadOnlyList<DigestItem> Top(ReadOnlySpan<FilterResult> filters, NewPapers isNew, int max, DigestOrder order, Scratch scratch)
     {
         var cursors = scratch.Cursors(filters.Length);

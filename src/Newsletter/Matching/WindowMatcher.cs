@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Microsoft.Data.Sqlite;
 using Newsletter.Storage;
@@ -32,6 +31,10 @@ internal sealed class WindowMatcher : IDisposable
     private readonly List<FilterHit> _hits = [];
     private readonly Ranking.Scratch _scratch = new();
     private readonly RankingMemo _memo = new();
+    // The FTS5 query behind each label evaluated, so that highlighting asks what ranking matched.
+    private readonly Dictionary<string, string> _queries = new(StringComparer.Ordinal);
+    private readonly SqliteConnection _connection;
+    private AbstractMarks? _marks;
 
     /// <param name="window">Reads (or finds) the window on the connection; in a request, inside the request's budget.</param>
     /// <param name="requestAborted">
@@ -41,6 +44,7 @@ internal sealed class WindowMatcher : IDisposable
     public WindowMatcher(SqliteConnection connection, Func<SqliteConnection, MatchWindow> window, TopicCatalog topics, QueryOptions limits,
         TimeProvider clock, ILogger logger, CancellationToken? requestAborted = null)
     {
+        _connection = connection;
         _topics = topics;
         _limits = limits;
         _logger = logger;
@@ -109,6 +113,13 @@ internal sealed class WindowMatcher : IDisposable
     public IReadOnlyList<DigestItem> Top(ReadOnlySpan<FilterResult> filters, NewPapers isNew, int max, DigestOrder order) =>
         _memo.Top(filters, isNew, max, order, _scratch);
 
+    /// <summary>
+    /// The ranked lists with each item's <see cref="DigestItem.Marks"/> decided: the words of its abstract the queries
+    /// of its labels matched (see <see cref="AbstractMarks"/>). Lists given as one object come back as one object.
+    /// </summary>
+    public IReadOnlyList<IReadOnlyList<DigestItem>> Mark(IReadOnlyList<IReadOnlyList<DigestItem>> lists) =>
+        (_marks ??= new AbstractMarks(_connection, label => _queries.GetValueOrDefault(label))).Mark(lists);
+
     /// <summary>How many distinct papers new to the reader <paramref name="filters"/> match.</summary>
     public static int CountNew(ReadOnlySpan<FilterResult> filters, NewPapers isNew)
     {
@@ -124,8 +135,6 @@ internal sealed class WindowMatcher : IDisposable
         return matched.Count;
     }
 
-    // A planning run lasts seconds, too short for tiered compilation to catch up with this hot loop.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private FilterResult Evaluate(SubscriberFilter filter)
     {
         string? query, problem = null;
@@ -166,6 +175,7 @@ internal sealed class WindowMatcher : IDisposable
             // connection (the next page of readers) once a slow page outlasted it, and the whole run failed.
             if (!_forRequest) _budget.Restart(TimeSpan.MaxValue);
         }
+        _queries[FilterLabel.For(filter)] = query;
         return new FilterResult(FilterLabel.For(filter), CollectionsMarshal.AsSpan(hits));
     }
 
@@ -173,5 +183,6 @@ internal sealed class WindowMatcher : IDisposable
     {
         _budget.Dispose();
         _store.Dispose();
+        _marks?.Dispose();
     }
 }

@@ -35,8 +35,6 @@ public class DigestBenchmarks
     private string _html = "", _text = "";
     private DkimSigner _signer = null!;
     private MessageSigner _messageSigner = null!;
-    private MatchHighlighter _highlighter = null!;
-    private List<(Paper Paper, string Query)> _highlights = [];
     private SqliteConnection _connection = null!;
     private string _topicQuery = "";
     private long _lastSeq;
@@ -56,7 +54,6 @@ public class DigestBenchmarks
         (_host, _templates, _composer, _mailer, _row, _model) = (shared._host, shared._templates, shared._composer, shared._mailer, shared._row, shared._model);
         (_html, _text, _signer, _connection, _topicQuery, _lastSeq) = (shared._html, shared._text, shared._signer, shared._connection, shared._topicQuery, shared._lastSeq);
         _messageSigner = shared._messageSigner;
-        (_highlighter, _highlights) = (shared._highlighter, shared._highlights);
     }
 
     /// <summary>Ends the shared host (called once, after every benchmark ran).</summary>
@@ -115,11 +112,6 @@ public class DigestBenchmarks
         _html = _templates.Render("digest.html.sbn", _model);
         _text = _templates.Render("digest.txt.sbn", _model);
         _topicQuery = catalog.All[0].Query;
-        _highlighter = _host.Get<MatchHighlighter>();
-        var rowItems = DeliveryStore.Items(_row);
-        var rowPapers = _host.Get<PaperStore>().Get(rowItems.Select(i => i.Paper).ToList()).ToDictionary(p => p.Id);
-        _highlights = rowItems.Where(i => rowPapers.ContainsKey(i.Paper))
-            .Select(i => (rowPapers[i.Paper], string.Join(" OR ", i.Labels.Select(t => $"({FilterLabel.Query(t, catalog)})")))).ToList();
 
         var key = Path.Combine(Work, "micro-dkim.pem");
         using (var rsa = System.Security.Cryptography.RSA.Create(2048)) File.WriteAllText(key, rsa.ExportRSAPrivateKeyPem());
@@ -140,10 +132,6 @@ public class DigestBenchmarks
     /// <summary>DigestComposer.Compose: paper lookup, links, three templates and the MIME message.</summary>
     [Benchmark]
     public MimeMessage ComposeDigest() => _composer.Compose(_row).Message;
-
-    /// <summary>The matched-term highlighting of every paper of the digest (what Compose does per paper).</summary>
-    [Benchmark]
-    public int HighlightDigestPapers() => _highlights.Sum(h => _highlighter.Highlight(h.Paper, h.Query)?.Length ?? 0);
 
     /// <summary>Mailer.Compose of the rendered parts, written out as the bytes that go over the wire.</summary>
     [Benchmark]

@@ -81,9 +81,10 @@ public class PaperFragmentTests() : DigestWorldFixture(Confirmed)
         var item = DeliveryStore.Items(_rows[0]).First();
         var paper = batch.Papers[item.Paper];
 
-        Assert.That(fragments.Find(paper, item.Labels), Is.Not.Null);
-        Assert.That(fragments.Find(paper with { Abstract = paper.Abstract + " Revised." }, item.Labels), Is.Null);
-        Assert.That(fragments.Find(paper, [.. item.Labels, "keyword:other"]), Is.Null, "another reader's labels are another fragment");
+        Assert.That(fragments.Find(paper, item), Is.Not.Null);
+        Assert.That(fragments.Find(paper with { Abstract = paper.Abstract + " Revised." }, item), Is.Null);
+        Assert.That(fragments.Find(paper, item with { Labels = [.. item.Labels, "keyword:other"] }), Is.Null, "another reader's labels are another fragment");
+        Assert.That(fragments.Find(paper, item with { Marks = null }), Is.Null, "a row planned without marks is another fragment");
     }
 
     [Test]

@@ -18,7 +18,7 @@ public class ReaderQueryTests
     {
         _fts = new SqliteConnection("Data Source=:memory:");
         _fts.Open();
-        Run($"CREATE VIRTUAL TABLE papers_fts USING fts5(title, abstract, authors, tokenize = '{MatchHighlighter.Tokenizer}')");
+        Run($"CREATE VIRTUAL TABLE papers_fts USING fts5(title, abstract, authors, tokenize = '{HighlightStore.Tokenizer}')");
         string[][] papers =
         [
             ["Selective State Space Models", "Linear time sequence modelling.", "Ada Lovelace"],

@@ -1,0 +1,89 @@
+using Microsoft.Data.Sqlite;
+
+namespace Newsletter.Matching;
+
+/// <summary>
+/// Decides, when planning, which words of each frozen paper's abstract to highlight: the words its labels' queries
+/// matched (<see cref="DigestItem.Marks"/>). Each (paper, label) is asked once per run, in one batch per page of
+/// readers: a run freezes the same few thousand pairs into many digests.
+/// </summary>
+internal sealed class AbstractMarks(SqliteConnection connection, Func<string, string?> queryOf) : IDisposable
+{
+    private readonly HighlightStore _store = new(connection);
+    private readonly Dictionary<(long Paper, string Label), int[]> _decided = new();
+
+    /// <summary>
+    /// Each list with its items' <see cref="DigestItem.Marks"/> set; a list given twice (readers who share a
+    /// ranking) comes back as one list, so the ledger still freezes it once.
+    /// </summary>
+    public IReadOnlyList<IReadOnlyList<DigestItem>> Mark(IReadOnlyList<IReadOnlyList<DigestItem>> lists)
+    {
+        var asked = new List<(long Paper, string Label)>();
+        var queries = new List<(long Paper, string Query)>();
+        foreach (var list in lists)
+        {
+            foreach (var item in list)
+            {
+                foreach (var label in item.Labels)
+                {
+                    if (_decided.ContainsKey((item.Paper, label))) continue;
+                    // Reserved at once, so a pair met twice in the page is asked once; a label with no query
+                    // (a recommendation, a topic gone from the catalog) marks nothing.
+                    _decided[(item.Paper, label)] = [];
+                    if (queryOf(label) is not { } query) continue;
+                    asked.Add((item.Paper, label));
+                    queries.Add((item.Paper, query));
+                }
+            }
+        }
+        var spans = _store.Spans(queries);
+        for (var i = 0; i < asked.Count; i++) _decided[asked[i]] = spans[i];
+
+        var marked = new Dictionary<IReadOnlyList<DigestItem>, IReadOnlyList<DigestItem>>(ReferenceEqualityComparer.Instance);
+        var result = new IReadOnlyList<DigestItem>[lists.Count];
+        for (var l = 0; l < lists.Count; l++)
+        {
+            if (!marked.TryGetValue(lists[l], out var list))
+                marked[lists[l]] = list = lists[l].Select(i => i with { Marks = Union(i) }).ToList();
+            result[l] = list;
+        }
+        return result;
+    }
+
+    /// <summary>The spans of all the item's labels, overlapping ones merged as highlight() merges a query's matches.</summary>
+    private int[]? Union(DigestItem item)
+    {
+        int[]? only = null;
+        List<(int Start, int End)>? several = null;
+        foreach (var label in item.Labels)
+        {
+            var spans = _decided[(item.Paper, label)];
+            if (spans.Length == 0) continue;
+            if (only is null && several is null)
+            {
+                only = spans;
+                continue;
+            }
+            several ??= Pairs(only!);
+            several.AddRange(Pairs(spans));
+        }
+        if (several is null) return only;
+        several.Sort();
+        var merged = new List<int>();
+        foreach (var (start, end) in several)
+        {
+            if (merged.Count > 0 && start < merged[^1]) merged[^1] = Math.Max(merged[^1], end);
+            else merged.AddRange([start, end]);
+        }
+        return merged.ToArray();
+    }
+
+    private static List<(int Start, int End)> Pairs(int[] spans)
+    {
+        var pairs = new List<(int, int)>(spans.Length / 2);
+        for (var i = 0; i + 1 < spans.Length; i += 2) pairs.Add((spans[i], spans[i + 1]));
+        return pairs;
+    }
+
+    public void Dispose() => _store.Dispose();
+}

@@ -1,0 +1,126 @@
+using Dapper;
+using Newsletter.Delivery;
+using Newsletter.Digests;
+using Newsletter.Matching;
+using Newsletter.Storage;
+using Newsletter.Tests.Delivery;
+using Newsletter.Tests.Support;
+using static Newsletter.Tests.Support.DigestWorld;
+
+namespace Newsletter.Tests.Digests;
+
+/// <summary>
+/// Highlights are decided when planning: the marks a ledger row freezes are exactly what FTS5's highlight() marks
+/// on the papers index itself, and sending renders them without asking the index again.
+/// </summary>
+public class AbstractMarksTests
+{
+    private const string Abstract = "We study selective state space models and their scaling. Mamba samplers beat naive diffusion sampling; "
+                                    + "state-space layers scale linearly. Naïve baselines lag.";
+
+    private TestWorkspace _workspace = null!;
+
+    [SetUp] public void SetUp() => _workspace = new TestWorkspace();
+    [TearDown] public void TearDown() => _workspace.Dispose();
+
+    [TestCase("mamba")]
+    [TestCase("\"state space\"")]
+    [TestCase("sampl*")]
+    [TestCase("(models) OR (diffusion)")]
+    [TestCase("NEAR(selective scaling, 5)")]
+    [TestCase("mamba NOT transformer")]
+    [TestCase("mamba NOT scaling")]
+    [TestCase("title: kernels")]
+    [TestCase("authors: lovelace")]
+    [TestCase("naïve")]
+    [TestCase("nothing-here-at-all")]
+    [TestCase("\"unbalanced")]
+    public void Marks_AreWhatThePapersIndexMarks(string query)
+    {
+        var (database, id) = PaperInIndex();
+        using var connection = database.Open();
+
+        using var store = new HighlightStore(connection);
+        var spans = store.Spans([(id, query)])[0];
+
+        Assert.That(DigestExcerpt.Mark(Abstract, spans), Is.EqualTo(IndexHighlight(connection, id, query) ?? Abstract));
+    }
+
+    [Test]
+    public void Marks_OfSeveralLabels_AreWhatTheirQueriesTogetherMark()
+    {
+        var (database, id) = PaperInIndex();
+        using var connection = database.Open();
+        var queries = new Dictionary<string, string>
+        {
+            ["keyword:a"] = "\"state space\"", ["keyword:b"] = "space OR scale", ["keyword:c"] = "mamba", ["for-you:x"] = "ignored",
+        };
+        using var marks = new AbstractMarks(connection, label => label.StartsWith("keyword:", StringComparison.Ordinal) ? queries[label] : null);
+        IReadOnlyList<DigestItem> list = [new(id, ["keyword:a", "keyword:b", "keyword:c"], 1), new(id, ["for-you:x"], 0.5)];
+
+        var marked = marks.Mark([list, list]);
+
+        Assert.That(marked[1], Is.SameAs(marked[0]), "a list shared by two readers stays one list");
+        var together = string.Join(" OR ", new[] { "a", "b", "c" }.Select(k => $"({queries["keyword:" + k]})"));
+        Assert.That(DigestExcerpt.Mark(Abstract, marked[0][0].Marks), Is.EqualTo(IndexHighlight(connection, id, together)));
+        Assert.That(marked[0][1].Marks, Is.Null, "a recommendation matched no query");
+    }
+
+    [TestCase(new[] { 0, 1 }, Description = "ends inside a word")]
+    [TestCase(new[] { 4, 8 }, Description = "starts after a word's first letter")]
+    [TestCase(new[] { 3, 400 }, Description = "past the end")]
+    [TestCase(new[] { 8, 13, 3, 7 }, Description = "out of order")]
+    [TestCase(new[] { 3 }, Description = "half a span")]
+    public void Marks_ThatNoLongerFitTheAbstract_AreDropped(int[] spans) =>
+        Assert.That(DigestExcerpt.Mark("We study selective state", spans), Is.EqualTo("We study selective state"));
+
+    [Test]
+    public async Task PlannedRow_FreezesTheMarks_AndTheSentDigestShowsThem_UntilThePaperIsRevised()
+    {
+        var confirmed = new DateTimeOffset(2026, 11, 23, 10, 0, 0, TimeSpan.Zero);
+        var due = new DateTimeOffset(2026, 11, 24, 8, 0, 0, TimeSpan.Zero);
+        await using var world = new DigestWorld(confirmed);
+        var paper = world.AddPaper("Mamba Goes Multimodal", "Selective state spaces for video; Mamba scales.", confirmed.AddHours(1));
+        var reader = world.AddReader("reader@example.org", confirmed, [Keyword("mamba")]);
+        world.Clock.SetUtcNow(due);
+        Assert.That(world.Planner.PlanDue(due), Is.EqualTo(1));
+
+        var row = world.Rows(reader.Id).Single();
+        Assert.That(row.ItemsJson, Does.Contain("\"marks\":[34,39]"), "the one word of the abstract the query matched");
+        var composer = world.Get<DigestComposer>();
+        Assert.That(composer.Compose(row).Message.HtmlBody, Does.Contain(">Mamba</mark> scales."));
+
+        using (var connection = world.Get<Database>().Open())
+            connection.Execute("UPDATE papers SET abstract = 'Mamba, revised: now longer.' WHERE id = @paper", new { paper });
+        var revised = composer.Compose(row).Message.HtmlBody;
+        Assert.That(revised, Does.Contain("Mamba, revised: now longer.").And.Not.Contain("</mark>"));
+    }
+
+    private (Database Database, long Id) PaperInIndex()
+    {
+        var database = LedgerSeed.Migrated(_workspace.DatabasePath);
+        using var connection = database.Open();
+        var id = connection.ExecuteScalar<long>(
+            """
+            INSERT INTO papers (paper_key, title, normalized_title, abstract, authors, first_seen_at, updated_at)
+            VALUES ('h-1', 'Efficient Mamba Kernels for Selective State Space Models', 'h-1', @Abstract, 'Ada Lovelace, Alan Turing',
+                    '2026-11-24T00:00:00Z', '2026-11-24T00:00:00Z') RETURNING id
+            """, new { Abstract });
+        return (database, id);
+    }
+
+    /// <summary>The abstract as highlight() marks it on papers_fts, or null when the query does not match (or FTS5 refuses it).</summary>
+    private static string? IndexHighlight(Microsoft.Data.Sqlite.SqliteConnection connection, long id, string query)
+    {
+        try
+        {
+            return connection.ExecuteScalar<string?>(
+                "SELECT highlight(papers_fts, 1, @start, @end) FROM papers_fts WHERE papers_fts MATCH @query AND rowid = @id",
+                new { start = DigestExcerpt.MarkStart.ToString(), end = DigestExcerpt.MarkEnd.ToString(), query, id });
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException)
+        {
+            return null;
+        }
+    }
+}
