@@ -1,6 +1,5 @@
 using Dapper;
 using Newsletter.Delivery;
-using Newsletter.Digests;
 using Newsletter.Matching;
 using Newsletter.Storage;
 using Newsletter.Tests.Delivery;

@@ -1,5 +1,4 @@
 using Microsoft.Data.Sqlite;
-using Newsletter.Delivery;
 using Newsletter.Matching;
 
 namespace Newsletter.Tests.Subscriptions;
