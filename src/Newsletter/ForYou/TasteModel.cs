@@ -12,7 +12,7 @@ namespace Newsletter.ForYou;
 public sealed class TasteModel
 {
     /// <summary>How many terms the profile keeps: the strongest, whatever their sign.</summary>
-    public const int ProfileTerms = 400;
+    public const int ProfileTerms = 200;
 
     /// <summary>How many liked papers a model remembers for "resembles …" (the most recent).</summary>
     public const int Examples = 10;
@@ -63,7 +63,7 @@ public sealed class TasteModel
         }
         // What a reader likes is what their liked papers share: a word in one of five is that paper's subject, a word
         // in all five is theirs. Scaling by the share keeps one paper's rare words from outweighing the common thread,
-        // which IDF alone favours (with word pairs: 0.57 -> 0.60 at k = 5, see tests/BENCHMARKS.md "for-you").
+        // which IDF alone favours (with word pairs: 0.57 -> 0.61 at k = 5, see tests/BENCHMARKS.md "for-you").
         foreach (var (term, count) in shared) profile[term] *= (float)count / liked.Count;
         foreach (var mark in disliked)
             Add(profile, PaperTerms.Of(mark.Title, mark.Abstract), -DislikeWeight / disliked.Count);
