@@ -82,9 +82,11 @@ internal static class FeedbackEndpoints
                         "previous: must be empty, more or less", 400);
             taste.Restore(reader, paper.Id, previous);
             var notice = $"Undone: “{paper.Title}” is back as it was.";
+            // The feed's answer offers the button just undone again, in case undo was the slip.
+            var undone = form["kind"].ToString() == MarkStore.Less ? MarkStore.Less : MarkStore.More;
             return withPreferences
                 ? ForYouEndpoints.ForYouPage(pages, http, forms, token, reader, taste, "", notice, 200)
-                : MarkPage(pages, http, forms, scope, token, withPreferences, MarkStore.More, paper, previous, null, 200, notice);
+                : MarkPage(pages, http, forms, scope, token, withPreferences, undone, paper, previous, null, 200, notice);
         });
     }
 
