@@ -14,10 +14,16 @@ internal sealed class TasteStep
     /// <summary>The label prefix of a recommended item; the rest of the label is the title of the liked paper it resembles.</summary>
     public const string RecommendedLabel = "for-you:";
 
+    // Models are read ahead in id order, since readers come in id order: one model at first (a preview needs only
+    // one), doubling on each miss up to this many per query.
+    private const int MaxReadAhead = 512;
+
     private readonly TasteModelStore _models;
     private readonly HashSet<long> _readers;
     private readonly WindowTerms _window;
     private readonly float[] _scores;
+    private readonly Dictionary<long, TasteModel> _ahead = [];
+    private int _readAhead = 1;
 
     private TasteStep(TasteModelStore models, HashSet<long> readers, WindowTerms window)
     {
@@ -37,7 +43,7 @@ internal sealed class TasteStep
     /// <summary><paramref name="items"/> with the reader's taste applied (the same list when they have no model).</summary>
     public IReadOnlyList<DigestItem> Apply(long readerId, IReadOnlyList<DigestItem> items, ReadOnlySpan<FilterResult> filters, NewPapers isNew)
     {
-        if (!_readers.Contains(readerId) || _models.Find(readerId) is not { } model) return items;
+        if (!_readers.Contains(readerId) || Model(readerId) is not { } model) return items;
         _window.Score(model, _scores);
         var ranked = TasteRanking.Reorder(items, i => i.Paper, _window, _scores);
         var matched = filters.ToArray();
@@ -46,5 +52,14 @@ internal sealed class TasteStep
         foreach (var r in recommended)
             ranked.Add(new DigestItem(r.PaperId, [RecommendedLabel + (r.Resembles?.Title ?? "")], Math.Round(r.Score, 4)));
         return ranked;
+    }
+
+    private TasteModel? Model(long readerId)
+    {
+        if (_ahead.Remove(readerId, out var model)) return model;
+        _ahead.Clear();
+        foreach (var (id, read) in _models.From(readerId, _readAhead)) _ahead[id] = read;
+        _readAhead = Math.Min(_readAhead * 2, MaxReadAhead);
+        return _ahead.Remove(readerId, out model) ? model : null;
     }
 }

@@ -8,9 +8,8 @@ using Scriban.Runtime;
 namespace Newsletter.ForYou;
 
 /// <summary>
-/// The reader's feedback pages, all behind their manage token (the HMAC-derived link every digest carries):
-/// "more / less like this" for a paper (a GET shows the paper and one button, because mail scanners open links; only
-/// the POST records, and its answer offers undo), and the "For you" page: papers I like, every mark, remove, reset.
+/// The reader's feedback pages: "more / less like this" (<see cref="FeedbackEndpoints"/>) and, behind their manage
+/// token (the HMAC-derived link every digest carries), the "For you" page: papers I like, every mark, remove, reset.
 /// </summary>
 public static class ForYouEndpoints
 {
@@ -29,53 +28,7 @@ public static class ForYouEndpoints
                 ["from"] = m.Source == MarkStore.FromLiked ? "papers I like" : "a digest",
                 ["createdAt"] = m.CreatedAt,
             }).ToArray()));
-        foreach (var kind in new[] { MarkStore.More, MarkStore.Less })
-        {
-            app.MapGet($"/manage/{{token}}/{kind}/{{paperId:long}}", (string token, long paperId, HttpContext http, SubscriptionService service,
-                ReaderTaste taste, MarkStore marks, Pages pages, FormProtection forms) =>
-            {
-                if (service.FindByManageToken(token) is not { } reader || taste.FindPaper(paperId) is not { } paper) return Unknown(pages);
-                return pages.Show("web/mark.html.sbn", new ScriptObject
-                {
-                    ["kind"] = kind, ["title"] = paper.Title, ["authors"] = paper.Authors, ["excerpt"] = Excerpt(paper.Abstract),
-                    ["current"] = marks.Find(reader.Id, paper.Id), ["action"] = $"/manage/{token}/{kind}/{paper.Id}",
-                    ["antiforgery"] = forms.Field(http), ["for_you_url"] = $"/manage/{token}/for-you",
-                });
-            });
-
-            app.MapPost($"/manage/{{token}}/{kind}/{{paperId:long}}", async (string token, long paperId, HttpContext http,
-                SubscriptionService service, ReaderTaste taste, Pages pages, FormProtection forms) =>
-            {
-                if (service.FindByManageToken(token) is not { } reader || taste.FindPaper(paperId) is not { } paper) return Unknown(pages);
-                if (!await forms.IsValidAsync(http)) return BadRequest(pages);
-                // Pressed twice (a second tab, a reload): the mark is already there, and undo still restores what was before.
-                var previous = taste.Mark(reader.Id, paper.Id, kind, MarkStore.FromDigest);
-                return pages.Show("web/marked.html.sbn", new ScriptObject
-                {
-                    ["kind"] = kind, ["title"] = paper.Title, ["previous"] = previous == kind ? "" : previous ?? "",
-                    ["undo_action"] = $"/manage/{token}/undo/{paper.Id}", ["antiforgery"] = forms.Field(http),
-                    ["for_you_url"] = $"/manage/{token}/for-you", ["manage_url"] = $"/manage/{token}",
-                });
-            });
-        }
-
-        app.MapPost("/manage/{token}/undo/{paperId:long}", async (string token, long paperId, HttpContext http, SubscriptionService service,
-            ReaderTaste taste, Pages pages, FormProtection forms) =>
-        {
-            if (service.FindByManageToken(token) is not { } reader || taste.FindPaper(paperId) is not { } paper) return Unknown(pages);
-            if (!http.Request.HasFormContentType || !await forms.IsValidAsync(http)) return BadRequest(pages);
-            var form = await http.Request.ReadFormAsync(http.RequestAborted);
-            string? previous = form["previous"].ToString() switch
-            {
-                "" => null,
-                MarkStore.More => MarkStore.More,
-                MarkStore.Less => MarkStore.Less,
-                _ => "bad",
-            };
-            if (previous == "bad") return ForYouPage(pages, http, forms, token, reader.Id, taste, "", "previous: must be empty, more or less", 400);
-            taste.Restore(reader.Id, paper.Id, previous);
-            return ForYouPage(pages, http, forms, token, reader.Id, taste, "", $"Undone: “{paper.Title}” is back as it was.", 200);
-        });
+        FeedbackEndpoints.Map(app);
 
         app.MapGet("/manage/{token}/for-you", (string token, HttpContext http, SubscriptionService service, ReaderTaste taste, Pages pages,
             FormProtection forms) =>
@@ -129,7 +82,8 @@ public static class ForYouEndpoints
         return app;
     }
 
-    private static IResult ForYouPage(Pages pages, HttpContext http, FormProtection forms, string token, long subscriberId, ReaderTaste taste,
+    /// <summary>The "For you" page of the reader with that manage token.</summary>
+    internal static IResult ForYouPage(Pages pages, HttpContext http, FormProtection forms, string token, long subscriberId, ReaderTaste taste,
         string papers, string? message, int status, bool isError = false) =>
         pages.Show("web/for-you.html.sbn", new ScriptObject
         {
@@ -149,11 +103,9 @@ public static class ForYouEndpoints
             }).ToList(),
         }, status);
 
-    private static string Excerpt(string text) => text.Length <= 600 ? text : text[..600].TrimEnd() + "…";
-
     private static string Shorten(string text) => text.Length <= 60 ? text : text[..60] + "…";
 
-    private static IResult Unknown(Pages pages) => pages.Show("web/link-unknown.html.sbn", new(), StatusCodes.Status404NotFound);
+    internal static IResult Unknown(Pages pages) => pages.Show("web/link-unknown.html.sbn", new(), StatusCodes.Status404NotFound);
 
-    private static IResult BadRequest(Pages pages) => pages.Show("web/bad-request.html.sbn", new(), StatusCodes.Status400BadRequest);
+    internal static IResult BadRequest(Pages pages) => pages.Show("web/bad-request.html.sbn", new(), StatusCodes.Status400BadRequest);
 }

@@ -2,7 +2,8 @@ namespace Newsletter.ForYou;
 
 /// <summary>
 /// A paper's words as the taste model counts them: title and abstract, lower-cased, common English and paper words
-/// dropped, a plural "s" and "-ing"/"-ed"/"-ic" folded, each term weighted 1 + ln(count) (the title counts twice), the vector of unit length.
+/// dropped, a plural "s" and "-ing"/"-ed"/"-ic" folded, and each pair of neighbouring kept words as one more term;
+/// each term weighted 1 + ln(count) (the title counts twice), the vector of unit length.
 /// </summary>
 public static class PaperTerms
 {
@@ -21,7 +22,7 @@ public static class PaperTerms
         "framework", "introduce", "result", "make", "does", "who", "would", "could", "should", "yet", "about", "among",
     };
 
-    /// <summary>Unit-length term weights of a paper's title (counted twice) and abstract.</summary>
+    /// <summary>Unit-length term weights (words and word pairs) of a paper's title (counted twice) and abstract.</summary>
     public static Dictionary<string, float> Of(string title, string text)
     {
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -46,6 +47,7 @@ public static class PaperTerms
         // Bounded by the text's length; abstracts are capped at ingest.
         var span = text.AsSpan();
         var start = -1;
+        string? previous = null;
         for (var i = 0; i <= span.Length; i++)
         {
             var inWord = i < span.Length && (char.IsLetterOrDigit(span[i]) || (span[i] == '-' && start >= 0));
@@ -57,7 +59,18 @@ public static class PaperTerms
             if (start >= 0)
             {
                 var word = Normalize(span[start..i]);
-                if (word is not null) counts[word] = counts.GetValueOrDefault(word) + times;
+                if (word is not null)
+                {
+                    counts[word] = counts.GetValueOrDefault(word) + times;
+                    // Two neighbouring words name what one alone does not ("state space", "language model"); a dropped
+                    // word in between breaks the pair, so pairs never span "of the".
+                    if (previous is not null)
+                    {
+                        var pair = previous + " " + word;
+                        counts[pair] = counts.GetValueOrDefault(pair) + times;
+                    }
+                }
+                previous = word;
                 start = -1;
             }
         }

@@ -36,6 +36,19 @@ public sealed class TasteModelStore(Database database)
             .ToDictionary(r => r.SubscriberId, r => TasteModel.FromJson(r.Model));
     }
 
+    /// <summary>
+    /// Up to <paramref name="count"/> models of the readers with ids from <paramref name="fromId"/> on, in id order: a
+    /// planning run streams readers in id order and reads their models ahead in pages like this, not one query each.
+    /// </summary>
+    public IReadOnlyList<(long SubscriberId, TasteModel Model)> From(long fromId, int count)
+    {
+        using var connection = database.Open();
+        return connection.Query<(long SubscriberId, string Model)>(
+                "SELECT subscriber_id, model FROM reader_models WHERE subscriber_id >= @fromId ORDER BY subscriber_id LIMIT @count",
+                new { fromId, count })
+            .Select(r => (r.SubscriberId, TasteModel.FromJson(r.Model))).ToList();
+    }
+
     /// <summary>The one reader's model, or null.</summary>
     public TasteModel? Find(long subscriberId)
     {

@@ -13,6 +13,14 @@ public sealed class WindowTerms
     private readonly Dictionary<string, float> _idf;
     private readonly float _unseenIdf;
 
+    // The profile's terms are weighted by IDF cubed, the papers' by IDF once: a reader's common thread is often a
+    // fairly common word ("agent"), and the extra weight lets the rarer words their liked papers share decide the
+    // order (for-you at k = 5: IDF squared 0.59, squared against IDF^1.5 for papers 0.59, cubed 0.60; see
+    // tests/BENCHMARKS.md).
+    private const float ProfileIdfPower = 3f;
+
+    private const float PaperIdfPower = 1f;
+
     /// <summary>Indexes <paramref name="papers"/> (id, title, abstract).</summary>
     public WindowTerms(IReadOnlyList<(long Id, string Title, string Abstract)> papers)
     {
@@ -34,12 +42,12 @@ public sealed class WindowTerms
         for (var i = 0; i < vectors.Length; i++)
         {
             double norm = 0;
-            foreach (var (term, weight) in vectors[i]) norm += Math.Pow(weight * _idf[term], 2);
+            foreach (var (term, weight) in vectors[i]) norm += Math.Pow(weight * PaperIdf(_idf[term]), 2);
             var scale = norm == 0 ? 0 : (float)(1 / Math.Sqrt(norm));
             foreach (var (term, weight) in vectors[i])
             {
                 if (!lists.TryGetValue(term, out var list)) lists[term] = list = [];
-                list.Add((i, weight * _idf[term] * scale));
+                list.Add((i, weight * PaperIdf(_idf[term]) * scale));
             }
         }
         _postings = lists.ToDictionary(l => l.Key, l => l.Value.ToArray(), StringComparer.Ordinal);
@@ -66,7 +74,7 @@ public sealed class WindowTerms
         foreach (var (term, weight) in model.Profile)
         {
             if (!_postings.TryGetValue(term, out var postings)) continue;
-            var w = weight * _idf[term] / norm;
+            var w = weight * ProfileIdf(_idf[term]) / norm;
             foreach (var (paper, paperWeight) in postings) scores[paper] += w * paperWeight;
         }
     }
@@ -78,7 +86,7 @@ public sealed class WindowTerms
         var bestScore = 0f;
         foreach (var example in model.Liked)
         {
-            var norm = Norm(example.Terms);
+            var norm = Norm(example.Terms, power: 1);
             if (norm == 0) continue;
             var score = 0f;
             foreach (var (term, weight) in example.Terms)
@@ -93,16 +101,20 @@ public sealed class WindowTerms
         return best;
     }
 
-    private float Norm(IReadOnlyDictionary<string, float> terms)
+    private float Norm(IReadOnlyDictionary<string, float> terms, float power = ProfileIdfPower)
     {
         double sum = 0;
         foreach (var (term, weight) in terms)
         {
             var idf = _idf.TryGetValue(term, out var known) ? known : _unseenIdf;
-            sum += Math.Pow(weight * idf, 2);
+            sum += Math.Pow(weight * Math.Pow(idf, power), 2);
         }
         return (float)Math.Sqrt(sum);
     }
+
+    private static float ProfileIdf(float idf) => MathF.Pow(idf, ProfileIdfPower);
+
+    private static float PaperIdf(float idf) => MathF.Pow(idf, PaperIdfPower);
 
     // Postings are built in paper order, so one paper's weight is found by binary search.
     private sealed class PaperOrder : IComparer<(int Paper, float Weight)>

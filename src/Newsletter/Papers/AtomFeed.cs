@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net;
 using System.Text;
 using System.Xml;
 
@@ -20,8 +21,13 @@ public sealed class AtomFeed(string siteHost, string siteName)
     /// <summary>A tag URI for something on this site, e.g. <c>tag:example.org,2026:paper:2611.01234</c>.</summary>
     public string Id(string specific) => $"tag:{siteHost},2026:{specific}";
 
-    /// <summary>The feed document. <paramref name="alternateUrl"/> is the page showing the same papers, when there is one.</summary>
-    public string Write(string id, string title, string selfUrl, string? alternateUrl, IReadOnlyList<ListedPaper> papers, DateTimeOffset emptyUpdated)
+    /// <summary>
+    /// The feed document. <paramref name="alternateUrl"/> is the page showing the same papers, when there is one;
+    /// <paramref name="feedback"/>, for a reader's own feed, gives each paper's "more / less like this" links, shown
+    /// after its summary in the entry's HTML content.
+    /// </summary>
+    public string Write(string id, string title, string selfUrl, string? alternateUrl, IReadOnlyList<ListedPaper> papers, DateTimeOffset emptyUpdated,
+        Func<ListedPaper, (string More, string Less)>? feedback = null)
     {
         var text = new StringBuilder();
         using (var xml = XmlWriter.Create(text, new XmlWriterSettings { Indent = true, OmitXmlDeclaration = false, Encoding = Encoding.UTF8 }))
@@ -37,7 +43,7 @@ public sealed class AtomFeed(string siteHost, string siteName)
             xml.WriteElementString("name", Namespace, Clean(siteName));
             xml.WriteEndElement();
             xml.WriteElementString("generator", Namespace, siteName);
-            foreach (var paper in papers) Entry(xml, paper);
+            foreach (var paper in papers) Entry(xml, paper, feedback);
             xml.WriteEndElement();
             xml.WriteEndDocument();
         }
@@ -45,7 +51,7 @@ public sealed class AtomFeed(string siteHost, string siteName)
         return text.ToString().Replace("encoding=\"utf-16\"", "encoding=\"utf-8\"", StringComparison.Ordinal);
     }
 
-    private void Entry(XmlWriter xml, ListedPaper paper)
+    private void Entry(XmlWriter xml, ListedPaper paper, Func<ListedPaper, (string More, string Less)>? feedback)
     {
         xml.WriteStartElement("entry", Namespace);
         xml.WriteElementString("id", Namespace, Id("paper:" + paper.Key));
@@ -72,6 +78,16 @@ public sealed class AtomFeed(string siteHost, string siteName)
         xml.WriteAttributeString("type", "text");
         xml.WriteString(Clean(votes + summary));
         xml.WriteEndElement();
+        if (feedback is not null)
+        {
+            // Feed readers show content over summary and make its links clickable; a text summary's would not be.
+            var (more, less) = feedback(paper);
+            xml.WriteStartElement("content", Namespace);
+            xml.WriteAttributeString("type", "html");
+            xml.WriteString($"<p>{WebUtility.HtmlEncode(Clean(votes + summary))}</p><p><a href=\"{WebUtility.HtmlEncode(more)}\">More like this</a> · " +
+                $"<a href=\"{WebUtility.HtmlEncode(less)}\">Less like this</a></p>");
+            xml.WriteEndElement();
+        }
         xml.WriteEndElement();
     }
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Newsletter.ForYou;
 using Newsletter.Matching;
 using Newsletter.Storage;
 using Newsletter.Subscriptions;
@@ -58,7 +59,9 @@ public static class FeedEndpoints
                 return Results.Text("Unknown feed.", statusCode: StatusCodes.Status404NotFound);
             var papers = store.Get(store.ReaderPaperIds(reader, options.Value.FeedEntries));
             return Feed(http, options.Value, isPrivate: true, atom.Write(
-                atom.Id($"reader:{reader}"), $"{site.Value.Name}: your digests", site.Value.Link($"/feeds/{token}.atom"), null, papers, now));
+                atom.Id($"reader:{reader}"), $"{site.Value.Name}: your digests", site.Value.Link($"/feeds/{token}.atom"), null, papers, now,
+                // The feed's own token, never the manage one: a feed reader (and whoever it shares with) holds this URL.
+                paper => (site.Value.Link($"/feeds/{token}/{MarkStore.More}/{paper.Id}"), site.Value.Link($"/feeds/{token}/{MarkStore.Less}/{paper.Id}"))));
         });
         return app;
     }

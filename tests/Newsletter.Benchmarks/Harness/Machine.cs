@@ -9,6 +9,9 @@ public static class Machine
     public static string Describe() =>
         $"{Environment.ProcessorCount} cores, {TotalMemoryGb():0.#} GB, {CpuModel()}, {OperatingSystem()}";
 
+    /// <summary>The 1-minute load average, e.g. "2.31" (what a wall-clock figure measured on a shared machine needs beside it).</summary>
+    public static string LoadAverage() => ReadLines("/proc/loadavg").FirstOrDefault()?.Split(' ')[0] ?? "unknown";
+
     private static double TotalMemoryGb()
     {
         var line = ReadLines("/proc/meminfo").FirstOrDefault(l => l.StartsWith("MemTotal:", StringComparison.Ordinal));

@@ -36,7 +36,7 @@ public static class PlanMarksScenario
                 table.Record("plan-marks", size,
                     $"plan-marks: {Format.Count(Readers)} readers ({Format.Count(generated.DistinctFilters)} distinct filters), " +
                     $"{Format.Count(marked)} of them with a taste model, over {Format.Count(options.NewPapers)} new papers: " +
-                    $"{Format.Seconds(seconds)}, peak RSS {Format.Mb(result.GetProperty("peakMb").GetDouble())}; " +
+                    $"{Format.Seconds(seconds)} ({Format.Seconds(result.GetProperty("cpuSeconds").GetDouble())} of CPU, load {Machine.LoadAverage()}), peak RSS {Format.Mb(result.GetProperty("peakMb").GetDouble())}; " +
                     $"{Format.Count(result.GetProperty("planned").GetInt64())} digests planned",
                     "< 6 s", seconds < TargetSeconds);
             }

@@ -91,6 +91,23 @@ public class ForYouBrowserTests
 
             await page.ClickAsync("#reset-button");
             await Assertions.Expect(page.Locator("#no-marks")).ToBeVisibleAsync();
+
+            // The same pages reached from the reader's Atom feed: under the feed's token, linking to no preferences.
+            await page.GotoAsync($"{server.BaseUrl}{new Uri(new Uri(server.BaseUrl), manage).AbsolutePath}");
+            var feed = (await page.Locator("a[href$='.atom']").First.GetAttributeAsync("href"))!;
+            var feedBase = new Uri(new Uri(server.BaseUrl), feed).AbsolutePath[..^".atom".Length];
+            await page.GotoAsync($"{server.BaseUrl}{feedBase}/less/{paper}");
+            await AxeAudit.AssertNoViolationsAsync(page, "the less-like-this page from the feed");
+            await Browser.ScreenshotAsync(page, $"feed-mark-less-{width}");
+            await page.ClickAsync("#mark-button");
+            await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Noted: less like this");
+            Assert.That(await page.Locator("a[href*='/manage/']").CountAsync(), Is.Zero, "a feed's pages never hand out the manage token");
+            await AxeAudit.AssertNoViolationsAsync(page, "the marked page from the feed");
+            await Browser.ScreenshotAsync(page, $"feed-marked-{width}");
+            await page.ClickAsync("#undo-button");
+            await Assertions.Expect(page.Locator(".notice").First).ToContainTextAsync("Undone");
+            await AxeAudit.AssertNoViolationsAsync(page, "the undone page from the feed");
+            await Browser.ScreenshotAsync(page, $"feed-undone-{width}");
         }
     }
 }
