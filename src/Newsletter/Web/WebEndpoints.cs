@@ -49,7 +49,7 @@ public static class WebEndpoints
         services.AddAntiforgery(o =>
         {
             o.Cookie.Name = "newsletter.af";
-            o.FormFieldName = "__af";
+            o.FormFieldName = FormProtection.FieldName;
         });
         // Antiforgery tokens are sealed with DataProtection keys; keeping the keys in a "keys" folder beside the
         // database means a form opened before a restart still submits after it.
