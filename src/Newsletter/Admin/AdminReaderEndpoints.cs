@@ -48,7 +48,7 @@ public static class AdminReaderEndpoints
             (actions, user, reader, _, _) => actions.Suppress(user, reader));
 
         MapAction(app, "lift", (reader, _) => reader.State == SubscriberStates.Suppressed
-                ? new Plan($"Lift the suppression of {reader.Email}", $"{reader.Email} is confirmed again and gets their next digest at its usual time, with the papers from then on. Say why: the reason is kept with the reader and in the log.", "Lift the suppression", AsksReason: true)
+                ? new Plan($"Lift the suppression of {reader.Email}", $"{reader.Email} is confirmed again and gets their next digest at its usual time, with the papers from then on.", "Lift the suppression", AsksReason: true)
                 : Plan.Refused($"Lift the suppression of {reader.Email}", $"{reader.Email} is {reader.State}, not suppressed."),
             (actions, user, reader, _, reason) => actions.Lift(user, reader, reason));
 
