@@ -6,6 +6,7 @@ using Newsletter.Digests;
 using Newsletter.Listings;
 using Scriban.Runtime;
 using Newsletter.Matching;
+using Newsletter.Storage;
 
 namespace Newsletter.Admin;
 
@@ -16,6 +17,8 @@ public sealed class AdminOverview(
     DigestRunStore digestRuns,
     TopicCatalog topics,
     IOptions<IngestOptions> ingest,
+    IOptions<StorageOptions> storage,
+    BackupStore backups,
     IServiceProvider services,
     TimeProvider clock)
 {
@@ -78,6 +81,12 @@ public sealed class AdminOverview(
             ["sources"] = Sources(),
             ["topics"] = Topics(),
             ["jobs"] = RecurringJobs(),
+            ["backup"] = backups.Last() is { } last
+                ? new ScriptObject { ["taken_at"] = Time(last.TakenAt), ["size"] = Size(last.Bytes), ["path"] = last.Path }
+                : null,
+            ["backup_schedule"] = string.IsNullOrWhiteSpace(storage.Value.BackupCron)
+                ? "No scheduled backup (Storage:BackupCron is empty)."
+                : $"Scheduled: {storage.Value.BackupCron} (UTC) into {storage.Value.BackupDirectory}, the newest {storage.Value.BackupKeep} kept.",
         };
     }
 
@@ -176,6 +185,12 @@ public sealed class AdminOverview(
     private static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
     private static string Time(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
     private static string Number(long value) => value.ToString("#,0", CultureInfo.InvariantCulture);
+    private static string Size(long bytes) => bytes switch
+    {
+        < 1024 * 1024 => (bytes / 1024.0).ToString("0.0 'KiB'", CultureInfo.InvariantCulture),
+        < 1024L * 1024 * 1024 => (bytes / (1024.0 * 1024)).ToString("0.0 'MiB'", CultureInfo.InvariantCulture),
+        _ => (bytes / (1024.0 * 1024 * 1024)).ToString("0.00 'GiB'", CultureInfo.InvariantCulture),
+    };
     private static string Capitalised(string word) => char.ToUpperInvariant(word[0]) + word[1..];
 
     private static string Duration(long ms) =>

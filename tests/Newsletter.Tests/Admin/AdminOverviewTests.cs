@@ -172,4 +172,19 @@ public partial class AdminOverviewTests : AdminScenarioFixture
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
         Assert.That(await response.Content.ReadAsStringAsync(), Does.Contain("<strong>days</strong>: days must be 30 or 90."));
     }
+
+    [Test]
+    public async Task Overview_WarnsUntilABackupIsTaken_ThenShowsTheLastOne()
+    {
+        var before = await OverviewAsync(Scenario);
+        var file = Path.Combine(Path.GetTempPath(), "newsletter-tests", Guid.NewGuid().ToString("N"), "copy.db");
+        var record = Scenario.Get<Newsletter.Storage.BackupStore>().Write(file);
+        var after = await OverviewAsync(Scenario);
+        Directory.Delete(Path.GetDirectoryName(file)!, recursive: true);
+
+        Assert.That(before, Does.Contain("No backup has been taken"));
+        Assert.That(after, Does.Not.Contain("No backup has been taken"));
+        Assert.That(after, Does.Contain($"Last backup: <strong>{record.TakenAt:yyyy-MM-dd HH:mm} UTC</strong>, {record.Bytes / 1024.0:0.0} KiB, <code class=\"error-text\">{file}</code>."));
+        Assert.That(after, Does.Contain("Scheduled: 30 3 * * * (UTC) into data/backups, the newest 7 kept."));
+    }
 }
