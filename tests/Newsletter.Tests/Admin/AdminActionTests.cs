@@ -5,7 +5,6 @@ using Newsletter.Digests;
 using Newsletter.Storage;
 using Newsletter.Subscriptions;
 using Newsletter.Tests.Subscriptions;
-using Newsletter.Tests.Support;
 
 namespace Newsletter.Tests.Admin;
 
@@ -15,44 +14,29 @@ namespace Newsletter.Tests.Admin;
 /// seeds its own <see cref="AdminScenario"/>, since each changes it.
 /// </summary>
 [NonParallelizable]
-public class AdminActionTests
+public class AdminActionTests : AdminScenarioFixture
 {
-    private TestWorkspace _workspace = null!;
-    private AdminScenario _scenario = null!;
+    protected override bool FreshPerTest => true;
 
-    [SetUp]
-    public async Task SeedAsync()
-    {
-        _workspace = new TestWorkspace();
-        _scenario = await AdminScenario.SeedAsync(_workspace);
-    }
-
-    [TearDown]
-    public async Task DisposeAsync()
-    {
-        await _scenario.DisposeAsync();
-        _workspace.Dispose();
-    }
-
-    private Subscriber Reader(string email) => _scenario.Get<SubscriberStore>().FindByEmail(email)!;
+    private Subscriber Reader(string email) => Scenario.Get<SubscriberStore>().FindByEmail(email)!;
 
     private DeliveryRow Row(string email, string period) =>
-        _scenario.Get<DeliveryStore>().ForSubscriber(Reader(email).Id).Single(r => r.PeriodKey == period);
+        Scenario.Get<DeliveryStore>().ForSubscriber(Reader(email).Id).Single(r => r.PeriodKey == period);
 
     private IReadOnlyList<string> OperatorLines() =>
-        _scenario.Logs.At(LogLevel.Information).Where(l => l.StartsWith("Operator ", StringComparison.Ordinal)).ToList();
+        Scenario.Logs.At(LogLevel.Information).Where(l => l.StartsWith("Operator ", StringComparison.Ordinal)).ToList();
 
     /// <summary>POSTs to an action with the token of its own confirmation page.</summary>
     private async Task<(HttpStatusCode Status, string Html)> PostAsync(string path, params (string, string)[] fields)
     {
-        var response = await SubscriptionSteps.PostFormAsync(_scenario.Client(), path, path, fields);
+        var response = await SubscriptionSteps.PostFormAsync(Scenario.Client(), path, path, fields);
         return (response.StatusCode, await response.Content.ReadAsStringAsync());
     }
 
     /// <summary>POSTs to an action with the operator credential but no antiforgery token (a forged cross-site form).</summary>
     private async Task<(HttpStatusCode Status, string Html)> PostWithoutTokenAsync(string path, params (string Name, string Value)[] fields)
     {
-        var response = await _scenario.Client().PostAsync(path, new FormUrlEncodedContent(fields.Select(f => new KeyValuePair<string, string>(f.Name, f.Value))));
+        var response = await Scenario.Client().PostAsync(path, new FormUrlEncodedContent(fields.Select(f => new KeyValuePair<string, string>(f.Name, f.Value))));
         return (response.StatusCode, await response.Content.ReadAsStringAsync());
     }
 
@@ -62,7 +46,7 @@ public class AdminActionTests
         var ada = Reader("ada@example.org");
         var unknown = Row("ada@example.org", "extra:unknown");
 
-        var response = await _scenario.Client().GetAsync($"/admin/readers/{ada.Id}/resend/{unknown.Id}");
+        var response = await Scenario.Client().GetAsync($"/admin/readers/{ada.Id}/resend/{unknown.Id}");
         var html = await response.Content.ReadAsStringAsync();
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
@@ -102,25 +86,25 @@ public class AdminActionTests
     public async Task Resend_IsRefused_ForASentRow_AndForAnotherReadersRow()
     {
         var ada = Reader("ada@example.org");
-        var sent = Row("ada@example.org", "daily:" + _scenario.Day3);
-        var dansFailed = Row("dan@example.org", "daily:" + _scenario.Day3);
+        var sent = Row("ada@example.org", "daily:" + Scenario.Day3);
+        var dansFailed = Row("dan@example.org", "daily:" + Scenario.Day3);
 
-        var sentPage = await _scenario.Client().GetAsync($"/admin/readers/{ada.Id}/resend/{sent.Id}");
+        var sentPage = await Scenario.Client().GetAsync($"/admin/readers/{ada.Id}/resend/{sent.Id}");
         var (_, posted) = await PostWithTokenOfAsync($"/admin/readers/{ada.Id}/resend/{sent.Id}", $"/admin/readers/{ada.Id}/delete");
         var (_, foreign) = await PostWithTokenOfAsync($"/admin/readers/{ada.Id}/resend/{dansFailed.Id}", $"/admin/readers/{ada.Id}/delete");
 
         Assert.That(sentPage.StatusCode, Is.EqualTo(HttpStatusCode.Conflict));
         Assert.That(await sentPage.Content.ReadAsStringAsync(), Does.Contain("only unknown or failed digests are sent again").And.Not.Contain("<button"));
-        Assert.That(posted, Does.Contain("Nothing changed: digest daily:" + _scenario.Day3 + " is sent"));
+        Assert.That(posted, Does.Contain("Nothing changed: digest daily:" + Scenario.Day3 + " is sent"));
         Assert.That(foreign, Does.Contain("Nothing changed: that digest is not one of this reader"));
-        Assert.That(Row("ada@example.org", "daily:" + _scenario.Day3).State, Is.EqualTo(DeliveryStates.Sent));
-        Assert.That(Row("dan@example.org", "daily:" + _scenario.Day3).State, Is.EqualTo(DeliveryStates.Failed));
+        Assert.That(Row("ada@example.org", "daily:" + Scenario.Day3).State, Is.EqualTo(DeliveryStates.Sent));
+        Assert.That(Row("dan@example.org", "daily:" + Scenario.Day3).State, Is.EqualTo(DeliveryStates.Failed));
     }
 
     /// <summary>POSTs to <paramref name="action"/> with a valid token taken from another operator form.</summary>
     private async Task<(HttpStatusCode Status, string Html)> PostWithTokenOfAsync(string action, string pagePath)
     {
-        var response = await SubscriptionSteps.PostFormAsync(_scenario.Client(), pagePath, action);
+        var response = await SubscriptionSteps.PostFormAsync(Scenario.Client(), pagePath, action);
         return (response.StatusCode, System.Text.RegularExpressions.Regex.Replace(await response.Content.ReadAsStringAsync(), @"\s+", " "));
     }
 
@@ -175,7 +159,7 @@ public class AdminActionTests
         var after = Reader("dan@example.org");
         Assert.That(after.State, Is.EqualTo(SubscriberStates.Confirmed));
         Assert.That(after.StateReason, Is.EqualTo("suppression lifted by operator admin: their mailbox works again (ticket 42)"));
-        Assert.That(after.NextDueAt, Is.GreaterThan(_scenario.Now), "the next digest is scheduled");
+        Assert.That(after.NextDueAt, Is.GreaterThan(Scenario.Now), "the next digest is scheduled");
         Assert.That(OperatorLines(), Is.EqualTo(new[] { $"Operator admin lifted the suppression of subscriber {dan.Id}: their mailbox works again (ticket 42)" }));
     }
 
@@ -198,11 +182,11 @@ public class AdminActionTests
         var (status, html) = await PostAsync($"/admin/readers/{ada.Id}/delete");
 
         Assert.That(status, Is.EqualTo(HttpStatusCode.OK), html);
-        Assert.That(_scenario.Get<SubscriberStore>().FindByEmail("ada@example.org"), Is.Null);
-        using var connection = _scenario.Get<Database>().Open();
+        Assert.That(Scenario.Get<SubscriberStore>().FindByEmail("ada@example.org"), Is.Null);
+        using var connection = Scenario.Get<Database>().Open();
         Assert.That(connection.ExecuteScalar<int>("SELECT count(*) FROM deliveries WHERE subscriber_id = @id", new { id = ada.Id }), Is.Zero);
         Assert.That(OperatorLines(), Is.EqualTo(new[] { $"Operator admin deleted subscriber {ada.Id}" }));
-        var gone = await _scenario.Client().GetAsync($"/admin/readers/{ada.Id}/delete");
+        var gone = await Scenario.Client().GetAsync($"/admin/readers/{ada.Id}/delete");
         Assert.That(gone.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
     }
 
@@ -214,6 +198,6 @@ public class AdminActionTests
         var (status, _) = await PostWithoutTokenAsync($"/admin/readers/{ada.Id}/delete");
 
         Assert.That(status, Is.EqualTo(HttpStatusCode.BadRequest));
-        Assert.That(_scenario.Get<SubscriberStore>().FindByEmail("ada@example.org"), Is.Not.Null);
+        Assert.That(Scenario.Get<SubscriberStore>().FindByEmail("ada@example.org"), Is.Not.Null);
     }
 }

@@ -6,7 +6,6 @@ using Newsletter.Digests;
 using Newsletter.Storage;
 using Newsletter.Subscriptions;
 using Newsletter.Tests.Subscriptions;
-using Newsletter.Tests.Support;
 
 namespace Newsletter.Tests.Admin;
 
@@ -16,50 +15,35 @@ namespace Newsletter.Tests.Admin;
 /// rules, only with the page's antiforgery token. Every test seeds its own scenario.
 /// </summary>
 [NonParallelizable]
-public partial class AdminDeliveriesTests
+public partial class AdminDeliveriesTests : AdminScenarioFixture
 {
-    private TestWorkspace _workspace = null!;
-    private AdminScenario _scenario = null!;
-
-    [SetUp]
-    public async Task SeedAsync()
-    {
-        _workspace = new TestWorkspace();
-        _scenario = await AdminScenario.SeedAsync(_workspace);
-    }
-
-    [TearDown]
-    public async Task DisposeAsync()
-    {
-        await _scenario.DisposeAsync();
-        _workspace.Dispose();
-    }
+    protected override bool FreshPerTest => true;
 
     [GeneratedRegex(@"\s+")]
     private static partial Regex Space();
 
     private async Task<(HttpStatusCode Status, string Html)> GetAsync(string path)
     {
-        var response = await _scenario.Client().GetAsync(path);
+        var response = await Scenario.Client().GetAsync(path);
         return (response.StatusCode, Space().Replace(await response.Content.ReadAsStringAsync(), " "));
     }
 
     private string State(string email, string period)
     {
-        var reader = _scenario.Get<SubscriberStore>().FindByEmail(email)!;
-        return _scenario.Get<DeliveryStore>().ForSubscriber(reader.Id).Single(r => r.PeriodKey == period).State;
+        var reader = Scenario.Get<SubscriberStore>().FindByEmail(email)!;
+        return Scenario.Get<DeliveryStore>().ForSubscriber(reader.Id).Single(r => r.PeriodKey == period).State;
     }
 
     [Test]
     public async Task Deliveries_ListTheDaysRowsInTheState_WithEachStatesCount()
     {
-        var (status, html) = await GetAsync($"/admin/deliveries?day={_scenario.Day3}&state=failed");
+        var (status, html) = await GetAsync($"/admin/deliveries?day={Scenario.Day3}&state=failed");
 
         Assert.That(status, Is.EqualTo(HttpStatusCode.OK), html);
-        Assert.That(html, Does.Contain($"<h1>Deliveries planned on {_scenario.Day3}</h1>"));
+        Assert.That(html, Does.Contain($"<h1>Deliveries planned on {Scenario.Day3}</h1>"));
         Assert.That(html, Does.Contain("<strong><span class=\"n\">1</span>failed</strong>"));
         Assert.That(html, Does.Contain("<span class=\"n\">1</span>sent</a>").And.Contain("<span class=\"n\">1</span>retry</a>").And.Contain("<span class=\"n\">1</span>unknown</a>"));
-        Assert.That(html, Does.Contain("<a href=\"/admin/readers?email=dan%40example.org\">dan@example.org</a></th><td>daily:" + _scenario.Day3 + "</td>"));
+        Assert.That(html, Does.Contain("<a href=\"/admin/readers?email=dan%40example.org\">dan@example.org</a></th><td>daily:" + Scenario.Day3 + "</td>"));
         Assert.That(html, Does.Contain("<td class=\"error-text\">550 5.1.1 no such user</td>"));
         Assert.That(html, Does.Not.Contain("ada@example.org"), "only the failed row");
         Assert.That(html, Does.Contain("Send this day's failed digests again…"));
@@ -69,22 +53,22 @@ public partial class AdminDeliveriesTests
     public async Task Deliveries_PageThroughADay_ANewPageAtATime()
     {
         // 150 more failed rows on day 3, one reader each.
-        using (var connection = _scenario.Get<Database>().Open())
+        using (var connection = Scenario.Get<Database>().Open())
         using (var transaction = connection.BeginTransaction())
         {
             for (var i = 0; i < 150; i++)
             {
                 var reader = connection.ExecuteScalar<long>(
                     "INSERT INTO subscribers (email, state, created_at) VALUES (@email, 'confirmed', @at) RETURNING id",
-                    new { email = $"r{i:000}@example.org", at = _scenario.Now.AddHours(-6) }, transaction);
+                    new { email = $"r{i:000}@example.org", at = Scenario.Now.AddHours(-6) }, transaction);
                 connection.Execute(
                     "INSERT INTO deliveries (subscriber_id, period_key, state, created_at, message_id, items_json) VALUES (@reader, 'p', 'failed', @at, @reader, '[]')",
-                    new { reader, at = _scenario.Now.AddHours(-1) }, transaction);
+                    new { reader, at = Scenario.Now.AddHours(-1) }, transaction);
             }
             transaction.Commit();
         }
 
-        var (_, first) = await GetAsync($"/admin/deliveries?day={_scenario.Day3}&state=failed");
+        var (_, first) = await GetAsync($"/admin/deliveries?day={Scenario.Day3}&state=failed");
         var older = Regex.Match(first, "<a href=\"([^\"]+)\">Older rows</a>");
         var (_, second) = await GetAsync(WebUtility.HtmlDecode(older.Groups[1].Value));
 
@@ -112,7 +96,7 @@ public partial class AdminDeliveriesTests
     [Test]
     public async Task BulkResend_RefusesAStateTheVerbDoesNotResend()
     {
-        var (status, html) = await GetAsync($"/admin/deliveries/resend?day={_scenario.Day3}&state=retry");
+        var (status, html) = await GetAsync($"/admin/deliveries/resend?day={Scenario.Day3}&state=retry");
 
         Assert.That(status, Is.EqualTo(HttpStatusCode.BadRequest));
         Assert.That(html, Does.Contain("<strong>state</strong>: only unknown or failed digests are sent again."));
@@ -121,35 +105,35 @@ public partial class AdminDeliveriesTests
     [Test]
     public async Task BulkResend_PutsTheDaysUnknownRowsBackToPending_AndLogsWho()
     {
-        var path = $"/admin/deliveries/resend?day={_scenario.Day3}&state=unknown";
+        var path = $"/admin/deliveries/resend?day={Scenario.Day3}&state=unknown";
         var (_, confirm) = await GetAsync(path);
 
-        var response = await SubscriptionSteps.PostFormAsync(_scenario.Client(), path, path);
+        var response = await SubscriptionSteps.PostFormAsync(Scenario.Client(), path, path);
         var html = await response.Content.ReadAsStringAsync();
 
-        Assert.That(confirm, Does.Contain($"The 1 unknown digests planned on {_scenario.Day3} go back to pending"));
+        Assert.That(confirm, Does.Contain($"The 1 unknown digests planned on {Scenario.Day3} go back to pending"));
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), html);
-        Assert.That(html, Does.Contain($"1 unknown digests of {_scenario.Day3} are pending again."));
+        Assert.That(html, Does.Contain($"1 unknown digests of {Scenario.Day3} are pending again."));
         Assert.That(State("ada@example.org", "extra:unknown"), Is.EqualTo(DeliveryStates.Pending));
-        Assert.That(_scenario.Logs.At(LogLevel.Information), Has.Member($"Operator admin resent 1 unknown deliveries planned on {_scenario.Day3} (0 left: reader no longer subscribed)"));
+        Assert.That(Scenario.Logs.At(LogLevel.Information), Has.Member($"Operator admin resent 1 unknown deliveries planned on {Scenario.Day3} (0 left: reader no longer subscribed)"));
     }
 
     [Test]
     public async Task BulkResend_LeavesRowsOfReadersNoLongerSubscribed()
     {
-        var path = $"/admin/deliveries/resend?day={_scenario.Day3}&state=failed";
+        var path = $"/admin/deliveries/resend?day={Scenario.Day3}&state=failed";
 
-        var response = await SubscriptionSteps.PostFormAsync(_scenario.Client(), path, path);
+        var response = await SubscriptionSteps.PostFormAsync(Scenario.Client(), path, path);
         var html = await response.Content.ReadAsStringAsync();
 
-        Assert.That(html, Does.Contain("0 failed digests of " + _scenario.Day3 + " are pending again; 1 stay failed because the reader is no longer subscribed."));
-        Assert.That(State("dan@example.org", "daily:" + _scenario.Day3), Is.EqualTo(DeliveryStates.Failed));
+        Assert.That(html, Does.Contain("0 failed digests of " + Scenario.Day3 + " are pending again; 1 stay failed because the reader is no longer subscribed."));
+        Assert.That(State("dan@example.org", "daily:" + Scenario.Day3), Is.EqualTo(DeliveryStates.Failed));
     }
 
     [Test]
     public async Task BulkResend_ChangesNothing_WithoutTheAntiforgeryToken()
     {
-        var response = await _scenario.Client().PostAsync($"/admin/deliveries/resend?day={_scenario.Day3}&state=unknown", new FormUrlEncodedContent([]));
+        var response = await Scenario.Client().PostAsync($"/admin/deliveries/resend?day={Scenario.Day3}&state=unknown", new FormUrlEncodedContent([]));
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
         Assert.That(await response.Content.ReadAsStringAsync(), Does.Contain("__af: the form has expired"));
@@ -159,7 +143,7 @@ public partial class AdminDeliveriesTests
     [Test]
     public async Task BulkResend_OnlyTouchesTheDayAsked()
     {
-        var path = $"/admin/deliveries/resend?day={_scenario.Day2}&state=unknown";
+        var path = $"/admin/deliveries/resend?day={Scenario.Day2}&state=unknown";
 
         var (status, confirm) = await GetAsync(path);
 
