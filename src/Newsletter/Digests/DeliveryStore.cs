@@ -305,6 +305,23 @@ public sealed class DeliveryStore(Database database)
         return (resent, skipped);
     }
 
+    /// <summary>
+    /// Deletes at most <paramref name="batch"/> finished rows (sent, failed, unknown) planned before
+    /// <paramref name="before"/>, with their frozen papers; pending and retrying rows stay whatever their age.
+    /// One short transaction per call (a range of index <c>deliveries_state_created</c>), so a sender waits for at
+    /// most one batch. Returns how many were deleted.
+    /// </summary>
+    public int RemoveFinishedBefore(DateTimeOffset before, int batch)
+    {
+        using var connection = database.Open();
+        return connection.Execute(
+            """
+            DELETE FROM deliveries WHERE id IN (
+                SELECT id FROM deliveries WHERE state IN ('sent', 'failed', 'unknown') AND created_at < @before LIMIT @batch)
+            """,
+            new { before, batch });
+    }
+
     public DeliveryRow? Find(long id)
     {
         using var connection = database.Open();

@@ -35,6 +35,7 @@ public sealed class RecurringJobsRegistrar(
             recurring.AddOrUpdate<BounceMailboxJob>(BounceMailboxJob.Id, job => job.RunAsync(CancellationToken.None), bounces.Value.Cron);
         else
             recurring.RemoveIfExists(BounceMailboxJob.Id);
+        recurring.AddOrUpdate<LedgerRetentionJob>(LedgerRetentionJob.Id, job => job.Run(), LedgerRetentionJob.Cron);
         if (string.IsNullOrWhiteSpace(storage.Value.BackupCron))
             recurring.RemoveIfExists(BackupJob.Id);
         else
