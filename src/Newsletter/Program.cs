@@ -57,7 +57,8 @@ return await CommandLine.RunAsync(args, builder,
     DeliveriesCommand.Create,
     ResendCommand.Create,
     BouncesCommand.Create,
-    AdminCommand.Create);
+    AdminCommand.Create,
+    StorageCommand.Create);
 
 /// <summary>The entry point, visible to the HTTP tests.</summary>
 public partial class Program;

@@ -22,10 +22,13 @@ public static class AdminEndpoints
         services.AddSingleton<AdminStatsStore>();
         services.AddSingleton<AdminOverview>();
         services.AddSingleton<OperatorMetrics>();
+        services.AddSingleton<AdminLedgerStore>();
+        services.AddSingleton<ReaderStory>();
+        services.AddSingleton<ReaderActions>();
         return services;
     }
 
-    /// <summary>Maps <c>/admin</c> and <c>/metrics</c>.</summary>
+    /// <summary>Maps <c>/admin</c> (the overview, readers, deliveries) and <c>/metrics</c>.</summary>
     public static WebApplication MapAdmin(this WebApplication app)
     {
         app.MapGet(Path, (HttpContext http, Pages pages, AdminOverview overview) =>
@@ -40,10 +43,13 @@ public static class AdminEndpoints
         });
         // The operator credential guards it (UseOperatorAccess with OperatorMetrics.Path): the numbers say how big the list is.
         app.MapMetrics(OperatorMetrics.Path, app.Services.GetRequiredService<OperatorMetrics>().Registry);
+        app.MapAdminReaders();
+        app.MapAdminDeliveries();
         return app;
     }
 
-    private static IResult Show(Pages pages, string template, ScriptObject model, int status = StatusCodes.Status200OK)
+    /// <summary>Shows an operator page in the wide layout.</summary>
+    internal static IResult Show(Pages pages, string template, ScriptObject model, int status = StatusCodes.Status200OK)
     {
         model["page_class"] = "wide admin";
         return pages.Show(template, model, status);

@@ -2,10 +2,12 @@ using System.Globalization;
 using Hangfire;
 using Hangfire.Storage;
 using Microsoft.Extensions.Options;
+using Newsletter.Delivery;
 using Newsletter.Digests;
 using Newsletter.Listings;
 using Scriban.Runtime;
 using Newsletter.Matching;
+using Newsletter.Storage;
 
 namespace Newsletter.Admin;
 
@@ -16,6 +18,9 @@ public sealed class AdminOverview(
     DigestRunStore digestRuns,
     TopicCatalog topics,
     IOptions<IngestOptions> ingest,
+    IOptions<StorageOptions> storage,
+    IOptions<DeliveryOptions> delivery,
+    BackupStore backups,
     IServiceProvider services,
     TimeProvider clock)
 {
@@ -68,6 +73,9 @@ public sealed class AdminOverview(
             ["digests_chart"] = SvgChart.Lines("digests-chart", $"Digests per planning day by state, last {days} days", "Digests", dayList,
                 DigestStates.Select((s, i) => new ChartSeries(Capitalised(s), palette[i], Values(dayList, deliveryDays, s))).ToList()),
             ["last_run"] = LastRun(),
+            ["kept"] = delivery.Value.KeepDays == 0
+                ? "Every ledger row is kept (Delivery:KeepDays is 0)."
+                : $"Finished ledger rows (sent, failed, unknown) are kept {delivery.Value.KeepDays} days after planning, then deleted with their papers (Delivery:KeepDays); the counts cover what is kept.",
             ["rates_chart"] = SvgChart.Lines("rates-chart", $"Bounce and complaint rates per day, last {days} days", "Rate", dayList,
                 [new("Bounce rate", "s3", bounceRate), new("Complaint rate", "s5", complaintRate)], percent: true,
                 [(ComplaintAim, "0.1% complaint aim"), (ComplaintCeiling, "0.3% complaint ceiling")]),
@@ -78,6 +86,12 @@ public sealed class AdminOverview(
             ["sources"] = Sources(),
             ["topics"] = Topics(),
             ["jobs"] = RecurringJobs(),
+            ["backup"] = backups.Last() is { } last
+                ? new ScriptObject { ["taken_at"] = Time(last.TakenAt), ["size"] = Size(last.Bytes), ["path"] = last.Path }
+                : null,
+            ["backup_schedule"] = string.IsNullOrWhiteSpace(storage.Value.BackupCron)
+                ? "No scheduled backup (Storage:BackupCron is empty)."
+                : $"Scheduled: {storage.Value.BackupCron} (UTC) into {storage.Value.BackupDirectory}, the newest {storage.Value.BackupKeep} kept.",
         };
     }
 
@@ -141,7 +155,7 @@ public sealed class AdminOverview(
     private List<ScriptObject> Topics()
     {
         var readers = stats.TopicReaders();
-        var matched = stats.TopicMatches(topics.All.Select(t => (t.Slug, t.Query)), clock.GetUtcNow().AddDays(-7));
+        var matched = TopicMatches();
         return topics.All.Select(t => new ScriptObject
         {
             ["name"] = t.Name,
@@ -149,6 +163,23 @@ public sealed class AdminOverview(
             ["readers"] = Number(readers.GetValueOrDefault(t.Slug)),
             ["matched"] = Number(matched.GetValueOrDefault(t.Slug)),
         }).ToList();
+    }
+
+    // The per-topic counts are ~22 full-text queries (most of a request's cost over a large index), and they change
+    // only when a paper is added or changed or the 7-day window moves past one: kept until either happens.
+    private readonly Lock _topicMatchesLock = new();
+    private (long Version, long? Low, IReadOnlyDictionary<string, long> Counts)? _topicMatches;
+
+    private IReadOnlyDictionary<string, long> TopicMatches()
+    {
+        var (version, low) = stats.TopicWindow(clock.GetUtcNow().AddDays(-7));
+        lock (_topicMatchesLock)
+        {
+            if (_topicMatches is { } kept && kept.Version == version && kept.Low == low) return kept.Counts;
+        }
+        var counts = stats.TopicMatches(topics.All.Select(t => (t.Slug, t.Query)), low);
+        lock (_topicMatchesLock) _topicMatches = (version, low, counts);
+        return counts;
     }
 
     private List<ScriptObject> RecurringJobs()
@@ -176,6 +207,12 @@ public sealed class AdminOverview(
     private static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
     private static string Time(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
     private static string Number(long value) => value.ToString("#,0", CultureInfo.InvariantCulture);
+    private static string Size(long bytes) => bytes switch
+    {
+        < 1024 * 1024 => (bytes / 1024.0).ToString("0.0 'KiB'", CultureInfo.InvariantCulture),
+        < 1024L * 1024 * 1024 => (bytes / (1024.0 * 1024)).ToString("0.0 'MiB'", CultureInfo.InvariantCulture),
+        _ => (bytes / (1024.0 * 1024 * 1024)).ToString("0.00 'GiB'", CultureInfo.InvariantCulture),
+    };
     private static string Capitalised(string word) => char.ToUpperInvariant(word[0]) + word[1..];
 
     private static string Duration(long ms) =>

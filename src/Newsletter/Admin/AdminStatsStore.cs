@@ -115,13 +115,23 @@ public sealed class AdminStatsStore(Database database)
     }
 
     /// <summary>
-    /// How many papers first seen since <paramref name="since"/> each topic query matches: one full-text query per
-    /// topic, limited by rowid to the papers of that window.
+    /// What the per-topic counts depend on, in one snapshot: the number that moves whenever any paper is added or
+    /// changed (migration 0022) and the first paper first seen since <paramref name="since"/> (null: none).
     /// </summary>
-    public IReadOnlyDictionary<string, long> TopicMatches(IEnumerable<(string Slug, string Query)> topics, DateTimeOffset since)
+    public (long Version, long? Low) TopicWindow(DateTimeOffset since)
     {
         using var connection = database.Open();
-        var low = connection.ExecuteScalar<long?>("SELECT min(id) FROM papers WHERE first_seen_at >= @since", new { since });
+        return connection.QuerySingle<(long, long?)>(
+            "SELECT (SELECT version FROM paper_changes), (SELECT min(id) FROM papers WHERE first_seen_at >= @since)", new { since });
+    }
+
+    /// <summary>
+    /// How many papers from id <paramref name="low"/> on each topic query matches: one full-text query per topic,
+    /// limited by rowid to the papers of that window (none when <paramref name="low"/> is null).
+    /// </summary>
+    public IReadOnlyDictionary<string, long> TopicMatches(IEnumerable<(string Slug, string Query)> topics, long? low)
+    {
+        using var connection = database.Open();
         var counts = new Dictionary<string, long>(StringComparer.OrdinalIgnoreCase);
         foreach (var (slug, query) in topics)
         {

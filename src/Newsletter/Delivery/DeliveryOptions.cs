@@ -37,6 +37,12 @@ public sealed class DeliveryOptions
     /// </summary>
     public string ReturnPath { get; set; } = "";
 
+    /// <summary>
+    /// Days a finished ledger row (sent, failed, unknown) and its frozen papers are kept after it was planned; older
+    /// ones are removed in small batches by <see cref="LedgerRetentionJob"/>. 0 keeps every row.
+    /// </summary>
+    public int KeepDays { get; set; } = 365;
+
     /// <summary>Total time a row keeps being retried: the sum of the backoff delays before it is given up.</summary>
     public TimeSpan RetrySpan => TimeSpan.FromSeconds(RetryBaseSeconds * (Math.Pow(2, Math.Max(0, MaxAttempts - 1)) - 1));
 
@@ -56,6 +62,7 @@ public sealed class DeliveryOptions
         if (MessagesPerSecond < 0 || double.IsNaN(MessagesPerSecond))
             yield return $"{s}:MessagesPerSecond: must be 0 (no limit) or more";
         if (MessagesPerHour < 0) yield return $"{s}:MessagesPerHour: must be 0 (no limit) or more";
+        if (KeepDays is < 0 or > 36_500) yield return $"{s}:KeepDays: {KeepDays} is not between 0 (keep every row) and 36500";
         if (HardBounceLimit < 0) yield return $"{s}:HardBounceLimit: must be 0 (never suppress) or more";
         if (!string.IsNullOrWhiteSpace(ReturnPath)
             && (!MailboxAddress.TryParse(ReturnPath, out var address) || address.Address.IndexOf('@') <= 0 || address.Address.Contains('+')))

@@ -22,6 +22,7 @@ public static class DeliveryServiceCollectionExtensions
         services.AddSingleton<DeliverySender>();
         services.AddSingleton<ConfirmationSender>();
         services.AddTransient<DigestJob>();
+        services.AddTransient<LedgerRetentionJob>();
         return services;
     }
 }

@@ -1,4 +1,5 @@
 using Newsletter.Digests;
+using Newsletter.Subscriptions;
 using Newsletter.Web;
 using Scriban.Runtime;
 
@@ -9,6 +10,10 @@ public static class DigestEndpoints
 {
     public static IEndpointRouteBuilder MapDigests(this IEndpointRouteBuilder app)
     {
+        // The reader's data export says how long their digests are kept (Delivery:KeepDays).
+        var keepDays = app.ServiceProvider.GetRequiredService<Microsoft.Extensions.Options.IOptions<DeliveryOptions>>().Value.KeepDays;
+        app.ServiceProvider.GetRequiredService<ReaderDataSections>().Add("digests_kept", _ => System.Text.Json.Nodes.JsonValue.Create(
+            keepDays == 0 ? "every digest is kept" : $"digests of the last {keepDays} days are kept; older ones are deleted")!);
         app.MapGet("/digests/{token}", (string token, DigestArchive archive, DeliveryStore deliveries, DigestComposer composer, Pages pages) =>
             archive.Find(token) is { } id && deliveries.Find(id) is { } row
                 ? Results.Content(composer.ArchivePage(row), "text/html; charset=utf-8", System.Text.Encoding.UTF8)

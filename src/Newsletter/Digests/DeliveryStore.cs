@@ -268,11 +268,16 @@ public sealed class DeliveryStore(Database database)
 
     /// <summary>
     /// Puts <c>unknown</c> or <c>failed</c> rows (last changed at or after <paramref name="since"/>, when given)
-    /// back to pending with fresh attempts, for readers still confirmed. Returns (resent, skipped because the
-    /// reader is no longer subscribed).
+    /// back to pending with fresh attempts, for readers still confirmed. The operator pages narrow it further: to
+    /// one row (<paramref name="onlyId"/>) or to rows planned in [<paramref name="plannedFrom"/>,
+    /// <paramref name="plannedBefore"/>). Returns (resent, skipped because the reader is no longer subscribed).
     /// </summary>
-    public (int Resent, int Skipped) Resend(string state, DateTimeOffset? since, DateTimeOffset now)
+    public (int Resent, int Skipped) Resend(string state, DateTimeOffset? since, DateTimeOffset now,
+        long? onlyId = null, DateTimeOffset? plannedFrom = null, DateTimeOffset? plannedBefore = null)
     {
+        if (state is not (DeliveryStates.Unknown or DeliveryStates.Failed))
+            throw new ArgumentException($"only unknown or failed rows are sent again, not {state}", nameof(state));
+        var filter = new { state, since, now, onlyId, plannedFrom, plannedBefore };
         using var connection = database.Open();
         using var transaction = connection.BeginTransaction();
         var resent = connection.Execute(
@@ -280,14 +285,38 @@ public sealed class DeliveryStore(Database database)
             UPDATE deliveries SET state = 'pending', attempts = 0, next_attempt_at = NULL, lease_until = NULL, lease_owner = NULL,
                                   updated_at = @now
             WHERE state = @state AND (@since IS NULL OR COALESCE(updated_at, created_at) >= @since)
+              AND (@onlyId IS NULL OR id = @onlyId)
+              AND (@plannedFrom IS NULL OR created_at >= @plannedFrom) AND (@plannedBefore IS NULL OR created_at < @plannedBefore)
               AND EXISTS (SELECT 1 FROM subscribers s WHERE s.id = deliveries.subscriber_id AND s.state = 'confirmed')
             """,
-            new { state, since, now }, transaction);
+            filter, transaction);
         var skipped = connection.ExecuteScalar<int>(
-            "SELECT COUNT(*) FROM deliveries WHERE state = @state AND (@since IS NULL OR COALESCE(updated_at, created_at) >= @since)",
-            new { state, since }, transaction);
+            """
+            SELECT COUNT(*) FROM deliveries
+            WHERE state = @state AND (@since IS NULL OR COALESCE(updated_at, created_at) >= @since)
+              AND (@onlyId IS NULL OR id = @onlyId)
+              AND (@plannedFrom IS NULL OR created_at >= @plannedFrom) AND (@plannedBefore IS NULL OR created_at < @plannedBefore)
+            """,
+            filter, transaction);
         transaction.Commit();
         return (resent, skipped);
+    }
+
+    /// <summary>
+    /// Deletes at most <paramref name="batch"/> finished rows (sent, failed, unknown) planned before
+    /// <paramref name="before"/>, with their frozen papers; pending and retrying rows stay whatever their age.
+    /// One short transaction per call (a range of index <c>deliveries_state_created</c>), so a sender waits for at
+    /// most one batch. Returns how many were deleted.
+    /// </summary>
+    public int RemoveFinishedBefore(DateTimeOffset before, int batch)
+    {
+        using var connection = database.Open();
+        return connection.Execute(
+            """
+            DELETE FROM deliveries WHERE id IN (
+                SELECT id FROM deliveries WHERE state IN ('sent', 'failed', 'unknown') AND created_at < @before LIMIT @batch)
+            """,
+            new { before, batch });
     }
 
     public DeliveryRow? Find(long id)

@@ -4,6 +4,7 @@ using Newsletter.Bounces;
 using Newsletter.Delivery;
 using Newsletter.Listings;
 using Newsletter.Matching;
+using Newsletter.Storage;
 using Newsletter.Subscriptions;
 
 namespace Newsletter.Jobs;
@@ -19,6 +20,7 @@ public sealed class RecurringJobsRegistrar(
     IOptions<IngestOptions> ingest,
     IOptions<DigestOptions> digest,
     IOptions<BounceOptions> bounces,
+    IOptions<StorageOptions> storage,
     ConfirmationSignal confirmations) : IHostedService
 {
     private void WakeConfirmationSender() => jobs.Enqueue<ConfirmationSender>(job => job.RunAsync(CancellationToken.None));
@@ -33,6 +35,11 @@ public sealed class RecurringJobsRegistrar(
             recurring.AddOrUpdate<BounceMailboxJob>(BounceMailboxJob.Id, job => job.RunAsync(CancellationToken.None), bounces.Value.Cron);
         else
             recurring.RemoveIfExists(BounceMailboxJob.Id);
+        recurring.AddOrUpdate<LedgerRetentionJob>(LedgerRetentionJob.Id, job => job.Run(), LedgerRetentionJob.Cron);
+        if (string.IsNullOrWhiteSpace(storage.Value.BackupCron))
+            recurring.RemoveIfExists(BackupJob.Id);
+        else
+            recurring.AddOrUpdate<BackupJob>(BackupJob.Id, job => job.Run(), storage.Value.BackupCron);
         recurring.AddOrUpdate<ConfirmationSender>(ConfirmationSender.Id, job => job.RunAsync(CancellationToken.None), ConfirmationSender.Cron);
         jobs.Enqueue<DigestJob>(job => job.RunAsync(CancellationToken.None));
         confirmations.Wake += WakeConfirmationSender;

@@ -12,6 +12,8 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<Database>();
         services.AddSingleton<Migrator>();
         services.AddSingleton<ServerSecretStore>();
+        services.AddSingleton<BackupStore>();
+        services.AddTransient<BackupJob>();
         return services;
     }
 }

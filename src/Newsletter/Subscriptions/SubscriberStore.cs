@@ -113,6 +113,29 @@ public sealed class SubscriberStore(Database database)
     }
 
     /// <summary>
+    /// Lifts an operator's or the bounce policy's suppression: the reader is confirmed again, with the operator's
+    /// reason kept as the state's reason, and their next digest scheduled by <paramref name="nextDue"/>; their window
+    /// starts afresh, as after any confirmation. Null when they were not suppressed (nothing changes).
+    /// </summary>
+    public Subscriber? LiftSuppression(long subscriberId, string reason, DateTimeOffset now, Func<Subscriber, DateTimeOffset> nextDue)
+    {
+        using var connection = database.Open();
+        using var transaction = connection.BeginTransaction();
+        var subscriber = connection.QuerySingleOrDefault<Subscriber>(
+            $"SELECT {Columns} FROM subscribers WHERE id = @subscriberId AND state = 'suppressed'", new { subscriberId }, transaction);
+        if (subscriber is null) return null;
+        var lifted = connection.QuerySingle<Subscriber>(
+            $"""
+            UPDATE subscribers SET state = 'confirmed', state_reason = @reason, last_seq = NULL, next_due_at = @nextDueAt
+            WHERE id = @subscriberId
+            RETURNING {Columns}
+            """,
+            new { subscriberId, reason, nextDueAt = nextDue(subscriber) }, transaction);
+        transaction.Commit();
+        return lifted;
+    }
+
+    /// <summary>
     /// Replaces a subscriber's schedule and filters; <paramref name="nextDueAt"/> applies only while confirmed.
     /// </summary>
     public void UpdatePreferences(long subscriberId, SubscriptionRequest request, DateTimeOffset? nextDueAt)

@@ -43,7 +43,7 @@ public sealed class OperatorAccess(RequestDelegate next, OperatorCredential cred
         }
         if (given is { } pair && await credential.VerifyAsync(pair.User, pair.Password, http.RequestAborted))
         {
-            http.Items[GrantedKey] = true;
+            http.Items[GrantedKey] = pair.User;
             await next(http);
             return;
         }
@@ -60,6 +60,9 @@ public sealed class OperatorAccess(RequestDelegate next, OperatorCredential cred
 
     /// <summary>True when this request passed the operator check (for pages that also check for themselves).</summary>
     public static bool IsGranted(HttpContext http) => http.Items.ContainsKey(GrantedKey);
+
+    /// <summary>The operator user name this request signed in with (for the log line of each action), or "".</summary>
+    public static string User(HttpContext http) => http.Items[GrantedKey] as string ?? "";
 
     private static (string User, string Password)? ReadBasic(string header)
     {

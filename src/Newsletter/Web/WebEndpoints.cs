@@ -49,18 +49,15 @@ public static class WebEndpoints
         services.AddAntiforgery(o =>
         {
             o.Cookie.Name = "newsletter.af";
-            o.FormFieldName = "__af";
+            o.FormFieldName = FormProtection.FieldName;
         });
-        // Antiforgery tokens are sealed with DataProtection keys; keeping the keys in a "keys" folder beside the
-        // database means a form opened before a restart still submits after it.
+        // Antiforgery tokens are sealed with DataProtection keys; keeping the keys in the database means a form opened
+        // before a restart, or before a restore from a backup, still submits after it. Keys an older version kept in
+        // a "keys" folder beside the database are copied in once.
         services.AddDataProtection().SetApplicationName("Newsletter");
         services.AddOptions<KeyManagementOptions>()
-            .Configure<IOptions<StorageOptions>, IHostEnvironment, ILoggerFactory>((o, storage, environment, loggers) =>
-            {
-                var database = Database.ResolvePath(storage.Value.Database, environment.ContentRootPath);
-                var folder = Path.Combine(Path.GetDirectoryName(database) ?? environment.ContentRootPath, "keys");
-                o.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(folder), loggers);
-            });
+            .Configure<Database, TimeProvider>((o, database, clock) =>
+                o.XmlRepository = new DataProtectionKeyStore(database, clock, Path.Combine(Path.GetDirectoryName(database.FilePath) ?? ".", "keys")));
         return services;
     }
 

@@ -73,4 +73,38 @@ public class AdminBrowserTests
 
         await AxeAudit.AssertNoViolationsAsync(page, "the operator overview");
     }
+
+    [TestCase(390)]
+    [TestCase(1280)]
+    public async Task ReaderAndDeliveries_FitTheScreen(int width)
+    {
+        var reader = await OpenAsync("/admin/readers?email=ada@example.org", width);
+        await reader.Locator("details").First.EvaluateAsync("d => d.open = true");
+        var suppressed = await OpenAsync("/admin/readers?email=dan@example.org", width);
+        var deliveries = await OpenAsync("/admin/deliveries?state=failed", width);
+
+        foreach (var (page, name) in new[] { (reader, "admin-reader"), (suppressed, "admin-reader-suppressed"), (deliveries, "admin-deliveries") })
+        {
+            await Browser.ScreenshotAsync(page, $"{name}-{width}");
+            var overflow = await page.EvaluateAsync<int>("document.documentElement.scrollWidth - document.documentElement.clientWidth");
+            var widest = await page.EvaluateAsync<string>("[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1).map(e => e.tagName + '.' + e.className).slice(0, 5).join(' ')");
+            Assert.That(overflow, Is.LessThanOrEqualTo(0), $"{name}: no sideways scrolling ({widest})");
+        }
+        Assert.That(await reader.Locator("details li").AllInnerTextsAsync(), Is.EqualTo(new[] { "Selective state space models for audio" }));
+        Assert.That(await deliveries.Locator("tbody th a").AllInnerTextsAsync(), Is.EqualTo(new[] { "dan@example.org" }));
+        var lift = await OpenAsync(await suppressed.Locator("a", new PageLocatorOptions { HasText = "Lift the suppression" }).GetAttributeAsync("href") ?? "", width);
+        await Browser.ScreenshotAsync(lift, $"admin-lift-{width}");
+    }
+
+    [TestCase("/admin/readers?email=dan@example.org")]
+    [TestCase("/admin/readers")]
+    [TestCase("/admin/deliveries?state=failed")]
+    [TestCase("/admin/deliveries/resend?state=unknown")]
+    public async Task OperatorPages_HaveNoAxeViolations(string path)
+    {
+        var page = await OpenAsync(path, 1280);
+        foreach (var details in await page.Locator("details").AllAsync()) await details.EvaluateAsync("d => d.open = true");
+
+        await AxeAudit.AssertNoViolationsAsync(page, path);
+    }
 }

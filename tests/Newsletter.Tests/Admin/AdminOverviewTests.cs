@@ -9,27 +9,9 @@ namespace Newsletter.Tests.Admin;
 /// scenario's writes imply, read back from the page's HTML (cards, the tables under each chart, the other tables).
 /// </summary>
 [NonParallelizable]
-public partial class AdminOverviewTests
+public partial class AdminOverviewTests : AdminScenarioFixture
 {
-    private TestWorkspace _workspace = null!;
-    private AdminScenario _scenario = null!;
-
-    // Every test reads the one scenario; those that move the clock move it from the same start.
-    [OneTimeSetUp]
-    public async Task SeedAsync()
-    {
-        _workspace = new TestWorkspace();
-        _scenario = await AdminScenario.SeedAsync(_workspace);
-    }
-
-    [OneTimeTearDown]
-    public async Task DisposeAsync()
-    {
-        await _scenario.DisposeAsync();
-        _workspace.Dispose();
-    }
-
-    [SetUp] public void ResetClock() => _scenario.Clock.AdjustTime(_scenario.Now);
+    [SetUp] public void ResetClock() => Scenario.Clock.AdjustTime(Scenario.Now);
 
     [GeneratedRegex(@"\s+")]
     private static partial Regex Space();
@@ -59,7 +41,7 @@ public partial class AdminOverviewTests
     [Test]
     public async Task Overview_CountsReaders_ByStateAndDay()
     {
-        var scenario = _scenario;
+        var scenario = Scenario;
 
         var html = await OverviewAsync(scenario);
 
@@ -75,7 +57,7 @@ public partial class AdminOverviewTests
     [Test]
     public async Task Overview_CountsDigests_ByPlanningDayAndState_AndShowsTheLastRun()
     {
-        var scenario = _scenario;
+        var scenario = Scenario;
 
         var html = await OverviewAsync(scenario);
 
@@ -89,7 +71,7 @@ public partial class AdminOverviewTests
     [Test]
     public async Task Overview_WarnsOfADayOverTheBounceLine()
     {
-        var scenario = _scenario;
+        var scenario = Scenario;
 
         var html = await OverviewAsync(scenario);
 
@@ -104,7 +86,7 @@ public partial class AdminOverviewTests
     [Test]
     public async Task Overview_ShowsNoWarning_WhenNothingBounced()
     {
-        var scenario = _scenario;
+        var scenario = Scenario;
 
         // 90 days back from a month later: the bounce is still shown, so move on past it instead.
         scenario.Clock.AdjustTime(scenario.Now.AddDays(40));
@@ -118,7 +100,7 @@ public partial class AdminOverviewTests
     [Test]
     public async Task Overview_Shows90Days_WhenAsked()
     {
-        var scenario = _scenario;
+        var scenario = Scenario;
         scenario.Clock.AdjustTime(scenario.Now.AddDays(40));
 
         var html = await OverviewAsync(scenario, "?days=90");
@@ -131,7 +113,7 @@ public partial class AdminOverviewTests
     [Test]
     public async Task Overview_ShowsEachSource_AndPapersPerDayBySource()
     {
-        var scenario = _scenario;
+        var scenario = Scenario;
 
         var html = await OverviewAsync(scenario);
 
@@ -148,7 +130,7 @@ public partial class AdminOverviewTests
     [Test]
     public async Task Overview_CountsConfirmedReadersPerTopic_AndLastWeeksMatches()
     {
-        var scenario = _scenario;
+        var scenario = Scenario;
 
         var html = await OverviewAsync(scenario);
 
@@ -166,7 +148,7 @@ public partial class AdminOverviewTests
     [Test]
     public async Task Overview_NeedsTheOperatorCredential()
     {
-        var scenario = _scenario;
+        var scenario = Scenario;
 
         var anonymous = await scenario.Client(signedIn: false).GetAsync("/admin");
         var wrong = scenario.Client(signedIn: false);
@@ -183,11 +165,26 @@ public partial class AdminOverviewTests
     [TestCase("")]
     public async Task Overview_NamesTheDaysField_WhenItIsNot30Or90(string days)
     {
-        var scenario = _scenario;
+        var scenario = Scenario;
 
         var response = await scenario.Client().GetAsync("/admin?days=" + Uri.EscapeDataString(days));
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
         Assert.That(await response.Content.ReadAsStringAsync(), Does.Contain("<strong>days</strong>: days must be 30 or 90."));
+    }
+
+    [Test]
+    public async Task Overview_WarnsUntilABackupIsTaken_ThenShowsTheLastOne()
+    {
+        var before = await OverviewAsync(Scenario);
+        var file = Path.Combine(Path.GetTempPath(), "newsletter-tests", Guid.NewGuid().ToString("N"), "copy.db");
+        var record = Scenario.Get<Newsletter.Storage.BackupStore>().Write(file);
+        var after = await OverviewAsync(Scenario);
+        Directory.Delete(Path.GetDirectoryName(file)!, recursive: true);
+
+        Assert.That(before, Does.Contain("No backup has been taken"));
+        Assert.That(after, Does.Not.Contain("No backup has been taken"));
+        Assert.That(after, Does.Contain($"Last backup: <strong>{record.TakenAt:yyyy-MM-dd HH:mm} UTC</strong>, {record.Bytes / 1024.0:0.0} KiB, <code class=\"error-text\">{file}</code>."));
+        Assert.That(after, Does.Contain("Scheduled: 30 3 * * * (UTC) into data/backups, the newest 7 kept."));
     }
 }

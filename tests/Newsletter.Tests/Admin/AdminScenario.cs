@@ -1,9 +1,11 @@
 using System.Net.Http.Headers;
 using System.Text;
 using Dapper;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Newsletter.Delivery;
 using Newsletter.Digests;
@@ -32,12 +34,19 @@ public sealed class AdminScenario : IAsyncDisposable
         Clock = new FakeTimeProvider(now);
         var all = new Dictionary<string, string?> { ["Admin:Password"] = Password };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) all[key] = value;
-        _app = new NewsletterFactory(workspace, all).WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton<TimeProvider>(Clock)));
+        _app = new NewsletterFactory(workspace, all).WithWebHostBuilder(b =>
+        {
+            b.ConfigureLogging(l => l.AddProvider(Logs));
+            b.ConfigureTestServices(s => s.AddSingleton<TimeProvider>(Clock));
+        });
         _ = _app.Server;
         Get<Migrator>().Migrate();
     }
 
     public FakeTimeProvider Clock { get; }
+
+    /// <summary>What the operator pages logged (each action's line names the operator).</summary>
+    public CapturedLogs Logs { get; } = new("Newsletter.Admin.");
 
     /// <summary>When the scenario ends (noon UTC); its three days end with this one.</summary>
     public DateTimeOffset Now { get; }
@@ -72,6 +81,7 @@ public sealed class AdminScenario : IAsyncDisposable
     // Confirmed readers per topic: state-space-models 1 (ada), diffusion 1 (ada).
     // Ledger: Day2 3 sent; Day3 1 sent, 1 failed (dan's bounce), 1 retry, 1 unknown. Bounces: 1 on Day3.
     // Papers: 2 from huggingface on Day3 (one matches state-space-models), 1 from arxiv on Day1 (matches diffusion).
+    // Ada's Day3 digest froze the state-space paper; the other rows froze none.
     private Task WriteAsync()
     {
         var subscribers = Get<SubscriberStore>();
@@ -131,8 +141,11 @@ public sealed class AdminScenario : IAsyncDisposable
         }
         // In ingest order, as ids always are: first seen earlier, smaller id.
         Paper("p1", "Latent diffusion for molecules", Day1, "arxiv");
-        Paper("p2", "Selective state space models for audio", Day3, "huggingface");
+        var ssm = Paper("p2", "Selective state space models for audio", Day3, "huggingface");
         Paper("p3", "A benchmark of tabular reasoning", Day3, "huggingface");
+        // Ada's digest of today carried the state-space paper (the reader page names it).
+        connection.Execute("UPDATE deliveries SET items_json = @items WHERE id = @adaToday",
+            new { items = $"[{{\"paper\":{ssm},\"labels\":[\"state-space-models\"],\"score\":1}}]", adaToday });
 
         var sources = Get<SourceRunStore>();
         sources.Record(new SourceRunResult("huggingface", 2, 5, 1, 1, null), At(Day3, 6));

@@ -11,25 +11,8 @@ namespace Newsletter.Tests.Admin;
 /// and each of the list's series equals what the scenario wrote; it needs the operator credential like /admin.
 /// </summary>
 [NonParallelizable]
-public partial class MetricsTests
+public partial class MetricsTests : AdminScenarioFixture
 {
-    private TestWorkspace _workspace = null!;
-    private AdminScenario _scenario = null!;
-
-    [OneTimeSetUp]
-    public async Task SeedAsync()
-    {
-        _workspace = new TestWorkspace();
-        _scenario = await AdminScenario.SeedAsync(_workspace);
-    }
-
-    [OneTimeTearDown]
-    public async Task DisposeAsync()
-    {
-        await _scenario.DisposeAsync();
-        _workspace.Dispose();
-    }
-
     [GeneratedRegex(@"^(?<name>[a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(?<labels>[^}]*)\})? (?<value>\S+)$", RegexOptions.Multiline)]
     private static partial Regex Sample();
 
@@ -49,7 +32,7 @@ public partial class MetricsTests
 
     private async Task<(string Text, Dictionary<string, double> Samples)> ScrapeAsync()
     {
-        var response = await _scenario.Client().GetAsync("/metrics");
+        var response = await Scenario.Client().GetAsync("/metrics");
         var text = await response.Content.ReadAsStringAsync();
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), text);
         Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("text/plain"));
@@ -81,7 +64,7 @@ public partial class MetricsTests
         var before = (await ScrapeAsync()).Samples;
 
         // Another process (a CLI send-due, a second node) writes to the same database; the next scrape sees it.
-        using (var connection = _scenario.Get<Newsletter.Storage.Database>().Open())
+        using (var connection = Scenario.Get<Newsletter.Storage.Database>().Open())
         using (var command = connection.CreateCommand())
         {
             command.CommandText = "UPDATE deliveries SET state = 'sent' WHERE state = 'retry'";
@@ -96,7 +79,7 @@ public partial class MetricsTests
     [Test]
     public async Task Metrics_HaveDurationHistograms_AndRuntimeAndAspNetCoreMetrics()
     {
-        await _scenario.Get<DigestJob>().RunAtAsync(_scenario.Now, CancellationToken.None);
+        await Scenario.Get<DigestJob>().RunAtAsync(Scenario.Now, CancellationToken.None);
 
         var (text, samples) = await ScrapeAsync();
 
@@ -112,7 +95,7 @@ public partial class MetricsTests
     [Test]
     public async Task Metrics_NeedTheOperatorCredential()
     {
-        var response = await _scenario.Client(signedIn: false).GetAsync("/metrics");
+        var response = await Scenario.Client(signedIn: false).GetAsync("/metrics");
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
         Assert.That(await response.Content.ReadAsStringAsync(), Does.Not.Contain("newsletter_subscribers"));
