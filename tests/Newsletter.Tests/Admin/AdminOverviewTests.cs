@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.RegularExpressions;
-using Newsletter.Tests.Support;
 
 namespace Newsletter.Tests.Admin;
 

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
 using Newsletter.Delivery;
-using Newsletter.Tests.Support;
 
 namespace Newsletter.Tests.Admin;
 
