@@ -9,8 +9,8 @@ using Newsletter.Tests.Support;
 namespace Newsletter.Tests.Bounces;
 
 /// <summary>
-/// Digests sent through smtp-sink with VERP, bounced back through the MTA pipe and the mailbox, and the next send
-/// skips exactly the readers the policy stopped.
+/// Digests sent through smtp-sink with VERP, bounced back through each way in (the MTA pipe, the mailbox, a webhook),
+/// and the next send skips exactly the readers the policy stopped.
 /// </summary>
 public class BounceEndToEndTests
 {
@@ -84,19 +84,20 @@ public class BounceEndToEndTests
     [Test]
     public async Task NextSend_SkipsExactlyTheReadersStoppedByBouncesAndComplaints()
     {
-        LedgerSeed.Readers(_workspace.DatabasePath, 4);
+        var readers = LedgerSeed.Readers(_workspace.DatabasePath, 5);
+        var webhookSecret = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
         var account = Dovecot.Shared.NewUser();
         var settings = new Dictionary<string, string?>
         {
             ["Smtp:Host"] = "127.0.0.1", ["Smtp:TimeoutSeconds"] = "5", ["Delivery:ReturnPath"] = "bounces@newsletter.localhost",
             ["Bounces:Mailbox:Protocol"] = "imap", ["Bounces:Mailbox:Host"] = "127.0.0.1", ["Bounces:Mailbox:Security"] = "none",
             ["Bounces:Mailbox:Port"] = Dovecot.Shared.ImapPort.ToString(), ["Bounces:Mailbox:User"] = account.User,
-            ["Bounces:Mailbox:Password"] = account.Password,
+            ["Bounces:Mailbox:Password"] = account.Password, ["Bounces:Webhooks:Generic:Secret"] = webhookSecret,
         };
         using var first = new SmtpSink(_workspace.PathFor("first"));
         settings["Smtp:Port"] = first.Port.ToString();
         await using var app = new NewsletterFactory(_workspace, settings).Started();
-        Assert.That(await app.Get<DeliverySender>().SendDueAsync(DateTimeOffset.UtcNow, CancellationToken.None), Is.EqualTo(4));
+        Assert.That(await app.Get<DeliverySender>().SendDueAsync(DateTimeOffset.UtcNow, CancellationToken.None), Is.EqualTo(5));
 
         var sent = first.Messages().ToDictionary(
             f => MimeMessage.Load(f).To.Mailboxes.Single().Address,
@@ -120,22 +121,35 @@ public class BounceEndToEndTests
         var poll = await app.Get<BounceMailbox>().PollAsync(CancellationToken.None);
         Assert.That((poll.Read, poll.Unread, poll.Error), Is.EqualTo((2, 0, (string?)null)), string.Join("\n", poll.Lines));
 
-        LedgerSeed.Readers(_workspace.DatabasePath, 4, period: NextPeriod);
+        // Reader 4: a hard bounce reported by the relay's webhook, naming the ledger row.
+        var fourth = LedgerSeed.Rows(_workspace.DatabasePath).Single(r => r.SubscriberId == readers[3]);
+        using (var webhook = new HttpRequestMessage(HttpMethod.Post, "/webhooks/bounces/generic"))
+        {
+            webhook.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", webhookSecret);
+            webhook.Content = new StringContent($$"""{ "deliveryId": {{fourth.Id}}, "type": "hard", "reason": "550 5.1.1 no such user" }""",
+                System.Text.Encoding.UTF8, "application/json");
+            var answer = await app.CreateClient().SendAsync(webhook);
+            Assert.That((int)answer.StatusCode, Is.InRange(200, 299), await answer.Content.ReadAsStringAsync());
+        }
+
+        LedgerSeed.Readers(_workspace.DatabasePath, 5, period: NextPeriod);
         using var second = new SmtpSink(_workspace.PathFor("second"));
         settings["Smtp:Port"] = second.Port.ToString();
         await using var next = new NewsletterFactory(_workspace, settings).Started();
         await next.Get<DeliverySender>().SendDueAsync(DateTimeOffset.UtcNow, CancellationToken.None);
 
-        Assert.That(SinkDump.CountsByRecipient(second).Keys, Is.EquivalentTo(new[] { LedgerSeed.Email(3), LedgerSeed.Email(4) }),
-            "the hard-bounced and the complaining reader get nothing; one delay is below the soft limit");
+        Assert.That(SinkDump.CountsByRecipient(second).Keys, Is.EquivalentTo(new[] { LedgerSeed.Email(3), LedgerSeed.Email(5) }),
+            "the hard-bounced (pipe, webhook) and the complaining reader get nothing; one delay is below the soft limit");
         Assert.That(LedgerSeed.SubscriberState(_workspace.DatabasePath, LedgerSeed.Email(1)), Is.EqualTo("suppressed"));
         Assert.That(LedgerSeed.SubscriberState(_workspace.DatabasePath, LedgerSeed.Email(2)), Is.EqualTo("unsubscribed"));
+        Assert.That(LedgerSeed.SubscriberState(_workspace.DatabasePath, LedgerSeed.Email(4)), Is.EqualTo("suppressed"));
         var events = next.Get<BounceStore>().Recent(null, 10);
         Assert.That(events.Select(e => (e.Email, e.Kind, e.Source, e.MatchedBy)), Is.EquivalentTo(new[]
         {
             (LedgerSeed.Email(1), BounceKinds.Hard, BounceSources.Pipe, BounceMatches.Verp),
             (LedgerSeed.Email(2), BounceKinds.Complaint, BounceSources.Mailbox, BounceMatches.Header),
             (LedgerSeed.Email(3), BounceKinds.Soft, BounceSources.Mailbox, BounceMatches.Verp),
+            (LedgerSeed.Email(4), BounceKinds.Hard, BounceSources.Webhook(BounceWebhooks.Generic), BounceMatches.Provider),
         }));
     }
 }
