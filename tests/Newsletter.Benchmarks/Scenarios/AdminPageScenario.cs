@@ -111,8 +111,9 @@ public static class AdminPageScenario
             ("$rows", rows), ("$readers", readers), ("$start", hundredDaysAgo));
         Run(
             """
-            INSERT INTO bounces (subscriber_id, delivery_id, reply, bounced_at)
-            SELECT subscriber_id, id, '550 5.1.1 no such user', created_at FROM deliveries WHERE state = 'failed'
+            INSERT INTO bounce_events (subscriber_id, delivery_id, kind, status, diagnostic, source, matched_by, dedupe_key, received_at)
+            SELECT subscriber_id, id, 'hard', '5.1.1', '550 5.1.1 no such user', 'smtp', 'smtp', 'bench:' || id, created_at
+            FROM deliveries WHERE state = 'failed'
             """);
         Run("COMMIT");
     }
