@@ -46,6 +46,24 @@ public partial class BackupRestoreTests
     private static long Count(NewsletterFactory app, string table) => Scalar<long>(app, $"SELECT count(*) FROM {table}");
 
     [Test]
+    public void StorageBackupVerb_WritesACopyWithEveryReader_AndNeverOverwrites()
+    {
+        Newsletter.Tests.Delivery.LedgerSeed.Readers(_live.DatabasePath, 3);
+        var settings = new Dictionary<string, string> { ["Storage:Database"] = _live.DatabasePath };
+        var copy = Path.Combine(_restored.Folder, "backups", "newsletter-copy.db");
+
+        var first = NewsletterProcess.Run(settings, "storage", "backup", copy);
+        var again = NewsletterProcess.Run(settings, "storage", "backup", copy);
+
+        Assert.That(first.ExitCode, Is.Zero, first.Error + first.Output);
+        Assert.That(first.Output, Does.Contain($"storage backup: {copy} ("));
+        using (var connection = new Database(copy).Open())
+            Assert.That(connection.ExecuteScalar<long>("SELECT count(*) FROM subscribers"), Is.EqualTo(3));
+        Assert.That(again.ExitCode, Is.EqualTo(1), "an existing file is never overwritten");
+        Assert.That(again.Error, Does.StartWith($"newsletter: cannot back up to {copy}").And.Not.Contain("   at "));
+    }
+
+    [Test]
     public async Task RestoredCopy_ServesEveryReaderTokenAndLedgerRow_AndTheOldLinksAndFormsWork()
     {
         await using var live = new NewsletterFactory(_live).Started();
