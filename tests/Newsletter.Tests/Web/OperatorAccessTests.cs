@@ -30,6 +30,30 @@ public partial class OperatorAccessTests
     [GeneratedRegex(@"user (\S+), password (\S+)\. It is shown this once")]
     private static partial Regex GeneratedPasswordLine();
 
+    [TestCase("/admin")]
+    [TestCase("/hangfire")]
+    [TestCase("/metrics")]
+    public async Task ForwardedRequests_ClaimingToBeLocal_StillNeedThePassword(string path)
+    {
+        // Behind a listed same-host proxy, as the README's reverse-proxy recipe sets it up.
+        await using var served = await ServedNewsletter.StartAsync(_workspace, new Dictionary<string, string>
+        {
+            ["Admin:Password"] = "correct horse battery", ["Site:TrustedProxies:0"] = "127.0.0.1",
+        });
+        async Task<HttpStatusCode> GetAsync(bool signedIn)
+        {
+            using var http = new HttpClient();
+            using var request = new HttpRequestMessage(HttpMethod.Get, served.BaseUrl + path);
+            request.Headers.Add("X-Forwarded-For", "127.0.0.1");
+            if (signedIn)
+                request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String("admin:correct horse battery"u8.ToArray()));
+            return (await http.SendAsync(request)).StatusCode;
+        }
+
+        Assert.That(await GetAsync(signedIn: false), Is.EqualTo(HttpStatusCode.Unauthorized), "a forwarded local address is not a credential");
+        Assert.That(await GetAsync(signedIn: true), Is.EqualTo(HttpStatusCode.OK));
+    }
+
     [Test]
     public async Task Dashboard_AsksForTheOperatorPassword_EvenFromLoopback()
     {
