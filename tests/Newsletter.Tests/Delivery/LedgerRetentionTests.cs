@@ -44,17 +44,24 @@ public class LedgerRetentionTests
             .ToDictionary(r => r.Key, r => r.Count);
     }
 
+    /// <summary>Starts the app on a migrated database with one confirmed reader, whose id it returns.</summary>
+    private static (Database Database, long Reader) Started(Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program> app)
+    {
+        _ = app.Server;
+        app.Services.GetRequiredService<Migrator>().Migrate();
+        var database = app.Services.GetRequiredService<Database>();
+        using var connection = database.Open();
+        var reader = connection.ExecuteScalar<long>(
+            "INSERT INTO subscribers (email, state, created_at) VALUES ('ada@example.org', 'confirmed', @Now) RETURNING id", new { Now });
+        return (database, reader);
+    }
+
     [Test]
     public async Task Retention_RemovesFinishedRowsOlderThanKeepDays_InBatches_AndKeepsTheRest()
     {
         var clock = new FakeTimeProvider(Now);
         await using var app = App(clock, keepDays: 30);
-        _ = app.Server;
-        app.Services.GetRequiredService<Migrator>().Migrate();
-        var database = app.Services.GetRequiredService<Database>();
-        long reader;
-        using (var connection = database.Open())
-            reader = connection.ExecuteScalar<long>("INSERT INTO subscribers (email, state, created_at) VALUES ('ada@example.org', 'confirmed', @Now) RETURNING id", new { Now });
+        var (database, reader) = Started(app);
         Rows(database, reader, "sent", 31, LedgerRetentionJob.BatchSize + 5); // more than one batch
         Rows(database, reader, "failed", 40, 2);
         Rows(database, reader, "unknown", 400, 1);
@@ -81,14 +88,8 @@ public class LedgerRetentionTests
     [Test]
     public async Task Retention_KeepsEveryRow_WhenKeepDaysIsZero()
     {
-        var clock = new FakeTimeProvider(Now);
-        await using var app = App(clock, keepDays: 0);
-        _ = app.Server;
-        app.Services.GetRequiredService<Migrator>().Migrate();
-        var database = app.Services.GetRequiredService<Database>();
-        long reader;
-        using (var connection = database.Open())
-            reader = connection.ExecuteScalar<long>("INSERT INTO subscribers (email, state, created_at) VALUES ('ada@example.org', 'confirmed', @Now) RETURNING id", new { Now });
+        await using var app = App(new FakeTimeProvider(Now), keepDays: 0);
+        var (database, reader) = Started(app);
         Rows(database, reader, "sent", 4000, 2);
 
         Assert.That(app.Services.GetRequiredService<LedgerRetentionJob>().Run(), Is.Zero);
