@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bash tests/install-deps.sh smtp-sink chromium axe-core python3-dkim dovecot
+bash tests/install-deps.sh smtp-sink chromium axe-core python3-dkim opendkim-tools dovecot
 
 results="$(mktemp -d)"
 trap 'rm -rf "$results"' EXIT
