@@ -7,7 +7,8 @@ namespace Newsletter.Tests;
 /// <summary>
 /// The shape of src/Newsletter, read from the source files: folders depend one way, in the order data flows (the
 /// same list as README's Architecture section); each table is written by one store; SQL lives only in stores and
-/// migrations. Each failure names the file and what it does wrong.
+/// migrations; Program.cs stays a table of contents and no file grows past 400 lines. Each failure names the file and
+/// what it does wrong.
 /// </summary>
 public sealed partial class ArchitectureTests
 {
@@ -19,6 +20,10 @@ public sealed partial class ArchitectureTests
     ];
 
     private static string Source => Path.Combine(RepositoryPaths.Root, "src", "Newsletter");
+
+    // The visible limits of issue 13 (duplicates, the third, needs a tool outside the repository: README says how to run it).
+    private const int MaxProgramLines = 80;
+    private const int MaxFileLines = 400;
 
     [Test]
     public void EveryFolder_IsInTheOrder_AndEveryFileSaysItsFolder()
@@ -122,6 +127,39 @@ public sealed partial class ArchitectureTests
         var readme = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "README.md"));
         Assert.That(readme, Does.Contain(string.Join(" → ", Order)));
     }
+
+    [Test]
+    public void Program_IsATableOfContents_OfAtMost80LinesOfCode()
+    {
+        var lines = LinesOfCode(File.ReadAllText(Path.Combine(Source, "Program.cs")));
+        Assert.That(lines, Is.GreaterThan(10), "the count finds Program.cs's code");
+        Assert.That(lines, Is.LessThanOrEqualTo(MaxProgramLines),
+            $"Program.cs has {lines} lines of code: move what is not one AddX/MapX/UseX line into its folder");
+    }
+
+    [Test]
+    public void NoSourceFile_IsOver400Lines()
+    {
+        var files = Directory.EnumerateFiles(Source, "*.cs", SearchOption.AllDirectories)
+            .Select(path => Path.GetRelativePath(Source, path).Replace('\\', '/'))
+            .Where(relative => !relative.StartsWith("obj/", StringComparison.Ordinal) && !relative.StartsWith("bin/", StringComparison.Ordinal))
+            .ToList();
+        var tooLong = files.Select(f => (File: f, Lines: File.ReadLines(Path.Combine(Source, f)).Count()))
+            .Where(f => f.Lines > MaxFileLines)
+            .Select(f => $"{f.File}: {f.Lines} lines; split it by what changes for different reasons");
+        Assert.That(files, Has.Count.GreaterThan(100), "the scan finds the source files");
+        Assert.That(tooLong, Is.Empty);
+    }
+
+    [Test]
+    public void LinesOfCode_LeavesOutBlankLinesAndComments()
+    {
+        const string text = "// why\nvar a = 1;\n\n/* two\n   lines */\nvar b = \"// text, not a comment\"; // why\n  \n";
+        Assert.That(LinesOfCode(text), Is.EqualTo(2));
+    }
+
+    /// <summary>Lines with code on them: blank lines and comments do not count (a string spanning lines counts once).</summary>
+    private static int LinesOfCode(string text) => Code(text).Split('\n').Count(line => line.Trim().Length > 0);
 
     private static string Shorten(string sql)
     {

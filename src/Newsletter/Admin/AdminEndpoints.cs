@@ -16,18 +16,6 @@ public static class AdminEndpoints
     /// <summary>The query-string field that picks how many days the overview shows.</summary>
     public const string DaysField = "days";
 
-    /// <summary>Registers the operator's stores and page models.</summary>
-    public static IServiceCollection AddAdmin(this IServiceCollection services)
-    {
-        services.AddSingleton<AdminStatsStore>();
-        services.AddSingleton<AdminOverview>();
-        services.AddSingleton<OperatorMetrics>();
-        services.AddSingleton<AdminLedgerStore>();
-        services.AddSingleton<ReaderStory>();
-        services.AddSingleton<ReaderActions>();
-        return services;
-    }
-
     /// <summary>Maps <c>/admin</c> (the overview, readers, deliveries) and <c>/metrics</c>.</summary>
     public static WebApplication MapAdmin(this WebApplication app)
     {

@@ -6,7 +6,16 @@ namespace Newsletter.Bounces;
 /// </summary>
 public sealed record BounceReport
 {
-    /// <summary><c>delivery-status</c>, <c>feedback-report</c> or <c>auto-reply</c>.</summary>
+    /// <summary>The <see cref="Type"/> of an RFC 3464 delivery status notification.</summary>
+    public const string DeliveryStatus = "delivery-status";
+
+    /// <summary>The <see cref="Type"/> of an RFC 5965 complaint.</summary>
+    public const string FeedbackReport = "feedback-report";
+
+    /// <summary>The <see cref="Type"/> of an automatic reply (an out-of-office, a vacation notice).</summary>
+    public const string AutoReply = "auto-reply";
+
+    /// <summary><see cref="DeliveryStatus"/>, <see cref="FeedbackReport"/> or <see cref="AutoReply"/>.</summary>
     public string Type { get; init; } = "";
     public IReadOnlyList<ReportedRecipient> Recipients { get; init; } = [];
     /// <summary>Where the report was delivered (To, Delivered-To, X-Original-To...): a VERP address names the row.</summary>

@@ -10,10 +10,6 @@ namespace Newsletter.Bounces;
 /// </summary>
 public static class BounceReportParser
 {
-    public const string DeliveryStatus = "delivery-status";
-    public const string FeedbackReport = "feedback-report";
-    public const string AutoReply = "auto-reply";
-
     private static readonly string[] EnvelopeHeaders = ["Delivered-To", "X-Original-To", "Envelope-To", "X-Envelope-To", "To"];
 
     /// <summary>The report the message holds, or null when it is neither a report nor an automatic reply.</summary>
@@ -29,10 +25,10 @@ public static class BounceReportParser
             ReturnedToken = returned?.Headers[BounceAddress.HeaderName],
             Identity = string.IsNullOrWhiteSpace(message.MessageId) ? identity : "mid:" + message.MessageId,
         };
-        if (status is not null) return basis with { Type = DeliveryStatus, Recipients = Recipients(status) };
-        if (feedback is not null) return basis with { Type = FeedbackReport, Recipients = [Complaint(feedback)] };
+        if (status is not null) return basis with { Type = BounceReport.DeliveryStatus, Recipients = Recipients(status) };
+        if (feedback is not null) return basis with { Type = BounceReport.FeedbackReport, Recipients = [Complaint(feedback)] };
         if (IsAutoReply(message))
-            return basis with { Type = AutoReply, Recipients = [new ReportedRecipient(BounceKinds.AutoReply, message.From.Mailboxes.FirstOrDefault()?.Address, null, message.Subject, null)] };
+            return basis with { Type = BounceReport.AutoReply, Recipients = [new ReportedRecipient(BounceKinds.AutoReply, message.From.Mailboxes.FirstOrDefault()?.Address, null, message.Subject, null)] };
         return null;
     }
 

@@ -13,18 +13,29 @@ public static class BouncesCommand
 {
     public static Command Create(AppServices host)
     {
+        var days = new Option<int>("--days") { Description = "Days the counts cover", DefaultValueFactory = _ => 30 };
+        var limit = new Option<int>("--limit") { Description = "Most events and unread messages to list", DefaultValueFactory = _ => 50 };
+        var command = new Command("bounces", "Show recent bounces and complaints by kind, and the messages that could not be read")
+        {
+            ImportCommand(host), CheckCommand(host), days, limit,
+        };
+        command.SetAction(result => List(host, Math.Max(1, result.GetValue(days)), Math.Max(1, result.GetValue(limit))));
+        return command;
+    }
+
+    private static Command ImportCommand(AppServices host)
+    {
         var files = new Argument<string[]>("file") { Description = "Messages (.eml) to read; '-' reads one from standard input", Arity = ArgumentArity.OneOrMore };
         var import = new Command("import", "Read bounce reports, complaints and automatic replies from files or one from stdin; exit 1 when any could not be read") { files };
         import.SetAction((result, cancellationToken) => ImportAsync(host, result.GetValue(files)!, cancellationToken));
+        return import;
+    }
 
+    private static Command CheckCommand(AppServices host)
+    {
         var check = new Command("check", "Poll the bounce mailbox (Bounces:Mailbox) once and process what is there");
         check.SetAction((_, cancellationToken) => CheckAsync(host, cancellationToken));
-
-        var days = new Option<int>("--days") { Description = "Days the counts cover", DefaultValueFactory = _ => 30 };
-        var limit = new Option<int>("--limit") { Description = "Most events and unread messages to list", DefaultValueFactory = _ => 50 };
-        var command = new Command("bounces", "Show recent bounces and complaints by kind, and the messages that could not be read") { import, check, days, limit };
-        command.SetAction(result => List(host, Math.Max(1, result.GetValue(days)), Math.Max(1, result.GetValue(limit))));
-        return command;
+        return check;
     }
 
     private static async Task<int> ImportAsync(AppServices host, string[] files, CancellationToken cancellationToken)

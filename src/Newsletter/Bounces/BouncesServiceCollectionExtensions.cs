@@ -8,14 +8,9 @@ public static class BouncesServiceCollectionExtensions
     public static IServiceCollection AddBounces(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSettings<BounceOptions>(configuration, BounceOptions.Section, o => o.Problems());
-        services.AddSingleton<BounceMatcher>();
-        services.AddSingleton<BounceProcessor>();
-        services.AddSingleton<BounceMailbox>();
-        services.AddTransient<BounceMailboxJob>();
-        services.AddSingleton<BounceWebhooks>();
-        services.AddSingleton<SesWebhook>();
-        services.AddSingleton<SnsVerifier>();
         services.AddHttpClient(SnsVerifier.HttpClientName);
-        return services;
+        return services
+            .AddShared(typeof(BounceMatcher), typeof(BounceProcessor), typeof(BounceMailbox), typeof(BounceWebhooks), typeof(SesWebhook), typeof(SnsVerifier))
+            .AddPerRun(typeof(BounceMailboxJob));
     }
 }

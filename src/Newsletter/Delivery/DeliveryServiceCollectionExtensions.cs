@@ -3,26 +3,18 @@ using Newsletter.Foundation;
 namespace Newsletter.Delivery;
 
 /// <summary>
-/// Registers the send path (composer, renderer, throttle, the digest and confirmation senders) and the digest job,
-/// and validates the Delivery section at start.
+/// Registers the send path (composer, renderer, throttle, the digest and confirmation senders), the bounce store and
+/// policy, and the digest and ledger-retention jobs, and validates the Delivery section and the bounce policy's keys
+/// at start.
 /// </summary>
 public static class DeliveryServiceCollectionExtensions
 {
-    public static IServiceCollection AddDelivery(this IServiceCollection services, IConfiguration configuration)
-    {
-        services.AddSettings<DeliveryOptions>(configuration, DeliveryOptions.Section, o => o.Problems());
-        services.AddSingleton<DigestComposer>();
-        services.AddSingleton<DigestRenderer>();
-        services.AddSettings<BouncePolicyOptions>(configuration, BouncePolicyOptions.Section, o => o.Problems());
-        services.AddSingleton<BounceStore>();
-        services.AddSingleton<BounceAddress>();
-        services.AddSingleton<BouncePolicy>();
-        services.AddSingleton<DeliveryHeaders>();
-        services.AddSingleton<DeliveryThrottle>();
-        services.AddSingleton<DeliverySender>();
-        services.AddSingleton<ConfirmationSender>();
-        services.AddTransient<DigestJob>();
-        services.AddTransient<LedgerRetentionJob>();
-        return services;
-    }
+    public static IServiceCollection AddDelivery(this IServiceCollection services, IConfiguration configuration) => services
+        .AddSettings<DeliveryOptions>(configuration, DeliveryOptions.Section, o => o.Problems())
+        .AddSettings<BouncePolicyOptions>(configuration, BouncePolicyOptions.Section, o => o.Problems())
+        .AddShared(typeof(DigestComposer), typeof(DigestRenderer), typeof(DeliveryHeaders), typeof(DeliveryThrottle),
+            typeof(DeliverySender), typeof(ConfirmationSender))
+        // Bounce events are recorded against the ledger rows this folder sends, so their store and policy live here.
+        .AddShared(typeof(BounceStore), typeof(BounceAddress), typeof(BouncePolicy))
+        .AddPerRun(typeof(DigestJob), typeof(LedgerRetentionJob));
 }

@@ -10,12 +10,15 @@ namespace Newsletter.Digests;
 /// </summary>
 internal static class CompactItemsText
 {
-    public const char Marker = '~';
     private const double ScoreScale = 10_000;
 
+    /// <summary>Whether <paramref name="text"/> is in this format: it starts with <c>~</c>, which JSON never does.</summary>
+    public static bool Holds(string text) => text.StartsWith('~');
+
+    /// <summary>The items of <paramref name="text"/>, which <see cref="Holds"/>; throws a FormatException when it is malformed.</summary>
     public static IReadOnlyList<DigestItem> Read(string text)
     {
-        var rest = text.AsSpan(1);
+        var rest = text.AsSpan(1); // past the '~'
         var labels = new string[Count(ref rest)];
         for (var l = 0; l < labels.Length; l++)
         {

@@ -1,15 +1,10 @@
+using Newsletter.Foundation;
+
 namespace Newsletter.Digests;
 
 /// <summary>Registers the planner, the delivery ledger it writes and the archive links.</summary>
 public static class DigestsServiceCollectionExtensions
 {
-    public static IServiceCollection AddDigests(this IServiceCollection services, IConfiguration configuration)
-    {
-        services.AddSingleton<DigestPlanner>();
-        services.AddSingleton<DeliveryStore>();
-        services.AddSingleton<ArchiveTokenStore>();
-        services.AddSingleton<DigestArchive>();
-        services.AddSingleton<DigestRunStore>();
-        return services;
-    }
+    public static IServiceCollection AddDigests(this IServiceCollection services, IConfiguration configuration) =>
+        services.AddShared(typeof(DigestPlanner), typeof(DeliveryStore), typeof(DigestRunStore), typeof(ArchiveTokenStore), typeof(DigestArchive));
 }

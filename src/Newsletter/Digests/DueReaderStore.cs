@@ -1,6 +1,5 @@
 using Dapper;
 using Microsoft.Data.Sqlite;
-using Newsletter.Matching;
 using Newsletter.Storage;
 using Newsletter.Subscriptions;
 
@@ -56,10 +55,10 @@ internal sealed class DueReaderStore : IDisposable
                     Weekday = row.GetInt32(4),
                     Hour = row.GetInt32(5),
                     Timezone = row.GetString(6),
-                    CreatedAt = PaperMatchStore.Timestamp(row.GetString(7)),
-                    ConfirmedAt = row.IsDBNull(8) ? null : PaperMatchStore.Timestamp(row.GetString(8)),
+                    CreatedAt = UtcTimestampHandler.FromText(row.GetString(7)),
+                    ConfirmedAt = row.IsDBNull(8) ? null : UtcTimestampHandler.FromText(row.GetString(8)),
                     LastSeq = row.IsDBNull(9) ? null : row.GetInt64(9),
-                    NextDueAt = PaperMatchStore.Timestamp(row.GetString(10)),
+                    NextDueAt = UtcTimestampHandler.FromText(row.GetString(10)),
                     DigestOrder = row.GetString(13),
                 });
             }

@@ -51,7 +51,7 @@ internal static class FrozenItems
     /// <summary>Reads a row's frozen items in any format it was written in; throws on anything else (JsonException, FormatException).</summary>
     public static IReadOnlyList<DigestItem> Read(string text)
     {
-        if (text.Length > 0 && text[0] == CompactItemsText.Marker) return CompactItemsText.Read(text);
+        if (CompactItemsText.Holds(text)) return CompactItemsText.Read(text);
         if (text.Length == 0 || text[0] != '[') throw new FormatException("Frozen digest items are in an unknown format");
         var stored = JsonSerializer.Deserialize<List<Stored>>(text, ReadOptions) ?? [];
         return stored.Select(s => new DigestItem(s.Paper, s.Labels ?? s.Topics ?? [], s.Score) { Marks = s.Marks }).ToList();

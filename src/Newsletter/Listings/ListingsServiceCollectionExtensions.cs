@@ -9,11 +9,8 @@ public static class ListingsServiceCollectionExtensions
     {
         services.AddSettings<IngestOptions>(configuration, IngestOptions.Section, o => o.Problem() is { } problem ? [problem] : []);
         services.AddHttpClient(ListingIngester.HttpClientName);
-        services.AddSingleton<PaperStore>();
-        services.AddSingleton<ListingSourceStore>();
-        services.AddSingleton<SourceRunStore>();
-        services.AddSingleton<ListingIngester>();
-        services.AddTransient<IngestJob>();
-        return services;
+        return services
+            .AddShared(typeof(PaperStore), typeof(ListingSourceStore), typeof(SourceRunStore), typeof(ListingIngester))
+            .AddPerRun(typeof(IngestJob));
     }
 }

@@ -1,5 +1,3 @@
-using Newsletter.Foundation;
-
 namespace Newsletter.Mail;
 
 /// <summary>The <c>Dkim</c> config section: when all three keys are set, every digest is DKIM-signed.</summary>
@@ -34,15 +32,6 @@ public sealed class DkimOptions
             yield return $"{s}:PrivateKeyPath: is missing; set it with {s}:Domain and {s}:Selector, or clear all three";
             yield break;
         }
-        string? keyProblem = null;
-        try
-        {
-            MessageSigner.LoadKey(MessageSigner.ResolvePath(PrivateKeyPath, contentRoot));
-        }
-        catch (ConfigurationException e)
-        {
-            keyProblem = e.Message;
-        }
-        if (keyProblem is not null) yield return keyProblem;
+        if (MessageSigner.KeyProblem(MessageSigner.ResolvePath(PrivateKeyPath, contentRoot)) is { } keyProblem) yield return keyProblem;
     }
 }

@@ -11,8 +11,6 @@ public static class MailServiceCollectionExtensions
         services.AddSettings<MailOptions>(configuration, MailOptions.Section, o => o.Problems());
         services.AddSettings<DkimOptions>(configuration, DkimOptions.Section,
             (o, provider) => o.Problems(provider.GetRequiredService<IHostEnvironment>().ContentRootPath));
-        services.AddSingleton<Mailer>();
-        services.AddSingleton<MessageSigner>();
-        return services;
+        return services.AddShared(typeof(Mailer), typeof(MessageSigner));
     }
 }

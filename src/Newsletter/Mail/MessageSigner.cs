@@ -52,6 +52,20 @@ public sealed class MessageSigner : IDisposable
         _signer.Value!.Sign(message, SignedHeaders, _clock.GetUtcNow());
     }
 
+    /// <summary>Why the key file at <paramref name="path"/> cannot sign, naming <c>Dkim:PrivateKeyPath</c>; null when it can.</summary>
+    public static string? KeyProblem(string path)
+    {
+        try
+        {
+            LoadKey(path);
+            return null;
+        }
+        catch (ConfigurationException e)
+        {
+            return e.Message;
+        }
+    }
+
     /// <summary>Reads an RSA private key from a PEM file, or fails naming <c>Dkim:PrivateKeyPath</c>.</summary>
     public static RSAParameters LoadKey(string path)
     {

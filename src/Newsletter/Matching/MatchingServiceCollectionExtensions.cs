@@ -10,8 +10,6 @@ public static class MatchingServiceCollectionExtensions
         services.AddSettings<DigestOptions>(configuration, DigestOptions.Section, o => o.Problems());
         services.AddSettings<List<Topic>>(configuration, TopicCatalog.Section, TopicCatalog.Problems);
         services.AddSettings<QueryOptions>(configuration, QueryOptions.Section, o => o.Problems());
-        services.AddSingleton<TopicCatalog>();
-        services.AddSingleton<PreviewWindows>();
-        return services;
+        return services.AddShared(typeof(TopicCatalog), typeof(PreviewWindows));
     }
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Dapper;
 using Microsoft.Data.Sqlite;
 using Newsletter.Storage;
@@ -82,17 +81,9 @@ internal sealed class PaperMatchStore : IDisposable
         var papers = new Dictionary<long, WindowPaper>();
         using var reader = command.ExecuteReader();
         while (reader.Read())
-            papers[reader.GetInt64(0)] = new WindowPaper(reader.IsDBNull(1) ? null : reader.GetInt32(1), Timestamp(reader.GetString(2)));
+            papers[reader.GetInt64(0)] = new WindowPaper(reader.IsDBNull(1) ? null : reader.GetInt32(1), UtcTimestampHandler.FromText(reader.GetString(2)));
         return papers;
     }
-
-    /// <summary>Reads a stored timestamp: the fixed format the app writes, else anything the Dapper handler accepts.</summary>
-    // Parsing exactly the app's format is several times faster than a general parse, which matters over a large window.
-    public static DateTimeOffset Timestamp(string text) =>
-        DateTimeOffset.TryParseExact(text, UtcTimestampHandler.Format, CultureInfo.InvariantCulture,
-            DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var value)
-            ? value
-            : (DateTimeOffset)new UtcTimestampHandler().Parse(text);
 
     public void Dispose() => _match.Dispose();
 }

@@ -11,7 +11,7 @@ public static class PapersServiceCollectionExtensions
     public static IServiceCollection AddPapers(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSettings<PapersOptions>(configuration, PapersOptions.Section, o => o.Problems());
-        services.AddSingleton<RecentPaperStore>();
+        services.AddShared(typeof(RecentPaperStore));
         services.AddSingleton(provider =>
         {
             var site = provider.GetRequiredService<IOptions<SiteOptions>>().Value;

@@ -9,11 +9,8 @@ public static class StorageServiceCollectionExtensions
     {
         UtcTimestampHandler.Register();
         services.AddSettings<StorageOptions>(configuration, StorageOptions.Section, o => o.Problems());
-        services.AddSingleton<Database>();
-        services.AddSingleton<Migrator>();
-        services.AddSingleton<ServerSecretStore>();
-        services.AddSingleton<BackupStore>();
-        services.AddTransient<BackupJob>();
-        return services;
+        return services
+            .AddShared(typeof(Database), typeof(Migrator), typeof(ServerSecretStore), typeof(BackupStore))
+            .AddPerRun(typeof(BackupJob));
     }
 }

@@ -22,6 +22,14 @@ public sealed class UtcTimestampHandler : SqlMapper.TypeHandler<DateTimeOffset>
     /// <summary>The text form a timestamp takes in the database.</summary>
     public static string ToText(DateTimeOffset value) => value.UtcDateTime.ToString(Format, CultureInfo.InvariantCulture);
 
+    /// <summary>Reads a stored timestamp: the fixed format <see cref="ToText"/> writes, else anything <see cref="Parse"/> accepts.</summary>
+    // Parsing exactly the app's format is several times faster than a general parse, which matters over a large window.
+    public static DateTimeOffset FromText(string text) =>
+        DateTimeOffset.TryParseExact(text, Format, CultureInfo.InvariantCulture,
+            DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var value)
+            ? value
+            : (DateTimeOffset)new UtcTimestampHandler().Parse(text);
+
     public override void SetValue(IDbDataParameter parameter, DateTimeOffset value)
     {
         parameter.DbType = DbType.String;

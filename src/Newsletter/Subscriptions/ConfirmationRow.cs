@@ -5,8 +5,8 @@ public sealed record ConfirmationRow
 {
     public long Id { get; init; }
     public long SubscriberId { get; init; }
-    public string Email { get; init; } = "";
-    public string SubscriberState { get; init; } = SubscriberStates.Pending;
+    public required string Email { get; init; }
+    public required string SubscriberState { get; init; }
     public int Attempts { get; init; }
     public DateTimeOffset ExpiresAt { get; init; }
 }

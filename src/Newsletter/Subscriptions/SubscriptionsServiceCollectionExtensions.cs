@@ -8,18 +8,11 @@ public static class SubscriptionsServiceCollectionExtensions
     public static IServiceCollection AddSubscriptions(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSettings<SubscriptionOptions>(configuration, SubscriptionOptions.Section, o => o.Problems());
-        services.AddSingleton<SubscriberStore>();
-        services.AddSingleton<ReaderDataSections>();
-        services.AddSingleton<UnconfirmedCleanupJob>();
-        services.AddSingleton<TokenStore>();
-        services.AddSingleton<ConfirmationStore>();
-        services.AddSingleton<ConfirmationSignal>();
-        services.AddSingleton<SubscriptionLinks>();
-        services.AddSingleton<SubscriptionService>();
-        services.AddSingleton<SubscriptionValidator>();
-        services.AddSingleton<PaperSearch>();
-        services.AddSingleton<PreferencesForm>();
-        services.AddSubscriptionRateLimits();
-        return services;
+        return services
+            .AddShared(typeof(SubscriberStore), typeof(TokenStore), typeof(ConfirmationStore), typeof(ConfirmationSignal))
+            .AddShared(typeof(SubscriptionService), typeof(SubscriptionValidator), typeof(SubscriptionLinks), typeof(PreferencesForm),
+                typeof(PaperSearch), typeof(ReaderDataSections))
+            .AddPerRun(typeof(UnconfirmedCleanupJob))
+            .AddSubscriptionRateLimits();
     }
 }

@@ -42,9 +42,7 @@ public static class WebEndpoints
         if (configuration["Kestrel:Limits:MaxRequestBodySize"] is null)
             services.Configure<KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
         services.AddSettings<AdminOptions>(configuration, AdminOptions.Section, o => o.Problems());
-        services.AddSingleton<OperatorCredential>();
-        services.AddSingleton<Pages>();
-        services.AddSingleton<FormProtection>();
+        services.AddShared(typeof(OperatorCredential), typeof(Pages), typeof(FormProtection));
         services.AddAntiforgery(o =>
         {
             o.Cookie.Name = "newsletter.af";
