@@ -9,6 +9,7 @@ public static class DigestsServiceCollectionExtensions
         services.AddSingleton<DeliveryStore>();
         services.AddSingleton<ArchiveTokenStore>();
         services.AddSingleton<DigestArchive>();
+        services.AddSingleton<ArchiveFeedback>();
         services.AddSingleton<DigestRunStore>();
         return services;
     }
