@@ -24,6 +24,32 @@ public class ForYouDigestTests
     public void TextPart_WithARecommendation_MatchesTheGoldenFile() =>
         AssertGolden("digest-for-you.golden.txt", DigestSamples.Renderer().Render(WithRecommendation()).Text);
 
+    /// <summary>The "view in browser" copy of the same digest: More/Less like this under the copy's token, no personal links.</summary>
+    private static DigestContent ArchiveCopy() => WithRecommendation() with
+    {
+        IsArchive = true, ArchiveUrl = null, SubscribeUrl = "https://papers.example.org/",
+        FeedbackUrl = "https://papers.example.org/digests/ARCHIVE-TOKEN",
+    };
+
+    [Test]
+    public void ArchiveCopy_WithARecommendation_MatchesTheGoldenFile() =>
+        AssertGolden("digest-archive.golden.html", DigestSamples.Renderer().Render(ArchiveCopy()).Html);
+
+    [Test]
+    public void ArchiveCopy_LinksEveryPaperUnderTheArchiveToken_AndNoneWhenItTakesNoMarks()
+    {
+        var renderer = DigestSamples.Renderer();
+
+        var html = renderer.Render(ArchiveCopy()).Html;
+        var closed = renderer.Render(ArchiveCopy() with { FeedbackUrl = null }).Html;
+
+        foreach (var id in DigestSamples.Entries.Select(e => e.Paper.Id).Append(77))
+            Assert.That(html, Does.Contain($"https://papers.example.org/digests/ARCHIVE-TOKEN/more/{id}\"")
+                .And.Contain($"https://papers.example.org/digests/ARCHIVE-TOKEN/less/{id}\""));
+        Assert.That(html, Does.Not.Contain("MANAGE-TOKEN").And.Not.Contain("UNSUBSCRIBE-TOKEN"));
+        Assert.That(closed, Does.Not.Contain("More like this").And.Not.Contain("/more/"));
+    }
+
     [Test]
     public void Recommendation_IsNotCountedAsAMatch_NorNamedInTheSubject()
     {
