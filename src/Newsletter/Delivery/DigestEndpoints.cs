@@ -21,7 +21,8 @@ public static class DigestEndpoints
                 : pages.Show("web/link-unknown.html.sbn", new ScriptObject(), StatusCodes.Status404NotFound));
         // The same feedback pages as the email's and the feed's, under the copy's own token: it may be shared.
         FeedbackEndpoints.Map(app, ArchiveFeedback.Scope, withPreferences: false, (token, paper, services) =>
-            services.GetRequiredService<ArchiveFeedback>().ReaderFor(token, paper));
+            services.GetRequiredService<ArchiveFeedback>().ReaderFor(token, paper),
+            fromCopy: true);
         return app;
     }
 }

@@ -31,8 +31,11 @@ public static class FeedbackEndpoints
     /// Maps <c>/{scope}/{token}/more|less/{paper}</c> (GET shows, POST records) and <c>/{scope}/{token}/undo/{paper}</c>.
     /// <paramref name="readerOf"/> names the reader a token may mark that paper for, or null (an unknown link: 404,
     /// nothing recorded); without <paramref name="withPreferences"/> the answer pages link nowhere else.
+    /// <paramref name="fromCopy"/>: the links come from a copy of a digest that may have been passed on, so the page
+    /// says whose mark it makes.
     /// </summary>
-    public static void Map(IEndpointRouteBuilder app, string scope, bool withPreferences, Func<string, long, IServiceProvider, long?> readerOf)
+    public static void Map(IEndpointRouteBuilder app, string scope, bool withPreferences, Func<string, long, IServiceProvider, long?> readerOf,
+        bool fromCopy = false)
     {
         foreach (var kind in new[] { MarkStore.More, MarkStore.Less })
         {
@@ -41,7 +44,7 @@ public static class FeedbackEndpoints
             {
                 if (readerOf(token, paperId, http.RequestServices) is not { } reader || taste.FindPaper(paperId) is not { } paper)
                     return ForYouEndpoints.Unknown(pages);
-                return MarkPage(pages, http, forms, scope, token, withPreferences, kind, paper, marks.Find(reader, paper.Id), null, 200);
+                return MarkPage(pages, http, forms, scope, token, withPreferences, fromCopy, kind, paper, marks.Find(reader, paper.Id), null, 200);
             });
 
             app.MapPost($"/{scope}/{{token}}/{kind}/{{paperId:long}}", async (string token, long paperId, HttpContext http, ReaderTaste taste,
@@ -53,7 +56,7 @@ public static class FeedbackEndpoints
                 // Every mark rebuilds the model from all of them, so their number is what bounds that cost.
                 var current = marks.Find(reader, paper.Id);
                 if (current is null && marks.Count(reader) >= MarkStore.MaxMarks)
-                    return MarkPage(pages, http, forms, scope, token, withPreferences, kind, paper, current,
+                    return MarkPage(pages, http, forms, scope, token, withPreferences, fromCopy, kind, paper, current,
                         $"You have {MarkStore.MaxMarks} marks, the most kept; remove some on your “For you” page first.", 400);
                 // Pressed twice (a second tab, a reload): the mark is already there, and undo still restores what was before.
                 var previous = taste.Mark(reader, paper.Id, kind, MarkStore.FromDigest);
@@ -84,7 +87,7 @@ public static class FeedbackEndpoints
             if (previous == "bad")
                 return withPreferences
                     ? ForYouEndpoints.ForYouPage(pages, http, forms, token, reader, taste, "", "previous: must be empty, more or less", 400, isError: true)
-                    : MarkPage(pages, http, forms, scope, token, withPreferences, MarkStore.More, paper, marks.Find(reader, paper.Id),
+                    : MarkPage(pages, http, forms, scope, token, withPreferences, fromCopy, MarkStore.More, paper, marks.Find(reader, paper.Id),
                         "previous: must be empty, more or less", 400);
             taste.Restore(reader, paper.Id, previous);
             var notice = $"Undone: “{paper.Title}” is back as it was.";
@@ -92,11 +95,11 @@ public static class FeedbackEndpoints
             var undone = form["kind"].ToString() == MarkStore.Less ? MarkStore.Less : MarkStore.More;
             return withPreferences
                 ? ForYouEndpoints.ForYouPage(pages, http, forms, token, reader, taste, "", notice, 200)
-                : MarkPage(pages, http, forms, scope, token, withPreferences, undone, paper, previous, null, 200, notice);
+                : MarkPage(pages, http, forms, scope, token, withPreferences, fromCopy, undone, paper, previous, null, 200, notice);
         });
     }
 
-    private static IResult MarkPage(Pages pages, HttpContext http, FormProtection forms, string scope, string token, bool withPreferences,
+    private static IResult MarkPage(Pages pages, HttpContext http, FormProtection forms, string scope, string token, bool withPreferences, bool fromCopy,
         string kind, Listings.Paper paper, string? current, string? error, int status, string? notice = null) =>
         pages.Show("web/mark.html.sbn", new ScriptObject
         {
@@ -104,5 +107,6 @@ public static class FeedbackEndpoints
             ["excerpt"] = paper.Abstract.Length <= ExcerptLength ? paper.Abstract : paper.Abstract[..ExcerptLength].TrimEnd() + "…",
             ["current"] = current, ["action"] = $"/{scope}/{token}/{kind}/{paper.Id}", ["antiforgery"] = forms.Field(http),
             ["for_you_url"] = withPreferences ? $"/manage/{token}/for-you" : "", ["error"] = error, ["notice"] = notice,
+            ["from_copy"] = fromCopy,
         }, status);
 }

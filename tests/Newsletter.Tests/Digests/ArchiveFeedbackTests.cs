@@ -68,7 +68,8 @@ public class ArchiveFeedbackTests
 
         var shown = await copy.Client.GetAsync(link);
         Assert.That(shown.StatusCode, Is.EqualTo(HttpStatusCode.OK));
-        Assert.That(await shown.Content.ReadAsStringAsync(), Does.Contain("Latent Diffusion for Protein Design").And.Contain("id=\"mark-button\""));
+        Assert.That(await shown.Content.ReadAsStringAsync(), Does.Contain("Latent Diffusion for Protein Design").And.Contain("id=\"mark-button\"")
+            .And.Contain("id=\"mark-note\""), "the page says whose mark it makes");
         Assert.That(Marks(copy.App), Is.Zero, "opening the link records nothing");
 
         var marked = await PostFormAsync(copy.Client, link, link);
