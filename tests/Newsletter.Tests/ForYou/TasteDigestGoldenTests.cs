@@ -16,7 +16,6 @@ public partial class TasteDigestGoldenTests
     private static readonly DateTimeOffset Confirmed = new(2026, 11, 23, 10, 0, 0, TimeSpan.Zero);
     private static readonly DateTimeOffset Seen = new(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
     private static readonly DateTimeOffset Due = new(2026, 11, 24, 8, 0, 0, TimeSpan.Zero);
-    private static readonly string GoldenSource = Path.Combine(RepositoryPaths.Root, "tests", "Newsletter.Tests", "Fixtures", "Digests");
 
     [Test]
     public async Task DigestsWithAndWithoutMarks_MatchTheirGoldenFiles()
@@ -45,8 +44,8 @@ public partial class TasteDigestGoldenTests
         var (without, with) = (Text(plain.Id), Text(taste.Id));
         Assert.Multiple(() =>
         {
-            AssertGolden("digest-planned-without-marks.golden.txt", without);
-            AssertGolden("digest-planned-with-marks.golden.txt", with);
+            GoldenFile.AssertDigest("digest-planned-without-marks.golden.txt", without);
+            GoldenFile.AssertDigest("digest-planned-with-marks.golden.txt", with);
         });
     }
 
@@ -55,11 +54,4 @@ public partial class TasteDigestGoldenTests
 
     [GeneratedRegex(@"/(manage|unsubscribe|digests)/[0-9]*\.?[A-Za-z0-9_-]{43}")]
     private static partial Regex Token();
-
-    private static void AssertGolden(string name, string actual)
-    {
-        if (Environment.GetEnvironmentVariable("UPDATE_GOLDEN") == "1") File.WriteAllText(Path.Combine(GoldenSource, name), actual);
-        var expected = File.ReadAllText(RepositoryPaths.Fixture(Path.Combine("Digests", name)));
-        Assert.That(actual, Is.EqualTo(expected), $"rendered {name} differs; rerun with UPDATE_GOLDEN=1 to accept, after reading the diff");
-    }
 }
