@@ -151,17 +151,18 @@ public class ArchiveFeedbackTests
         Assert.That(Marks(copy.App), Is.Zero);
     }
 
-    [Test]
-    public async Task CopyOfASuppressedReader_ShowsNoButtons_AndItsLinksRecordNothing()
+    [TestCase("suppressed")]
+    [TestCase("unsubscribed")]
+    public async Task CopyOfAReaderWhoNoLongerGetsDigests_ShowsNoButtons_AndItsLinksRecordNothing(string state)
     {
         await using var copy = await SentDigestAsync();
         var link = $"{copy.Path}/more/{copy.Paper}";
         var page = await (await copy.Client.GetAsync(link)).Content.ReadAsStringAsync();
-        Execute(copy.App, "UPDATE subscribers SET state = 'suppressed' WHERE id = @reader", new { reader = copy.Reader });
+        Execute(copy.App, "UPDATE subscribers SET state = @state WHERE id = @reader", new { state, reader = copy.Reader });
 
         var html = await copy.Client.GetStringAsync(copy.Path);
         var get = await copy.Client.GetAsync(link);
-        // A form fetched before the reader was suppressed, sent after.
+        // A form fetched before the reader left, sent after.
         var post = await copy.Client.PostAsync(link, new FormUrlEncodedContent([new("__af", AntiforgeryValue(page))]));
 
         Assert.That(html, Does.Contain("Latent Diffusion for Protein Design").And.Not.Contain("More like this"));
