@@ -72,16 +72,19 @@ public sealed class DigestComposer(
 
     /// <summary>
     /// The archive ("view in browser") page of a ledger row: the same digest, without the reader's personal links,
-    /// and with a way for whoever reads it to subscribe.
+    /// with "more / less like this" under the page's own token (<see cref="ArchiveFeedback"/>) while its reader
+    /// still receives digests, and with a way for whoever reads it to subscribe.
     /// </summary>
     public string ArchivePage(DeliveryRow row)
     {
-        var subscriber = subscribers.Find(row.SubscriberId) ?? new Subscriber { Id = row.SubscriberId };
+        var found = subscribers.Find(row.SubscriberId);
+        var subscriber = found ?? new Subscriber { Id = row.SubscriberId };
         var items = DeliveryStore.Items(row);
         var none = new DigestLinks("", "", new Dictionary<string, string>());
         return renderer.Render(Content(subscriber, PeriodOf(row, subscriber), Entries(items, PapersOf(items), null), none) with
         {
             IsArchive = true,
+            FeedbackUrl = ArchiveFeedback.Marker(found) is null ? null : site.Value.Link($"{ArchiveFeedback.Scope}/{archive.Token(row.Id)}"),
             SubscribeUrl = site.Value.Link("/"),
         }).Html;
     }

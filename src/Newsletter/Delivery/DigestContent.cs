@@ -22,6 +22,12 @@ public sealed record DigestContent
     /// <summary>True when rendering the archive page: personal links (preferences, unsubscribe) are left out.</summary>
     public bool IsArchive { get; init; }
 
+    /// <summary>
+    /// What each paper's "more / less like this" links extend (<c>{url}/more/{paper}</c>), or null for the reader's
+    /// preferences link (<see cref="DigestLinks.Manage"/>) in an email and for none on the archive page.
+    /// </summary>
+    public string? FeedbackUrl { get; init; }
+
     /// <summary>Where a visitor of the archive page can subscribe themselves.</summary>
     public string? SubscribeUrl { get; init; }
 }

@@ -1,11 +1,12 @@
 using Newsletter.Digests;
+using Newsletter.ForYou;
 using Newsletter.Subscriptions;
 using Newsletter.Web;
 using Scriban.Runtime;
 
 namespace Newsletter.Delivery;
 
-/// <summary>The "view in browser" page of a sent digest.</summary>
+/// <summary>The "view in browser" page of a sent digest, and its papers' "more / less like this" links.</summary>
 public static class DigestEndpoints
 {
     public static IEndpointRouteBuilder MapDigests(this IEndpointRouteBuilder app)
@@ -18,6 +19,10 @@ public static class DigestEndpoints
             archive.Find(token) is { } id && deliveries.Find(id) is { } row
                 ? Results.Content(composer.ArchivePage(row), "text/html; charset=utf-8", System.Text.Encoding.UTF8)
                 : pages.Show("web/link-unknown.html.sbn", new ScriptObject(), StatusCodes.Status404NotFound));
+        // The same feedback pages as the email's and the feed's, under the copy's own token: it may be shared.
+        FeedbackEndpoints.Map(app, ArchiveFeedback.Scope, withPreferences: false, (token, paper, services) =>
+            services.GetRequiredService<ArchiveFeedback>().ReaderFor(token, paper),
+            fromCopy: true);
         return app;
     }
 }

@@ -55,6 +55,7 @@ public sealed class DigestRenderer(TemplateCatalog templates, TopicCatalog topic
             ["archive_url"] = content.ArchiveUrl,
             ["subscribe_url"] = content.SubscribeUrl,
             ["manage_url"] = links.Manage,
+            ["feedback_url"] = content.FeedbackUrl ?? (content.IsArchive ? "" : links.Manage),
             ["unsubscribe_url"] = links.Unsubscribe,
             ["count"] = matched.Count,
             ["topic_count"] = labels.Count - searches,

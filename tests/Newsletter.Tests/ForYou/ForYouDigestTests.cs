@@ -7,7 +7,6 @@ namespace Newsletter.Tests.ForYou;
 /// <summary>The digest of a reader with marks: a "Recommended for you" section, each paper saying which liked paper it resembles.</summary>
 public class ForYouDigestTests
 {
-    private static readonly string GoldenSource = Path.Combine(RepositoryPaths.Root, "tests", "Newsletter.Tests", "Fixtures", "Digests");
 
     private static DigestContent WithRecommendation()
     {
@@ -18,11 +17,37 @@ public class ForYouDigestTests
 
     [Test]
     public void HtmlPart_WithARecommendation_MatchesTheGoldenFile() =>
-        AssertGolden("digest-for-you.golden.html", DigestSamples.Renderer().Render(WithRecommendation()).Html);
+        GoldenFile.AssertDigest("digest-for-you.golden.html", DigestSamples.Renderer().Render(WithRecommendation()).Html);
 
     [Test]
     public void TextPart_WithARecommendation_MatchesTheGoldenFile() =>
-        AssertGolden("digest-for-you.golden.txt", DigestSamples.Renderer().Render(WithRecommendation()).Text);
+        GoldenFile.AssertDigest("digest-for-you.golden.txt", DigestSamples.Renderer().Render(WithRecommendation()).Text);
+
+    /// <summary>The "view in browser" copy of the same digest: More/Less like this under the copy's token, no personal links.</summary>
+    private static DigestContent ArchiveCopy() => WithRecommendation() with
+    {
+        IsArchive = true, ArchiveUrl = null, SubscribeUrl = "https://papers.example.org/",
+        FeedbackUrl = "https://papers.example.org/digests/ARCHIVE-TOKEN",
+    };
+
+    [Test]
+    public void ArchiveCopy_WithARecommendation_MatchesTheGoldenFile() =>
+        GoldenFile.AssertDigest("digest-archive.golden.html", DigestSamples.Renderer().Render(ArchiveCopy()).Html);
+
+    [Test]
+    public void ArchiveCopy_LinksEveryPaperUnderTheArchiveToken_AndNoneWhenItTakesNoMarks()
+    {
+        var renderer = DigestSamples.Renderer();
+
+        var html = renderer.Render(ArchiveCopy()).Html;
+        var closed = renderer.Render(ArchiveCopy() with { FeedbackUrl = null }).Html;
+
+        foreach (var id in DigestSamples.Entries.Select(e => e.Paper.Id).Append(77))
+            Assert.That(html, Does.Contain($"https://papers.example.org/digests/ARCHIVE-TOKEN/more/{id}\"")
+                .And.Contain($"https://papers.example.org/digests/ARCHIVE-TOKEN/less/{id}\""));
+        Assert.That(html, Does.Not.Contain("MANAGE-TOKEN").And.Not.Contain("UNSUBSCRIBE-TOKEN"));
+        Assert.That(closed, Does.Not.Contain("More like this").And.Not.Contain("/more/"));
+    }
 
     [Test]
     public void Recommendation_IsNotCountedAsAMatch_NorNamedInTheSubject()
@@ -35,12 +60,5 @@ public class ForYouDigestTests
         Assert.That(with.Subject, Is.EqualTo(without.Subject));
         Assert.That(with.Html, Does.Contain("Recommended for you").And.Contain("Like “Latent Diffusion for Protein Design”, which you liked"));
         Assert.That(without.Html, Does.Not.Contain("Recommended for you"));
-    }
-
-    private static void AssertGolden(string name, string actual)
-    {
-        if (Environment.GetEnvironmentVariable("UPDATE_GOLDEN") == "1") File.WriteAllText(Path.Combine(GoldenSource, name), actual);
-        var expected = File.ReadAllText(RepositoryPaths.Fixture(Path.Combine("Digests", name)));
-        Assert.That(actual, Is.EqualTo(expected), $"rendered {name} differs; rerun with UPDATE_GOLDEN=1 to accept, after reading the diff");
     }
 }
