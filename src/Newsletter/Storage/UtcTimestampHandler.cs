@@ -5,8 +5,9 @@ using Dapper;
 namespace Newsletter.Storage;
 
 /// <summary>
-/// Stores every <see cref="DateTimeOffset"/> as fixed-width UTC text (<c>2026-11-24T08:00:00.000Z</c>), so that
-/// SQL can compare and sort timestamps as strings.
+/// Stores every <see cref="DateTimeOffset"/> on SQLite as fixed-width UTC text (<c>2026-11-24T08:00:00.000Z</c>), so
+/// that SQL can compare and sort timestamps as strings; on PostgreSQL passes it to Npgsql in UTC for a
+/// <c>timestamptz</c> column (Npgsql refuses any other offset there). Either way it reads back in UTC.
 /// </summary>
 public sealed class UtcTimestampHandler : SqlMapper.TypeHandler<DateTimeOffset>
 {
@@ -24,6 +25,14 @@ public sealed class UtcTimestampHandler : SqlMapper.TypeHandler<DateTimeOffset>
 
     public override void SetValue(IDbDataParameter parameter, DateTimeOffset value)
     {
+        if (parameter is Npgsql.NpgsqlParameter)
+        {
+            // Millisecond precision on both providers, so a time written and read back compares equal on either.
+            var utc = value.ToUniversalTime();
+            parameter.Value = utc.AddTicks(-(utc.Ticks % TimeSpan.TicksPerMillisecond));
+            parameter.DbType = DbType.DateTimeOffset;
+            return;
+        }
         parameter.DbType = DbType.String;
         parameter.Value = ToText(value);
     }
