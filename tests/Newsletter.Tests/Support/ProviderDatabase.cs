@@ -29,6 +29,9 @@ public sealed class ProviderDatabase : IDisposable
 
     public Database Database { get; }
 
+    /// <summary>Another <see cref="Newsletter.Storage.Database"/> on the same database: a second node, with its own connections.</summary>
+    public Database OpenSecondNode() => _postgres is null ? new Database(Database.FilePath) : Database.Postgres(_postgres);
+
     /// <summary>The settings that point the service at this database (for a host or the real executable).</summary>
     public IReadOnlyDictionary<string, string?> Settings => _postgres is null
         ? new Dictionary<string, string?> { ["Storage:Database"] = Database.FilePath }
