@@ -20,6 +20,16 @@ public sealed class UtcTimestampHandler : SqlMapper.TypeHandler<DateTimeOffset>
         SqlMapper.AddTypeHandler(new UtcTimestampHandler());
     }
 
+    /// <summary>
+    /// The value a timestamp takes in a PostgreSQL <c>timestamptz</c>: UTC, to the millisecond like the SQLite text,
+    /// so a time written and read back compares equal on either provider.
+    /// </summary>
+    public static DateTimeOffset ToInstant(DateTimeOffset value)
+    {
+        var utc = value.ToUniversalTime();
+        return utc.AddTicks(-(utc.Ticks % TimeSpan.TicksPerMillisecond));
+    }
+
     /// <summary>The text form a timestamp takes in the database.</summary>
     public static string ToText(DateTimeOffset value) => value.UtcDateTime.ToString(Format, CultureInfo.InvariantCulture);
 
@@ -27,9 +37,7 @@ public sealed class UtcTimestampHandler : SqlMapper.TypeHandler<DateTimeOffset>
     {
         if (parameter is Npgsql.NpgsqlParameter)
         {
-            // Millisecond precision on both providers, so a time written and read back compares equal on either.
-            var utc = value.ToUniversalTime();
-            parameter.Value = utc.AddTicks(-(utc.Ticks % TimeSpan.TicksPerMillisecond));
+            parameter.Value = ToInstant(value);
             parameter.DbType = DbType.DateTimeOffset;
             return;
         }
