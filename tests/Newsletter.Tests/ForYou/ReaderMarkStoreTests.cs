@@ -10,33 +10,28 @@ namespace Newsletter.Tests.ForYou;
 /// <summary>MarkStore, TasteModelStore and DigestRunStore on both providers, the same cases on each.</summary>
 [TestFixture(StorageProviders.Sqlite)]
 [TestFixture(StorageProviders.Postgres)]
-public class ReaderMarkStoreTests(string provider)
+public class ReaderMarkStoreTests(string provider) : OnBothProviders(provider)
 {
-    private static readonly DateTimeOffset Now = new(2026, 12, 1, 9, 0, 0, TimeSpan.Zero);
-    private ProviderDatabase _db = null!;
     private long _reader;
     private long[] _papers = [];
 
     [SetUp]
     public void SetUp()
     {
-        _db = new ProviderDatabase(provider);
-        _reader = new SubscriberStore(_db.Database).EnsureExists("reader@example.org", new SubscriptionRequest(), Now);
-        var papers = new PaperStore(_db.Database, TimeProvider.System);
+        _reader = new SubscriberStore(Db.Database).EnsureExists("reader@example.org", new SubscriptionRequest(), Now);
+        var papers = new PaperStore(Db.Database, TimeProvider.System);
         papers.Merge([
             new ListingEntry("State space models for long context", "Mamba layers scale linearly.") { ArxivId = "2612.00001" },
             new ListingEntry("Diffusion for video", "Denoising frames.") { ArxivId = "2612.00002" },
             new ListingEntry("Sparse attention kernels", "Block sparse attention on GPUs.") { ArxivId = "2612.00003" },
         ], "test");
-        _papers = [.. Enumerable.Range(1, 3).Select(i => new MarkStore(_db.Database).PaperByArxivId($"2612.0000{i}")!.Value)];
+        _papers = [.. Enumerable.Range(1, 3).Select(i => new MarkStore(Db.Database).PaperByArxivId($"2612.0000{i}")!.Value)];
     }
-
-    [TearDown] public void TearDown() => _db.Dispose();
 
     [Test]
     public void Marks_ReplaceEachOther_AndListNewestFirst()
     {
-        var marks = new MarkStore(_db.Database);
+        var marks = new MarkStore(Db.Database);
 
         marks.Set(_reader, _papers[0], MarkStore.Less, MarkStore.FromDigest, Now);
         marks.Set(_reader, _papers[0], MarkStore.More, MarkStore.FromLiked, Now.AddMinutes(1));
@@ -59,10 +54,10 @@ public class ReaderMarkStoreTests(string provider)
     [Test]
     public void TasteModels_AreSavedReplacedAndReadInPages()
     {
-        var marks = new MarkStore(_db.Database);
-        var models = new TasteModelStore(_db.Database);
+        var marks = new MarkStore(Db.Database);
+        var models = new TasteModelStore(Db.Database);
         marks.Set(_reader, _papers[0], MarkStore.More, MarkStore.FromDigest, Now);
-        var other = new SubscriberStore(_db.Database).EnsureExists("other@example.org", new SubscriptionRequest(), Now);
+        var other = new SubscriberStore(Db.Database).EnsureExists("other@example.org", new SubscriptionRequest(), Now);
 
         models.Save(_reader, TasteModel.Build(marks.Learnable(_reader)), Now);
         models.Save(_reader, TasteModel.Build(marks.Learnable(_reader)), Now.AddHours(1));
@@ -80,7 +75,7 @@ public class ReaderMarkStoreTests(string provider)
     [Test]
     public void DigestRuns_KeepTheNewest()
     {
-        var runs = new DigestRunStore(_db.Database);
+        var runs = new DigestRunStore(Db.Database);
         Assert.That(runs.Last(), Is.Null);
 
         runs.Record(new DigestRun { StartedAt = Now, Readers = 3, Planned = 2, Empty = 1, Sent = 2, PlanMs = 15, SendMs = 40 });

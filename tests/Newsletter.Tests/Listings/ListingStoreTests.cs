@@ -8,18 +8,12 @@ namespace Newsletter.Tests.Listings;
 /// <summary>ListingSourceStore and SourceRunStore on both providers, the same cases on each.</summary>
 [TestFixture(StorageProviders.Sqlite)]
 [TestFixture(StorageProviders.Postgres)]
-public class ListingStoreTests(string provider)
+public class ListingStoreTests(string provider) : OnBothProviders(provider)
 {
-    private static readonly DateTimeOffset Now = new(2026, 12, 1, 9, 0, 0, TimeSpan.Zero);
-    private ProviderDatabase _db = null!;
-
-    [SetUp] public void SetUp() => _db = new ProviderDatabase(provider);
-    [TearDown] public void TearDown() => _db.Dispose();
-
     [Test]
     public void Validators_AreKeptPerUrl_AndReplacedByTheNextResponse()
     {
-        var store = new ListingSourceStore(_db.Database, new FakeTimeProvider(Now));
+        var store = new ListingSourceStore(Db.Database, new FakeTimeProvider(Now));
         const string url = "https://huggingface.co/api/daily_papers?date=2026-12-01";
 
         Assert.That((store.Get(url), store.WasRead(url)), Is.EqualTo(((HttpValidators?)null, false)));
@@ -34,7 +28,7 @@ public class ListingStoreTests(string provider)
     [Test]
     public void SourceRuns_KeepTheLastRun_AddUpTotals_AndRememberTheLastGoodRead()
     {
-        var store = new SourceRunStore(_db.Database);
+        var store = new SourceRunStore(Db.Database);
 
         store.Record(new SourceRunResult("hf", 5, 1, 0, 2, null), Now);
         store.Record(new SourceRunResult("hf", 0, 0, 0, 0, "cannot fetch: 503"), Now.AddHours(1));

@@ -14,18 +14,12 @@ namespace Newsletter.Tests.Storage;
 /// </summary>
 [TestFixture(StorageProviders.Sqlite)]
 [TestFixture(StorageProviders.Postgres)]
-public class SharedStoreTests(string provider)
+public class SharedStoreTests(string provider) : OnBothProviders(provider)
 {
-    private static readonly DateTimeOffset Now = new(2026, 12, 1, 9, 0, 0, TimeSpan.Zero);
-    private ProviderDatabase _db = null!;
-
-    [SetUp] public void SetUp() => _db = new ProviderDatabase(provider);
-    [TearDown] public void TearDown() => _db.Dispose();
-
     [Test]
     public void ServerSecret_FirstWriterWins_AndSetReplaces()
     {
-        var secrets = new ServerSecretStore(_db.Database);
+        var secrets = new ServerSecretStore(Db.Database);
 
         Assert.That(secrets.Find("k"), Is.Null);
         Assert.That(secrets.TryAdd("k", "first", Now), Is.True);
@@ -40,9 +34,9 @@ public class SharedStoreTests(string provider)
     [Test]
     public void LinkMadeOnOneNode_IsFoundOnAnother()
     {
-        using var other = _db.OpenSecondNode();
-        var subscriberId = new SubscriberStore(_db.Database).EnsureExists("reader@example.org", new SubscriptionRequest(), Now);
-        var nodeA = new TokenStore(_db.Database, new ServerSecretStore(_db.Database));
+        using var other = Db.OpenSecondNode();
+        var subscriberId = new SubscriberStore(Db.Database).EnsureExists("reader@example.org", new SubscriptionRequest(), Now);
+        var nodeA = new TokenStore(Db.Database, new ServerSecretStore(Db.Database));
         var nodeB = new TokenStore(other, new ServerSecretStore(other));
 
         var token = nodeA.LongLived(subscriberId, TokenStore.Unsubscribe, Now);
@@ -55,14 +49,14 @@ public class SharedStoreTests(string provider)
     [Test]
     public void FormSealedOnOneNode_OpensOnAnother()
     {
-        using var other = _db.OpenSecondNode();
-        using var nodeA = KeyRingOn(_db.Database);
+        using var other = Db.OpenSecondNode();
+        using var nodeA = KeyRingOn(Db.Database);
         using var nodeB = KeyRingOn(other);
 
         var sealedText = nodeA.GetDataProtector("antiforgery").Protect("form token");
 
         Assert.That(nodeB.GetDataProtector("antiforgery").Unprotect(sealedText), Is.EqualTo("form token"));
-        using var connection = _db.Database.Connect();
+        using var connection = Db.Database.Connect();
         Assert.That(connection.ExecuteScalar<long>("SELECT count(*) FROM data_protection_keys"), Is.EqualTo(1), "one key, made once and shared");
     }
 
@@ -70,10 +64,10 @@ public class SharedStoreTests(string provider)
     public void Backup_IsAFileCopyOnSqlite_AndPointsToPgDumpOnPostgres()
     {
         using var workspace = new TestWorkspace();
-        var backups = new BackupStore(_db.Database, TimeProvider.System);
+        var backups = new BackupStore(Db.Database, TimeProvider.System);
         var target = workspace.PathFor("copy.db");
 
-        if (provider == StorageProviders.Postgres)
+        if (Provider == StorageProviders.Postgres)
         {
             Assert.That(() => backups.Write(target), Throws.TypeOf<NotSupportedException>().With.Message.Contains("pg_dump"));
             Assert.That(File.Exists(target), Is.False);

@@ -9,10 +9,8 @@ namespace Newsletter.Tests.Subscriptions;
 /// <summary>SubscriberStore, TokenStore and ConfirmationStore on both providers, the same cases on each.</summary>
 [TestFixture(StorageProviders.Sqlite)]
 [TestFixture(StorageProviders.Postgres)]
-public class SubscriptionStoreTests(string provider)
+public class SubscriptionStoreTests(string provider) : OnBothProviders(provider)
 {
-    private static readonly DateTimeOffset Now = new(2026, 12, 1, 9, 0, 0, TimeSpan.Zero);
-    private ProviderDatabase _db = null!;
     private SubscriberStore _subscribers = null!;
     private TokenStore _tokens = null!;
     private ConfirmationStore _confirmations = null!;
@@ -20,20 +18,17 @@ public class SubscriptionStoreTests(string provider)
     [SetUp]
     public void SetUp()
     {
-        _db = new ProviderDatabase(provider);
-        _subscribers = new SubscriberStore(_db.Database);
-        _tokens = new TokenStore(_db.Database, new ServerSecretStore(_db.Database));
-        _confirmations = new ConfirmationStore(_db.Database, _tokens);
+        _subscribers = new SubscriberStore(Db.Database);
+        _tokens = new TokenStore(Db.Database, new ServerSecretStore(Db.Database));
+        _confirmations = new ConfirmationStore(Db.Database, _tokens);
     }
-
-    [TearDown] public void TearDown() => _db.Dispose();
 
     private static SubscriptionRequest Choices(string topic = "llm", string keyword = "mamba") =>
         new() { Topics = [topic], Keywords = [keyword], Frequency = "weekly", Weekday = 3, Hour = 7, Timezone = "Europe/Berlin", Order = DigestOrders.Relevance };
 
     private T Scalar<T>(string sql, object? args = null)
     {
-        using var connection = _db.Database.Connect();
+        using var connection = Db.Database.Connect();
         return connection.ExecuteScalar<T>(sql, args)!;
     }
 
@@ -97,7 +92,7 @@ public class SubscriptionStoreTests(string provider)
         var id = _subscribers.EnsureExists("reader@example.org", new SubscriptionRequest(), Now);
         _subscribers.Confirm(id, null, Now, _ => Now.AddDays(1));
 
-        using (var connection = _db.Database.Connect())
+        using (var connection = Db.Database.Connect())
             connection.Execute("UPDATE subscribers SET state = 'suppressed' WHERE id = @id", new { id });
 
         Assert.That(Scalar<DateTimeOffset?>("SELECT suppressed_at FROM subscribers"), Is.Not.Null);
@@ -189,7 +184,7 @@ public class SubscriptionStoreTests(string provider)
             var id = _subscribers.EnsureExists($"r{i}@example.org", new SubscriptionRequest(), Now);
             _confirmations.Queue(id, null, Now, Now.AddDays(2));
         }
-        using var other = _db.OpenSecondNode();
+        using var other = Db.OpenSecondNode();
         var stores = new[] { _confirmations, new ConfirmationStore(other, new TokenStore(other, new ServerSecretStore(other))) };
         using var ready = new Barrier(2);
 
