@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs, from Debian's packages, whatever of the given tools is missing: smtp-sink (postfix), chromium, wrk,
-# python3-dkim and opendkim-tools (two DKIM verifiers independent of MimeKit); dovecot (IMAP and POP3 servers for the bounce mailbox tests); and
+# python3-dkim and opendkim-tools (two DKIM verifiers independent of MimeKit); dovecot (IMAP and POP3 servers for
+# the bounce mailbox tests); postgres (Debian's PostgreSQL 15 server binaries: the tests start their own throwaway
+# server, never the system's); and
 # axe-core (the accessibility rules the Chromium tests inject into pages) from npm into tests/node_modules.
 # Shared by tests/run.sh and tests/bench.sh; does nothing when everything asked for is there.
 set -euo pipefail
@@ -14,6 +16,7 @@ for tool in "$@"; do
     wrk) command -v wrk >/dev/null || need+=(wrk) ;;
     python3-dkim) /usr/bin/python3 -c 'import dkim' 2>/dev/null || need+=(python3-dkim) ;;
     opendkim-tools) [ -x /usr/sbin/opendkim-testmsg ] || need+=(opendkim-tools) ;;
+    postgres) [ -x /usr/lib/postgresql/15/bin/pg_ctl ] || need+=(postgresql-15) ;;
     dovecot) [ -x /usr/sbin/dovecot ] && [ -x /usr/lib/dovecot/imap ] && [ -x /usr/lib/dovecot/pop3 ] || need+=(dovecot-imapd dovecot-pop3d) ;;
     axe-core)
       if [ ! -f "$(dirname "$0")/node_modules/axe-core/axe.min.js" ]; then

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Installs what the tests need (postfix's smtp-sink, Chromium, axe-core, python3-dkim, dovecot) when missing, then builds and runs every test.
+# Installs what the tests need (postfix's smtp-sink, Chromium, axe-core, python3-dkim, dovecot, PostgreSQL) when missing, then builds and runs every test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bash tests/install-deps.sh smtp-sink chromium axe-core python3-dkim opendkim-tools dovecot
+bash tests/install-deps.sh smtp-sink chromium axe-core python3-dkim opendkim-tools dovecot postgres
 
 results="$(mktemp -d)"
 trap 'rm -rf "$results"' EXIT

@@ -9,7 +9,7 @@ public sealed class ArchiveTokenStore(Database database)
     /// <summary>The ledger row whose archive token hashes to <paramref name="hash"/>, or null.</summary>
     public long? Find(string hash)
     {
-        using var connection = database.Open();
+        using var connection = database.Connect();
         return connection.QuerySingleOrDefault<long?>("SELECT delivery_id FROM digest_archive_tokens WHERE hash = @hash", new { hash });
     }
 }

@@ -12,7 +12,7 @@ public sealed class DigestRunStore(Database database)
     /// <summary>Records a run and drops the ones older than the newest <see cref="Kept"/>.</summary>
     public void Record(DigestRun run)
     {
-        using var connection = database.Open();
+        using var connection = database.Connect();
         using var transaction = connection.BeginTransaction();
         var id = connection.ExecuteScalar<long>(
             """
@@ -28,7 +28,7 @@ public sealed class DigestRunStore(Database database)
     /// <summary>The newest run, or null before the first.</summary>
     public DigestRun? Last()
     {
-        using var connection = database.Open();
+        using var connection = database.Connect();
         return connection.QueryFirstOrDefault<DigestRun>(
             """
             SELECT started_at AS StartedAt, readers AS Readers, planned AS Planned, empty AS Empty, sent AS Sent,

@@ -27,7 +27,7 @@ public sealed class MarkStore(Database database)
     /// <summary>Records (or replaces) a reader's mark on a paper.</summary>
     public void Set(long subscriberId, long paperId, string kind, string source, DateTimeOffset now)
     {
-        using var connection = database.Open();
+        using var connection = database.Connect();
         connection.Execute(
             """
             INSERT INTO reader_marks (subscriber_id, paper_id, kind, source, created_at)
@@ -40,7 +40,7 @@ public sealed class MarkStore(Database database)
     /// <summary>Removes a reader's mark on a paper; false when there was none.</summary>
     public bool Remove(long subscriberId, long paperId)
     {
-        using var connection = database.Open();
+        using var connection = database.Connect();
         return connection.Execute(
             "DELETE FROM reader_marks WHERE subscriber_id = @subscriberId AND paper_id = @paperId",
             new { subscriberId, paperId }) > 0;
@@ -49,14 +49,14 @@ public sealed class MarkStore(Database database)
     /// <summary>Removes every mark of a reader; returns how many there were.</summary>
     public int Reset(long subscriberId)
     {
-        using var connection = database.Open();
+        using var connection = database.Connect();
         return connection.Execute("DELETE FROM reader_marks WHERE subscriber_id = @subscriberId", new { subscriberId });
     }
 
     /// <summary>The reader's mark on a paper ("more" or "less"), or null.</summary>
     public string? Find(long subscriberId, long paperId)
     {
-        using var connection = database.Open();
+        using var connection = database.Connect();
         return connection.QuerySingleOrDefault<string>(
             "SELECT kind FROM reader_marks WHERE subscriber_id = @subscriberId AND paper_id = @paperId",
             new { subscriberId, paperId });
@@ -65,14 +65,14 @@ public sealed class MarkStore(Database database)
     /// <summary>How many marks the reader has.</summary>
     public int Count(long subscriberId)
     {
-        using var connection = database.Open();
+        using var connection = database.Connect();
         return connection.ExecuteScalar<int>("SELECT COUNT(*) FROM reader_marks WHERE subscriber_id = @subscriberId", new { subscriberId });
     }
 
     /// <summary>Every mark of a reader with the paper's title, newest first.</summary>
     public IReadOnlyList<ReaderMark> ForReader(long subscriberId)
     {
-        using var connection = database.Open();
+        using var connection = database.Connect();
         return connection.Query<ReaderMark>(
             """
             SELECT m.paper_id AS PaperId, p.title AS Title, p.arxiv_id AS ArxivId, m.kind AS Kind, m.source AS Source,
@@ -87,7 +87,7 @@ public sealed class MarkStore(Database database)
     /// <summary>Every mark of a reader with the paper's text, newest first: what the taste model learns from.</summary>
     public IReadOnlyList<MarkedPaper> Learnable(long subscriberId)
     {
-        using var connection = database.Open();
+        using var connection = database.Connect();
         return connection.Query<(long PaperId, string Title, string Abstract, string Kind)>(
             """
             SELECT m.paper_id, p.title, p.abstract, m.kind
@@ -101,7 +101,7 @@ public sealed class MarkStore(Database database)
     /// <summary>The stored paper with that arXiv id (without version), or null.</summary>
     public long? PaperByArxivId(string arxivId)
     {
-        using var connection = database.Open();
+        using var connection = database.Connect();
         return connection.QuerySingleOrDefault<long?>("SELECT id FROM papers WHERE arxiv_id = @arxivId", new { arxivId });
     }
 }

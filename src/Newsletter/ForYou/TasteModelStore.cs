@@ -9,7 +9,7 @@ public sealed class TasteModelStore(Database database)
     /// <summary>Stores (or replaces) a reader's model.</summary>
     public void Save(long subscriberId, TasteModel model, DateTimeOffset now)
     {
-        using var connection = database.Open();
+        using var connection = database.Connect();
         connection.Execute(
             """
             INSERT INTO reader_models (subscriber_id, model, built_at) VALUES (@subscriberId, @model, @now)
@@ -21,7 +21,7 @@ public sealed class TasteModelStore(Database database)
     /// <summary>Removes a reader's model (their last mark went).</summary>
     public void Delete(long subscriberId)
     {
-        using var connection = database.Open();
+        using var connection = database.Connect();
         connection.Execute("DELETE FROM reader_models WHERE subscriber_id = @subscriberId", new { subscriberId });
     }
 
@@ -29,10 +29,13 @@ public sealed class TasteModelStore(Database database)
     public IReadOnlyDictionary<long, TasteModel> For(IReadOnlyCollection<long> subscriberIds)
     {
         if (subscriberIds.Count == 0) return new Dictionary<long, TasteModel>();
-        using var connection = database.Open();
+        using var connection = database.Connect();
+        // Dapper spreads a list into IN (…) on SQLite and passes it as one array on PostgreSQL.
         return connection.Query<(long SubscriberId, string Model)>(
-                "SELECT subscriber_id, model FROM reader_models WHERE subscriber_id IN @subscriberIds",
-                new { subscriberIds })
+                database.Dialect(
+                    sqlite: "SELECT subscriber_id, model FROM reader_models WHERE subscriber_id IN @subscriberIds",
+                    postgres: "SELECT subscriber_id, model FROM reader_models WHERE subscriber_id = ANY(@subscriberIds)"),
+                new { subscriberIds = subscriberIds.ToArray() })
             .ToDictionary(r => r.SubscriberId, r => TasteModel.FromJson(r.Model));
     }
 
@@ -42,7 +45,7 @@ public sealed class TasteModelStore(Database database)
     /// </summary>
     public IReadOnlyList<(long SubscriberId, TasteModel Model)> From(long fromId, int count)
     {
-        using var connection = database.Open();
+        using var connection = database.Connect();
         return connection.Query<(long SubscriberId, string Model)>(
                 "SELECT subscriber_id, model FROM reader_models WHERE subscriber_id >= @fromId ORDER BY subscriber_id LIMIT @count",
                 new { fromId, count })
@@ -52,7 +55,7 @@ public sealed class TasteModelStore(Database database)
     /// <summary>The one reader's model, or null.</summary>
     public TasteModel? Find(long subscriberId)
     {
-        using var connection = database.Open();
+        using var connection = database.Connect();
         var json = connection.QuerySingleOrDefault<string>("SELECT model FROM reader_models WHERE subscriber_id = @subscriberId", new { subscriberId });
         return json is null ? null : TasteModel.FromJson(json);
     }
@@ -60,14 +63,14 @@ public sealed class TasteModelStore(Database database)
     /// <summary>Every reader who has a model (planning looks a model up only for them).</summary>
     public HashSet<long> Readers()
     {
-        using var connection = database.Open();
+        using var connection = database.Connect();
         return connection.Query<long>("SELECT subscriber_id FROM reader_models").ToHashSet();
     }
 
     /// <summary>The text of the papers with ids in (<paramref name="low"/>, <paramref name="high"/>]: a planning window to score.</summary>
     public IReadOnlyList<(long Id, string Title, string Abstract)> WindowPapers(long low, long high)
     {
-        using var connection = database.Open();
+        using var connection = database.Connect();
         return connection.Query<(long, string, string)>(
             "SELECT id, title, abstract FROM papers WHERE id > @low AND id <= @high ORDER BY id", new { low, high }).ToList();
     }

@@ -36,7 +36,8 @@ public sealed class RecurringJobsRegistrar(
         else
             recurring.RemoveIfExists(BounceMailboxJob.Id);
         recurring.AddOrUpdate<LedgerRetentionJob>(LedgerRetentionJob.Id, job => job.Run(), LedgerRetentionJob.Cron);
-        if (string.IsNullOrWhiteSpace(storage.Value.BackupCron))
+        // On PostgreSQL backups are pg_dump's (README, Running on several machines), not a file copy.
+        if (string.IsNullOrWhiteSpace(storage.Value.BackupCron) || storage.Value.Provider == StorageProviders.Postgres)
             recurring.RemoveIfExists(BackupJob.Id);
         else
             recurring.AddOrUpdate<BackupJob>(BackupJob.Id, job => job.Run(), storage.Value.BackupCron);

@@ -9,7 +9,7 @@ public sealed class ListingSourceStore(Database database, TimeProvider clock)
     /// <summary>The validators stored for <paramref name="url"/>, or null when it was never fetched.</summary>
     public HttpValidators? Get(string url)
     {
-        using var connection = database.Open();
+        using var connection = database.Connect();
         return connection.QueryFirstOrDefault<HttpValidators>(
             "SELECT etag AS ETag, last_modified AS LastModified FROM listing_sources WHERE url = @url", new { url });
     }
@@ -17,14 +17,14 @@ public sealed class ListingSourceStore(Database database, TimeProvider clock)
     /// <summary>True when the listing at <paramref name="location"/> (a URL or file path, date filled in) was read before.</summary>
     public bool WasRead(string location)
     {
-        using var connection = database.Open();
+        using var connection = database.Connect();
         return connection.ExecuteScalar<bool>("SELECT EXISTS (SELECT 1 FROM listing_sources WHERE url = @location)", new { location });
     }
 
     /// <summary>Records the validators of a response whose listing has been stored.</summary>
     public void Save(string url, HttpValidators validators)
     {
-        using var connection = database.Open();
+        using var connection = database.Connect();
         connection.Execute(
             """
             INSERT INTO listing_sources (url, etag, last_modified, fetched_at) VALUES (@url, @ETag, @LastModified, @now)

@@ -1,10 +1,13 @@
+using System.Data.Common;
 using Dapper;
-using Microsoft.Data.Sqlite;
 using Newsletter.Storage;
 
 namespace Newsletter.Listings;
 
-/// <summary>The papers table, its categories and sources, and its full-text index (triggers, or in bulk on merge).</summary>
+/// <summary>
+/// The papers table, its categories and sources, and on SQLite its full-text index (triggers, or in bulk on merge).
+/// PostgreSQL keeps no full-text index: matching runs over an in-memory index of the window on either provider.
+/// </summary>
 public sealed class PaperStore(Database database, TimeProvider clock)
 {
     /// <summary>
@@ -15,7 +18,8 @@ public sealed class PaperStore(Database database, TimeProvider clock)
     /// </summary>
     public (int New, int Duplicate) Merge(IReadOnlyList<ListingEntry> entries, string source)
     {
-        using var connection = database.Open();
+        using var connection = database.Connect();
+        if (database.IsPostgres) return Merge(connection, entries, source);
         // A month of papers touches tens of MB of table and index pages: with the default 2 MB cache they would be
         // spilled to the WAL and read back during the transaction. Reset before the connection returns to the pool.
         connection.Execute("PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY");
@@ -29,155 +33,194 @@ public sealed class PaperStore(Database database, TimeProvider clock)
         }
     }
 
-    private (int New, int Duplicate) Merge(SqliteConnection connection, IReadOnlyList<ListingEntry> entries, string source)
+    private (int New, int Duplicate) Merge(DbConnection connection, IReadOnlyList<ListingEntry> entries, string source)
     {
-        var now = UtcTimestampHandler.ToText(clock.GetUtcNow());
+        var now = Stamp(database, clock.GetUtcNow())!;
         using var transaction = connection.BeginTransaction();
-        // The first statement writes, so the transaction holds the write lock before it reads the newest id.
+        // SQLite: the first statement writes, so the transaction holds the write lock before it reads the newest id.
         // Papers above that id are indexed in one statement at the end (see migration 0006), not one per row.
-        connection.Execute("INSERT INTO papers_fts_deferred (after_id) SELECT COALESCE(MAX(id), 0) FROM papers", transaction: transaction);
-        using var statements = new MergeStatements(connection, transaction, source);
+        if (!database.IsPostgres)
+            connection.Execute("INSERT INTO papers_fts_deferred (after_id) SELECT COALESCE(MAX(id), 0) FROM papers", transaction: transaction);
+        using var statements = new MergeStatements(connection, transaction, source, database);
         int added = 0, duplicates = 0;
         foreach (var entry in entries)
         {
             if (statements.Merge(entry, now)) added++;
             else duplicates++;
         }
-        connection.Execute(
-            """
-            INSERT INTO papers_fts (rowid, title, abstract, authors)
-            SELECT id, title, abstract, authors FROM papers WHERE id > (SELECT after_id FROM papers_fts_deferred)
-            """, transaction: transaction);
-        connection.Execute("DELETE FROM papers_fts_deferred", transaction: transaction);
+        if (!database.IsPostgres)
+        {
+            connection.Execute(
+                """
+                INSERT INTO papers_fts (rowid, title, abstract, authors)
+                SELECT id, title, abstract, authors FROM papers WHERE id > (SELECT after_id FROM papers_fts_deferred)
+                """, transaction: transaction);
+            connection.Execute("DELETE FROM papers_fts_deferred", transaction: transaction);
+        }
         transaction.Commit();
         return (added, duplicates);
     }
 
-    private static SqliteCommand Prepare(SqliteConnection connection, SqliteTransaction transaction, string sql, params string[] parameters)
+    private static DbCommand Prepare(DbConnection connection, DbTransaction transaction, string sql, params string[] parameters)
     {
         var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = sql;
-        foreach (var name in parameters) command.Parameters.Add(new SqliteParameter { ParameterName = name, Value = DBNull.Value });
-        command.Prepare();
+        foreach (var name in parameters)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = DBNull.Value;
+            command.Parameters.Add(parameter);
+        }
+        // SQLite compiles once here; Npgsql would fix each parameter's type from its first (null) value, so it parses
+        // per execution instead (a round trip it pays anyway).
+        if (connection is Microsoft.Data.Sqlite.SqliteConnection) command.Prepare();
         return command;
     }
 
-    private static long? Scalar(SqliteCommand command, object value)
+    private static long? Scalar(DbCommand command, object value)
     {
         command.Parameters[0].Value = value;
         return command.ExecuteScalar() is long id ? id : null;
     }
 
     /// <summary>Binds the values to the command's parameters in order, runs it, and returns its first value.</summary>
-    private static object? Run(SqliteCommand command, params object?[] values)
+    private static object? Run(DbCommand command, params object?[] values)
     {
         for (var i = 0; i < values.Length; i++) command.Parameters[i].Value = values[i] ?? DBNull.Value;
         return command.ExecuteScalar();
     }
 
-    private static string? Text(DateTimeOffset? at) => at is { } value ? UtcTimestampHandler.ToText(value) : null;
+    /// <summary>A time as this provider's column holds it: SQLite's fixed-width text, PostgreSQL's UTC instant.</summary>
+    private static object? Stamp(Database database, DateTimeOffset? at) => at is not { } value ? null
+        : database.IsPostgres ? UtcTimestampHandler.ToInstant(value) : UtcTimestampHandler.ToText(value);
 
     /// <summary>Papers by id, in the order asked.</summary>
     public IReadOnlyList<Paper> Get(IReadOnlyCollection<long> ids)
     {
         if (ids.Count == 0) return [];
-        using var connection = database.Open();
+        using var connection = database.Connect();
+        // Dapper spreads a list into IN (…) on SQLite and passes it as one array on PostgreSQL.
         var found = connection.Query<Paper>(
-            """
-            SELECT id, arxiv_id AS ArxivId, title, abstract, authors, published_at AS PublishedAt, upvotes,
-                   abs_url AS AbsUrl, pdf_url AS PdfUrl, hf_url AS HfUrl, github_url AS GithubUrl,
-                   project_url AS ProjectUrl, ai_summary AS AiSummary, first_seen_at AS FirstSeenAt
-            FROM papers WHERE id IN @ids
-            """,
-            new { ids }).ToDictionary(p => p.Id);
+            database.Dialect(
+                sqlite: """
+                SELECT id, arxiv_id AS ArxivId, title, abstract, authors, published_at AS PublishedAt, upvotes,
+                       abs_url AS AbsUrl, pdf_url AS PdfUrl, hf_url AS HfUrl, github_url AS GithubUrl,
+                       project_url AS ProjectUrl, ai_summary AS AiSummary, first_seen_at AS FirstSeenAt
+                FROM papers WHERE id IN @ids
+                """,
+                postgres: """
+                SELECT id, arxiv_id AS ArxivId, title, abstract, authors, published_at AS PublishedAt, upvotes,
+                       abs_url AS AbsUrl, pdf_url AS PdfUrl, hf_url AS HfUrl, github_url AS GithubUrl,
+                       project_url AS ProjectUrl, ai_summary AS AiSummary, first_seen_at AS FirstSeenAt
+                FROM papers WHERE id = ANY(@ids)
+                """),
+            new { ids = ids.ToArray() }).ToDictionary(p => p.Id);
         return ids.Where(found.ContainsKey).Select(id => found[id]).ToList();
     }
 
     /// <summary>Whether any paper is stored (cheaper than counting them).</summary>
     public bool Any()
     {
-        using var connection = database.Open();
+        using var connection = database.Connect();
         return connection.ExecuteScalar<bool>("SELECT EXISTS (SELECT 1 FROM papers)");
     }
 
     /// <summary>How many papers are stored.</summary>
     public long Count()
     {
-        using var connection = database.Open();
+        using var connection = database.Connect();
         return connection.ExecuteScalar<long>("SELECT COUNT(*) FROM papers");
     }
 
     /// <summary>The statements a merge runs per entry, prepared once per merge: re-parsing SQL per row would dominate.</summary>
     private sealed class MergeStatements : IDisposable
     {
-        private readonly SqliteCommand _byArxivId;
-        private readonly SqliteCommand _byTitle;
-        private readonly SqliteCommand _insert;
-        private readonly SqliteCommand _update;
-        private readonly SqliteCommand _fillAuthors;
-        private readonly SqliteCommand _revise;
-        private readonly SqliteCommand _addCategory;
-        private readonly SqliteCommand _addSource;
+        private readonly DbCommand _byArxivId;
+        private readonly DbCommand _byTitle;
+        private readonly DbCommand _insert;
+        private readonly DbCommand _update;
+        private readonly DbCommand _fillAuthors;
+        private readonly DbCommand _revise;
+        private readonly DbCommand _addCategory;
+        private readonly DbCommand _addSource;
+        private readonly Database _database;
 
-        public MergeStatements(SqliteConnection connection, SqliteTransaction transaction, string source)
+        public MergeStatements(DbConnection connection, DbTransaction transaction, string source, Database database)
         {
-            _byArxivId = Prepare(connection, transaction, "SELECT id FROM papers WHERE arxiv_id = $arxivId", "$arxivId");
-            _byTitle = Prepare(connection, transaction, "SELECT id FROM papers WHERE normalized_title = $normalized", "$normalized");
+            _database = database;
+            _byArxivId = Prepare(connection, transaction, "SELECT id FROM papers WHERE arxiv_id = @arxivId", "@arxivId");
+            _byTitle = Prepare(connection, transaction, "SELECT id FROM papers WHERE normalized_title = @normalized", "@normalized");
             _insert = Prepare(connection, transaction,
                 """
                 INSERT INTO papers (paper_key, arxiv_id, title, normalized_title, abstract, authors, published_at, upvotes,
                                     abs_url, pdf_url, hf_url, github_url, project_url, ai_summary, first_seen_at, updated_at)
-                VALUES ($key, $arxivId, $title, $normalized, $abstract, $authors, $publishedAt, $upvotes,
-                        $absUrl, $pdfUrl, $hfUrl, $githubUrl, $projectUrl, $aiSummary, $now, $now)
+                VALUES (@key, @arxivId, @title, @normalized, @abstract, @authors, @publishedAt, @upvotes,
+                        @absUrl, @pdfUrl, @hfUrl, @githubUrl, @projectUrl, @aiSummary, @now, @now)
                 RETURNING id
                 """,
-                "$key", "$arxivId", "$title", "$normalized", "$abstract", "$authors", "$publishedAt", "$upvotes",
-                "$absUrl", "$pdfUrl", "$hfUrl", "$githubUrl", "$projectUrl", "$aiSummary", "$now");
+                "@key", "@arxivId", "@title", "@normalized", "@abstract", "@authors", "@publishedAt", "@upvotes",
+                "@absUrl", "@pdfUrl", "@hfUrl", "@githubUrl", "@projectUrl", "@aiSummary", "@now");
             // Columns the index covers are left out here, so the full-text trigger only runs when authors are filled in.
             // Upvotes keep the larger count: another source's older snapshot must not lower a paper's count. A listing's
             // repository, project page and summary replace what was stored (they get added and corrected over days).
             _update = Prepare(connection, transaction,
-                """
-                UPDATE papers SET
-                    arxiv_id     = COALESCE(arxiv_id, $arxivId),
-                    published_at = COALESCE(published_at, $publishedAt),
-                    upvotes      = CASE WHEN $upvotes IS NULL THEN upvotes ELSE MAX(COALESCE(upvotes, 0), $upvotes) END,
-                    abs_url      = COALESCE(abs_url, $absUrl),
-                    pdf_url      = COALESCE(pdf_url, $pdfUrl),
-                    hf_url       = COALESCE(hf_url, $hfUrl),
-                    github_url   = COALESCE($githubUrl, github_url),
-                    project_url  = COALESCE($projectUrl, project_url),
-                    ai_summary   = COALESCE($aiSummary, ai_summary),
-                    updated_at   = $now
-                WHERE id = $id
-                """,
-                "$arxivId", "$publishedAt", "$upvotes", "$absUrl", "$pdfUrl", "$hfUrl", "$githubUrl", "$projectUrl", "$aiSummary", "$now", "$id");
+                database.Dialect(
+                    sqlite: """
+                    UPDATE papers SET
+                        arxiv_id     = COALESCE(arxiv_id, @arxivId),
+                        published_at = COALESCE(published_at, @publishedAt),
+                        upvotes      = CASE WHEN @upvotes IS NULL THEN upvotes ELSE MAX(COALESCE(upvotes, 0), @upvotes) END,
+                        abs_url      = COALESCE(abs_url, @absUrl),
+                        pdf_url      = COALESCE(pdf_url, @pdfUrl),
+                        hf_url       = COALESCE(hf_url, @hfUrl),
+                        github_url   = COALESCE(@githubUrl, github_url),
+                        project_url  = COALESCE(@projectUrl, project_url),
+                        ai_summary   = COALESCE(@aiSummary, ai_summary),
+                        updated_at   = @now
+                    WHERE id = @id
+                    """,
+                    postgres: """
+                    UPDATE papers SET
+                        arxiv_id     = COALESCE(arxiv_id, @arxivId),
+                        published_at = COALESCE(published_at, @publishedAt),
+                        upvotes      = CASE WHEN @upvotes::bigint IS NULL THEN upvotes ELSE GREATEST(COALESCE(upvotes, 0), @upvotes) END,
+                        abs_url      = COALESCE(abs_url, @absUrl),
+                        pdf_url      = COALESCE(pdf_url, @pdfUrl),
+                        hf_url       = COALESCE(hf_url, @hfUrl),
+                        github_url   = COALESCE(@githubUrl, github_url),
+                        project_url  = COALESCE(@projectUrl, project_url),
+                        ai_summary   = COALESCE(@aiSummary, ai_summary),
+                        updated_at   = @now
+                    WHERE id = @id
+                    """),
+                "@arxivId", "@publishedAt", "@upvotes", "@absUrl", "@pdfUrl", "@hfUrl", "@githubUrl", "@projectUrl", "@aiSummary", "@now", "@id");
             _fillAuthors = Prepare(connection, transaction,
-                "UPDATE papers SET authors = $authors WHERE id = $id AND authors = '' AND $authors <> ''", "$authors", "$id");
+                "UPDATE papers SET authors = @authors WHERE id = @id AND authors = '' AND @authors <> ''", "@authors", "@id");
             // A new version (arXiv replace) brings its revised abstract and authors; its title too, unless that would
             // collide with another paper's.
             _revise = Prepare(connection, transaction,
                 """
                 UPDATE papers SET
-                    abstract = $abstract,
-                    authors  = CASE WHEN $authors = '' THEN authors ELSE $authors END,
-                    title    = CASE WHEN EXISTS (SELECT 1 FROM papers o WHERE o.normalized_title = $normalized AND o.id <> $id)
-                                    THEN title ELSE $title END,
-                    normalized_title = CASE WHEN EXISTS (SELECT 1 FROM papers o WHERE o.normalized_title = $normalized AND o.id <> $id)
-                                    THEN normalized_title ELSE $normalized END
-                WHERE id = $id AND (abstract <> $abstract OR title <> $title OR ($authors <> '' AND authors <> $authors))
+                    abstract = @abstract,
+                    authors  = CASE WHEN @authors = '' THEN authors ELSE @authors END,
+                    title    = CASE WHEN EXISTS (SELECT 1 FROM papers o WHERE o.normalized_title = @normalized AND o.id <> @id)
+                                    THEN title ELSE @title END,
+                    normalized_title = CASE WHEN EXISTS (SELECT 1 FROM papers o WHERE o.normalized_title = @normalized AND o.id <> @id)
+                                    THEN normalized_title ELSE @normalized END
+                WHERE id = @id AND (abstract <> @abstract OR title <> @title OR (@authors <> '' AND authors <> @authors))
                 """,
-                "$abstract", "$authors", "$title", "$normalized", "$id");
+                "@abstract", "@authors", "@title", "@normalized", "@id");
             _addCategory = Prepare(connection, transaction,
-                "INSERT OR IGNORE INTO paper_categories (paper_id, category) VALUES ($paperId, $category)", "$paperId", "$category");
+                "INSERT INTO paper_categories (paper_id, category) VALUES (@paperId, @category) ON CONFLICT DO NOTHING", "@paperId", "@category");
             _addSource = Prepare(connection, transaction,
-                "INSERT OR IGNORE INTO paper_sources (paper_id, source) VALUES ($paperId, $source)", "$paperId", "$source");
-            _addSource.Parameters["$source"].Value = source;
+                "INSERT INTO paper_sources (paper_id, source) VALUES (@paperId, @source) ON CONFLICT DO NOTHING", "@paperId", "@source");
+            _addSource.Parameters[1].Value = source;
         }
 
         /// <summary>Inserts the entry as a new paper (true) or updates the paper it duplicates (false).</summary>
-        public bool Merge(ListingEntry entry, string now)
+        public bool Merge(ListingEntry entry, object now)
         {
             var title = ListingEntryRules.Clean(entry.Title);
             var normalized = TitleNormalizer.Normalize(title);
@@ -190,7 +233,7 @@ public sealed class PaperStore(Database database, TimeProvider clock)
             if (existing is { } id)
             {
                 paperId = id;
-                Run(_update, entry.ArxivId, Text(entry.PublishedAt), entry.Upvotes, entry.AbsUrl, entry.PdfUrl, entry.HfUrl,
+                Run(_update, entry.ArxivId, Stamp(_database, entry.PublishedAt), entry.Upvotes, entry.AbsUrl, entry.PdfUrl, entry.HfUrl,
                     entry.GithubUrl, entry.ProjectUrl, entry.AiSummary, now, id);
                 if (entry.UpdateOnly) Run(_revise, entry.Abstract, authors, title, normalized, id);
                 else Run(_fillAuthors, authors, id);
@@ -202,16 +245,16 @@ public sealed class PaperStore(Database database, TimeProvider clock)
             else
             {
                 paperId = (long)Run(_insert, entry.ArxivId ?? TitleNormalizer.TitleKey(normalized), entry.ArxivId, title, normalized,
-                    entry.Abstract, authors, Text(entry.PublishedAt), entry.Upvotes, entry.AbsUrl, entry.PdfUrl, entry.HfUrl,
+                    entry.Abstract, authors, Stamp(_database, entry.PublishedAt), entry.Upvotes, entry.AbsUrl, entry.PdfUrl, entry.HfUrl,
                     entry.GithubUrl, entry.ProjectUrl, entry.AiSummary, now)!;
             }
-            _addCategory.Parameters["$paperId"].Value = paperId;
+            _addCategory.Parameters[0].Value = paperId;
             foreach (var category in entry.Categories)
             {
-                _addCategory.Parameters["$category"].Value = category;
+                _addCategory.Parameters[1].Value = category;
                 _addCategory.ExecuteNonQuery();
             }
-            _addSource.Parameters["$paperId"].Value = paperId;
+            _addSource.Parameters[0].Value = paperId;
             _addSource.ExecuteNonQuery();
             return existing is null;
         }

@@ -9,7 +9,7 @@ public sealed class SourceRunStore(Database database)
     /// <summary>Records a source's run at <paramref name="at"/>, replacing its previous one and adding to its totals.</summary>
     public void Record(SourceRunResult run, DateTimeOffset at)
     {
-        using var connection = database.Open();
+        using var connection = database.Connect();
         connection.Execute(
             """
             INSERT INTO source_runs (source, ran_at, new, duplicate, rejected, days_read, failure, last_ok_at,
@@ -30,7 +30,7 @@ public sealed class SourceRunStore(Database database)
     /// <summary>Every source's last run, by name.</summary>
     public IReadOnlyList<SourceRun> All()
     {
-        using var connection = database.Open();
+        using var connection = database.Connect();
         return connection.Query<SourceRun>(
             """
             SELECT source AS Source, ran_at AS RanAt, new AS New, duplicate AS Duplicate, rejected AS Rejected,

@@ -11,9 +11,12 @@ public sealed class BackupStore(Database database, TimeProvider clock)
     /// <summary>
     /// Writes the copy to <paramref name="path"/> (which must not exist yet; its folder is created) and records it.
     /// The copy is written beside its final name and renamed, so a half-written file never carries the name.
+    /// SQLite only: on PostgreSQL it throws <see cref="NotSupportedException"/> saying to use pg_dump.
     /// </summary>
     public BackupRecord Write(string path)
     {
+        if (database.IsPostgres)
+            throw new NotSupportedException("the database is PostgreSQL: back it up with pg_dump (see README, Running on several machines)");
         var target = System.IO.Path.GetFullPath(path);
         if (File.Exists(target)) throw new IOException($"{target} exists already; a backup never overwrites a file");
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(target)!);
@@ -34,7 +37,7 @@ public sealed class BackupStore(Database database, TimeProvider clock)
     /// <summary>The newest backup recorded, or null when none was ever taken.</summary>
     public BackupRecord? Last()
     {
-        using var connection = database.Open();
+        using var connection = database.Connect();
         return connection.QuerySingleOrDefault<BackupRecord>(
             "SELECT taken_at AS TakenAt, path AS Path, bytes AS Bytes FROM backups ORDER BY id DESC LIMIT 1");
     }

@@ -14,7 +14,7 @@ public sealed class DataProtectionKeyStore(Database database, TimeProvider clock
 {
     public IReadOnlyCollection<XElement> GetAllElements()
     {
-        using var connection = database.Open();
+        using var connection = database.Connect();
         var stored = connection.Query<string>("SELECT xml FROM data_protection_keys ORDER BY created_at, name").AsList();
         if (stored.Count == 0 && legacyFolder is not null && Directory.Exists(legacyFolder))
         {
@@ -27,7 +27,7 @@ public sealed class DataProtectionKeyStore(Database database, TimeProvider clock
 
     public void StoreElement(XElement element, string friendlyName)
     {
-        using var connection = database.Open();
+        using var connection = database.Connect();
         connection.Execute(
             "INSERT INTO data_protection_keys (name, xml, created_at) VALUES (@friendlyName, @xml, @now) ON CONFLICT (name) DO NOTHING",
             new { friendlyName, xml = element.ToString(SaveOptions.DisableFormatting), now = clock.GetUtcNow() });

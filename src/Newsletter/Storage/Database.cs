@@ -1,40 +1,84 @@
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace Newsletter.Storage;
 
-/// <summary>Opens connections to the service's single SQLite file: WAL (set once, see <see cref="Migrator"/>), busy timeout and foreign keys on every one.</summary>
-public sealed class Database
+/// <summary>
+/// Opens connections to the service's database: one SQLite file (WAL, set once by <see cref="Migrator"/>; busy
+/// timeout and foreign keys on every connection), or with <c>Storage:Provider</c> = <c>postgres</c> one PostgreSQL
+/// database through a pooled <see cref="NpgsqlDataSource"/>. Stores write portable SQL where the two agree and hold
+/// both texts side by side, chosen with <see cref="Dialect"/>, where they differ.
+/// </summary>
+public sealed class Database : IDisposable
 {
-    private readonly string _connectionString;
+    private readonly string _connectionString = "";
     private readonly int _busyTimeoutMs;
+    private readonly NpgsqlDataSource? _postgres;
 
     public Database(IOptions<StorageOptions> options, IHostEnvironment environment)
-        : this(ResolvePath(options.Value.Database, environment.ContentRootPath), options.Value.BusyTimeoutMs)
+        : this(options.Value, environment.ContentRootPath)
     {
+    }
+
+    private Database(StorageOptions options, string contentRoot)
+    {
+        Provider = options.Provider;
+        _busyTimeoutMs = options.BusyTimeoutMs;
+        if (Provider == StorageProviders.Postgres)
+        {
+            FilePath = "";
+            _postgres = NpgsqlDataSource.Create(options.ConnectionString);
+            return;
+        }
+        FilePath = ResolvePath(options.Database, contentRoot);
+        _connectionString = SqliteConnectionString(FilePath, _busyTimeoutMs);
     }
 
     public Database(string path, int busyTimeoutMs = 5000)
     {
+        Provider = StorageProviders.Sqlite;
         FilePath = path;
         _busyTimeoutMs = busyTimeoutMs;
-        _connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = path,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Cache = SqliteCacheMode.Private,
-            Pooling = true,
-            ForeignKeys = true,
-            DefaultTimeout = Math.Max(1, busyTimeoutMs / 1000),
-        }.ToString();
+        _connectionString = SqliteConnectionString(path, busyTimeoutMs);
     }
 
-    /// <summary>Absolute path of the database file.</summary>
+    /// <summary>A database on PostgreSQL (the same as <c>Storage:Provider</c> = <c>postgres</c>).</summary>
+    public static Database Postgres(string connectionString) =>
+        new(new StorageOptions { Provider = StorageProviders.Postgres, ConnectionString = connectionString }, ".");
+
+    /// <summary><see cref="StorageProviders.Sqlite"/> or <see cref="StorageProviders.Postgres"/>.</summary>
+    public string Provider { get; }
+
+    /// <summary>True on PostgreSQL.</summary>
+    public bool IsPostgres => _postgres is not null;
+
+    /// <summary>Absolute path of the SQLite file; empty on PostgreSQL.</summary>
     public string FilePath { get; }
 
-    /// <summary>Opens a new connection; callers dispose it when their operation ends.</summary>
+    /// <summary>A short name for messages: the SQLite file's path, or PostgreSQL's host and database.</summary>
+    public string Describe()
+    {
+        if (_postgres is null) return FilePath;
+        var builder = new NpgsqlConnectionStringBuilder(_postgres.ConnectionString);
+        return $"PostgreSQL database '{builder.Database}' on {builder.Host}:{builder.Port}";
+    }
+
+    /// <summary>The SQL text for this provider, where the two dialects differ; both sit side by side in the store.</summary>
+    public string Dialect(string sqlite, string postgres) => _postgres is null ? sqlite : postgres;
+
+    /// <summary>Opens a new connection on either provider; callers dispose it when their operation ends.</summary>
+    public DbConnection Connect() => _postgres is null ? Open() : _postgres.OpenConnection();
+
+    /// <summary>
+    /// Opens a new SQLite connection, for the stores that still use SQLite's own command types (prepared statements
+    /// reused across a batch, FTS5). On PostgreSQL they are not yet ported: this says so instead of writing a file.
+    /// </summary>
     public SqliteConnection Open()
     {
+        if (_postgres is not null)
+            throw new NotSupportedException("this part of the service does not run on PostgreSQL yet (Storage:Provider = postgres)");
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
         using var command = connection.CreateCommand();
@@ -47,4 +91,16 @@ public sealed class Database
     /// <summary>Resolves a configured database path against the content root.</summary>
     public static string ResolvePath(string configured, string contentRoot) =>
         Path.GetFullPath(Path.IsPathRooted(configured) ? configured : Path.Combine(contentRoot, configured));
+
+    public void Dispose() => _postgres?.Dispose();
+
+    private static string SqliteConnectionString(string path, int busyTimeoutMs) => new SqliteConnectionStringBuilder
+    {
+        DataSource = path,
+        Mode = SqliteOpenMode.ReadWriteCreate,
+        Cache = SqliteCacheMode.Private,
+        Pooling = true,
+        ForeignKeys = true,
+        DefaultTimeout = Math.Max(1, busyTimeoutMs / 1000),
+    }.ToString();
 }

@@ -11,14 +11,14 @@ public sealed class ServerSecretStore(Database database)
     /// <summary>The stored value, or null when there is none.</summary>
     public string? Find(string name)
     {
-        using var connection = database.Open();
+        using var connection = database.Connect();
         return connection.QuerySingleOrDefault<string>("SELECT value FROM server_secrets WHERE name = @name", new { name });
     }
 
     /// <summary>Stores the value unless one exists; true when this call stored it (two processes starting together agree).</summary>
     public bool TryAdd(string name, string value, DateTimeOffset now)
     {
-        using var connection = database.Open();
+        using var connection = database.Connect();
         return connection.Execute(
             "INSERT INTO server_secrets (name, value, created_at) VALUES (@name, @value, @now) ON CONFLICT (name) DO NOTHING",
             new { name, value, now }) == 1;
@@ -27,7 +27,7 @@ public sealed class ServerSecretStore(Database database)
     /// <summary>Stores the value, replacing any earlier one.</summary>
     public void Set(string name, string value, DateTimeOffset now)
     {
-        using var connection = database.Open();
+        using var connection = database.Connect();
         connection.Execute(
             """
             INSERT INTO server_secrets (name, value, created_at) VALUES (@name, @value, @now)

@@ -19,7 +19,7 @@ public static class StorageCommand
                 Console.WriteLine($"storage backup: {record.Path} ({record.Bytes:#,0} bytes)");
                 return 0;
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or Microsoft.Data.Sqlite.SqliteException)
             {
                 await Console.Error.WriteLineAsync($"newsletter: cannot back up to {path}: {e.Message}");
                 return ExitCodes.Failed;

@@ -5,8 +5,9 @@ using Dapper;
 namespace Newsletter.Storage;
 
 /// <summary>
-/// Stores every <see cref="DateTimeOffset"/> as fixed-width UTC text (<c>2026-11-24T08:00:00.000Z</c>), so that
-/// SQL can compare and sort timestamps as strings.
+/// Stores every <see cref="DateTimeOffset"/> on SQLite as fixed-width UTC text (<c>2026-11-24T08:00:00.000Z</c>), so
+/// that SQL can compare and sort timestamps as strings; on PostgreSQL passes it to Npgsql in UTC for a
+/// <c>timestamptz</c> column (Npgsql refuses any other offset there). Either way it reads back in UTC.
 /// </summary>
 public sealed class UtcTimestampHandler : SqlMapper.TypeHandler<DateTimeOffset>
 {
@@ -17,6 +18,16 @@ public sealed class UtcTimestampHandler : SqlMapper.TypeHandler<DateTimeOffset>
         SqlMapper.RemoveTypeMap(typeof(DateTimeOffset));
         SqlMapper.RemoveTypeMap(typeof(DateTimeOffset?));
         SqlMapper.AddTypeHandler(new UtcTimestampHandler());
+    }
+
+    /// <summary>
+    /// The value a timestamp takes in a PostgreSQL <c>timestamptz</c>: UTC, to the millisecond like the SQLite text,
+    /// so a time written and read back compares equal on either provider.
+    /// </summary>
+    public static DateTimeOffset ToInstant(DateTimeOffset value)
+    {
+        var utc = value.ToUniversalTime();
+        return utc.AddTicks(-(utc.Ticks % TimeSpan.TicksPerMillisecond));
     }
 
     /// <summary>The text form a timestamp takes in the database.</summary>
@@ -32,6 +43,12 @@ public sealed class UtcTimestampHandler : SqlMapper.TypeHandler<DateTimeOffset>
 
     public override void SetValue(IDbDataParameter parameter, DateTimeOffset value)
     {
+        if (parameter is Npgsql.NpgsqlParameter)
+        {
+            parameter.Value = ToInstant(value);
+            parameter.DbType = DbType.DateTimeOffset;
+            return;
+        }
         parameter.DbType = DbType.String;
         parameter.Value = ToText(value);
     }

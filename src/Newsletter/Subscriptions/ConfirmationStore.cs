@@ -24,7 +24,7 @@ public sealed class ConfirmationStore(Database database, TokenStore tokens)
     {
         var choicesJson = choices is null ? null : JsonSerializer.Serialize(choices);
         tokens.LoadKey(now);
-        using var connection = database.Open();
+        using var connection = database.Connect();
         using var transaction = connection.BeginTransaction();
         connection.Execute(
             """
@@ -52,7 +52,7 @@ public sealed class ConfirmationStore(Database database, TokenStore tokens)
     /// <summary>What a link stands for, without using it.</summary>
     public ConfirmationLookup Find(string token, DateTimeOffset now)
     {
-        using var connection = database.Open();
+        using var connection = database.Connect();
         var row = connection.QuerySingleOrDefault<LinkRow>(
             """
             SELECT subscriber_id AS SubscriberId, choices_json AS ChoicesJson, expires_at AS ExpiresAt, used_at AS UsedAt
@@ -67,7 +67,7 @@ public sealed class ConfirmationStore(Database database, TokenStore tokens)
     /// <summary>Uses a link: valid only once, atomically (two clicks at once cannot both win).</summary>
     public ConfirmationLookup Consume(string token, DateTimeOffset now)
     {
-        using var connection = database.Open();
+        using var connection = database.Connect();
         var row = connection.QuerySingleOrDefault<LinkRow>(
             """
             UPDATE confirmations SET used_at = @now
@@ -84,17 +84,28 @@ public sealed class ConfirmationStore(Database database, TokenStore tokens)
     /// </summary>
     public IReadOnlyList<ConfirmationRow> Claim(string owner, DateTimeOffset at, DateTimeOffset leaseUntil, int limit, DateTimeOffset now)
     {
-        using var connection = database.Open();
+        using var connection = database.Connect();
         using var transaction = connection.BeginTransaction();
+        // On PostgreSQL nodes claim at once: SKIP LOCKED lets each take rows no other claim holds, instead of waiting
+        // for them and then claiming them again. SQLite has one writer at a time, so its claim needs no such clause.
         connection.Execute(
-            """
-            UPDATE confirmations
-            SET state = 'sending', attempts = attempts + 1, lease_until = @leaseUntil, lease_owner = @owner, updated_at = @now
-            WHERE id IN (SELECT id FROM confirmations
-                         WHERE (state = 'pending' OR (state = 'retry' AND next_attempt_at <= @at))
-                           AND (lease_owner IS NULL OR lease_owner <> @owner)
-                         ORDER BY id LIMIT @limit)
-            """,
+            database.Dialect(
+                sqlite: """
+                UPDATE confirmations
+                SET state = 'sending', attempts = attempts + 1, lease_until = @leaseUntil, lease_owner = @owner, updated_at = @now
+                WHERE id IN (SELECT id FROM confirmations
+                             WHERE (state = 'pending' OR (state = 'retry' AND next_attempt_at <= @at))
+                               AND (lease_owner IS NULL OR lease_owner <> @owner)
+                             ORDER BY id LIMIT @limit)
+                """,
+                postgres: """
+                UPDATE confirmations
+                SET state = 'sending', attempts = attempts + 1, lease_until = @leaseUntil, lease_owner = @owner, updated_at = @now
+                WHERE id IN (SELECT id FROM confirmations
+                             WHERE (state = 'pending' OR (state = 'retry' AND next_attempt_at <= @at))
+                               AND (lease_owner IS NULL OR lease_owner <> @owner)
+                             ORDER BY id LIMIT @limit FOR UPDATE SKIP LOCKED)
+                """),
             new { owner, at, leaseUntil, limit, now }, transaction);
         var rows = connection.Query<ConfirmationRow>(
             """
@@ -111,7 +122,7 @@ public sealed class ConfirmationStore(Database database, TokenStore tokens)
     /// <summary>Records that the server accepted the email (or the pickup folder holds it).</summary>
     public void MarkSent(long id, string serverReply, DateTimeOffset now)
     {
-        using var connection = database.Open();
+        using var connection = database.Connect();
         connection.Execute(
             """
             UPDATE confirmations SET state = 'sent', server_reply = @serverReply, sent_at = @now, last_error = NULL,
@@ -124,7 +135,7 @@ public sealed class ConfirmationStore(Database database, TokenStore tokens)
     /// <summary>Records a temporary failure: the row is tried again at <paramref name="nextAttemptAt"/>.</summary>
     public void MarkRetry(long id, string error, DateTimeOffset nextAttemptAt, DateTimeOffset now)
     {
-        using var connection = database.Open();
+        using var connection = database.Connect();
         connection.Execute(
             """
             UPDATE confirmations SET state = 'retry', last_error = @error, next_attempt_at = @nextAttemptAt, lease_until = NULL,
@@ -137,7 +148,7 @@ public sealed class ConfirmationStore(Database database, TokenStore tokens)
     /// <summary>Ends a row as <c>failed</c> (refused for good) or <c>unknown</c> (the server may have it).</summary>
     public void MarkFinal(long id, string state, string error, DateTimeOffset now)
     {
-        using var connection = database.Open();
+        using var connection = database.Connect();
         connection.Execute(
             "UPDATE confirmations SET state = @state, last_error = @error, lease_until = NULL, updated_at = @now WHERE id = @id AND state = 'sending'",
             new { id, state, error, now });
@@ -147,14 +158,21 @@ public sealed class ConfirmationStore(Database database, TokenStore tokens)
     public int Release(string owner, IReadOnlyCollection<long> ids, DateTimeOffset now)
     {
         if (ids.Count == 0) return 0;
-        using var connection = database.Open();
+        using var connection = database.Connect();
+        // Dapper spreads a list into IN (…) on SQLite and passes it as one array on PostgreSQL.
         return connection.Execute(
-            """
-            UPDATE confirmations SET state = 'pending', attempts = MAX(attempts - 1, 0), lease_until = NULL, lease_owner = NULL,
-                                     updated_at = @now
-            WHERE state = 'sending' AND lease_owner = @owner AND id IN @ids
-            """,
-            new { owner, ids, now });
+            database.Dialect(
+                sqlite: """
+                UPDATE confirmations SET state = 'pending', attempts = max(attempts - 1, 0), lease_until = NULL, lease_owner = NULL,
+                                         updated_at = @now
+                WHERE state = 'sending' AND lease_owner = @owner AND id IN @ids
+                """,
+                postgres: """
+                UPDATE confirmations SET state = 'pending', attempts = greatest(attempts - 1, 0), lease_until = NULL, lease_owner = NULL,
+                                         updated_at = @now
+                WHERE state = 'sending' AND lease_owner = @owner AND id = ANY(@ids)
+                """),
+            new { owner, ids = ids.ToArray(), now });
     }
 
     /// <summary>
@@ -165,7 +183,7 @@ public sealed class ConfirmationStore(Database database, TokenStore tokens)
     /// </summary>
     public int RecoverAbandoned(DateTimeOffset now)
     {
-        using var connection = database.Open();
+        using var connection = database.Connect();
         return connection.Execute(
             """
             UPDATE confirmations SET state = 'retry', next_attempt_at = @now, lease_until = NULL, lease_owner = NULL,
@@ -178,7 +196,7 @@ public sealed class ConfirmationStore(Database database, TokenStore tokens)
     /// <summary>A reader's confirmation emails, oldest first: when each was queued, its state and whether it was used.</summary>
     public IReadOnlyList<(DateTimeOffset CreatedAt, string State, DateTimeOffset? UsedAt)> ForSubscriber(long subscriberId)
     {
-        using var connection = database.Open();
+        using var connection = database.Connect();
         return connection.Query<(DateTimeOffset, string, DateTimeOffset?)>(
             "SELECT created_at, state, used_at FROM confirmations WHERE subscriber_id = @subscriberId ORDER BY id",
             new { subscriberId }).ToList();

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Dapper;
 using Microsoft.Data.Sqlite;
 using Newsletter.Matching;
@@ -20,7 +21,7 @@ public sealed class SubscriberStore(Database database)
     /// </summary>
     public long EnsureExists(string normalizedEmail, SubscriptionRequest request, DateTimeOffset now)
     {
-        using var connection = database.Open();
+        using var connection = database.Connect();
         return connection.QuerySingle<long>(
             """
             INSERT INTO subscribers (email, state, frequency, weekday, hour, timezone, digest_order, created_at)
@@ -39,7 +40,7 @@ public sealed class SubscriberStore(Database database)
     /// </summary>
     public Subscriber? Confirm(long subscriberId, SubscriptionRequest? choices, DateTimeOffset now, Func<Subscriber, DateTimeOffset> nextDue)
     {
-        using var connection = database.Open();
+        using var connection = database.Connect();
         using var transaction = connection.BeginTransaction();
         if (choices is not null)
         {
@@ -75,7 +76,7 @@ public sealed class SubscriberStore(Database database)
     /// </summary>
     public void Unsubscribe(long subscriberId, DateTimeOffset now)
     {
-        using var connection = database.Open();
+        using var connection = database.Connect();
         connection.Execute(
             "UPDATE subscribers SET state = 'unsubscribed', unsubscribed_at = @now, next_due_at = NULL WHERE id = @subscriberId",
             new { subscriberId, now });
@@ -88,7 +89,7 @@ public sealed class SubscriberStore(Database database)
     public bool Unsubscribe(long subscriberId, string reason, DateTimeOffset now)
     {
         // Their pending digests are ended by the next send's claim, as for any reader no longer confirmed.
-        using var connection = database.Open();
+        using var connection = database.Connect();
         return connection.Execute(
             """
             UPDATE subscribers SET state = 'unsubscribed', unsubscribed_at = @now, state_reason = @reason, next_due_at = NULL
@@ -103,7 +104,7 @@ public sealed class SubscriberStore(Database database)
     /// </summary>
     public bool Suppress(long subscriberId, string reason, DateTimeOffset now)
     {
-        using var connection = database.Open();
+        using var connection = database.Connect();
         return connection.Execute(
             """
             UPDATE subscribers SET state = 'suppressed', state_reason = @reason, next_due_at = NULL, suppressed_at = @now
@@ -119,7 +120,7 @@ public sealed class SubscriberStore(Database database)
     /// </summary>
     public Subscriber? LiftSuppression(long subscriberId, string reason, DateTimeOffset now, Func<Subscriber, DateTimeOffset> nextDue)
     {
-        using var connection = database.Open();
+        using var connection = database.Connect();
         using var transaction = connection.BeginTransaction();
         var subscriber = connection.QuerySingleOrDefault<Subscriber>(
             $"SELECT {Columns} FROM subscribers WHERE id = @subscriberId AND state = 'suppressed'", new { subscriberId }, transaction);
@@ -140,7 +141,7 @@ public sealed class SubscriberStore(Database database)
     /// </summary>
     public void UpdatePreferences(long subscriberId, SubscriptionRequest request, DateTimeOffset? nextDueAt)
     {
-        using var connection = database.Open();
+        using var connection = database.Connect();
         using var transaction = connection.BeginTransaction();
         connection.Execute(
             """
@@ -157,7 +158,7 @@ public sealed class SubscriberStore(Database database)
     /// <summary>Removes one filter; true when it was there.</summary>
     public bool RemoveFilter(long subscriberId, string kind, string value)
     {
-        using var connection = database.Open();
+        using var connection = database.Connect();
         return connection.Execute(
             "DELETE FROM subscriber_filters WHERE subscriber_id = @subscriberId AND kind = @kind AND value = @value",
             new { subscriberId, kind, value }) > 0;
@@ -169,7 +170,7 @@ public sealed class SubscriberStore(Database database)
     /// </summary>
     public bool Delete(long subscriberId)
     {
-        using var connection = database.Open();
+        using var connection = database.Connect();
         return connection.Execute("DELETE FROM subscribers WHERE id = @subscriberId", new { subscriberId }) > 0;
     }
 
@@ -179,7 +180,7 @@ public sealed class SubscriberStore(Database database)
     /// </summary>
     public int DeleteUnconfirmed(DateTimeOffset before)
     {
-        using var connection = database.Open();
+        using var connection = database.Connect();
         return connection.Execute(
             """
             DELETE FROM subscribers
@@ -195,11 +196,11 @@ public sealed class SubscriberStore(Database database)
     /// </summary>
     public bool TryCountConfirmation(long subscriberId, DateTimeOffset now, int maxPerDay)
     {
-        using var connection = database.Open();
+        using var connection = database.Connect();
         var count = connection.QuerySingleOrDefault<int?>(
             """
             INSERT INTO confirmation_sends (subscriber_id, day, count) VALUES (@subscriberId, @day, 1)
-            ON CONFLICT (subscriber_id, day) DO UPDATE SET count = count + 1 WHERE count < @maxPerDay
+            ON CONFLICT (subscriber_id, day) DO UPDATE SET count = confirmation_sends.count + 1 WHERE confirmation_sends.count < @maxPerDay
             RETURNING count
             """,
             new { subscriberId, day = now.UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), maxPerDay });
@@ -212,7 +213,7 @@ public sealed class SubscriberStore(Database database)
     /// </summary>
     public Subscriber? ImportConfirmed(string normalizedEmail, SubscriptionRequest request, DateTimeOffset now, Func<Subscriber, DateTimeOffset> nextDue)
     {
-        using var connection = database.Open();
+        using var connection = database.Connect();
         using var transaction = connection.BeginTransaction();
         var subscriber = connection.QuerySingleOrDefault<Subscriber>(
             $"""
@@ -221,7 +222,7 @@ public sealed class SubscriberStore(Database database)
             ON CONFLICT (email) DO UPDATE SET
                 frequency = excluded.frequency, weekday = excluded.weekday, hour = excluded.hour, timezone = excluded.timezone,
                 digest_order = excluded.digest_order,
-                state = 'confirmed', confirmed_at = coalesce(confirmed_at, excluded.confirmed_at)
+                state = 'confirmed', confirmed_at = coalesce(subscribers.confirmed_at, excluded.confirmed_at)
             WHERE subscribers.state IN ('pending', 'confirmed')
             RETURNING {Columns}
             """,
@@ -243,7 +244,7 @@ public sealed class SubscriberStore(Database database)
         {
             List<Subscriber> page;
             List<(long SubscriberId, string Kind, string Value)> filters;
-            using (var connection = database.Open())
+            using (var connection = database.Connect())
             {
                 page = connection.Query<Subscriber>(
                     $"SELECT {Columns} FROM subscribers WHERE id > @after ORDER BY id LIMIT @pageSize", new { after, pageSize }).ToList();
@@ -265,28 +266,33 @@ public sealed class SubscriberStore(Database database)
     public IReadOnlyDictionary<long, Subscriber> Find(IReadOnlyCollection<long> ids)
     {
         if (ids.Count == 0) return new Dictionary<long, Subscriber>();
-        using var connection = database.Open();
-        return connection.Query<Subscriber>($"SELECT {Columns} FROM subscribers WHERE id IN @ids", new { ids }).ToDictionary(s => s.Id);
+        using var connection = database.Connect();
+        // Dapper spreads a list into IN (…) on SQLite and passes it as one array on PostgreSQL.
+        return connection.Query<Subscriber>(
+            database.Dialect(
+                sqlite: $"SELECT {Columns} FROM subscribers WHERE id IN @ids",
+                postgres: $"SELECT {Columns} FROM subscribers WHERE id = ANY(@ids)"),
+            new { ids = ids.ToArray() }).ToDictionary(s => s.Id);
     }
 
     /// <summary>The subscriber with that id, or null.</summary>
     public Subscriber? Find(long id)
     {
-        using var connection = database.Open();
+        using var connection = database.Connect();
         return connection.QuerySingleOrDefault<Subscriber>($"SELECT {Columns} FROM subscribers WHERE id = @id", new { id });
     }
 
     /// <summary>The subscriber with that normalised address, or null.</summary>
     public Subscriber? FindByEmail(string normalizedEmail)
     {
-        using var connection = database.Open();
+        using var connection = database.Connect();
         return connection.QuerySingleOrDefault<Subscriber>($"SELECT {Columns} FROM subscribers WHERE email = @normalizedEmail", new { normalizedEmail });
     }
 
     /// <summary>A subscriber's topics and keywords, ordered by kind and value.</summary>
     public IReadOnlyList<SubscriberFilter> Filters(long subscriberId)
     {
-        using var connection = database.Open();
+        using var connection = database.Connect();
         return connection.Query<SubscriberFilter>(
             "SELECT kind, value FROM subscriber_filters WHERE subscriber_id = @subscriberId ORDER BY kind, value",
             new { subscriberId }).ToList();
@@ -298,7 +304,7 @@ public sealed class SubscriberStore(Database database)
     /// </summary>
     public IReadOnlyList<LedgerEntry> Ledger(long subscriberId)
     {
-        using var connection = database.Open();
+        using var connection = database.Connect();
         return connection.Query<LedgerEntry>(
             """
             SELECT period_key AS PeriodKey, state AS State, created_at AS CreatedAt, sent_at AS SentAt
@@ -325,11 +331,11 @@ public sealed class SubscriberStore(Database database)
         return new WindowAdvance(command);
     }
 
-    private static void ReplaceFilters(SqliteConnection connection, SqliteTransaction transaction, long subscriberId, IEnumerable<SubscriberFilter> filters)
+    private static void ReplaceFilters(DbConnection connection, DbTransaction transaction, long subscriberId, IEnumerable<SubscriberFilter> filters)
     {
         connection.Execute("DELETE FROM subscriber_filters WHERE subscriber_id = @subscriberId", new { subscriberId }, transaction);
         connection.Execute(
-            "INSERT OR IGNORE INTO subscriber_filters (subscriber_id, kind, value) VALUES (@subscriberId, @Kind, @Value)",
+            "INSERT INTO subscriber_filters (subscriber_id, kind, value) VALUES (@subscriberId, @Kind, @Value) ON CONFLICT DO NOTHING",
             filters.Select(f => new { subscriberId, f.Kind, f.Value }), transaction);
     }
 }

@@ -42,10 +42,13 @@ public sealed class TokenStore(Database database, ServerSecretStore secrets)
         var tokens = subscriberIds.Distinct().ToDictionary(id => id, id => Derive(purpose, id, now));
         if (tokens.Count == 0) return tokens;
         var hashes = tokens.ToDictionary(t => Hash(t.Value), t => t.Key);
-        using var connection = database.Open();
+        using var connection = database.Connect();
         // Every digest carries these links and the rows exist after the first: look before writing, so sending
         // takes no write lock for them (the insert below still settles a race between two first uses).
-        var stored = connection.Query<string>("SELECT hash FROM tokens WHERE hash IN @hashes", new { hashes = hashes.Keys }).ToHashSet();
+        // Dapper spreads a list into IN (…) on SQLite and passes it as one array on PostgreSQL.
+        var stored = connection.Query<string>(
+            database.Dialect(sqlite: "SELECT hash FROM tokens WHERE hash IN @hashes", postgres: "SELECT hash FROM tokens WHERE hash = ANY(@hashes)"),
+            new { hashes = hashes.Keys.ToArray() }).ToHashSet();
         var missing = hashes.Where(h => !stored.Contains(h.Key)).Select(h => new { hash = h.Key, subscriberId = h.Value, purpose, now }).ToList();
         if (missing.Count == 0) return tokens;
         using var transaction = connection.BeginTransaction();
@@ -73,7 +76,7 @@ public sealed class TokenStore(Database database, ServerSecretStore secrets)
     /// <summary>The subscriber a token belongs to, or why it cannot be used.</summary>
     public TokenLookup Find(string token, string purpose, DateTimeOffset now)
     {
-        using var connection = database.Open();
+        using var connection = database.Connect();
         var row = connection.QuerySingleOrDefault<TokenRow>(
             """
             SELECT subscriber_id AS SubscriberId, expires_at AS ExpiresAt, used_at AS UsedAt

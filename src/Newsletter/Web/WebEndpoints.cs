@@ -54,7 +54,8 @@ public static class WebEndpoints
         services.AddDataProtection().SetApplicationName("Newsletter");
         services.AddOptions<KeyManagementOptions>()
             .Configure<Database, TimeProvider>((o, database, clock) =>
-                o.XmlRepository = new DataProtectionKeyStore(database, clock, Path.Combine(Path.GetDirectoryName(database.FilePath) ?? ".", "keys")));
+                o.XmlRepository = new DataProtectionKeyStore(database, clock,
+                    database.IsPostgres ? null : Path.Combine(Path.GetDirectoryName(database.FilePath) ?? ".", "keys")));
         return services;
     }
 

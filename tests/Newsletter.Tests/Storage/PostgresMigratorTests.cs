@@ -1,0 +1,118 @@
+using Dapper;
+using Microsoft.Extensions.Logging.Abstractions;
+using Newsletter.Foundation;
+using Newsletter.Storage;
+using Newsletter.Tests.Support;
+
+namespace Newsletter.Tests.Storage;
+
+public class PostgresMigratorTests
+{
+    private readonly List<string> _databases = [];
+
+    [OneTimeSetUp] public void Register() => UtcTimestampHandler.Register();
+
+    [TearDown]
+    public void TearDown()
+    {
+        foreach (var database in _databases) Postgres.Shared.Drop(database);
+        _databases.Clear();
+    }
+
+    private string EmptyDatabase()
+    {
+        var connectionString = Postgres.Shared.CreateEmptyDatabase();
+        _databases.Add(connectionString);
+        return connectionString;
+    }
+
+    [Test]
+    public void EverySqliteMigration_HasItsPostgresFile_WithTheSameNumberAndName()
+    {
+        var sqlite = Migrator.Shipped(StorageProviders.Sqlite).Select(m => m.Name);
+        var postgres = Migrator.Shipped(StorageProviders.Postgres).Select(m => m.Name);
+
+        Assert.That(postgres, Is.EqualTo(sqlite));
+    }
+
+    [Test]
+    public void Migrate_CreatesEveryTable_WithoutTheFullTextIndex()
+    {
+        using var database = Database.Postgres(EmptyDatabase());
+
+        var applied = new Migrator(database, NullLogger<Migrator>.Instance).Migrate();
+
+        Assert.That(applied, Is.EqualTo(Migrator.Shipped(StorageProviders.Postgres).Select(m => m.Version)));
+        using var connection = database.Connect();
+        var tables = connection.Query<string>("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'").ToList();
+        Assert.That(tables, Is.SupersetOf(new[] { "papers", "subscribers", "subscriber_filters", "tokens", "deliveries", "confirmations",
+            "bounce_events", "reader_states", "data_protection_keys", "server_secrets", "schema_version" }));
+        Assert.That(tables, Has.None.StartsWith("papers_fts"));
+        Assert.That(new Migrator(database, NullLogger<Migrator>.Instance).Migrate(), Is.Empty, "a second start applies nothing");
+    }
+
+    [Test]
+    public void Migrate_AppliesEachMigrationOnce_WhenSeveralNodesStartAtOnce()
+    {
+        var connectionString = EmptyDatabase();
+        const int nodes = 4;
+        using var ready = new Barrier(nodes);
+
+        var applied = Enumerable.Range(0, nodes).AsParallel().WithDegreeOfParallelism(nodes).Select(_ =>
+        {
+            using var database = Database.Postgres(connectionString);
+            ready.SignalAndWait();
+            return new Migrator(database, NullLogger<Migrator>.Instance).Migrate();
+        }).ToList();
+
+        var shipped = Migrator.Shipped(StorageProviders.Postgres).Select(m => m.Version).ToList();
+        Assert.That(applied.SelectMany(versions => versions).Order(), Is.EqualTo(shipped), "each migration applied by exactly one node");
+        Assert.That(applied.Count(versions => versions.Count > 0), Is.EqualTo(1), "one node migrated, the others found it done");
+        using var check = Database.Postgres(connectionString);
+        using var connection = check.Connect();
+        Assert.That(connection.Query<int>("SELECT version FROM schema_version ORDER BY version"), Is.EqualTo(shipped));
+    }
+
+    [Test]
+    public void Migrate_RollsBackAFailingMigrationWhole()
+    {
+        using var database = Database.Postgres(EmptyDatabase());
+        var broken = (1, "0001_broken", "CREATE TABLE c (z bigint); INSERT INTO nowhere VALUES (1);");
+
+        Assert.That(() => new Migrator(database, NullLogger<Migrator>.Instance).Migrate([broken]), Throws.InstanceOf<Npgsql.PostgresException>());
+
+        using var connection = database.Connect();
+        Assert.That(connection.ExecuteScalar<long>("SELECT count(*) FROM information_schema.tables WHERE table_name = 'c'"), Is.Zero);
+        Assert.That(connection.ExecuteScalar<long>("SELECT count(*) FROM schema_version"), Is.Zero);
+    }
+
+    [Test]
+    public void Migrate_NamesTheSetting_WhenTheServerCannotBeReached()
+    {
+        using var database = Database.Postgres($"Host=127.0.0.1;Port={Postgres.Shared.Port};Username=postgres;Database=no_such_database");
+
+        var error = Assert.Throws<ConfigurationException>(() => new Migrator(database, NullLogger<Migrator>.Instance).Migrate())!;
+
+        Assert.That(error.Key, Is.EqualTo("Storage:ConnectionString"));
+        Assert.That(error.Message, Does.Contain("no_such_database"));
+    }
+
+    [Test]
+    public void Timestamps_AreInstants_WrittenAndReadInUtc()
+    {
+        var connectionString = Postgres.Shared.CreateMigratedDatabase();
+        _databases.Add(connectionString);
+        using var database = Database.Postgres(connectionString);
+        using var connection = database.Connect();
+        var berlinMorning = new DateTimeOffset(2026, 3, 29, 9, 30, 0, 123, TimeSpan.FromHours(2));
+
+        connection.Execute("INSERT INTO subscribers (email, state, created_at) VALUES ('t@example.org', 'pending', @at)", new { at = berlinMorning });
+
+        Assert.That(connection.ExecuteScalar<string>("SELECT to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.MS') FROM subscribers"),
+            Is.EqualTo("2026-03-29 07:30:00.123"));
+        var read = connection.ExecuteScalar<DateTimeOffset>("SELECT created_at FROM subscribers");
+        Assert.That(read, Is.EqualTo(berlinMorning));
+        Assert.That(read.Offset, Is.EqualTo(TimeSpan.Zero));
+        Assert.That(connection.ExecuteScalar<string>("SELECT utc_day(created_at) FROM subscribers"), Is.EqualTo("2026-03-29"));
+    }
+}
