@@ -13,6 +13,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<Migrator>();
         services.AddSingleton<ServerSecretStore>();
         services.AddSingleton<BackupStore>();
+        services.AddSingleton<StorageCopyStore>();
         services.AddTransient<BackupJob>();
         return services;
     }
