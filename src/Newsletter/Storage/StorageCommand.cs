@@ -3,7 +3,10 @@ using Newsletter.Foundation;
 
 namespace Newsletter.Storage;
 
-/// <summary><c>storage backup &lt;file&gt;</c>: writes a consistent copy of the database, also while the service runs.</summary>
+/// <summary>
+/// <c>storage backup &lt;file&gt;</c>: writes a consistent copy of the database, also while the service runs.
+/// <c>storage copy --to &lt;connection string&gt;</c>: moves the SQLite database into an empty PostgreSQL one.
+/// </summary>
 public static class StorageCommand
 {
     public static Command Create(AppServices host)
@@ -25,6 +28,45 @@ public static class StorageCommand
                 return ExitCodes.Failed;
             }
         });
-        return new Command("storage", "The database file") { backup };
+        return new Command("storage", "The database") { backup, CopyCommand(host) };
+    }
+
+    private static Command CopyCommand(AppServices host)
+    {
+        var to = new Option<string>("--to") { Description = "The Npgsql connection string of an empty PostgreSQL database", Required = true };
+        var copy = new Command("copy", "Copy every row of the SQLite database (Storage:Database) into an empty PostgreSQL database, in one transaction, and compare the counts") { to };
+        copy.SetAction(async result =>
+        {
+            var problem = new StorageOptions { Provider = StorageProviders.Postgres, ConnectionString = result.GetValue(to)! }
+                .Problems().FirstOrDefault(p => p.StartsWith($"{StorageOptions.Section}:ConnectionString", StringComparison.Ordinal));
+            if (problem is not null)
+            {
+                await Console.Error.WriteLineAsync($"newsletter: storage copy --to: {problem[(StorageOptions.Section.Length + 18)..].Trim()}");
+                return ExitCodes.UsageError;
+            }
+            var source = host.Get<Database>();
+            if (source.IsPostgres)
+            {
+                await Console.Error.WriteLineAsync($"newsletter: storage copy reads the SQLite file of {StorageOptions.Section}:Database; run it with {StorageOptions.Section}:Provider = sqlite");
+                return ExitCodes.Failed;
+            }
+            using var target = Database.Postgres(result.GetValue(to)!);
+            try
+            {
+                new Migrator(target, host.Get<ILogger<Migrator>>()).Migrate();
+                Console.WriteLine($"storage copy: {source.Describe()} → {target.Describe()}");
+                var tables = host.Get<StorageCopyStore>().Copy(source, target);
+                foreach (var table in tables)
+                    Console.WriteLine($"  {table.Table,-22} {table.SourceRows,12:#,0} → {table.TargetRows,12:#,0}");
+                Console.WriteLine($"storage copy: {tables.Count} tables, {tables.Sum(t => t.TargetRows):#,0} rows, every count matches");
+                return 0;
+            }
+            catch (Exception e) when (e is StorageCopyRefusedException or Npgsql.NpgsqlException or ConfigurationException)
+            {
+                await Console.Error.WriteLineAsync($"newsletter: storage copy refused: {e.Message}");
+                return ExitCodes.Failed;
+            }
+        });
+        return copy;
     }
 }

@@ -10,7 +10,7 @@ public static class StorageServiceCollectionExtensions
         UtcTimestampHandler.Register();
         services.AddSettings<StorageOptions>(configuration, StorageOptions.Section, o => o.Problems());
         return services
-            .AddShared(typeof(Database), typeof(Migrator), typeof(ServerSecretStore), typeof(BackupStore))
+            .AddShared(typeof(Database), typeof(Migrator), typeof(ServerSecretStore), typeof(BackupStore), typeof(StorageCopyStore))
             .AddPerRun(typeof(BackupJob));
     }
 }

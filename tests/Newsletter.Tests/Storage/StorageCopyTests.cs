@@ -1,0 +1,127 @@
+using System.Xml.Linq;
+using Dapper;
+using Microsoft.Extensions.Time.Testing;
+using Newsletter.ForYou;
+using Newsletter.Storage;
+using Newsletter.Subscriptions;
+using Newsletter.Tests.Delivery;
+using Newsletter.Tests.Support;
+
+namespace Newsletter.Tests.Storage;
+
+/// <summary>
+/// <c>storage copy --to</c> run as the real executable: a SQLite database seeded by the real planner and stores,
+/// moved into an empty PostgreSQL database, then read back there through the same stores.
+/// </summary>
+public class StorageCopyTests
+{
+    private readonly List<string> _databases = [];
+
+    [OneTimeSetUp] public void Register() => UtcTimestampHandler.Register();
+
+    [TearDown]
+    public void TearDown()
+    {
+        foreach (var database in _databases) Postgres.Shared.Drop(database);
+        _databases.Clear();
+    }
+
+    [Test]
+    public void Copy_MovesEveryRow_AndThePostgresSideReadsTheSame()
+    {
+        using var workspace = new TestWorkspace();
+        var readers = LedgerSeed.Readers(workspace, 3);
+        var now = LedgerSeed.PlannedAt.AddHours(1);
+        using var sqlite = new Database(workspace.DatabasePath);
+        var manage = new TokenStore(sqlite, new ServerSecretStore(sqlite)).LongLived(readers[1], TokenStore.Manage, now);
+        new DataProtectionKeyStore(sqlite, new FakeTimeProvider(now)).StoreElement(new XElement("key", new XAttribute("id", "k1"), "sealed"), "k1");
+        new MarkStore(sqlite).Set(readers[0], 1, MarkStore.More, MarkStore.FromDigest, now);
+        new SubscriberStore(sqlite).Unsubscribe(readers[2], now);
+        var target = EmptyPostgres();
+
+        var copy = NewsletterProcess.Run(Settings(workspace), "storage", "copy", "--to", target);
+
+        Assert.That(copy.ExitCode, Is.EqualTo(0), copy.Error);
+        Assert.That(copy.Output, Does.Match(@"subscribers\s+3 →\s+3").And.Match(@"deliveries\s+3 →\s+3").And.Contain("every count matches"));
+        using var postgres = Database.Postgres(target);
+        var sqliteReaders = new SubscriberStore(sqlite);
+        var postgresReaders = new SubscriberStore(postgres);
+        foreach (var id in readers)
+        {
+            Assert.That(postgresReaders.Find(id), Is.EqualTo(sqliteReaders.Find(id)), $"reader {id}");
+            Assert.That(postgresReaders.Filters(id), Is.EqualTo(sqliteReaders.Filters(id)), $"reader {id}'s filters");
+            Assert.That(postgresReaders.Ledger(id), Is.EqualTo(sqliteReaders.Ledger(id)), $"reader {id}'s ledger");
+        }
+        var lookup = new TokenStore(postgres, new ServerSecretStore(postgres)).Find(manage, TokenStore.Manage, now);
+        Assert.That((lookup.Status, lookup.SubscriberId), Is.EqualTo((TokenStatus.Valid, (long?)readers[1])), "a manage link made before the move still works");
+        Assert.That(new TokenStore(postgres, new ServerSecretStore(postgres)).LongLived(readers[1], TokenStore.Manage, now), Is.EqualTo(manage),
+            "the link key moved: links made after the move are the same");
+        Assert.That(new DataProtectionKeyStore(postgres, new FakeTimeProvider(now)).GetAllElements().Select(e => e.ToString()),
+            Is.EqualTo(new DataProtectionKeyStore(sqlite, new FakeTimeProvider(now)).GetAllElements().Select(e => e.ToString())));
+        Assert.That(new MarkStore(postgres).Find(readers[0], 1), Is.EqualTo(MarkStore.More));
+        Assert.That(LedgerRows(postgres), Is.EqualTo(LedgerRows(sqlite)), "the frozen ledger, times as instants");
+        var added = postgresReaders.EnsureExists("later@example.org", new SubscriptionRequest(), now);
+        Assert.That(added, Is.GreaterThan(readers.Max()), "the identity sequence continues past the copied ids");
+    }
+
+    [Test]
+    public void Copy_IsRefused_WhenTheTargetAlreadyHoldsRows()
+    {
+        using var workspace = new TestWorkspace();
+        LedgerSeed.Readers(workspace, 1);
+        var target = EmptyPostgres();
+        Assert.That(NewsletterProcess.Run(Settings(workspace), "storage", "copy", "--to", target).ExitCode, Is.EqualTo(0));
+
+        var again = NewsletterProcess.Run(Settings(workspace), "storage", "copy", "--to", target);
+
+        Assert.That(again.ExitCode, Is.EqualTo(1));
+        Assert.That(again.Error, Does.Contain("already holds rows").And.Contain("subscribers"));
+        Assert.That(again.Error, Does.Not.Contain("   at "), "no stack trace");
+        using var postgres = Database.Postgres(target);
+        using var connection = postgres.Connect();
+        Assert.That(connection.ExecuteScalar<long>("SELECT count(*) FROM subscribers"), Is.EqualTo(1), "nothing written twice");
+    }
+
+    [Test]
+    public void Copy_RefusesAnUnreadableConnectionString_NamingTheOption()
+    {
+        using var workspace = new TestWorkspace();
+        LedgerSeed.Migrated(workspace.DatabasePath).Dispose();
+
+        var result = NewsletterProcess.Run(Settings(workspace), "storage", "copy", "--to", "Port=5432");
+
+        Assert.That(result.ExitCode, Is.EqualTo(2));
+        Assert.That(result.Error, Does.Contain("--to").And.Contain("Host"));
+    }
+
+    [TestCase(StorageProviders.Sqlite)]
+    [TestCase(StorageProviders.Postgres)]
+    public void EveryTableTheMigrationsMake_IsCopied_OrSaysWhyNot(string provider)
+    {
+        using var database = new ProviderDatabase(provider);
+
+        var tables = StorageCopyStore.Tables(database.Database);
+
+        Assert.That(tables, Has.Count.GreaterThan(20), "the schema is read");
+        var unlisted = tables.Where(t => !StorageCopyStore.CopyOrder.Contains(t) && !StorageCopyStore.NotCopied.ContainsKey(t));
+        Assert.That(unlisted, Is.Empty, "a table added by a migration joins StorageCopyStore.CopyOrder (or NotCopied, with the reason)");
+        Assert.That(StorageCopyStore.CopyOrder.Except(tables), Is.Empty, "every table the copy moves exists");
+    }
+
+    private string EmptyPostgres()
+    {
+        var connectionString = Postgres.Shared.CreateEmptyDatabase();
+        _databases.Add(connectionString);
+        return connectionString;
+    }
+
+    private static Dictionary<string, string> Settings(TestWorkspace workspace) => new() { ["Storage:Database"] = workspace.DatabasePath };
+
+    private static List<string> LedgerRows(Database database)
+    {
+        using var connection = database.Connect();
+        return connection.Query<(long Id, long Subscriber, string Period, string State, DateTimeOffset Created, string Items)>(
+            "SELECT id, subscriber_id, period_key, state, created_at, items_json FROM deliveries ORDER BY id")
+            .Select(r => $"{r.Id} {r.Subscriber} {r.Period} {r.State} {r.Created.ToUniversalTime():O} {r.Items}").ToList();
+    }
+}
