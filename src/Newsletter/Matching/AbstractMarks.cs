@@ -1,15 +1,13 @@
-using Microsoft.Data.Sqlite;
-
 namespace Newsletter.Matching;
 
 /// <summary>
 /// Decides, when planning, which words of each frozen paper's abstract to highlight: the words its labels' queries
 /// matched (<see cref="DigestItem.Marks"/>). Each (paper, label) is asked once per run, in one batch per page of
-/// readers: a run freezes the same few thousand pairs into many digests.
+/// readers: a run freezes the same few thousand pairs into many digests. The questions go to the window's own index
+/// (<see cref="WindowIndexStore.Spans"/>), where the papers already are and each costs about one tokenised abstract.
 /// </summary>
-internal sealed class AbstractMarks(SqliteConnection connection, Func<string, string?> queryOf) : IDisposable
+internal sealed class AbstractMarks(WindowIndexStore store, Func<string, string?> queryOf)
 {
-    private readonly HighlightStore _store = new(connection);
     private readonly Dictionary<(long Paper, string Label), int[]> _decided = new();
 
     /// <summary>
@@ -36,7 +34,7 @@ internal sealed class AbstractMarks(SqliteConnection connection, Func<string, st
                 }
             }
         }
-        var spans = _store.Spans(queries);
+        var spans = store.Spans(queries);
         for (var i = 0; i < asked.Count; i++) _decided[asked[i]] = spans[i];
 
         var marked = new Dictionary<IReadOnlyList<DigestItem>, IReadOnlyList<DigestItem>>(ReferenceEqualityComparer.Instance);
@@ -84,6 +82,4 @@ internal sealed class AbstractMarks(SqliteConnection connection, Func<string, st
         for (var i = 0; i + 1 < spans.Length; i += 2) pairs.Add((spans[i], spans[i + 1]));
         return pairs;
     }
-
-    public void Dispose() => _store.Dispose();
 }
