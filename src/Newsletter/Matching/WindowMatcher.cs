@@ -32,8 +32,6 @@ internal sealed class WindowMatcher : IDisposable
     private readonly List<FilterHit> _hits = [];
     private readonly Ranking.Scratch _scratch = new();
     private readonly RankingMemo _memo = new();
-    // The FTS5 query behind each label evaluated, so that highlighting asks what ranking matched.
-    private readonly Dictionary<string, string> _queries = new(StringComparer.Ordinal);
     private AbstractMarks? _marks;
 
     /// <param name="window">The window to match in; the caller keeps it open while the matcher is in use.</param>
@@ -116,7 +114,11 @@ internal sealed class WindowMatcher : IDisposable
     /// of its labels matched (see <see cref="AbstractMarks"/>). Lists given as one object come back as one object.
     /// </summary>
     public IReadOnlyList<IReadOnlyList<DigestItem>> Mark(IReadOnlyList<IReadOnlyList<DigestItem>> lists) =>
-        (_marks ??= new AbstractMarks(_store, label => _queries.GetValueOrDefault(label))).Mark(lists);
+        (_marks ??= new AbstractMarks(_store, Evaluated)).Mark(lists);
+
+    /// <summary>The result of the filter a digest item's label names, if it was evaluated (a recommendation's was not).</summary>
+    private FilterResult? Evaluated(string label) =>
+        _cache.GetValueOrDefault(FilterLabel.Keyword(label) is { } keyword ? (SubscriberFilter.Keyword, keyword) : (SubscriberFilter.Topic, label));
 
     /// <summary>How many distinct papers new to the reader <paramref name="filters"/> match.</summary>
     public static int CountNew(ReadOnlySpan<FilterResult> filters, NewPapers isNew)
@@ -173,8 +175,7 @@ internal sealed class WindowMatcher : IDisposable
             // connection (once the page of readers, now the page's highlights) when a slow page outlasted it.
             if (!_forRequest) _budget.Restart(TimeSpan.MaxValue);
         }
-        _queries[FilterLabel.For(filter)] = query;
-        return new FilterResult(FilterLabel.For(filter), CollectionsMarshal.AsSpan(hits));
+        return new FilterResult(FilterLabel.For(filter), CollectionsMarshal.AsSpan(hits), query);
     }
 
     public void Dispose()

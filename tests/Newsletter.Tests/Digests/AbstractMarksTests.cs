@@ -57,7 +57,10 @@ public class AbstractMarksTests
         };
         using var window = MatchWindow.Load(connection, id - 1, id);
         using var store = window.Open();
-        var marks = new AbstractMarks(store, label => label.StartsWith("keyword:", StringComparison.Ordinal) ? queries[label] : null);
+        // Each label's matches as the matcher would have found them: the paper, and the query that found it.
+        var results = queries.Where(q => q.Key.StartsWith("keyword:", StringComparison.Ordinal))
+            .ToDictionary(q => q.Key, q => new FilterResult(q.Key, new[] { new FilterHit(id, 1, 0) }, q.Value));
+        var marks = new AbstractMarks(store, label => results.GetValueOrDefault(label));
         IReadOnlyList<DigestItem> list = [new(id, ["keyword:a", "keyword:b", "keyword:c"], 1), new(id, ["for-you:x"], 0.5)];
 
         var marked = marks.Mark([list, list]);
