@@ -38,7 +38,8 @@ public sealed class DigestPlanner(
         using var connection = database.Open();
         var high = PaperMatchStore.LatestPaper(connection);
         var low = WindowStart(connection, at);
-        using var matcher = new WindowMatcher(connection, c => MatchWindow.Load(c, low, high), topics, queries.Value, clock, logger);
+        using var window = MatchWindow.Load(connection, low, high);
+        using var matcher = new WindowMatcher(window, window.Open(), topics, queries.Value, clock, logger);
         using var pages = new DuePages(connection, at, PageSize);
         var taste = TasteStep.Open(tastes, low, high);
         var schedule = new Dictionary<(string Timezone, string Frequency, int Weekday, int Hour, DateTimeOffset DueAt), (string PeriodKey, DateTimeOffset NextDue)>();
@@ -101,7 +102,8 @@ public sealed class DigestPlanner(
         using var connection = database.Open();
         var high = PaperMatchStore.LatestPaper(connection);
         var low = reader.LastSeq ?? PaperMatchStore.LastPaperBefore(connection, FirstDigestCutoff(reader));
-        using var matcher = new WindowMatcher(connection, c => MatchWindow.Load(c, low, high), topics, queries.Value, clock, logger);
+        using var window = MatchWindow.Load(connection, low, high);
+        using var matcher = new WindowMatcher(window, window.Open(), topics, queries.Value, clock, logger);
         var due = reader.NextDueAt ?? DigestSchedule.NextDue(reader, at);
         var when = due > at ? due : at;
         var results = filters.Select(matcher.Get).ToArray();

@@ -57,6 +57,7 @@ public static class TasteRanking
             best.Insert(at < 0 ? best.Count : at, (score, i));
             if (best.Count > MaxRecommendations) best.RemoveAt(best.Count - 1);
         }
-        return best.Select(b => new Recommendation(window.IdAt(b.Index), b.Score, window.Resembles(model, b.Index))).ToList();
+        var resembles = window.Resembles(model, best.Select(b => b.Index).ToList());
+        return best.Select((b, i) => new Recommendation(window.IdAt(b.Index), b.Score, resembles[i])).ToList();
     }
 }

@@ -1,24 +1,22 @@
-using Microsoft.Data.Sqlite;
-
 namespace Newsletter.Matching;
 
 /// <summary>
 /// Decides, when planning, which words of each frozen paper's abstract to highlight: the words its labels' queries
 /// matched (<see cref="DigestItem.Marks"/>). Each (paper, label) is asked once per run, in one batch per page of
-/// readers: a run freezes the same few thousand pairs into many digests.
+/// readers: a run freezes the same few thousand pairs into many digests. The questions go to the window's own index
+/// (<see cref="WindowIndexStore.Spans"/>), where the papers already are and each costs about one tokenised abstract;
+/// the answers are kept beside the label's matches (<see cref="FilterResult.SetMarks"/>), which the run holds anyway.
 /// </summary>
-internal sealed class AbstractMarks(SqliteConnection connection, Func<string, string?> queryOf) : IDisposable
+/// <param name="resultOf">The evaluated filter a label names, or null (a recommendation, a topic gone from the catalog).</param>
+internal sealed class AbstractMarks(WindowIndexStore store, Func<string, FilterResult?> resultOf)
 {
-    private readonly HighlightStore _store = new(connection);
-    private readonly Dictionary<(long Paper, string Label), int[]> _decided = new();
-
     /// <summary>
     /// Each list with its items' <see cref="DigestItem.Marks"/> set; a list given twice (readers who share a
     /// ranking) comes back as one list, so the ledger still freezes it once.
     /// </summary>
     public IReadOnlyList<IReadOnlyList<DigestItem>> Mark(IReadOnlyList<IReadOnlyList<DigestItem>> lists)
     {
-        var asked = new List<(long Paper, string Label)>();
+        var asked = new List<(FilterResult Result, long Paper)>();
         var queries = new List<(long Paper, string Query)>();
         foreach (var list in lists)
         {
@@ -26,18 +24,17 @@ internal sealed class AbstractMarks(SqliteConnection connection, Func<string, st
             {
                 foreach (var label in item.Labels)
                 {
-                    if (_decided.ContainsKey((item.Paper, label))) continue;
-                    // Reserved at once, so a pair met twice in the page is asked once; a label with no query
-                    // (a recommendation, a topic gone from the catalog) marks nothing.
-                    _decided[(item.Paper, label)] = [];
-                    if (queryOf(label) is not { } query) continue;
-                    asked.Add((item.Paper, label));
+                    // A label with no query marks nothing.
+                    if (resultOf(label) is not { Query: { } query } filter || filter.HasMarks(item.Paper)) continue;
+                    // Reserved at once, so a pair met twice in the page is asked once.
+                    filter.SetMarks(item.Paper, []);
+                    asked.Add((filter, item.Paper));
                     queries.Add((item.Paper, query));
                 }
             }
         }
-        var spans = _store.Spans(queries);
-        for (var i = 0; i < asked.Count; i++) _decided[asked[i]] = spans[i];
+        var spans = store.Spans(queries);
+        for (var i = 0; i < asked.Count; i++) asked[i].Result.SetMarks(asked[i].Paper, spans[i]);
 
         var marked = new Dictionary<IReadOnlyList<DigestItem>, IReadOnlyList<DigestItem>>(ReferenceEqualityComparer.Instance);
         var result = new IReadOnlyList<DigestItem>[lists.Count];
@@ -57,7 +54,7 @@ internal sealed class AbstractMarks(SqliteConnection connection, Func<string, st
         List<(int Start, int End)>? several = null;
         foreach (var label in item.Labels)
         {
-            var spans = _decided[(item.Paper, label)];
+            var spans = resultOf(label)?.MarksOf(item.Paper) ?? [];
             if (spans.Length == 0) continue;
             if (only is null && several is null)
             {
@@ -84,6 +81,4 @@ internal sealed class AbstractMarks(SqliteConnection connection, Func<string, st
         for (var i = 0; i + 1 < spans.Length; i += 2) pairs.Add((spans[i], spans[i + 1]));
         return pairs;
     }
-
-    public void Dispose() => _store.Dispose();
 }

@@ -14,12 +14,15 @@ internal sealed class FilterResult
     private readonly int[] _upvotes;   // aligned with _papers: 0 when none
     private int[]? _byRelevance;       // indexes into the arrays above, in each order; built when first asked for
     private int[]? _byTrending;
+    private int[]?[]? _marks;          // aligned with _papers: each paper's highlights, once decided (AbstractMarks)
 
     /// <param name="hits">The filter's matches, in any order (sorted in place; the caller may reuse the buffer).</param>
-    public FilterResult(string label, Span<FilterHit> hits)
+    /// <param name="query">The FTS5 query that found them, asked again for highlights; null when none ran.</param>
+    public FilterResult(string label, Span<FilterHit> hits, string? query = null)
     {
         Label = label;
         Labels = [label];
+        Query = query;
         hits.Sort(static (a, b) => a.Paper.CompareTo(b.Paper));
         _papers = new long[hits.Length];
         _ranks = new double[hits.Length];
@@ -32,6 +35,9 @@ internal sealed class FilterResult
 
     /// <summary>Just <see cref="Label"/>: the labels of a paper only this filter matched, shared by every such item.</summary>
     public IReadOnlyList<string> Labels { get; }
+
+    /// <summary>The FTS5 query that found the matches (null when none ran): highlighting asks it what it matched.</summary>
+    public string? Query { get; }
 
     /// <summary>Number of matches.</summary>
     public int Count => _papers.Length;
@@ -55,6 +61,25 @@ internal sealed class FilterResult
 
     public bool TryGetRank(long paper, out double rank)
     {
+        var at = IndexOf(paper);
+        rank = at < 0 ? 0 : _ranks[at];
+        return at >= 0;
+    }
+
+    /// <summary>Whether the highlights of a matched <paramref name="paper"/> were decided (see <see cref="SetMarks"/>).</summary>
+    public bool HasMarks(long paper) => _marks?[IndexOf(paper)] is not null;
+
+    /// <summary>The highlights decided for a matched <paramref name="paper"/>; empty when none were (yet).</summary>
+    public int[] MarksOf(long paper) => _marks?[IndexOf(paper)] ?? [];
+
+    /// <summary>
+    /// Records the spans of a matched <paramref name="paper"/>'s abstract the filter's query matched (decided once
+    /// per run, kept with the filter's other results rather than in a table of their own).
+    /// </summary>
+    public void SetMarks(long paper, int[] spans) => (_marks ??= new int[]?[_papers.Length])[IndexOf(paper)] = spans;
+
+    private int IndexOf(long paper)
+    {
         // Asked for every filter of every paper a reader gets (millions of times a run): a plain loop is several
         // times faster than Array.BinarySearch, which goes through the generic comparer.
         var papers = _papers;
@@ -63,15 +88,10 @@ internal sealed class FilterResult
         {
             var mid = (int)((uint)(low + high) >> 1);
             var at = papers[mid];
-            if (at == paper)
-            {
-                rank = _ranks[mid];
-                return true;
-            }
+            if (at == paper) return mid;
             if (at < paper) low = mid + 1;
             else high = mid - 1;
         }
-        rank = 0;
-        return false;
+        return -1;
     }
 }

@@ -4,17 +4,24 @@ using Microsoft.Data.Sqlite;
 namespace Newsletter.Matching;
 
 /// <summary>
-/// A window of papers (ids in (<see cref="Low"/>, <see cref="High"/>]) and what ranking needs of each. A planning
-/// run reads its own; previews share one per window until a paper changes (<see cref="PreviewWindows"/>), and with
-/// it the results of catalog topics, which every preview of a topic would otherwise compute again.
+/// A window of papers (ids in (<see cref="Low"/>, <see cref="High"/>]): what ranking needs of each, and the window's
+/// own full-text index (<see cref="WindowIndexStore"/>) that every filter is matched in. A planning run builds its
+/// own; previews share one per window until a paper changes (<see cref="PreviewWindows"/>), and with it the results
+/// of catalog topics, which every preview of a topic would otherwise compute again. Disposing it frees the index
+/// once the stores opened on it are disposed too.
 /// </summary>
-internal sealed class MatchWindow
+internal sealed class MatchWindow : IDisposable
 {
-    private MatchWindow(long low, long high, IReadOnlyDictionary<long, WindowPaper> papers, bool shared)
+    private readonly SqliteConnection _keeper;
+    private readonly string _index;
+    private readonly Lock _lock = new();
+    private bool _disposed;
+
+    private MatchWindow(SqliteConnection database, long low, long high, bool shared)
     {
         Low = low;
         High = high;
-        Papers = papers;
+        Papers = WindowIndexStore.Build(database, low, high, out _keeper, out _index);
         SharedTopics = shared ? new ConcurrentDictionary<string, FilterResult>(StringComparer.Ordinal) : null;
     }
 
@@ -27,7 +34,31 @@ internal sealed class MatchWindow
     /// <summary>Topic results by slug, shared by every matcher over this window; null when the window is not shared.</summary>
     public ConcurrentDictionary<string, FilterResult>? SharedTopics { get; }
 
-    /// <summary>Reads the window's papers; <paramref name="shared"/> when several matchers (previews) will use it at once.</summary>
-    public static MatchWindow Load(SqliteConnection connection, long low, long high, bool shared = false) =>
-        new(low, high, PaperMatchStore.WindowPapers(connection, low, high), shared);
+    /// <summary>
+    /// Reads the window's papers from <paramref name="database"/> into a new index; <paramref name="shared"/> when
+    /// several matchers (previews) will use it at once.
+    /// </summary>
+    public static MatchWindow Load(SqliteConnection database, long low, long high, bool shared = false) => new(database, low, high, shared);
+
+    /// <summary>
+    /// A store of the caller's own on the window's index; it keeps the index readable even after the window is
+    /// disposed. Throws <see cref="ObjectDisposedException"/> once the window is disposed (its index may be gone).
+    /// </summary>
+    public WindowIndexStore Open()
+    {
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return new WindowIndexStore(_index);
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            _disposed = true;
+            _keeper.Dispose();
+        }
+    }
 }

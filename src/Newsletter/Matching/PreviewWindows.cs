@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using Newsletter.Storage;
 
@@ -6,9 +5,9 @@ namespace Newsletter.Matching;
 
 /// <summary>
 /// Matches for previews, <c>/papers</c> search and the topic feeds: the papers first seen after a time that some
-/// filters match, ranked by <see cref="WindowMatcher.Top"/> exactly as a digest is. The window's papers and its
-/// catalog topics' results are shared by every request over the same window until any paper is added or changed,
-/// so a preview runs only its own keywords: a topic matching most of 30,000 papers cost each preview ~150 ms.
+/// filters match, ranked by <see cref="WindowMatcher.Top"/> exactly as a digest is. Each window (its papers, its
+/// in-memory index and its catalog topics' results) is built once and shared by every request over it until any
+/// paper is added or changed, so a preview runs only its own keywords, over the window alone.
 /// </summary>
 public sealed class PreviewWindows(Database database, TopicCatalog topics, IOptions<QueryOptions> queries, TimeProvider clock,
     ILogger<PreviewWindows> logger)
@@ -17,7 +16,7 @@ public sealed class PreviewWindows(Database database, TopicCatalog topics, IOpti
     private const int MaxWindows = 8;
 
     private readonly Lock _lock = new();
-    private readonly Dictionary<long, MatchWindow> _byLow = new();
+    private readonly Dictionary<(long Low, long High), Lazy<MatchWindow>> _windows = new();
     private long _version = -1;
 
     /// <summary>
@@ -29,35 +28,78 @@ public sealed class PreviewWindows(Database database, TopicCatalog topics, IOpti
     public (int Count, IReadOnlyList<DigestItem> Items) Matches(
         IReadOnlyList<SubscriberFilter> filters, DateTimeOffset since, int max, DigestOrder order, CancellationToken aborted)
     {
-        using var connection = database.Open();
-        using var matcher = new WindowMatcher(connection, c => Window(c, since), topics, queries.Value, clock, logger, aborted);
+        var (window, store) = Open(since);
+        using var matcher = new WindowMatcher(window, store, topics, queries.Value, clock, logger, aborted);
         var results = filters.Select(matcher.Get).ToArray();
         var isNew = NewPapers.SeenAfter(since, matcher.Papers);
         return (WindowMatcher.CountNew(results, isNew), matcher.Top(results, isNew, max, order));
     }
 
-    /// <summary>The shared window of papers first seen after <paramref name="since"/>, read again once any paper changed.</summary>
-    private MatchWindow Window(SqliteConnection connection, DateTimeOffset since)
+    /// <summary>
+    /// The shared window of papers first seen after <paramref name="since"/> (built again once any paper changed)
+    /// and a store of the caller's own on its index.
+    /// </summary>
+    private (MatchWindow Window, WindowIndexStore Store) Open(DateTimeOffset since)
     {
-        var (low, high, version) = PaperMatchStore.Bounds(connection, since);
-        lock (_lock)
+        while (true)
         {
-            if (version > _version)
+            long low, high, version;
+            using (var connection = database.Open()) (low, high, version) = PaperMatchStore.Bounds(connection, since);
+            Lazy<MatchWindow> entry;
+            lock (_lock)
             {
-                _byLow.Clear();
-                _version = version;
+                if (version > _version)
+                {
+                    DropAll();
+                    _version = version;
+                }
+                if (!_windows.TryGetValue((low, high), out entry!))
+                {
+                    if (_windows.Count >= MaxWindows) DropAll();
+                    // Built once, by the first request that needs it, on a connection of its own; the window is not
+                    // charged to any request's budget: its cost is bounded by the papers it holds, not by anything a
+                    // client sends (under a request's budget a busy machine never finished it, and every preview failed).
+                    entry = new Lazy<MatchWindow>(() =>
+                    {
+                        using var connection = database.Open();
+                        return MatchWindow.Load(connection, low, high, shared: true);
+                    });
+                    _windows[(low, high)] = entry;
+                }
             }
-            if (version == _version && _byLow.TryGetValue(low, out var known) && known.High == high) return known;
+            try
+            {
+                var window = entry.Value;
+                lock (_lock)
+                {
+                    // Dropped while it was being built: nobody else will free it.
+                    if (!_windows.TryGetValue((low, high), out var kept) || kept != entry) window.Dispose();
+                }
+                return (window, window.Open());
+            }
+            catch (ObjectDisposedException)
+            {
+                // A paper changed while this request waited: the window was dropped; take the newer one.
+            }
+            catch
+            {
+                // A failed build is not kept: the next request tries again.
+                lock (_lock)
+                {
+                    if (_windows.TryGetValue((low, high), out var failed) && failed == entry) _windows.Remove((low, high));
+                }
+                throw;
+            }
         }
-        // Read outside the lock: requests over other windows need not wait. Two requests may both read a new window;
-        // the second's copy is used once and dropped.
-        var window = MatchWindow.Load(connection, low, high, shared: true);
-        lock (_lock)
+    }
+
+    /// <summary>Drops every window; requests still using one keep their own store on it until they finish.</summary>
+    private void DropAll()
+    {
+        foreach (var entry in _windows.Values)
         {
-            if (version != _version) return window;
-            if (_byLow.Count >= MaxWindows) _byLow.Clear();
-            _byLow.TryAdd(low, window);
+            if (entry.IsValueCreated) entry.Value.Dispose();
         }
-        return window;
+        _windows.Clear();
     }
 }

@@ -7,7 +7,8 @@ namespace Newsletter.Matching;
 /// <summary>
 /// The one matcher: evaluates filters over a <see cref="MatchWindow"/>, each distinct filter once, and ranks a
 /// reader's papers through <see cref="Top"/>, which the planner, every preview, <c>/papers</c> search, the topic
-/// feeds and the <c>preview</c> verb all call. One instance per planning run or request; it uses an open connection.
+/// feeds and the <c>preview</c> verb all call. One instance per planning run or request, with a store of its own on
+/// the window's in-memory index (<see cref="WindowIndexStore"/>).
 /// Keywords are checked and translated by <see cref="ReaderQuery"/>; every query runs under a <see cref="QueryBudget"/>:
 /// in a planning run each filter's query gets its own and one that spends it is skipped with a warning; in a request
 /// the budget covers the request's own queries (not the shared window nor its catalog topics, computed once for every
@@ -18,7 +19,7 @@ internal sealed class WindowMatcher : IDisposable
     private const int PlanningStepsPerCheck = 50_000;
 
     private readonly MatchWindow _window;
-    private readonly PaperMatchStore _store;
+    private readonly WindowIndexStore _store;
     private readonly TopicCatalog _topics;
     private readonly QueryOptions _limits;
     private readonly QueryBudget _budget;
@@ -31,35 +32,30 @@ internal sealed class WindowMatcher : IDisposable
     private readonly List<FilterHit> _hits = [];
     private readonly Ranking.Scratch _scratch = new();
     private readonly RankingMemo _memo = new();
-    // The FTS5 query behind each label evaluated, so that highlighting asks what ranking matched.
-    private readonly Dictionary<string, string> _queries = new(StringComparer.Ordinal);
-    private readonly SqliteConnection _connection;
     private AbstractMarks? _marks;
 
-    /// <param name="window">Reads (or finds) the window on the connection; in a request, inside the request's budget.</param>
+    /// <param name="window">The window to match in; the caller keeps it open while the matcher is in use.</param>
+    /// <param name="store">A store of the matcher's own on the window's index; the matcher disposes it.</param>
     /// <param name="requestAborted">
     /// Null in a planning run; in a web request, the request's abort token: the request's queries then share one
     /// budget of <see cref="QueryOptions.RequestBudgetMs"/>.
     /// </param>
-    public WindowMatcher(SqliteConnection connection, Func<SqliteConnection, MatchWindow> window, TopicCatalog topics, QueryOptions limits,
+    public WindowMatcher(MatchWindow window, WindowIndexStore store, TopicCatalog topics, QueryOptions limits,
         TimeProvider clock, ILogger logger, CancellationToken? requestAborted = null)
     {
-        _connection = connection;
+        _window = window;
+        _store = store;
         _topics = topics;
         _limits = limits;
         _logger = logger;
         _forRequest = requestAborted is not null;
         _perQuery = TimeSpan.FromMilliseconds(_forRequest ? limits.RequestBudgetMs : limits.PlanningBudgetMs);
-        // The window is read unbudgeted: its cost is bounded by the papers it holds, not by anything a client
-        // sends, and a request's shared window is read once for every preview until a paper changes (under a
-        // request's budget, a busy machine never finished reading it, and every preview failed).
-        _window = window(connection);
         // A run's budget is seconds, so it is checked far less often: every 1,000 steps made a 100,000-reader plan
-        // measurably slower (tests/BENCHMARKS.md, 2026-12-01).
+        // measurably slower (tests/BENCHMARKS.md, 2026-12-01). The budget is on the store's own connection, so it
+        // times the matcher's queries and nothing else.
         _budget = _forRequest
-            ? QueryBudget.Start(connection, _perQuery, clock, requestAborted!.Value)
-            : QueryBudget.Start(connection, _perQuery, clock, stepsPerCheck: PlanningStepsPerCheck);
-        _store = new PaperMatchStore(connection, _window.Low, _window.High);
+            ? QueryBudget.Start(store.Connection, _perQuery, clock, requestAborted!.Value)
+            : QueryBudget.Start(store.Connection, _perQuery, clock, stepsPerCheck: PlanningStepsPerCheck);
     }
 
     public long Low => _window.Low;
@@ -118,7 +114,11 @@ internal sealed class WindowMatcher : IDisposable
     /// of its labels matched (see <see cref="AbstractMarks"/>). Lists given as one object come back as one object.
     /// </summary>
     public IReadOnlyList<IReadOnlyList<DigestItem>> Mark(IReadOnlyList<IReadOnlyList<DigestItem>> lists) =>
-        (_marks ??= new AbstractMarks(_connection, label => _queries.GetValueOrDefault(label))).Mark(lists);
+        (_marks ??= new AbstractMarks(_store, Evaluated)).Mark(lists);
+
+    /// <summary>The result of the filter a digest item's label names, if it was evaluated (a recommendation's was not).</summary>
+    private FilterResult? Evaluated(string label) =>
+        _cache.GetValueOrDefault(FilterLabel.Keyword(label) is { } keyword ? (SubscriberFilter.Keyword, keyword) : (SubscriberFilter.Topic, label));
 
     /// <summary>How many distinct papers new to the reader <paramref name="filters"/> match.</summary>
     public static int CountNew(ReadOnlySpan<FilterResult> filters, NewPapers isNew)
@@ -172,17 +172,15 @@ internal sealed class WindowMatcher : IDisposable
         finally
         {
             // A run's budget times each filter's query alone: left armed, it interrupted the next statement on this
-            // connection (the next page of readers) once a slow page outlasted it, and the whole run failed.
+            // connection (once the page of readers, now the page's highlights) when a slow page outlasted it.
             if (!_forRequest) _budget.Restart(TimeSpan.MaxValue);
         }
-        _queries[FilterLabel.For(filter)] = query;
-        return new FilterResult(FilterLabel.For(filter), CollectionsMarshal.AsSpan(hits));
+        return new FilterResult(FilterLabel.For(filter), CollectionsMarshal.AsSpan(hits), query);
     }
 
     public void Dispose()
     {
         _budget.Dispose();
         _store.Dispose();
-        _marks?.Dispose();
     }
 }

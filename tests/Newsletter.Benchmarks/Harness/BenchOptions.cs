@@ -19,6 +19,12 @@ public sealed class BenchOptions
     public bool Dkim { get; private set; } = true;
     public HashSet<string> Only { get; private set; } = [];
 
+    /// <summary>
+    /// Where to keep a copy of each plan database as it is before planning (<c>--keep DIR</c>), so the plan child can
+    /// be run again on it, e.g. under <c>perf</c> or at another commit; null keeps nothing.
+    /// </summary>
+    public string? Keep { get; private set; }
+
     /// <summary>Papers ingested by scenario 1 (and kept as the history the other scenarios run over).</summary>
     public int IngestPapers => 30_000;
 
@@ -71,6 +77,7 @@ public sealed class BenchOptions
                 case "--plan-timeout": planTimeout = Number(); break;
                 case "--send-timeout": sendTimeout = Number(); break;
                 case "--web-seconds": webSeconds = Number(); break;
+                case "--keep": options.Keep = Path.GetFullPath(Value()); break;
                 case "--only": options.Only = Value().Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet(); break;
                 default: throw new ArgumentException($"unknown option {args[i]}");
             }

@@ -26,6 +26,7 @@ public static class PlanMarksScenario
             var generated = data.Readers(seed: 11).Insert(database, Readers, lastSeq, at.AddHours(-1));
             var marked = AddModels(database, lastSeq, at);
             BenchData.Settle(database);
+            PlanScenario.KeepCopy(options, database);
             var size = $"{Format.Count(Readers)} readers ({Format.Count(marked)} with marks), {Format.Count(options.NewPapers)} new papers";
             var outcome = await ChildProcesses.RunSelfAsync(
                 [PlanScenario.Verb, "--repo", options.Repo, "--db", database, "--at", at.ToString("O", CultureInfo.InvariantCulture)],

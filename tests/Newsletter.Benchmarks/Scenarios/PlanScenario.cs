@@ -34,6 +34,7 @@ public static class PlanScenario
             {
                 var generated = data.Readers(seed: 11).Insert(database, readers, lastSeq, at.AddHours(-1));
                 BenchData.Settle(database);
+                KeepCopy(options, database);
                 var size = $"{Format.Count(readers)} readers, {Format.Count(generated.DistinctFilters)} distinct filters, " +
                            $"{Format.Count(options.NewPapers)} new papers";
                 var target = readers == TargetReaders ? "< 5 s, < 300 MB" : "memory flat in readers";
@@ -81,6 +82,14 @@ public static class PlanScenario
                 $"plan growth {Format.Count(small.Readers)} → {Format.Count(large.Readers)} readers: time ×{large.Seconds / small.Seconds:0.0}, " +
                 $"peak memory ×{large.PeakMb / small.PeakMb:0.00}");
         }
+    }
+
+    /// <summary>With <c>--keep DIR</c>, copies the prepared database there before it is planned (and deleted).</summary>
+    public static void KeepCopy(BenchOptions options, string database)
+    {
+        if (options.Keep is null) return;
+        Directory.CreateDirectory(options.Keep);
+        File.Copy(database, Path.Combine(options.Keep, Path.GetFileName(database)), overwrite: true);
     }
 
     /// <summary>The sequence number just before the newest <paramref name="newPapers"/> papers.</summary>

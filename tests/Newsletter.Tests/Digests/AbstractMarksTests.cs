@@ -9,8 +9,8 @@ using static Newsletter.Tests.Support.DigestWorld;
 namespace Newsletter.Tests.Digests;
 
 /// <summary>
-/// Highlights are decided when planning: the marks a ledger row freezes are exactly what FTS5's highlight() marks
-/// on the papers index itself, and sending renders them without asking the index again.
+/// Highlights are decided when planning, in the window's own index: the marks a ledger row freezes are exactly what
+/// FTS5's highlight() marks on the papers index itself, and sending renders them without asking the index again.
 /// </summary>
 public class AbstractMarksTests
 {
@@ -39,7 +39,8 @@ public class AbstractMarksTests
         var (database, id) = PaperInIndex();
         using var connection = database.Open();
 
-        using var store = new HighlightStore(connection);
+        using var window = MatchWindow.Load(connection, id - 1, id);
+        using var store = window.Open();
         var spans = store.Spans([(id, query)])[0];
 
         Assert.That(DigestExcerpt.Mark(Abstract, spans), Is.EqualTo(IndexHighlight(connection, id, query) ?? Abstract));
@@ -54,7 +55,12 @@ public class AbstractMarksTests
         {
             ["keyword:a"] = "\"state space\"", ["keyword:b"] = "space OR scale", ["keyword:c"] = "mamba", ["for-you:x"] = "ignored",
         };
-        using var marks = new AbstractMarks(connection, label => label.StartsWith("keyword:", StringComparison.Ordinal) ? queries[label] : null);
+        using var window = MatchWindow.Load(connection, id - 1, id);
+        using var store = window.Open();
+        // Each label's matches as the matcher would have found them: the paper, and the query that found it.
+        var results = queries.Where(q => q.Key.StartsWith("keyword:", StringComparison.Ordinal))
+            .ToDictionary(q => q.Key, q => new FilterResult(q.Key, new[] { new FilterHit(id, 1, 0) }, q.Value));
+        var marks = new AbstractMarks(store, label => results.GetValueOrDefault(label));
         IReadOnlyList<DigestItem> list = [new(id, ["keyword:a", "keyword:b", "keyword:c"], 1), new(id, ["for-you:x"], 0.5)];
 
         var marked = marks.Mark([list, list]);

@@ -17,7 +17,7 @@ public class ReaderQueryTests
     {
         _fts = new SqliteConnection("Data Source=:memory:");
         _fts.Open();
-        Run($"CREATE VIRTUAL TABLE papers_fts USING fts5(title, abstract, authors, tokenize = '{HighlightStore.Tokenizer}')");
+        Run($"CREATE VIRTUAL TABLE papers_fts USING fts5(title, abstract, authors, tokenize = '{WindowIndexStore.Tokenizer}')");
         string[][] papers =
         [
             ["Selective State Space Models", "Linear time sequence modelling.", "Ada Lovelace"],
