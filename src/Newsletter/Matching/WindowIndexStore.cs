@@ -1,5 +1,5 @@
-using Newsletter.Storage;
 using Microsoft.Data.Sqlite;
+using Newsletter.Storage;
 
 namespace Newsletter.Matching;
 
