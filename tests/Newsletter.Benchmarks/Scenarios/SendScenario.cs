@@ -107,10 +107,11 @@ public static class SendScenario
         var outcome = await ChildProcesses.RunSelfAsync(
             [Verb, "--repo", options.Repo, "--db", database, "--at", at.ToString("O", CultureInfo.InvariantCulture),
              "--sink", $"{options.SinkHost}:{options.SinkPort}", "--connections", options.Connections.ToString(CultureInfo.InvariantCulture),
-             .. (options.Dkim ? new[] { "--dkim-key", dkimKey } : [])],
+             .. (options.Dkim ? new[] { "--dkim-key", dkimKey } : []), .. (options.Profile ? new[] { "--profile", "1" } : [])],
             options.SendTimeout,
             line =>
             {
+                if (line.StartsWith("PROFILE ", StringComparison.Ordinal)) Console.WriteLine("send " + line);
                 if (line == "PHASE start" && web is not null)
                     load ??= web.LoadAsync(options, data.Topics.Select(t => t.Slug).ToList(), options.WebSeconds);
             });
@@ -231,7 +232,7 @@ public static class SendScenario
         Console.WriteLine("PHASE send");
         var cpuPlanned = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
         watch.Restart();
-        var sent = await sender.SendDueAsync(at, CancellationToken.None);
+        var sent = args.Optional("profile") is null ? await sender.SendDueAsync(at, CancellationToken.None) : await SendProfile.RunAsync(host, at);
         var sendSeconds = watch.Elapsed.TotalSeconds;
         // CPU time per digest does not depend on what else the machine runs, unlike the rate.
         var cpuAfter = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
