@@ -41,7 +41,7 @@ public sealed class DigestComposer(
         }
         var readers = subscribers.Find(rows.Select(r => r.SubscriberId).Distinct().ToList());
         var tokens = links.TokensFor(readers.Keys.ToList());
-        var byId = papers.Get(items.Values.SelectMany(i => i).Select(i => i.Paper).Distinct().ToList()).Select(fragments.Kept).ToDictionary(p => p.Id);
+        var byId = papers.Get(items.Values.SelectMany(i => i).Select(i => i.Paper).Distinct().ToList()).ToDictionary(p => p.Id);
         // A frozen paper deleted since planning is left out of its digest; said, so an operator can see it happened.
         var missing = items.SelectMany(row => row.Value.Where(i => !byId.ContainsKey(i.Paper)).Select(i => (Row: row.Key, i.Paper))).ToList();
         foreach (var (row, paper) in missing)

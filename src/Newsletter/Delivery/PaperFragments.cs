@@ -12,19 +12,12 @@ namespace Newsletter.Delivery;
 public sealed class PaperFragments
 {
     private readonly ConcurrentDictionary<(Paper Paper, string Item), PaperFragment> _rendered = new();
-    private readonly ConcurrentDictionary<long, Paper> _papers = new();
 
     /// <summary>How many fragments the run rendered (for the logs).</summary>
     public int Count => _rendered.Count;
 
     /// <summary>The fragment of <paramref name="paper"/> as <paramref name="item"/> shows it, if this run rendered it.</summary>
     public PaperFragment? Find(Paper paper, DigestItem item) => _rendered.GetValueOrDefault((paper, Key(item)));
-
-    /// <summary>
-    /// The run's one copy of a paper each batch loads again: the kept one while unchanged, so the fragments' keys share
-    /// it and the run holds each paper once, not once per batch that loaded it.
-    /// </summary>
-    public Paper Kept(Paper loaded) => _papers.AddOrUpdate(loaded.Id, loaded, (_, kept) => kept == loaded ? kept : loaded);
 
     /// <summary>Keeps a fragment for the rest of the run.</summary>
     public void Add(Paper paper, DigestItem item, PaperFragment fragment) => _rendered.TryAdd((paper, Key(item)), fragment);

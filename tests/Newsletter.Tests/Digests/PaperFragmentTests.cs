@@ -54,19 +54,6 @@ public class PaperFragmentTests() : DigestWorldFixture(Confirmed)
     }
 
     [Test]
-    public void Kept_GivesTheRunOneCopyOfAnUnchangedPaper_AndTheNewOneOnceItChanged()
-    {
-        var fragments = new PaperFragments();
-        var loaded = new Newsletter.Listings.Paper { Id = 7, Title = "Mamba", Authors = "A. One" };
-
-        Assert.That(fragments.Kept(loaded), Is.SameAs(loaded));
-        Assert.That(fragments.Kept(loaded with { }), Is.SameAs(loaded), "an equal copy from a later batch");
-        var revised = loaded with { Title = "Mamba, revised" };
-        Assert.That(fragments.Kept(revised), Is.SameAs(revised));
-        Assert.That(fragments.Kept(revised with { }), Is.SameAs(revised));
-    }
-
-    [Test]
     public void RunFragments_LeaveEachReaderTheirOwnAddressAndLinks()
     {
         var composer = World.Get<DigestComposer>();
