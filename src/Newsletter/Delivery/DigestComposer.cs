@@ -21,7 +21,7 @@ public sealed class DigestComposer(
     IOptions<SiteOptions> site,
     ILogger<DigestComposer> logger)
 {
-    /// <summary>Renders the row's frozen papers into a message (without delivery headers) and the links it carries.</summary>
+    /// <summary>Renders the row's frozen papers into a message (without delivery headers) and the links it carries; dispose the message once sent.</summary>
     public ComposedDigest Compose(DeliveryRow row) => Compose(row, Load([row]));
 
     /// <summary>
@@ -62,12 +62,14 @@ public sealed class DigestComposer(
         var items = batch.Items.GetValueOrDefault(row.Id) ?? DeliveryStore.Items(row);
         var (slugs, keywords) = Filters(items);
         var readerLinks = links.ForDigest(batch.Tokens[subscriber.Id], slugs, keywords);
-        var rendered = renderer.Render(Content(subscriber, PeriodOf(row, subscriber), Entries(items, batch.Papers, batch.Fragments), readerLinks) with
+        var content = Content(subscriber, PeriodOf(row, subscriber), Entries(items, batch.Papers, batch.Fragments), readerLinks) with
         {
             ArchiveUrl = site.Value.Link("digests/" + archive.Token(row.Id)),
-        });
-        var message = mailer.Compose(MailboxAddress.Parse(subscriber.Email), rendered.Subject, rendered.Html, rendered.Text, row.MessageId);
-        return new ComposedDigest(message, readerLinks);
+        };
+        // The templates write straight into the message's bytes: the digest is never a string of its own.
+        using var body = new AlternativeBody();
+        var subject = renderer.Write(content, body);
+        return new ComposedDigest(mailer.Compose(MailboxAddress.Parse(subscriber.Email), subject, row.MessageId, body), readerLinks);
     }
 
     /// <summary>

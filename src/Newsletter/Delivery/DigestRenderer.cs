@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Options;
 using Newsletter.Digests;
 using Newsletter.Listings;
+using Newsletter.Mail;
 using Newsletter.Matching;
 using Newsletter.Templates;
 using Scriban.Runtime;
@@ -25,6 +26,24 @@ public sealed class DigestRenderer(TemplateCatalog templates, TopicCatalog topic
             templates.Render("digest.subject.sbn", model).Trim(),
             templates.Render("digest.html.sbn", model),
             templates.Render("digest.txt.sbn", model));
+    }
+
+    /// <summary>
+    /// Writes the digest's text and HTML parts into <paramref name="body"/> as they go on the wire, each paper this run
+    /// rendered placed from its lines encoded once; returns the subject.
+    /// </summary>
+    public string Write(DigestContent content, AlternativeBody body)
+    {
+        var model = Model(content);
+        var encoded = new Dictionary<string, QuotedPrintableText>(ReferenceEqualityComparer.Instance);
+        foreach (var fragment in content.Entries.Select(e => e.Rendered).OfType<PaperFragment>())
+        {
+            encoded[fragment.Html] = fragment.EncodedHtml;
+            encoded[fragment.Text] = fragment.EncodedText;
+        }
+        templates.Write("digest.txt.sbn", model, new DigestOutput(body.Part("plain"), encoded));
+        templates.Write("digest.html.sbn", model, new DigestOutput(body.Part("html"), encoded));
+        return templates.Render("digest.subject.sbn", model).Trim();
     }
 
     /// <summary>One paper through <c>digest.paper.html.sbn</c> and <c>digest.paper.txt.sbn</c>.</summary>

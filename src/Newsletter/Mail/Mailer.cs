@@ -1,8 +1,5 @@
 using Microsoft.Extensions.Options;
-using System.Buffers;
-using System.Text;
 using MimeKit;
-using MimeKit.Encodings;
 
 namespace Newsletter.Mail;
 
@@ -40,45 +37,26 @@ public sealed class Mailer(IOptions<SmtpOptions> smtp, IOptions<MailOptions> mai
     }
 
     /// <summary>
-    /// Builds a multipart/alternative message (text first, HTML preferred) from the service's From address.
+    /// Builds a multipart/alternative message (text first, HTML preferred) from the service's From address, its body
+    /// written once as its final bytes (see <see cref="WireBody"/>; dispose the body once the message is sent).
     /// </summary>
     public MimeMessage Compose(MailboxAddress to, string subject, string html, string text, string messageId)
     {
-        var message = new MimeMessage();
+        using var body = new AlternativeBody();
+        body.Part("plain").Write(text);
+        body.Part("html").Write(html);
+        return Compose(to, subject, messageId, body);
+    }
+
+    /// <summary>A message around a body whose parts the caller wrote (a digest writes its templates straight into it).</summary>
+    public MimeMessage Compose(MailboxAddress to, string subject, string messageId, AlternativeBody body)
+    {
+        var message = new MimeMessage { Body = new WireBody(body), MimeVersion = new Version(1, 0) };
         message.From.Add(From);
         message.To.Add(to);
         message.Subject = subject;
         message.Date = (clock ?? TimeProvider.System).GetUtcNow();
         message.MessageId = messageId;
-        message.Body = new MultipartAlternative { QuotedPrintable("plain", text), QuotedPrintable("html", html) };
         return message;
-    }
-
-    /// <summary>
-    /// A UTF-8 text part encoded as quoted-printable once, here. Left to MimeKit, the encoding would be chosen by
-    /// scanning the text and then redone on every write: for the DKIM body hash, for the SIZE measurement and for
-    /// the SMTP data. Stored encoded, each write is a copy. Quoted-printable is 7-bit safe with short lines, so no
-    /// relay re-encodes it (which would break a DKIM signature), and it stays readable for mostly-ASCII text.
-    /// </summary>
-    private static TextPart QuotedPrintable(string subtype, string content)
-    {
-        var bytes = Encoding.UTF8.GetBytes(content);
-        var encoder = new QuotedPrintableEncoder();
-        // The encoder asks for room for the worst case (about three times the text): for a digest that is a
-        // large-object-heap array, which only a full collection frees. Borrow it, keep an exact-size copy.
-        var room = ArrayPool<byte>.Shared.Rent(encoder.EstimateOutputLength(bytes.Length));
-        byte[] encoded;
-        try
-        {
-            encoded = room.AsSpan(0, encoder.Flush(bytes, 0, bytes.Length, room)).ToArray();
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(room);
-        }
-        var part = new TextPart(subtype) { ContentTransferEncoding = ContentEncoding.QuotedPrintable };
-        part.ContentType.Charset = "utf-8";
-        part.Content = new MimeContent(new MemoryStream(encoded, writable: false), ContentEncoding.QuotedPrintable);
-        return part;
     }
 }

@@ -42,13 +42,13 @@ public sealed class MessageSigner : IDisposable
     public bool Enabled => _signer is not null;
 
     /// <summary>
-    /// Encodes the message for 7-bit transport (so no relay re-encodes it and breaks the signature) and adds a
-    /// DKIM-Signature header. Call after every signed header is final. Does nothing when signing is off.
+    /// Adds a DKIM-Signature header to a message <see cref="Mailer.Compose(MailboxAddress, string, string, string, string)"/>
+    /// built (its body is 7-bit already, so no relay re-encodes it and breaks the signature). Call after every signed
+    /// header is final. Does nothing when signing is off.
     /// </summary>
     public void Sign(MimeMessage message)
     {
         if (_signer is null) return;
-        message.Prepare(EncodingConstraint.SevenBit);
         _signer.Value!.Sign(message, SignedHeaders, _clock.GetUtcNow());
     }
 

@@ -5,6 +5,9 @@ namespace Newsletter.Mail;
 /// <summary>Writes each message as an .eml file, atomically (temp file, then rename), named after its Message-ID.</summary>
 public sealed class PickupDirectorySession(string folder) : IMailSession
 {
+    // As SMTP would carry it: CRLF line ends, like the body's bytes.
+    private static readonly FormatOptions Wire = new() { NewLineFormat = NewLineFormat.Dos };
+
     public async Task<string> SendAsync(MimeMessage message, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(folder);
@@ -13,7 +16,7 @@ public sealed class PickupDirectorySession(string folder) : IMailSession
         var temp = Path.Combine(folder, "." + name + ".tmp");
         await using (var stream = File.Create(temp))
         {
-            await message.WriteToAsync(FormatOptions.Default, stream, cancellationToken);
+            await message.WriteToAsync(Wire, stream, cancellationToken);
         }
         File.Move(temp, path, overwrite: true);
         return "written " + path;

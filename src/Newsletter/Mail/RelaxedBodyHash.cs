@@ -24,6 +24,22 @@ internal sealed class RelaxedBodyHash : Stream
     {
         while (!buffer.IsEmpty)
         {
+            // A whole line already in canonical form (no tab, no run of spaces, no space before its CRLF) is hashed as
+            // it is: most lines of a quoted-printable body, which encodes whitespace at a line's end.
+            if (!_space && (_lineEnds > 0 || !_any))
+            {
+                var end = buffer.IndexOf((byte)'\n');
+                if (end > 1 && buffer[end - 1] == '\r' && IsCanonical(buffer[..(end - 1)]))
+                {
+                    for (; _lineEnds > 0; _lineEnds--) Put(Crlf);
+                    Put(buffer[..(end - 1)]);
+                    _any = true;
+                    _space = false;
+                    _lineEnds = 1;
+                    buffer = buffer[(end + 1)..];
+                    continue;
+                }
+            }
             // Runs of ordinary bytes pass as they are; only whitespace and line ends need a decision.
             var at = buffer.IndexOfAny(Whitespace);
             var run = at < 0 ? buffer : buffer[..at];
@@ -54,6 +70,10 @@ internal sealed class RelaxedBodyHash : Stream
     }
 
     public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+    private static bool IsCanonical(ReadOnlySpan<byte> line) =>
+        line[0] is not ((byte)' ' or (byte)'\t') && line[^1] is not ((byte)' ' or (byte)'\t')
+        && !line.Contains((byte)'\t') && !line.Contains((byte)'\r') && line.IndexOf("  "u8) < 0;
 
     /// <summary>The SHA-256 of the canonical body, base64 (the <c>bh=</c> tag); call once, after the body is written.</summary>
     public string Finish()

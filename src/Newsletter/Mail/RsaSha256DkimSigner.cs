@@ -7,13 +7,11 @@ namespace Newsletter.Mail;
 /// <summary>
 /// A DKIM signature (RFC 6376) with relaxed/relaxed canonicalisation and rsa-sha256, hashed and signed by the
 /// platform (.NET's SHA-256, OpenSSL's RSA on Linux). MimeKit's own signer hashes the body with BouncyCastle's
-/// managed SHA-256, a sixth of a digest's sending CPU, and offers no hook to replace it; this one writes the body
-/// once into a canonicalising hash. MimeKit's verifier, python3-dkim and opendkim-testmsg check it in the tests.
+/// managed SHA-256, a sixth of a digest's sending CPU, and offers no hook to replace it; this one hashes the body
+/// bytes the message was written as, canonicalising them on the way. MimeKit's verifier, python3-dkim and opendkim-testmsg check it in the tests.
 /// </summary>
 internal sealed class RsaSha256DkimSigner(RSA rsa, string domain, string selector)
 {
-    private static readonly FormatOptions Wire = WireFormat();
-
     /// <summary>Adds a DKIM-Signature header covering <paramref name="headers"/> (those the message has) and the body.</summary>
     public void Sign(MimeMessage message, IEnumerable<string> headers, DateTimeOffset at)
     {
@@ -45,9 +43,10 @@ internal sealed class RsaSha256DkimSigner(RSA rsa, string domain, string selecto
 
     private static string BodyHash(MimeMessage message)
     {
+        var body = message.Body as WireBody ?? throw new ArgumentException("sign messages Mailer.Compose built (their body is its final bytes)", nameof(message));
         using var hash = new RelaxedBodyHash();
-        // What follows the header block on the wire: the body entity's content, its own headers being the message's.
-        message.Body?.WriteTo(Wire, hash, contentOnly: true);
+        // What follows the header block on the wire: the body's bytes, written once when the message was composed.
+        hash.Write(body.Bytes);
         return hash.Finish();
     }
 
@@ -83,10 +82,4 @@ internal sealed class RsaSha256DkimSigner(RSA rsa, string domain, string selecto
         return folded.Append("\r\n").ToString();
     }
 
-    private static FormatOptions WireFormat()
-    {
-        var options = FormatOptions.Default.Clone();
-        options.NewLineFormat = NewLineFormat.Dos;
-        return options;
-    }
 }

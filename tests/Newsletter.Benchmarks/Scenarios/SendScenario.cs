@@ -107,10 +107,11 @@ public static class SendScenario
         var outcome = await ChildProcesses.RunSelfAsync(
             [Verb, "--repo", options.Repo, "--db", database, "--at", at.ToString("O", CultureInfo.InvariantCulture),
              "--sink", $"{options.SinkHost}:{options.SinkPort}", "--connections", options.Connections.ToString(CultureInfo.InvariantCulture),
-             .. (options.Dkim ? new[] { "--dkim-key", dkimKey } : [])],
+             .. (options.Dkim ? new[] { "--dkim-key", dkimKey } : []), .. (options.Profile ? new[] { "--profile", "1" } : [])],
             options.SendTimeout,
             line =>
             {
+                if (line.StartsWith("PROFILE ", StringComparison.Ordinal)) Console.WriteLine("send " + line);
                 if (line == "PHASE start" && web is not null)
                     load ??= web.LoadAsync(options, data.Topics.Select(t => t.Slug).ToList(), options.WebSeconds);
             });
@@ -143,6 +144,8 @@ public static class SendScenario
                 notes.Add($"{cpu.GetDouble() * 1000 / sent:0.00} ms of CPU per digest with planning and start-up");
             if (result.TryGetProperty("sendCpuSeconds", out var sendCpu) && sent > 0)
                 sendCpuMs = sendCpu.GetDouble() * 1000 / sent;
+            if (result.TryGetProperty("sendPeakMb", out var sendPeak))
+                notes.Add($"peak RSS {Format.Mb(result.GetProperty("planPeakMb").GetDouble())} planning, {Format.Mb(sendPeak.GetDouble())} sending");
             notes.Add($"ledger {result.GetProperty("states").GetString()}");
             notes.Add(result.GetProperty("connectionsNote").GetString()!);
             notes.Add(result.GetProperty("dkimNote").GetString()!);
@@ -230,8 +233,11 @@ public static class SendScenario
         var planSeconds = watch.Elapsed.TotalSeconds;
         Console.WriteLine("PHASE send");
         var cpuPlanned = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
+        var planPeakMb = ProcessMemory.PeakMb();
+        // The kernel's peak (VmHWM) starts again from what is resident now: what follows is the send's own peak.
+        File.WriteAllText("/proc/self/clear_refs", "5");
         watch.Restart();
-        var sent = await sender.SendDueAsync(at, CancellationToken.None);
+        var sent = args.Optional("profile") is null ? await sender.SendDueAsync(at, CancellationToken.None) : await SendProfile.RunAsync(host, at);
         var sendSeconds = watch.Elapsed.TotalSeconds;
         // CPU time per digest does not depend on what else the machine runs, unlike the rate.
         var cpuAfter = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
@@ -248,7 +254,7 @@ public static class SendScenario
             "SELECT state, COUNT(*) FROM deliveries GROUP BY state ORDER BY state").Select(s => $"{s.State} {s.Count}"));
         ChildResult.Print(new
         {
-            planned, sent, planSeconds, sendSeconds, cpuSeconds, sendCpuSeconds, peakMb, states, fragments, items = sentItems.Count,
+            planned, sent, planSeconds, sendSeconds, cpuSeconds, sendCpuSeconds, peakMb = Math.Max(peakMb, planPeakMb), sendPeakMb = peakMb, planPeakMb, states, fragments, items = sentItems.Count,
             composedBytes = ComposedSize(host, connection),
             connectionsNote = typeof(DeliveryOptions).GetProperty("Connections") is null
                 ? "this build has no Delivery:Connections: one connection"

@@ -93,11 +93,11 @@ public class AbstractMarksTests
         var row = world.Rows(reader.Id).Single();
         Assert.That(row.ItemsJson, Does.Contain("\"marks\":[34,39]"), "the one word of the abstract the query matched");
         var composer = world.Get<DigestComposer>();
-        Assert.That(composer.Compose(row).Message.HtmlBody, Does.Contain(">Mamba</mark> scales."));
+        Assert.That(composer.Compose(row).Message.Parsed().HtmlBody, Does.Contain(">Mamba</mark> scales."));
 
         using (var connection = world.Get<Database>().Open())
             connection.Execute("UPDATE papers SET abstract = 'Mamba, revised: now longer.' WHERE id = @paper", new { paper });
-        var revised = composer.Compose(row).Message.HtmlBody;
+        var revised = composer.Compose(row).Message.Parsed().HtmlBody;
         Assert.That(revised, Does.Contain("Mamba, revised: now longer.").And.Not.Contain("</mark>"));
     }
 

@@ -1,4 +1,5 @@
 using Newsletter.Delivery;
+using Newsletter.Mail;
 using Newsletter.Subscriptions;
 using Newsletter.Tests.Support;
 using static Newsletter.Delivery.DigestExcerpt;
@@ -17,6 +18,32 @@ public class DigestRenderingTests
     [Test]
     public void TextPart_MatchesTheGoldenFile() =>
         AssertGolden("digest.golden.txt", DigestSamples.Renderer().Render(DigestSamples.Content()).Text);
+
+    [Test]
+    public void MessageParts_WrittenOnceAsTheirBytes_ReadBackAsTheGoldenDigest_WithEachFragmentPlacedFromItsEncodedLines()
+    {
+        var renderer = DigestSamples.Renderer();
+        // As a sending run has them: every paper rendered once, its lines encoded once, then placed.
+        var entries = DigestSamples.Entries.Select(e => e with { Rendered = renderer.Fragment(e) }).ToList();
+        using var body = new AlternativeBody();
+        var subject = renderer.Write(DigestSamples.Content(entries), body);
+        var mailer = new Mailer(Microsoft.Extensions.Options.Options.Create(new SmtpOptions()),
+            Microsoft.Extensions.Options.Options.Create(new MailOptions { From = "Papers <papers@example.org>" }), new Microsoft.Extensions.Hosting.Internal.HostingEnvironment { ContentRootPath = RepositoryPaths.Root });
+        var message = mailer.Compose(MimeKit.MailboxAddress.Parse("reader@example.org"), subject, "<1@example.org>", body);
+        var wire = WireMessages.Bytes(message);
+        var parsed = message.Parsed();
+
+        var golden = renderer.Render(DigestSamples.Content());
+        Assert.That(subject, Is.EqualTo(golden.Subject));
+        // Line ends as the reader's program gives them back (CRLF on the wire).
+        Assert.That(parsed.HtmlBody?.ReplaceLineEndings("\n"), Is.EqualTo(golden.Html));
+        Assert.That(parsed.TextBody?.ReplaceLineEndings("\n"), Is.EqualTo(golden.Text));
+        Assert.That(wire.All(b => b < 128), Is.True, "7-bit on the wire");
+        var lines = System.Text.Encoding.ASCII.GetString(wire).Split("\r\n");
+        Assert.That(lines.Max(l => l.Length), Is.LessThanOrEqualTo(998), "no line over SMTP's limit");
+        Assert.That(lines.SkipWhile(l => l != "").Max(l => l.Length), Is.LessThanOrEqualTo(76), "body lines as quoted-printable folds them");
+        Assert.That(System.Text.Encoding.ASCII.GetString(wire).Replace("\r\n", ""), Does.Not.Contain("\n").And.Not.Contain("\r"), "CRLF line ends only");
+    }
 
     [Test]
     public void Subject_CountsTopicsAndSearchesApart_AndNamesTheLeadAsTyped()

@@ -73,6 +73,9 @@ public class DkimSigningTests
     [TestCase("a  \t b \t\r\n", "a b\r\n")]
     [TestCase("  lead\r\n \t \r\nnext\r\n\r\n\r\n", " lead\r\n\r\nnext\r\n")]
     [TestCase("x\r\n\r\ny \r\n", "x\r\n\r\ny\r\n")]
+    [TestCase("whole line\r\nanother one\r\n\r\n", "whole line\r\nanother one\r\n")]
+    [TestCase(" \r\nclean after blank\r\nclean  twice\r\n\tx\r\n", "\r\nclean after blank\r\nclean twice\r\n x\r\n")]
+    [TestCase("a\r\n b\r\n", "a\r\n b\r\n")]
     public void RelaxedBodyHash_HashesTheCanonicalFormOfRfc6376(string body, string canonical)
     {
         using var hash = new Newsletter.Mail.RelaxedBodyHash();

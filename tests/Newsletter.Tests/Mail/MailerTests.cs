@@ -48,7 +48,7 @@ public class MailerTests
         message.WriteTo(stream);
         var parsed = MimeMessage.Load(new MemoryStream(stream.ToArray()));
 
-        Assert.That(message.BodyParts.OfType<TextPart>().Select(p => (p.ContentTransferEncoding, p.ContentType.Charset)),
+        Assert.That(parsed.BodyParts.OfType<TextPart>().Select(p => (p.ContentTransferEncoding, p.ContentType.Charset)),
             Is.All.EqualTo((ContentEncoding.QuotedPrintable, "utf-8")));
         Assert.That(stream.ToArray().All(b => b < 128), Is.True, "7-bit on the wire");
         Assert.That((parsed.HtmlBody, parsed.TextBody), Is.EqualTo((html, "Plain text — ünïcode")));

@@ -1,0 +1,165 @@
+using System.Buffers;
+using System.Text;
+
+namespace Newsletter.Mail;
+
+/// <summary>
+/// Writes text as UTF-8 quoted-printable (RFC 2045, 6.7) with CRLF line ends straight into a byte buffer, the bytes
+/// that go on the wire. Text is encoded a line at a time, so the encoding of whole lines does not depend on what came
+/// before them: lines encoded once (<see cref="QuotedPrintableText"/>) are placed as they are.
+/// </summary>
+public sealed class QuotedPrintableWriter : IDisposable
+{
+    // At most 76 characters on an encoded line, a soft break's '=' included.
+    private const int MaxLine = 76;
+    private static readonly SearchValues<byte> Literal = SearchValues.Create(
+        "!\"#$%&'()*+,-./0123456789:;<>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~ \t"u8);
+    private static readonly byte[] Hex = "0123456789ABCDEF"u8.ToArray();
+    private byte[] _out;
+    private int _length;
+    private char[] _line = new char[512];
+    private int _lineLength;
+    private byte[] _utf8 = new byte[2048];
+
+    /// <param name="capacity">Bytes to start with (rented from the shared pool; the buffer grows when needed).</param>
+    public QuotedPrintableWriter(int capacity = 16 * 1024) => _out = ArrayPool<byte>.Shared.Rent(capacity);
+
+    /// <summary>Bytes written so far.</summary>
+    public ReadOnlySpan<byte> Written => _out.AsSpan(0, _length);
+
+    /// <summary>Text to encode; a <c>\n</c> (or <c>\r\n</c>) ends a line.</summary>
+    public void Write(ReadOnlySpan<char> text)
+    {
+        while (!text.IsEmpty)
+        {
+            var end = text.IndexOf('\n');
+            Append(end < 0 ? text : text[..end]);
+            if (end < 0) return;
+            EncodeLine(hardBreak: true);
+            text = text[(end + 1)..];
+        }
+    }
+
+    /// <summary>Text whose whole lines were encoded once: those are copied, its first and last partial lines encoded here.</summary>
+    public void Write(QuotedPrintableText text)
+    {
+        Write(text.Source.AsSpan(0, text.HeadLength));
+        // The head ended a line (or the text has no whole line), so the writer stands where the lines were encoded.
+        Put(text.Lines.Span);
+        Write(text.Source.AsSpan(text.TailStart));
+    }
+
+    /// <summary>Ends the current line without a line break (its trailing whitespace encoded): the end of a part.</summary>
+    public void EndText()
+    {
+        if (_lineLength > 0) EncodeLine(hardBreak: false);
+    }
+
+    /// <summary>ASCII written as is (MIME boundaries and part headers), at the start of a line.</summary>
+    public void WriteRaw(ReadOnlySpan<byte> ascii)
+    {
+        if (_lineLength > 0) throw new InvalidOperationException("raw bytes go at the start of a line");
+        Put(ascii);
+    }
+
+    /// <summary>Hands the buffer over (rented from <see cref="ArrayPool{T}.Shared"/>; the taker returns it) and starts empty.</summary>
+    public (byte[] Buffer, int Length) Detach()
+    {
+        EndText();
+        var detached = (_out, _length);
+        _out = [];
+        _length = 0;
+        return detached;
+    }
+
+    private void Append(ReadOnlySpan<char> text)
+    {
+        if (_lineLength + text.Length > _line.Length) Array.Resize(ref _line, Math.Max(_line.Length * 2, _lineLength + text.Length));
+        text.CopyTo(_line.AsSpan(_lineLength));
+        _lineLength += text.Length;
+    }
+
+    private void EncodeLine(bool hardBreak)
+    {
+        var chars = _line.AsSpan(0, _lineLength);
+        if (hardBreak && !chars.IsEmpty && chars[^1] == '\r') chars = chars[..^1];
+        var most = Encoding.UTF8.GetMaxByteCount(chars.Length);
+        if (most > _utf8.Length) _utf8 = new byte[Math.Max(most, _utf8.Length * 2)];
+        var bytes = _utf8.AsSpan(0, Encoding.UTF8.GetBytes(chars, _utf8));
+        // Worst case: every byte as =XX, a soft break every 25 of them, and the line end.
+        Reserve(bytes.Length * 3 + (bytes.Length / 25 + 1) * 3 + 2);
+        var column = 0;
+        var i = 0;
+        while (i < bytes.Length)
+        {
+            // A run of bytes that stand for themselves; a space or tab at the very end of the line does not.
+            var run = bytes[i..].IndexOfAnyExcept(Literal);
+            if (run < 0) run = bytes.Length - i;
+            if (i + run == bytes.Length && run > 0 && bytes[^1] is (byte)' ' or (byte)'\t') run--;
+            while (run > 0)
+            {
+                // The rest of the line may fill all 76 columns if it fits there whole; otherwise a soft break needs the 76th.
+                var room = i + run == bytes.Length && column + run <= MaxLine ? run : MaxLine - 1 - column;
+                if (room <= 0)
+                {
+                    SoftBreak();
+                    column = 0;
+                    continue;
+                }
+                var take = Math.Min(room, run);
+                bytes.Slice(i, take).CopyTo(_out.AsSpan(_length));
+                _length += take;
+                column += take;
+                i += take;
+                run -= take;
+            }
+            if (i == bytes.Length) break;
+            if (column + 3 > (i + 1 == bytes.Length ? MaxLine : MaxLine - 1))
+            {
+                SoftBreak();
+                column = 0;
+            }
+            var b = bytes[i++];
+            _out[_length++] = (byte)'=';
+            _out[_length++] = Hex[b >> 4];
+            _out[_length++] = Hex[b & 15];
+            column += 3;
+        }
+        if (hardBreak)
+        {
+            _out[_length++] = (byte)'\r';
+            _out[_length++] = (byte)'\n';
+        }
+        _lineLength = 0;
+    }
+
+    private void SoftBreak()
+    {
+        _out[_length++] = (byte)'=';
+        _out[_length++] = (byte)'\r';
+        _out[_length++] = (byte)'\n';
+    }
+
+    private void Put(ReadOnlySpan<byte> bytes)
+    {
+        Reserve(bytes.Length);
+        bytes.CopyTo(_out.AsSpan(_length));
+        _length += bytes.Length;
+    }
+
+    private void Reserve(int more)
+    {
+        if (_length + more <= _out.Length) return;
+        var larger = ArrayPool<byte>.Shared.Rent(Math.Max(_out.Length * 2, _length + more));
+        _out.AsSpan(0, _length).CopyTo(larger);
+        if (_out.Length > 0) ArrayPool<byte>.Shared.Return(_out);
+        _out = larger;
+    }
+
+    public void Dispose()
+    {
+        if (_out.Length > 0) ArrayPool<byte>.Shared.Return(_out);
+        _out = [];
+        _length = 0;
+    }
+}

@@ -1,0 +1,79 @@
+using System.Text;
+using MimeKit.Encodings;
+using Newsletter.Mail;
+
+namespace Newsletter.Tests.Mail;
+
+/// <summary>Quoted-printable written straight into a message's bytes, and texts whose lines were encoded once placed in it.</summary>
+public class QuotedPrintableWriterTests
+{
+    private static readonly string[] Texts =
+    [
+        "",
+        "plain",
+        "Résumé — naïve “quotes”, ünïcode and an equals sign = here",
+        "trailing space \nand tab\t\nand both \t \n\nend with space ",
+        "windows\r\nline ends\r\nand a lone \r in the middle",
+        new string('x', 75) + "\n" + new string('y', 76) + "\n" + new string('z', 77) + "\n" + new string('é', 60),
+        "a line far over SMTP's 998 characters: " + string.Concat(Enumerable.Repeat("long words and <tags attr=\"x\"> ", 60)),
+        "=3D already looks encoded\n.leading dot\nFrom the start\n",
+        new string(' ', 80) + "\n" + new string('\t', 30),
+    ];
+
+    [TestCaseSource(nameof(Texts))]
+    public void Written_DecodesToTheText_InShortSevenBitLines_WithNoWhitespaceBeforeALineEnd(string text)
+    {
+        using var writer = new QuotedPrintableWriter(16);
+        writer.Write(text);
+        writer.EndText();
+        var bytes = writer.Written.ToArray();
+
+        Assert.That(Decode(bytes), Is.EqualTo(text.Replace("\r\n", "\n").Replace("\n", "\r\n")));
+        Assert.That(bytes.All(b => b < 128), Is.True, "7-bit");
+        var lines = Encoding.ASCII.GetString(bytes).Split("\r\n");
+        Assert.That(lines.Max(l => l.Length), Is.LessThanOrEqualTo(76));
+        Assert.That(lines.Where(l => l.Length > 0).Select(l => l[^1]), Has.None.EqualTo(' ').And.None.EqualTo('\t'));
+        Assert.That(Encoding.ASCII.GetString(bytes).Replace("\r\n", ""), Does.Not.Contain("\n"), "CRLF line ends only");
+    }
+
+    [Test]
+    public void PlacedText_EncodesExactlyAsIfWrittenWhole_WhereverItStarts()
+    {
+        string[] before = ["", "<td>\n", "12. ", "text ending in a space \n", "é"];
+        string[] after = ["", "\n</td>", " and more on its line\nnext", "\t"];
+        foreach (var placed in Texts)
+        foreach (var prefix in before)
+        foreach (var suffix in after)
+        {
+            using var whole = new QuotedPrintableWriter();
+            whole.Write(prefix + placed + suffix);
+            whole.EndText();
+
+            using var pieces = new QuotedPrintableWriter();
+            pieces.Write(prefix);
+            pieces.Write(QuotedPrintableText.Of(placed));
+            pieces.Write(suffix);
+            pieces.EndText();
+
+            Assert.That(Encoding.ASCII.GetString(pieces.Written), Is.EqualTo(Encoding.ASCII.GetString(whole.Written)),
+                $"{prefix} | {placed} | {suffix}");
+        }
+    }
+
+    [Test]
+    public void EncodedText_KeepsItsWholeLinesEncoded_AndLeavesThePartialEndsToThePlace()
+    {
+        var text = QuotedPrintableText.Of("head line\nmiddle one\nmiddle two\ntail");
+
+        Assert.That(text.Source[..text.HeadLength], Is.EqualTo("head line\n"));
+        Assert.That(text.Source[text.TailStart..], Is.EqualTo("tail"));
+        Assert.That(Encoding.ASCII.GetString(text.Lines.Span), Is.EqualTo("middle one\r\nmiddle two\r\n"));
+    }
+
+    private static string Decode(byte[] encoded)
+    {
+        var decoder = new QuotedPrintableDecoder();
+        var output = new byte[decoder.EstimateOutputLength(encoded.Length)];
+        return Encoding.UTF8.GetString(output, 0, decoder.Decode(encoded, 0, encoded.Length, output));
+    }
+}
