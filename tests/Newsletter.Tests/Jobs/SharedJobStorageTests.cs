@@ -80,6 +80,21 @@ public class SharedJobStorageTests
         Assert.That(Runs[_run].Count(r => r.Job == id), Is.GreaterThanOrEqualTo(2));
     }
 
+    [Test]
+    public void TwoNodesStartingAtOnce_OnAnEmptySchema_BothRunJobs()
+    {
+        // Each node installs Hangfire's schema as it starts; two at once on a database that has none yet.
+        var storages = new PostgreSqlStorage[2];
+        Parallel.For(0, 2, i => storages[i] = Storage(PostgresJobStorage.InvisibilityTimeout));
+        var ids = storages.Select(s => new BackgroundJobClient(s).Enqueue<RecordingJob>(job => job.Tick(_run, null!))).ToList();
+
+        using (Server(storages[0], "node-a"))
+        using (Server(storages[1], "node-b"))
+            WaitFor(() => ids.All(id => StateOf(storages[0], id) == SucceededState.StateName), "both nodes' jobs to succeed");
+
+        Assert.That(Runs[_run].Select(r => r.Job), Is.EquivalentTo(ids), "each job ran once");
+    }
+
     private PostgreSqlStorage Storage(TimeSpan invisibility, bool sliding = true)
     {
         var options = PostgresJobStorage.Options(invisibility);
