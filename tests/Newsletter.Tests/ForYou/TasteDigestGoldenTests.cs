@@ -40,7 +40,7 @@ public partial class TasteDigestGoldenTests
 
         world.Planner.PlanDue(Due);
 
-        string Text(long reader) => Masked(world.Get<DigestComposer>().Compose(world.Rows(reader).Single()).Message.TextBody ?? "");
+        string Text(long reader) => Masked(world.Get<DigestComposer>().Compose(world.Rows(reader).Single()).Message.Parsed().TextBody ?? "");
         var (without, with) = (Text(plain.Id), Text(taste.Id));
         Assert.Multiple(() =>
         {

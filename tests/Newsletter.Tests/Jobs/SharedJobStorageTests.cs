@@ -24,6 +24,8 @@ public class SharedJobStorageTests
     [SetUp]
     public void SetUp()
     {
+        // The last web host of an earlier test left its (now disposed) logger factory as Hangfire's log provider.
+        Hangfire.Logging.LogProvider.SetCurrentLogProvider(HangfireStatics.Silent);
         _database = Postgres.Shared.CreateMigratedDatabase();
         _run = Guid.NewGuid().ToString("N");
         Runs[_run] = [];
@@ -107,6 +109,8 @@ public class SharedJobStorageTests
     private static BackgroundJobServer Server(JobStorage storage, string name) => new(new BackgroundJobServerOptions
     {
         ServerName = name,
+        // Its own activator: a test host sets Hangfire's process-wide one over its services, disposed with the host.
+        Activator = new JobActivator(),
         WorkerCount = 2,
         SchedulePollingInterval = TimeSpan.FromMilliseconds(200),
         ShutdownTimeout = TimeSpan.FromSeconds(10),
