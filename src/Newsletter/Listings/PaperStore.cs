@@ -166,35 +166,24 @@ public sealed class PaperStore(Database database, TimeProvider clock)
             // Upvotes keep the larger count: another source's older snapshot must not lower a paper's count. A listing's
             // repository, project page and summary replace what was stored (they get added and corrected over days).
             _update = Prepare(connection, transaction,
-                database.Dialect(
-                    sqlite: """
-                    UPDATE papers SET
-                        arxiv_id     = COALESCE(arxiv_id, @arxivId),
-                        published_at = COALESCE(published_at, @publishedAt),
-                        upvotes      = CASE WHEN @upvotes IS NULL THEN upvotes ELSE MAX(COALESCE(upvotes, 0), @upvotes) END,
-                        abs_url      = COALESCE(abs_url, @absUrl),
-                        pdf_url      = COALESCE(pdf_url, @pdfUrl),
-                        hf_url       = COALESCE(hf_url, @hfUrl),
-                        github_url   = COALESCE(@githubUrl, github_url),
-                        project_url  = COALESCE(@projectUrl, project_url),
-                        ai_summary   = COALESCE(@aiSummary, ai_summary),
-                        updated_at   = @now
-                    WHERE id = @id
-                    """,
-                    postgres: """
-                    UPDATE papers SET
-                        arxiv_id     = COALESCE(arxiv_id, @arxivId),
-                        published_at = COALESCE(published_at, @publishedAt),
-                        upvotes      = CASE WHEN @upvotes::bigint IS NULL THEN upvotes ELSE GREATEST(COALESCE(upvotes, 0), @upvotes) END,
-                        abs_url      = COALESCE(abs_url, @absUrl),
-                        pdf_url      = COALESCE(pdf_url, @pdfUrl),
-                        hf_url       = COALESCE(hf_url, @hfUrl),
-                        github_url   = COALESCE(@githubUrl, github_url),
-                        project_url  = COALESCE(@projectUrl, project_url),
-                        ai_summary   = COALESCE(@aiSummary, ai_summary),
-                        updated_at   = @now
-                    WHERE id = @id
-                    """),
+                // The larger of the stored and the new count, written so both dialects read it alike (SQLite has no
+                // GREATEST, PostgreSQL's MAX is only an aggregate; the cast tells PostgreSQL the parameter's type).
+                """
+                UPDATE papers SET
+                    arxiv_id     = COALESCE(arxiv_id, @arxivId),
+                    published_at = COALESCE(published_at, @publishedAt),
+                    upvotes      = CASE WHEN CAST(@upvotes AS bigint) IS NULL THEN upvotes
+                                        WHEN COALESCE(upvotes, 0) >= CAST(@upvotes AS bigint) THEN COALESCE(upvotes, 0)
+                                        ELSE CAST(@upvotes AS bigint) END,
+                    abs_url      = COALESCE(abs_url, @absUrl),
+                    pdf_url      = COALESCE(pdf_url, @pdfUrl),
+                    hf_url       = COALESCE(hf_url, @hfUrl),
+                    github_url   = COALESCE(@githubUrl, github_url),
+                    project_url  = COALESCE(@projectUrl, project_url),
+                    ai_summary   = COALESCE(@aiSummary, ai_summary),
+                    updated_at   = @now
+                WHERE id = @id
+                """,
                 "@arxivId", "@publishedAt", "@upvotes", "@absUrl", "@pdfUrl", "@hfUrl", "@githubUrl", "@projectUrl", "@aiSummary", "@now", "@id");
             _fillAuthors = Prepare(connection, transaction,
                 "UPDATE papers SET authors = @authors WHERE id = @id AND authors = '' AND @authors <> ''", "@authors", "@id");

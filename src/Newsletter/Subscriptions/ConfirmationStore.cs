@@ -88,24 +88,16 @@ public sealed class ConfirmationStore(Database database, TokenStore tokens)
         using var transaction = connection.BeginTransaction();
         // On PostgreSQL nodes claim at once: SKIP LOCKED lets each take rows no other claim holds, instead of waiting
         // for them and then claiming them again. SQLite has one writer at a time, so its claim needs no such clause.
+        var skipLocked = database.Dialect(sqlite: "", postgres: "FOR UPDATE SKIP LOCKED");
         connection.Execute(
-            database.Dialect(
-                sqlite: """
-                UPDATE confirmations
-                SET state = 'sending', attempts = attempts + 1, lease_until = @leaseUntil, lease_owner = @owner, updated_at = @now
-                WHERE id IN (SELECT id FROM confirmations
-                             WHERE (state = 'pending' OR (state = 'retry' AND next_attempt_at <= @at))
-                               AND (lease_owner IS NULL OR lease_owner <> @owner)
-                             ORDER BY id LIMIT @limit)
-                """,
-                postgres: """
-                UPDATE confirmations
-                SET state = 'sending', attempts = attempts + 1, lease_until = @leaseUntil, lease_owner = @owner, updated_at = @now
-                WHERE id IN (SELECT id FROM confirmations
-                             WHERE (state = 'pending' OR (state = 'retry' AND next_attempt_at <= @at))
-                               AND (lease_owner IS NULL OR lease_owner <> @owner)
-                             ORDER BY id LIMIT @limit FOR UPDATE SKIP LOCKED)
-                """),
+            $"""
+            UPDATE confirmations
+            SET state = 'sending', attempts = attempts + 1, lease_until = @leaseUntil, lease_owner = @owner, updated_at = @now
+            WHERE id IN (SELECT id FROM confirmations
+                         WHERE (state = 'pending' OR (state = 'retry' AND next_attempt_at <= @at))
+                           AND (lease_owner IS NULL OR lease_owner <> @owner)
+                         ORDER BY id LIMIT @limit {skipLocked})
+            """,
             new { owner, at, leaseUntil, limit, now }, transaction);
         var rows = connection.Query<ConfirmationRow>(
             """
