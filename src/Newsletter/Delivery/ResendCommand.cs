@@ -9,20 +9,15 @@ public static class ResendCommand
 {
     public static Command Create(AppServices host)
     {
-        var state = new Option<string>("--state") { Description = "Which rows: unknown or failed", Required = true };
+        var state = ChoiceOption.Create("--state", "Which rows", [DeliveryStates.Unknown, DeliveryStates.Failed]);
         var since = TimeOption.Create("--since", "Only rows that reached that state at or after this time (ISO-8601)");
         var command = new Command("resend", "Put unknown or failed deliveries back to pending; the next send-due or scheduled run sends them")
         {
             state, since,
         };
-        command.SetAction(async result =>
+        command.SetAction(result =>
         {
-            var which = result.GetValue(state)?.Trim().ToLowerInvariant();
-            if (which is not (DeliveryStates.Unknown or DeliveryStates.Failed))
-            {
-                await Console.Error.WriteLineAsync($"--state: '{result.GetValue(state)}' is not unknown or failed");
-                return ExitCodes.UsageError;
-            }
+            var which = result.GetValue(state)!;
             var (resent, skipped) = host.Get<DeliveryStore>().Resend(which, result.GetValue(since), host.Get<TimeProvider>().GetUtcNow());
             Console.WriteLine($"resend: {resent} {which} deliveries back to pending" +
                               (skipped > 0 ? $"; {skipped} left {which} because the reader is no longer subscribed" : ""));

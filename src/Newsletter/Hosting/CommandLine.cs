@@ -16,10 +16,8 @@ namespace Newsletter.Hosting;
 public static class CommandLine
 {
     private const string ServeVerb = "serve";
-    private const string HostingCategory = "Microsoft.Extensions.Hosting.Internal.Host";
 
-    // Until the server listens, the host's own error log would repeat, with a stack trace, the start-up failure
-    // that RunAsync reports in one line (or that surfaces as an unhandled exception anyway); afterwards it logs.
+    // Set once the server listens (see CreateBuilder's log filter).
     private static volatile bool _serving;
 
     /// <summary>Creates the host builder; verbs log warnings and errors to stderr so their own output stays clean.</summary>
@@ -30,7 +28,10 @@ public static class CommandLine
         var builder = WebApplication.CreateBuilder(hostArguments);
         if (serves)
         {
-            builder.Logging.AddFilter(HostingCategory, level => level >= LogLevel.Information && (_serving || level < LogLevel.Error));
+            // Until the server listens, the host's own error log would repeat, with a stack trace, the start-up failure
+            // that RunAsync reports in one line (or that surfaces as an unhandled exception anyway); afterwards it logs.
+            builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host",
+                level => level >= LogLevel.Information && (_serving || level < LogLevel.Error));
         }
         else
         {

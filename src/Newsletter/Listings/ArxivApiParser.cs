@@ -10,7 +10,7 @@ namespace Newsletter.Listings;
 /// </summary>
 public static class ArxivApiParser
 {
-    public static ParsedListing Parse(string text) => Parse(XmlFeed.Open(text, "entry"));
+    public static ParsedListing Parse(string text) => Parse(new XmlFeed(text, "entry"));
 
     internal static ParsedListing Parse(XmlFeed feed)
     {

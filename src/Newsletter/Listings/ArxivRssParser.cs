@@ -21,7 +21,7 @@ public static partial class ArxivRssParser
         || text.Contains("announce_type", StringComparison.Ordinal)
         || text.Contains("Announce Type:", StringComparison.Ordinal);
 
-    public static ParsedListing Parse(string text) => Parse(XmlFeed.Open(text, "item", "entry"));
+    public static ParsedListing Parse(string text) => Parse(new XmlFeed(text, "item", "entry"));
 
     internal static ParsedListing Parse(XmlFeed feed)
     {

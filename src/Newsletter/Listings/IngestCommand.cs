@@ -9,12 +9,7 @@ public static class IngestCommand
     public static Command Create(AppServices host)
     {
         var sources = new Argument<string[]>("sources") { Description = "Listing files or http(s) URLs ({date} = today's UTC date)", Arity = ArgumentArity.OneOrMore };
-        var format = new Option<string>("--format")
-        {
-            Description = "Format of every source; auto detects it from the content",
-            DefaultValueFactory = _ => "auto",
-        };
-        format.AcceptOnlyFromAmong([.. ListingFormats.Names]);
+        var format = ChoiceOption.Create("--format", "Format of every source; auto detects it from the content", ListingFormats.Names, defaultChoice: "auto");
         var command = new Command("ingest", "Read paper listings and add their new papers") { sources, format };
         command.SetAction(async (result, cancellationToken) =>
         {

@@ -59,7 +59,7 @@ public static class ListingParser
         if (HuggingFaceParser.LooksLike(text)) return ListingFormat.HuggingFaceJson;
         if (XmlFeed.LooksLike(text))
         {
-            var feed = XmlFeed.Open(text, "item", "entry");
+            var feed = new XmlFeed(text, "item", "entry");
             return ArxivRssParser.IsAnnouncementFeed(feed, text) ? ListingFormat.ArxivRss : ListingFormat.ArxivApiAtom;
         }
         if (PapersPageParser.LooksLike(text)) return ListingFormat.PapersPage;

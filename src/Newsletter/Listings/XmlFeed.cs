@@ -11,14 +11,57 @@ namespace Newsletter.Listings;
 internal sealed partial class XmlFeed
 {
     private readonly string _text;
-    private readonly Dictionary<string, string> _namespaces;
+    private readonly Dictionary<string, string> _namespaces = new(StringComparer.Ordinal);
 
-    private XmlFeed(string text, XName root, string rootQualifiedName, Dictionary<string, string> namespaces)
+    /// <summary>
+    /// Reads the document head (root element and namespaces, up to the first element named in
+    /// <paramref name="entryNames"/>) and checks the document is complete.
+    /// </summary>
+    public XmlFeed(string text, params string[] entryNames)
     {
         _text = text;
-        Root = root;
+        XName? root = null;
+        var rootQualifiedName = "";
+        try
+        {
+            using var reader = XmlReader.Create(new StringReader(text), Settings(ConformanceLevel.Document));
+            while (reader.Read())
+            {
+                if (reader.NodeType != XmlNodeType.Element) continue;
+                if (root is null)
+                {
+                    root = XName.Get(reader.LocalName, reader.NamespaceURI);
+                    rootQualifiedName = reader.Name;
+                }
+                else if (entryNames.Contains(reader.LocalName))
+                {
+                    break;
+                }
+                if (reader.MoveToFirstAttribute())
+                {
+                    do
+                    {
+                        if (reader.Prefix == "xmlns") _namespaces[reader.LocalName] = reader.Value;
+                        else if (reader.Name == "xmlns") _namespaces[""] = reader.Value;
+                    } while (reader.MoveToNextAttribute());
+                    reader.MoveToElement();
+                }
+            }
+        }
+        catch (XmlException e) when (root is null || e.Message.Contains("DTD", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ListingFormatException(e.Message.Contains("DTD", StringComparison.OrdinalIgnoreCase)
+                ? "XML with a DTD (DOCTYPE) is not accepted"
+                : $"not well-formed XML at line {e.LineNumber}: {e.Message}", e);
+        }
+        catch (XmlException e)
+        {
+            throw new ListingFormatException($"not well-formed XML at line {e.LineNumber}: {e.Message}", e);
+        }
+        Root = root ?? throw new ListingFormatException("XML without a root element");
         RootQualifiedName = rootQualifiedName;
-        _namespaces = namespaces;
+        if (!ClosingTag(rootQualifiedName).IsMatch(text))
+            throw new ListingFormatException($"truncated XML: the document does not end with </{rootQualifiedName}>");
     }
 
     public XName Root { get; }
@@ -43,54 +86,6 @@ internal sealed partial class XmlFeed
             return c == '<';
         }
         return false;
-    }
-
-    /// <summary>Reads the document head (root element and namespaces) and checks the document is complete.</summary>
-    public static XmlFeed Open(string text, params string[] entryNames)
-    {
-        var namespaces = new Dictionary<string, string>(StringComparer.Ordinal);
-        XName? root = null;
-        var rootQualifiedName = "";
-        try
-        {
-            using var reader = XmlReader.Create(new StringReader(text), Settings(ConformanceLevel.Document));
-            while (reader.Read())
-            {
-                if (reader.NodeType != XmlNodeType.Element) continue;
-                if (root is null)
-                {
-                    root = XName.Get(reader.LocalName, reader.NamespaceURI);
-                    rootQualifiedName = reader.Name;
-                }
-                else if (entryNames.Contains(reader.LocalName))
-                {
-                    break;
-                }
-                if (reader.MoveToFirstAttribute())
-                {
-                    do
-                    {
-                        if (reader.Prefix == "xmlns") namespaces[reader.LocalName] = reader.Value;
-                        else if (reader.Name == "xmlns") namespaces[""] = reader.Value;
-                    } while (reader.MoveToNextAttribute());
-                    reader.MoveToElement();
-                }
-            }
-        }
-        catch (XmlException e) when (root is null || e.Message.Contains("DTD", StringComparison.OrdinalIgnoreCase))
-        {
-            throw new ListingFormatException(e.Message.Contains("DTD", StringComparison.OrdinalIgnoreCase)
-                ? "XML with a DTD (DOCTYPE) is not accepted"
-                : $"not well-formed XML at line {e.LineNumber}: {e.Message}", e);
-        }
-        catch (XmlException e)
-        {
-            throw new ListingFormatException($"not well-formed XML at line {e.LineNumber}: {e.Message}", e);
-        }
-        if (root is null) throw new ListingFormatException("XML without a root element");
-        if (!ClosingTag(rootQualifiedName).IsMatch(text))
-            throw new ListingFormatException($"truncated XML: the document does not end with </{rootQualifiedName}>");
-        return new XmlFeed(text, root, rootQualifiedName, namespaces);
     }
 
     private static Regex ClosingTag(string qualifiedName) =>

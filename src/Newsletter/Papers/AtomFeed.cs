@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Xml;
+using Microsoft.Extensions.Options;
+using Newsletter.Web;
 
 namespace Newsletter.Papers;
 
@@ -9,7 +11,7 @@ namespace Newsletter.Papers;
 /// Writes an Atom 1.0 feed (RFC 4287) of papers. Entry ids are tag URIs (RFC 4151) built from the site's host and
 /// the paper's lasting key, so the same paper keeps its id across requests, restarts and feeds.
 /// </summary>
-public sealed class AtomFeed(string siteHost, string siteName)
+public sealed class AtomFeed(IOptions<SiteOptions> site)
 {
     public const string Namespace = "http://www.w3.org/2005/Atom";
     public const string ContentType = "application/atom+xml; charset=utf-8";
@@ -18,8 +20,11 @@ public sealed class AtomFeed(string siteHost, string siteName)
     private const int SummaryLength = 2000;
     private const int MaxAuthors = 20;
 
+    private readonly string _siteHost = new Uri(site.Value.BaseUrl).Host;
+    private readonly string _siteName = site.Value.Name;
+
     /// <summary>A tag URI for something on this site, e.g. <c>tag:example.org,2026:paper:2611.01234</c>.</summary>
-    public string Id(string specific) => $"tag:{siteHost},2026:{specific}";
+    public string Id(string specific) => $"tag:{_siteHost},2026:{specific}";
 
     /// <summary>
     /// The feed document. <paramref name="alternateUrl"/> is the page showing the same papers, when there is one;
@@ -40,9 +45,9 @@ public sealed class AtomFeed(string siteHost, string siteName)
             Link(xml, "self", selfUrl, "application/atom+xml");
             if (alternateUrl is not null) Link(xml, "alternate", alternateUrl, "text/html");
             xml.WriteStartElement("author", Namespace);
-            xml.WriteElementString("name", Namespace, Clean(siteName));
+            xml.WriteElementString("name", Namespace, Clean(_siteName));
             xml.WriteEndElement();
-            xml.WriteElementString("generator", Namespace, siteName);
+            xml.WriteElementString("generator", Namespace, _siteName);
             foreach (var paper in papers) Entry(xml, paper, feedback);
             xml.WriteEndElement();
             xml.WriteEndDocument();

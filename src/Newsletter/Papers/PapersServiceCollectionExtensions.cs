@@ -1,6 +1,4 @@
-using Microsoft.Extensions.Options;
 using Newsletter.Foundation;
-using Newsletter.Web;
 
 namespace Newsletter.Papers;
 
@@ -12,11 +10,7 @@ public static class PapersServiceCollectionExtensions
     {
         services.AddSettings<PapersOptions>(configuration, PapersOptions.Section, o => o.Problems());
         services.AddShared(typeof(RecentPaperStore));
-        services.AddSingleton(provider =>
-        {
-            var site = provider.GetRequiredService<IOptions<SiteOptions>>().Value;
-            return new AtomFeed(new Uri(site.BaseUrl).Host, site.Name);
-        });
+        services.AddSingleton<AtomFeed>();
         return services;
     }
 }

@@ -90,6 +90,7 @@ public class DeliveryVerbTests
         var result = NewsletterProcess.Run(Settings, "resend", "--state", state);
 
         Assert.That(result.ExitCode, Is.EqualTo(2));
-        Assert.That(result.Error.Trim(), Does.StartWith("--state:"));
+        Assert.That(result.Error, Does.StartWith($"newsletter: --state: '{state}' is not one of unknown, failed"));
+        Assert.That(result.Output, Is.Empty, "nothing ran");
     }
 }

@@ -21,7 +21,7 @@ public class XmlFeedTests
         // Issue 12's shape: thousands of <entry> elements that are never closed. Each one used to search the rest of
         // the document for a closing tag that was not there.
         var text = Feed(Repeat("<entry><title>never closed</title>\n", 20_000));
-        var feed = XmlFeed.Open(text, "entry");
+        var feed = new XmlFeed(text, "entry");
 
         var results = feed.Entries("entry").ToList();
 
@@ -65,7 +65,7 @@ public class XmlFeedTests
     public void Entries_SelfClosedAndNamespacedEntries_AreStillCutWhereTheyEnd()
     {
         var text = Feed("<entry/>\n<atom:entry xmlns:atom=\"http://www.w3.org/2005/Atom\"><atom:title>T</atom:title></atom:entry>\n");
-        var feed = XmlFeed.Open(text, "entry");
+        var feed = new XmlFeed(text, "entry");
 
         var results = feed.Entries("entry").ToList();
 

@@ -8,24 +8,6 @@ namespace Newsletter.Tests.Storage;
 
 public class PostgresMigratorTests
 {
-    private readonly List<string> _databases = [];
-
-    [OneTimeSetUp] public void Register() => UtcTimestampHandler.Register();
-
-    [TearDown]
-    public void TearDown()
-    {
-        foreach (var database in _databases) Postgres.Shared.Drop(database);
-        _databases.Clear();
-    }
-
-    private string EmptyDatabase()
-    {
-        var connectionString = Postgres.Shared.CreateEmptyDatabase();
-        _databases.Add(connectionString);
-        return connectionString;
-    }
-
     [Test]
     public void EverySqliteMigration_HasItsPostgresFile_WithTheSameNumberAndName()
     {
@@ -38,7 +20,8 @@ public class PostgresMigratorTests
     [Test]
     public void Migrate_CreatesEveryTable_WithoutTheFullTextIndex()
     {
-        using var database = Database.Postgres(EmptyDatabase());
+        using var empty = new EmptyPostgresDatabase();
+        using var database = Database.Postgres(empty.ConnectionString);
 
         var applied = new Migrator(database, NullLogger<Migrator>.Instance).Migrate();
 
@@ -54,7 +37,8 @@ public class PostgresMigratorTests
     [Test]
     public void Migrate_AppliesEachMigrationOnce_WhenSeveralNodesStartAtOnce()
     {
-        var connectionString = EmptyDatabase();
+        using var empty = new EmptyPostgresDatabase();
+        var connectionString = empty.ConnectionString;
         const int nodes = 4;
         using var ready = new Barrier(nodes);
 
@@ -76,7 +60,8 @@ public class PostgresMigratorTests
     [Test]
     public void Migrate_RollsBackAFailingMigrationWhole()
     {
-        using var database = Database.Postgres(EmptyDatabase());
+        using var empty = new EmptyPostgresDatabase();
+        using var database = Database.Postgres(empty.ConnectionString);
         var broken = (1, "0001_broken", "CREATE TABLE c (z bigint); INSERT INTO nowhere VALUES (1);");
 
         Assert.That(() => new Migrator(database, NullLogger<Migrator>.Instance).Migrate([broken]), Throws.InstanceOf<Npgsql.PostgresException>());
@@ -100,10 +85,8 @@ public class PostgresMigratorTests
     [Test]
     public void Timestamps_AreInstants_WrittenAndReadInUtc()
     {
-        var connectionString = Postgres.Shared.CreateMigratedDatabase();
-        _databases.Add(connectionString);
-        using var database = Database.Postgres(connectionString);
-        using var connection = database.Connect();
+        using var migrated = new ProviderDatabase(StorageProviders.Postgres);
+        using var connection = migrated.Database.Connect();
         var berlinMorning = new DateTimeOffset(2026, 3, 29, 9, 30, 0, 123, TimeSpan.FromHours(2));
 
         connection.Execute("INSERT INTO subscribers (email, state, created_at) VALUES ('t@example.org', 'pending', @at)", new { at = berlinMorning });

@@ -15,17 +15,6 @@ namespace Newsletter.Tests.Storage;
 /// </summary>
 public class StorageCopyTests
 {
-    private readonly List<string> _databases = [];
-
-    [OneTimeSetUp] public void Register() => UtcTimestampHandler.Register();
-
-    [TearDown]
-    public void TearDown()
-    {
-        foreach (var database in _databases) Postgres.Shared.Drop(database);
-        _databases.Clear();
-    }
-
     [Test]
     public void Copy_MovesEveryRow_AndThePostgresSideReadsTheSame()
     {
@@ -37,7 +26,8 @@ public class StorageCopyTests
         new DataProtectionKeyStore(sqlite, new FakeTimeProvider(now)).StoreElement(new XElement("key", new XAttribute("id", "k1"), "sealed"), "k1");
         new MarkStore(sqlite).Set(readers[0], 1, MarkStore.More, MarkStore.FromDigest, now);
         new SubscriberStore(sqlite).Unsubscribe(readers[2], now);
-        var target = EmptyPostgres();
+        using var empty = new EmptyPostgresDatabase();
+        var target = empty.ConnectionString;
 
         var copy = NewsletterProcess.Run(Settings(workspace), "storage", "copy", "--to", target);
 
@@ -69,7 +59,8 @@ public class StorageCopyTests
     {
         using var workspace = new TestWorkspace();
         LedgerSeed.Readers(workspace, 1);
-        var target = EmptyPostgres();
+        using var empty = new EmptyPostgresDatabase();
+        var target = empty.ConnectionString;
         Assert.That(NewsletterProcess.Run(Settings(workspace), "storage", "copy", "--to", target).ExitCode, Is.EqualTo(0));
 
         var again = NewsletterProcess.Run(Settings(workspace), "storage", "copy", "--to", target);
@@ -106,13 +97,6 @@ public class StorageCopyTests
         var unlisted = tables.Where(t => !StorageCopyStore.CopyOrder.Contains(t) && !StorageCopyStore.NotCopied.ContainsKey(t));
         Assert.That(unlisted, Is.Empty, "a table added by a migration joins StorageCopyStore.CopyOrder (or NotCopied, with the reason)");
         Assert.That(StorageCopyStore.CopyOrder.Except(tables), Is.Empty, "every table the copy moves exists");
-    }
-
-    private string EmptyPostgres()
-    {
-        var connectionString = Postgres.Shared.CreateEmptyDatabase();
-        _databases.Add(connectionString);
-        return connectionString;
     }
 
     private static Dictionary<string, string> Settings(TestWorkspace workspace) => new() { ["Storage:Database"] = workspace.DatabasePath };
