@@ -7,8 +7,9 @@ namespace Newsletter.Tests;
 /// <summary>
 /// The shape of src/Newsletter, read from the source files: folders depend one way, in the order data flows (the
 /// same list as README's Architecture section); each table is written by one store; SQL lives only in stores and
-/// migrations; Program.cs stays a table of contents and no file grows past 400 lines. Each failure names the file and
-/// what it does wrong.
+/// migrations; Program.cs stays a table of contents, no file grows past 400 lines and no method past 80; the clock is
+/// read only through the injected TimeProvider; no method asks for AggressiveOptimization. Each failure names the file
+/// and what it does wrong.
 /// </summary>
 public sealed partial class ArchitectureTests
 {
@@ -24,6 +25,7 @@ public sealed partial class ArchitectureTests
     // The visible limits of issue 13 (duplicates, the third, needs a tool outside the repository: README says how to run it).
     private const int MaxProgramLines = 80;
     private const int MaxFileLines = 400;
+    private const int MaxMethodLines = 80;
 
     [Test]
     public void EveryFolder_IsInTheOrder_AndEveryFileSaysItsFolder()
@@ -151,6 +153,52 @@ public sealed partial class ArchitectureTests
         Assert.That(tooLong, Is.Empty);
     }
 
+    // The clock is the injected TimeProvider (FakeTimeProvider in tests): a direct read of the machine's clock is a
+    // time no test can set.
+    [Test]
+    public void Clock_IsReadOnlyThroughTheInjectedTimeProvider()
+    {
+        var files = SourceFiles().ToList();
+        var reads = files.Sum(f => ClockThroughProvider().Matches(f.Code).Count);
+        var direct = files.SelectMany(f => MachineClock().Matches(f.Code).Select(m => $"{f.Path}: {m.Value}; take a TimeProvider and call GetUtcNow()"));
+        Assert.That(reads, Is.GreaterThan(20), "the scan finds the clock reads");
+        Assert.That(direct, Is.Empty);
+    }
+
+    // Speed comes from the shape of the code (issue 13): no method asks the JIT to skip its tiers.
+    [Test]
+    public void NoMethod_AsksForAggressiveOptimization()
+    {
+        var files = SourceFiles().ToList();
+        var tricks = files.Where(f => f.Code.Contains("AggressiveOptimization", StringComparison.Ordinal)).Select(f => f.Path);
+        Assert.That(files.Sum(f => f.Code.Length), Is.GreaterThan(100_000), "the scan reads the code");
+        Assert.That(tricks, Is.Empty);
+    }
+
+    [Test]
+    public void NoMethod_IsOver80Lines()
+    {
+        var methods = SourceFiles().SelectMany(f => MethodLengths(f.Code).Select(m => (f.Path, m.Name, m.Lines))).ToList();
+        var tooLong = methods.Where(m => m.Lines > MaxMethodLines).Select(m => $"{m.Path}: {m.Name} has {m.Lines} lines; split it by step");
+        Assert.That(methods, Has.Count.GreaterThan(500), "the scan finds the methods");
+        Assert.That(tooLong, Is.Empty);
+    }
+
+    [Test]
+    public void MethodLengths_CountsABlockMemberFromItsNameToItsClosingBrace()
+    {
+        const string code = "public sealed class A\n{\n    public int One(int x)\n    {\n        if (x > 0)\n        {\n            return x;\n        }\n        return 0;\n    }\n\n    private static void Two() => One(1);\n}\n";
+        Assert.That(MethodLengths(code), Is.EqualTo(new[] { ("One", 8) }));
+    }
+
+    [Test]
+    public void MachineClock_IsToldFromTheProvidersClock()
+    {
+        Assert.That(MachineClock().IsMatch("var now = DateTimeOffset.UtcNow;"), Is.True);
+        Assert.That(MachineClock().IsMatch("var today = DateTime.Today;"), Is.True);
+        Assert.That(MachineClock().IsMatch("var now = clock.GetUtcNow();"), Is.False);
+    }
+
     [Test]
     public void LinesOfCode_LeavesOutBlankLinesAndComments()
     {
@@ -165,6 +213,31 @@ public sealed partial class ArchitectureTests
     {
         var line = string.Join(' ', sql.Split((char[])['\n', '\r'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         return line.Length > 80 ? line[..80] + "…" : line;
+    }
+
+    /// <summary>
+    /// Each member with a block body at class level (four spaces in), by name: its lines from its declaration to its
+    /// closing brace. Methods of nested classes are read as part of their class.
+    /// </summary>
+    private static IEnumerable<(string Name, int Lines)> MethodLengths(string code)
+    {
+        var lines = code.Split('\n');
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var declaration = MemberDeclaration().Match(lines[i]);
+            if (!declaration.Success) continue;
+            // The parameters may run over several lines, and type constraints follow them.
+            var open = i;
+            while (open < lines.Length && !lines[open].TrimEnd().EndsWith(')') && !lines[open].Contains("=>") && open - i < 8) open++;
+            if (open >= lines.Length || !lines[open].TrimEnd().EndsWith(')')) continue;
+            open++;
+            while (open < lines.Length && lines[open].TrimStart().StartsWith("where ", StringComparison.Ordinal)) open++;
+            if (open >= lines.Length || lines[open].TrimEnd() != "    {") continue;
+            var end = open + 1;
+            while (end < lines.Length && lines[end].TrimEnd() != "    }") end++;
+            yield return (declaration.Groups["name"].Value, end - i + 1);
+            i = end;
+        }
     }
 
     private static IEnumerable<string> UsedFolders(string code) =>
@@ -261,6 +334,15 @@ public sealed partial class ArchitectureTests
 
     [GeneratedRegex("""\G(?<prefix>[$@]{0,3})(?<quotes>"{3,}|")""")]
     private static partial Regex StringStart();
+
+    [GeneratedRegex(@"^    (?!.*\b(?:class|record|struct|interface|enum|delegate)\b)(?:(?:public|private|internal|protected|static|async|override|sealed|virtual|unsafe|new)\s+)+[\w<>\[\](),.?\s]*?\b(?<name>\w+)\s*(?:<[^>()]*>)?\s*\(")]
+    private static partial Regex MemberDeclaration();
+
+    [GeneratedRegex(@"\b(?:DateTime|DateTimeOffset)\s*\.\s*(?:UtcNow|Now|Today)\b")]
+    private static partial Regex MachineClock();
+
+    [GeneratedRegex(@"\.GetUtcNow\s*\(")]
+    private static partial Regex ClockThroughProvider();
 
     [GeneratedRegex(@"^\s*namespace\s+([\w.]+)\s*;", RegexOptions.Multiline)]
     private static partial Regex NamespaceLine();
