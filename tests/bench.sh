@@ -4,7 +4,7 @@
 #   tests/bench.sh            full run (plan up to 1,000,000 readers, 20,000 digests; about an hour on 2 cores)
 #   tests/bench.sh --quick    a few minutes: plan up to 100,000 readers, 5,000 digests
 #   tests/bench.sh --only hostile-xml    the ingest, then 50 MB of hostile XML (unclosed <entry> elements): time, peak memory
-# Other options go to the harness: --connections N, --digests N, --only hostile-xml,plan,query,micro,send, --no-record.
+# Other options go to the harness: --connections N, --digests N, --only hostile-xml,plan,query,preview-windows,micro,send, --no-record.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$(pwd)"

@@ -49,7 +49,7 @@ public static class BenchMain
         Console.Error.WriteLine(
             """
             usage: Newsletter.Benchmarks run [--quick] --work DIR --sink HOST:PORT [--sink-pid PID] [--results FILE]
-                                             [--connections N] [--digests N] [--only for-you,hostile-xml,plan,plan-marks,query,micro,send,admin] [--label TEXT]
+                                             [--connections N] [--digests N] [--only for-you,hostile-xml,plan,plan-marks,query,preview-windows,micro,send,admin] [--label TEXT]
                    Newsletter.Benchmarks micro [--repo DIR] [--work DIR]
             tests/bench.sh runs it with a temporary folder and its own smtp-sink; see tests/BENCHMARKS.md.
             """);

@@ -46,6 +46,7 @@ public static class BenchRun
             if (options.Runs("plan")) await PlanScenario.RunAsync(options, data, table, history);
             if (options.Runs("plan-marks")) await PlanMarksScenario.RunAsync(options, data, table, history);
             if (options.Runs("query")) await QueryScenario.RunAsync(options, data, table, history);
+            if (options.Runs(PreviewWindowsScenario.Name)) PreviewWindowsScenario.Run(options, data, table, history);
             if (options.Runs("micro")) await MicroScenario.RunAsync(options, table);
             if (options.Runs("send")) await SendScenario.RunAsync(options, data, table, history);
             if (options.Runs("admin")) await AdminPageScenario.RunAsync(options, data, table, history);
