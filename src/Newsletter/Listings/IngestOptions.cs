@@ -27,20 +27,19 @@ public sealed class IngestOptions
     // replaced. The default (Hugging Face daily papers) is in appsettings.json.
     public List<ListingSource> Sources { get; set; } = [];
 
-    /// <summary>The first problem with these settings, naming its key, or null when they are usable.</summary>
-    public string? Problem()
+    /// <summary>Every problem with these settings, each naming its key; none when they are usable.</summary>
+    public IEnumerable<string> Problems()
     {
-        if (string.IsNullOrWhiteSpace(Cron)) return $"{Section}:Cron must be a cron expression";
-        if (MaxSourceBytes <= 0) return $"{Section}:MaxSourceBytes must be a positive number of bytes";
-        if (HttpTimeoutSeconds <= 0) return $"{Section}:HttpTimeoutSeconds must be a positive number of seconds";
-        if (BackfillDays is < 0 or > MaxBackfillDays) return $"{Section}:BackfillDays must be between 0 and {MaxBackfillDays}";
+        if (string.IsNullOrWhiteSpace(Cron)) yield return $"{Section}:Cron must be a cron expression";
+        if (MaxSourceBytes <= 0) yield return $"{Section}:MaxSourceBytes must be a positive number of bytes";
+        if (HttpTimeoutSeconds <= 0) yield return $"{Section}:HttpTimeoutSeconds must be a positive number of seconds";
+        if (BackfillDays is < 0 or > MaxBackfillDays) yield return $"{Section}:BackfillDays must be between 0 and {MaxBackfillDays}";
         for (var i = 0; i < Sources.Count; i++)
         {
             var source = Sources[i];
-            if (string.IsNullOrWhiteSpace(source.Url)) return $"{Section}:Sources:{i}:Url: every source needs a file path or http(s) URL";
-            if (!ListingFormats.TryParse(source.Format, out _))
-                return $"{Section}:Sources:{i}:Format: '{source.Format}' is not one of {string.Join(", ", ListingFormats.Names)}";
+            if (string.IsNullOrWhiteSpace(source.Url)) yield return $"{Section}:Sources:{i}:Url: every source needs a file path or http(s) URL";
+            else if (!ListingFormats.TryParse(source.Format, out _))
+                yield return $"{Section}:Sources:{i}:Format: '{source.Format}' is not one of {string.Join(", ", ListingFormats.Names)}";
         }
-        return null;
     }
 }

@@ -7,7 +7,7 @@ public static class ListingsServiceCollectionExtensions
 {
     public static IServiceCollection AddListings(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSettings<IngestOptions>(configuration, IngestOptions.Section, o => o.Problem() is { } problem ? [problem] : []);
+        services.AddSettings<IngestOptions>(configuration, IngestOptions.Section, o => o.Problems());
         services.AddHttpClient(ListingIngester.HttpClientName);
         return services
             .AddShared(typeof(PaperStore), typeof(ListingSourceStore), typeof(SourceRunStore), typeof(ListingIngester))

@@ -32,7 +32,7 @@ public class IngestOptionsTests
 
         var options = configuration.GetSection(IngestOptions.Section).Get<IngestOptions>()!;
 
-        Assert.That(options.Problem(), Is.Null);
+        Assert.That(options.Problems(), Is.Empty);
         Assert.That(options.Sources.Select(s => (s.Name, s.Url, s.Format)), Is.EqualTo(new[]
         {
             ("huggingface", "https://huggingface.co/api/daily_papers?date={date}", "hf-json"),
