@@ -99,13 +99,13 @@ public static class PreviewWindowsScenario
     private static void SpreadOverDays(string database, DateTimeOffset now)
     {
         using var connection = new Database(database).Open();
-        var (low, high) = (BenchData.Scalar(database, "SELECT MIN(seq) FROM papers"), BenchData.Scalar(database, "SELECT MAX(seq) FROM papers"));
+        var (low, high) = (BenchData.Scalar(database, "SELECT MIN(id) FROM papers"), BenchData.Scalar(database, "SELECT MAX(id) FROM papers"));
         var perDay = (high - low + Days) / Days;
         var today = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero);
         for (var day = 0; day < Days; day++)
         {
             using var command = connection.CreateCommand();
-            command.CommandText = "UPDATE papers SET first_seen_at = $at WHERE seq >= $from AND seq < $to";
+            command.CommandText = "UPDATE papers SET first_seen_at = $at WHERE id >= $from AND id < $to";
             command.Parameters.AddWithValue("$at", UtcTimestampHandler.ToText(today.AddDays(day - Days + 1).AddHours(1)));
             command.Parameters.AddWithValue("$from", low + day * perDay);
             command.Parameters.AddWithValue("$to", low + (day + 1) * perDay);
