@@ -21,7 +21,7 @@ public class AdminBrowserTests
         var today = DateTimeOffset.UtcNow.Date;
         await (await AdminScenario.SeedAsync(_workspace, new DateTimeOffset(today, TimeSpan.Zero).AddHours(12))).DisposeAsync();
         _served = await ServedNewsletter.StartAsync(_workspace, new Dictionary<string, string> { ["Admin:Password"] = AdminScenario.Password });
-        _browser = await Browser.LaunchAsync();
+        _browser = await Browser.OpenAsync();
     }
 
     [OneTimeTearDown]

@@ -34,7 +34,7 @@ public class ArchiveFeedbackBrowserTests
         Assert.That(NewsletterProcess.Run(settings, "send-due").Output, Does.Contain("1 confirmation email"));
         NewsletterProcess.Run(settings, "ingest", RepositoryPaths.Fixture("Subscriptions/papers-page.txt"));
         var confirm = Regex.Match(MimeMessage.Load(_workspace.OutboxFiles().Single()).TextBody ?? "", @"http://\S+/confirm/\S+").Value;
-        await using var browser = await Browser.LaunchAsync();
+        await using var browser = await Browser.OpenAsync();
         await using (var confirming = await browser.Instance.NewContextAsync())
         {
             var page = await confirming.NewPageAsync();

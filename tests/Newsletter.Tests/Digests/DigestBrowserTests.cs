@@ -13,7 +13,7 @@ public partial class DigestBrowserTests
     public async Task HtmlDigest_FitsTheWidth_AndLoadsNothingExternal(int width, string name)
     {
         var html = DigestSamples.Renderer().Render(DigestSamples.Content()).Html;
-        await using var browser = await Browser.LaunchAsync();
+        await using var browser = await Browser.OpenAsync();
         var page = await browser.Instance.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = width, Height = 900 } });
         var requests = new List<string>();
         page.Request += (_, request) => requests.Add(request.Url);
@@ -34,7 +34,7 @@ public partial class DigestBrowserTests
     public async Task LinksTooSmallToTapOnPhones_Bug_EveryLinkIsAtLeast44PixelsTall(int width)
     {
         var html = DigestSamples.Renderer().Render(DigestSamples.Content()).Html;
-        await using var browser = await Browser.LaunchAsync();
+        await using var browser = await Browser.OpenAsync();
         var page = await browser.Instance.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = width, Height = 900 } });
 
         await page.SetContentAsync(html);
@@ -54,7 +54,7 @@ public partial class DigestBrowserTests
         {
             IsArchive = true, ArchiveUrl = null, SubscribeUrl = "https://papers.example.org/",
         }).Html;
-        await using var browser = await Browser.LaunchAsync();
+        await using var browser = await Browser.OpenAsync();
         var page = await browser.Instance.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = width, Height = 900 } });
 
         await page.SetContentAsync(html);
@@ -95,7 +95,7 @@ public partial class DigestBrowserTests
         world.AddReader("reader@example.org", confirmed, [DigestWorld.Keyword("\"flow matching\" OR proteins")]);
         var text = (await world.SendOneDigestAsync(due)).TextBody ?? "";
         var client = world.CreateClient();
-        await using var browser = await Browser.LaunchAsync();
+        await using var browser = await Browser.OpenAsync();
         var page = await browser.Instance.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = width, Height = 900 } });
 
         foreach (var (pattern, name) in new[] { (@"http://localhost/digests/\S+", "archive-served"), (@"http://localhost/manage/\S+/stop-search/\S+", "stop-search") })

@@ -24,7 +24,7 @@ public class ForYouBrowserTests
         var recommended = new DigestEntry(DigestSamples.Paper(77, "Antibody design by diffusion over protein structure", "2411.07777"),
             ["for-you:Latent Diffusion for Protein Design"], "Denoising diffusion designs antibody protein structures that bind their target.");
         var html = DigestSamples.Renderer().Render(DigestSamples.Content(DigestSamples.Entries.Append(recommended).ToList())).Html;
-        await using var browser = await Browser.LaunchAsync();
+        await using var browser = await Browser.OpenAsync();
         var page = await browser.Instance.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = width, Height = 900 } });
 
         await page.SetContentAsync(html);
@@ -58,7 +58,7 @@ public class ForYouBrowserTests
             paper = connection.ExecuteScalar<long>("SELECT id FROM papers WHERE title = 'Latent Diffusion for Protein Design'");
         SqliteConnection.ClearAllPools();
         var confirm = System.Text.RegularExpressions.Regex.Match(MimeMessage.Load(_workspace.OutboxFiles().Single()).TextBody ?? "", @"http://\S+/confirm/\S+").Value;
-        await using var browser = await Browser.LaunchAsync();
+        await using var browser = await Browser.OpenAsync();
         string? manage;
         await using (var confirming = await browser.Instance.NewContextAsync())
         {

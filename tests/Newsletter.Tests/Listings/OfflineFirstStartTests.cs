@@ -33,7 +33,7 @@ public class OfflineFirstStartTests
         // request log included, which logs a failed request with its exception unless appsettings.json quiets it).
         await server.WaitForLogAsync("cannot ingest huggingface");
         Assert.That(server.Log, Does.Not.Match(@"(?m)^\s+at \S+\(|---> System\."), "no stack trace in the log");
-        await using var browser = await Browser.LaunchAsync();
+        await using var browser = await Browser.OpenAsync();
 
         foreach (var width in new[] { 390, 1280 })
         {

@@ -31,7 +31,7 @@ public class ConfirmPagesBrowserTests
             ["Storage:Database"] = _workspace.DatabasePath, ["Smtp:PickupDirectory"] = _workspace.Outbox, ["Site:BaseUrl"] = server.BaseUrl,
         }, "send-due");
         Assert.That(flush.Output, Does.Contain("2 confirmation emails sent"), flush.Error);
-        await using var browser = await Browser.LaunchAsync();
+        await using var browser = await Browser.OpenAsync();
 
         foreach (var width in new[] { 390, 1280 })
         {

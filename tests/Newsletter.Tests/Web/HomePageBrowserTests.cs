@@ -14,7 +14,7 @@ public class HomePageBrowserTests
     public async Task HomePage_ShowsTheTopicCatalog_InABrowser()
     {
         await using var server = await ServedNewsletter.StartAsync(_workspace);
-        await using var browser = await Browser.LaunchAsync();
+        await using var browser = await Browser.OpenAsync();
         var page = await browser.Instance.NewPageAsync();
 
         var response = await page.GotoAsync(server.BaseUrl);

@@ -24,7 +24,7 @@ public class QueryBrowserTests
         }, "ingest", RepositoryPaths.Fixture("Subscriptions/papers-page.txt"));
         Assert.That(ingest.ExitCode, Is.Zero, ingest.Error);
         await using var server = await ServedNewsletter.StartAsync(_workspace);
-        await using var browser = await Browser.LaunchAsync();
+        await using var browser = await Browser.OpenAsync();
         var page = await browser.Instance.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = width, Height = height } });
         var requests = new List<string>();
         page.Request += (_, request) => requests.Add(request.Url);

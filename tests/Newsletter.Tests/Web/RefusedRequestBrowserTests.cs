@@ -35,7 +35,7 @@ public class RefusedRequestBrowserTests
     public async Task RefusedForm_ShowsTheSiteErrorPage(int fields, int valueLength, int status, string heading, string name)
     {
         await using var server = await ServedNewsletter.StartAsync(_workspace);
-        await using var browser = await Browser.LaunchAsync();
+        await using var browser = await Browser.OpenAsync();
 
         foreach (var width in new[] { 390, 1280 })
         {

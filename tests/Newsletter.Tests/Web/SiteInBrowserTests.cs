@@ -16,7 +16,7 @@ public abstract class SiteInBrowserTests
     public async Task StartSiteAndBrowserAsync()
     {
         Site = await SiteWithReaders.StartAsync();
-        Chromium = await Browser.LaunchAsync();
+        Chromium = await Browser.OpenAsync();
     }
 
     [OneTimeTearDown]

@@ -27,7 +27,7 @@ public class SubscriptionBrowserTests
         var ingest = NewsletterProcess.Run(Settings("http://localhost"), "ingest", RepositoryPaths.Fixture("Subscriptions/papers-page.txt"));
         Assert.That(ingest.ExitCode, Is.Zero, ingest.Error);
         await using var server = await ServedNewsletter.StartAsync(_workspace);
-        await using var browser = await Browser.LaunchAsync();
+        await using var browser = await Browser.OpenAsync();
         await using var context = await browser.Instance.NewContextAsync(new BrowserNewContextOptions { TimezoneId = "Europe/Berlin" });
         var page = await context.NewPageAsync();
 
@@ -106,7 +106,7 @@ public class SubscriptionBrowserTests
     {
         NewsletterProcess.Run(Settings("http://localhost"), "ingest", RepositoryPaths.Fixture("Subscriptions/papers-page.txt"));
         await using var server = await ServedNewsletter.StartAsync(_workspace);
-        await using var browser = await Browser.LaunchAsync();
+        await using var browser = await Browser.OpenAsync();
         await using var context = await browser.Instance.NewContextAsync(new BrowserNewContextOptions { JavaScriptEnabled = false, TimezoneId = "Asia/Tokyo" });
         var page = await context.NewPageAsync();
 
