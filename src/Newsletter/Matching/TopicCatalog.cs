@@ -18,7 +18,8 @@ public sealed class TopicCatalog
 
     public TopicCatalog(IReadOnlyList<Topic> topics)
     {
-        Validate(topics);
+        // Start-up checks the section through Problems; a catalog made from a list is checked here the same way.
+        if (Check(topics).FirstOrDefault() is ({ } key, { } problem)) throw new ConfigurationException(key, problem);
         All = topics;
     }
 
@@ -28,22 +29,10 @@ public sealed class TopicCatalog
     /// <summary>The topic with that slug, or null.</summary>
     public Topic? Find(string slug) => All.FirstOrDefault(t => string.Equals(t.Slug, slug, StringComparison.OrdinalIgnoreCase));
 
-    /// <summary>The first bad topic as one line naming <c>Topics:slug</c>; none when all are usable. Checked at start.</summary>
-    public static IEnumerable<string> Problems(List<Topic> topics)
-    {
-        try
-        {
-            Validate(topics);
-        }
-        catch (ConfigurationException e)
-        {
-            return [e.Message];
-        }
-        return [];
-    }
+    /// <summary>Every problem with the topics, each one line naming <c>Topics:slug</c>; none when all are usable. Checked at start.</summary>
+    public static IEnumerable<string> Problems(List<Topic> topics) => Check(topics).Select(p => $"{p.Key}: {p.Problem}").ToList();
 
-    /// <summary>Throws a <see cref="ConfigurationException"/> naming <c>Topics:slug</c> for the first bad topic.</summary>
-    public static void Validate(IReadOnlyList<Topic> topics)
+    private static IEnumerable<(string Key, string Problem)> Check(IReadOnlyList<Topic> topics)
     {
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         using var probe = new QueryProbeStore();
@@ -51,12 +40,12 @@ public sealed class TopicCatalog
         {
             var topic = topics[i];
             var key = $"{Section}:{(string.IsNullOrWhiteSpace(topic.Slug) ? i.ToString(System.Globalization.CultureInfo.InvariantCulture) : topic.Slug)}";
-            if (string.IsNullOrWhiteSpace(topic.Slug)) throw new ConfigurationException(key, "every topic needs a Slug");
-            if (!seen.Add(topic.Slug)) throw new ConfigurationException(key, "the slug is used by two topics");
-            if (string.IsNullOrWhiteSpace(topic.Name)) throw new ConfigurationException(key, "every topic needs a Name");
-            if (string.IsNullOrWhiteSpace(topic.Query)) throw new ConfigurationException(key, "every topic needs a Query");
-            if (probe.QueryError(topic.Query) is { } error)
-                throw new ConfigurationException(key, $"the query '{topic.Query}' is not a valid full-text query: {error}");
+            if (string.IsNullOrWhiteSpace(topic.Slug)) yield return (key, "every topic needs a Slug");
+            else if (!seen.Add(topic.Slug)) yield return (key, "the slug is used by two topics");
+            if (string.IsNullOrWhiteSpace(topic.Name)) yield return (key, "every topic needs a Name");
+            if (string.IsNullOrWhiteSpace(topic.Query)) yield return (key, "every topic needs a Query");
+            else if (probe.QueryError(topic.Query) is { } error)
+                yield return (key, $"the query '{topic.Query}' is not a valid full-text query: {error}");
         }
     }
 }
