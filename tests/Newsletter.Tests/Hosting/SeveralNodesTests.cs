@@ -131,4 +131,23 @@ public partial class SeveralNodesTests
         foreach (var node in new[] { A, B })
             Assert.That(await browser.GetStringAsync(node + manage), Does.Contain("You are unsubscribed"), node);
     }
+
+    [Test]
+    public async Task ThePapersNodeAIngested_AreListedAndFedByTheOthers()
+    {
+        using var browser = Browser();
+        // Node A's job server reads the listing fixture once at start; B and C read the papers from the database.
+        var page = "";
+        for (var waited = 0; waited < 60_000 && !page.Contains("Selective State Spaces for Hour-Long Video", StringComparison.Ordinal); waited += 200)
+        {
+            page = await browser.GetStringAsync(B + "/papers");
+            await Task.Delay(200);
+        }
+
+        Assert.That(page, Does.Contain("Selective State Spaces for Hour-Long Video").And.Contain("Thursday 26 November 2026"), _cluster.Nodes[0].Log);
+        var older = await browser.GetStringAsync(C + "/papers?before=2026-11-24");
+        Assert.That(older, Does.Contain("Monday 23 November 2026").And.Contain("A Benchmark for Agents That Browse"));
+        var feed = AtomFeedCheck.Parse(await browser.GetStringAsync(C + "/papers.atom"));
+        Assert.That(AtomFeedCheck.EntryTitles(feed), Has.Count.EqualTo(7).And.Contains("Quantized Mamba on Phones"));
+    }
 }

@@ -15,12 +15,19 @@ public sealed class NodeCluster : IAsyncDisposable
     private readonly string _connectionString;
     private readonly List<ServedNewsletter> _nodes;
 
-    private NodeCluster(string connectionString, List<ServedNewsletter> nodes)
+    private NodeCluster(string connectionString, IReadOnlyDictionary<string, string> settings, List<ServedNewsletter> nodes)
     {
         _connectionString = connectionString;
         _nodes = nodes;
+        Settings = settings;
         Database = Database.Postgres(connectionString);
     }
+
+    /// <summary>
+    /// The settings every node shares (the database, the pickup folder, the listings), for running the executable's
+    /// verbs (<c>send-due</c>) as one more node through <see cref="NewsletterProcess"/>.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Settings { get; }
 
     /// <summary>The nodes, in start order; node 0 runs the jobs.</summary>
     public IReadOnlyList<ServedNewsletter> Nodes => _nodes;
@@ -33,22 +40,26 @@ public sealed class NodeCluster : IAsyncDisposable
     {
         UtcTimestampHandler.Register();
         var connectionString = Postgres.Shared.CreateMigratedDatabase();
+        var settings = new Dictionary<string, string>
+        {
+            ["Storage:Provider"] = StorageProviders.Postgres,
+            ["Storage:ConnectionString"] = connectionString,
+            ["Smtp:PickupDirectory"] = workspace.Outbox,
+            ["Jobs:WorkerCount"] = "1",
+            ["Ingest:Sources:0:Name"] = "recent",
+            ["Ingest:Sources:0:Url"] = RepositoryPaths.Fixture("Papers/recent-papers.json"),
+            ["Ingest:Sources:0:Format"] = "auto",
+            ["Ingest:BackfillDays"] = "0",
+        };
         var nodes = new List<ServedNewsletter>();
         try
         {
             for (var i = 0; i < count; i++)
             {
                 // One at a time: on a busy machine three cold starts at once can outlast the start-up deadline.
-                nodes.Add(await ServedNewsletter.StartAsync(workspace, new Dictionary<string, string>
+                nodes.Add(await ServedNewsletter.StartAsync(workspace, new Dictionary<string, string>(settings)
                 {
-                    ["Storage:Provider"] = StorageProviders.Postgres,
-                    ["Storage:ConnectionString"] = connectionString,
                     ["Jobs:Server"] = i == 0 ? "true" : "false",
-                    ["Jobs:WorkerCount"] = "1",
-                    ["Ingest:Sources:0:Name"] = "recent",
-                    ["Ingest:Sources:0:Url"] = RepositoryPaths.Fixture("Papers/recent-papers.json"),
-                    ["Ingest:Sources:0:Format"] = "auto",
-                    ["Ingest:BackfillDays"] = "0",
                 }));
             }
         }
@@ -58,7 +69,7 @@ public sealed class NodeCluster : IAsyncDisposable
             Postgres.Shared.Drop(connectionString);
             throw;
         }
-        return new NodeCluster(connectionString, nodes);
+        return new NodeCluster(connectionString, settings, nodes);
     }
 
     public async ValueTask DisposeAsync()
