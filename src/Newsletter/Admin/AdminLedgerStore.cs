@@ -12,7 +12,7 @@ public sealed class AdminLedgerStore(Database database)
     /// <summary>A reader's newest ledger rows, newest first (at most <paramref name="limit"/>).</summary>
     public IReadOnlyList<LedgerLine> ForReader(long subscriberId, int limit)
     {
-        using var connection = database.Open();
+        using var connection = database.Connect();
         return connection.Query<LedgerLine>(
             """
             SELECT d.id AS Id, d.subscriber_id AS SubscriberId, s.email AS Email, d.period_key AS PeriodKey, d.state AS State,
@@ -32,7 +32,7 @@ public sealed class AdminLedgerStore(Database database)
     /// </summary>
     public IReadOnlyList<LedgerLine> Planned(DateTimeOffset from, DateTimeOffset before, string state, long? belowId, int limit)
     {
-        using var connection = database.Open();
+        using var connection = database.Connect();
         return connection.Query<LedgerLine>(
             """
             SELECT d.id AS Id, d.subscriber_id AS SubscriberId, s.email AS Email, d.period_key AS PeriodKey, d.state AS State,
@@ -48,7 +48,7 @@ public sealed class AdminLedgerStore(Database database)
     /// <summary>Rows planned on <paramref name="day"/> (UTC, <c>yyyy-MM-dd</c>) per state, from the daily rollup.</summary>
     public IReadOnlyDictionary<string, long> DayStates(string day)
     {
-        using var connection = database.Open();
+        using var connection = database.Connect();
         return connection.Query<(string State, long Rows)>("SELECT state, rows FROM delivery_days WHERE day = @day", new { day })
             .ToDictionary(r => r.State, r => r.Rows, StringComparer.Ordinal);
     }
@@ -57,10 +57,10 @@ public sealed class AdminLedgerStore(Database database)
     public IReadOnlyDictionary<long, string> PaperTitles(IReadOnlyCollection<long> ids)
     {
         if (ids.Count == 0) return new Dictionary<long, string>();
-        using var connection = database.Open();
+        using var connection = database.Connect();
         return connection.Query<(long Id, string Title)>(
-                "SELECT id, title FROM papers WHERE id IN (SELECT value FROM json_each(@ids))",
-                new { ids = System.Text.Json.JsonSerializer.Serialize(ids) })
+                database.Dialect(sqlite: "SELECT id, title FROM papers WHERE id IN @ids", postgres: "SELECT id, title FROM papers WHERE id = ANY(@ids)"),
+                new { ids = ids.ToArray() })
             .ToDictionary(p => p.Id, p => p.Title);
     }
 }

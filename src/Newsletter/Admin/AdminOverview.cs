@@ -17,6 +17,7 @@ public sealed class AdminOverview(
     SourceRunStore sourceRuns,
     DigestRunStore digestRuns,
     TopicCatalog topics,
+    PreviewWindows windows,
     IOptions<IngestOptions> ingest,
     IOptions<StorageOptions> storage,
     IOptions<DeliveryOptions> delivery,
@@ -165,19 +166,24 @@ public sealed class AdminOverview(
         }).ToList();
     }
 
-    // The per-topic counts are ~22 full-text queries (most of a request's cost over a large index), and they change
-    // only when a paper is added or changed or the 7-day window moves past one: kept until either happens.
+    // The per-topic counts go through the one matcher, over the same in-memory index of the week's papers that
+    // previews share (so they mean the same on both providers, and PostgreSQL has no full-text table to ask). They
+    // change only when a paper is added or changed or the 7-day window moves past one: kept until either happens.
     private readonly Lock _topicMatchesLock = new();
     private (long Version, long? Low, IReadOnlyDictionary<string, long> Counts)? _topicMatches;
 
     private IReadOnlyDictionary<string, long> TopicMatches()
     {
-        var (version, low) = stats.TopicWindow(clock.GetUtcNow().AddDays(-7));
+        var since = clock.GetUtcNow().AddDays(-7);
+        var (version, low) = stats.TopicWindow(since);
         lock (_topicMatchesLock)
         {
             if (_topicMatches is { } kept && kept.Version == version && kept.Low == low) return kept.Counts;
         }
-        var counts = stats.TopicMatches(topics.All.Select(t => (t.Slug, t.Query)), low);
+        var counts = topics.All.ToDictionary(
+            t => t.Slug,
+            t => low is null ? 0L : windows.Matches([SubscriberFilter.ForTopic(t.Slug)], since, 1, DigestOrder.Relevance, CancellationToken.None).Count,
+            StringComparer.OrdinalIgnoreCase);
         lock (_topicMatchesLock) _topicMatches = (version, low, counts);
         return counts;
     }

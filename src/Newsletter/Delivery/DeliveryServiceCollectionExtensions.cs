@@ -12,7 +12,7 @@ public static class DeliveryServiceCollectionExtensions
     public static IServiceCollection AddDelivery(this IServiceCollection services, IConfiguration configuration) => services
         .AddSettings<DeliveryOptions>(configuration, DeliveryOptions.Section, o => o.Problems())
         .AddSettings<BouncePolicyOptions>(configuration, BouncePolicyOptions.Section, o => o.Problems())
-        .AddShared(typeof(DigestComposer), typeof(DigestRenderer), typeof(DeliveryHeaders), typeof(DeliveryThrottle),
+        .AddShared(typeof(DigestComposer), typeof(DigestRenderer), typeof(DeliveryHeaders), typeof(DeliveryThrottle), typeof(SendBudgetStore),
             typeof(DeliverySender), typeof(ConfirmationSender))
         // Bounce events are recorded against the ledger rows this folder sends, so their store and policy live here.
         .AddShared(typeof(BounceStore), typeof(BounceAddress), typeof(BouncePolicy))

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Dapper;
 using Newsletter.Digests;
 using Newsletter.Storage;
@@ -11,32 +10,41 @@ namespace Newsletter.Papers;
 /// </summary>
 public sealed class RecentPaperStore(Database database)
 {
-    private const string Columns =
+    // The UTC day of a time: SQLite's fixed-width text starts with it; PostgreSQL's timestamptz needs utc_day().
+    private string Columns => database.Dialect(
+        sqlite:
         """
         id AS Id, paper_key AS Key, arxiv_id AS ArxivId, title AS Title, abstract AS Abstract, authors AS Authors,
         upvotes AS Upvotes, coalesce(abs_url, hf_url) AS Url, pdf_url AS PdfUrl,
         substr(coalesce(published_at, first_seen_at), 1, 10) AS Day, first_seen_at AS FirstSeenAt, updated_at AS UpdatedAt
-        """;
+        """,
+        postgres:
+        """
+        id AS Id, paper_key AS Key, arxiv_id AS ArxivId, title AS Title, abstract AS Abstract, authors AS Authors,
+        upvotes AS Upvotes, coalesce(abs_url, hf_url) AS Url, pdf_url AS PdfUrl,
+        utc_day(coalesce(published_at, first_seen_at)) AS Day, first_seen_at AS FirstSeenAt, updated_at AS UpdatedAt
+        """);
 
     /// <summary>Up to <paramref name="count"/> days that have papers, newest first, all before <paramref name="before"/> (or any).</summary>
     public IReadOnlyList<DateOnly> Days(DateOnly? before, int count)
     {
-        using var connection = database.Open();
+        using var connection = database.Connect();
         // One index seek per day (the expression index of 0013) rather than sorting every paper's day.
         var days = new List<DateOnly>();
-        var cursor = before?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "9999-12-31";
+        var cursor = before is { } first ? StartOf(first) : DateTimeOffset.MaxValue;
         while (days.Count < count)
         {
-            var newest = connection.ExecuteScalar<string?>(
+            var newest = connection.QuerySingleOrDefault<DateTimeOffset?>(
                 """
-                SELECT max(coalesce(published_at, first_seen_at)) FROM papers
+                SELECT coalesce(published_at, first_seen_at) FROM papers
                 WHERE coalesce(published_at, first_seen_at) < @cursor
+                ORDER BY coalesce(published_at, first_seen_at) DESC LIMIT 1
                 """,
                 new { cursor });
-            if (newest is null || newest.Length < 10 ||
-                !DateOnly.TryParseExact(newest[..10], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)) break;
+            if (newest is not { } time) break;
+            var day = DateOnly.FromDateTime(time.UtcDateTime);
             days.Add(day);
-            cursor = newest[..10];
+            cursor = StartOf(day);
         }
         return days;
     }
@@ -44,11 +52,12 @@ public sealed class RecentPaperStore(Database database)
     /// <summary>One day's papers, most upvoted first (then newest), at most <paramref name="limit"/>, and how many it has.</summary>
     public PaperDay Day(DateOnly day, int limit)
     {
-        using var connection = database.Open();
-        var from = day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        // The last representable day has no next day; "~" sorts after every time of day on it.
-        var to = day == DateOnly.MaxValue ? from + "~" : day.AddDays(1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        var count = connection.ExecuteScalar<int>(
+        using var connection = database.Connect();
+        var from = StartOf(day);
+        // The last representable day has no next day: its last instant bounds it (a paper at that very millisecond
+        // is not shown, which no listing's date reaches).
+        var to = day == DateOnly.MaxValue ? DateTimeOffset.MaxValue : StartOf(day.AddDays(1));
+        var count = connection.ExecuteScalar<long>(
             """
             SELECT count(*) FROM papers
             WHERE coalesce(published_at, first_seen_at) >= @from AND coalesce(published_at, first_seen_at) < @to
@@ -62,13 +71,13 @@ public sealed class RecentPaperStore(Database database)
             LIMIT @limit
             """,
             new { from, to, limit }).AsList();
-        return new PaperDay(day, count, papers);
+        return new PaperDay(day, (int)count, papers);
     }
 
     /// <summary>The newest papers by ingest order.</summary>
     public IReadOnlyList<ListedPaper> Latest(int limit)
     {
-        using var connection = database.Open();
+        using var connection = database.Connect();
         return connection.Query<ListedPaper>($"SELECT {Columns} FROM papers ORDER BY id DESC LIMIT @limit", new { limit }).AsList();
     }
 
@@ -76,8 +85,11 @@ public sealed class RecentPaperStore(Database database)
     public IReadOnlyList<ListedPaper> Get(IReadOnlyList<long> ids)
     {
         if (ids.Count == 0) return [];
-        using var connection = database.Open();
-        var found = connection.Query<ListedPaper>($"SELECT {Columns} FROM papers WHERE id IN @ids", new { ids }).ToDictionary(p => p.Id);
+        using var connection = database.Connect();
+        var found = connection.Query<ListedPaper>(
+                database.Dialect(sqlite: $"SELECT {Columns} FROM papers WHERE id IN @ids", postgres: $"SELECT {Columns} FROM papers WHERE id = ANY(@ids)"),
+                new { ids = ids.ToArray() })
+            .ToDictionary(p => p.Id);
         return ids.Where(found.ContainsKey).Select(id => found[id]).ToList();
     }
 
@@ -87,7 +99,7 @@ public sealed class RecentPaperStore(Database database)
     /// </summary>
     public IReadOnlyList<long> ReaderPaperIds(long subscriberId, int limit)
     {
-        using var connection = database.Open();
+        using var connection = database.Connect();
         var ids = new List<long>();
         var seen = new HashSet<long>();
         // Rows come newest first and a digest holds at least one paper, so `limit` rows always fill the feed.
@@ -108,4 +120,6 @@ public sealed class RecentPaperStore(Database database)
         }
         return ids;
     }
+
+    private static DateTimeOffset StartOf(DateOnly day) => new(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
 }

@@ -44,6 +44,7 @@ public sealed class StorageCopyStore
         ["papers_fts_docsize"] = "part of papers_fts",
         ["papers_fts_config"] = "part of papers_fts",
         ["papers_fts_deferred"] = "papers_fts upkeep queue",
+        ["send_budget"] = "sends counted in the current hour under Delivery:MessagesPerHour; a stopped service has none",
     };
 
     // Tables whose rows a fresh migration writes itself (paper_changes: its one counter row); the source's replace them.
