@@ -17,7 +17,7 @@ public sealed class BounceStore(Database database)
     /// <summary>Records an event; false when one with the same dedupe key is already there (nothing is written).</summary>
     public bool Record(BounceEvent e)
     {
-        using var connection = database.Open();
+        using var connection = database.Connect();
         return connection.Execute(
             """
             INSERT INTO bounce_events (subscriber_id, delivery_id, kind, status, diagnostic, recipient, remote_mta, source,
@@ -37,7 +37,7 @@ public sealed class BounceStore(Database database)
     /// <summary>The event stored under a dedupe key, or null.</summary>
     public BounceEvent? Find(string dedupeKey)
     {
-        using var connection = database.Open();
+        using var connection = database.Connect();
         return connection.QuerySingleOrDefault<BounceEvent>(
             $"SELECT {Columns} FROM bounce_events b WHERE b.dedupe_key = @dedupeKey", new { dedupeKey });
     }
@@ -48,13 +48,13 @@ public sealed class BounceStore(Database database)
     /// </summary>
     public int HardSinceConfirmed(long subscriberId)
     {
-        using var connection = database.Open();
+        using var connection = database.Connect();
         return connection.ExecuteScalar<int>(
             """
             SELECT COUNT(*) FROM bounce_events b JOIN subscribers s ON s.id = b.subscriber_id
             WHERE b.subscriber_id = @subscriberId AND b.kind = 'hard'
               AND b.matched_by IN ('smtp', 'verp', 'header', 'provider')
-              AND b.received_at >= COALESCE(s.confirmed_at, '')
+              AND (s.confirmed_at IS NULL OR b.received_at >= s.confirmed_at)
             """,
             new { subscriberId });
     }
@@ -65,13 +65,13 @@ public sealed class BounceStore(Database database)
     /// </summary>
     public int SoftOfLastDigests(long subscriberId, int digests)
     {
-        using var connection = database.Open();
+        using var connection = database.Connect();
         return connection.ExecuteScalar<int>(
             """
             SELECT COUNT(*) FROM (
                 SELECT d.id FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id
                 WHERE d.subscriber_id = @subscriberId AND d.state IN ('sent', 'failed', 'unknown')
-                  AND d.created_at >= COALESCE(s.confirmed_at, '')
+                  AND (s.confirmed_at IS NULL OR d.created_at >= s.confirmed_at)
                 ORDER BY d.id DESC LIMIT @digests) last
             WHERE EXISTS (SELECT 1 FROM bounce_events b
                           WHERE b.delivery_id = last.id AND b.kind = 'soft' AND b.matched_by IN ('smtp', 'verp', 'header', 'provider'))
@@ -82,7 +82,7 @@ public sealed class BounceStore(Database database)
     /// <summary>A reader's events, oldest first (their data export, the deliveries listing).</summary>
     public IReadOnlyList<BounceEvent> ForSubscriber(long subscriberId)
     {
-        using var connection = database.Open();
+        using var connection = database.Connect();
         return connection.Query<BounceEvent>(
             $"SELECT {Columns} FROM bounce_events b WHERE b.subscriber_id = @subscriberId ORDER BY b.id", new { subscriberId }).ToList();
     }
@@ -91,16 +91,20 @@ public sealed class BounceStore(Database database)
     public ILookup<long, BounceEvent> ForDeliveries(IReadOnlyCollection<long> deliveryIds)
     {
         if (deliveryIds.Count == 0) return Array.Empty<BounceEvent>().ToLookup(e => 0L);
-        using var connection = database.Open();
+        using var connection = database.Connect();
+        // Dapper spreads a list into IN (…) on SQLite and passes it as one array on PostgreSQL.
         return connection.Query<BounceEvent>(
-                $"SELECT {Columns} FROM bounce_events b WHERE b.delivery_id IN @deliveryIds ORDER BY b.id", new { deliveryIds })
+                database.Dialect(
+                    sqlite: $"SELECT {Columns} FROM bounce_events b WHERE b.delivery_id IN @deliveryIds ORDER BY b.id",
+                    postgres: $"SELECT {Columns} FROM bounce_events b WHERE b.delivery_id = ANY(@deliveryIds) ORDER BY b.id"),
+                new { deliveryIds = deliveryIds.ToArray() })
             .ToLookup(e => e.DeliveryId!.Value);
     }
 
     /// <summary>The newest events (of one kind, when given), newest first, with the reader's address.</summary>
     public IReadOnlyList<BounceEvent> Recent(string? kind, int limit)
     {
-        using var connection = database.Open();
+        using var connection = database.Connect();
         return connection.Query<BounceEvent>(
             $"""
             SELECT {Columns}, s.email AS Email FROM bounce_events b LEFT JOIN subscribers s ON s.id = b.subscriber_id
@@ -113,7 +117,7 @@ public sealed class BounceStore(Database database)
     /// <summary>Events per kind received at or after <paramref name="since"/>.</summary>
     public IReadOnlyDictionary<string, int> CountsByKind(DateTimeOffset since)
     {
-        using var connection = database.Open();
+        using var connection = database.Connect();
         return connection.Query<(string Kind, int Count)>(
                 "SELECT kind, COUNT(*) FROM bounce_events WHERE received_at >= @since GROUP BY kind", new { since })
             .ToDictionary(r => r.Kind, r => r.Count);
@@ -122,7 +126,7 @@ public sealed class BounceStore(Database database)
     /// <summary>Digests handed to the server at or after <paramref name="since"/>: the denominator of the complaint rate.</summary>
     public int SentSince(DateTimeOffset since)
     {
-        using var connection = database.Open();
+        using var connection = database.Connect();
         return connection.ExecuteScalar<int>("SELECT COUNT(*) FROM deliveries WHERE state = 'sent' AND sent_at >= @since", new { since });
     }
 

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
+using System.Data.Common;
 using System.Runtime.CompilerServices;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using MimeKit;
 using Newsletter.Digests;
@@ -133,7 +133,7 @@ public sealed class DeliverySender(
     });
 
     private async Task<Outcome> SendOneAsync(
-        SqliteConnection db, IMailSession session, DeliveryRow row, Prepared prepared, ConcurrentDictionary<long, bool> suppressed)
+        DbConnection db, IMailSession session, DeliveryRow row, Prepared prepared, ConcurrentDictionary<long, bool> suppressed)
     {
         if (prepared.Message is null)
         {
@@ -180,7 +180,7 @@ public sealed class DeliverySender(
             ledger.MarkFinal(db, row.Id, DeliveryStates.Unknown, e.Message, clock.GetUtcNow());
             return Outcome.Failed;
         }
-        catch (Exception e) when (e is not SqliteException)
+        catch (Exception e) when (e is not DbException)
         {
             // An unexpected fault inside the mail path: the message may or may not have left, so never resend it blindly.
             logger.LogError(e, "Delivery {Id}: unexpected error while sending; marked unknown", row.Id);
@@ -190,7 +190,7 @@ public sealed class DeliverySender(
     }
 
     /// <returns>True when this was the last attempt: the row ended <c>failed</c>.</returns>
-    private bool RecordTemporary(SqliteConnection db, DeliveryRow row, string error)
+    private bool RecordTemporary(DbConnection db, DeliveryRow row, string error)
     {
         var o = options.Value;
         if (row.Attempts >= o.MaxAttempts)

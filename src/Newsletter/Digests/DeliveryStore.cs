@@ -1,7 +1,6 @@
+using System.Data.Common;
 using System.Globalization;
-using System.Text;
 using Dapper;
-using Microsoft.Data.Sqlite;
 using Newsletter.Matching;
 using Newsletter.Storage;
 using Newsletter.Subscriptions;
@@ -26,42 +25,37 @@ public sealed class DeliveryStore(Database database)
     {
         advanced = 0;
         if (digests.Count == 0) return 0;
-        using var connection = database.Open();
+        using var connection = database.Connect();
         using var transaction = connection.BeginTransaction();
         // Per-row overhead matters more here than anywhere else (a run writes up to one row per reader): readers are
         // advanced by one statement per distinct (window, due times), in practice one or a few a page, and rows are
         // inserted by one prepared command.
-        using var advance = SubscriberStore.PrepareWindowAdvance(connection, transaction);
+        using var advance = SubscriberStore.PrepareWindowAdvance(database, connection, transaction);
         using var insert = connection.CreateCommand();
         insert.Transaction = transaction;
         insert.CommandText = """
             INSERT INTO deliveries (subscriber_id, period_key, state, created_at, message_id, window_from, window_to, items_json)
-            VALUES ($subscriberId, $periodKey, 'pending', $now, $messageId, $windowFrom, $windowTo, $itemsJson)
+            VALUES (@subscriberId, @periodKey, 'pending', @now, @messageId, @windowFrom, @windowTo, @itemsJson)
             ON CONFLICT (subscriber_id, period_key) DO NOTHING
             """;
-        var iId = insert.Parameters.Add("$subscriberId", SqliteType.Integer);
-        var iPeriod = insert.Parameters.Add("$periodKey", SqliteType.Text);
-        insert.Parameters.AddWithValue("$now", UtcTimestampHandler.ToText(now));
-        var iMessageId = insert.Parameters.Add("$messageId", SqliteType.Text);
-        var iFrom = insert.Parameters.Add("$windowFrom", SqliteType.Text);
-        var iTo = insert.Parameters.Add("$windowTo", SqliteType.Text);
-        var iItems = insert.Parameters.Add("$itemsJson", SqliteType.Text);
-        // Most readers of a run share their due times and window: format each distinct time once.
-        var texts = new Dictionary<DateTimeOffset, string>();
-        string Text(DateTimeOffset time) =>
-            texts.TryGetValue(time, out var text) ? text : texts[time] = UtcTimestampHandler.ToText(time);
+        var iId = insert.AddParameter("subscriberId", 0L);
+        var iPeriod = insert.AddParameter("periodKey", "");
+        insert.AddTimestamp("now", now);
+        var iMessageId = insert.AddParameter("messageId", "");
+        var iFrom = insert.AddTimestamp("windowFrom", now);
+        var iTo = insert.AddTimestamp("windowTo", now);
+        var iItems = insert.AddParameter("itemsJson", "");
+        // Most readers of a run share their window: format each distinct time once (SQLite stores text).
+        var times = new Dictionary<DateTimeOffset, object>();
+        object Time(DateTimeOffset time) =>
+            times.TryGetValue(time, out var value) ? value
+                : times[time] = database.IsPostgres ? UtcTimestampHandler.ToInstant(time) : UtcTimestampHandler.ToText(time);
         // Readers with the same filters get the same items list from the planner: freeze each list once.
         var frozen = new Dictionary<IReadOnlyList<DigestItem>, string>(ReferenceEqualityComparer.Instance);
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(1024);
         var moved = new HashSet<long>();
-        var ids = new StringBuilder();
         foreach (var group in digests.GroupBy(d => (d.LastSeq, d.NextDueAt, d.PreviousDueAt)))
-        {
-            ids.Clear().Append('[');
-            foreach (var digest in group) ids.Append(CultureInfo.InvariantCulture, $"{digest.SubscriberId},");
-            ids[^1] = ']';
-            advance.Run(group.Key.LastSeq, Text(group.Key.NextDueAt), ids.ToString(), Text(group.Key.PreviousDueAt), moved);
-        }
+            advance.Run(group.Key.LastSeq, group.Key.NextDueAt, group.Select(d => d.SubscriberId), group.Key.PreviousDueAt, moved);
         var created = 0;
         foreach (var digest in digests)
         {
@@ -72,8 +66,8 @@ public sealed class DeliveryStore(Database database)
             iId.Value = digest.SubscriberId;
             iPeriod.Value = digest.PeriodKey;
             iMessageId.Value = MessageIdFor(digest.SubscriberId, digest.PeriodKey, messageIdDomain);
-            iFrom.Value = Text(digest.WindowFrom);
-            iTo.Value = Text(digest.WindowTo);
+            iFrom.Value = Time(digest.WindowFrom);
+            iTo.Value = Time(digest.WindowTo);
             if (!frozen.TryGetValue(digest.Items, out var items))
                 frozen[digest.Items] = items = FrozenItems.Write(digest.Items, buffer);
             iItems.Value = items;
@@ -84,7 +78,7 @@ public sealed class DeliveryStore(Database database)
     }
 
     /// <summary>A connection a sending worker keeps for its whole run, so recording a result costs one statement.</summary>
-    public SqliteConnection OpenConnection() => database.Open();
+    public DbConnection OpenConnection() => database.Connect();
 
     /// <summary>
     /// Atomically takes up to <paramref name="limit"/> rows that are pending or due for retry by
@@ -95,27 +89,44 @@ public sealed class DeliveryStore(Database database)
     /// alone: a run tries each row at most once, even when <paramref name="at"/> lies beyond the retry time.
     /// </summary>
     public IReadOnlyList<DeliveryRow> Claim(
-        SqliteConnection connection, string owner, DateTimeOffset at, DateTimeOffset leaseUntil, int limit, DateTimeOffset now, string? run = null)
+        DbConnection connection, string owner, DateTimeOffset at, DateTimeOffset leaseUntil, int limit, DateTimeOffset now, string? run = null)
     {
         var runOwners = run is null ? null : run + "/";
         using var transaction = connection.BeginTransaction();
+        // On PostgreSQL nodes claim at once: each branch locks the rows it picks and skips those another claim
+        // holds, so no two claimers ever take one row (a row another claimer already took is re-checked and no
+        // longer pending). FOR UPDATE is not allowed on a UNION, hence the two CTEs. SQLite has one writer at a time.
         var claimed = connection.Query<DeliveryRow>(
-            $"""
-            UPDATE deliveries SET state = 'sending', lease_owner = @owner, lease_until = @leaseUntil, attempts = attempts + 1,
-                                  updated_at = @now
-            WHERE id IN (
-                SELECT id FROM (
-                    SELECT id FROM deliveries WHERE state = 'pending' ORDER BY id LIMIT @limit)
-                UNION ALL
-                SELECT id FROM (
+            database.Dialect(
+                sqlite: $"""
+                UPDATE deliveries SET state = 'sending', lease_owner = @owner, lease_until = @leaseUntil, attempts = attempts + 1,
+                                      updated_at = @now
+                WHERE id IN (
+                    SELECT id FROM (
+                        SELECT id FROM deliveries WHERE state = 'pending' ORDER BY id LIMIT @limit)
+                    UNION ALL
+                    SELECT id FROM (
+                        SELECT id FROM deliveries
+                        WHERE state = 'retry' AND next_attempt_at <= @at
+                          AND (@runOwners IS NULL OR lease_owner IS NULL OR substr(lease_owner, 1, length(@runOwners)) <> @runOwners)
+                        ORDER BY id LIMIT @limit)
+                    ORDER BY id
+                    LIMIT @limit)
+                RETURNING {Columns}
+                """,
+                postgres: $"""
+                WITH pending AS (
+                    SELECT id FROM deliveries WHERE state = 'pending' ORDER BY id LIMIT @limit FOR UPDATE SKIP LOCKED),
+                retry AS (
                     SELECT id FROM deliveries
                     WHERE state = 'retry' AND next_attempt_at <= @at
-                      AND (@runOwners IS NULL OR lease_owner IS NULL OR substr(lease_owner, 1, length(@runOwners)) <> @runOwners)
-                    ORDER BY id LIMIT @limit)
-                ORDER BY id
-                LIMIT @limit)
-            RETURNING {Columns}
-            """,
+                      AND (CAST(@runOwners AS text) IS NULL OR lease_owner IS NULL OR left(lease_owner, length(@runOwners)) <> @runOwners)
+                    ORDER BY id LIMIT @limit FOR UPDATE SKIP LOCKED)
+                UPDATE deliveries SET state = 'sending', lease_owner = @owner, lease_until = @leaseUntil, attempts = attempts + 1,
+                                      updated_at = @now
+                WHERE id IN (SELECT id FROM pending UNION ALL SELECT id FROM retry ORDER BY id LIMIT @limit)
+                RETURNING {Columns}
+                """),
             new { owner, at, leaseUntil, limit, now, runOwners }, transaction).ToList();
         var dropped = claimed.Count == 0
             ? []
@@ -133,24 +144,24 @@ public sealed class DeliveryStore(Database database)
     }
 
     /// <summary>Extends the lease of the rows <paramref name="owner"/> still holds; returns their ids.</summary>
-    public IReadOnlySet<long> RenewLease(SqliteConnection connection, string owner, DateTimeOffset leaseUntil) =>
+    public IReadOnlySet<long> RenewLease(DbConnection connection, string owner, DateTimeOffset leaseUntil) =>
         connection.Query<long>(
             "UPDATE deliveries SET lease_until = @leaseUntil WHERE state = 'sending' AND lease_owner = @owner RETURNING id",
             new { owner, leaseUntil }).ToHashSet();
 
     /// <summary>Gives back rows claimed but never tried (a worker stopping early): they are pending again.</summary>
     /// <remarks>Only rows after <paramref name="afterId"/>: a started row without a recorded result is left for recovery.</remarks>
-    public int Release(SqliteConnection connection, string owner, long afterId, DateTimeOffset now) =>
+    public int Release(DbConnection connection, string owner, long afterId, DateTimeOffset now) =>
         connection.Execute(
-            """
-            UPDATE deliveries SET state = 'pending', attempts = MAX(attempts - 1, 0), lease_until = NULL, lease_owner = NULL,
+            $"""
+            UPDATE deliveries SET state = 'pending', attempts = {AttemptsLess()}, lease_until = NULL, lease_owner = NULL,
                                   updated_at = @now
             WHERE state = 'sending' AND lease_owner = @owner AND id > @afterId
             """,
             new { owner, afterId, now });
 
     /// <summary>Records that the server accepted the message.</summary>
-    public void MarkSent(SqliteConnection connection, long id, string serverReply, DateTimeOffset at) =>
+    public void MarkSent(DbConnection connection, long id, string serverReply, DateTimeOffset at) =>
         connection.Execute(
             """
             UPDATE deliveries SET state = 'sent', server_reply = @serverReply, sent_at = @at, lease_until = NULL, last_error = NULL,
@@ -160,7 +171,7 @@ public sealed class DeliveryStore(Database database)
             new { id, serverReply, at });
 
     /// <summary>Records a temporary failure: the row is tried again at <paramref name="nextAttemptAt"/>.</summary>
-    public void MarkRetry(SqliteConnection connection, long id, string error, DateTimeOffset nextAttemptAt, DateTimeOffset now) =>
+    public void MarkRetry(DbConnection connection, long id, string error, DateTimeOffset nextAttemptAt, DateTimeOffset now) =>
         connection.Execute(
             """
             UPDATE deliveries SET state = 'retry', last_error = @error, next_attempt_at = @nextAttemptAt, lease_until = NULL,
@@ -172,7 +183,7 @@ public sealed class DeliveryStore(Database database)
     /// <summary>Ends every pending or retrying row of the reader as <c>failed</c> with <paramref name="reason"/>.</summary>
     public int EndUnsent(long subscriberId, string reason, DateTimeOffset now)
     {
-        using var connection = database.Open();
+        using var connection = database.Connect();
         return connection.Execute(
             """
             UPDATE deliveries SET state = 'failed', last_error = @reason, next_attempt_at = NULL, updated_at = @now
@@ -182,7 +193,7 @@ public sealed class DeliveryStore(Database database)
     }
 
     /// <summary>Ends a row as <c>failed</c> (refused for good) or <c>unknown</c> (the server may have it).</summary>
-    public void MarkFinal(SqliteConnection connection, long id, string state, string error, DateTimeOffset now) =>
+    public void MarkFinal(DbConnection connection, long id, string state, string error, DateTimeOffset now) =>
         connection.Execute(
             "UPDATE deliveries SET state = @state, last_error = @error, lease_until = NULL, updated_at = @now WHERE id = @id AND state = 'sending'",
             new { id, state, error, now });
@@ -195,7 +206,7 @@ public sealed class DeliveryStore(Database database)
     /// </summary>
     public int RecoverAbandoned(DateTimeOffset at)
     {
-        using var connection = database.Open();
+        using var connection = database.Connect();
         using var transaction = connection.BeginTransaction();
         var unknown = connection.Execute(
             """
@@ -205,8 +216,8 @@ public sealed class DeliveryStore(Database database)
             """,
             new { at }, transaction);
         connection.Execute(
-            """
-            UPDATE deliveries SET state = 'pending', attempts = MAX(attempts - 1, 0), lease_until = NULL, lease_owner = NULL,
+            $"""
+            UPDATE deliveries SET state = 'pending', attempts = {AttemptsLess()}, lease_until = NULL, lease_owner = NULL,
                                   updated_at = @at
             WHERE state = 'sending' AND lease_until < @at
             """,
@@ -218,25 +229,27 @@ public sealed class DeliveryStore(Database database)
     /// <summary>True when some row is pending or due for retry by <paramref name="at"/>.</summary>
     public bool AnyDue(DateTimeOffset at)
     {
-        using var connection = database.Open();
-        return connection.ExecuteScalar<long>(
+        using var connection = database.Connect();
+        return connection.ExecuteScalar<bool>(
             """
             SELECT EXISTS (SELECT 1 FROM deliveries WHERE state = 'pending')
                 OR EXISTS (SELECT 1 FROM deliveries WHERE state = 'retry' AND next_attempt_at <= @at)
             """,
-            new { at }) != 0;
+            new { at });
     }
 
     /// <summary>Rows per planning day (UTC) and state, newest day first.</summary>
     public IReadOnlyList<DeliveryDayCount> CountsByDay(int days)
     {
-        using var connection = database.Open();
+        using var connection = database.Connect();
+        // The UTC day of a time: the text's first ten characters on SQLite, utc_day() on PostgreSQL.
+        var day = database.Dialect(sqlite: "substr(created_at, 1, 10)", postgres: "utc_day(created_at)");
         return connection.Query<DeliveryDayCount>(
-            """
-            SELECT substr(created_at, 1, 10) AS Day, state AS State, COUNT(*) AS Count
+            $"""
+            SELECT {day} AS Day, state AS State, COUNT(*) AS Count
             FROM deliveries
-            WHERE substr(created_at, 1, 10) IN (
-                SELECT DISTINCT substr(created_at, 1, 10) FROM deliveries ORDER BY 1 DESC LIMIT @days)
+            WHERE {day} IN (
+                SELECT DISTINCT {day} FROM deliveries ORDER BY 1 DESC LIMIT @days)
             GROUP BY 1, 2
             ORDER BY 1 DESC, 2
             """,
@@ -246,7 +259,7 @@ public sealed class DeliveryStore(Database database)
     /// <summary>Rows in <paramref name="state"/>, newest first, with the reader's address.</summary>
     public IReadOnlyList<DeliveryListing> InState(string state, int limit)
     {
-        using var connection = database.Open();
+        using var connection = database.Connect();
         return connection.Query<DeliveryListing>(
             """
             SELECT d.id AS Id, s.email AS Email, d.period_key AS PeriodKey, d.attempts AS Attempts,
@@ -262,7 +275,7 @@ public sealed class DeliveryStore(Database database)
     /// <summary>How many rows are in <paramref name="state"/>.</summary>
     public int CountInState(string state)
     {
-        using var connection = database.Open();
+        using var connection = database.Connect();
         return connection.ExecuteScalar<int>("SELECT COUNT(*) FROM deliveries WHERE state = @state", new { state });
     }
 
@@ -278,24 +291,32 @@ public sealed class DeliveryStore(Database database)
         if (state is not (DeliveryStates.Unknown or DeliveryStates.Failed))
             throw new ArgumentException($"only unknown or failed rows are sent again, not {state}", nameof(state));
         var filter = new { state, since, now, onlyId, plannedFrom, plannedBefore };
-        using var connection = database.Open();
+        // PostgreSQL cannot tell the type of a NULL parameter that is only tested for NULL: there the test casts it.
+        var narrow = database.Dialect(
+            sqlite: """
+                (@since IS NULL OR COALESCE(updated_at, created_at) >= @since) AND (@onlyId IS NULL OR id = @onlyId)
+                AND (@plannedFrom IS NULL OR created_at >= @plannedFrom) AND (@plannedBefore IS NULL OR created_at < @plannedBefore)
+                """,
+            postgres: """
+                (CAST(@since AS timestamptz) IS NULL OR COALESCE(updated_at, created_at) >= @since)
+                AND (CAST(@onlyId AS bigint) IS NULL OR id = @onlyId)
+                AND (CAST(@plannedFrom AS timestamptz) IS NULL OR created_at >= @plannedFrom)
+                AND (CAST(@plannedBefore AS timestamptz) IS NULL OR created_at < @plannedBefore)
+                """);
+        using var connection = database.Connect();
         using var transaction = connection.BeginTransaction();
         var resent = connection.Execute(
-            """
+            $"""
             UPDATE deliveries SET state = 'pending', attempts = 0, next_attempt_at = NULL, lease_until = NULL, lease_owner = NULL,
                                   updated_at = @now
-            WHERE state = @state AND (@since IS NULL OR COALESCE(updated_at, created_at) >= @since)
-              AND (@onlyId IS NULL OR id = @onlyId)
-              AND (@plannedFrom IS NULL OR created_at >= @plannedFrom) AND (@plannedBefore IS NULL OR created_at < @plannedBefore)
+            WHERE state = @state AND {narrow}
               AND EXISTS (SELECT 1 FROM subscribers s WHERE s.id = deliveries.subscriber_id AND s.state = 'confirmed')
             """,
             filter, transaction);
         var skipped = connection.ExecuteScalar<int>(
-            """
+            $"""
             SELECT COUNT(*) FROM deliveries
-            WHERE state = @state AND (@since IS NULL OR COALESCE(updated_at, created_at) >= @since)
-              AND (@onlyId IS NULL OR id = @onlyId)
-              AND (@plannedFrom IS NULL OR created_at >= @plannedFrom) AND (@plannedBefore IS NULL OR created_at < @plannedBefore)
+            WHERE state = @state AND {narrow}
             """,
             filter, transaction);
         transaction.Commit();
@@ -310,7 +331,7 @@ public sealed class DeliveryStore(Database database)
     /// </summary>
     public int RemoveFinishedBefore(DateTimeOffset before, int batch)
     {
-        using var connection = database.Open();
+        using var connection = database.Connect();
         return connection.Execute(
             """
             DELETE FROM deliveries WHERE id IN (
@@ -321,7 +342,7 @@ public sealed class DeliveryStore(Database database)
 
     public DeliveryRow? Find(long id)
     {
-        using var connection = database.Open();
+        using var connection = database.Connect();
         return connection.QuerySingleOrDefault<DeliveryRow>($"SELECT {Columns} FROM deliveries WHERE id = @id", new { id });
     }
 
@@ -337,20 +358,23 @@ public sealed class DeliveryStore(Database database)
         var dot = id.IndexOf('.', prefix.Length);
         if (dot < 0 || !long.TryParse(id.AsSpan(prefix.Length, dot - prefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var subscriberId))
             return null;
-        using var connection = database.Open();
+        using var connection = database.Connect();
         return connection.QuerySingleOrDefault<DeliveryRow>(
             $"SELECT {Columns} FROM deliveries WHERE subscriber_id = @subscriberId AND message_id = @id", new { subscriberId, id });
     }
 
     public IReadOnlyList<DeliveryRow> ForSubscriber(long subscriberId)
     {
-        using var connection = database.Open();
+        using var connection = database.Connect();
         return connection.Query<DeliveryRow>(
             $"SELECT {Columns} FROM deliveries WHERE subscriber_id = @subscriberId ORDER BY id", new { subscriberId }).ToList();
     }
 
     /// <summary>The frozen items of a row, whichever format it was written in (see <see cref="FrozenItems"/>).</summary>
     public static IReadOnlyList<DigestItem> Items(DeliveryRow row) => FrozenItems.Read(row.ItemsJson);
+
+    // max(a, b) is greatest(a, b) on PostgreSQL.
+    private string AttemptsLess() => database.Dialect(sqlite: "MAX(attempts - 1, 0)", postgres: "greatest(attempts - 1, 0)");
 
     /// <summary>A Message-ID derived from the ledger key, so every attempt of one digest carries the same one.</summary>
     public static string MessageIdFor(long subscriberId, string periodKey, string domain) =>

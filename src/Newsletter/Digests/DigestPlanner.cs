@@ -1,4 +1,4 @@
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 using Microsoft.Extensions.Options;
 using Newsletter.ForYou;
 using Newsletter.Mail;
@@ -35,12 +35,12 @@ public sealed class DigestPlanner(
     /// </summary>
     public PlanRun Run(DateTimeOffset at, bool dryRun = false, Action<Subscriber, PlannedDigest>? onDigest = null)
     {
-        using var connection = database.Open();
+        using var connection = database.Connect();
         var high = PaperMatchStore.LatestPaper(connection);
         var low = WindowStart(connection, at);
         using var window = MatchWindow.Load(connection, low, high);
         using var matcher = new WindowMatcher(window, window.Open(), topics, queries.Value, clock, logger);
-        using var pages = new DuePages(connection, at, PageSize);
+        using var pages = new DuePages(connection, at, PageSize, claimPages: database.IsPostgres && !dryRun);
         var taste = TasteStep.Open(tastes, low, high);
         var schedule = new Dictionary<(string Timezone, string Frequency, int Weekday, int Hour, DateTimeOffset DueAt), (string PeriodKey, DateTimeOffset NextDue)>();
         int readers = 0, planned = 0, empty = 0;
@@ -75,6 +75,7 @@ public sealed class DigestPlanner(
                 var marked = matcher.Mark(digests.Select(d => d.Items).ToList());
                 for (var i = 0; i < digests.Count; i++) digests[i] = digests[i] with { Items = marked[i] };
                 Finish(ref writing);
+                pages.Written();
                 writing = Task.Run(() => (deliveries.Plan(digests, mailer.Domain, options.Value.SendEmpty, at, out var advanced), advanced));
             }
         }
@@ -99,7 +100,7 @@ public sealed class DigestPlanner(
     /// <summary>The digest <paramref name="reader"/> would get if it were planned at <paramref name="at"/>; changes nothing.</summary>
     public PlannedDigest Preview(Subscriber reader, IReadOnlyList<SubscriberFilter> filters, DateTimeOffset at)
     {
-        using var connection = database.Open();
+        using var connection = database.Connect();
         var high = PaperMatchStore.LatestPaper(connection);
         var low = reader.LastSeq ?? PaperMatchStore.LastPaperBefore(connection, FirstDigestCutoff(reader));
         using var window = MatchWindow.Load(connection, low, high);
@@ -160,7 +161,7 @@ public sealed class DigestPlanner(
         (reader.ConfirmedAt ?? reader.CreatedAt) - DigestSchedule.Period(reader);
 
     /// <summary>The run's window starts after the oldest paper any due reader still needs.</summary>
-    private static long WindowStart(SqliteConnection connection, DateTimeOffset at)
+    private static long WindowStart(DbConnection connection, DateTimeOffset at)
     {
         var (minLastSeq, firstConfirmed) = DueReaderStore.DueBounds(connection, at);
         var low = minLastSeq ?? long.MaxValue;

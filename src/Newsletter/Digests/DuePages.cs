@@ -1,4 +1,4 @@
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 using Newsletter.Matching;
 using Newsletter.Subscriptions;
 
@@ -6,7 +6,9 @@ namespace Newsletter.Digests;
 
 /// <summary>
 /// The readers due at one time, in pages of ascending id (so a run never holds them all), each reader's filters
-/// as their results in the run's window (each distinct filter evaluated once, by the matcher).
+/// as their results in the run's window (each distinct filter evaluated once, by the matcher). With
+/// <c>claimPages</c> (PostgreSQL) each page is claimed before it is read and a page another node holds is skipped
+/// (<see cref="DueReaderStore"/>); the planner ends a page's claim once the page is written.
 /// </summary>
 internal sealed class DuePages : IDisposable
 {
@@ -19,9 +21,9 @@ internal sealed class DuePages : IDisposable
     private WindowMatcher? _matcher;
     private long _after;
 
-    public DuePages(SqliteConnection connection, DateTimeOffset at, int pageSize)
+    public DuePages(DbConnection connection, DateTimeOffset at, int pageSize, bool claimPages)
     {
-        _store = new DueReaderStore(connection, at, pageSize);
+        _store = new DueReaderStore(connection, at, pageSize, claimPages);
         _onFilter = (kind, value) =>
         {
             // A reader's first filter row comes after the reader was added, so the reader's start is known here.
@@ -48,6 +50,7 @@ internal sealed class DuePages : IDisposable
         _readers.Clear();
         _firstFilter.Clear();
         _filters.Clear();
+        if (_store.ClaimsPages && !ClaimNext()) return false;
         _store.ReadPage(_after, _readers, _onFilter);
         // Readers without filters (and those after the last one with any) start where the filters end.
         while (_firstFilter.Count < _readers.Count) _firstFilter.Add(_filters.Count);
@@ -56,6 +59,21 @@ internal sealed class DuePages : IDisposable
         if (_filterArray.Length < _filters.Count) _filterArray = new FilterResult[Math.Max(_filters.Count, _filterArray.Length * 2)];
         _filters.CopyTo(_filterArray);
         return true;
+    }
+
+    /// <summary>Ends the claims of the pages already written, keeping the current page's.</summary>
+    public void Written() => _store.ReleaseClaims(keepCurrent: true);
+
+    /// <summary>Moves to the next page no other run holds and claims it; false when no due reader is left.</summary>
+    private bool ClaimNext()
+    {
+        while (_store.FirstDue(_after) is { } first)
+        {
+            if (_store.TryClaim(first)) return true;
+            // Another node plans this page: go on after it.
+            _after = _store.PageEnd(_after);
+        }
+        return false;
     }
 
     public void Dispose() => _store.Dispose();

@@ -1,5 +1,5 @@
+using System.Data.Common;
 using Dapper;
-using Microsoft.Data.Sqlite;
 using Newsletter.Storage;
 using Newsletter.Subscriptions;
 
@@ -9,29 +9,51 @@ namespace Newsletter.Digests;
 /// Reads the readers due at one time for a planning run, a page at a time in ascending id (keyset), each page with
 /// its readers' filters in one streaming query. One instance per run; it uses the run's open connection.
 /// </summary>
+/// <remarks>
+/// On PostgreSQL several nodes may plan at once, so a page is claimed before it is read: a session advisory lock
+/// named by the page's first due reader (<see cref="TryClaim"/>). Another node reaching the same page skips it and
+/// goes on after it; the claim ends when the page is written (<see cref="ReleaseClaims"/>) or when the node's
+/// connection ends (it died), and the readers of a page never written stay due for the next run. The claims only
+/// split the work: the window advance's guard and the unique (reader, period) key keep each digest exactly once.
+/// </remarks>
 internal sealed class DueReaderStore : IDisposable
 {
-    private readonly SqliteCommand _page;
-    private readonly SqliteParameter _after;
+    // Names this service's planning pages among the database's advisory locks (the two-key form, so it never meets
+    // the migrator's one-key lock); the second key is the page's first reader id.
+    internal const int PageLock = 0x4E4C5047;
 
-    public DueReaderStore(SqliteConnection connection, DateTimeOffset at, int pageSize)
+    private readonly DbConnection _connection;
+    private readonly DateTimeOffset _at;
+    private readonly int _pageSize;
+    private readonly DbCommand _page;
+    private readonly DbParameter _after;
+    private readonly List<long> _claims = [];
+
+    public DueReaderStore(DbConnection connection, DateTimeOffset at, int pageSize, bool claimPages)
     {
+        _connection = connection;
+        _at = at;
+        _pageSize = pageSize;
+        ClaimsPages = claimPages;
         // Prepared once per run and run once per page.
         _page = connection.CreateCommand();
         _page.CommandText = """
             SELECT s.id, s.email, s.state, s.frequency, s.weekday, s.hour, s.timezone, s.created_at, s.confirmed_at,
                    s.last_seq, s.next_due_at, f.kind, f.value, s.digest_order
             FROM (SELECT * FROM subscribers
-                  WHERE state = 'confirmed' AND next_due_at <= $at AND id > $after
+                  WHERE state = 'confirmed' AND next_due_at <= @at AND id > @after
                   ORDER BY id
-                  LIMIT $pageSize) AS s
+                  LIMIT @pageSize) AS s
             LEFT JOIN subscriber_filters AS f ON f.subscriber_id = s.id
             ORDER BY s.id
             """;
-        _page.Parameters.AddWithValue("$at", UtcTimestampHandler.ToText(at));
-        _after = _page.Parameters.AddWithValue("$after", 0L);
-        _page.Parameters.AddWithValue("$pageSize", pageSize);
+        _page.AddTimestamp("at", at);
+        _after = _page.AddParameter("after", 0L);
+        _page.AddParameter("pageSize", pageSize);
     }
+
+    /// <summary>True when pages are claimed before they are read (PostgreSQL, where nodes plan at once).</summary>
+    public bool ClaimsPages { get; }
 
     /// <summary>
     /// Appends the due readers after id <paramref name="after"/> to <paramref name="readers"/> and hands each of their
@@ -52,13 +74,13 @@ internal sealed class DueReaderStore : IDisposable
                     Email = row.GetString(1),
                     State = row.GetString(2),
                     Frequency = row.GetString(3),
-                    Weekday = row.GetInt32(4),
-                    Hour = row.GetInt32(5),
+                    Weekday = (int)row.GetInt64(4),
+                    Hour = (int)row.GetInt64(5),
                     Timezone = row.GetString(6),
-                    CreatedAt = UtcTimestampHandler.FromText(row.GetString(7)),
-                    ConfirmedAt = row.IsDBNull(8) ? null : UtcTimestampHandler.FromText(row.GetString(8)),
+                    CreatedAt = UtcTimestampHandler.Read(row, 7),
+                    ConfirmedAt = row.IsDBNull(8) ? null : UtcTimestampHandler.Read(row, 8),
                     LastSeq = row.IsDBNull(9) ? null : row.GetInt64(9),
-                    NextDueAt = UtcTimestampHandler.FromText(row.GetString(10)),
+                    NextDueAt = UtcTimestampHandler.Read(row, 10),
                     DigestOrder = row.GetString(13),
                 });
             }
@@ -66,11 +88,47 @@ internal sealed class DueReaderStore : IDisposable
         }
     }
 
+    /// <summary>The first reader due after id <paramref name="after"/>, or null when none is left.</summary>
+    public long? FirstDue(long after) =>
+        _connection.ExecuteScalar<long?>(
+            "SELECT MIN(id) FROM subscribers WHERE state = 'confirmed' AND next_due_at <= @at AND id > @after",
+            new { at = _at, after });
+
+    /// <summary>The last reader of the page of due readers after id <paramref name="after"/>: where a skipped page ends.</summary>
+    public long PageEnd(long after) =>
+        _connection.ExecuteScalar<long?>(
+            """
+            SELECT MAX(id) FROM (SELECT id FROM subscribers WHERE state = 'confirmed' AND next_due_at <= @at AND id > @after
+                                 ORDER BY id LIMIT @pageSize) AS page
+            """,
+            new { at = _at, after, pageSize = _pageSize }) ?? after;
+
+    /// <summary>
+    /// Claims the page that starts at reader <paramref name="firstId"/> for this run until <see cref="ReleaseClaims"/>;
+    /// false when another run (on any node) holds it.
+    /// </summary>
+    public bool TryClaim(long firstId)
+    {
+        var claimed = _connection.ExecuteScalar<bool>(
+            "SELECT pg_try_advisory_lock(@PageLock, @key)", new { PageLock, key = unchecked((int)firstId) });
+        if (claimed) _claims.Add(firstId);
+        return claimed;
+    }
+
+    /// <summary>Ends the claims of the pages before the current one (their digests are written).</summary>
+    public void ReleaseClaims(bool keepCurrent)
+    {
+        var keep = keepCurrent && _claims.Count > 0 ? 1 : 0;
+        foreach (var firstId in _claims.Take(_claims.Count - keep))
+            _connection.Execute("SELECT pg_advisory_unlock(@PageLock, @key)", new { PageLock, key = unchecked((int)firstId) });
+        _claims.RemoveRange(0, _claims.Count - keep);
+    }
+
     /// <summary>
     /// The readers due at <paramref name="at"/>: the oldest paper any of them has had (their lowest <c>last_seq</c>),
     /// and the earliest time one who never had a digest confirmed.
     /// </summary>
-    public static (long? MinLastSeq, DateTimeOffset? FirstConfirmed) DueBounds(SqliteConnection connection, DateTimeOffset at) =>
+    public static (long? MinLastSeq, DateTimeOffset? FirstConfirmed) DueBounds(DbConnection connection, DateTimeOffset at) =>
         connection.QuerySingle<(long?, DateTimeOffset?)>(
             """
             SELECT MIN(last_seq), MIN(CASE WHEN last_seq IS NULL THEN COALESCE(confirmed_at, created_at) END)
@@ -79,5 +137,10 @@ internal sealed class DueReaderStore : IDisposable
             """,
             new { at });
 
-    public void Dispose() => _page.Dispose();
+    public void Dispose()
+    {
+        // A pooled connection keeps session locks when it goes back to the pool: end them here.
+        if (_connection.State == System.Data.ConnectionState.Open) ReleaseClaims(keepCurrent: false);
+        _page.Dispose();
+    }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
 
 namespace Newsletter.Matching;
@@ -17,7 +18,7 @@ internal sealed class MatchWindow : IDisposable
     private readonly Lock _lock = new();
     private bool _disposed;
 
-    private MatchWindow(SqliteConnection database, long low, long high, bool shared)
+    private MatchWindow(DbConnection database, long low, long high, bool shared)
     {
         Low = low;
         High = high;
@@ -35,10 +36,10 @@ internal sealed class MatchWindow : IDisposable
     public ConcurrentDictionary<string, FilterResult>? SharedTopics { get; }
 
     /// <summary>
-    /// Reads the window's papers from <paramref name="database"/> into a new index; <paramref name="shared"/> when
+    /// Reads the window's papers from <paramref name="database"/> (either provider) into a new index; <paramref name="shared"/> when
     /// several matchers (previews) will use it at once.
     /// </summary>
-    public static MatchWindow Load(SqliteConnection database, long low, long high, bool shared = false) => new(database, low, high, shared);
+    public static MatchWindow Load(DbConnection database, long low, long high, bool shared = false) => new(database, low, high, shared);
 
     /// <summary>
     /// A store of the caller's own on the window's index; it keeps the index readable even after the window is

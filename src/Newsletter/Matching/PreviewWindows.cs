@@ -44,7 +44,7 @@ public sealed class PreviewWindows(Database database, TopicCatalog topics, IOpti
         while (true)
         {
             long low, high, version;
-            using (var connection = database.Open()) (low, high, version) = PaperMatchStore.Bounds(connection, since);
+            using (var connection = database.Connect()) (low, high, version) = PaperMatchStore.Bounds(connection, since);
             Lazy<MatchWindow> entry;
             lock (_lock)
             {
@@ -61,7 +61,7 @@ public sealed class PreviewWindows(Database database, TopicCatalog topics, IOpti
                     // client sends (under a request's budget a busy machine never finished it, and every preview failed).
                     entry = new Lazy<MatchWindow>(() =>
                     {
-                        using var connection = database.Open();
+                        using var connection = database.Connect();
                         return MatchWindow.Load(connection, low, high, shared: true);
                     });
                     _windows[(low, high)] = entry;

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Newsletter.Storage;
 
@@ -51,10 +52,10 @@ internal sealed class WindowIndexStore : IDisposable
 
     /// <summary>
     /// Copies the papers with ids in (<paramref name="low"/>, <paramref name="high"/>] from <paramref name="database"/>
-    /// into a new in-memory index, and returns what ranking needs of each paper. The index lives while
+    /// (SQLite or PostgreSQL: the index is SQLite either way) into a new in-memory index, and returns what ranking needs of each paper. The index lives while
     /// <paramref name="keeper"/> (or any store opened on <paramref name="index"/>) is open.
     /// </summary>
-    public static Dictionary<long, WindowPaper> Build(SqliteConnection database, long low, long high, out SqliteConnection keeper, out string index)
+    public static Dictionary<long, WindowPaper> Build(DbConnection database, long low, long high, out SqliteConnection keeper, out string index)
     {
         // A named in-memory database in shared-cache mode, so several stores (concurrent previews) can open it; never
         // pooled, or a pooled connection would keep a dropped window's memory alive.
@@ -79,16 +80,16 @@ internal sealed class WindowIndexStore : IDisposable
             insert.Parameters.Add("$abstract", SqliteType.Text), insert.Parameters.Add("$authors", SqliteType.Text));
         using var read = database.CreateCommand();
         read.CommandText = """
-            SELECT id, upvotes, first_seen_at, title, abstract, authors FROM papers WHERE id > $low AND id <= $high ORDER BY id
+            SELECT id, upvotes, first_seen_at, title, abstract, authors FROM papers WHERE id > @low AND id <= @high ORDER BY id
             """;
-        read.Parameters.AddWithValue("$low", low);
-        read.Parameters.AddWithValue("$high", high);
+        read.AddParameter("low", low);
+        read.AddParameter("high", high);
         using (var row = read.ExecuteReader())
         {
             while (row.Read())
             {
                 var paper = row.GetInt64(0);
-                papers[paper] = new WindowPaper(row.IsDBNull(1) ? null : row.GetInt32(1), UtcTimestampHandler.FromText(row.GetString(2)));
+                papers[paper] = new WindowPaper(row.IsDBNull(1) ? null : (int)row.GetInt64(1), UtcTimestampHandler.Read(row, 2));
                 (id.Value, title.Value, summary.Value, authors.Value) = (paper, row.GetString(3), row.GetString(4), row.GetString(5));
                 insert.ExecuteNonQuery();
             }

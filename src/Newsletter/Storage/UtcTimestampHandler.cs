@@ -13,6 +13,8 @@ public sealed class UtcTimestampHandler : SqlMapper.TypeHandler<DateTimeOffset>
 {
     public const string Format = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
 
+    private static readonly UtcTimestampHandler Shared = new();
+
     public static void Register()
     {
         SqlMapper.RemoveTypeMap(typeof(DateTimeOffset));
@@ -39,7 +41,21 @@ public sealed class UtcTimestampHandler : SqlMapper.TypeHandler<DateTimeOffset>
         DateTimeOffset.TryParseExact(text, Format, CultureInfo.InvariantCulture,
             DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var value)
             ? value
-            : (DateTimeOffset)new UtcTimestampHandler().Parse(text);
+            : Shared.Parse(text);
+
+    /// <summary>
+    /// A timestamp column of a raw reader on either provider: SQLite's text, or PostgreSQL's <c>timestamptz</c>
+    /// (a UTC <see cref="DateTime"/>).
+    /// </summary>
+    public static DateTimeOffset Read(System.Data.Common.DbDataReader row, int ordinal) => row.GetValue(ordinal) switch
+    {
+        string text => FromText(text),
+        DateTime instant => new DateTimeOffset(DateTime.SpecifyKind(instant, DateTimeKind.Utc)),
+        var other => Shared.Parse(other),
+    };
+
+    /// <summary>Sets a raw command's parameter to a timestamp, in the form its provider stores (see <see cref="SetValue"/>).</summary>
+    public static void Bind(IDbDataParameter parameter, DateTimeOffset value) => Shared.SetValue(parameter, value);
 
     public override void SetValue(IDbDataParameter parameter, DateTimeOffset value)
     {

@@ -1,6 +1,5 @@
 using System.Data.Common;
 using Dapper;
-using Microsoft.Data.Sqlite;
 using Newsletter.Matching;
 using Newsletter.Storage;
 
@@ -319,16 +318,22 @@ public sealed class SubscriberStore(Database database)
     /// confirmed and still due at the previous time, and returns their ids. The previous due time is the guard
     /// against a concurrent or repeated planning run.
     /// </summary>
-    internal static WindowAdvance PrepareWindowAdvance(SqliteConnection connection, SqliteTransaction transaction)
+    internal static WindowAdvance PrepareWindowAdvance(Database database, DbConnection connection, DbTransaction transaction)
     {
         var command = connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = """
-            UPDATE subscribers SET last_seq = $lastSeq, next_due_at = $nextDueAt
-            WHERE id IN (SELECT value FROM json_each($subscriberIds)) AND state = 'confirmed' AND next_due_at = $previousDueAt
+        command.CommandText = database.Dialect(
+            sqlite: """
+            UPDATE subscribers SET last_seq = @lastSeq, next_due_at = @nextDueAt
+            WHERE id IN (SELECT value FROM json_each(@subscriberIds)) AND state = 'confirmed' AND next_due_at = @previousDueAt
             RETURNING id
-            """;
-        return new WindowAdvance(command);
+            """,
+            postgres: """
+            UPDATE subscribers SET last_seq = @lastSeq, next_due_at = @nextDueAt
+            WHERE id = ANY(@subscriberIds) AND state = 'confirmed' AND next_due_at = @previousDueAt
+            RETURNING id
+            """);
+        return new WindowAdvance(command, idsAsArray: database.IsPostgres);
     }
 
     private static void ReplaceFilters(DbConnection connection, DbTransaction transaction, long subscriberId, IEnumerable<SubscriberFilter> filters)

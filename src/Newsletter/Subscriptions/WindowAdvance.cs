@@ -1,4 +1,7 @@
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
+using System.Globalization;
+using System.Text;
+using Newsletter.Storage;
 
 namespace Newsletter.Subscriptions;
 
@@ -8,28 +11,42 @@ namespace Newsletter.Subscriptions;
 /// </summary>
 internal sealed class WindowAdvance : IDisposable
 {
-    private readonly SqliteCommand _command;
-    private readonly SqliteParameter _lastSeq, _nextDueAt, _subscriberIds, _previousDueAt;
+    private readonly DbCommand _command;
+    private readonly bool _idsAsArray;
+    private readonly DbParameter _lastSeq, _nextDueAt, _subscriberIds, _previousDueAt;
+    private readonly StringBuilder _json = new();
 
-    internal WindowAdvance(SqliteCommand command)
+    internal WindowAdvance(DbCommand command, bool idsAsArray)
     {
         _command = command;
-        _lastSeq = command.Parameters.Add("$lastSeq", SqliteType.Integer);
-        _nextDueAt = command.Parameters.Add("$nextDueAt", SqliteType.Text);
-        _subscriberIds = command.Parameters.Add("$subscriberIds", SqliteType.Text);
-        _previousDueAt = command.Parameters.Add("$previousDueAt", SqliteType.Text);
+        _idsAsArray = idsAsArray;
+        _lastSeq = command.AddParameter("lastSeq", 0L);
+        _nextDueAt = command.AddTimestamp("nextDueAt", default);
+        _subscriberIds = command.AddParameter("subscriberIds", "");
+        _previousDueAt = command.AddTimestamp("previousDueAt", default);
     }
 
     /// <summary>
-    /// Moves the readers in <paramref name="subscriberIdsJson"/> (a JSON array) that are still confirmed and due at
-    /// <paramref name="previousDueAt"/>; adds the ids it moved to <paramref name="moved"/>. Times as stored text.
+    /// Moves the readers <paramref name="subscriberIds"/> that are still confirmed and due at
+    /// <paramref name="previousDueAt"/>; adds the ids it moved to <paramref name="moved"/>.
     /// </summary>
-    public void Run(long lastSeq, string nextDueAt, string subscriberIdsJson, string previousDueAt, ISet<long> moved)
+    public void Run(long lastSeq, DateTimeOffset nextDueAt, IEnumerable<long> subscriberIds, DateTimeOffset previousDueAt, ISet<long> moved)
     {
         _lastSeq.Value = lastSeq;
-        _nextDueAt.Value = nextDueAt;
-        _subscriberIds.Value = subscriberIdsJson;
-        _previousDueAt.Value = previousDueAt;
+        UtcTimestampHandler.Bind(_nextDueAt, nextDueAt);
+        UtcTimestampHandler.Bind(_previousDueAt, previousDueAt);
+        // PostgreSQL takes the ids as one array; SQLite as a JSON array its json_each reads.
+        if (_idsAsArray)
+        {
+            _subscriberIds.Value = subscriberIds.ToArray();
+        }
+        else
+        {
+            _json.Clear().Append('[');
+            foreach (var id in subscriberIds) _json.Append(CultureInfo.InvariantCulture, $"{id},");
+            if (_json.Length > 1) _json.Length--;
+            _subscriberIds.Value = _json.Append(']').ToString();
+        }
         using var reader = _command.ExecuteReader();
         while (reader.Read()) moved.Add(reader.GetInt64(0));
     }

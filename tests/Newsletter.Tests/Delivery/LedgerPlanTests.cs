@@ -7,7 +7,9 @@ using Newsletter.Tests.Support;
 namespace Newsletter.Tests.Delivery;
 
 /// <summary>Writing a page of planned digests: each reader advanced at most once, guarded by their previous due time.</summary>
-public class LedgerPlanTests() : DigestWorldFixture(Confirmed)
+[TestFixture(StorageProviders.Sqlite)]
+[TestFixture(StorageProviders.Postgres)]
+public class LedgerPlanTests(string provider) : DigestWorldFixture(Confirmed, provider)
 {
     private static readonly DateTimeOffset Confirmed = new(2026, 11, 23, 10, 0, 0, TimeSpan.Zero);
     private static readonly DateTimeOffset Due = new(2026, 11, 24, 8, 0, 0, TimeSpan.Zero);
@@ -20,7 +22,7 @@ public class LedgerPlanTests() : DigestWorldFixture(Confirmed)
             .Select(i => World.AddReader($"page{i}@example.org", Confirmed, [DigestWorld.Topic("state-space-models")]))
             .ToList();
         var next = Due.AddDays(1);
-        using (var connection = World.Get<Database>().Open())
+        using (var connection = World.Get<Database>().Connect())
             connection.Execute("UPDATE subscribers SET next_due_at = @next WHERE id = @id", new { next, id = readers[1].Id });
         var digests = readers.Select(r => new PlannedDigest(
             r.Id, "daily:2026-11-24", Due.AddDays(-1), Due, [new DigestItem(paper, ["state-space-models"], 1.5)], paper, Due, next)).ToList();

@@ -1,11 +1,14 @@
 using Newsletter.Digests;
 using Newsletter.Tests.Support;
+using Newsletter.Storage;
 using static Newsletter.Tests.Support.DigestWorld;
 
 namespace Newsletter.Tests.Digests;
 
 /// <summary>Which papers a reader's topics and keywords select, and how they are ranked and capped.</summary>
-public class DigestMatchingTests() : DigestWorldFixture(Confirmed)
+[TestFixture(StorageProviders.Sqlite)]
+[TestFixture(StorageProviders.Postgres)]
+public class DigestMatchingTests(string provider) : DigestWorldFixture(Confirmed, provider)
 {
     private static readonly DateTimeOffset Confirmed = new(2026, 11, 23, 10, 0, 0, TimeSpan.Zero);
     private static readonly DateTimeOffset Seen = new(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);

@@ -7,7 +7,9 @@ using static Newsletter.Tests.Support.DigestWorld;
 namespace Newsletter.Tests.Digests;
 
 /// <summary>Readers with the same filters share one ranking within a run; each still gets exactly their own digest.</summary>
-public class DigestSharingTests() : DigestWorldFixture(Confirmed)
+[TestFixture(StorageProviders.Sqlite)]
+[TestFixture(StorageProviders.Postgres)]
+public class DigestSharingTests(string provider) : DigestWorldFixture(Confirmed, provider)
 {
     private static readonly DateTimeOffset Confirmed = new(2026, 11, 23, 10, 0, 0, TimeSpan.Zero);
     private static readonly DateTimeOffset Seen = new(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
@@ -22,7 +24,7 @@ public class DigestSharingTests() : DigestWorldFixture(Confirmed)
             .Select(i => World.AddReader($"alike{i}@example.org", Confirmed, [Topic("state-space-models"), Keyword("video")]))
             .ToList();
         var caughtUp = World.AddReader("caught-up@example.org", Confirmed, [Topic("state-space-models"), Keyword("video")]);
-        using (var connection = World.Get<Database>().Open())
+        using (var connection = World.Get<Database>().Connect())
             connection.Execute("UPDATE subscribers SET last_seq = @lastSeq WHERE id = @id", new { lastSeq = older, id = caughtUp.Id });
 
         var planned = World.Planner.PlanDue(Due);

@@ -1,18 +1,21 @@
 using Newsletter.Digests;
 using Newsletter.Listings;
 using Newsletter.Tests.Support;
+using Newsletter.Storage;
 using static Newsletter.Tests.Support.DigestWorld;
 
 namespace Newsletter.Tests.Digests;
 
 /// <summary>Which papers are new to a reader, per period: never twice, empty digests, catch-up, time zones.</summary>
-public class DigestWindowTests
+[TestFixture(StorageProviders.Sqlite)]
+[TestFixture(StorageProviders.Postgres)]
+public class DigestWindowTests(string provider)
 {
     private static readonly DateTimeOffset Monday = new(2026, 11, 23, 0, 0, 0, TimeSpan.Zero);
 
     private DigestWorld _world = null!;
 
-    [SetUp] public void SetUp() => _world = new DigestWorld(Monday);
+    [SetUp] public void SetUp() => _world = new DigestWorld(Monday, provider);
 
     [TearDown] public Task TearDown() => _world.DisposeAsync().AsTask();
 

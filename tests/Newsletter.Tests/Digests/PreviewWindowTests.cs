@@ -10,25 +10,23 @@ namespace Newsletter.Tests.Digests;
 /// Previews share one window of papers, and the results of catalog topics in it, until any paper changes: a paper
 /// added, re-scored (upvotes) or revised after an earlier preview is in the next one, ranked as the digest ranks it.
 /// </summary>
-public class PreviewWindowTests
+[TestFixture(StorageProviders.Sqlite)]
+[TestFixture(StorageProviders.Postgres)]
+public class PreviewWindowTests(string provider)
 {
     private static readonly DateTimeOffset Confirmed = new(2026, 11, 23, 10, 0, 0, TimeSpan.Zero);
     private static readonly DateTimeOffset Seen = new(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
     private static readonly DateTimeOffset Due = new(2026, 11, 24, 8, 0, 0, TimeSpan.Zero);
 
-    private TestWorkspace _workspace = null!;
     private DigestWorld _world = null!;
-
-    [SetUp] public void SetUp() => _workspace = new TestWorkspace();
 
     [TearDown]
     public async Task TearDown()
     {
         if (_world is not null) await _world.DisposeAsync();
-        _workspace.Dispose();
     }
 
-    private DigestWorld World(IDictionary<string, string?>? settings = null) => _world = new DigestWorld(_workspace, Due.AddHours(-1), settings);
+    private DigestWorld World(IDictionary<string, string?>? settings = null) => _world = new DigestWorld(Due.AddHours(-1), provider, settings);
 
     private async Task<(int Count, IReadOnlyList<string?> Titles)> PreviewAsync(string query)
     {
@@ -39,7 +37,7 @@ public class PreviewWindowTests
 
     private void Execute(string sql, object parameters)
     {
-        using var connection = _world.Get<Database>().Open();
+        using var connection = _world.Get<Database>().Connect();
         connection.Execute(sql, parameters);
     }
 

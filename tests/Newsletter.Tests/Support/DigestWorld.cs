@@ -23,10 +23,29 @@ public sealed class DigestWorld : IAsyncDisposable
 {
     private readonly WebApplicationFactory<Program> _app;
     private readonly bool _ownsWorkspace;
+    private readonly ProviderDatabase? _database;
 
     /// <summary>A world on a fresh workspace of its own, deleted with it.</summary>
     public DigestWorld(DateTimeOffset now, IDictionary<string, string?>? settings = null)
         : this(new TestWorkspace(), now, settings) => _ownsWorkspace = true;
+
+    /// <summary>
+    /// A world on a fresh database of <paramref name="provider"/> (on PostgreSQL a copy of the test server's template,
+    /// dropped with the world; mail still goes to the workspace's pickup folder).
+    /// </summary>
+    public DigestWorld(DateTimeOffset now, string provider, IDictionary<string, string?>? settings = null)
+        : this(provider == StorageProviders.Postgres ? new ProviderDatabase(provider) : null, now, settings)
+    {
+    }
+
+    private DigestWorld(ProviderDatabase? database, DateTimeOffset now, IDictionary<string, string?>? settings)
+        : this(new TestWorkspace(), now, database is null
+            ? settings
+            : database.Settings.Concat(settings ?? new Dictionary<string, string?>()).ToDictionary())
+    {
+        _ownsWorkspace = true;
+        _database = database;
+    }
 
     /// <summary>A world on <paramref name="workspace"/>, which outlives it (its database can be opened again).</summary>
     public DigestWorld(TestWorkspace workspace, DateTimeOffset now, IDictionary<string, string?>? settings = null)
@@ -59,7 +78,7 @@ public sealed class DigestWorld : IAsyncDisposable
 
     public long AddPaper(string title, string abstractText, DateTimeOffset firstSeen, string authors = "", int? upvotes = null, string? arxivId = null)
     {
-        using var connection = Get<Database>().Open();
+        using var connection = Get<Database>().Connect();
         return connection.ExecuteScalar<long>(
             """
             INSERT INTO papers (paper_key, arxiv_id, title, normalized_title, abstract, authors, upvotes, abs_url, pdf_url, hf_url,
@@ -89,7 +108,7 @@ public sealed class DigestWorld : IAsyncDisposable
         string frequency = "daily", int hour = 8, int weekday = 1, string timezone = "UTC", string order = "trending")
     {
         var due = DigestSchedule.NextDue(new Subscriber { Frequency = frequency, Hour = hour, Weekday = weekday, Timezone = timezone }, confirmedAt);
-        using var connection = Get<Database>().Open();
+        using var connection = Get<Database>().Connect();
         using var transaction = connection.BeginTransaction();
         var ids = new List<long>();
         foreach (var email in emails)
@@ -132,6 +151,7 @@ public sealed class DigestWorld : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _app.DisposeAsync();
+        _database?.Dispose();
         if (_ownsWorkspace) Workspace.Dispose();
     }
 
