@@ -37,15 +37,15 @@ public sealed class DeliverySender(
         var run = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
         // Readers suppressed during this run: their rows already claimed by any worker are not sent either.
         var suppressed = new ConcurrentDictionary<long, bool>();
-        // Each paper rendered once for the whole run, placed as is in every digest that holds it.
+        // Each paper rendered once for the whole run, placed as is in every digest that holds it (and each reader's piece once).
         var fragments = new PaperFragments();
         var missing = new StrongBox<int>();
         var workers = Enumerable.Range(1, options.Value.Connections)
             .Select(i => Task.Run(() => RunWorkerAsync(run, $"{run}/{i}", at, suppressed, fragments, missing, cancellationToken), CancellationToken.None));
         var sent = (await Task.WhenAll(workers)).Sum();
         // One line per run, not per digest (a run may send thousands): how many, and where they went.
-        logger.LogInformation("Sent {Sent} digests, {Destination} ({Papers} paper fragments rendered, {Missing} frozen papers no longer exist)",
-            sent, mailer.Destination, fragments.Count, missing.Value);
+        logger.LogInformation("Sent {Sent} digests, {Destination} ({Papers} paper fragments and {Pieces} reader pieces rendered, {Missing} frozen papers no longer exist)",
+            sent, mailer.Destination, fragments.Count, fragments.Pieces, missing.Value);
         return sent;
     }
 

@@ -48,9 +48,35 @@ public class PaperFragmentTests() : DigestWorldFixture(Confirmed)
             Assert.That(placed.HtmlBody, Is.EqualTo(own.HtmlBody));
             Assert.That(placed.TextBody, Is.EqualTo(own.TextBody));
         }
-        var distinct = _rows.SelectMany(DeliveryStore.Items).Select(i => (i.Paper, string.Join('|', i.Labels))).Distinct().Count();
-        Assert.That(distinct, Is.GreaterThan(0));
-        Assert.That(fragments.Count, Is.EqualTo(distinct), "each paper rendered once for both readers");
+        var papers = _rows.SelectMany(DeliveryStore.Items).Select(i => i.Paper).Distinct().Count();
+        Assert.That(papers, Is.GreaterThan(0));
+        Assert.That(fragments.Count, Is.EqualTo(papers), "each paper rendered once for both readers");
+    }
+
+    [Test]
+    public void RunFragments_AreOnePerPaper_WhateverFiltersAndHighlightsTheReadersHave()
+    {
+        var composer = World.Get<DigestComposer>();
+        var renderer = World.Get<DigestRenderer>();
+        var fragments = new PaperFragments();
+        var batch = composer.Load(_rows, fragments);
+        var item = DeliveryStore.Items(_rows[0]).First();
+        var paper = batch.Papers[item.Paper];
+        var otherLabels = item with { Labels = [.. item.Labels, "keyword:other"] };
+        var noMarks = item with { Marks = null };
+
+        var first = fragments.Entry(paper, item, renderer);
+        var other = fragments.Entry(paper, otherLabels, renderer);
+        var plain = fragments.Entry(paper, noMarks, renderer);
+
+        Assert.That(other.Rendered, Is.SameAs(first.Rendered), "another reader's labels share the paper's fragment");
+        Assert.That(plain.Rendered, Is.SameAs(first.Rendered), "so do other highlights");
+        Assert.That(other.Matched, Is.Not.SameAs(first.Matched));
+        Assert.That(other.Matched!.Text.Source, Does.EndWith("your search: other"));
+        Assert.That(plain.Excerpt!.Html.Source, Does.Not.Contain("<mark"));
+        Assert.That(first.Excerpt!.Html.Source, Does.Contain("<mark"), "the planned highlights");
+        Assert.That(fragments.Entry(paper, item, renderer).Excerpt, Is.SameAs(first.Excerpt), "the same highlights once a run");
+        Assert.That(fragments.Count, Is.EqualTo(batch.Papers.Count));
     }
 
     [Test]
@@ -76,15 +102,18 @@ public class PaperFragmentTests() : DigestWorldFixture(Confirmed)
     public void Fragment_IsRenderedAnew_WhenThePaperWasUpdatedWithinTheRun()
     {
         var composer = World.Get<DigestComposer>();
+        var renderer = World.Get<DigestRenderer>();
         var fragments = new PaperFragments();
         var batch = composer.Load(_rows, fragments);
         var item = DeliveryStore.Items(_rows[0]).First();
         var paper = batch.Papers[item.Paper];
+        var before = fragments.Entry(paper, item, renderer);
 
-        Assert.That(fragments.Find(paper, item), Is.Not.Null);
-        Assert.That(fragments.Find(paper with { Abstract = paper.Abstract + " Revised." }, item), Is.Null);
-        Assert.That(fragments.Find(paper, item with { Labels = [.. item.Labels, "keyword:other"] }), Is.Null, "another reader's labels are another fragment");
-        Assert.That(fragments.Find(paper, item with { Marks = null }), Is.Null, "a row planned without marks is another fragment");
+        var revised = fragments.Entry(paper with { Title = "Revised: " + paper.Title }, item, renderer);
+
+        Assert.That(revised.Rendered, Is.Not.SameAs(before.Rendered));
+        Assert.That(revised.Rendered!.Html.Compose("", ""), Does.Contain("Revised: "));
+        Assert.That(before.Rendered!.Html.Compose("", ""), Does.Not.Contain("Revised: "));
     }
 
     [Test]
