@@ -5,6 +5,7 @@ using Newsletter.Listings;
 using Newsletter.Mail;
 using Newsletter.Matching;
 using Newsletter.Templates;
+using Scriban.Functions;
 using Scriban.Runtime;
 
 namespace Newsletter.Delivery;
@@ -41,17 +42,19 @@ public sealed class DigestRenderer(TemplateCatalog templates, TopicCatalog topic
         return templates.Render("digest.subject.sbn", model).Trim();
     }
 
-    /// <summary>One paper of <paramref name="entry"/> through <c>digest.paper.html.sbn</c> and <c>digest.paper.txt.sbn</c> (see <see cref="Fragment(Paper, bool)"/>).</summary>
-    public PaperFragment Fragment(DigestEntry entry) => Fragment(entry.Paper, entry.Labels.Count > 0);
+    /// <summary>One paper of <paramref name="entry"/> as an email shows it (see <see cref="Fragment(Paper, bool, bool)"/>).</summary>
+    public PaperFragment Fragment(DigestEntry entry) => Fragment(entry.Paper, entry.Labels.Count > 0, hasFeedback: true);
 
     /// <summary>
     /// One paper through <c>digest.paper.html.sbn</c> and <c>digest.paper.txt.sbn</c>, with holes where each digest
     /// places its reader's pieces (<see cref="Matched"/>, <see cref="Excerpt"/>): rendered once a run for every reader.
     /// </summary>
-    public PaperFragment Fragment(Paper paper, bool hasMatched)
+    public PaperFragment Fragment(Paper paper, bool hasMatched, bool hasFeedback)
     {
         var model = PaperModel(paper);
         model["has_matched"] = hasMatched;
+        model["has_feedback"] = hasFeedback;
+        model["feedback_url"] = FragmentRecorder.FeedbackHole;
         model["matched_html"] = model["matched_text"] = FragmentRecorder.MatchedHole;
         model["excerpt_html"] = model["excerpt_text"] = FragmentRecorder.ExcerptHole;
         var global = new ScriptObject { ["paper"] = model };
@@ -60,7 +63,7 @@ public sealed class DigestRenderer(TemplateCatalog templates, TopicCatalog topic
         var text = new FragmentRecorder();
         templates.Write("digest.paper.txt.sbn", global, text);
         // The digest places each fragment on a line of its own: the line end the HTML template file closes with goes.
-        return new PaperFragment(paper, hasMatched, html.Finish(dropLastLineEnd: true), text.Finish(dropLastLineEnd: false));
+        return new PaperFragment(paper, hasMatched, hasFeedback, html.Finish(dropLastLineEnd: true), text.Finish(dropLastLineEnd: false));
     }
 
     /// <summary>Why a paper is in a reader's digest: every filter of theirs it matched, best first, as they named it (<c>digest.matched.*.sbn</c>).</summary>
@@ -100,6 +103,8 @@ public sealed class DigestRenderer(TemplateCatalog templates, TopicCatalog topic
         var lead = labels.Count > 0 ? labels[0] : null;
         var leadIsSearch = lead is not null && IsSearch(lead);
         var links = content.Links;
+        var feedbackUrl = content.FeedbackUrl ?? (content.IsArchive ? "" : links.Manage);
+        var feedback = new Feedback(feedbackUrl, HtmlFunctions.Escape(feedbackUrl) ?? "");
         return new ScriptObject
         {
             ["site_name"] = content.SiteName,
@@ -108,7 +113,7 @@ public sealed class DigestRenderer(TemplateCatalog templates, TopicCatalog topic
             ["archive_url"] = content.ArchiveUrl,
             ["subscribe_url"] = content.SubscribeUrl,
             ["manage_url"] = links.Manage,
-            ["feedback_url"] = content.FeedbackUrl ?? (content.IsArchive ? "" : links.Manage),
+            ["feedback_url"] = feedbackUrl,
             ["unsubscribe_url"] = links.Unsubscribe,
             ["count"] = matched.Count,
             ["topic_count"] = labels.Count - searches,
@@ -119,7 +124,7 @@ public sealed class DigestRenderer(TemplateCatalog templates, TopicCatalog topic
             ["others"] = Others(labels.Count - searches - (lead is null || leadIsSearch ? 0 : 1), searches - (leadIsSearch ? 1 : 0), leadIsSearch),
             ["date"] = content.Period.Short,
             ["date_long"] = content.Period.Long,
-            ["papers"] = matched.Select(e => Placed(e, placed)).ToList(),
+            ["papers"] = matched.Select(e => Placed(e, feedback, placed)).ToList(),
             ["recommended"] = content.Entries.Where(IsRecommended).Select(e => new ScriptObject
             {
                 ["paper"] = EntryModel(e), ["resembles"] = e.Labels[0][TasteStep.RecommendedLabel.Length..],
@@ -159,24 +164,27 @@ public sealed class DigestRenderer(TemplateCatalog templates, TopicCatalog topic
         entry.Labels.Count == 1 && entry.Labels[0].StartsWith(TasteStep.RecommendedLabel, StringComparison.Ordinal);
 
     /// <summary>A paper in the digest's list: its fragment with the reader's pieces, as text or as a stand-in (see <see cref="Model"/>).</summary>
-    private ScriptObject Placed(DigestEntry entry, Dictionary<string, PlacedText>? placed)
+    private ScriptObject Placed(DigestEntry entry, Feedback feedback, Dictionary<string, PlacedText>? placed)
     {
-        var fragment = entry.Rendered ?? Fragment(entry);
+        var hasFeedback = feedback.Url.Length > 0;
+        var fragment = entry.Rendered is { } rendered && rendered.HasFeedback == hasFeedback
+            ? rendered
+            : Fragment(entry.Paper, entry.Labels.Count > 0, hasFeedback);
         var matched = entry.Matched ?? Matched(entry.Labels);
         var excerpt = entry.Excerpt ?? Excerpt(entry.MarkedAbstract, fragment.Text.ExcerptIndent);
         string html, text;
         if (placed is null)
         {
-            html = fragment.Html.Compose(matched.Html.Source, excerpt.Html.Source);
-            text = fragment.Text.Compose(matched.Text.Source, excerpt.Text.Source);
+            html = fragment.Html.Compose(matched.Html.Source, excerpt.Html.Source, feedback.Html);
+            text = fragment.Text.Compose(matched.Text.Source, excerpt.Text.Source, feedback.Url);
         }
         else
         {
             // Fresh strings: their identity, not their text, tells the output which paper to place.
             html = string.Concat("paper ", entry.Paper.Id.ToString(CultureInfo.InvariantCulture), " html");
             text = string.Concat("paper ", entry.Paper.Id.ToString(CultureInfo.InvariantCulture), " text");
-            placed[html] = new PlacedText(fragment.Html, matched.Html, excerpt.Html);
-            placed[text] = new PlacedText(fragment.Text, matched.Text, excerpt.Text);
+            placed[html] = new PlacedText(fragment.Html, matched.Html, excerpt.Html, feedback.Html);
+            placed[text] = new PlacedText(fragment.Text, matched.Text, excerpt.Text, feedback.Url);
         }
         return new ScriptObject { ["id"] = entry.Paper.Id, ["html"] = html, ["text"] = text };
     }
@@ -222,6 +230,9 @@ public sealed class DigestRenderer(TemplateCatalog templates, TopicCatalog topic
             ["upvotes"] = paper.Upvotes,
         };
     }
+
+    /// <summary>The address each paper's "more / less like this" links extend, as text and escaped for HTML once a digest.</summary>
+    private readonly record struct Feedback(string Url, string Html);
 
     // Links from a listing go into href attributes: only http(s) ones, so a listing cannot smuggle in javascript: URLs.
     private static string? WebLink(string? url) =>

@@ -16,6 +16,9 @@ internal sealed class FragmentRecorder : IScriptOutput
     /// <summary>The model's value where the excerpt goes; never written as text.</summary>
     public static readonly string ExcerptHole = new('\u0001', 3);
 
+    /// <summary>The model's value where the reader's "more / less like this" address goes; never written as text.</summary>
+    public static readonly string FeedbackHole = new('\u0001', 4);
+
     private readonly StringBuilder _run = new();
     private readonly List<string> _runs = [];
     private readonly List<FragmentText.Hole> _holes = [];
@@ -23,7 +26,7 @@ internal sealed class FragmentRecorder : IScriptOutput
 
     public void Write(string text, int offset, int count)
     {
-        if (offset == 0 && count == text.Length && (ReferenceEquals(text, MatchedHole) || ReferenceEquals(text, ExcerptHole)))
+        if (offset == 0 && count == text.Length && HoleOf(text) is { } hole)
         {
             var run = _run.ToString();
             _runs.Add(run);
@@ -31,11 +34,17 @@ internal sealed class FragmentRecorder : IScriptOutput
             // Scriban indents each later line of a value as deep as the value starts (its auto-indent): so does placing.
             var lineStart = run.LastIndexOf('\n') + 1;
             _indents.Add(run.AsSpan(lineStart).IsWhiteSpace() ? run[lineStart..] : "");
-            _holes.Add(ReferenceEquals(text, MatchedHole) ? FragmentText.Hole.Matched : FragmentText.Hole.Excerpt);
+            _holes.Add(hole);
             return;
         }
         _run.Append(text, offset, count);
     }
+
+    private static FragmentText.Hole? HoleOf(string text) =>
+        ReferenceEquals(text, MatchedHole) ? FragmentText.Hole.Matched
+        : ReferenceEquals(text, ExcerptHole) ? FragmentText.Hole.Excerpt
+        : ReferenceEquals(text, FeedbackHole) ? FragmentText.Hole.Feedback
+        : null;
 
     public ValueTask WriteAsync(string text, int offset, int count, CancellationToken cancellationToken)
     {
@@ -51,7 +60,7 @@ internal sealed class FragmentRecorder : IScriptOutput
         var runs = _runs.Append(last).ToList();
         // A template that changed a reader's value (a filter on it) would show the stand-in: fail loudly instead.
         if (runs.Any(r => r.Contains(MatchedHole[0])))
-            throw new InvalidOperationException("a paper template must place paper.matched_html/_text and paper.excerpt_html/_text as they are");
+            throw new InvalidOperationException("a paper template must place paper.matched_html/_text, paper.excerpt_html/_text and paper.feedback_url as they are");
         return new FragmentText(runs, _holes, _indents);
     }
 }

@@ -13,7 +13,7 @@ public sealed class FragmentText
     private readonly Hole[] _holes;
 
     /// <summary>What goes in a hole.</summary>
-    internal enum Hole { Matched, Excerpt }
+    internal enum Hole { Matched, Excerpt, Feedback }
 
     /// <param name="runs">The text before the first hole, between holes, and after the last (one more than the holes).</param>
     /// <param name="holes">The holes in order.</param>
@@ -30,21 +30,26 @@ public sealed class FragmentText
     public string ExcerptIndent { get; }
 
     /// <summary>The text with the reader's pieces in place (the archive page, previews, tests).</summary>
-    public string Compose(string matched, string excerpt)
+    public string Compose(string matched, string excerpt, string feedback)
     {
         var text = new StringBuilder(_runs[0].Source);
         for (var i = 0; i < _holes.Length; i++)
-            text.Append(_holes[i] == Hole.Matched ? matched : excerpt).Append(_runs[i + 1].Source);
+            text.Append(_holes[i] switch { Hole.Matched => matched, Hole.Excerpt => excerpt, _ => feedback }).Append(_runs[i + 1].Source);
         return text.ToString();
     }
 
     /// <summary>Writes the text with the reader's pieces in place, each run's and piece's whole lines copied as encoded.</summary>
-    public void WriteTo(QuotedPrintableWriter writer, QuotedPrintableText matched, QuotedPrintableText excerpt)
+    public void WriteTo(QuotedPrintableWriter writer, QuotedPrintableText matched, QuotedPrintableText excerpt, string feedback)
     {
         writer.Write(_runs[0]);
         for (var i = 0; i < _holes.Length; i++)
         {
-            writer.Write(_holes[i] == Hole.Matched ? matched : excerpt);
+            switch (_holes[i])
+            {
+                case Hole.Matched: writer.Write(matched); break;
+                case Hole.Excerpt: writer.Write(excerpt); break;
+                default: writer.Write(feedback); break;
+            }
             writer.Write(_runs[i + 1]);
         }
     }

@@ -5,10 +5,11 @@ namespace Newsletter.Delivery;
 
 /// <summary>
 /// One paper as every digest of a sending run shows it (<c>digest.paper.*.sbn</c>), rendered once: HTML and text
-/// with holes for the reader's pieces (the filters it matched, the highlighted excerpt). Its excerpts, one per set
+/// with holes for the reader's pieces (the filters it matched, the highlighted excerpt, the address of their "more /
+/// less like this" links). Its excerpts, one per set
 /// of highlights the run's readers have for it, are kept with it.
 /// </summary>
-public sealed class PaperFragment(Paper paper, bool hasMatched, FragmentText html, FragmentText text)
+public sealed class PaperFragment(Paper paper, bool hasMatched, bool hasFeedback, FragmentText html, FragmentText text)
 {
     private readonly ConcurrentDictionary<string, ReaderPiece> _excerpts = new(StringComparer.Ordinal);
 
@@ -17,6 +18,9 @@ public sealed class PaperFragment(Paper paper, bool hasMatched, FragmentText htm
 
     /// <summary>Whether the fragment was rendered for an entry that matched filters ("Matched by" and its separators).</summary>
     public bool HasMatched { get; } = hasMatched;
+
+    /// <summary>Whether the fragment has "more / less like this" links (an email's have; an archive page's may not).</summary>
+    public bool HasFeedback { get; } = hasFeedback;
 
     /// <summary>The HTML part.</summary>
     public FragmentText Html { get; } = html;

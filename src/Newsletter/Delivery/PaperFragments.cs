@@ -21,15 +21,15 @@ public sealed class PaperFragments
     /// <summary>How many pieces the run rendered for its readers: lists of matched filters and highlighted excerpts.</summary>
     public int Pieces => _matched.Count + _papers.Values.Sum(p => p.Excerpts);
 
-    /// <summary>The paper as <paramref name="item"/> shows it, every part of it rendered at most once this run.</summary>
+    /// <summary>The paper as <paramref name="item"/> shows it in an email, every part of it rendered at most once this run.</summary>
     public DigestEntry Entry(Paper paper, DigestItem item, DigestRenderer renderer)
     {
         var key = (paper.Id, item.Labels.Count > 0);
-        var fragment = _papers.GetOrAdd(key, _ => renderer.Fragment(paper, key.Item2));
+        var fragment = _papers.GetOrAdd(key, _ => renderer.Fragment(paper, key.Item2, hasFeedback: true));
         // Keyed by id, checked against the whole paper: one edited during the run is rendered anew.
         if (!fragment.Paper.Equals(paper))
         {
-            fragment = renderer.Fragment(paper, key.Item2);
+            fragment = renderer.Fragment(paper, key.Item2, hasFeedback: true);
             _papers[key] = fragment;
         }
         var matched = _matched.GetOrAdd(string.Join('\n', item.Labels), _ => renderer.Matched(item.Labels));

@@ -112,8 +112,8 @@ public class PaperFragmentTests() : DigestWorldFixture(Confirmed)
         var revised = fragments.Entry(paper with { Title = "Revised: " + paper.Title }, item, renderer);
 
         Assert.That(revised.Rendered, Is.Not.SameAs(before.Rendered));
-        Assert.That(revised.Rendered!.Html.Compose("", ""), Does.Contain("Revised: "));
-        Assert.That(before.Rendered!.Html.Compose("", ""), Does.Not.Contain("Revised: "));
+        Assert.That(revised.Rendered!.Html.Compose("", "", ""), Does.Contain("Revised: "));
+        Assert.That(before.Rendered!.Html.Compose("", "", ""), Does.Not.Contain("Revised: "));
     }
 
     [Test]
