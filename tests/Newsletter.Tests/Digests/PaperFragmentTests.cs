@@ -117,6 +117,23 @@ public class PaperFragmentTests() : DigestWorldFixture(Confirmed)
     }
 
     [Test]
+    public void Fragment_FailsNamingTheValues_WhenATemplateChangesAReadersPartInsteadOfPlacingIt()
+    {
+        using var workspace = new TestWorkspace();
+        var folder = workspace.PathFor("templates");
+        Directory.CreateDirectory(folder);
+        foreach (var file in Directory.GetFiles(RepositoryPaths.Templates, "*.sbn"))
+            File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
+        var paperTemplate = Path.Combine(folder, "digest.paper.html.sbn");
+        File.WriteAllText(paperTemplate, File.ReadAllText(paperTemplate).Replace("{{ paper.excerpt_html }}", "{{ paper.excerpt_html | string.append \"…\" }}"));
+        var renderer = new DigestRenderer(new Newsletter.Templates.TemplateCatalog(folder), new TopicCatalog(DigestSamples.Topics),
+            Microsoft.Extensions.Options.Options.Create(new DigestOptions()));
+
+        var fault = Assert.Throws<InvalidOperationException>(() => renderer.Fragment(DigestSamples.Entries[0]));
+        Assert.That(fault!.Message, Does.Contain("paper.excerpt_html"));
+    }
+
+    [Test]
     public void ArchiveToken_IsTheSameForEveryAttempt_AndOpensOnlyItsOwnRow()
     {
         var archive = World.Get<DigestArchive>();
