@@ -56,12 +56,7 @@ public class PaperFragmentTests() : DigestWorldFixture(Confirmed)
     [Test]
     public void RunFragments_AreOnePerPaper_WhateverFiltersAndHighlightsTheReadersHave()
     {
-        var composer = World.Get<DigestComposer>();
-        var renderer = World.Get<DigestRenderer>();
-        var fragments = new PaperFragments();
-        var batch = composer.Load(_rows, fragments);
-        var item = DeliveryStore.Items(_rows[0]).First();
-        var paper = batch.Papers[item.Paper];
+        var (renderer, fragments, batch, item, paper) = LoadedRun();
         var otherLabels = item with { Labels = [.. item.Labels, "keyword:other"] };
         var noMarks = item with { Marks = null };
 
@@ -101,12 +96,7 @@ public class PaperFragmentTests() : DigestWorldFixture(Confirmed)
     [Test]
     public void Fragment_IsRenderedAnew_WhenThePaperWasUpdatedWithinTheRun()
     {
-        var composer = World.Get<DigestComposer>();
-        var renderer = World.Get<DigestRenderer>();
-        var fragments = new PaperFragments();
-        var batch = composer.Load(_rows, fragments);
-        var item = DeliveryStore.Items(_rows[0]).First();
-        var paper = batch.Papers[item.Paper];
+        var (renderer, fragments, _, item, paper) = LoadedRun();
         var before = fragments.Entry(paper, item, renderer);
 
         var revised = fragments.Entry(paper with { Title = "Revised: " + paper.Title }, item, renderer);
@@ -131,6 +121,15 @@ public class PaperFragmentTests() : DigestWorldFixture(Confirmed)
 
         var fault = Assert.Throws<InvalidOperationException>(() => renderer.Fragment(DigestSamples.Entries[0]));
         Assert.That(fault!.Message, Does.Contain("paper.excerpt_html"));
+    }
+
+    /// <summary>A run's fragments after loading both rows, with the first row's first item and its paper.</summary>
+    private (DigestRenderer Renderer, PaperFragments Fragments, DigestBatch Batch, DigestItem Item, Newsletter.Listings.Paper Paper) LoadedRun()
+    {
+        var fragments = new PaperFragments();
+        var batch = World.Get<DigestComposer>().Load(_rows, fragments);
+        var item = DeliveryStore.Items(_rows[0]).First();
+        return (World.Get<DigestRenderer>(), fragments, batch, item, batch.Papers[item.Paper]);
     }
 
     [Test]
