@@ -11,8 +11,9 @@ namespace Newsletter.Delivery;
 /// <summary>
 /// Sends what the ledger holds: <c>Delivery:Connections</c> workers, each with one mail session (one SMTP
 /// connection reused for many messages) and one database connection. A worker claims a batch, renders the
-/// next message while the current one is on the wire, and records each result before sending the next, so a
-/// crash leaves at most one row per worker whose fate is unknown.
+/// next message while the current one is on the wire, and records the messages the server accepted together at the
+/// end of the batch (one commit, not one per message), so a crash leaves at most one batch per worker whose fate is
+/// unknown (recovered as <c>unknown</c>, never sent twice).
 /// </summary>
 public sealed class DeliverySender(
     DeliveryStore ledger,
@@ -30,22 +31,22 @@ public sealed class DeliverySender(
     /// <summary>Sends every row pending or due for retry at <paramref name="at"/>; returns how many were sent.</summary>
     public async Task<int> SendDueAsync(DateTimeOffset at, CancellationToken cancellationToken)
     {
-        var unknown = ledger.RecoverAbandoned(clock.GetUtcNow());
+        var unknown = ledger.EndAbandoned(clock.GetUtcNow());
         if (unknown > 0)
             logger.LogWarning("{Count} deliveries were left mid-send by a stopped process and are now 'unknown' (see the deliveries verb)", unknown);
         if (!ledger.AnyDue(at)) return 0;
         var run = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
         // Readers suppressed during this run: their rows already claimed by any worker are not sent either.
         var suppressed = new ConcurrentDictionary<long, bool>();
-        // Each paper rendered once for the whole run, placed as is in every digest that holds it.
+        // Each paper rendered once for the whole run, placed as is in every digest that holds it (and each reader's piece once).
         var fragments = new PaperFragments();
         var missing = new StrongBox<int>();
         var workers = Enumerable.Range(1, options.Value.Connections)
             .Select(i => Task.Run(() => RunWorkerAsync(run, $"{run}/{i}", at, suppressed, fragments, missing, cancellationToken), CancellationToken.None));
         var sent = (await Task.WhenAll(workers)).Sum();
         // One line per run, not per digest (a run may send thousands): how many, and where they went.
-        logger.LogInformation("Sent {Sent} digests, {Destination} ({Papers} paper fragments rendered, {Missing} frozen papers no longer exist)",
-            sent, mailer.Destination, fragments.Count, missing.Value);
+        logger.LogInformation("Sent {Sent} digests, {Destination} ({Papers} paper fragments and {Pieces} reader pieces rendered, {Missing} frozen papers no longer exist)",
+            sent, mailer.Destination, fragments.Count, fragments.Pieces, missing.Value);
         return sent;
     }
 
@@ -59,6 +60,7 @@ public sealed class DeliverySender(
         await using var session = mailer.OpenSession();
         var sent = 0;
         long lastStarted = 0;
+        var accepted = new List<SentMessage>(o.BatchSize);
         try
         {
             while (!cancellationToken.IsCancellationRequested)
@@ -97,10 +99,11 @@ public sealed class DeliverySender(
                         continue;
                     }
                     if (throttle.Enabled) await throttle.WaitAsync(cancellationToken);
-                    var outcome = await SendOneAsync(db, session, row, prepared, suppressed);
+                    var outcome = await SendOneAsync(db, session, row, prepared, suppressed, accepted);
                     if (outcome == Outcome.Sent) sent++;
                     if (outcome == Outcome.StopWorker) return sent;
                 }
+                RecordAccepted(db, accepted);
             }
             return sent;
         }
@@ -110,9 +113,16 @@ public sealed class DeliverySender(
         }
         finally
         {
+            RecordAccepted(db, accepted);
             // Rows claimed but never started go back to pending; an unrecorded started row stays for recovery.
             ledger.Release(db, owner, lastStarted, clock.GetUtcNow());
         }
+    }
+
+    private void RecordAccepted(DbConnection db, List<SentMessage> accepted)
+    {
+        ledger.MarkSent(db, accepted);
+        accepted.Clear();
     }
 
     private Task<Prepared> PrepareAsync(DeliveryRow row, Task<DigestBatch> loading) => Task.Run(async () =>
@@ -133,7 +143,8 @@ public sealed class DeliverySender(
     });
 
     private async Task<Outcome> SendOneAsync(
-        DbConnection db, IMailSession session, DeliveryRow row, Prepared prepared, ConcurrentDictionary<long, bool> suppressed)
+        DbConnection db, IMailSession session, DeliveryRow row, Prepared prepared, ConcurrentDictionary<long, bool> suppressed,
+        List<SentMessage> accepted)
     {
         if (prepared.Message is null)
         {
@@ -146,7 +157,7 @@ public sealed class DeliverySender(
         {
             // Not cancellable: once started, a message is finished and recorded, so a stop never strands it.
             var reply = await session.SendAsync(prepared.Message, prepared.ReturnPath, CancellationToken.None);
-            ledger.MarkSent(db, row.Id, reply, clock.GetUtcNow());
+            accepted.Add(new SentMessage(row.Id, reply, clock.GetUtcNow()));
             return Outcome.Sent;
         }
         catch (MailSendException e) when (e.Kind == SendFailureKind.Transient)

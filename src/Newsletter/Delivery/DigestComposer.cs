@@ -26,8 +26,8 @@ public sealed class DigestComposer(
 
     /// <summary>
     /// Loads what composing these rows needs in a few queries (readers, their link tokens, the papers) and renders
-    /// each of their papers not yet in <paramref name="fragments"/> (a sending run's, or this batch's own) once for
-    /// all the digests holding it.
+    /// what of their papers <paramref name="fragments"/> (a sending run's, or this batch's own) does not hold yet: each
+    /// paper once for all the digests holding it, each reader's pieces once per list of filters or highlights.
     /// </summary>
     public DigestBatch Load(IReadOnlyList<DeliveryRow> rows, PaperFragments? fragments = null)
     {
@@ -46,12 +46,10 @@ public sealed class DigestComposer(
         var missing = items.SelectMany(row => row.Value.Where(i => !byId.ContainsKey(i.Paper)).Select(i => (Row: row.Key, i.Paper))).ToList();
         foreach (var (row, paper) in missing)
             logger.LogWarning("Delivery {Id}: frozen paper {Paper} no longer exists; the digest goes without it", row, paper);
-        foreach (var item in items.Values.SelectMany(i => i).Where(i => byId.ContainsKey(i.Paper)).DistinctBy(i => (i.Paper, PaperFragments.Key(i))))
-        {
-            var paper = byId[item.Paper];
-            if (fragments.Find(paper, item) is null) fragments.Add(paper, item, renderer.Fragment(Entry(paper, item)));
-        }
-        return new DigestBatch(readers, tokens, byId, items, fragments) { MissingPapers = missing.Count };
+        // Each row's papers as entries whose every part was rendered at most once this run.
+        var entries = items.ToDictionary(row => row.Key, row => (IReadOnlyList<DigestEntry>)row.Value
+            .Where(i => byId.ContainsKey(i.Paper)).Select(i => fragments.Entry(byId[i.Paper], i, renderer)).ToList());
+        return new DigestBatch(readers, tokens, byId, items, entries) { MissingPapers = missing.Count };
     }
 
     /// <summary>Composes one row of a batch from <see cref="Load"/>.</summary>
@@ -62,7 +60,7 @@ public sealed class DigestComposer(
         var items = batch.Items.GetValueOrDefault(row.Id) ?? DeliveryStore.Items(row);
         var (slugs, keywords) = Filters(items);
         var readerLinks = links.ForDigest(batch.Tokens[subscriber.Id], slugs, keywords);
-        var content = Content(subscriber, PeriodOf(row, subscriber), Entries(items, batch.Papers, batch.Fragments), readerLinks) with
+        var content = Content(subscriber, PeriodOf(row, subscriber), batch.Entries.GetValueOrDefault(row.Id) ?? Entries(items, batch.Papers), readerLinks) with
         {
             ArchiveUrl = site.Value.Link("digests/" + archive.Token(row.Id)),
         };
@@ -83,7 +81,7 @@ public sealed class DigestComposer(
         var subscriber = found ?? new Subscriber { Id = row.SubscriberId };
         var items = DeliveryStore.Items(row);
         var none = new DigestLinks("", "", new Dictionary<string, string>());
-        return renderer.Render(Content(subscriber, PeriodOf(row, subscriber), Entries(items, PapersOf(items), null), none) with
+        return renderer.Render(Content(subscriber, PeriodOf(row, subscriber), Entries(items, PapersOf(items)), none) with
         {
             IsArchive = true,
             FeedbackUrl = ArchiveFeedback.Marker(found) is null ? null : site.Value.Link($"{ArchiveFeedback.Scope}/{archive.Token(row.Id)}"),
@@ -97,7 +95,7 @@ public sealed class DigestComposer(
         var placeholder = site.Value.Link("…");
         var (slugs, keywords) = Filters(digest.Items);
         var period = DigestPeriod.Parse(digest.PeriodKey) ?? LocalDay(subscriber, digest.WindowTo);
-        return renderer.Render(Content(subscriber, period, Entries(digest.Items, PapersOf(digest.Items), null),
+        return renderer.Render(Content(subscriber, period, Entries(digest.Items, PapersOf(digest.Items)),
             new DigestLinks(placeholder, placeholder, slugs.ToDictionary(s => s, _ => placeholder))
             {
                 KeywordStops = keywords.ToDictionary(k => k, _ => placeholder),
@@ -130,13 +128,9 @@ public sealed class DigestComposer(
         Links = readerLinks,
     };
 
-    /// <summary>The items whose papers still exist, as entries: rendered already when <paramref name="fragments"/> holds them.</summary>
-    private static List<DigestEntry> Entries(IReadOnlyList<DigestItem> items, IReadOnlyDictionary<long, Paper> byId, PaperFragments? fragments) =>
-        items.Where(i => byId.ContainsKey(i.Paper))
-            .Select(i => fragments?.Find(byId[i.Paper], i) is { } rendered
-                ? new DigestEntry(byId[i.Paper], i.Labels, byId[i.Paper].Abstract) { Rendered = rendered }
-                : Entry(byId[i.Paper], i))
-            .ToList();
+    /// <summary>The items whose papers still exist, as entries.</summary>
+    private static List<DigestEntry> Entries(IReadOnlyList<DigestItem> items, IReadOnlyDictionary<long, Paper> byId) =>
+        items.Where(i => byId.ContainsKey(i.Paper)).Select(i => Entry(byId[i.Paper], i)).ToList();
 
     /// <summary>The paper with the words of its abstract that planning decided to highlight marked.</summary>
     private static DigestEntry Entry(Paper paper, DigestItem item) => new(paper, item.Labels, DigestExcerpt.Mark(paper.Abstract, item.Marks));

@@ -3,9 +3,15 @@ using Newsletter.Listings;
 namespace Newsletter.Delivery;
 
 /// <summary>One paper as a digest shows it: the paper, the reader's filters it matched (best first), its abstract
-/// with matched terms marked (see <see cref="DigestExcerpt"/>), and its fragment when already rendered this run.</summary>
+/// with matched terms marked (see <see cref="DigestExcerpt"/>), and its parts when already rendered this run.</summary>
 public sealed record DigestEntry(Paper Paper, IReadOnlyList<string> Labels, string MarkedAbstract)
 {
     /// <summary>The paper already rendered (see <see cref="PaperFragments"/>); null to render it from the fields above.</summary>
     public PaperFragment? Rendered { get; init; }
+
+    /// <summary>The "Matched by" names of <see cref="Labels"/> already rendered; null to render them.</summary>
+    public ReaderPiece? Matched { get; init; }
+
+    /// <summary>The excerpt of <see cref="MarkedAbstract"/> already rendered; null to render it.</summary>
+    public ReaderPiece? Excerpt { get; init; }
 }

@@ -5,15 +5,15 @@ namespace Newsletter.Delivery;
 
 /// <summary>
 /// Where a digest template writes when composing a message: straight into the part's quoted-printable bytes. A
-/// paper's fragment, which the template writes as one value, is placed from the lines encoded once for the run.
+/// paper, which the template writes as one value, is placed from its fragment's runs and its reader's pieces.
 /// </summary>
-internal sealed class DigestOutput(QuotedPrintableWriter writer, IReadOnlyDictionary<string, QuotedPrintableText> fragments) : IScriptOutput
+internal sealed class DigestOutput(QuotedPrintableWriter writer, IReadOnlyDictionary<string, PlacedText> papers) : IScriptOutput
 {
     public void Write(string text, int offset, int count)
     {
         // Scriban hands a value over as the very string the model holds: found by reference, not by comparing text.
-        if (offset == 0 && count == text.Length && fragments.TryGetValue(text, out var encoded))
-            writer.Write(encoded);
+        if (offset == 0 && count == text.Length && papers.TryGetValue(text, out var paper))
+            paper.Fragment.WriteTo(writer, paper.Matched, paper.Excerpt, paper.Feedback);
         else
             writer.Write(text.AsSpan(offset, count));
     }
@@ -24,3 +24,6 @@ internal sealed class DigestOutput(QuotedPrintableWriter writer, IReadOnlyDictio
         return ValueTask.CompletedTask;
     }
 }
+
+/// <summary>One part of a paper as one digest places it: the fragment's part and the reader's pieces for its holes.</summary>
+internal readonly record struct PlacedText(FragmentText Fragment, QuotedPrintableText Matched, QuotedPrintableText Excerpt, string Feedback);

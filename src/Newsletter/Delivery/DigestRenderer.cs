@@ -5,6 +5,7 @@ using Newsletter.Listings;
 using Newsletter.Mail;
 using Newsletter.Matching;
 using Newsletter.Templates;
+using Scriban.Functions;
 using Scriban.Runtime;
 
 namespace Newsletter.Delivery;
@@ -18,10 +19,10 @@ public sealed class DigestRenderer(TemplateCatalog templates, TopicCatalog topic
 {
     private const int AuthorsShown = 3;
 
-    /// <summary>The subject, HTML and text of a digest; papers already rendered this run are placed as they are.</summary>
+    /// <summary>The subject, HTML and text of a digest; parts already rendered this run are placed as they are.</summary>
     public RenderedDigest Render(DigestContent content)
     {
-        var model = Model(content);
+        var model = Model(content, placed: null);
         return new RenderedDigest(
             templates.Render("digest.subject.sbn", model).Trim(),
             templates.Render("digest.html.sbn", model),
@@ -29,34 +30,70 @@ public sealed class DigestRenderer(TemplateCatalog templates, TopicCatalog topic
     }
 
     /// <summary>
-    /// Writes the digest's text and HTML parts into <paramref name="body"/> as they go on the wire, each paper this run
-    /// rendered placed from its lines encoded once; returns the subject.
+    /// Writes the digest's text and HTML parts into <paramref name="body"/> as they go on the wire, each paper placed
+    /// from its fragment's runs and its reader's pieces, their whole lines encoded once for the run; returns the subject.
     /// </summary>
     public string Write(DigestContent content, AlternativeBody body)
     {
-        var model = Model(content);
-        var encoded = new Dictionary<string, QuotedPrintableText>(ReferenceEqualityComparer.Instance);
-        foreach (var fragment in content.Entries.Select(e => e.Rendered).OfType<PaperFragment>())
-        {
-            encoded[fragment.Html] = fragment.EncodedHtml;
-            encoded[fragment.Text] = fragment.EncodedText;
-        }
-        templates.Write("digest.txt.sbn", model, new DigestOutput(body.Part("plain"), encoded));
-        templates.Write("digest.html.sbn", model, new DigestOutput(body.Part("html"), encoded));
+        var placed = new Dictionary<string, PlacedText>(ReferenceEqualityComparer.Instance);
+        var model = Model(content, placed);
+        templates.Write("digest.txt.sbn", model, new DigestOutput(body.Part("plain"), placed));
+        templates.Write("digest.html.sbn", model, new DigestOutput(body.Part("html"), placed));
         return templates.Render("digest.subject.sbn", model).Trim();
     }
 
-    /// <summary>One paper through <c>digest.paper.html.sbn</c> and <c>digest.paper.txt.sbn</c>.</summary>
-    public PaperFragment Fragment(DigestEntry entry)
+    /// <summary>One paper of <paramref name="entry"/> as an email shows it (see <see cref="Fragment(Paper, bool, bool)"/>).</summary>
+    public PaperFragment Fragment(DigestEntry entry) => Fragment(entry.Paper, entry.Labels.Count > 0, hasFeedback: true);
+
+    /// <summary>
+    /// One paper through <c>digest.paper.html.sbn</c> and <c>digest.paper.txt.sbn</c>, with holes where each digest
+    /// places its reader's pieces (<see cref="Matched"/>, <see cref="Excerpt"/>): rendered once a run for every reader.
+    /// </summary>
+    public PaperFragment Fragment(Paper paper, bool hasMatched, bool hasFeedback)
     {
-        var model = new ScriptObject { ["paper"] = PaperModel(entry) };
-        // The digest places each fragment on a line of its own: the line end the template file closes with goes.
-        var html = templates.Render("digest.paper.html.sbn", model);
-        return new PaperFragment(html.EndsWith('\n') ? html[..^1] : html, templates.Render("digest.paper.txt.sbn", model));
+        var model = PaperModel(paper);
+        model["has_matched"] = hasMatched;
+        model["has_feedback"] = hasFeedback;
+        model["feedback_url"] = FragmentRecorder.FeedbackHole;
+        model["matched_html"] = model["matched_text"] = FragmentRecorder.MatchedHole;
+        model["excerpt_html"] = model["excerpt_text"] = FragmentRecorder.ExcerptHole;
+        var global = new ScriptObject { ["paper"] = model };
+        var html = new FragmentRecorder();
+        templates.Write("digest.paper.html.sbn", global, html);
+        var text = new FragmentRecorder();
+        templates.Write("digest.paper.txt.sbn", global, text);
+        // The digest places each fragment on a line of its own: the line end the HTML template file closes with goes.
+        return new PaperFragment(paper, hasMatched, hasFeedback, html.Finish(dropLastLineEnd: true), text.Finish(dropLastLineEnd: false));
+    }
+
+    /// <summary>Why a paper is in a reader's digest: every filter of theirs it matched, best first, as they named it (<c>digest.matched.*.sbn</c>).</summary>
+    public ReaderPiece Matched(IReadOnlyList<string> labels)
+    {
+        var model = new ScriptObject
+        {
+            ["matched"] = labels.Select(l => new ScriptObject { ["name"] = DisplayName(l), ["is_search"] = IsSearch(l) }).ToList(),
+        };
+        return ReaderPiece.Of(templates.Render("digest.matched.html.sbn", model).TrimEnd('\n'), templates.Render("digest.matched.txt.sbn", model).TrimEnd('\n'));
+    }
+
+    /// <summary>The excerpt of an abstract whose matched terms are marked: cut, as HTML with the terms highlighted, and as wrapped text.</summary>
+    /// <param name="markedAbstract">The abstract with the terms to highlight marked.</param>
+    /// <param name="textIndent">How deep the text part's excerpt starts on its line (<see cref="FragmentText.ExcerptIndent"/>).</param>
+    public ReaderPiece Excerpt(string markedAbstract, string textIndent)
+    {
+        var excerpt = DigestExcerpt.Cut(DigestExcerpt.Tidy(markedAbstract), ExcerptLength);
+        // The text part is read as is: wrapped for narrow windows, indented under the title.
+        var text = DigestExcerpt.Wrap(DigestExcerpt.ToText(excerpt), 72, "");
+        return ReaderPiece.Of(DigestExcerpt.ToHtml(excerpt), textIndent.Length == 0 ? text : text.Replace("\n", "\n" + textIndent));
     }
 
     /// <summary>The model the templates see (explicit data only).</summary>
-    public ScriptObject Model(DigestContent content)
+    /// <param name="content">The digest.</param>
+    /// <param name="placed">
+    /// Null to give each paper as its text; otherwise each paper's value is a stand-in the output finds by reference
+    /// (<see cref="DigestOutput"/>) and writes from the fragment's encoded runs and the reader's pieces.
+    /// </param>
+    private ScriptObject Model(DigestContent content, Dictionary<string, PlacedText>? placed)
     {
         // Papers the reader's taste recommends have a section of their own; the rest is what their filters matched.
         var matched = content.Entries.Where(e => !IsRecommended(e)).ToList();
@@ -66,6 +103,8 @@ public sealed class DigestRenderer(TemplateCatalog templates, TopicCatalog topic
         var lead = labels.Count > 0 ? labels[0] : null;
         var leadIsSearch = lead is not null && IsSearch(lead);
         var links = content.Links;
+        var feedbackUrl = content.FeedbackUrl ?? (content.IsArchive ? "" : links.Manage);
+        var feedback = new Feedback(feedbackUrl, HtmlFunctions.Escape(feedbackUrl) ?? "");
         return new ScriptObject
         {
             ["site_name"] = content.SiteName,
@@ -74,7 +113,7 @@ public sealed class DigestRenderer(TemplateCatalog templates, TopicCatalog topic
             ["archive_url"] = content.ArchiveUrl,
             ["subscribe_url"] = content.SubscribeUrl,
             ["manage_url"] = links.Manage,
-            ["feedback_url"] = content.FeedbackUrl ?? (content.IsArchive ? "" : links.Manage),
+            ["feedback_url"] = feedbackUrl,
             ["unsubscribe_url"] = links.Unsubscribe,
             ["count"] = matched.Count,
             ["topic_count"] = labels.Count - searches,
@@ -85,12 +124,10 @@ public sealed class DigestRenderer(TemplateCatalog templates, TopicCatalog topic
             ["others"] = Others(labels.Count - searches - (lead is null || leadIsSearch ? 0 : 1), searches - (leadIsSearch ? 1 : 0), leadIsSearch),
             ["date"] = content.Period.Short,
             ["date_long"] = content.Period.Long,
-            ["papers"] = matched.Select(e => (Entry: e, Fragment: e.Rendered ?? Fragment(e)))
-                .Select(p => new ScriptObject { ["id"] = p.Entry.Paper.Id, ["html"] = p.Fragment.Html, ["text"] = p.Fragment.Text })
-                .ToList(),
+            ["papers"] = matched.Select(e => Placed(e, feedback, placed)).ToList(),
             ["recommended"] = content.Entries.Where(IsRecommended).Select(e => new ScriptObject
             {
-                ["paper"] = PaperModel(e), ["resembles"] = e.Labels[0][TasteStep.RecommendedLabel.Length..],
+                ["paper"] = EntryModel(e), ["resembles"] = e.Labels[0][TasteStep.RecommendedLabel.Length..],
             }).ToList(),
             ["stops"] = labels.Select(l => (Label: l, Url: IsSearch(l)
                     ? links.KeywordStops.GetValueOrDefault(FilterLabel.Keyword(l)!)
@@ -126,10 +163,50 @@ public sealed class DigestRenderer(TemplateCatalog templates, TopicCatalog topic
     private static bool IsRecommended(DigestEntry entry) =>
         entry.Labels.Count == 1 && entry.Labels[0].StartsWith(TasteStep.RecommendedLabel, StringComparison.Ordinal);
 
-    private ScriptObject PaperModel(DigestEntry entry)
+    /// <summary>A paper in the digest's list: its fragment with the reader's pieces, as text or as a stand-in (see <see cref="Model"/>).</summary>
+    private ScriptObject Placed(DigestEntry entry, Feedback feedback, Dictionary<string, PlacedText>? placed)
     {
-        var paper = entry.Paper;
-        var excerpt = DigestExcerpt.Cut(DigestExcerpt.Tidy(entry.MarkedAbstract), ExcerptLength);
+        var hasFeedback = feedback.Url.Length > 0;
+        var fragment = entry.Rendered is { } rendered && rendered.HasFeedback == hasFeedback
+            ? rendered
+            : Fragment(entry.Paper, entry.Labels.Count > 0, hasFeedback);
+        var matched = entry.Matched ?? Matched(entry.Labels);
+        var excerpt = entry.Excerpt ?? Excerpt(entry.MarkedAbstract, fragment.Text.ExcerptIndent);
+        string html, text;
+        if (placed is null)
+        {
+            html = fragment.Html.Compose(matched.Html.Source, excerpt.Html.Source, feedback.Html);
+            text = fragment.Text.Compose(matched.Text.Source, excerpt.Text.Source, feedback.Url);
+        }
+        else
+        {
+            // Fresh strings: their identity, not their text, tells the output which paper to place.
+            html = string.Concat("paper ", entry.Paper.Id.ToString(CultureInfo.InvariantCulture), " html");
+            text = string.Concat("paper ", entry.Paper.Id.ToString(CultureInfo.InvariantCulture), " text");
+            placed[html] = new PlacedText(fragment.Html, matched.Html, excerpt.Html, feedback.Html);
+            placed[text] = new PlacedText(fragment.Text, matched.Text, excerpt.Text, feedback.Url);
+        }
+        return new ScriptObject { ["id"] = entry.Paper.Id, ["html"] = html, ["text"] = text };
+    }
+
+    /// <summary>A paper and the reader's pieces in one model (a recommended paper, rendered by the digest template itself).</summary>
+    private ScriptObject EntryModel(DigestEntry entry)
+    {
+        var model = PaperModel(entry.Paper);
+        var matched = entry.Matched ?? Matched(entry.Labels);
+        // Written by the digest template itself, which indents a value's later lines (Scriban's auto-indent).
+        var excerpt = entry.Excerpt ?? Excerpt(entry.MarkedAbstract, "");
+        model["has_matched"] = entry.Labels.Count > 0;
+        model["matched_html"] = matched.Html.Source;
+        model["matched_text"] = matched.Text.Source;
+        model["excerpt_html"] = excerpt.Html.Source;
+        model["excerpt_text"] = excerpt.Text.Source;
+        return model;
+    }
+
+    /// <summary>What the paper alone decides of how it is shown.</summary>
+    private ScriptObject PaperModel(Paper paper)
+    {
         // A listing's summary is meant as one line; one that is not is cut like an excerpt.
         var tldr = string.IsNullOrWhiteSpace(paper.AiSummary) ? null : DigestExcerpt.Cut(DigestExcerpt.Tidy(paper.AiSummary), ExcerptLength);
         var arxivUrl = paper.ArxivId is null ? null : ArxivId.AbsUrl(paper.ArxivId);
@@ -139,12 +216,7 @@ public sealed class DigestRenderer(TemplateCatalog templates, TopicCatalog topic
             ["title"] = DigestExcerpt.Tidy(paper.Title),
             ["url"] = paper.AbsUrl ?? paper.HfUrl ?? arxivUrl,
             ["authors"] = ShortAuthors(paper.Authors),
-            // Why the paper is here: every filter of the reader's it matched, best first, as the reader named it.
-            ["matched"] = entry.Labels.Select(l => new ScriptObject { ["name"] = DisplayName(l), ["is_search"] = IsSearch(l) }).ToList(),
             ["tldr"] = tldr,
-            ["excerpt_html"] = DigestExcerpt.ToHtml(excerpt),
-            // The text part is read as is: wrapped for narrow windows, indented under the title.
-            ["excerpt_text"] = DigestExcerpt.Wrap(DigestExcerpt.ToText(excerpt), 72, ""),
             // Follows "TL;DR: " on its line, so its later lines carry their own indent.
             ["tldr_text"] = tldr is null ? null : DigestExcerpt.Wrap(tldr, 65, "   "),
             ["arxiv_id"] = paper.ArxivId,
@@ -158,6 +230,9 @@ public sealed class DigestRenderer(TemplateCatalog templates, TopicCatalog topic
             ["upvotes"] = paper.Upvotes,
         };
     }
+
+    /// <summary>The address each paper's "more / less like this" links extend, as text and escaped for HTML once a digest.</summary>
+    private readonly record struct Feedback(string Url, string Html);
 
     // Links from a listing go into href attributes: only http(s) ones, so a listing cannot smuggle in javascript: URLs.
     private static string? WebLink(string? url) =>

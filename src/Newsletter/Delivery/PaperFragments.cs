@@ -5,24 +5,36 @@ using Newsletter.Matching;
 namespace Newsletter.Delivery;
 
 /// <summary>
-/// The papers of one sending run, each rendered once per set of labels and marks and placed as is in every digest
-/// that holds it: a run sends the same few hundred papers to thousands of readers. Lives as long as the run (papers
-/// can be updated between runs); keyed by the whole paper, so an update within a run renders anew.
+/// What one sending run rendered, placed as is in every digest that holds it: each paper once (a run sends the same
+/// few hundred papers to thousands of readers), each list of matched filters once, each paper's excerpt once per set
+/// of highlights. Bounded by the window's papers and the readers' distinct filter lists, not by the digests sent.
+/// Lives as long as the run (papers can be updated between runs).
 /// </summary>
 public sealed class PaperFragments
 {
-    private readonly ConcurrentDictionary<(Paper Paper, string Item), PaperFragment> _rendered = new();
+    private readonly ConcurrentDictionary<(long Paper, bool Matched), PaperFragment> _papers = new();
+    private readonly ConcurrentDictionary<string, ReaderPiece> _matched = new(StringComparer.Ordinal);
 
-    /// <summary>How many fragments the run rendered (for the logs).</summary>
-    public int Count => _rendered.Count;
+    /// <summary>How many paper fragments the run rendered (for the logs).</summary>
+    public int Count => _papers.Count;
 
-    /// <summary>The fragment of <paramref name="paper"/> as <paramref name="item"/> shows it, if this run rendered it.</summary>
-    public PaperFragment? Find(Paper paper, DigestItem item) => _rendered.GetValueOrDefault((paper, Key(item)));
+    /// <summary>How many pieces the run rendered for its readers: lists of matched filters and highlighted excerpts.</summary>
+    public int Pieces => _matched.Count + _papers.Values.Sum(p => p.Excerpts);
 
-    /// <summary>Keeps a fragment for the rest of the run.</summary>
-    public void Add(Paper paper, DigestItem item, PaperFragment fragment) => _rendered.TryAdd((paper, Key(item)), fragment);
-
-    /// <summary>What of an item a fragment shows besides its paper: the labels, and the marks (rows planned apart may differ).</summary>
-    public static string Key(DigestItem item) =>
-        item.Marks is { Length: > 0 } marks ? string.Join('\n', item.Labels) + "\n#" + string.Join(',', marks) : string.Join('\n', item.Labels);
+    /// <summary>The paper as <paramref name="item"/> shows it in an email, every part of it rendered at most once this run.</summary>
+    public DigestEntry Entry(Paper paper, DigestItem item, DigestRenderer renderer)
+    {
+        var key = (paper.Id, item.Labels.Count > 0);
+        var fragment = _papers.GetOrAdd(key, _ => renderer.Fragment(paper, key.Item2, hasFeedback: true));
+        // Keyed by id, checked against the whole paper: one edited during the run is rendered anew.
+        if (!fragment.Paper.Equals(paper))
+        {
+            fragment = renderer.Fragment(paper, key.Item2, hasFeedback: true);
+            _papers[key] = fragment;
+        }
+        var matched = _matched.GetOrAdd(string.Join('\n', item.Labels), _ => renderer.Matched(item.Labels));
+        var marks = item.Marks is { Length: > 0 } m ? string.Join(',', m) : "";
+        var excerpt = fragment.Excerpt(marks, () => renderer.Excerpt(DigestExcerpt.Mark(paper.Abstract, item.Marks), fragment.Text.ExcerptIndent));
+        return new DigestEntry(paper, item.Labels, paper.Abstract) { Rendered = fragment, Matched = matched, Excerpt = excerpt };
+    }
 }

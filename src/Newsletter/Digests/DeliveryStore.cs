@@ -170,6 +170,24 @@ public sealed class DeliveryStore(Database database)
             """,
             new { id, serverReply, at });
 
+    /// <summary>
+    /// Records messages the server accepted, all in one transaction (a sending worker records its batch together
+    /// rather than paying a commit per message); rows no longer <c>sending</c> are left as they are. Runs on both providers.
+    /// </summary>
+    public void MarkSent(DbConnection connection, IReadOnlyList<SentMessage> sent)
+    {
+        if (sent.Count == 0) return;
+        using var transaction = connection.BeginTransaction();
+        connection.Execute(
+            """
+            UPDATE deliveries SET state = 'sent', server_reply = @serverReply, sent_at = @at, lease_until = NULL, last_error = NULL,
+                                  updated_at = @at
+            WHERE id = @id AND state = 'sending'
+            """,
+            sent.Select(m => new { id = m.Id, serverReply = m.ServerReply, at = m.At }), transaction);
+        transaction.Commit();
+    }
+
     /// <summary>Records a temporary failure: the row is tried again at <paramref name="nextAttemptAt"/>.</summary>
     public void MarkRetry(DbConnection connection, long id, string error, DateTimeOffset nextAttemptAt, DateTimeOffset now) =>
         connection.Execute(
@@ -224,6 +242,23 @@ public sealed class DeliveryStore(Database database)
             new { at }, transaction);
         transaction.Commit();
         return unknown;
+    }
+
+    /// <summary>
+    /// Ends the rows a stopped sender left <c>sending</c> (their lease ran out before <paramref name="at"/>) as
+    /// <c>unknown</c>, all of them: a worker records its batch's accepted messages together (<see cref="MarkSent(DbConnection, IReadOnlyList{SentMessage})"/>),
+    /// so any row of the batch it was sending may have gone out. Returns how many. Runs on both providers.
+    /// </summary>
+    public int EndAbandoned(DateTimeOffset at)
+    {
+        using var connection = database.Connect();
+        return connection.Execute(
+            """
+            UPDATE deliveries SET state = 'unknown', last_error = 'the sending process stopped before recording the result',
+                                  lease_until = NULL, updated_at = @at
+            WHERE state = 'sending' AND lease_until < @at
+            """,
+            new { at });
     }
 
     /// <summary>True when some row is pending or due for retry by <paramref name="at"/>.</summary>

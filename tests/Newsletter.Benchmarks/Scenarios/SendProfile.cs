@@ -27,6 +27,7 @@ public static class SendProfile
         await using var session = mailer.OpenSession();
         var fragments = new PaperFragments();
         var sent = 0;
+        var accepted = new List<SentMessage>();
         while (true)
         {
             var now = DateTimeOffset.UtcNow;
@@ -46,14 +47,17 @@ public static class SendProfile
                 });
                 var reply = await steps.TimeAsync("smtp (write, MailKit, the sink's reply)",
                     () => session.SendAsync(message, bounceAddress.ReturnPathFor(row.Id), CancellationToken.None));
-                steps.Time("record", () =>
-                {
-                    ledger.MarkSent(db, row.Id, reply, DateTimeOffset.UtcNow);
-                    return 0;
-                });
+                accepted.Add(new SentMessage(row.Id, reply, DateTimeOffset.UtcNow));
                 message.Body?.Dispose();
                 sent++;
             }
+            // As the sender records them: the batch's accepted messages in one transaction.
+            steps.Time("record", () =>
+            {
+                ledger.MarkSent(db, accepted);
+                accepted.Clear();
+                return 0;
+            });
         }
         steps.Print(sent);
         return sent;

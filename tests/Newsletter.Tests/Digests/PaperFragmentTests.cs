@@ -48,9 +48,30 @@ public class PaperFragmentTests() : DigestWorldFixture(Confirmed)
             Assert.That(placed.HtmlBody, Is.EqualTo(own.HtmlBody));
             Assert.That(placed.TextBody, Is.EqualTo(own.TextBody));
         }
-        var distinct = _rows.SelectMany(DeliveryStore.Items).Select(i => (i.Paper, string.Join('|', i.Labels))).Distinct().Count();
-        Assert.That(distinct, Is.GreaterThan(0));
-        Assert.That(fragments.Count, Is.EqualTo(distinct), "each paper rendered once for both readers");
+        var papers = _rows.SelectMany(DeliveryStore.Items).Select(i => i.Paper).Distinct().Count();
+        Assert.That(papers, Is.GreaterThan(0));
+        Assert.That(fragments.Count, Is.EqualTo(papers), "each paper rendered once for both readers");
+    }
+
+    [Test]
+    public void RunFragments_AreOnePerPaper_WhateverFiltersAndHighlightsTheReadersHave()
+    {
+        var (renderer, fragments, batch, item, paper) = LoadedRun();
+        var otherLabels = item with { Labels = [.. item.Labels, "keyword:other"] };
+        var noMarks = item with { Marks = null };
+
+        var first = fragments.Entry(paper, item, renderer);
+        var other = fragments.Entry(paper, otherLabels, renderer);
+        var plain = fragments.Entry(paper, noMarks, renderer);
+
+        Assert.That(other.Rendered, Is.SameAs(first.Rendered), "another reader's labels share the paper's fragment");
+        Assert.That(plain.Rendered, Is.SameAs(first.Rendered), "so do other highlights");
+        Assert.That(other.Matched, Is.Not.SameAs(first.Matched));
+        Assert.That(other.Matched!.Text.Source, Does.EndWith("your search: other"));
+        Assert.That(plain.Excerpt!.Html.Source, Does.Not.Contain("<mark"));
+        Assert.That(first.Excerpt!.Html.Source, Does.Contain("<mark"), "the planned highlights");
+        Assert.That(fragments.Entry(paper, item, renderer).Excerpt, Is.SameAs(first.Excerpt), "the same highlights once a run");
+        Assert.That(fragments.Count, Is.EqualTo(batch.Papers.Count));
     }
 
     [Test]
@@ -75,16 +96,40 @@ public class PaperFragmentTests() : DigestWorldFixture(Confirmed)
     [Test]
     public void Fragment_IsRenderedAnew_WhenThePaperWasUpdatedWithinTheRun()
     {
-        var composer = World.Get<DigestComposer>();
-        var fragments = new PaperFragments();
-        var batch = composer.Load(_rows, fragments);
-        var item = DeliveryStore.Items(_rows[0]).First();
-        var paper = batch.Papers[item.Paper];
+        var (renderer, fragments, _, item, paper) = LoadedRun();
+        var before = fragments.Entry(paper, item, renderer);
 
-        Assert.That(fragments.Find(paper, item), Is.Not.Null);
-        Assert.That(fragments.Find(paper with { Abstract = paper.Abstract + " Revised." }, item), Is.Null);
-        Assert.That(fragments.Find(paper, item with { Labels = [.. item.Labels, "keyword:other"] }), Is.Null, "another reader's labels are another fragment");
-        Assert.That(fragments.Find(paper, item with { Marks = null }), Is.Null, "a row planned without marks is another fragment");
+        var revised = fragments.Entry(paper with { Title = "Revised: " + paper.Title }, item, renderer);
+
+        Assert.That(revised.Rendered, Is.Not.SameAs(before.Rendered));
+        Assert.That(revised.Rendered!.Html.Compose("", "", ""), Does.Contain("Revised: "));
+        Assert.That(before.Rendered!.Html.Compose("", "", ""), Does.Not.Contain("Revised: "));
+    }
+
+    [Test]
+    public void Fragment_FailsNamingTheValues_WhenATemplateChangesAReadersPartInsteadOfPlacingIt()
+    {
+        using var workspace = new TestWorkspace();
+        var folder = workspace.PathFor("templates");
+        Directory.CreateDirectory(folder);
+        foreach (var file in Directory.GetFiles(RepositoryPaths.Templates, "*.sbn"))
+            File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
+        var paperTemplate = Path.Combine(folder, "digest.paper.html.sbn");
+        File.WriteAllText(paperTemplate, File.ReadAllText(paperTemplate).Replace("{{ paper.excerpt_html }}", "{{ paper.excerpt_html | string.append \"…\" }}"));
+        var renderer = new DigestRenderer(new Newsletter.Templates.TemplateCatalog(folder), new TopicCatalog(DigestSamples.Topics),
+            Microsoft.Extensions.Options.Options.Create(new DigestOptions()));
+
+        var fault = Assert.Throws<InvalidOperationException>(() => renderer.Fragment(DigestSamples.Entries[0]));
+        Assert.That(fault!.Message, Does.Contain("paper.excerpt_html"));
+    }
+
+    /// <summary>A run's fragments after loading both rows, with the first row's first item and its paper.</summary>
+    private (DigestRenderer Renderer, PaperFragments Fragments, DigestBatch Batch, DigestItem Item, Newsletter.Listings.Paper Paper) LoadedRun()
+    {
+        var fragments = new PaperFragments();
+        var batch = World.Get<DigestComposer>().Load(_rows, fragments);
+        var item = DeliveryStore.Items(_rows[0]).First();
+        return (World.Get<DigestRenderer>(), fragments, batch, item, batch.Papers[item.Paper]);
     }
 
     [Test]

@@ -67,7 +67,12 @@ public class TemplateCatalogTests
             ["authors"] = "A <b>Author</b>",
             // Excerpts arrive as HTML already escaped (and highlighted) by the digest renderer.
             ["excerpt_html"] = Newsletter.Delivery.DigestExcerpt.ToHtml("x < y"),
-            ["matched"] = new List<ScriptObject> { new() { ["name"] = "<i>t</i>", ["is_search"] = false }, new() { ["name"] = "<i>g</i>", ["is_search"] = true } },
+            ["has_matched"] = true,
+            // The "Matched by" names arrive rendered by their own template, which escapes them.
+            ["matched_html"] = catalog.Render("digest.matched.html.sbn", new ScriptObject
+            {
+                ["matched"] = new List<ScriptObject> { new() { ["name"] = "<i>t</i>", ["is_search"] = false }, new() { ["name"] = "<i>g</i>", ["is_search"] = true } },
+            }),
             ["tldr"] = "<b>bold</b> claim",
         };
         var html = catalog.Render("digest.paper.html.sbn", new ScriptObject { ["paper"] = paper });

@@ -1,0 +1,74 @@
+using Dapper;
+using Newsletter.Digests;
+using Newsletter.Storage;
+using Newsletter.Subscriptions;
+using Newsletter.Tests.Support;
+
+namespace Newsletter.Tests.Digests;
+
+/// <summary>DeliveryStore recording a sending worker's batch of accepted messages at once, on both providers.</summary>
+[TestFixture(StorageProviders.Sqlite)]
+[TestFixture(StorageProviders.Postgres)]
+public class DeliveryRecordStoreTests(string provider) : OnBothProviders(provider)
+{
+    [Test]
+    public void MarkSent_RecordsEachAcceptedMessageOfTheBatch_AndLeavesRowsNoLongerSending()
+    {
+        var store = new DeliveryStore(Db.Database);
+        var first = Row("a@example.org", "sending");
+        var second = Row("b@example.org", "sending");
+        var released = Row("c@example.org", "pending");
+        using var connection = Db.Database.Connect();
+
+        store.MarkSent(connection, [
+            new SentMessage(first, "250 2.0.0 Ok: queued as A", Now.AddSeconds(1)),
+            new SentMessage(second, "250 2.0.0 Ok: queued as B", Now.AddSeconds(2)),
+            new SentMessage(released, "250 late", Now.AddSeconds(3)),
+        ]);
+        store.MarkSent(connection, []);
+
+        Assert.That(Read(first), Is.EqualTo(("sent", "250 2.0.0 Ok: queued as A", (DateTimeOffset?)Now.AddSeconds(1), (DateTimeOffset?)null)));
+        Assert.That(Read(second), Is.EqualTo(("sent", "250 2.0.0 Ok: queued as B", (DateTimeOffset?)Now.AddSeconds(2), (DateTimeOffset?)null)));
+        Assert.That(Read(released).State, Is.EqualTo("pending"), "a row given back meanwhile is not marked sent");
+        Assert.That(Read(released).Reply, Is.Null);
+    }
+
+    [Test]
+    public void EndAbandoned_EndsEveryRowWhoseLeaseRanOut_AsUnknown_AndLeavesLiveLeases()
+    {
+        var store = new DeliveryStore(Db.Database);
+        var started = Row("a@example.org", "sending");
+        var notStarted = Row("b@example.org", "sending");
+        var sent = Row("c@example.org", "sending");
+        using (var connection = Db.Database.Connect())
+            store.MarkSent(connection, [new SentMessage(sent, "250 ok", Now)]);
+
+        Assert.That(store.EndAbandoned(Now.AddMinutes(1)), Is.EqualTo(0), "leases still running");
+        Assert.That(store.EndAbandoned(Now.AddMinutes(6)), Is.EqualTo(2));
+
+        Assert.That(Read(started).State, Is.EqualTo("unknown"));
+        Assert.That(Read(notStarted).State, Is.EqualTo("unknown"), "the batch's results are recorded together: any of its rows may have gone out");
+        Assert.That(Read(sent).State, Is.EqualTo("sent"));
+        Assert.That(Read(started).LeaseUntil, Is.Null);
+    }
+
+    private long Row(string email, string state)
+    {
+        var reader = new SubscriberStore(Db.Database).EnsureExists(email, new SubscriptionRequest(), Now);
+        using var connection = Db.Database.Connect();
+        return connection.ExecuteScalar<long>(
+            """
+            INSERT INTO deliveries (subscriber_id, period_key, state, attempts, created_at, lease_until, lease_owner, message_id, items_json, updated_at)
+            VALUES (@reader, 'daily:2026-12-01', @state, 1, @now, @lease, 'w/1', @messageId, '[]', @now)
+            RETURNING id
+            """,
+            new { reader, state, now = Now, lease = Now.AddMinutes(5), messageId = $"<{reader}@example.org>" });
+    }
+
+    private (string State, string? Reply, DateTimeOffset? SentAt, DateTimeOffset? LeaseUntil) Read(long id)
+    {
+        using var connection = Db.Database.Connect();
+        return connection.QuerySingle<(string, string?, DateTimeOffset?, DateTimeOffset?)>(
+            "SELECT state, server_reply, sent_at, lease_until FROM deliveries WHERE id = @id", new { id });
+    }
+}
