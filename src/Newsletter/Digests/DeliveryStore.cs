@@ -13,7 +13,9 @@ public sealed class DeliveryStore(Database database)
 {
     private const string Columns = """
         id, subscriber_id AS SubscriberId, period_key AS PeriodKey, state, attempts, message_id AS MessageId,
-        window_from AS WindowFrom, window_to AS WindowTo, items_json AS ItemsJson, created_at AS CreatedAt,
+        window_from AS WindowFrom, window_to AS WindowTo,
+        COALESCE((SELECT l.items FROM frozen_lists l WHERE l.hash = deliveries.items_hash), deliveries.items_json) AS ItemsJson,
+        created_at AS CreatedAt,
         last_error AS LastError, server_reply AS ServerReply, sent_at AS SentAt
         """;
 
@@ -32,11 +34,13 @@ public sealed class DeliveryStore(Database database)
         // advanced by one statement per distinct (window, due times), in practice one or a few a page, and rows are
         // inserted by one prepared command.
         using var advance = SubscriberStore.PrepareWindowAdvance(connection, transaction);
+        using var lists = FrozenListStore.Prepare(connection, transaction, now);
         using var insert = connection.CreateCommand();
         insert.Transaction = transaction;
+        // The row points at its frozen list (items_hash); items_json is left empty, kept for rows planned before.
         insert.CommandText = """
-            INSERT INTO deliveries (subscriber_id, period_key, state, created_at, message_id, window_from, window_to, items_json)
-            VALUES ($subscriberId, $periodKey, 'pending', $now, $messageId, $windowFrom, $windowTo, $itemsJson)
+            INSERT INTO deliveries (subscriber_id, period_key, state, created_at, message_id, window_from, window_to, items_json, items_hash)
+            VALUES ($subscriberId, $periodKey, 'pending', $now, $messageId, $windowFrom, $windowTo, '', $itemsHash)
             ON CONFLICT (subscriber_id, period_key) DO NOTHING
             """;
         var iId = insert.Parameters.Add("$subscriberId", SqliteType.Integer);
@@ -45,14 +49,11 @@ public sealed class DeliveryStore(Database database)
         var iMessageId = insert.Parameters.Add("$messageId", SqliteType.Text);
         var iFrom = insert.Parameters.Add("$windowFrom", SqliteType.Text);
         var iTo = insert.Parameters.Add("$windowTo", SqliteType.Text);
-        var iItems = insert.Parameters.Add("$itemsJson", SqliteType.Text);
+        var iItems = insert.Parameters.Add("$itemsHash", SqliteType.Text);
         // Most readers of a run share their due times and window: format each distinct time once.
         var texts = new Dictionary<DateTimeOffset, string>();
         string Text(DateTimeOffset time) =>
             texts.TryGetValue(time, out var text) ? text : texts[time] = UtcTimestampHandler.ToText(time);
-        // Readers with the same filters get the same items list from the planner: freeze each list once.
-        var frozen = new Dictionary<IReadOnlyList<DigestItem>, string>(ReferenceEqualityComparer.Instance);
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(1024);
         var moved = new HashSet<long>();
         var ids = new StringBuilder();
         foreach (var group in digests.GroupBy(d => (d.LastSeq, d.NextDueAt, d.PreviousDueAt)))
@@ -74,9 +75,7 @@ public sealed class DeliveryStore(Database database)
             iMessageId.Value = MessageIdFor(digest.SubscriberId, digest.PeriodKey, messageIdDomain);
             iFrom.Value = Text(digest.WindowFrom);
             iTo.Value = Text(digest.WindowTo);
-            if (!frozen.TryGetValue(digest.Items, out var items))
-                frozen[digest.Items] = items = FrozenItems.Write(digest.Items, buffer);
-            iItems.Value = items;
+            iItems.Value = lists.Freeze(digest.Items);
             created += insert.ExecuteNonQuery();
         }
         transaction.Commit();
@@ -319,6 +318,16 @@ public sealed class DeliveryStore(Database database)
             new { before, batch });
     }
 
+    /// <summary>
+    /// Deletes at most <paramref name="batch"/> frozen lists that no ledger row points at any more and that no
+    /// planning has used since <paramref name="before"/>; returns how many. Retention calls it after removing rows.
+    /// </summary>
+    public int RemoveUnusedLists(DateTimeOffset before, int batch)
+    {
+        using var connection = database.Connect();
+        return FrozenListStore.RemoveUnused(connection, before, batch);
+    }
+
     public DeliveryRow? Find(long id)
     {
         using var connection = database.Open();
@@ -344,12 +353,17 @@ public sealed class DeliveryStore(Database database)
 
     public IReadOnlyList<DeliveryRow> ForSubscriber(long subscriberId)
     {
-        using var connection = database.Open();
+        using var connection = database.Connect();
         return connection.Query<DeliveryRow>(
             $"SELECT {Columns} FROM deliveries WHERE subscriber_id = @subscriberId ORDER BY id", new { subscriberId }).ToList();
     }
 
-    /// <summary>The frozen items of a row, whichever format it was written in (see <see cref="FrozenItems"/>).</summary>
+    /// <summary>
+    /// The frozen items of a row, whichever format it was written in (see <see cref="FrozenItems"/>). Every query
+    /// that reads rows gives <see cref="DeliveryRow.ItemsJson"/> the list the row points at, or the row's own
+    /// <c>items_json</c> when it was planned before lists were stored once (migration 0025); throws (JsonException,
+    /// FormatException) when neither can be read, e.g. a list gone missing.
+    /// </summary>
     public static IReadOnlyList<DigestItem> Items(DeliveryRow row) => FrozenItems.Read(row.ItemsJson);
 
     /// <summary>A Message-ID derived from the ledger key, so every attempt of one digest carries the same one.</summary>

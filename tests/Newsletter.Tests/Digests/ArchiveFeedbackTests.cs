@@ -186,6 +186,21 @@ public class ArchiveFeedbackTests
         Assert.That(Marks(copy.App), Is.Zero);
     }
 
+    [TestCase("not json", TestName = "ArchiveCopy_OfARowWhoseItemsCannotBeRead_IsAnUnknownLinkNotA500(unreadable items_json)")]
+    [TestCase("", TestName = "ArchiveCopy_OfARowWhoseItemsCannotBeRead_IsAnUnknownLinkNotA500(frozen list gone)")]
+    public async Task ArchiveCopy_OfARowWhoseItemsCannotBeRead_IsAnUnknownLinkNotA500(string itemsJson)
+    {
+        await using var copy = await SentDigestAsync();
+        // Either the row's own text is broken, or it points at a frozen list that no longer exists.
+        Execute(copy.App, "UPDATE deliveries SET items_json = @itemsJson, items_hash = @hash",
+            new { itemsJson, hash = itemsJson.Length == 0 ? "0123456789abcdef0123456789abcdef" : null });
+
+        var get = await copy.Client.GetAsync(copy.Path);
+
+        Assert.That(get.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        Assert.That(await get.Content.ReadAsStringAsync(), Does.Contain("We do not know this link"));
+    }
+
     private static string AntiforgeryValue(string page) =>
         System.Text.RegularExpressions.Regex.Match(page, "name=\"__af\" value=\"([^\"]+)\"").Groups[1].Value;
 }
