@@ -14,7 +14,7 @@ public sealed class DeliveryStore(Database database)
     private const string Columns = """
         id, subscriber_id AS SubscriberId, period_key AS PeriodKey, state, attempts, message_id AS MessageId,
         window_from AS WindowFrom, window_to AS WindowTo,
-        COALESCE((SELECT l.items FROM frozen_lists l WHERE l.hash = deliveries.items_hash), deliveries.items_json) AS ItemsJson,
+        COALESCE((SELECT l.items FROM frozen_lists l WHERE l.id = deliveries.items_list), deliveries.items_json) AS ItemsJson,
         created_at AS CreatedAt,
         last_error AS LastError, server_reply AS ServerReply, sent_at AS SentAt
         """;
@@ -22,9 +22,11 @@ public sealed class DeliveryStore(Database database)
     /// <summary>
     /// Records many planned digests in one transaction: for each, advances the reader's window (guarded by their
     /// previous due time, so a concurrent or repeated run changes nothing) and, when it has papers or
-    /// <paramref name="sendEmpty"/> is set, inserts its ledger row. Returns the number of ledger rows created.
+    /// <paramref name="sendEmpty"/> is set, inserts its ledger row, pointing at its list of items, stored once per
+    /// run (<paramref name="run"/>: the lists earlier pages of the run stored). Returns the number of ledger rows created.
     /// </summary>
-    public int Plan(IReadOnlyList<PlannedDigest> digests, string messageIdDomain, bool sendEmpty, DateTimeOffset now, out int advanced)
+    public int Plan(IReadOnlyList<PlannedDigest> digests, string messageIdDomain, bool sendEmpty, DateTimeOffset now, out int advanced,
+        FrozenLists? run = null)
     {
         advanced = 0;
         if (digests.Count == 0) return 0;
@@ -34,13 +36,13 @@ public sealed class DeliveryStore(Database database)
         // advanced by one statement per distinct (window, due times), in practice one or a few a page, and rows are
         // inserted by one prepared command.
         using var advance = SubscriberStore.PrepareWindowAdvance(connection, transaction);
-        using var lists = FrozenListStore.Prepare(connection, transaction, now);
+        using var lists = FrozenListStore.Prepare(connection, transaction, now, run ?? new FrozenLists());
         using var insert = connection.CreateCommand();
         insert.Transaction = transaction;
-        // The row points at its frozen list (items_hash); items_json is left empty, kept for rows planned before.
+        // The row points at its frozen list (items_list); items_json is left empty, kept for rows planned before.
         insert.CommandText = """
-            INSERT INTO deliveries (subscriber_id, period_key, state, created_at, message_id, window_from, window_to, items_json, items_hash)
-            VALUES ($subscriberId, $periodKey, 'pending', $now, $messageId, $windowFrom, $windowTo, '', $itemsHash)
+            INSERT INTO deliveries (subscriber_id, period_key, state, created_at, message_id, window_from, window_to, items_json, items_list)
+            VALUES ($subscriberId, $periodKey, 'pending', $now, $messageId, $windowFrom, $windowTo, '', $itemsList)
             ON CONFLICT (subscriber_id, period_key) DO NOTHING
             """;
         var iId = insert.Parameters.Add("$subscriberId", SqliteType.Integer);
@@ -49,37 +51,45 @@ public sealed class DeliveryStore(Database database)
         var iMessageId = insert.Parameters.Add("$messageId", SqliteType.Text);
         var iFrom = insert.Parameters.Add("$windowFrom", SqliteType.Text);
         var iTo = insert.Parameters.Add("$windowTo", SqliteType.Text);
-        var iItems = insert.Parameters.Add("$itemsHash", SqliteType.Text);
+        var iItems = insert.Parameters.Add("$itemsList", SqliteType.Integer);
         // Most readers of a run share their due times and window: format each distinct time once.
         var texts = new Dictionary<DateTimeOffset, string>();
         string Text(DateTimeOffset time) =>
             texts.TryGetValue(time, out var text) ? text : texts[time] = UtcTimestampHandler.ToText(time);
-        var moved = new HashSet<long>();
-        var ids = new StringBuilder();
-        foreach (var group in digests.GroupBy(d => (d.LastSeq, d.NextDueAt, d.PreviousDueAt)))
+        try
         {
-            ids.Clear().Append('[');
-            foreach (var digest in group) ids.Append(CultureInfo.InvariantCulture, $"{digest.SubscriberId},");
-            ids[^1] = ']';
-            advance.Run(group.Key.LastSeq, Text(group.Key.NextDueAt), ids.ToString(), Text(group.Key.PreviousDueAt), moved);
+            var moved = new HashSet<long>();
+            var ids = new StringBuilder();
+            foreach (var group in digests.GroupBy(d => (d.LastSeq, d.NextDueAt, d.PreviousDueAt)))
+            {
+                ids.Clear().Append('[');
+                foreach (var digest in group) ids.Append(CultureInfo.InvariantCulture, $"{digest.SubscriberId},");
+                ids[^1] = ']';
+                advance.Run(group.Key.LastSeq, Text(group.Key.NextDueAt), ids.ToString(), Text(group.Key.PreviousDueAt), moved);
+            }
+            var created = 0;
+            foreach (var digest in digests)
+            {
+                // Not moved: another planner (or an earlier run) already advanced this reader.
+                if (!moved.Contains(digest.SubscriberId)) continue;
+                advanced++;
+                if (digest.Items.Count == 0 && !sendEmpty) continue;
+                iId.Value = digest.SubscriberId;
+                iPeriod.Value = digest.PeriodKey;
+                iMessageId.Value = MessageIdFor(digest.SubscriberId, digest.PeriodKey, messageIdDomain);
+                iFrom.Value = Text(digest.WindowFrom);
+                iTo.Value = Text(digest.WindowTo);
+                iItems.Value = lists.Freeze(digest.Items);
+                created += insert.ExecuteNonQuery();
+            }
+            transaction.Commit();
+            return created;
         }
-        var created = 0;
-        foreach (var digest in digests)
+        catch
         {
-            // Not moved: another planner (or an earlier run) already advanced this reader.
-            if (!moved.Contains(digest.SubscriberId)) continue;
-            advanced++;
-            if (digest.Items.Count == 0 && !sendEmpty) continue;
-            iId.Value = digest.SubscriberId;
-            iPeriod.Value = digest.PeriodKey;
-            iMessageId.Value = MessageIdFor(digest.SubscriberId, digest.PeriodKey, messageIdDomain);
-            iFrom.Value = Text(digest.WindowFrom);
-            iTo.Value = Text(digest.WindowTo);
-            iItems.Value = lists.Freeze(digest.Items);
-            created += insert.ExecuteNonQuery();
+            lists.RolledBack();
+            throw;
         }
-        transaction.Commit();
-        return created;
     }
 
     /// <summary>A connection a sending worker keeps for its whole run, so recording a result costs one statement.</summary>
@@ -319,8 +329,8 @@ public sealed class DeliveryStore(Database database)
     }
 
     /// <summary>
-    /// Deletes at most <paramref name="batch"/> frozen lists that no ledger row points at any more and that no
-    /// planning has used since <paramref name="before"/>; returns how many. Retention calls it after removing rows.
+    /// Deletes at most <paramref name="batch"/> frozen lists written before <paramref name="before"/> that no ledger row
+    /// points at any more; returns how many. Retention calls it after removing rows.
     /// </summary>
     public int RemoveUnusedLists(DateTimeOffset before, int batch)
     {

@@ -36,7 +36,7 @@ public class LedgerPlanTests() : DigestWorldFixture(Confirmed)
     }
 
     [Test]
-    public void EachDistinctItemList_IsFrozenOnce_AndEveryRowReadsItsOwn()
+    public void AListSharedByReaders_IsFrozenOnceARun_AcrossPages_AndEveryRowReadsItsOwn()
     {
         var mamba = World.AddPaper("Mamba for Video", "Scanning video frames with Mamba.", Confirmed.AddHours(1));
         var diffusion = World.AddPaper("Diffusion for Audio", "Denoising audio.", Confirmed.AddHours(1));
@@ -44,21 +44,24 @@ public class LedgerPlanTests() : DigestWorldFixture(Confirmed)
             .Select(i => World.AddReader($"share{i}@example.org", Confirmed, [DigestWorld.Topic("state-space-models")]))
             .ToList();
         IReadOnlyList<DigestItem> shared = [new DigestItem(mamba, ["state-space-models"], 1.5) { Marks = [0, 5] }];
-        // An equal list that is another object (as after a page boundary): still one stored list.
-        IReadOnlyList<DigestItem> sameAgain = [new DigestItem(mamba, ["state-space-models"], 1.5) { Marks = [0, 5] }];
         IReadOnlyList<DigestItem> own = [new DigestItem(diffusion, ["diffusion"], 2), new DigestItem(mamba, ["keyword:mamba"], 1)];
-        var lists = new[] { shared, shared, sameAgain, own, shared };
+        var lists = new[] { shared, shared, own, shared, shared };
         var digests = readers.Select((r, i) => new PlannedDigest(
             r.Id, "daily:2026-11-24", Due.AddDays(-1), Due, lists[i], diffusion, Due, Due.AddDays(1))).ToList();
+        var run = new FrozenLists();
 
-        Assert.That(World.Get<DeliveryStore>().Plan(digests, "example.org", sendEmpty: false, Due, out _), Is.EqualTo(5));
+        // Two pages of one run.
+        var created = World.Get<DeliveryStore>().Plan(digests[..3], "example.org", sendEmpty: false, Due, out _, run)
+            + World.Get<DeliveryStore>().Plan(digests[3..], "example.org", sendEmpty: false, Due, out _, run);
 
+        Assert.That(created, Is.EqualTo(5));
         using var connection = World.Get<Database>().Open();
-        Assert.That(connection.ExecuteScalar<long>("SELECT count(*) FROM frozen_lists"), Is.EqualTo(2), "two distinct lists");
-        Assert.That(connection.ExecuteScalar<long>("SELECT count(*) FROM deliveries WHERE items_json = '' AND items_hash IS NOT NULL"), Is.EqualTo(5),
+        Assert.That(connection.ExecuteScalar<long>("SELECT count(*) FROM frozen_lists"), Is.EqualTo(2), "one stored list per distinct list of the run");
+        Assert.That(connection.ExecuteScalar<long>("SELECT count(*) FROM deliveries WHERE items_json = '' AND items_list IS NOT NULL"), Is.EqualTo(5),
             "rows point at their list instead of holding a copy");
-        var read = readers.Select(r => DeliveryStore.Items(World.Rows(r.Id).Single())).ToList();
-        Assert.That(read.Select(items => string.Join(";", items.Select(i => $"{i.Paper}|{string.Join(",", i.Labels)}|{i.Score}|{string.Join(",", i.Marks ?? [])}"))),
-            Is.EqualTo(lists.Select(items => string.Join(";", items.Select(i => $"{i.Paper}|{string.Join(",", i.Labels)}|{i.Score}|{string.Join(",", i.Marks ?? [])}")))));
+        Assert.That(readers.Select(r => Describe(DeliveryStore.Items(World.Rows(r.Id).Single()))), Is.EqualTo(lists.Select(Describe)));
     }
+
+    private static string Describe(IReadOnlyList<DigestItem> items) =>
+        string.Join(";", items.Select(i => $"{i.Paper}|{string.Join(",", i.Labels)}|{i.Score}|{string.Join(",", i.Marks ?? [])}"));
 }

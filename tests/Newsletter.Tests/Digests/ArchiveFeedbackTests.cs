@@ -186,14 +186,20 @@ public class ArchiveFeedbackTests
         Assert.That(Marks(copy.App), Is.Zero);
     }
 
-    [TestCase("not json", TestName = "ArchiveCopy_OfARowWhoseItemsCannotBeRead_IsAnUnknownLinkNotA500(unreadable items_json)")]
-    [TestCase("", TestName = "ArchiveCopy_OfARowWhoseItemsCannotBeRead_IsAnUnknownLinkNotA500(frozen list gone)")]
-    public async Task ArchiveCopy_OfARowWhoseItemsCannotBeRead_IsAnUnknownLinkNotA500(string itemsJson)
+    [TestCase(false, TestName = "ArchiveCopy_OfARowWhoseItemsCannotBeRead_IsAnUnknownLinkNotA500(its own items_json)")]
+    [TestCase(true, TestName = "ArchiveCopy_OfARowWhoseItemsCannotBeRead_IsAnUnknownLinkNotA500(the frozen list it points at)")]
+    public async Task ArchiveCopy_OfARowWhoseItemsCannotBeRead_IsAnUnknownLinkNotA500(bool inFrozenList)
     {
         await using var copy = await SentDigestAsync();
-        // Either the row's own text is broken, or it points at a frozen list that no longer exists.
-        Execute(copy.App, "UPDATE deliveries SET items_json = @itemsJson, items_hash = @hash",
-            new { itemsJson, hash = itemsJson.Length == 0 ? "0123456789abcdef0123456789abcdef" : null });
+        if (inFrozenList)
+        {
+            var list = Scalar<long>(copy.App, "INSERT INTO frozen_lists (items, created_at) VALUES ('not json', '2026-11-26T08:00:00.000Z') RETURNING id");
+            Execute(copy.App, "UPDATE deliveries SET items_json = '', items_list = @list", new { list });
+        }
+        else
+        {
+            Execute(copy.App, "UPDATE deliveries SET items_json = 'not json'");
+        }
 
         var get = await copy.Client.GetAsync(copy.Path);
 
