@@ -36,7 +36,7 @@ public class LedgerPlanTests() : DigestWorldFixture(Confirmed)
     }
 
     [Test]
-    public void AListSharedByReaders_IsFrozenOnceARun_AcrossPages_AndEveryRowReadsItsOwn()
+    public void EachDistinctItemList_IsFrozenOnceARun_AcrossPages_AndEveryRowReadsItsOwn()
     {
         var mamba = World.AddPaper("Mamba for Video", "Scanning video frames with Mamba.", Confirmed.AddHours(1));
         var diffusion = World.AddPaper("Diffusion for Audio", "Denoising audio.", Confirmed.AddHours(1));
@@ -44,8 +44,12 @@ public class LedgerPlanTests() : DigestWorldFixture(Confirmed)
             .Select(i => World.AddReader($"share{i}@example.org", Confirmed, [DigestWorld.Topic("state-space-models")]))
             .ToList();
         IReadOnlyList<DigestItem> shared = [new DigestItem(mamba, ["state-space-models"], 1.5) { Marks = [0, 5] }];
+        // Equal content reached another way (other filters, another page): still the same stored list.
+        IReadOnlyList<DigestItem> sameAgain = [new DigestItem(mamba, ["state-space-models"], 1.5) { Marks = [0, 5] }];
+        // Differs only in its marks: a list of its own.
+        IReadOnlyList<DigestItem> otherMarks = [new DigestItem(mamba, ["state-space-models"], 1.5) { Marks = [0, 6] }];
         IReadOnlyList<DigestItem> own = [new DigestItem(diffusion, ["diffusion"], 2), new DigestItem(mamba, ["keyword:mamba"], 1)];
-        var lists = new[] { shared, shared, own, shared, shared };
+        var lists = new[] { shared, otherMarks, own, sameAgain, shared };
         var digests = readers.Select((r, i) => new PlannedDigest(
             r.Id, "daily:2026-11-24", Due.AddDays(-1), Due, lists[i], diffusion, Due, Due.AddDays(1))).ToList();
         var run = new FrozenLists();
@@ -56,7 +60,7 @@ public class LedgerPlanTests() : DigestWorldFixture(Confirmed)
 
         Assert.That(created, Is.EqualTo(5));
         using var connection = World.Get<Database>().Open();
-        Assert.That(connection.ExecuteScalar<long>("SELECT count(*) FROM frozen_lists"), Is.EqualTo(2), "one stored list per distinct list of the run");
+        Assert.That(connection.ExecuteScalar<long>("SELECT count(*) FROM frozen_lists"), Is.EqualTo(3), "one stored list per distinct list of the run");
         Assert.That(connection.ExecuteScalar<long>("SELECT count(*) FROM deliveries WHERE items_json = '' AND items_list IS NOT NULL"), Is.EqualTo(5),
             "rows point at their list instead of holding a copy");
         Assert.That(readers.Select(r => Describe(DeliveryStore.Items(World.Rows(r.Id).Single()))), Is.EqualTo(lists.Select(Describe)));
