@@ -10,14 +10,9 @@ namespace Newsletter.Matching;
 /// <param name="resultOf">The evaluated filter a label names, or null (a recommendation, a topic gone from the catalog).</param>
 internal sealed class AbstractMarks(WindowIndexStore store, Func<string, FilterResult?> resultOf)
 {
-    // A run's marks never change once decided, so a ranked list shared by readers on many pages (RankingMemo's) is
-    // marked once a run and comes back as the same marked list, which the ledger then stores once. Weak: a list the
-    // run no longer uses is forgotten with it.
-    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<IReadOnlyList<DigestItem>, IReadOnlyList<DigestItem>> _marked = new();
-
     /// <summary>
-    /// Each list with its items' <see cref="DigestItem.Marks"/> set; a list given twice, in this call or an earlier
-    /// one of the run (readers who share a ranking), comes back as the same list, so the ledger freezes it once.
+    /// Each list with its items' <see cref="DigestItem.Marks"/> set; a list given twice (readers who share a
+    /// ranking) comes back as one list, so the ledger still freezes it once.
     /// </summary>
     public IReadOnlyList<IReadOnlyList<DigestItem>> Mark(IReadOnlyList<IReadOnlyList<DigestItem>> lists)
     {
@@ -25,7 +20,6 @@ internal sealed class AbstractMarks(WindowIndexStore store, Func<string, FilterR
         var queries = new List<(long Paper, string Query)>();
         foreach (var list in lists)
         {
-            if (_marked.TryGetValue(list, out _)) continue;
             foreach (var item in list)
             {
                 foreach (var label in item.Labels)
@@ -42,9 +36,14 @@ internal sealed class AbstractMarks(WindowIndexStore store, Func<string, FilterR
         var spans = store.Spans(queries);
         for (var i = 0; i < asked.Count; i++) asked[i].Result.SetMarks(asked[i].Paper, spans[i]);
 
+        var marked = new Dictionary<IReadOnlyList<DigestItem>, IReadOnlyList<DigestItem>>(ReferenceEqualityComparer.Instance);
         var result = new IReadOnlyList<DigestItem>[lists.Count];
         for (var l = 0; l < lists.Count; l++)
-            result[l] = _marked.GetValue(lists[l], list => list.Select(i => i with { Marks = Union(i) }).ToList());
+        {
+            if (!marked.TryGetValue(lists[l], out var list))
+                marked[lists[l]] = list = lists[l].Select(i => i with { Marks = Union(i) }).ToList();
+            result[l] = list;
+        }
         return result;
     }
 
