@@ -17,8 +17,8 @@ public sealed class AdminLedgerStore(Database database)
             """
             SELECT d.id AS Id, d.subscriber_id AS SubscriberId, s.email AS Email, d.period_key AS PeriodKey, d.state AS State,
                    d.attempts AS Attempts, d.created_at AS CreatedAt, d.sent_at AS SentAt, d.last_error AS LastError,
-                   d.server_reply AS ServerReply, d.items_json AS ItemsJson
-            FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id
+                   d.server_reply AS ServerReply, COALESCE(l.items, d.items_json) AS ItemsJson
+            FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id LEFT JOIN frozen_lists l ON l.id = d.items_list
             WHERE d.subscriber_id = @subscriberId
             ORDER BY d.id DESC LIMIT @limit
             """,

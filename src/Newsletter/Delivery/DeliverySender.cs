@@ -31,7 +31,7 @@ public sealed class DeliverySender(
     /// <summary>Sends every row pending or due for retry at <paramref name="at"/>; returns how many were sent.</summary>
     public async Task<int> SendDueAsync(DateTimeOffset at, CancellationToken cancellationToken)
     {
-        var unknown = ledger.EndAbandoned(clock.GetUtcNow());
+        var unknown = ledger.RecoverAbandoned(clock.GetUtcNow());
         if (unknown > 0)
             logger.LogWarning("{Count} deliveries were left mid-send by a stopped process and are now 'unknown' (see the deliveries verb)", unknown);
         if (!ledger.AnyDue(at)) return 0;
@@ -101,6 +101,8 @@ public sealed class DeliverySender(
                     if (throttle.Enabled) await throttle.WaitAsync(cancellationToken);
                     var outcome = await SendOneAsync(db, session, row, prepared, suppressed, accepted);
                     if (outcome == Outcome.Sent) sent++;
+                    // Recorded in groups: after a crash at most this many rows are unknown (DeliveryStore.RecoverAbandoned).
+                    if (accepted.Count >= DeliveryStore.UnrecordedAtMost) RecordAccepted(db, accepted);
                     if (outcome == Outcome.StopWorker) return sent;
                 }
                 RecordAccepted(db, accepted);

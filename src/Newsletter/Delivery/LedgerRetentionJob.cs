@@ -6,7 +6,8 @@ namespace Newsletter.Delivery;
 /// <summary>
 /// Keeps the ledger to <c>Delivery:KeepDays</c>: every hour, deletes finished rows planned longer ago than that, a
 /// small batch per transaction so sending is never held up for long, and at most <see cref="MaxBatchesPerRun"/>
-/// batches a run (a backlog is worked off over the following hours). Running it twice deletes nothing more.
+/// batches a run (a backlog is worked off over the following hours); then, the same way, the frozen item lists no
+/// row points at any more. Running it twice deletes nothing more.
 /// </summary>
 public sealed class LedgerRetentionJob(DeliveryStore ledger, IOptions<DeliveryOptions> options, TimeProvider clock, ILogger<LedgerRetentionJob> logger)
 {
@@ -32,8 +33,17 @@ public sealed class LedgerRetentionJob(DeliveryStore ledger, IOptions<DeliveryOp
             removed += batch;
             if (batch < BatchSize) break;
         }
-        if (removed > 0)
-            logger.LogInformation("Removed {Rows} ledger rows planned before {Before:yyyy-MM-dd} (Delivery:KeepDays is {KeepDays})", removed, before, keepDays);
+        // Then the frozen lists only removed rows pointed at (rows share them): bounded the same way.
+        var lists = 0;
+        for (var i = 0; i < MaxBatchesPerRun; i++)
+        {
+            var batch = ledger.RemoveUnusedLists(before, BatchSize);
+            lists += batch;
+            if (batch < BatchSize) break;
+        }
+        if (removed > 0 || lists > 0)
+            logger.LogInformation("Removed {Rows} ledger rows planned before {Before:yyyy-MM-dd} and {Lists} frozen lists no row uses (Delivery:KeepDays is {KeepDays})",
+                removed, before, lists, keepDays);
         return removed;
     }
 }

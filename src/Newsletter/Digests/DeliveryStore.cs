@@ -12,16 +12,20 @@ public sealed class DeliveryStore(Database database)
 {
     private const string Columns = """
         id, subscriber_id AS SubscriberId, period_key AS PeriodKey, state, attempts, message_id AS MessageId,
-        window_from AS WindowFrom, window_to AS WindowTo, items_json AS ItemsJson, created_at AS CreatedAt,
+        window_from AS WindowFrom, window_to AS WindowTo,
+        COALESCE((SELECT l.items FROM frozen_lists l WHERE l.id = deliveries.items_list), deliveries.items_json) AS ItemsJson,
+        created_at AS CreatedAt,
         last_error AS LastError, server_reply AS ServerReply, sent_at AS SentAt
         """;
 
     /// <summary>
     /// Records many planned digests in one transaction: for each, advances the reader's window (guarded by their
     /// previous due time, so a concurrent or repeated run changes nothing) and, when it has papers or
-    /// <paramref name="sendEmpty"/> is set, inserts its ledger row. Returns the number of ledger rows created.
+    /// <paramref name="sendEmpty"/> is set, inserts its ledger row, pointing at its list of items, stored once per
+    /// run (<paramref name="run"/>: the lists earlier pages of the run stored). Returns the number of ledger rows created.
     /// </summary>
-    public int Plan(IReadOnlyList<PlannedDigest> digests, string messageIdDomain, bool sendEmpty, DateTimeOffset now, out int advanced)
+    public int Plan(IReadOnlyList<PlannedDigest> digests, string messageIdDomain, bool sendEmpty, DateTimeOffset now, out int advanced,
+        FrozenLists? run = null)
     {
         advanced = 0;
         if (digests.Count == 0) return 0;
@@ -31,11 +35,13 @@ public sealed class DeliveryStore(Database database)
         // advanced by one statement per distinct (window, due times), in practice one or a few a page, and rows are
         // inserted by one prepared command.
         using var advance = SubscriberStore.PrepareWindowAdvance(database, connection, transaction);
+        using var lists = FrozenListStore.Prepare(connection, transaction, now, run ?? new FrozenLists());
         using var insert = connection.CreateCommand();
         insert.Transaction = transaction;
+        // The row points at its frozen list (items_list); items_json is left empty, kept for rows planned before.
         insert.CommandText = """
-            INSERT INTO deliveries (subscriber_id, period_key, state, created_at, message_id, window_from, window_to, items_json)
-            VALUES (@subscriberId, @periodKey, 'pending', @now, @messageId, @windowFrom, @windowTo, @itemsJson)
+            INSERT INTO deliveries (subscriber_id, period_key, state, created_at, message_id, window_from, window_to, items_json, items_list)
+            VALUES (@subscriberId, @periodKey, 'pending', @now, @messageId, @windowFrom, @windowTo, '', @itemsList)
             ON CONFLICT (subscriber_id, period_key) DO NOTHING
             """;
         var iId = insert.AddParameter("subscriberId", 0L);
@@ -44,37 +50,40 @@ public sealed class DeliveryStore(Database database)
         var iMessageId = insert.AddParameter("messageId", "");
         var iFrom = insert.AddTimestamp("windowFrom", now);
         var iTo = insert.AddTimestamp("windowTo", now);
-        var iItems = insert.AddParameter("itemsJson", "");
+        var iItems = insert.AddParameter("itemsList", 0L);
         // Most readers of a run share their window: format each distinct time once (SQLite stores text).
         var times = new Dictionary<DateTimeOffset, object>();
         object Time(DateTimeOffset time) =>
             times.TryGetValue(time, out var value) ? value
                 : times[time] = database.IsPostgres ? UtcTimestampHandler.ToInstant(time) : UtcTimestampHandler.ToText(time);
-        // Readers with the same filters get the same items list from the planner: freeze each list once.
-        var frozen = new Dictionary<IReadOnlyList<DigestItem>, string>(ReferenceEqualityComparer.Instance);
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(1024);
-        var moved = new HashSet<long>();
-        foreach (var group in digests.GroupBy(d => (d.LastSeq, d.NextDueAt, d.PreviousDueAt)))
-            advance.Run(group.Key.LastSeq, group.Key.NextDueAt, group.Select(d => d.SubscriberId), group.Key.PreviousDueAt, moved);
-        var created = 0;
-        foreach (var digest in digests)
+        try
         {
-            // Not moved: another planner (or an earlier run) already advanced this reader.
-            if (!moved.Contains(digest.SubscriberId)) continue;
-            advanced++;
-            if (digest.Items.Count == 0 && !sendEmpty) continue;
-            iId.Value = digest.SubscriberId;
-            iPeriod.Value = digest.PeriodKey;
-            iMessageId.Value = MessageIdFor(digest.SubscriberId, digest.PeriodKey, messageIdDomain);
-            iFrom.Value = Time(digest.WindowFrom);
-            iTo.Value = Time(digest.WindowTo);
-            if (!frozen.TryGetValue(digest.Items, out var items))
-                frozen[digest.Items] = items = FrozenItems.Write(digest.Items, buffer);
-            iItems.Value = items;
-            created += insert.ExecuteNonQuery();
+            var moved = new HashSet<long>();
+            foreach (var group in digests.GroupBy(d => (d.LastSeq, d.NextDueAt, d.PreviousDueAt)))
+                advance.Run(group.Key.LastSeq, group.Key.NextDueAt, group.Select(d => d.SubscriberId), group.Key.PreviousDueAt, moved);
+            var created = 0;
+            foreach (var digest in digests)
+            {
+                // Not moved: another planner (or an earlier run) already advanced this reader.
+                if (!moved.Contains(digest.SubscriberId)) continue;
+                advanced++;
+                if (digest.Items.Count == 0 && !sendEmpty) continue;
+                iId.Value = digest.SubscriberId;
+                iPeriod.Value = digest.PeriodKey;
+                iMessageId.Value = MessageIdFor(digest.SubscriberId, digest.PeriodKey, messageIdDomain);
+                iFrom.Value = Time(digest.WindowFrom);
+                iTo.Value = Time(digest.WindowTo);
+                iItems.Value = lists.Freeze(digest.Items);
+                created += insert.ExecuteNonQuery();
+            }
+            transaction.Commit();
+            return created;
         }
-        transaction.Commit();
-        return created;
+        catch
+        {
+            lists.RolledBack();
+            throw;
+        }
     }
 
     /// <summary>A connection a sending worker keeps for its whole run, so recording a result costs one statement.</summary>
@@ -217,10 +226,17 @@ public sealed class DeliveryStore(Database database)
             new { id, state, error, now });
 
     /// <summary>
-    /// Rows left in <c>sending</c> by a process that died (lease expired). Its workers took their rows in id
-    /// order and recorded each result before the next, so only each owner's first unrecorded row can have been
-    /// on the wire: that one becomes <c>unknown</c>; the rest were never tried and are pending again.
-    /// Returns how many became unknown.
+    /// How many messages a sending worker may hand to the server before it records them, together in one transaction
+    /// (a commit per message cost most of the record step): after a crash, at most this many of a worker's claimed
+    /// rows may have gone out unrecorded, and <see cref="RecoverAbandoned"/> ends exactly that many as <c>unknown</c>.
+    /// </summary>
+    public const int UnrecordedAtMost = 10;
+
+    /// <summary>
+    /// Takes back the rows of senders that stopped mid-run (their lease ran out before <paramref name="at"/>): a
+    /// worker sends its claimed rows in id order and records them in groups of at most <see cref="UnrecordedAtMost"/>,
+    /// so each dead owner's first <see cref="UnrecordedAtMost"/> rows still <c>sending</c> may have gone out and become
+    /// <c>unknown</c> (never resent blindly), and the rest, never tried, are pending again. Returns how many became unknown.
     /// </summary>
     public int RecoverAbandoned(DateTimeOffset at)
     {
@@ -230,9 +246,11 @@ public sealed class DeliveryStore(Database database)
             """
             UPDATE deliveries SET state = 'unknown', last_error = 'the sending process stopped before recording the result',
                                   lease_until = NULL, updated_at = @at
-            WHERE id IN (SELECT MIN(id) FROM deliveries WHERE state = 'sending' AND lease_until < @at GROUP BY lease_owner)
+            WHERE id IN (SELECT id FROM (SELECT id, ROW_NUMBER() OVER (PARTITION BY lease_owner ORDER BY id) AS n
+                                         FROM deliveries WHERE state = 'sending' AND lease_until < @at) AS abandoned
+                         WHERE n <= @window)
             """,
-            new { at }, transaction);
+            new { at, window = UnrecordedAtMost }, transaction);
         connection.Execute(
             $"""
             UPDATE deliveries SET state = 'pending', attempts = {AttemptsLess()}, lease_until = NULL, lease_owner = NULL,
@@ -242,23 +260,6 @@ public sealed class DeliveryStore(Database database)
             new { at }, transaction);
         transaction.Commit();
         return unknown;
-    }
-
-    /// <summary>
-    /// Ends the rows a stopped sender left <c>sending</c> (their lease ran out before <paramref name="at"/>) as
-    /// <c>unknown</c>, all of them: a worker records its batch's accepted messages together (<see cref="MarkSent(DbConnection, IReadOnlyList{SentMessage})"/>),
-    /// so any row of the batch it was sending may have gone out. Returns how many. Runs on both providers.
-    /// </summary>
-    public int EndAbandoned(DateTimeOffset at)
-    {
-        using var connection = database.Connect();
-        return connection.Execute(
-            """
-            UPDATE deliveries SET state = 'unknown', last_error = 'the sending process stopped before recording the result',
-                                  lease_until = NULL, updated_at = @at
-            WHERE state = 'sending' AND lease_until < @at
-            """,
-            new { at });
     }
 
     /// <summary>True when some row is pending or due for retry by <paramref name="at"/>.</summary>
@@ -375,6 +376,16 @@ public sealed class DeliveryStore(Database database)
             new { before, batch });
     }
 
+    /// <summary>
+    /// Deletes at most <paramref name="batch"/> frozen lists written before <paramref name="before"/> that no ledger row
+    /// points at any more; returns how many. Retention calls it after removing rows.
+    /// </summary>
+    public int RemoveUnusedLists(DateTimeOffset before, int batch)
+    {
+        using var connection = database.Connect();
+        return FrozenListStore.RemoveUnused(connection, before, batch);
+    }
+
     public DeliveryRow? Find(long id)
     {
         using var connection = database.Connect();
@@ -405,7 +416,12 @@ public sealed class DeliveryStore(Database database)
             $"SELECT {Columns} FROM deliveries WHERE subscriber_id = @subscriberId ORDER BY id", new { subscriberId }).ToList();
     }
 
-    /// <summary>The frozen items of a row, whichever format it was written in (see <see cref="FrozenItems"/>).</summary>
+    /// <summary>
+    /// The frozen items of a row, whichever format it was written in (see <see cref="FrozenItems"/>). Every query
+    /// that reads rows gives <see cref="DeliveryRow.ItemsJson"/> the list the row points at, or the row's own
+    /// <c>items_json</c> when it was planned before lists were stored once (migration 0025); throws (JsonException,
+    /// FormatException) when neither can be read, e.g. a list gone missing.
+    /// </summary>
     public static IReadOnlyList<DigestItem> Items(DeliveryRow row) => FrozenItems.Read(row.ItemsJson);
 
     // max(a, b) is greatest(a, b) on PostgreSQL.

@@ -43,6 +43,7 @@ public sealed class DigestPlanner(
         using var pages = new DuePages(connection, at, PageSize, claimPages: database.IsPostgres && !dryRun);
         var taste = TasteStep.Open(tastes, low, high);
         var schedule = new Dictionary<(string Timezone, string Frequency, int Weekday, int Hour, DateTimeOffset DueAt), (string PeriodKey, DateTimeOffset NextDue)>();
+        var frozen = new FrozenLists();
         int readers = 0, planned = 0, empty = 0;
         // A page's ledger rows are written on another thread (and connection) while the next page is read and
         // ranked: on two cores that hides most of the writing. At most one page waits, so memory stays flat.
@@ -76,7 +77,7 @@ public sealed class DigestPlanner(
                 for (var i = 0; i < digests.Count; i++) digests[i] = digests[i] with { Items = marked[i] };
                 Finish(ref writing);
                 pages.Written();
-                writing = Task.Run(() => (deliveries.Plan(digests, mailer.Domain, options.Value.SendEmpty, at, out var advanced), advanced));
+                writing = Task.Run(() => (deliveries.Plan(digests, mailer.Domain, options.Value.SendEmpty, at, out var advanced, frozen), advanced));
             }
         }
         finally

@@ -6,7 +6,8 @@ using Newsletter.Matching;
 namespace Newsletter.Digests;
 
 /// <summary>
-/// How a ledger row freezes its papers (<c>deliveries.items_json</c>): a JSON array, one object per paper, e.g.
+/// How a ledger row freezes its papers (a list in <c>frozen_lists</c> the row points at, or the row's own
+/// <c>deliveries.items_json</c> for rows planned before migration 0025): a JSON array, one object per paper, e.g.
 /// <c>[{"paper":42,"labels":["state-space-models","keyword:mamba"],"score":0.1,"marks":[0,5,17,28]}]</c>, where
 /// <c>marks</c> (left out when empty) are the spans of the abstract to highlight (<see cref="DigestItem.Marks"/>).
 /// Rows written by earlier
@@ -18,10 +19,10 @@ internal static class FrozenItems
     private static readonly JsonSerializerOptions ReadOptions = new() { PropertyNameCaseInsensitive = true };
 
     /// <summary>The JSON of <paramref name="items"/>.</summary>
-    public static string Write(IReadOnlyList<DigestItem> items) => Write(items, new ArrayBufferWriter<byte>());
+    public static string Write(IReadOnlyList<DigestItem> items) => Encoding.UTF8.GetString(WriteUtf8(items, new ArrayBufferWriter<byte>()));
 
-    /// <summary>The JSON of <paramref name="items"/>, written through the caller's buffer (a planning run writes one per reader).</summary>
-    public static string Write(IReadOnlyList<DigestItem> items, ArrayBufferWriter<byte> buffer)
+    /// <summary>The JSON of <paramref name="items"/> as UTF-8, in the caller's buffer (valid until its next use).</summary>
+    public static ReadOnlySpan<byte> WriteUtf8(IReadOnlyList<DigestItem> items, ArrayBufferWriter<byte> buffer)
     {
         buffer.ResetWrittenCount();
         using (var json = new Utf8JsonWriter(buffer))
@@ -45,7 +46,7 @@ internal static class FrozenItems
             }
             json.WriteEndArray();
         }
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+        return buffer.WrittenSpan;
     }
 
     /// <summary>Reads a row's frozen items in any format it was written in; throws on anything else (JsonException, FormatException).</summary>

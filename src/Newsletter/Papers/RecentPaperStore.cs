@@ -105,7 +105,8 @@ public sealed class RecentPaperStore(Database database)
         // Rows come newest first and a digest holds at least one paper, so `limit` rows always fill the feed.
         foreach (var items in connection.Query<string>(
             """
-            SELECT items_json FROM deliveries
+            SELECT COALESCE((SELECT l.items FROM frozen_lists l WHERE l.id = deliveries.items_list), deliveries.items_json)
+            FROM deliveries
             WHERE subscriber_id = @subscriberId AND state <> 'failed'
             ORDER BY id DESC
             LIMIT @limit

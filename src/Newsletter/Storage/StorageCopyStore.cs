@@ -26,7 +26,7 @@ public sealed class StorageCopyStore
         "listing_sources", "source_runs",
         "papers", "paper_changes", "paper_categories", "paper_sources",
         "subscribers", "subscriber_filters", "tokens", "confirmation_sends", "confirmations",
-        "deliveries", "digest_archive_tokens", "bounce_events",
+        "frozen_lists", "deliveries", "digest_archive_tokens", "bounce_events",
         "reader_marks", "reader_models",
         "digest_runs",
         "reader_states", "reader_days", "topic_readers", "delivery_days",

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Newsletter.Delivery;
+using Newsletter.Digests;
 using Newsletter.Tests.Support;
 
 namespace Newsletter.Tests.Delivery;
@@ -17,7 +18,7 @@ public class DeliveryCrashTests
     [TearDown] public void TearDown() => _workspace.Dispose();
 
     [Test]
-    public async Task KilledMidSend_AndStartedAgain_EveryReaderGetsExactlyOneDigest_ExceptAtMostOneUnknownBatchPerConnection()
+    public async Task KilledMidSend_AndStartedAgain_EveryReaderGetsExactlyOneDigest_ExceptAtMostOneUnrecordedGroupPerConnection()
     {
         LedgerSeed.Readers(_workspace, Readers);
         // -W data:1:1 holds about one DATA in a hundred for a second: slow enough to be caught mid-run.
@@ -54,9 +55,9 @@ public class DeliveryCrashTests
         var states = LedgerSeed.States(_workspace.DatabasePath);
         Assert.That(states.Keys, Is.SubsetOf(new[] { "sent", "unknown" }), "nothing is left pending, retrying or mid-send");
         var unknown = LedgerSeed.Rows(_workspace.DatabasePath).Where(r => r.State == "unknown").Select(r => LedgerSeed.Email((int)r.SubscriberId)).ToHashSet();
-        // A worker records the messages the server accepted at the end of each batch: after a crash, the batch each
-        // worker was sending is unknown (some of it went out), so at most a batch per connection.
-        Assert.That(unknown, Has.Count.LessThanOrEqualTo(Connections * BatchSize), "at most one batch per connection unrecorded");
+        // A worker records the messages the server accepted in groups: after a crash, each worker's first unrecorded
+        // rows (some of them went out) are unknown, at most DeliveryStore.UnrecordedAtMost per connection.
+        Assert.That(unknown, Has.Count.LessThanOrEqualTo(Connections * DeliveryStore.UnrecordedAtMost), "at most one group per connection unrecorded");
 
         var counts = SinkDump.CountsByRecipient(sink);
         Assert.That(counts.Values, Is.All.EqualTo(1), "no reader got two digests");

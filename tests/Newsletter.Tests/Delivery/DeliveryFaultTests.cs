@@ -229,7 +229,7 @@ public class DeliveryFaultTests
         LedgerSeed.Readers(_workspace, 2);
         var broken = LedgerSeed.Rows(_workspace.DatabasePath)[0].Id;
         using (var connection = new Database(_workspace.DatabasePath).Open())
-            connection.Execute("UPDATE deliveries SET items_json = 'not json' WHERE id = @broken", new { broken });
+            connection.Execute("UPDATE deliveries SET items_json = 'not json', items_list = NULL WHERE id = @broken", new { broken });
         var settings = new Dictionary<string, string?> { ["Delivery:MaxAttempts"] = "3", ["Delivery:RetryBaseSeconds"] = "60" };
         var later = DateTimeOffset.UtcNow.AddDays(30);
         using var sink = new SmtpSink(_workspace.PathFor("sink"));

@@ -36,4 +36,38 @@ public class LedgerPlanTests(string provider) : DigestWorldFixture(Confirmed, pr
         Assert.That(readers.Select(r => World.Reader(r.Id).LastSeq), Is.EqualTo(new long?[] { paper, null, paper, paper }));
         Assert.That(DeliveryStore.Items(World.Rows(readers[0].Id).Single()).Single().Labels, Is.EqualTo(new[] { "state-space-models" }));
     }
+
+    [Test]
+    public void EachDistinctItemList_IsFrozenOnceARun_AcrossPages_AndEveryRowReadsItsOwn()
+    {
+        var mamba = World.AddPaper("Mamba for Video", "Scanning video frames with Mamba.", Confirmed.AddHours(1));
+        var diffusion = World.AddPaper("Diffusion for Audio", "Denoising audio.", Confirmed.AddHours(1));
+        var readers = Enumerable.Range(0, 5)
+            .Select(i => World.AddReader($"share{i}@example.org", Confirmed, [DigestWorld.Topic("state-space-models")]))
+            .ToList();
+        IReadOnlyList<DigestItem> shared = [new DigestItem(mamba, ["state-space-models"], 1.5) { Marks = [0, 5] }];
+        // Equal content reached another way (other filters, another page): still the same stored list.
+        IReadOnlyList<DigestItem> sameAgain = [new DigestItem(mamba, ["state-space-models"], 1.5) { Marks = [0, 5] }];
+        // Differs only in its marks: a list of its own.
+        IReadOnlyList<DigestItem> otherMarks = [new DigestItem(mamba, ["state-space-models"], 1.5) { Marks = [0, 6] }];
+        IReadOnlyList<DigestItem> own = [new DigestItem(diffusion, ["diffusion"], 2), new DigestItem(mamba, ["keyword:mamba"], 1)];
+        var lists = new[] { shared, otherMarks, own, sameAgain, shared };
+        var digests = readers.Select((r, i) => new PlannedDigest(
+            r.Id, "daily:2026-11-24", Due.AddDays(-1), Due, lists[i], diffusion, Due, Due.AddDays(1))).ToList();
+        var run = new FrozenLists();
+
+        // Two pages of one run.
+        var created = World.Get<DeliveryStore>().Plan(digests[..3], "example.org", sendEmpty: false, Due, out _, run)
+            + World.Get<DeliveryStore>().Plan(digests[3..], "example.org", sendEmpty: false, Due, out _, run);
+
+        Assert.That(created, Is.EqualTo(5));
+        using var connection = World.Get<Database>().Open();
+        Assert.That(connection.ExecuteScalar<long>("SELECT count(*) FROM frozen_lists"), Is.EqualTo(3), "one stored list per distinct list of the run");
+        Assert.That(connection.ExecuteScalar<long>("SELECT count(*) FROM deliveries WHERE items_json = '' AND items_list IS NOT NULL"), Is.EqualTo(5),
+            "rows point at their list instead of holding a copy");
+        Assert.That(readers.Select(r => Describe(DeliveryStore.Items(World.Rows(r.Id).Single()))), Is.EqualTo(lists.Select(Describe)));
+    }
+
+    private static string Describe(IReadOnlyList<DigestItem> items) =>
+        string.Join(";", items.Select(i => $"{i.Paper}|{string.Join(",", i.Labels)}|{i.Score}|{string.Join(",", i.Marks ?? [])}"));
 }

@@ -154,7 +154,7 @@ internal static class LedgerSeed
         return connection.Query<DeliveryRow>(
             """
             SELECT id, subscriber_id AS SubscriberId, period_key AS PeriodKey, state, attempts, message_id AS MessageId,
-                   items_json AS ItemsJson, created_at AS CreatedAt, last_error AS LastError, server_reply AS ServerReply, sent_at AS SentAt
+                   COALESCE((SELECT l.items FROM frozen_lists l WHERE l.id = deliveries.items_list), items_json) AS ItemsJson, created_at AS CreatedAt, last_error AS LastError, server_reply AS ServerReply, sent_at AS SentAt
             FROM deliveries ORDER BY id
             """).ToList();
     }

@@ -78,10 +78,11 @@ public class SendingAcrossNodesTests
         var ledger = _world.Get<Newsletter.Digests.DeliveryStore>();
         var leaseUntil = Due.AddMinutes(5);
         // The dead node had claimed two batches and recorded one digest of the first before it stopped.
+        const int window = Newsletter.Digests.DeliveryStore.UnrecordedAtMost, batch = window + 5;
         using (var dead = ledger.OpenConnection())
         {
-            var first = ledger.Claim(dead, "dead/1", Due, leaseUntil, 5, Due);
-            ledger.Claim(dead, "dead/2", Due, leaseUntil, 5, Due);
+            var first = ledger.Claim(dead, "dead/1", Due, leaseUntil, batch, Due);
+            ledger.Claim(dead, "dead/2", Due, leaseUntil, batch, Due);
             ledger.MarkSent(dead, first[0].Id, "250 sent before the crash", Due);
         }
         var sender = _world.Get<DeliverySender>();
@@ -91,10 +92,10 @@ public class SendingAcrossNodesTests
         _world.Clock.SetUtcNow(leaseUntil.AddMinutes(1));
         var afterLease = await sender.SendDueAsync(_world.Clock.GetUtcNow(), CancellationToken.None);
 
-        Assert.That(beforeLease, Is.EqualTo(Readers - 10), "the dead node's claims are left alone while its lease runs");
-        Assert.That(afterLease, Is.EqualTo(10 - 1 - 2), "then its untried rows are sent");
-        Assert.That((ledger.CountInState("sent"), ledger.CountInState("unknown")), Is.EqualTo((Readers - 2, 2)),
-            "each dead worker's first unrecorded row may have been on the wire: unknown, never resent blindly");
+        Assert.That(beforeLease, Is.EqualTo(Readers - 2 * batch), "the dead node's claims are left alone while its lease runs");
+        Assert.That(afterLease, Is.EqualTo(2 * batch - 1 - 2 * window), "then its untried rows are sent");
+        Assert.That((ledger.CountInState("sent"), ledger.CountInState("unknown")), Is.EqualTo((Readers - 2 * window, 2 * window)),
+            "each dead worker's first unrecorded rows may have been on the wire: unknown, never resent blindly");
         Assert.That(SinkDump.CountsByRecipient(_sink).Values, Is.All.EqualTo(1));
     }
 }

@@ -186,6 +186,27 @@ public class ArchiveFeedbackTests
         Assert.That(Marks(copy.App), Is.Zero);
     }
 
+    [TestCase(false, TestName = "ArchiveCopy_OfARowWhoseItemsCannotBeRead_IsAnUnknownLinkNotA500(its own items_json)")]
+    [TestCase(true, TestName = "ArchiveCopy_OfARowWhoseItemsCannotBeRead_IsAnUnknownLinkNotA500(the frozen list it points at)")]
+    public async Task ArchiveCopy_OfARowWhoseItemsCannotBeRead_IsAnUnknownLinkNotA500(bool inFrozenList)
+    {
+        await using var copy = await SentDigestAsync();
+        if (inFrozenList)
+        {
+            var list = Scalar<long>(copy.App, "INSERT INTO frozen_lists (items, created_at) VALUES ('not json', '2026-11-26T08:00:00.000Z') RETURNING id");
+            Execute(copy.App, "UPDATE deliveries SET items_json = '', items_list = @list", new { list });
+        }
+        else
+        {
+            Execute(copy.App, "UPDATE deliveries SET items_json = 'not json'");
+        }
+
+        var get = await copy.Client.GetAsync(copy.Path);
+
+        Assert.That(get.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        Assert.That(await get.Content.ReadAsStringAsync(), Does.Contain("We do not know this link"));
+    }
+
     private static string AntiforgeryValue(string page) =>
         System.Text.RegularExpressions.Regex.Match(page, "name=\"__af\" value=\"([^\"]+)\"").Groups[1].Value;
 }

@@ -34,22 +34,22 @@ public class DeliveryRecordStoreTests(string provider) : OnBothProviders(provide
     }
 
     [Test]
-    public void EndAbandoned_EndsEveryRowWhoseLeaseRanOut_AsUnknown_AndLeavesLiveLeases()
+    public void RecoverAbandoned_EndsAtMostTheUnrecordedWindowAsUnknown_AndGivesTheRestBack()
     {
         var store = new DeliveryStore(Db.Database);
-        var started = Row("a@example.org", "sending");
-        var notStarted = Row("b@example.org", "sending");
-        var sent = Row("c@example.org", "sending");
+        var claimed = Enumerable.Range(0, DeliveryStore.UnrecordedAtMost + 2).Select(i => Row($"r{i}@example.org", "sending")).ToList();
+        var sent = claimed[0];
         using (var connection = Db.Database.Connect())
             store.MarkSent(connection, [new SentMessage(sent, "250 ok", Now)]);
 
-        Assert.That(store.EndAbandoned(Now.AddMinutes(1)), Is.EqualTo(0), "leases still running");
-        Assert.That(store.EndAbandoned(Now.AddMinutes(6)), Is.EqualTo(2));
+        Assert.That(store.RecoverAbandoned(Now.AddMinutes(1)), Is.EqualTo(0), "leases still running");
+        Assert.That(store.RecoverAbandoned(Now.AddMinutes(6)), Is.EqualTo(DeliveryStore.UnrecordedAtMost));
 
-        Assert.That(Read(started).State, Is.EqualTo("unknown"));
-        Assert.That(Read(notStarted).State, Is.EqualTo("unknown"), "the batch's results are recorded together: any of its rows may have gone out");
         Assert.That(Read(sent).State, Is.EqualTo("sent"));
-        Assert.That(Read(started).LeaseUntil, Is.Null);
+        Assert.That(claimed.Skip(1).Take(DeliveryStore.UnrecordedAtMost).Select(id => Read(id).State), Is.All.EqualTo("unknown"),
+            "the worker records in groups: any of its first unrecorded rows may have gone out");
+        Assert.That(Read(claimed[^1]).State, Is.EqualTo("pending"), "a row past the window was never tried");
+        Assert.That(Read(claimed[1]).LeaseUntil, Is.Null);
     }
 
     private long Row(string email, string state)

@@ -1,0 +1,78 @@
+using System.Data.Common;
+using System.Text;
+using Dapper;
+using Newsletter.Matching;
+using Newsletter.Storage;
+
+namespace Newsletter.Digests;
+
+/// <summary>
+/// The lists of frozen digest items that ledger rows point at (<c>frozen_lists</c>, migration 0025). Many readers of
+/// a run get the same list (a run of 100,000 readers froze 27,033 distinct ones), so each distinct list is written
+/// once a run, in the transaction of the first page that needs it, and later rows point at the same one
+/// (<see cref="FrozenLists"/> remembers them by content). The ledger's queries read a row's list back as its items (see
+/// <see cref="DeliveryStore.Items"/>); retention removes the lists no row points at.
+/// </summary>
+internal sealed class FrozenListStore : IDisposable
+{
+    private readonly DbCommand _insert;
+    private readonly DbParameter _items;
+    private readonly FrozenLists _run;
+    private readonly List<UInt128> _written = [];
+    private readonly System.Buffers.ArrayBufferWriter<byte> _buffer = new(4096);
+
+    private FrozenListStore(DbCommand insert, DbParameter items, FrozenLists run)
+    {
+        _insert = insert;
+        _items = items;
+        _run = run;
+    }
+
+    /// <summary>A writer of the run's lists inside a page's <paramref name="transaction"/>.</summary>
+    public static FrozenListStore Prepare(DbConnection connection, DbTransaction transaction, DateTimeOffset now, FrozenLists run)
+    {
+        var insert = connection.CreateCommand();
+        insert.Transaction = transaction;
+        insert.CommandText = "INSERT INTO frozen_lists (items, created_at) VALUES (@items, @now) RETURNING id";
+        var items = insert.AddParameter("items", "");
+        insert.AddTimestamp("now", now);
+        return new FrozenListStore(insert, items, run);
+    }
+
+    /// <summary>The id of <paramref name="items"/>' stored list: written now unless this run already wrote it.</summary>
+    public long Freeze(IReadOnlyList<DigestItem> items)
+    {
+        var key = _run.KeyOf(items);
+        if (_run.Find(key) is { } id) return id;
+        _items.Value = Encoding.UTF8.GetString(FrozenItems.WriteUtf8(items, _buffer));
+        id = Convert.ToInt64(_insert.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        _written.Add(key);
+        // Remembered at once, for the rest of this page and the later ones (forgotten again if the page rolls back).
+        _run.Add(key, id);
+        return id;
+    }
+
+    /// <summary>Forgets what this page wrote: its transaction was rolled back, so later pages write those lists again.</summary>
+    public void RolledBack()
+    {
+        foreach (var key in _written) _run.Forget(key);
+    }
+
+    /// <summary>
+    /// Deletes at most <paramref name="batch"/> lists written before <paramref name="before"/> that no ledger row points
+    /// at any more, in one statement; returns how many. A list younger than that may still get rows from the run that
+    /// wrote it, so it is never a candidate. Runs on either provider.
+    /// </summary>
+    public static int RemoveUnused(DbConnection connection, DateTimeOffset before, int batch) =>
+        connection.Execute(
+            """
+            DELETE FROM frozen_lists WHERE id IN (
+                SELECT l.id FROM frozen_lists l
+                WHERE l.created_at < @before AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.items_list = l.id)
+                ORDER BY l.id
+                LIMIT @batch)
+            """,
+            new { before, batch });
+
+    public void Dispose() => _insert.Dispose();
+}
