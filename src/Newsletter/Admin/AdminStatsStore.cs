@@ -145,6 +145,23 @@ public sealed class AdminStatsStore(Database database)
             "SELECT (SELECT version FROM paper_changes), (SELECT min(id) FROM papers WHERE first_seen_at >= @since)", new { since });
     }
 
+    /// <summary>
+    /// How many papers from id <paramref name="low"/> on each topic query matches: one full-text query per topic,
+    /// limited by rowid to the papers of that window (none when <paramref name="low"/> is null). SQLite only: there
+    /// is no <c>papers_fts</c> on PostgreSQL, where the overview counts through the matcher's window instead.
+    /// </summary>
+    public IReadOnlyDictionary<string, long> TopicMatches(IEnumerable<(string Slug, string Query)> topics, long? low)
+    {
+        using var connection = database.Open();
+        var counts = new Dictionary<string, long>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (slug, query) in topics)
+        {
+            counts[slug] = low is null ? 0 : connection.ExecuteScalar<long>(
+                "SELECT count(*) FROM papers_fts WHERE papers_fts MATCH @query AND rowid >= @low", new { query, low });
+        }
+        return counts;
+    }
+
     // The first instant of a UTC day given as yyyy-MM-dd: a time compares with it on both providers, where the text
     // would compare only with SQLite's text times.
     private static DateTimeOffset StartOf(string day) =>
