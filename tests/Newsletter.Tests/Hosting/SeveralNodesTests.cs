@@ -133,6 +133,32 @@ public partial class SeveralNodesTests
     }
 
     [Test]
+    public async Task AnUnsubscribeOnC_StopsTheNextDigest_PlannedAndSentByAnotherNode()
+    {
+        using var browser = Browser();
+        await ConfirmedReaderAsync(browser, "cy@example.org");
+        var manage = await ConfirmedReaderAsync(browser, "dee@example.org");
+        var unsubscribe = WebUtility.HtmlDecode(UnsubscribeLink().Match(await browser.GetStringAsync(A + manage)).Groups[1].Value);
+        var response = await browser.PostAsync(C + unsubscribe, new FormUrlEncodedContent([new("List-Unsubscribe", "One-Click")]));
+        Assert.That((int)response.StatusCode, Is.LessThan(400), await response.Content.ReadAsStringAsync());
+
+        // A fourth process of the same executable plans and sends what is due a week on (every daily reader is due).
+        var at = DateTimeOffset.UtcNow.AddDays(8).ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
+        var run = NewsletterProcess.Run(new Dictionary<string, string>(_cluster.Settings) { ["Digest:SendEmpty"] = "true" }, "send-due", "--at", at);
+        Assert.That(run.ExitCode, Is.EqualTo(0), run.Output + run.Error);
+
+        var readers = new SubscriberStore(_cluster.Database);
+        var ledger = new Newsletter.Digests.DeliveryStore(_cluster.Database);
+        var cy = readers.FindByEmail("cy@example.org")!.Id;
+        var dee = readers.FindByEmail("dee@example.org")!.Id;
+        Assert.That(ledger.ForSubscriber(cy).Select(r => r.State), Is.EqualTo(new[] { "sent" }), "the confirmed reader gets their digest");
+        Assert.That(ledger.ForSubscriber(dee), Is.Empty, "the reader who unsubscribed on C is not planned");
+        var digests = _workspace.OutboxFiles().Select(f => MimeMessage.Load(f)).Where(m => m.MessageId?.StartsWith("digest.", StringComparison.Ordinal) == true).ToList();
+        Assert.That(digests.Count(m => m.To.Mailboxes.Any(x => x.Address == "cy@example.org")), Is.EqualTo(1));
+        Assert.That(digests.Where(m => m.To.Mailboxes.Any(x => x.Address == "dee@example.org")), Is.Empty);
+    }
+
+    [Test]
     public async Task ThePapersNodeAIngested_AreListedAndFedByTheOthers()
     {
         using var browser = Browser();
