@@ -18,7 +18,7 @@ public static class DeliveriesCommand
         var command = new Command("deliveries", "Show the delivery ledger: counts by day and state, and the unknown and failed rows") { days, limit };
         command.SetAction(result =>
         {
-            var ledger = host.Get<DeliveryStore>();
+            var ledger = host.Get<DeliveryCountStore>();
             var counts = ledger.CountsByDay(Math.Max(1, result.GetValue(days)));
             Console.WriteLine("day (planned, UTC) " + string.Concat(States.Select(s => s.PadLeft(9))));
             foreach (var day in counts.GroupBy(c => c.Day))

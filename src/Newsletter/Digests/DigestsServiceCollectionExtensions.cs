@@ -6,5 +6,5 @@ namespace Newsletter.Digests;
 public static class DigestsServiceCollectionExtensions
 {
     public static IServiceCollection AddDigests(this IServiceCollection services, IConfiguration configuration) =>
-        services.AddShared(typeof(DigestPlanner), typeof(DeliveryStore), typeof(DigestRunStore), typeof(ArchiveTokenStore), typeof(DigestArchive), typeof(ArchiveFeedback));
+        services.AddShared(typeof(DigestPlanner), typeof(DeliveryStore), typeof(DeliveryCountStore), typeof(DigestRunStore), typeof(ArchiveTokenStore), typeof(DigestArchive), typeof(ArchiveFeedback));
 }

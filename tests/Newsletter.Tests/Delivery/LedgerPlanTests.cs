@@ -61,7 +61,7 @@ public class LedgerPlanTests(string provider) : DigestWorldFixture(Confirmed, pr
             + World.Get<DeliveryStore>().Plan(digests[3..], "example.org", sendEmpty: false, Due, out _, run);
 
         Assert.That(created, Is.EqualTo(5));
-        using var connection = World.Get<Database>().Open();
+        using var connection = World.Get<Database>().Connect();
         Assert.That(connection.ExecuteScalar<long>("SELECT count(*) FROM frozen_lists"), Is.EqualTo(3), "one stored list per distinct list of the run");
         Assert.That(connection.ExecuteScalar<long>("SELECT count(*) FROM deliveries WHERE items_json = '' AND items_list IS NOT NULL"), Is.EqualTo(5),
             "rows point at their list instead of holding a copy");

@@ -163,10 +163,10 @@ public class LedgerStoreTests(string provider) : OnBothProviders(provider)
             _ledger.MarkSent(connection, rows[2], "250 ok", Now);
         }
 
-        Assert.That(_ledger.CountsByDay(7).Select(c => (c.Day, c.State, c.Count)),
+        Assert.That(new DeliveryCountStore(Db.Database).CountsByDay(7).Select(c => (c.Day, c.State, c.Count)),
             Is.EqualTo(new[] { ("2026-12-01", "failed", 1L), ("2026-12-01", "sent", 1L), ("2026-12-01", "unknown", 1L) }));
-        Assert.That(_ledger.InState(DeliveryStates.Failed, 10).Single().LastError, Is.EqualTo("550 no such user"));
-        Assert.That(_ledger.CountInState(DeliveryStates.Sent), Is.EqualTo(1));
+        Assert.That(new DeliveryCountStore(Db.Database).InState(DeliveryStates.Failed, 10).Single().LastError, Is.EqualTo("550 no such user"));
+        Assert.That(new DeliveryCountStore(Db.Database).CountInState(DeliveryStates.Sent), Is.EqualTo(1));
         Assert.That(_ledger.Resend(DeliveryStates.Unknown, null, Now), Is.EqualTo((1, 0)));
         Assert.That(Row(rows[0]), Is.EqualTo(("pending", 0L, (string?)null)));
         Assert.That(_ledger.Resend(DeliveryStates.Failed, Now.AddHours(1), Now, plannedFrom: Now.AddDays(-1), plannedBefore: Now.AddDays(1)),

@@ -68,7 +68,7 @@ public class SendingAcrossNodesTests
         var counts = SinkDump.CountsByRecipient(_sink);
         Assert.That(counts.Keys, Is.EquivalentTo(Enumerable.Range(1, Readers).Select(LedgerSeed.Email)));
         Assert.That(counts.Values, Is.All.EqualTo(1));
-        Assert.That(_world.Get<Newsletter.Digests.DeliveryStore>().CountInState("sent"), Is.EqualTo(Readers));
+        Assert.That(_world.Get<Newsletter.Digests.DeliveryCountStore>().CountInState("sent"), Is.EqualTo(Readers));
         TestContext.Out.WriteLine($"first node sent {sent[0]}, second {sent[1]}");
     }
 
@@ -94,7 +94,8 @@ public class SendingAcrossNodesTests
 
         Assert.That(beforeLease, Is.EqualTo(Readers - 2 * batch), "the dead node's claims are left alone while its lease runs");
         Assert.That(afterLease, Is.EqualTo(2 * batch - 1 - 2 * window), "then its untried rows are sent");
-        Assert.That((ledger.CountInState("sent"), ledger.CountInState("unknown")), Is.EqualTo((Readers - 2 * window, 2 * window)),
+        var counts = _world.Get<Newsletter.Digests.DeliveryCountStore>();
+        Assert.That((counts.CountInState("sent"), counts.CountInState("unknown")), Is.EqualTo((Readers - 2 * window, 2 * window)),
             "each dead worker's first unrecorded rows may have been on the wire: unknown, never resent blindly");
         Assert.That(SinkDump.CountsByRecipient(_sink).Values, Is.All.EqualTo(1));
     }

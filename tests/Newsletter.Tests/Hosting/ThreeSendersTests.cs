@@ -78,7 +78,7 @@ public class ThreeSendersTests
         var counts = SinkDump.CountsByRecipient(sink);
         Assert.That(counts.Keys, Is.EquivalentTo(Enumerable.Range(1, readers).Select(LedgerSeed.Email)), "every reader got a digest");
         Assert.That(counts.Values, Is.All.EqualTo(1), "no reader got two");
-        var ledger = _world.Get<DeliveryStore>();
+        var ledger = _world.Get<DeliveryCountStore>();
         Assert.That((ledger.CountInState("sent"), ledger.CountInState("unknown")), Is.EqualTo((readers, 0)));
     }
 
@@ -114,7 +114,7 @@ public class ThreeSendersTests
             await later.Get<DeliverySender>().SendDueAsync(Due, CancellationToken.None);
         }
 
-        var ledger = _world.Get<DeliveryStore>();
+        var ledger = _world.Get<DeliveryCountStore>();
         var unknown = ledger.CountInState("unknown");
         Assert.That(ledger.CountInState("sent") + unknown, Is.EqualTo(readers), "nothing left pending or mid-send");
         Assert.That(unknown, Is.LessThanOrEqualTo(Connections * DeliveryStore.UnrecordedAtMost),
