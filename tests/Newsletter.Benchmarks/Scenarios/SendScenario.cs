@@ -254,7 +254,7 @@ public static class SendScenario
         using var connection = new Database(args["db"]).Open();
         // How much the run's per-paper fragments were shared: one per distinct paper sent (the readers' own pieces,
         // their lists of filters and their highlights, are counted apart).
-        var sentItems = connection.Query<string>("SELECT items_json FROM deliveries WHERE state = 'sent'")
+        var sentItems = connection.Query<string>("SELECT COALESCE((SELECT l.items FROM frozen_lists l WHERE l.id = d.items_list), d.items_json) FROM deliveries d WHERE d.state = 'sent'")
             .SelectMany(json => DeliveryStore.Items(new DeliveryRow { ItemsJson = json })).ToList();
         var fragments = sentItems.Select(i => i.Paper).Distinct().Count();
         var pieces = sentItems.Select(i => string.Join('\n', i.Labels)).Distinct().Count()
@@ -282,7 +282,9 @@ public static class SendScenario
         try
         {
             DefaultTypeMap.MatchNamesWithUnderscores = true;
-            var rows = connection.Query<DeliveryRow>("SELECT * FROM deliveries ORDER BY state = 'sent' DESC, id LIMIT 50").ToList();
+            // Read through the ledger's store, which gives each row its frozen list (rows point at it since 0025).
+            var ledger = host.Get<DeliveryStore>();
+            var rows = connection.Query<long>("SELECT id FROM deliveries ORDER BY state = 'sent' DESC, id LIMIT 50").Select(id => ledger.Find(id)!).ToList();
             if (rows.Count == 0) return 0;
             var composer = host.Get<DigestComposer>();
             return rows.Average(row =>
