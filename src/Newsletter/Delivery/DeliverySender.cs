@@ -11,9 +11,9 @@ namespace Newsletter.Delivery;
 /// <summary>
 /// Sends what the ledger holds: <c>Delivery:Connections</c> workers, each with one mail session (one SMTP
 /// connection reused for many messages) and one database connection. A worker claims a batch, renders the
-/// next message while the current one is on the wire, and records the messages the server accepted together at the
-/// end of the batch (one commit, not one per message), so a crash leaves at most one batch per worker whose fate is
-/// unknown (recovered as <c>unknown</c>, never sent twice).
+/// next message while the current one is on the wire, and records the messages the server accepted in groups of at
+/// most <see cref="DeliveryStore.UnrecordedAtMost"/> (one commit per group, not per message), so a crash leaves at most
+/// that many rows per worker whose fate is unknown (recovered as <c>unknown</c>, never sent twice).
 /// </summary>
 public sealed class DeliverySender(
     DeliveryStore ledger,

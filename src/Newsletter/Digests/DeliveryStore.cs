@@ -169,16 +169,6 @@ public sealed class DeliveryStore(Database database)
             """,
             new { owner, afterId, now });
 
-    /// <summary>Records that the server accepted the message.</summary>
-    public void MarkSent(DbConnection connection, long id, string serverReply, DateTimeOffset at) =>
-        connection.Execute(
-            """
-            UPDATE deliveries SET state = 'sent', server_reply = @serverReply, sent_at = @at, lease_until = NULL, last_error = NULL,
-                                  updated_at = @at
-            WHERE id = @id AND state = 'sending'
-            """,
-            new { id, serverReply, at });
-
     /// <summary>
     /// Records messages the server accepted, all in one transaction (a sending worker records its batch together
     /// rather than paying a commit per message); rows no longer <c>sending</c> are left as they are. Runs on both providers.

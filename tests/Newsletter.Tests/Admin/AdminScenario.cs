@@ -105,7 +105,7 @@ public sealed class AdminScenario : IAsyncDisposable
             """,
             new { reader, period, at = At(day, 8) });
         foreach (var reader in new[] { ada, bob, dan }) Row(reader, Day2, "daily:" + Day2);
-        foreach (var row in deliveries.Claim(connection, "seed", At(Day2, 8), At(Day2, 9), 10, At(Day2, 8))) deliveries.MarkSent(connection, row.Id, "250 ok", At(Day2, 8));
+        foreach (var row in deliveries.Claim(connection, "seed", At(Day2, 8), At(Day2, 9), 10, At(Day2, 8))) deliveries.MarkSent(connection, [new SentMessage(row.Id, "250 ok", At(Day2, 8))]);
         subscribers.Unsubscribe(bob, At(Day3, 8));
         var erin = subscribers.EnsureExists("erin@example.org", new SubscriptionRequest(), At(Day3, 9));
         subscribers.Delete(erin);
@@ -115,7 +115,7 @@ public sealed class AdminScenario : IAsyncDisposable
         var retried = Row(ada, Day3, "extra:retry");
         var unknown = Row(ada, Day3, "extra:unknown");
         var claimed = deliveries.Claim(connection, "seed", At(Day3, 8), At(Day3, 9), 10, At(Day3, 8)).ToDictionary(r => r.Id);
-        deliveries.MarkSent(connection, adaToday, "250 ok", At(Day3, 8));
+        deliveries.MarkSent(connection, [new SentMessage(adaToday, "250 ok", At(Day3, 8))]);
         // Refused during the SMTP session, as the sender records it: the row fails and the policy suppresses Dan.
         deliveries.MarkFinal(connection, danToday, DeliveryStates.Failed, "550 5.1.1 no such user", At(Day3, 8));
         Clock.AdjustTime(At(Day3, 8));

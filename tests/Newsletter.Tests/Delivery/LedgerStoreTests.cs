@@ -102,10 +102,10 @@ public class LedgerStoreTests(string provider) : OnBothProviders(provider)
         Claim("node-a/1", 3);
         using var connection = _ledger.OpenConnection();
 
-        _ledger.MarkSent(connection, rows[0], "250 ok", Now);
+        _ledger.MarkSent(connection, [new SentMessage(rows[0], "250 ok", Now)]);
         _ledger.MarkRetry(connection, rows[1], "421 busy", Now.AddMinutes(5), Now);
         _ledger.MarkFinal(connection, rows[2], DeliveryStates.Unknown, "lost", Now);
-        _ledger.MarkSent(connection, rows[2], "250 late", Now);
+        _ledger.MarkSent(connection, [new SentMessage(rows[2], "250 late", Now)]);
 
         Assert.That(rows.Select(id => Row(id).State), Is.EqualTo(new[] { "sent", "retry", "unknown" }));
         Assert.That(_ledger.Find(rows[0])!.SentAt, Is.EqualTo(Now));
@@ -119,7 +119,7 @@ public class LedgerStoreTests(string provider) : OnBothProviders(provider)
         var rows = Rows(4);
         Claim("node-a/1", 4);
         using var connection = _ledger.OpenConnection();
-        _ledger.MarkSent(connection, rows[0], "250 ok", Now);
+        _ledger.MarkSent(connection, [new SentMessage(rows[0], "250 ok", Now)]);
 
         Assert.That(_ledger.RenewLease(connection, "node-a/1", Now.AddMinutes(10)), Is.EquivalentTo(rows.Skip(1)));
         Assert.That(_ledger.Release(connection, "node-a/1", rows[1], Now), Is.EqualTo(2), "rows after the one started go back");
@@ -160,7 +160,7 @@ public class LedgerStoreTests(string provider) : OnBothProviders(provider)
         {
             _ledger.MarkFinal(connection, rows[0], DeliveryStates.Unknown, "lost", Now);
             _ledger.MarkFinal(connection, rows[1], DeliveryStates.Failed, "550 no such user", Now);
-            _ledger.MarkSent(connection, rows[2], "250 ok", Now);
+            _ledger.MarkSent(connection, [new SentMessage(rows[2], "250 ok", Now)]);
         }
 
         Assert.That(new DeliveryCountStore(Db.Database).CountsByDay(7).Select(c => (c.Day, c.State, c.Count)),

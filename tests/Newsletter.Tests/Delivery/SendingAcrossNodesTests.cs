@@ -83,7 +83,7 @@ public class SendingAcrossNodesTests
         {
             var first = ledger.Claim(dead, "dead/1", Due, leaseUntil, batch, Due);
             ledger.Claim(dead, "dead/2", Due, leaseUntil, batch, Due);
-            ledger.MarkSent(dead, first[0].Id, "250 sent before the crash", Due);
+            ledger.MarkSent(dead, [new Newsletter.Digests.SentMessage(first[0].Id, "250 sent before the crash", Due)]);
         }
         var sender = _world.Get<DeliverySender>();
 
