@@ -105,7 +105,7 @@ public class AdminActionTests : AdminScenarioFixture
     private async Task<(HttpStatusCode Status, string Html)> PostWithTokenOfAsync(string action, string pagePath)
     {
         var response = await SubscriptionSteps.PostFormAsync(Scenario.Client(), pagePath, action);
-        return (response.StatusCode, System.Text.RegularExpressions.Regex.Replace(await response.Content.ReadAsStringAsync(), @"\s+", " "));
+        return (response.StatusCode, Squeezed(await response.Content.ReadAsStringAsync()));
     }
 
     [Test]

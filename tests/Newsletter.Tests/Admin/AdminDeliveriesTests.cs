@@ -15,18 +15,9 @@ namespace Newsletter.Tests.Admin;
 /// rules, only with the page's antiforgery token. Every test seeds its own scenario.
 /// </summary>
 [NonParallelizable]
-public partial class AdminDeliveriesTests : AdminScenarioFixture
+public class AdminDeliveriesTests : AdminScenarioFixture
 {
     protected override bool FreshPerTest => true;
-
-    [GeneratedRegex(@"\s+")]
-    private static partial Regex Space();
-
-    private async Task<(HttpStatusCode Status, string Html)> GetAsync(string path)
-    {
-        var response = await Scenario.Client().GetAsync(path);
-        return (response.StatusCode, Space().Replace(await response.Content.ReadAsStringAsync(), " "));
-    }
 
     private string State(string email, string period)
     {
@@ -37,7 +28,7 @@ public partial class AdminDeliveriesTests : AdminScenarioFixture
     [Test]
     public async Task Deliveries_ListTheDaysRowsInTheState_WithEachStatesCount()
     {
-        var (status, html) = await GetAsync($"/admin/deliveries?day={Scenario.Day3}&state=failed");
+        var (status, html) = await GetPageAsync($"/admin/deliveries?day={Scenario.Day3}&state=failed");
 
         Assert.That(status, Is.EqualTo(HttpStatusCode.OK), html);
         Assert.That(html, Does.Contain($"<h1>Deliveries planned on {Scenario.Day3}</h1>"));
@@ -68,9 +59,9 @@ public partial class AdminDeliveriesTests : AdminScenarioFixture
             transaction.Commit();
         }
 
-        var (_, first) = await GetAsync($"/admin/deliveries?day={Scenario.Day3}&state=failed");
+        var (_, first) = await GetPageAsync($"/admin/deliveries?day={Scenario.Day3}&state=failed");
         var older = Regex.Match(first, "<a href=\"([^\"]+)\">Older rows</a>");
-        var (_, second) = await GetAsync(WebUtility.HtmlDecode(older.Groups[1].Value));
+        var (_, second) = await GetPageAsync(WebUtility.HtmlDecode(older.Groups[1].Value));
 
         Assert.That(first, Does.Contain("<strong><span class=\"n\">151</span>failed</strong>"));
         Assert.That(Regex.Matches(first, "<tr><th scope=\"row\">").Count, Is.EqualTo(100));
@@ -87,7 +78,7 @@ public partial class AdminDeliveriesTests : AdminScenarioFixture
     [TestCase("?before=12x", "before")]
     public async Task Deliveries_NameTheBadField(string query, string field)
     {
-        var (status, html) = await GetAsync("/admin/deliveries" + query);
+        var (status, html) = await GetPageAsync("/admin/deliveries" + query);
 
         Assert.That(status, Is.EqualTo(HttpStatusCode.BadRequest));
         Assert.That(html, Does.Contain($"<p class=\"alert\" role=\"alert\"><strong>{field}</strong>:"));
@@ -96,7 +87,7 @@ public partial class AdminDeliveriesTests : AdminScenarioFixture
     [Test]
     public async Task BulkResend_RefusesAStateTheVerbDoesNotResend()
     {
-        var (status, html) = await GetAsync($"/admin/deliveries/resend?day={Scenario.Day3}&state=retry");
+        var (status, html) = await GetPageAsync($"/admin/deliveries/resend?day={Scenario.Day3}&state=retry");
 
         Assert.That(status, Is.EqualTo(HttpStatusCode.BadRequest));
         Assert.That(html, Does.Contain("<strong>state</strong>: only unknown or failed digests are sent again."));
@@ -106,7 +97,7 @@ public partial class AdminDeliveriesTests : AdminScenarioFixture
     public async Task BulkResend_PutsTheDaysUnknownRowsBackToPending_AndLogsWho()
     {
         var path = $"/admin/deliveries/resend?day={Scenario.Day3}&state=unknown";
-        var (_, confirm) = await GetAsync(path);
+        var (_, confirm) = await GetPageAsync(path);
 
         var response = await SubscriptionSteps.PostFormAsync(Scenario.Client(), path, path);
         var html = await response.Content.ReadAsStringAsync();
@@ -145,7 +136,7 @@ public partial class AdminDeliveriesTests : AdminScenarioFixture
     {
         var path = $"/admin/deliveries/resend?day={Scenario.Day2}&state=unknown";
 
-        var (status, confirm) = await GetAsync(path);
+        var (status, confirm) = await GetPageAsync(path);
 
         Assert.That(status, Is.EqualTo(HttpStatusCode.Conflict), "nothing unknown that day: the page says so and offers no button");
         Assert.That(confirm, Does.Contain("The 0 unknown digests").And.Not.Contain("<button"));

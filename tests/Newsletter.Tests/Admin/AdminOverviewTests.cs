@@ -8,14 +8,9 @@ namespace Newsletter.Tests.Admin;
 /// scenario's writes imply, read back from the page's HTML (cards, the tables under each chart, the other tables).
 /// </summary>
 [NonParallelizable]
-public partial class AdminOverviewTests : AdminScenarioFixture
+public class AdminOverviewTests : AdminScenarioFixture
 {
     [SetUp] public void ResetClock() => Scenario.Clock.AdjustTime(Scenario.Now);
-
-    [GeneratedRegex(@"\s+")]
-    private static partial Regex Space();
-
-    private static string Squeezed(string html) => Space().Replace(html, " ");
 
     /// <summary>The part of the page from a chart's title to the end of its figure (its SVG, legend and numbers).</summary>
     private static string Chart(string html, string id)

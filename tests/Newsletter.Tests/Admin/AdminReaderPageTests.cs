@@ -11,24 +11,15 @@ namespace Newsletter.Tests.Admin;
 /// bounces as the scenario wrote them; a bad or unknown address answered by name; the operator credential required.
 /// </summary>
 [NonParallelizable]
-public partial class AdminReaderPageTests : AdminScenarioFixture
+public class AdminReaderPageTests : AdminScenarioFixture
 {
-    [GeneratedRegex(@"\s+")]
-    private static partial Regex Space();
-
-    private async Task<(HttpStatusCode Status, string Html)> GetAsync(string path, bool signedIn = true)
-    {
-        var response = await Scenario.Client(signedIn).GetAsync(path);
-        return (response.StatusCode, Space().Replace(await response.Content.ReadAsStringAsync(), " "));
-    }
-
     [Test]
     public async Task Reader_ShowsStateChoicesDigestsAndBounces_OfASuppressedReader()
     {
         var topic = Scenario.Get<TopicCatalog>().Find("diffusion")!.Name;
 
         // Found by the address as anyone would type it: case and spaces do not matter.
-        var (status, html) = await GetAsync("/admin/readers?email=%20Dan%40Example.ORG%20");
+        var (status, html) = await GetPageAsync("/admin/readers?email=%20Dan%40Example.ORG%20");
 
         Assert.That(status, Is.EqualTo(HttpStatusCode.OK), html);
         Assert.That(html, Does.Contain("<h1>dan@example.org</h1>"));
@@ -47,7 +38,7 @@ public partial class AdminReaderPageTests : AdminScenarioFixture
     [Test]
     public async Task Reader_ListsEachDigestsPapers_AndLinksItsArchivedCopy()
     {
-        var (status, html) = await GetAsync("/admin/readers?email=ada@example.org");
+        var (status, html) = await GetPageAsync("/admin/readers?email=ada@example.org");
 
         Assert.That(status, Is.EqualTo(HttpStatusCode.OK), html);
         Assert.That(html, Does.Contain("<h2 id=\"digests\">Digests (4)</h2>"));
@@ -66,7 +57,7 @@ public partial class AdminReaderPageTests : AdminScenarioFixture
     [TestCase("a@b@example.org")]
     public async Task Reader_NamesTheEmailField_WhenItIsNotAnAddress(string email)
     {
-        var (status, html) = await GetAsync("/admin/readers?email=" + Uri.EscapeDataString(email));
+        var (status, html) = await GetPageAsync("/admin/readers?email=" + Uri.EscapeDataString(email));
 
         Assert.That(status, Is.EqualTo(HttpStatusCode.BadRequest));
         Assert.That(html, Does.Contain("role=\"alert\" id=\"reader-email-error\">email: "));
@@ -75,7 +66,7 @@ public partial class AdminReaderPageTests : AdminScenarioFixture
     [Test]
     public async Task Reader_SaysSo_WhenNoReaderHasTheAddress()
     {
-        var (status, html) = await GetAsync("/admin/readers?email=erin@example.org");
+        var (status, html) = await GetPageAsync("/admin/readers?email=erin@example.org");
 
         Assert.That(status, Is.EqualTo(HttpStatusCode.NotFound));
         Assert.That(html, Does.Contain("No reader has the address erin@example.org"));
@@ -84,7 +75,7 @@ public partial class AdminReaderPageTests : AdminScenarioFixture
     [Test]
     public async Task Reader_WithoutAnAddress_ShowsTheSearchForm()
     {
-        var (status, html) = await GetAsync("/admin/readers");
+        var (status, html) = await GetPageAsync("/admin/readers");
 
         Assert.That(status, Is.EqualTo(HttpStatusCode.OK));
         Assert.That(html, Does.Contain("<h1>Find a reader</h1>").And.Contain("name=\"email\""));
@@ -97,7 +88,7 @@ public partial class AdminReaderPageTests : AdminScenarioFixture
     [TestCase("/admin/deliveries/resend?state=unknown")]
     public async Task OperatorPages_NeedTheOperatorCredential(string path)
     {
-        var (status, html) = await GetAsync(path, signedIn: false);
+        var (status, html) = await GetPageAsync(path, signedIn: false);
 
         Assert.That(status, Is.EqualTo(HttpStatusCode.Unauthorized));
         Assert.That(html, Does.Not.Contain("ada@example.org"));

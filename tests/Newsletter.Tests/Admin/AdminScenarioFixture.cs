@@ -1,3 +1,5 @@
+using System.Net;
+using System.Text.RegularExpressions;
 using Newsletter.Tests.Support;
 
 namespace Newsletter.Tests.Admin;
@@ -7,7 +9,7 @@ namespace Newsletter.Tests.Admin;
 /// last, for tests that only read it; fixtures whose tests change it set <see cref="FreshPerTest"/> and get a new one
 /// for every test.
 /// </summary>
-public abstract class AdminScenarioFixture
+public abstract partial class AdminScenarioFixture
 {
     private TestWorkspace? _workspace;
 
@@ -40,6 +42,22 @@ public abstract class AdminScenarioFixture
     {
         if (!FreshPerTest) await DisposeAsync();
     }
+
+    /// <summary>
+    /// GETs <paramref name="path"/> (as the operator unless <paramref name="signedIn"/> is false): its status and its HTML
+    /// <see cref="Squeezed"/>.
+    /// </summary>
+    protected async Task<(HttpStatusCode Status, string Html)> GetPageAsync(string path, bool signedIn = true)
+    {
+        var response = await Scenario.Client(signedIn).GetAsync(path);
+        return (response.StatusCode, Squeezed(await response.Content.ReadAsStringAsync()));
+    }
+
+    /// <summary>The page with each run of white space folded to one space: tests read its text and tags, not its indentation.</summary>
+    protected static string Squeezed(string html) => Space().Replace(html, " ");
+
+    [GeneratedRegex(@"\s+")]
+    private static partial Regex Space();
 
     private async Task SeedAsync()
     {
