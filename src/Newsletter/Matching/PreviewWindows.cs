@@ -12,8 +12,13 @@ namespace Newsletter.Matching;
 public sealed class PreviewWindows(Database database, TopicCatalog topics, IOptions<QueryOptions> queries, TimeProvider clock,
     ILogger<PreviewWindows> logger)
 {
-    // Windows differ by their start (a preview's days, the search's and the feeds' own spans); a few are kept.
-    private const int MaxWindows = 8;
+    /// <summary>
+    /// Windows kept at once. They differ by their start: one a span (<c>Subscriptions:PreviewDays</c>,
+    /// <c>Papers:SearchDays</c>, <c>Papers:FeedDays</c>), so three hold every span even when none are equal. A fourth
+    /// (a span whose first paper moved as the days went by, before any paper was added) empties them all, and each is
+    /// built again by the next request over it.
+    /// </summary>
+    internal const int MaxWindows = 3;
 
     private readonly Lock _lock = new();
     private readonly Dictionary<(long Low, long High), Lazy<MatchWindow>> _windows = new();
