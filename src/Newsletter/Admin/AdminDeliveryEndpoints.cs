@@ -26,65 +26,73 @@ public static class AdminDeliveryEndpoints
     /// <summary>Maps the deliveries page and its bulk resend.</summary>
     public static WebApplication MapAdminDeliveries(this WebApplication app)
     {
-        app.MapGet(Path, (HttpContext http, Pages pages, AdminLedgerStore ledger, TimeProvider clock) =>
-        {
-            if (!OperatorAccess.IsGranted(http)) return Results.Unauthorized();
-            http.Response.Headers.CacheControl = "no-store";
-            if (Read(http, clock, resending: false, out var problem) is not { } filter) return Bad(pages, problem.Field, problem.Message);
-            long? below = null;
-            if (http.Request.Query["before"].FirstOrDefault() is { } text)
-            {
-                if (!long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
-                    return Bad(pages, "before", "before must be a row number from the \"older rows\" link.");
-                below = id;
-            }
-            var rows = ledger.Planned(filter.From, filter.From.AddDays(1), filter.State, below, PageSize + 1);
-            var shown = rows.Take(PageSize).ToList();
-            var counts = ledger.DayStates(filter.Day);
-            var model = Model(filter, clock);
-            model["counts"] = States.Select(s => new ScriptObject
-            {
-                ["state"] = s, ["count"] = counts.GetValueOrDefault(s).ToString("#,0", CultureInfo.InvariantCulture),
-                ["url"] = Url(filter.Day, s), ["current"] = s == filter.State,
-            }).ToList();
-            model["rows"] = shown.Select(r => new ScriptObject
-            {
-                ["id"] = r.Id, ["email"] = r.Email, ["period"] = r.PeriodKey, ["attempts"] = r.Attempts,
-                ["planned_at"] = ReaderStory.Time(r.CreatedAt), ["reply"] = r.ServerReply ?? r.LastError ?? "",
-                ["reader_url"] = $"{AdminReaderEndpoints.Path}?{AdminReaderEndpoints.EmailField}={Uri.EscapeDataString(r.Email)}",
-            }).ToList();
-            model["older_url"] = rows.Count > PageSize ? Url(filter.Day, filter.State) + $"&before={shown[^1].Id}" : "";
-            model["first_page"] = below is null;
-            model["can_resend"] = filter.State is DeliveryStates.Unknown or DeliveryStates.Failed && counts.GetValueOrDefault(filter.State) > 0;
-            model["resend_url"] = $"{Path}/resend?day={filter.Day}&state={filter.State}";
-            return AdminEndpoints.Show(pages, "web/admin/deliveries.html.sbn", model);
-        });
-
-        app.MapGet(Path + "/resend", (HttpContext http, Pages pages, FormProtection forms, AdminLedgerStore ledger, TimeProvider clock) =>
-        {
-            if (!OperatorAccess.IsGranted(http)) return Results.Unauthorized();
-            if (Read(http, clock, resending: true, out var problem) is not { } filter) return Bad(pages, problem.Field, problem.Message);
-            var count = ledger.DayStates(filter.Day).GetValueOrDefault(filter.State);
-            return ConfirmResend(pages, http, forms, filter, count, "", StatusCodes.Status200OK);
-        });
-
-        app.MapPost(Path + "/resend", async (HttpContext http, Pages pages, FormProtection forms, AdminLedgerStore ledger, ReaderActions actions, TimeProvider clock) =>
-        {
-            if (!OperatorAccess.IsGranted(http)) return Results.Unauthorized();
-            if (Read(http, clock, resending: true, out var problem) is not { } filter) return Bad(pages, problem.Field, problem.Message);
-            if (!await forms.IsValidAsync(http))
-                return ConfirmResend(pages, http, forms, filter, ledger.DayStates(filter.Day).GetValueOrDefault(filter.State),
-                    $"{FormProtection.FieldName}: the form has expired or did not come from this page; nothing changed. Press the button again.",
-                    StatusCodes.Status400BadRequest);
-            var said = actions.ResendDay(OperatorAccess.User(http), filter.State, filter.From);
-            // Pages with a form get no-store from antiforgery; this answer has none, so it says so itself.
-            http.Response.Headers.CacheControl = "no-store";
-            return AdminEndpoints.Show(pages, "web/admin/done.html.sbn", new ScriptObject
-            {
-                ["title"] = $"Send the {filter.State} digests of {filter.Day} again", ["message"] = said, ["back_url"] = Url(filter.Day, filter.State),
-            });
-        });
+        app.MapGet(Path, DeliveriesPage);
+        app.MapGet(Path + "/resend", ConfirmResendPage);
+        app.MapPost(Path + "/resend", ResendAsync);
         return app;
+    }
+
+    /// <summary>The day's rows in one state, newest first, a page at a time (<c>before</c>: the last row of the page before).</summary>
+    private static IResult DeliveriesPage(HttpContext http, Pages pages, AdminLedgerStore ledger, TimeProvider clock)
+    {
+        if (!OperatorAccess.IsGranted(http)) return Results.Unauthorized();
+        http.Response.Headers.CacheControl = "no-store";
+        if (Read(http, clock, resending: false, out var problem) is not { } filter) return Bad(pages, problem.Field, problem.Message);
+        long? below = null;
+        if (http.Request.Query["before"].FirstOrDefault() is { } text)
+        {
+            if (!long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+                return Bad(pages, "before", "before must be a row number from the \"older rows\" link.");
+            below = id;
+        }
+        var rows = ledger.Planned(filter.From, filter.From.AddDays(1), filter.State, below, PageSize + 1);
+        var shown = rows.Take(PageSize).ToList();
+        var counts = ledger.DayStates(filter.Day);
+        var model = Model(filter, clock);
+        model["counts"] = States.Select(s => new ScriptObject
+        {
+            ["state"] = s, ["count"] = counts.GetValueOrDefault(s).ToString("#,0", CultureInfo.InvariantCulture),
+            ["url"] = Url(filter.Day, s), ["current"] = s == filter.State,
+        }).ToList();
+        model["rows"] = shown.Select(r => new ScriptObject
+        {
+            ["id"] = r.Id, ["email"] = r.Email, ["period"] = r.PeriodKey, ["attempts"] = r.Attempts,
+            ["planned_at"] = ReaderStory.Time(r.CreatedAt), ["reply"] = r.ServerReply ?? r.LastError ?? "",
+            ["reader_url"] = $"{AdminReaderEndpoints.Path}?{AdminReaderEndpoints.EmailField}={Uri.EscapeDataString(r.Email)}",
+        }).ToList();
+        model["older_url"] = rows.Count > PageSize ? Url(filter.Day, filter.State) + $"&before={shown[^1].Id}" : "";
+        model["first_page"] = below is null;
+        model["can_resend"] = filter.State is DeliveryStates.Unknown or DeliveryStates.Failed && counts.GetValueOrDefault(filter.State) > 0;
+        model["resend_url"] = $"{Path}/resend?day={filter.Day}&state={filter.State}";
+        return AdminEndpoints.Show(pages, "web/admin/deliveries.html.sbn", model);
+    }
+
+    /// <summary>Says how many rows a bulk resend would send again, with the form that does it.</summary>
+    private static IResult ConfirmResendPage(HttpContext http, Pages pages, FormProtection forms, AdminLedgerStore ledger, TimeProvider clock)
+    {
+        if (!OperatorAccess.IsGranted(http)) return Results.Unauthorized();
+        if (Read(http, clock, resending: true, out var problem) is not { } filter) return Bad(pages, problem.Field, problem.Message);
+        var count = ledger.DayStates(filter.Day).GetValueOrDefault(filter.State);
+        return ConfirmResend(pages, http, forms, filter, count, "", StatusCodes.Status200OK);
+    }
+
+    /// <summary>Sends the day's unknown or failed rows again, through the <c>resend</c> verb's rules.</summary>
+    private static async Task<IResult> ResendAsync(HttpContext http, Pages pages, FormProtection forms, AdminLedgerStore ledger, ReaderActions actions,
+        TimeProvider clock)
+    {
+        if (!OperatorAccess.IsGranted(http)) return Results.Unauthorized();
+        if (Read(http, clock, resending: true, out var problem) is not { } filter) return Bad(pages, problem.Field, problem.Message);
+        if (!await forms.IsValidAsync(http))
+            return ConfirmResend(pages, http, forms, filter, ledger.DayStates(filter.Day).GetValueOrDefault(filter.State),
+                $"{FormProtection.FieldName}: the form has expired or did not come from this page; nothing changed. Press the button again.",
+                StatusCodes.Status400BadRequest);
+        var said = actions.ResendDay(OperatorAccess.User(http), filter.State, filter.From);
+        // Pages with a form get no-store from antiforgery; this answer has none, so it says so itself.
+        http.Response.Headers.CacheControl = "no-store";
+        return AdminEndpoints.Show(pages, "web/admin/done.html.sbn", new ScriptObject
+        {
+            ["title"] = $"Send the {filter.State} digests of {filter.Day} again", ["message"] = said, ["back_url"] = Url(filter.Day, filter.State),
+        });
     }
 
     private sealed record Filter(string Day, DateTimeOffset From, string State);

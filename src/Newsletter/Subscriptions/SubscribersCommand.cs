@@ -41,8 +41,7 @@ public static class SubscribersCommand
         {
             if (header is null)
             {
-                header = fields.Select((name, index) => (Name: name.Trim().ToLowerInvariant(), index))
-                    .GroupBy(c => c.Name).ToDictionary(g => g.Key, g => g.First().index);
+                header = HeaderColumns(fields);
                 if (!header.ContainsKey("email"))
                 {
                     Console.Error.WriteLine($"cannot import {file.Name}: line {line}: the header row needs an 'email' column (columns: {string.Join(", ", Columns)})");
@@ -50,21 +49,7 @@ public static class SubscribersCommand
                 }
                 continue;
             }
-            // Cells come back as exported: a leading quote (the export's formula escape) is dropped.
-            string? Field(string name) => header.TryGetValue(name, out var index) && index < fields.Count ? SubscriberCsv.Unescape(fields[index]) : null;
-            IReadOnlyList<string> List(string name) =>
-                (Field(name) ?? "").Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-            var input = new SubscriptionInput
-            {
-                Email = Field("email"),
-                Topics = List("topics"),
-                Keywords = List("keywords"),
-                Frequency = Field("frequency"),
-                Weekday = Field("weekday"),
-                Hour = Field("hour"),
-                Timezone = Field("timezone"),
-                Order = Field("order"),
-            };
+            var input = RowInput(header, fields);
             var validation = validator.Validate(input);
             if (!validation.IsValid)
             {
@@ -89,6 +74,31 @@ public static class SubscribersCommand
         }
         Console.WriteLine($"imported {imported}, skipped {skipped}, rejected {rejected}");
         return rejected == 0 ? 0 : 1;
+    }
+
+    /// <summary>Each column's index by its name (trimmed, lower case; the first of a repeated name).</summary>
+    private static Dictionary<string, int> HeaderColumns(IReadOnlyList<string> fields) =>
+        fields.Select((name, index) => (Name: name.Trim().ToLowerInvariant(), index))
+            .GroupBy(c => c.Name).ToDictionary(g => g.Key, g => g.First().index);
+
+    /// <summary>One row's cells as a subscription request; a column the file lacks is left out.</summary>
+    private static SubscriptionInput RowInput(Dictionary<string, int> header, IReadOnlyList<string> fields)
+    {
+        // Cells come back as exported: a leading quote (the export's formula escape) is dropped.
+        string? Field(string name) => header.TryGetValue(name, out var index) && index < fields.Count ? SubscriberCsv.Unescape(fields[index]) : null;
+        IReadOnlyList<string> List(string name) =>
+            (Field(name) ?? "").Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        return new SubscriptionInput
+        {
+            Email = Field("email"),
+            Topics = List("topics"),
+            Keywords = List("keywords"),
+            Frequency = Field("frequency"),
+            Weekday = Field("weekday"),
+            Hour = Field("hour"),
+            Timezone = Field("timezone"),
+            Order = Field("order"),
+        };
     }
 
     private static int Export(AppServices host)
