@@ -7,7 +7,7 @@ namespace Newsletter.Mail;
 /// The one way the product sends email: opens sessions to the configured SMTP relay, or to the pickup folder when
 /// no host is set, and builds the From address every message carries.
 /// </summary>
-public sealed class Mailer(IOptions<SmtpOptions> smtp, IOptions<MailOptions> mail, IHostEnvironment environment, TimeProvider? clock = null)
+public sealed class Mailer(IOptions<SmtpOptions> smtp, IOptions<MailOptions> mail, IHostEnvironment environment, TimeProvider clock)
 {
     // Never handed out or added to a message: an address list listens to its addresses' change events, so a shared
     // instance in every message's From would reach, and keep alive, every message ever built.
@@ -55,7 +55,7 @@ public sealed class Mailer(IOptions<SmtpOptions> smtp, IOptions<MailOptions> mai
         message.From.Add(From);
         message.To.Add(to);
         message.Subject = subject;
-        message.Date = (clock ?? TimeProvider.System).GetUtcNow();
+        message.Date = clock.GetUtcNow();
         message.MessageId = messageId;
         return message;
     }

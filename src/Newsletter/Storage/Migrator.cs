@@ -11,7 +11,7 @@ namespace Newsletter.Storage;
 /// migrations at the end, never edit a released one. On PostgreSQL the whole run holds an advisory lock, so nodes
 /// starting at once migrate once: the first applies, the others wait and then find nothing left to do.
 /// </summary>
-public sealed class Migrator(Database database, ILogger<Migrator> logger, TimeProvider? clock = null)
+public sealed class Migrator(Database database, ILogger<Migrator> logger, TimeProvider clock)
 {
     private const string ResourcePrefix = "Newsletter.Storage.Migrations.";
     private const string PostgresPrefix = ResourcePrefix + "Postgres.";
@@ -121,7 +121,7 @@ public sealed class Migrator(Database database, ILogger<Migrator> logger, TimePr
             connection.Execute(sql, transaction: transaction);
             connection.Execute(
                 "INSERT INTO schema_version (version, name, applied_at) VALUES (@version, @name, @appliedAt)",
-                new { version, name, appliedAt = (clock ?? TimeProvider.System).GetUtcNow() }, transaction);
+                new { version, name, appliedAt = clock.GetUtcNow() }, transaction);
             transaction.Commit();
             logger.LogInformation("Applied migration {Name}", name);
             done.Add(version);

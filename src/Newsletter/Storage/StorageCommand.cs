@@ -53,7 +53,7 @@ public static class StorageCommand
             using var target = Database.Postgres(result.GetValue(to)!);
             try
             {
-                new Migrator(target, host.Get<ILogger<Migrator>>()).Migrate();
+                new Migrator(target, host.Get<ILogger<Migrator>>(), host.Get<TimeProvider>()).Migrate();
                 Console.WriteLine($"storage copy: {source.Describe()} → {target.Describe()}");
                 var tables = host.Get<StorageCopyStore>().Copy(source, target);
                 foreach (var table in tables)

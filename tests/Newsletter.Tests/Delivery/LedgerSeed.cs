@@ -30,7 +30,7 @@ internal static class LedgerSeed
     {
         UtcTimestampHandler.Register();
         var database = new Database(path);
-        new Migrator(database, NullLogger<Migrator>.Instance).Migrate();
+        new Migrator(database, NullLogger<Migrator>.Instance, TimeProvider.System).Migrate();
         return database;
     }
 

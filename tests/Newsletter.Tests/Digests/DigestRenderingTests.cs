@@ -28,7 +28,7 @@ public class DigestRenderingTests
         using var body = new AlternativeBody();
         var subject = renderer.Write(DigestSamples.Content(entries), body);
         var mailer = new Mailer(Microsoft.Extensions.Options.Options.Create(new SmtpOptions()),
-            Microsoft.Extensions.Options.Options.Create(new MailOptions { From = "Papers <papers@example.org>" }), new Microsoft.Extensions.Hosting.Internal.HostingEnvironment { ContentRootPath = RepositoryPaths.Root });
+            Microsoft.Extensions.Options.Options.Create(new MailOptions { From = "Papers <papers@example.org>" }), new Microsoft.Extensions.Hosting.Internal.HostingEnvironment { ContentRootPath = RepositoryPaths.Root }, TimeProvider.System);
         var message = mailer.Compose(MimeKit.MailboxAddress.Parse("reader@example.org"), subject, "<1@example.org>", body);
         var wire = WireMessages.Bytes(message);
         var parsed = message.Parsed();

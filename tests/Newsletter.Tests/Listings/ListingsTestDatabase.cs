@@ -15,7 +15,7 @@ public sealed class ListingsTestDatabase : IDisposable
     {
         UtcTimestampHandler.Register();
         Database = new Database(workspace.DatabasePath);
-        new Migrator(Database, NullLogger<Migrator>.Instance).Migrate();
+        new Migrator(Database, NullLogger<Migrator>.Instance, TimeProvider.System).Migrate();
         Papers = new PaperStore(Database, TimeProvider.System);
     }
 

@@ -15,7 +15,7 @@ public class MailDeliveryTests
 
     private Mailer MailerFor(SmtpOptions smtp) =>
         new(Options.Create(smtp), Options.Create(new MailOptions { From = "Papers <digest@papers.example>" }),
-            new FakeEnvironment(_workspace.Folder));
+            new FakeEnvironment(_workspace.Folder), TimeProvider.System);
 
     private static MimeMessage Sample(Mailer mailer, string id) =>
         mailer.Compose(new MailboxAddress("", "reader@example.org"), "Ünïcode subject — 24 Nov",

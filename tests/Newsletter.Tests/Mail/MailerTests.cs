@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using MimeKit;
 using Newsletter.Mail;
 using Newsletter.Tests.Support;
@@ -13,9 +14,19 @@ public class MailerTests
     [SetUp] public void SetUp() => _workspace = new TestWorkspace();
     [TearDown] public void TearDown() => _workspace.Dispose();
 
+    private static readonly DateTimeOffset Now = new(2026, 12, 2, 6, 20, 0, TimeSpan.Zero);
+
     private Mailer NewMailer() => new(
         Options.Create(new SmtpOptions()), Options.Create(new MailOptions { From = "Papers <papers@example.org>" }),
-        new Microsoft.Extensions.Hosting.Internal.HostingEnvironment { ContentRootPath = _workspace.Folder });
+        new Microsoft.Extensions.Hosting.Internal.HostingEnvironment { ContentRootPath = _workspace.Folder }, new FakeTimeProvider(Now));
+
+    [Test]
+    public void Compose_DatesTheMessage_ByTheServiceClock()
+    {
+        var message = NewMailer().Compose(MailboxAddress.Parse("r@example.org"), "Subject", "<p>Hi</p>", "Hi", "<d@example.org>");
+
+        Assert.That(message.Date, Is.EqualTo(Now));
+    }
 
     // Regression: every message listed the mailer's one From instance, whose change event then referenced every
     // message's address list, so a send run kept all its messages in memory (1.4 GB after 20,000 digests). What

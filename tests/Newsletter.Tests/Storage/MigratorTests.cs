@@ -1,5 +1,6 @@
 using Dapper;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 using Newsletter.Foundation;
 using Newsletter.Storage;
 using Newsletter.Tests.Support;
@@ -13,7 +14,9 @@ public class MigratorTests
     [SetUp] public void SetUp() => _workspace = new TestWorkspace();
     [TearDown] public void TearDown() => _workspace.Dispose();
 
-    private Migrator MigratorFor(string path) => new(new Database(path), NullLogger<Migrator>.Instance);
+    private static readonly DateTimeOffset Now = new(2026, 12, 2, 6, 15, 0, TimeSpan.Zero);
+
+    private static Migrator MigratorFor(string path) => new(new Database(path), NullLogger<Migrator>.Instance, new FakeTimeProvider(Now));
 
     [Test]
     public void Migrate_CreatesFolderFileAndEverySchemaObject_OnEmptyDatabase()
@@ -62,6 +65,22 @@ public class MigratorTests
         using var connection = new Database(_workspace.DatabasePath).Open();
         Assert.That(connection.ExecuteScalar<long>("SELECT x FROM a"), Is.EqualTo(42));
         Assert.That(connection.Query<int>("SELECT version FROM schema_version ORDER BY version"), Is.EqualTo(new[] { 1, 2 }));
+    }
+
+    [Test]
+    public void Migrate_RecordsWhenEachMigrationWasApplied_ByTheServiceClock()
+    {
+        UtcTimestampHandler.Register();
+        var clock = new FakeTimeProvider(Now);
+        var migrator = new Migrator(new Database(_workspace.DatabasePath), NullLogger<Migrator>.Instance, clock);
+        migrator.Migrate([(1, "0001_a", "CREATE TABLE a (x INTEGER)")]);
+        clock.Advance(TimeSpan.FromDays(3));
+
+        migrator.Migrate([(1, "0001_a", "CREATE TABLE a (x INTEGER)"), (2, "0002_b", "CREATE TABLE b (y INTEGER)")]);
+
+        using var connection = new Database(_workspace.DatabasePath).Open();
+        Assert.That(connection.Query<string>("SELECT applied_at FROM schema_version ORDER BY version"),
+            Is.EqualTo(new[] { "2026-12-02T06:15:00.000Z", "2026-12-05T06:15:00.000Z" }));
     }
 
     [Test]

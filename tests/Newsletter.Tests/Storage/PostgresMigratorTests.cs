@@ -23,7 +23,7 @@ public class PostgresMigratorTests
         using var empty = new EmptyPostgresDatabase();
         using var database = Database.Postgres(empty.ConnectionString);
 
-        var applied = new Migrator(database, NullLogger<Migrator>.Instance).Migrate();
+        var applied = new Migrator(database, NullLogger<Migrator>.Instance, TimeProvider.System).Migrate();
 
         Assert.That(applied, Is.EqualTo(Migrator.Shipped(StorageProviders.Postgres).Select(m => m.Version)));
         using var connection = database.Connect();
@@ -31,7 +31,7 @@ public class PostgresMigratorTests
         Assert.That(tables, Is.SupersetOf(new[] { "papers", "subscribers", "subscriber_filters", "tokens", "deliveries", "confirmations",
             "bounce_events", "reader_states", "data_protection_keys", "server_secrets", "schema_version" }));
         Assert.That(tables, Has.None.StartsWith("papers_fts"));
-        Assert.That(new Migrator(database, NullLogger<Migrator>.Instance).Migrate(), Is.Empty, "a second start applies nothing");
+        Assert.That(new Migrator(database, NullLogger<Migrator>.Instance, TimeProvider.System).Migrate(), Is.Empty, "a second start applies nothing");
     }
 
     [Test]
@@ -46,7 +46,7 @@ public class PostgresMigratorTests
         {
             using var database = Database.Postgres(connectionString);
             ready.SignalAndWait();
-            return new Migrator(database, NullLogger<Migrator>.Instance).Migrate();
+            return new Migrator(database, NullLogger<Migrator>.Instance, TimeProvider.System).Migrate();
         }).ToList();
 
         var shipped = Migrator.Shipped(StorageProviders.Postgres).Select(m => m.Version).ToList();
@@ -64,7 +64,7 @@ public class PostgresMigratorTests
         using var database = Database.Postgres(empty.ConnectionString);
         var broken = (1, "0001_broken", "CREATE TABLE c (z bigint); INSERT INTO nowhere VALUES (1);");
 
-        Assert.That(() => new Migrator(database, NullLogger<Migrator>.Instance).Migrate([broken]), Throws.InstanceOf<Npgsql.PostgresException>());
+        Assert.That(() => new Migrator(database, NullLogger<Migrator>.Instance, TimeProvider.System).Migrate([broken]), Throws.InstanceOf<Npgsql.PostgresException>());
 
         using var connection = database.Connect();
         Assert.That(connection.ExecuteScalar<long>("SELECT count(*) FROM information_schema.tables WHERE table_name = 'c'"), Is.Zero);
@@ -76,7 +76,7 @@ public class PostgresMigratorTests
     {
         using var database = Database.Postgres($"Host=127.0.0.1;Port={Postgres.Shared.Port};Username=postgres;Database=no_such_database");
 
-        var error = Assert.Throws<ConfigurationException>(() => new Migrator(database, NullLogger<Migrator>.Instance).Migrate())!;
+        var error = Assert.Throws<ConfigurationException>(() => new Migrator(database, NullLogger<Migrator>.Instance, TimeProvider.System).Migrate())!;
 
         Assert.That(error.Key, Is.EqualTo("Storage:ConnectionString"));
         Assert.That(error.Message, Does.Contain("no_such_database"));

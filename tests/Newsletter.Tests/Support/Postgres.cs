@@ -50,7 +50,7 @@ public sealed class Postgres : IDisposable
 
         Admin($"CREATE DATABASE {Template}");
         using (var template = Database.Postgres(ConnectionString(Template)))
-            new Migrator(template, NullLogger<Migrator>.Instance).Migrate();
+            new Migrator(template, NullLogger<Migrator>.Instance, TimeProvider.System).Migrate();
         // The template must have no open connection while it is copied.
         NpgsqlConnection.ClearAllPools();
     }

@@ -24,7 +24,7 @@ public sealed class ProviderDatabase : IDisposable
         }
         _workspace = new TestWorkspace();
         Database = new Database(_workspace.DatabasePath);
-        new Migrator(Database, NullLogger<Migrator>.Instance).Migrate();
+        new Migrator(Database, NullLogger<Migrator>.Instance, TimeProvider.System).Migrate();
     }
 
     public Database Database { get; }
