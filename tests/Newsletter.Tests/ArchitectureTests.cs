@@ -196,6 +196,7 @@ public sealed partial class ArchitectureTests
     {
         Assert.That(MachineClock().IsMatch("var now = DateTimeOffset.UtcNow;"), Is.True);
         Assert.That(MachineClock().IsMatch("var today = DateTime.Today;"), Is.True);
+        Assert.That(MachineClock().IsMatch("var now = (clock ?? TimeProvider.System).GetUtcNow();"), Is.True);
         Assert.That(MachineClock().IsMatch("var now = clock.GetUtcNow();"), Is.False);
     }
 
@@ -338,7 +339,9 @@ public sealed partial class ArchitectureTests
     [GeneratedRegex(@"^    (?!.*\b(?:class|record|struct|interface|enum|delegate)\b)(?:(?:public|private|internal|protected|static|async|override|sealed|virtual|unsafe|new)\s+)+[\w<>\[\](),.?\s]*?\b(?<name>\w+)\s*(?:<[^>()]*>)?\s*\(")]
     private static partial Regex MemberDeclaration();
 
-    [GeneratedRegex(@"\b(?:DateTime|DateTimeOffset)\s*\.\s*(?:UtcNow|Now|Today)\b")]
+    // The machine's clock read directly, or taken as a fallback for an injected one (Program.cs registers the one
+    // TimeProvider.System every class is given; it is not scanned).
+    [GeneratedRegex(@"\b(?:DateTime|DateTimeOffset)\s*\.\s*(?:UtcNow|Now|Today)\b|\bTimeProvider\s*\.\s*System\b")]
     private static partial Regex MachineClock();
 
     [GeneratedRegex(@"\.GetUtcNow\s*\(")]
