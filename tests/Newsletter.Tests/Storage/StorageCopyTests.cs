@@ -1,6 +1,8 @@
 using System.Xml.Linq;
 using Dapper;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
+using Npgsql;
 using Newsletter.ForYou;
 using Newsletter.Storage;
 using Newsletter.Subscriptions;
@@ -71,6 +73,48 @@ public class StorageCopyTests
         using var postgres = Database.Postgres(target);
         using var connection = postgres.Connect();
         Assert.That(connection.ExecuteScalar<long>("SELECT count(*) FROM subscribers"), Is.EqualTo(1), "nothing written twice");
+    }
+
+    // The bug: `storage copy` of the benchmark's 100,000 readers into PostgreSQL gave up after Npgsql's default 30 s
+    // command timeout ("Exception while reading from stream"), as a COPY of many rows, its triggers and its indexes
+    // take longer than that. Here the first COPY meets a row another session has inserted and not committed, so it
+    // waits for that session, longer than the 1 s the connection string allows a command.
+    [Test]
+    public void Copy_WaitsOutAStatementLongerThanTheCommandTimeout_InsteadOfGivingUp()
+    {
+        using var workspace = new TestWorkspace();
+        var readers = LedgerSeed.Readers(workspace, 2);
+        using var sqlite = new Database(workspace.DatabasePath);
+        new TokenStore(sqlite, new ServerSecretStore(sqlite)).LongLived(readers[0], TokenStore.Manage, LedgerSeed.PlannedAt);
+        (string Name, string Value) key;
+        using (var connection = sqlite.Connect()) key = connection.QuerySingle<(string, string)>("SELECT name, value FROM server_secrets ORDER BY name LIMIT 1");
+        var secret = key.Name;
+        using var empty = new EmptyPostgresDatabase();
+        using (var migrated = Database.Postgres(empty.ConnectionString)) new Migrator(migrated, NullLogger<Migrator>.Instance).Migrate();
+        using var blocker = new NpgsqlConnection(empty.ConnectionString);
+        blocker.Open();
+        var uncommitted = blocker.BeginTransaction();
+        blocker.Execute("INSERT INTO server_secrets (name, value, created_at) VALUES (@secret, 'another session', now())", new { secret }, uncommitted);
+
+        var copy = Task.Run(() => NewsletterProcess.Run(Settings(workspace), "storage", "copy", "--to", empty.ConnectionString + ";Command Timeout=1"));
+        using (var watcher = new NpgsqlConnection(empty.ConnectionString))
+        {
+            watcher.Open();
+            var deadline = DateTime.UtcNow.AddMinutes(2);
+            // Held until the copy has waited twice its timeout (or has given up, which is the bug).
+            while (!copy.IsCompleted && DateTime.UtcNow < deadline && watcher.ExecuteScalar<long>(
+                       "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND now() - query_start > interval '2 seconds'") == 0)
+                Thread.Sleep(50);
+        }
+        uncommitted.Rollback();
+        var result = copy.Result;
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.Output + result.Error);
+        Assert.That(result.Output, Does.Contain("every count matches"));
+        using var postgres = Database.Postgres(empty.ConnectionString);
+        using var copied = postgres.Connect();
+        Assert.That(copied.ExecuteScalar<string>("SELECT value FROM server_secrets WHERE name = @secret", new { secret }), Is.EqualTo(key.Value),
+            "the copied row, not the other session's");
     }
 
     [Test]
