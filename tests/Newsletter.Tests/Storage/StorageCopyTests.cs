@@ -117,6 +117,41 @@ public class StorageCopyTests
             "the copied row, not the other session's");
     }
 
+    // The bug: `storage copy` of 100,000 readers stalled in COPY subscribers (over 4 minutes, still running): each
+    // copied row ran the rollup triggers, which update the same counter rows (reader_states, reader_days,
+    // topic_readers, delivery_days) again and again inside the copy's one transaction, where PostgreSQL keeps every
+    // version of a row and each update walks them all. The copy brings the rollups' own rows from the source, so
+    // no row trigger runs while it copies (a counting trigger stands for them here), and all run again afterwards.
+    [Test]
+    public void Copy_RunsNoRowTriggersWhileCopying_AndLeavesThemOnAfterwards()
+    {
+        using var workspace = new TestWorkspace();
+        LedgerSeed.Readers(workspace, 3);
+        using var empty = new EmptyPostgresDatabase();
+        using var postgres = Database.Postgres(empty.ConnectionString);
+        new Migrator(postgres, NullLogger<Migrator>.Instance).Migrate();
+        using (var connection = postgres.Connect())
+            connection.Execute("""
+                CREATE SEQUENCE row_trigger_calls;
+                CREATE FUNCTION count_row_trigger_call() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN PERFORM nextval('row_trigger_calls'); RETURN NULL; END $$;
+                CREATE TRIGGER count_subscribers AFTER INSERT ON subscribers FOR EACH ROW EXECUTE FUNCTION count_row_trigger_call();
+                CREATE TRIGGER count_deliveries AFTER INSERT ON deliveries FOR EACH ROW EXECUTE FUNCTION count_row_trigger_call();
+                """);
+
+        var copy = NewsletterProcess.Run(Settings(workspace), "storage", "copy", "--to", empty.ConnectionString);
+
+        Assert.That(copy.ExitCode, Is.EqualTo(0), copy.Output + copy.Error);
+        using var copied = postgres.Connect();
+        Assert.That(copied.ExecuteScalar<bool>("SELECT is_called FROM row_trigger_calls"), Is.False, "no row trigger ran during the copy");
+        using var sqlite = new Database(workspace.DatabasePath);
+        Assert.That(ReaderStates(postgres), Is.EqualTo(ReaderStates(sqlite)), "the rollups are the source's");
+        new SubscriberStore(postgres).EnsureExists("later@example.org", new SubscriptionRequest(), LedgerSeed.PlannedAt);
+        Assert.That(copied.ExecuteScalar<long>("SELECT readers FROM reader_states WHERE state = 'pending'"),
+            Is.EqualTo(ReaderStates(sqlite).GetValueOrDefault("pending") + 1), "the rollup triggers run again after the copy");
+        Assert.That(copied.ExecuteScalar<long>("SELECT last_value FROM row_trigger_calls"), Is.EqualTo(1), "and so does every other trigger");
+    }
+
     [Test]
     public void Copy_RefusesAnUnreadableConnectionString_NamingTheOption()
     {
@@ -144,6 +179,12 @@ public class StorageCopyTests
     }
 
     private static Dictionary<string, string> Settings(TestWorkspace workspace) => new() { ["Storage:Database"] = workspace.DatabasePath };
+
+    private static Dictionary<string, long> ReaderStates(Database database)
+    {
+        using var connection = database.Connect();
+        return connection.Query<(string State, long Readers)>("SELECT state, readers FROM reader_states").ToDictionary(r => r.State, r => r.Readers);
+    }
 
     private static List<string> LedgerRows(Database database)
     {
