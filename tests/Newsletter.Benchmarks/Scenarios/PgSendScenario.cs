@@ -46,7 +46,7 @@ public static class PgSendScenario
                     await using var sink = await CountingSink.StartAsync();
                     var run = await SendingNodes.RunAsync(options, nodes, prepared.Sqlite, server.ConnectionString(database), at, sink, dkimKey, server.CpuSeconds);
                     var ledger = new Ledger(sql => server.Count(database, sql));
-                    Record(table, options, $"PostgreSQL, {nodes} node{(nodes == 1 ? "" : "s")} at once", size, run, await sink.SettledAsync(prepared.Readers),
+                    Record(table, options, nodes == 1 ? "PostgreSQL, 1 node" : $"PostgreSQL, {nodes} nodes at once", size, run, await sink.SettledAsync(prepared.Readers),
                         ledger, prepared.Readers, planned, planServerCpu, nodes == 2 ? oneNode : null);
                     oneNode ??= run;
                 }
