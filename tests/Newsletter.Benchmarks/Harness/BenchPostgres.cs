@@ -24,8 +24,9 @@ public sealed class BenchPostgres : IDisposable
     private readonly PosixSignalRegistration[] _signals;
     private int _stopped;
 
-    private BenchPostgres(string work)
+    private BenchPostgres(string work, bool statements)
     {
+        Statements = statements;
         Folder = Path.Combine(ServerCanReach(work) ? work : Path.GetTempPath(), "newsletter-bench-postgres-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(Folder);
         // Stopped however the run ends, like the children ChildProcesses tracks (the server runs detached).
@@ -39,7 +40,8 @@ public sealed class BenchPostgres : IDisposable
         var data = Path.Combine(Folder, "data");
         RunAsServer(Path.Combine(Bin, "initdb"), ["-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-locale", "--no-sync"]);
         // Two nodes of four SMTP workers each, their planners and a web node's pool stay well under 200 connections.
-        var options = $"-p {Port} -k {Folder} -c listen_addresses=127.0.0.1 -c max_connections=200";
+        var options = $"-p {Port} -k {Folder} -c listen_addresses=127.0.0.1 -c max_connections=200" +
+                      (statements ? " -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all" : "");
         RunAsServer(Path.Combine(Bin, "pg_ctl"), ["-D", data, "-l", Path.Combine(Folder, "server.log"), "-o", options, "-w", "-t", "60", "start"]);
         ServerPid = int.Parse(File.ReadLines(Path.Combine(data, "postmaster.pid")).First(), CultureInfo.InvariantCulture);
         Version = Scalar("postgres", "SHOW server_version");
@@ -49,7 +51,7 @@ public sealed class BenchPostgres : IDisposable
     /// <summary>Starts a server; null, with the reason on standard error, when PostgreSQL 15 is not installed.</summary>
     public static BenchPostgres? TryStart(BenchOptions options, string scenario)
     {
-        if (File.Exists(Path.Combine(Bin, "pg_ctl"))) return new BenchPostgres(options.Work);
+        if (File.Exists(Path.Combine(Bin, "pg_ctl"))) return new BenchPostgres(options.Work, options.PgStatements);
         Console.Error.WriteLine($"{scenario}: skipped (PostgreSQL 15 is not installed: tests/bench.sh installs it through tests/install-deps.sh postgres)");
         return null;
     }
@@ -64,6 +66,32 @@ public sealed class BenchPostgres : IDisposable
     public string Version { get; }
 
     public string SharedBuffers { get; }
+
+    /// <summary>Whether the server loads pg_stat_statements (<c>--pg-statements</c>).</summary>
+    public bool Statements { get; }
+
+    /// <summary>With <c>--pg-statements</c>, forgets what a database's statements cost so far (before a measured run).</summary>
+    public void ResetStatements(string database)
+    {
+        if (!Statements) return;
+        Execute(database, "CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+        Execute(database, "SELECT pg_stat_statements_reset()");
+    }
+
+    /// <summary>With <c>--pg-statements</c>, the statements that took the server longest since the reset, one line each.</summary>
+    public IReadOnlyList<string> CostliestStatements(string database, int count = 12)
+    {
+        if (!Statements) return [];
+        using var connection = new NpgsqlConnection(ConnectionString(database) + ";Pooling=false");
+        connection.Open();
+        using var command = new NpgsqlCommand(
+            $"SELECT calls, total_exec_time, rows, regexp_replace(query, '[[:space:]]+', ' ', 'g') FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT {count}", connection);
+        using var reader = command.ExecuteReader();
+        var lines = new List<string>();
+        while (reader.Read())
+            lines.Add($"{reader.GetDouble(1) / 1000,8:0.00} s {reader.GetInt64(0),9:N0} calls {reader.GetInt64(2),9:N0} rows  {reader.GetString(3)[..Math.Min(160, reader.GetString(3).Length)]}");
+        return lines;
+    }
 
     /// <summary>What the result lines say about the server.</summary>
     public string Describe() => $"PostgreSQL {Version.Split(' ')[0]}, default durability, shared_buffers {SharedBuffers}";

@@ -42,9 +42,11 @@ public static class PgPlanScenario
 
                 var onSqlite = await PlanAsync(options, sqlite, at, null);
                 var sqliteLoad = Machine.LoadAverage();
+                server.ResetStatements(database);
                 var serverBefore = server.CpuSeconds();
                 var onPostgres = await PlanAsync(options, sqlite, at, server.ConnectionString(database));
                 var serverCpu = server.CpuSeconds() - serverBefore;
+                foreach (var statement in server.CostliestStatements(database)) Console.WriteLine($"{Name} statement: {statement}");
                 var postgresLoad = Machine.LoadAverage();
                 var ledgerRows = server.Count(database, "SELECT count(*) FROM deliveries");
                 var ledgerReaders = server.Count(database, "SELECT count(DISTINCT subscriber_id) FROM deliveries");
