@@ -19,7 +19,7 @@ for arg in "$@"; do
   esac
 done
 
-bash tests/install-deps.sh smtp-sink wrk
+bash tests/install-deps.sh smtp-sink wrk postgres
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/newsletter-bench.XXXXXX")"
 sink_pid=""

@@ -23,6 +23,7 @@ public static class BenchMain
                 HostileXmlScenario.Verb => await HostileXmlScenario.ChildAsync(new ChildArguments(rest)),
                 PlanScenario.Verb => await PlanScenario.ChildAsync(new ChildArguments(rest)),
                 SendScenario.Verb => await SendScenario.ChildAsync(new ChildArguments(rest)),
+                SendingNodes.Verb => await SendingNodes.ChildAsync(new ChildArguments(rest)),
                 MicroScenario.Verb => MicroScenario.Run(new ChildArguments(rest)),
                 ForYouScenario.Verb => ForYouScenario.Child(rest),
                 "free-port" => FreePort(),
@@ -49,7 +50,7 @@ public static class BenchMain
         Console.Error.WriteLine(
             """
             usage: Newsletter.Benchmarks run [--quick] --work DIR --sink HOST:PORT [--sink-pid PID] [--results FILE]
-                                             [--connections N] [--digests N] [--only for-you,hostile-xml,plan,plan-marks,query,preview-windows,micro,send,admin] [--label TEXT]
+                                             [--connections N] [--digests N] [--only for-you,hostile-xml,plan,plan-marks,query,preview-windows,micro,send,admin,pg-plan,pg-send,pg-web] [--label TEXT]
                    Newsletter.Benchmarks micro [--repo DIR] [--work DIR]
             tests/bench.sh runs it with a temporary folder and its own smtp-sink; see tests/BENCHMARKS.md.
             """);

@@ -16,8 +16,8 @@ namespace Newsletter.Storage;
 public sealed class StorageCopyStore
 {
     /// <summary>
-    /// Every table that holds facts, parents before children, the rollups last (PostgreSQL's triggers fill them
-    /// while their sources are copied; what they wrote is replaced by the source's own rows). A table a migration
+    /// Every table that holds facts, parents before children, the rollups last (copied like the rest: no trigger
+    /// runs during the copy). A table a migration
     /// adds must join this list or <see cref="NotCopied"/>: the copy refuses a schema holding any other.
     /// </summary>
     public static readonly IReadOnlyList<string> CopyOrder =
@@ -46,6 +46,11 @@ public sealed class StorageCopyStore
         ["papers_fts_deferred"] = "papers_fts upkeep queue",
         ["send_budget"] = "sends counted in the current hour under Delivery:MessagesPerHour; a stopped service has none",
     };
+
+    // A copy is one transaction an operator waits for: a time limit on its statements only throws away the work done
+    // so far. Npgsql's default (30 s, or the connection string's Command Timeout) ended the copy of 100,000 readers.
+    // 0: no limit.
+    private const int NoTimeLimit = 0;
 
     // Tables whose rows a fresh migration writes itself (paper_changes: its one counter row); the source's replace them.
     private static readonly string[] WrittenByMigrations = ["paper_changes"];
@@ -79,27 +84,33 @@ public sealed class StorageCopyStore
         using var snapshot = reader.BeginTransaction(deferred: true);
         using var writer = (NpgsqlConnection)target.Connect();
         using var transaction = writer.BeginTransaction();
-        var occupied = CopyOrder.Except(WrittenByMigrations).Where(table => writer.ExecuteScalar<bool>($"""SELECT EXISTS (SELECT 1 FROM "{table}")""", transaction: transaction)).ToList();
+        var occupied = CopyOrder.Except(WrittenByMigrations).Where(table => writer.ExecuteScalar<bool>($"""SELECT EXISTS (SELECT 1 FROM "{table}")""", transaction: transaction, commandTimeout: NoTimeLimit)).ToList();
         if (occupied.Count > 0)
             throw new StorageCopyRefusedException($"{target.Describe()} already holds rows (in {string.Join(", ", occupied)}); copy only into an empty database");
 
+        // The rollups' triggers would update the same counter rows once per copied row, in this one transaction, where
+        // PostgreSQL keeps every version of a row and each update walks them all: quadratic, a stall at 100,000
+        // readers. The rollups come from the source instead, so no trigger of the service's runs until the copy ends
+        // (foreign keys, the system's own triggers, stay checked). Undone by the commit's ENABLE, or by a rollback.
+        foreach (var table in CopyOrder) writer.Execute($"""ALTER TABLE "{table}" DISABLE TRIGGER USER""", transaction: transaction, commandTimeout: NoTimeLimit);
         var copied = new List<CopiedTable>();
         foreach (var table in CopyOrder)
         {
             var columns = Columns(writer, transaction, table);
             CheckSameColumns(reader, table, columns);
-            // Anything here was written by a trigger while an earlier table was copied; the source's rows replace it.
-            writer.Execute($"""DELETE FROM "{table}" """, transaction: transaction);
+            // Rows a migration wrote (paper_changes' counter); the source's replace them.
+            writer.Execute($"""DELETE FROM "{table}" """, transaction: transaction, commandTimeout: NoTimeLimit);
             var read = CopyRows(reader, snapshot, writer, table, columns);
             foreach (var identity in columns.Where(c => c.Identity))
                 writer.Execute($"""SELECT setval(pg_get_serial_sequence(@table, @column), coalesce((SELECT max("{identity.Name}") FROM "{table}"), 0) + 1, false)""",
-                    new { table, column = identity.Name }, transaction);
-            copied.Add(new CopiedTable(table, read, writer.ExecuteScalar<long>($"""SELECT count(*) FROM "{table}" """, transaction: transaction)));
+                    new { table, column = identity.Name }, transaction, NoTimeLimit);
+            copied.Add(new CopiedTable(table, read, writer.ExecuteScalar<long>($"""SELECT count(*) FROM "{table}" """, transaction: transaction, commandTimeout: NoTimeLimit)));
         }
         var differing = copied.Where(c => c.SourceRows != c.TargetRows).ToList();
         if (differing.Count > 0)
             throw new StorageCopyRefusedException("row counts differ, nothing was written: " +
                 string.Join(", ", differing.Select(c => $"{c.Table} {c.SourceRows} → {c.TargetRows}")));
+        foreach (var table in CopyOrder) writer.Execute($"""ALTER TABLE "{table}" ENABLE TRIGGER USER""", transaction: transaction, commandTimeout: NoTimeLimit);
         transaction.Commit();
         return copied;
     }
@@ -118,7 +129,7 @@ public sealed class StorageCopyStore
         connection.Query<(string Name, string Type, string Identity)>("""
             SELECT column_name, data_type, is_identity FROM information_schema.columns
             WHERE table_schema = current_schema() AND table_name = @table ORDER BY ordinal_position
-            """, new { table }, transaction).Select(c => new Column(c.Name, c.Type, c.Identity == "YES")).ToList();
+            """, new { table }, transaction, commandTimeout: NoTimeLimit).Select(c => new Column(c.Name, c.Type, c.Identity == "YES")).ToList();
 
     private static void CheckSameColumns(SqliteConnection reader, string table, List<Column> columns)
     {
@@ -138,6 +149,7 @@ public sealed class StorageCopyStore
         select.CommandText = $"""SELECT {list} FROM "{table}" """;
         using var rows = select.ExecuteReader();
         using var import = writer.BeginBinaryImport($"""COPY "{table}" ({list}) FROM STDIN (FORMAT BINARY)""");
+        import.Timeout = TimeSpan.FromSeconds(NoTimeLimit);
         long count = 0;
         while (rows.Read())
         {

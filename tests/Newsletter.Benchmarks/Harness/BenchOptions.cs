@@ -28,6 +28,9 @@ public sealed class BenchOptions
     /// <summary><c>--profile</c>: scenario 3 sends on one worker, step by step, and prints each step's CPU (see SendProfile).</summary>
     public bool Profile { get; private set; }
 
+    /// <summary><c>--pg-statements</c>: the pg-* scenarios' server loads pg_stat_statements, and pg-plan prints its costliest statements.</summary>
+    public bool PgStatements { get; private set; }
+
     /// <summary>Papers ingested by scenario 1 (and kept as the history the other scenarios run over).</summary>
     public int IngestPapers => 30_000;
 
@@ -77,6 +80,7 @@ public sealed class BenchOptions
                 case "--connections": options.Connections = Number(); break;
                 case "--no-dkim": options.Dkim = false; break;
                 case "--profile": options.Profile = true; break;
+                case "--pg-statements": options.PgStatements = true; break;
                 case "--digests": digests = Number(); break;
                 case "--plan-timeout": planTimeout = Number(); break;
                 case "--send-timeout": sendTimeout = Number(); break;

@@ -50,6 +50,9 @@ public static class BenchRun
             if (options.Runs("micro")) await MicroScenario.RunAsync(options, table);
             if (options.Runs("send")) await SendScenario.RunAsync(options, data, table, history);
             if (options.Runs("admin")) await AdminPageScenario.RunAsync(options, data, table, history);
+            if (options.Runs(PgPlanScenario.Name)) await PgPlanScenario.RunAsync(options, data, table, history);
+            if (options.Runs(PgSendScenario.Name)) await PgSendScenario.RunAsync(options, data, table, history);
+            if (options.Runs(PgWebScenario.Name)) await PgWebScenario.RunAsync(options, data, table, history);
             return 0;
         }
         finally

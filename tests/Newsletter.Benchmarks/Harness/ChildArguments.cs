@@ -19,7 +19,7 @@ public sealed class ChildArguments
     public Dictionary<string, string?> HostSettings()
     {
         var database = this["db"];
-        return new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>
         {
             ["Storage:Database"] = database,
             ["Smtp:Host"] = "",
@@ -27,5 +27,33 @@ public sealed class ChildArguments
             ["Ingest:MaxSourceBytes"] = "1073741824",
             ["Site:BaseUrl"] = "http://newsletter.example.com",
         };
+        // --pg: the same child on PostgreSQL (issue 17's scenarios); --db then only places the pickup folder.
+        if (Optional("pg") is { } postgres)
+        {
+            settings["Storage:Provider"] = "postgres";
+            settings["Storage:ConnectionString"] = postgres;
+        }
+        return settings;
+    }
+
+    /// <summary>
+    /// <see cref="HostSettings"/> for a child that sends: the relay at <c>--sink host:port</c> without TLS,
+    /// <c>--connections</c>, and DKIM signing with <c>--dkim-key</c> when given.
+    /// </summary>
+    public Dictionary<string, string?> SenderSettings()
+    {
+        var settings = HostSettings();
+        var sink = this["sink"];
+        settings["Smtp:Host"] = sink[..sink.LastIndexOf(':')];
+        settings["Smtp:Port"] = sink[(sink.LastIndexOf(':') + 1)..];
+        settings["Smtp:Security"] = "none";
+        settings["Delivery:Connections"] = this["connections"];
+        if (Optional("dkim-key") is { } key)
+        {
+            settings["Dkim:Domain"] = "newsletter.localhost";
+            settings["Dkim:Selector"] = "bench";
+            settings["Dkim:PrivateKeyPath"] = key;
+        }
+        return settings;
     }
 }

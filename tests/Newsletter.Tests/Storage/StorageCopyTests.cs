@@ -1,6 +1,8 @@
 using System.Xml.Linq;
 using Dapper;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
+using Npgsql;
 using Newsletter.ForYou;
 using Newsletter.Storage;
 using Newsletter.Subscriptions;
@@ -73,6 +75,83 @@ public class StorageCopyTests
         Assert.That(connection.ExecuteScalar<long>("SELECT count(*) FROM subscribers"), Is.EqualTo(1), "nothing written twice");
     }
 
+    // The bug: `storage copy` of the benchmark's 100,000 readers into PostgreSQL gave up after Npgsql's default 30 s
+    // command timeout ("Exception while reading from stream"), as a COPY of many rows, its triggers and its indexes
+    // take longer than that. Here the first COPY meets a row another session has inserted and not committed, so it
+    // waits for that session, longer than the 1 s the connection string allows a command.
+    [Test]
+    public void Copy_WaitsOutAStatementLongerThanTheCommandTimeout_InsteadOfGivingUp()
+    {
+        using var workspace = new TestWorkspace();
+        var readers = LedgerSeed.Readers(workspace, 2);
+        using var sqlite = new Database(workspace.DatabasePath);
+        new TokenStore(sqlite, new ServerSecretStore(sqlite)).LongLived(readers[0], TokenStore.Manage, LedgerSeed.PlannedAt);
+        (string Name, string Value) key;
+        using (var connection = sqlite.Connect()) key = connection.QuerySingle<(string, string)>("SELECT name, value FROM server_secrets ORDER BY name LIMIT 1");
+        var secret = key.Name;
+        using var empty = new EmptyPostgresDatabase();
+        using (var migrated = Database.Postgres(empty.ConnectionString)) new Migrator(migrated, NullLogger<Migrator>.Instance).Migrate();
+        using var blocker = new NpgsqlConnection(empty.ConnectionString);
+        blocker.Open();
+        var uncommitted = blocker.BeginTransaction();
+        blocker.Execute("INSERT INTO server_secrets (name, value, created_at) VALUES (@secret, 'another session', now())", new { secret }, uncommitted);
+
+        var copy = Task.Run(() => NewsletterProcess.Run(Settings(workspace), "storage", "copy", "--to", empty.ConnectionString + ";Command Timeout=1"));
+        using (var watcher = new NpgsqlConnection(empty.ConnectionString))
+        {
+            watcher.Open();
+            var deadline = DateTime.UtcNow.AddMinutes(2);
+            // Held until the copy has waited twice its timeout (or has given up, which is the bug).
+            while (!copy.IsCompleted && DateTime.UtcNow < deadline && watcher.ExecuteScalar<long>(
+                       "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND now() - query_start > interval '2 seconds'") == 0)
+                Thread.Sleep(50);
+        }
+        uncommitted.Rollback();
+        var result = copy.Result;
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.Output + result.Error);
+        Assert.That(result.Output, Does.Contain("every count matches"));
+        using var postgres = Database.Postgres(empty.ConnectionString);
+        using var copied = postgres.Connect();
+        Assert.That(copied.ExecuteScalar<string>("SELECT value FROM server_secrets WHERE name = @secret", new { secret }), Is.EqualTo(key.Value),
+            "the copied row, not the other session's");
+    }
+
+    // The bug: `storage copy` of 100,000 readers stalled in COPY subscribers (over 4 minutes, still running): each
+    // copied row ran the rollup triggers, which update the same counter rows (reader_states, reader_days,
+    // topic_readers, delivery_days) again and again inside the copy's one transaction, where PostgreSQL keeps every
+    // version of a row and each update walks them all. The copy brings the rollups' own rows from the source, so
+    // no row trigger runs while it copies (a counting trigger stands for them here), and all run again afterwards.
+    [Test]
+    public void Copy_RunsNoRowTriggersWhileCopying_AndLeavesThemOnAfterwards()
+    {
+        using var workspace = new TestWorkspace();
+        LedgerSeed.Readers(workspace, 3);
+        using var empty = new EmptyPostgresDatabase();
+        using var postgres = Database.Postgres(empty.ConnectionString);
+        new Migrator(postgres, NullLogger<Migrator>.Instance).Migrate();
+        using (var connection = postgres.Connect())
+            connection.Execute("""
+                CREATE SEQUENCE row_trigger_calls;
+                CREATE FUNCTION count_row_trigger_call() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN PERFORM nextval('row_trigger_calls'); RETURN NULL; END $$;
+                CREATE TRIGGER count_subscribers AFTER INSERT ON subscribers FOR EACH ROW EXECUTE FUNCTION count_row_trigger_call();
+                CREATE TRIGGER count_deliveries AFTER INSERT ON deliveries FOR EACH ROW EXECUTE FUNCTION count_row_trigger_call();
+                """);
+
+        var copy = NewsletterProcess.Run(Settings(workspace), "storage", "copy", "--to", empty.ConnectionString);
+
+        Assert.That(copy.ExitCode, Is.EqualTo(0), copy.Output + copy.Error);
+        using var copied = postgres.Connect();
+        Assert.That(copied.ExecuteScalar<bool>("SELECT is_called FROM row_trigger_calls"), Is.False, "no row trigger ran during the copy");
+        using var sqlite = new Database(workspace.DatabasePath);
+        Assert.That(ReaderStates(postgres), Is.EqualTo(ReaderStates(sqlite)), "the rollups are the source's");
+        new SubscriberStore(postgres).EnsureExists("later@example.org", new SubscriptionRequest(), LedgerSeed.PlannedAt);
+        Assert.That(copied.ExecuteScalar<long>("SELECT readers FROM reader_states WHERE state = 'pending'"),
+            Is.EqualTo(ReaderStates(sqlite).GetValueOrDefault("pending") + 1), "the rollup triggers run again after the copy");
+        Assert.That(copied.ExecuteScalar<long>("SELECT last_value FROM row_trigger_calls"), Is.EqualTo(1), "and so does every other trigger");
+    }
+
     [Test]
     public void Copy_RefusesAnUnreadableConnectionString_NamingTheOption()
     {
@@ -100,6 +179,12 @@ public class StorageCopyTests
     }
 
     private static Dictionary<string, string> Settings(TestWorkspace workspace) => new() { ["Storage:Database"] = workspace.DatabasePath };
+
+    private static Dictionary<string, long> ReaderStates(Database database)
+    {
+        using var connection = database.Connect();
+        return connection.Query<(string State, long Readers)>("SELECT state, readers FROM reader_states").ToDictionary(r => r.State, r => r.Readers);
+    }
 
     private static List<string> LedgerRows(Database database)
     {
