@@ -13,7 +13,7 @@ internal sealed class AbstractMarks(WindowIndexStore store, Func<string, FilterR
     /// <summary>
     /// Sets each item's <see cref="DigestItem.Marks"/>, in place: a ranked item belongs to the run until it is frozen,
     /// and copying every item of every list to add its marks cost more than deciding them. A list given twice
-    /// (readers who share a ranking) is marked once.
+    /// is marked once.
     /// </summary>
     public void Mark(IReadOnlyList<IReadOnlyList<DigestItem>> lists)
     {
@@ -40,8 +40,7 @@ internal sealed class AbstractMarks(WindowIndexStore store, Func<string, FilterR
         for (var i = 0; i < asked.Count; i++) asked[i].Result.SetMarks(asked[i].Paper, spans[i]);
         foreach (var list in distinct)
         {
-            // A list ranked on an earlier page (shared through RankingMemo) is marked already.
-            foreach (var item in list) item.Marks ??= Union(item);
+            foreach (var item in list) item.Marks = Union(item);
         }
     }
 

@@ -32,8 +32,6 @@ internal sealed class WindowMatcher : IDisposable
     // Reused from query to query: a run evaluates up to one filter per ten readers, and only each result's own
     // arrays are kept for the run.
     private readonly List<FilterHit> _hits = [];
-    private readonly Ranking.Scratch _scratch = new();
-    private readonly RankingMemo _memo = new();
     private AbstractMarks? _marks;
 
     /// <param name="window">The window to match in; the caller keeps it open while the matcher is in use.</param>
@@ -110,7 +108,7 @@ internal sealed class WindowMatcher : IDisposable
     /// in <paramref name="order"/> (see <see cref="Ranking"/>): the one ranking every digest and preview goes through.
     /// </summary>
     public IReadOnlyList<DigestItem> Top(ReadOnlySpan<FilterResult> filters, NewPapers isNew, int max, DigestOrder order) =>
-        _memo.Top(filters, isNew, max, order, _scratch);
+        Ranking.Top(filters, isNew, max, order);
 
     /// <summary>
     /// Decides each ranked item's <see cref="DigestItem.Marks"/>: the words of its abstract the queries of its labels
