@@ -26,7 +26,7 @@ internal static class Ranking
     /// </summary>
     public static IReadOnlyList<DigestItem> Top(ReadOnlySpan<FilterResult> filters, NewPapers isNew, int max, DigestOrder order)
     {
-        Span<int> cursors = filters.Length <= 64 ? stackalloc int[filters.Length] : new int[filters.Length];
+        var cursors = new int[filters.Length];
         var orders = new int[filters.Length][];
         for (var f = 0; f < filters.Length; f++) orders[f] = filters[f].InOrder(order);
         var chosen = new List<FilterHit>(max);
