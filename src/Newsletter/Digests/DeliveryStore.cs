@@ -31,51 +31,43 @@ public sealed class DeliveryStore(Database database)
         if (digests.Count == 0) return 0;
         using var connection = database.Connect();
         using var transaction = connection.BeginTransaction();
-        // Per-row overhead matters more here than anywhere else (a run writes up to one row per reader): readers are
-        // advanced by one statement per distinct (window, due times), in practice one or a few a page, and rows are
-        // inserted by one prepared command.
+        // A run writes up to one row per reader, so a page takes a few statements whatever its size: its readers
+        // advanced by one per distinct (window, due times), in practice one; each list new to the run inserted once;
+        // the rows inserted by one statement (see PlannedRows).
         using var advance = SubscriberStore.PrepareWindowAdvance(database, connection, transaction);
         using var lists = FrozenListStore.Prepare(connection, transaction, now, run ?? new FrozenLists());
-        using var insert = connection.CreateCommand();
-        insert.Transaction = transaction;
-        // The row points at its frozen list (items_list); items_json is left empty, kept for rows planned before.
-        insert.CommandText = """
-            INSERT INTO deliveries (subscriber_id, period_key, state, created_at, message_id, window_from, window_to, items_json, items_list)
-            VALUES (@subscriberId, @periodKey, 'pending', @now, @messageId, @windowFrom, @windowTo, '', @itemsList)
-            ON CONFLICT (subscriber_id, period_key) DO NOTHING
-            """;
-        var iId = insert.AddParameter("subscriberId", 0L);
-        var iPeriod = insert.AddParameter("periodKey", "");
-        insert.AddTimestamp("now", now);
-        var iMessageId = insert.AddParameter("messageId", "");
-        var iFrom = insert.AddTimestamp("windowFrom", now);
-        var iTo = insert.AddTimestamp("windowTo", now);
-        var iItems = insert.AddParameter("itemsList", 0L);
-        // Most readers of a run share their window: format each distinct time once (SQLite stores text).
-        var times = new Dictionary<DateTimeOffset, object>();
-        object Time(DateTimeOffset time) =>
-            times.TryGetValue(time, out var value) ? value
-                : times[time] = database.IsPostgres ? UtcTimestampHandler.ToInstant(time) : UtcTimestampHandler.ToText(time);
         try
         {
             var moved = new HashSet<long>();
             foreach (var group in digests.GroupBy(d => (d.LastSeq, d.NextDueAt, d.PreviousDueAt)))
                 advance.Run(group.Key.LastSeq, group.Key.NextDueAt, group.Select(d => d.SubscriberId), group.Key.PreviousDueAt, moved);
-            var created = 0;
+            var rows = new PlannedRows(messageIdDomain);
             foreach (var digest in digests)
             {
                 // Not moved: another planner (or an earlier run) already advanced this reader.
                 if (!moved.Contains(digest.SubscriberId)) continue;
                 advanced++;
                 if (digest.Items.Count == 0 && !sendEmpty) continue;
-                iId.Value = digest.SubscriberId;
-                iPeriod.Value = digest.PeriodKey;
-                iMessageId.Value = MessageIdFor(digest.SubscriberId, digest.PeriodKey, messageIdDomain);
-                iFrom.Value = Time(digest.WindowFrom);
-                iTo.Value = Time(digest.WindowTo);
-                iItems.Value = lists.Freeze(digest.Items);
-                created += insert.ExecuteNonQuery();
+                rows.Add(digest, lists.Freeze(digest.Items));
             }
+            // The row points at its frozen list (items_list); items_json is left empty, kept for rows planned before.
+            var created = rows.Count == 0 ? 0 : connection.Execute(
+                database.Dialect(
+                    sqlite: """
+                    INSERT INTO deliveries (subscriber_id, period_key, state, created_at, message_id, window_from, window_to, items_json, items_list)
+                    SELECT value ->> 0, value ->> 1, 'pending', @now, value ->> 2, value ->> 3, value ->> 4, '', value ->> 5
+                    FROM json_each(@rows) WHERE true
+                    ON CONFLICT (subscriber_id, period_key) DO NOTHING
+                    """,
+                    postgres: """
+                    INSERT INTO deliveries (subscriber_id, period_key, state, created_at, message_id, window_from, window_to, items_json, items_list)
+                    SELECT r.subscriber_id, r.period_key, 'pending', @now, r.message_id, r.window_from, r.window_to, '', r.items_list
+                    FROM unnest(@subscriberIds, @periodKeys, @messageIds, @windowFrom, @windowTo, @itemsLists)
+                         AS r (subscriber_id, period_key, message_id, window_from, window_to, items_list)
+                    ON CONFLICT (subscriber_id, period_key) DO NOTHING
+                    """),
+                database.IsPostgres ? rows.Arrays(now) : new { rows = rows.Json(), now },
+                transaction);
             transaction.Commit();
             return created;
         }

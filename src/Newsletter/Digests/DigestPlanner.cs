@@ -73,8 +73,7 @@ public sealed class DigestPlanner(
                     continue;
                 }
                 // What each frozen paper highlights is decided now, from the queries that matched it.
-                var marked = matcher.Mark(digests.Select(d => d.Items).ToList());
-                for (var i = 0; i < digests.Count; i++) digests[i] = digests[i] with { Items = marked[i] };
+                matcher.Mark(digests.Select(d => d.Items).ToList());
                 Finish(ref writing);
                 pages.Written();
                 writing = Task.Run(() => (deliveries.Plan(digests, mailer.Domain, options.Value.SendEmpty, at, out var advanced, frozen), advanced));
@@ -111,7 +110,8 @@ public sealed class DigestPlanner(
         var results = filters.Select(matcher.Get).ToArray();
         var digest = Plan(reader with { NextDueAt = due }, results, matcher, TasteStep.Open(tastes, low, high), when,
             PeriodKey(reader, due, when), DigestSchedule.NextDue(reader, when));
-        return digest with { Items = matcher.Mark([digest.Items])[0] };
+        matcher.Mark([digest.Items]);
+        return digest;
     }
 
     /// <summary>

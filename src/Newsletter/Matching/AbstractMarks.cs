@@ -11,15 +11,18 @@ namespace Newsletter.Matching;
 internal sealed class AbstractMarks(WindowIndexStore store, Func<string, FilterResult?> resultOf)
 {
     /// <summary>
-    /// Each list with its items' <see cref="DigestItem.Marks"/> set; a list given twice (readers who share a
-    /// ranking) comes back as one list, so the ledger still freezes it once.
+    /// Sets each item's <see cref="DigestItem.Marks"/>, in place: a ranked item belongs to the run until it is frozen,
+    /// and copying every item of every list to add its marks cost more than deciding them. A list given twice
+    /// is marked once.
     /// </summary>
-    public IReadOnlyList<IReadOnlyList<DigestItem>> Mark(IReadOnlyList<IReadOnlyList<DigestItem>> lists)
+    public void Mark(IReadOnlyList<IReadOnlyList<DigestItem>> lists)
     {
+        var distinct = new HashSet<IReadOnlyList<DigestItem>>(lists.Count, ReferenceEqualityComparer.Instance);
         var asked = new List<(FilterResult Result, long Paper)>();
         var queries = new List<(long Paper, string Query)>();
         foreach (var list in lists)
         {
+            if (!distinct.Add(list)) continue;
             foreach (var item in list)
             {
                 foreach (var label in item.Labels)
@@ -35,16 +38,10 @@ internal sealed class AbstractMarks(WindowIndexStore store, Func<string, FilterR
         }
         var spans = store.Spans(queries);
         for (var i = 0; i < asked.Count; i++) asked[i].Result.SetMarks(asked[i].Paper, spans[i]);
-
-        var marked = new Dictionary<IReadOnlyList<DigestItem>, IReadOnlyList<DigestItem>>(ReferenceEqualityComparer.Instance);
-        var result = new IReadOnlyList<DigestItem>[lists.Count];
-        for (var l = 0; l < lists.Count; l++)
+        foreach (var list in distinct)
         {
-            if (!marked.TryGetValue(lists[l], out var list))
-                marked[lists[l]] = list = lists[l].Select(i => i with { Marks = Union(i) }).ToList();
-            result[l] = list;
+            foreach (var item in list) item.Marks = Union(item);
         }
-        return result;
     }
 
     /// <summary>The spans of all the item's labels, overlapping ones merged as highlight() merges a query's matches.</summary>

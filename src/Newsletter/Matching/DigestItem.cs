@@ -9,7 +9,7 @@ public sealed record DigestItem(long Paper, IReadOnlyList<string> Labels, double
     /// <summary>
     /// What to highlight in the paper's abstract, decided when planning: start/end pairs of UTF-16 offsets (end
     /// exclusive, ascending, not overlapping) into the abstract as it was then; null when nothing (or, for rows
-    /// planned before marks were recorded, unknown).
+    /// planned before marks were recorded, unknown). Set once, when planning decides them (<c>AbstractMarks</c>).
     /// </summary>
-    public int[]? Marks { get; init; }
+    public int[]? Marks { get; internal set; }
 }

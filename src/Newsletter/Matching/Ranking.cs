@@ -24,12 +24,12 @@ internal static class Ranking
     /// paper first at its best rank and meets the top papers first: the merge stops after <paramref name="max"/>
     /// distinct papers, and the cost per reader is about filters × max, whatever the window holds.
     /// </summary>
-    public static IReadOnlyList<DigestItem> Top(ReadOnlySpan<FilterResult> filters, NewPapers isNew, int max, DigestOrder order, Scratch scratch)
+    public static IReadOnlyList<DigestItem> Top(ReadOnlySpan<FilterResult> filters, NewPapers isNew, int max, DigestOrder order)
     {
-        var cursors = scratch.Cursors(filters.Length);
-        var orders = scratch.Orders(filters, order);
-        var chosen = scratch.Chosen;
-        chosen.Clear();
+        var cursors = new int[filters.Length];
+        var orders = new int[filters.Length][];
+        for (var f = 0; f < filters.Length; f++) orders[f] = filters[f].InOrder(order);
+        var chosen = new List<FilterHit>(max);
         while (chosen.Count < max)
         {
             var best = -1;
@@ -50,7 +50,7 @@ internal static class Ranking
             if (!Contains(chosen, bestHit.Paper)) chosen.Add(bestHit);
         }
         var items = new List<DigestItem>(chosen.Count);
-        var labels = scratch.Labels;
+        var labels = new List<(string Label, double Rank)>();
         foreach (var top in chosen)
         {
             // A reader's filters are distinct (kind, value) pairs, so their labels are too. Insertion keeps filters
@@ -87,32 +87,5 @@ internal static class Ranking
             if (hit.Paper == paper) return true;
         }
         return false;
-    }
-
-    /// <summary>Buffers reused from reader to reader within one run, so ranking allocates little per reader.</summary>
-    public sealed class Scratch
-    {
-        private int[] _cursors = new int[8];
-        private int[][] _orders = new int[8][];
-
-        public List<FilterHit> Chosen { get; } = new();
-        public List<(string Label, double Rank)> Labels { get; } = new();
-
-        /// <summary>One position per filter, all at the start.</summary>
-        public Span<int> Cursors(int filters)
-        {
-            if (_cursors.Length < filters) _cursors = new int[filters];
-            var cursors = _cursors.AsSpan(0, filters);
-            cursors.Clear();
-            return cursors;
-        }
-
-        /// <summary>Each filter's match positions in <paramref name="order"/>.</summary>
-        public ReadOnlySpan<int[]> Orders(ReadOnlySpan<FilterResult> filters, DigestOrder order)
-        {
-            if (_orders.Length < filters.Length) _orders = new int[filters.Length][];
-            for (var f = 0; f < filters.Length; f++) _orders[f] = filters[f].InOrder(order);
-            return _orders.AsSpan(0, filters.Length);
-        }
     }
 }

@@ -27,11 +27,11 @@ internal sealed class WindowMatcher : IDisposable
     private readonly bool _forRequest;
     private readonly ILogger _logger;
     private readonly Dictionary<(string Kind, string Value), FilterResult> _cache = new();
+    // The same results by label, which is how a ranked item names them: marking looks a label up for every item.
+    private readonly Dictionary<string, FilterResult> _byLabel = new(StringComparer.Ordinal);
     // Reused from query to query: a run evaluates up to one filter per ten readers, and only each result's own
     // arrays are kept for the run.
     private readonly List<FilterHit> _hits = [];
-    private readonly Ranking.Scratch _scratch = new();
-    private readonly RankingMemo _memo = new();
     private AbstractMarks? _marks;
 
     /// <param name="window">The window to match in; the caller keeps it open while the matcher is in use.</param>
@@ -99,6 +99,7 @@ internal sealed class WindowMatcher : IDisposable
             shared.TryAdd(value, result);
         }
         _cache[key] = result;
+        _byLabel[result.Label] = result;
         return result;
     }
 
@@ -107,18 +108,14 @@ internal sealed class WindowMatcher : IDisposable
     /// in <paramref name="order"/> (see <see cref="Ranking"/>): the one ranking every digest and preview goes through.
     /// </summary>
     public IReadOnlyList<DigestItem> Top(ReadOnlySpan<FilterResult> filters, NewPapers isNew, int max, DigestOrder order) =>
-        _memo.Top(filters, isNew, max, order, _scratch);
+        Ranking.Top(filters, isNew, max, order);
 
     /// <summary>
-    /// The ranked lists with each item's <see cref="DigestItem.Marks"/> decided: the words of its abstract the queries
-    /// of its labels matched (see <see cref="AbstractMarks"/>). Lists given as one object come back as one object.
+    /// Decides each ranked item's <see cref="DigestItem.Marks"/>: the words of its abstract the queries of its labels
+    /// matched (see <see cref="AbstractMarks"/>).
     /// </summary>
-    public IReadOnlyList<IReadOnlyList<DigestItem>> Mark(IReadOnlyList<IReadOnlyList<DigestItem>> lists) =>
-        (_marks ??= new AbstractMarks(_store, Evaluated)).Mark(lists);
-
-    /// <summary>The result of the filter a digest item's label names, if it was evaluated (a recommendation's was not).</summary>
-    private FilterResult? Evaluated(string label) =>
-        _cache.GetValueOrDefault(FilterLabel.Keyword(label) is { } keyword ? (SubscriberFilter.Keyword, keyword) : (SubscriberFilter.Topic, label));
+    public void Mark(IReadOnlyList<IReadOnlyList<DigestItem>> lists) =>
+        (_marks ??= new AbstractMarks(_store, label => _byLabel.GetValueOrDefault(label))).Mark(lists);
 
     /// <summary>How many distinct papers new to the reader <paramref name="filters"/> match.</summary>
     public static int CountNew(ReadOnlySpan<FilterResult> filters, NewPapers isNew)

@@ -47,12 +47,11 @@ public sealed class UtcTimestampHandler : SqlMapper.TypeHandler<DateTimeOffset>
     /// A timestamp column of a raw reader on either provider: SQLite's text, or PostgreSQL's <c>timestamptz</c>
     /// (a UTC <see cref="DateTime"/>).
     /// </summary>
-    public static DateTimeOffset Read(System.Data.Common.DbDataReader row, int ordinal) => row.GetValue(ordinal) switch
-    {
-        string text => FromText(text),
-        DateTime instant => new DateTimeOffset(DateTime.SpecifyKind(instant, DateTimeKind.Utc)),
-        var other => Shared.Parse(other),
-    };
+    // Read by type, not through GetValue: a planning run reads three timestamps for each of its readers.
+    public static DateTimeOffset Read(System.Data.Common.DbDataReader row, int ordinal) =>
+        row is Npgsql.NpgsqlDataReader && row.GetFieldType(ordinal) == typeof(DateTime)
+            ? new DateTimeOffset(DateTime.SpecifyKind(row.GetDateTime(ordinal), DateTimeKind.Utc))
+            : FromText(row.GetString(ordinal));
 
     /// <summary>Sets a raw command's parameter to a timestamp, in the form its provider stores (see <see cref="SetValue"/>).</summary>
     public static void Bind(IDbDataParameter parameter, DateTimeOffset value) => Shared.SetValue(parameter, value);

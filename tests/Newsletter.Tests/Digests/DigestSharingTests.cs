@@ -6,7 +6,7 @@ using static Newsletter.Tests.Support.DigestWorld;
 
 namespace Newsletter.Tests.Digests;
 
-/// <summary>Readers with the same filters share one ranking within a run; each still gets exactly their own digest.</summary>
+/// <summary>Readers with the same filters get the same papers within a run; each still gets exactly their own digest.</summary>
 [TestFixture(StorageProviders.Sqlite)]
 [TestFixture(StorageProviders.Postgres)]
 public class DigestSharingTests(string provider) : DigestWorldFixture(Confirmed, provider)
