@@ -5,10 +5,9 @@ namespace Newsletter.ForYou;
 
 /// <summary>
 /// Scores one reader's <see cref="TasteModel"/> against a <see cref="WindowTerms"/>, reader after reader: loading a
-/// model spreads its profile over the window's terms (so a paper's score is one pass over the paper's own terms), and
-/// the candidates for "Recommended for you" come from the few profile terms that can lift a paper over the threshold.
-/// Everything it holds is reused from reader to reader, so scoring allocates nothing that grows with the window; one
-/// thread at a time.
+/// model resolves its profile to the window's terms, and the first score asked for scores every window paper once
+/// (the nudge of the matched papers and "Recommended for you" both read those). Everything it holds is reused from
+/// reader to reader, so scoring allocates nothing that grows with the window; one thread at a time.
 /// </summary>
 public sealed class TasteScorer
 {
@@ -201,7 +200,7 @@ public sealed class TasteScorer
         return scaled * scaled;
     }
 
-    /// <summary>Scales the read profile to unit length and spreads it over the window's terms.</summary>
+    /// <summary>Scales the read profile to unit length, keeping the terms the window has.</summary>
     private void Spread(double sum)
     {
         var norm = (float)Math.Sqrt(sum);
