@@ -15,22 +15,21 @@ internal sealed class TasteStep
     public const string RecommendedLabel = "for-you:";
 
     // Models are read ahead in id order, since readers come in id order: one model at first (a preview needs only
-    // one), doubling on each miss up to this many per query.
+    // one), doubling on each miss up to this many per query. They stay text until their reader comes.
     private const int MaxReadAhead = 512;
 
     private readonly TasteModelStore _models;
     private readonly HashSet<long> _readers;
-    private readonly WindowTerms _window;
-    private readonly float[] _scores;
-    private readonly Dictionary<long, TasteModel> _ahead = [];
+    private readonly TasteScorer _scorer;
+    private readonly Dictionary<long, string> _ahead = [];
+    private readonly List<FilterResult> _matched = [];
     private int _readAhead = 1;
 
     private TasteStep(TasteModelStore models, HashSet<long> readers, WindowTerms window)
     {
         _models = models;
         _readers = readers;
-        _window = window;
-        _scores = new float[window.Count];
+        _scorer = new TasteScorer(window);
     }
 
     /// <summary>The step for the window (<paramref name="low"/>, <paramref name="high"/>], or null when no reader has marks.</summary>
@@ -44,17 +43,25 @@ internal sealed class TasteStep
     public IReadOnlyList<DigestItem> Apply(long readerId, IReadOnlyList<DigestItem> items, ReadOnlySpan<FilterResult> filters, NewPapers isNew)
     {
         if (!_readers.Contains(readerId) || Model(readerId) is not { } model) return items;
-        _window.Score(model, _scores);
-        var ranked = TasteRanking.Reorder(items, i => i.Paper, _window, _scores);
-        var matched = filters.ToArray();
-        var recommended = TasteRanking.Recommend(model, _window, _scores,
-            paper => isNew.Contains(paper) && !matched.Any(f => f.TryGetRank(paper, out _)));
+        _scorer.Load(model);
+        var ranked = TasteRanking.Reorder(items, i => i.Paper, _scorer);
+        _matched.Clear();
+        foreach (var filter in filters) _matched.Add(filter);
+        var recommended = TasteRanking.Recommend(_scorer, paper => isNew.Contains(paper) && !MatchedByAny(paper));
         foreach (var r in recommended)
-            ranked.Add(new DigestItem(r.PaperId, [RecommendedLabel + (r.Resembles?.Title ?? "")], Math.Round(r.Score, 4)));
+            ranked.Add(new DigestItem(r.PaperId, [RecommendedLabel + (r.ResemblesTitle ?? "")], Math.Round(r.Score, 4)));
         return ranked;
     }
 
-    private TasteModel? Model(long readerId)
+    private bool MatchedByAny(long paper)
+    {
+        foreach (var filter in _matched)
+            if (filter.TryGetRank(paper, out _)) return true;
+        return false;
+    }
+
+    /// <summary>The reader's stored model (as text), read ahead with the readers after them.</summary>
+    private string? Model(long readerId)
     {
         if (_ahead.Remove(readerId, out var model)) return model;
         _ahead.Clear();

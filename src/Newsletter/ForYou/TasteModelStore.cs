@@ -42,14 +42,14 @@ public sealed class TasteModelStore(Database database)
     /// <summary>
     /// Up to <paramref name="count"/> models of the readers with ids from <paramref name="fromId"/> on, in id order: a
     /// planning run streams readers in id order and reads their models ahead in pages like this, not one query each.
+    /// The models come as stored (JSON): a <see cref="TasteScorer"/> reads them straight into a window's terms.
     /// </summary>
-    public IReadOnlyList<(long SubscriberId, TasteModel Model)> From(long fromId, int count)
+    public IReadOnlyList<(long SubscriberId, string Model)> From(long fromId, int count)
     {
         using var connection = database.Connect();
         return connection.Query<(long SubscriberId, string Model)>(
-                "SELECT subscriber_id, model FROM reader_models WHERE subscriber_id >= @fromId ORDER BY subscriber_id LIMIT @count",
-                new { fromId, count })
-            .Select(r => (r.SubscriberId, TasteModel.FromJson(r.Model))).ToList();
+            "SELECT subscriber_id, model FROM reader_models WHERE subscriber_id >= @fromId ORDER BY subscriber_id LIMIT @count",
+            new { fromId, count }).ToList();
     }
 
     /// <summary>The one reader's model, or null.</summary>

@@ -24,13 +24,13 @@ public static class TasteRanking
     /// its taste score over <see cref="Threshold"/> (or under minus it) counts as the full shift, less in proportion;
     /// ties keep the reader's order. A paper outside the window keeps its place.
     /// </summary>
-    public static List<T> Reorder<T>(IReadOnlyList<T> items, Func<T, long> paperOf, WindowTerms window, ReadOnlySpan<float> scores)
+    public static List<T> Reorder<T>(IReadOnlyList<T> items, Func<T, long> paperOf, TasteScorer taste)
     {
         var keys = new (double Key, int Position)[items.Count];
         for (var i = 0; i < items.Count; i++)
         {
-            var index = window.IndexOf(paperOf(items[i]));
-            var score = index < 0 ? 0 : scores[index];
+            var index = taste.Window.IndexOf(paperOf(items[i]));
+            var score = index < 0 ? 0 : taste.Score(index);
             keys[i] = (i - MaxShift * Math.Clamp(score / Threshold, -1, 1), i);
         }
         Array.Sort(keys);
@@ -41,23 +41,16 @@ public static class TasteRanking
 
     /// <summary>
     /// Up to <see cref="MaxRecommendations"/> window papers, best first, scoring at least <see cref="Threshold"/>,
-    /// that the reader never marked and <paramref name="eligible"/> allows (new to them, matched by no filter).
+    /// that the reader never marked and <paramref name="eligible"/> allows (new to them, matched by no filter). Only
+    /// the papers that could be among them are scored (<see cref="TasteScorer.Top"/>); the result is the one a scan
+    /// of the whole window would give.
     /// </summary>
-    public static IReadOnlyList<Recommendation> Recommend(TasteModel model, WindowTerms window, ReadOnlySpan<float> scores, Func<long, bool> eligible)
+    public static IReadOnlyList<Recommendation> Recommend(TasteScorer taste, Func<long, bool> eligible)
     {
-        if (model.IsEmpty) return [];
-        var best = new List<(float Score, int Index)>(MaxRecommendations + 1);
-        for (var i = 0; i < scores.Length; i++)
-        {
-            var score = scores[i];
-            if (score < Threshold || (best.Count == MaxRecommendations && score <= best[^1].Score)) continue;
-            var id = window.IdAt(i);
-            if (!eligible(id) || model.Marked.Contains(id)) continue;
-            var at = best.FindIndex(b => b.Score < score);
-            best.Insert(at < 0 ? best.Count : at, (score, i));
-            if (best.Count > MaxRecommendations) best.RemoveAt(best.Count - 1);
-        }
-        var resembles = window.Resembles(model, best.Select(b => b.Index).ToList());
-        return best.Select((b, i) => new Recommendation(window.IdAt(b.Index), b.Score, resembles[i])).ToList();
+        if (taste.IsEmpty) return [];
+        var best = taste.Top(Threshold, MaxRecommendations, eligible);
+        return best.Select(b => taste.Resembles(b.Paper) is { } like
+            ? new Recommendation(taste.Window.IdAt(b.Paper), b.Score, like.PaperId, like.Title)
+            : new Recommendation(taste.Window.IdAt(b.Paper), b.Score, null, null)).ToList();
     }
 }

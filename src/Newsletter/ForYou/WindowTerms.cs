@@ -1,58 +1,88 @@
 namespace Newsletter.ForYou;
 
 /// <summary>
-/// The TF-IDF index of one window of papers (a planning run's new papers): each paper's unit vector and, per term,
-/// the papers holding it, so a reader's <see cref="TasteModel"/> scores the whole window by walking only its own
-/// terms' lists. Built once per run and shared by every reader with marks: everything a term needs (its IDF in both
-/// powers, its papers) is worked out here once, so scoring a reader costs one lookup per profile term.
+/// The TF-IDF index of one window of papers (a planning run's new papers), built once per run and shared by every
+/// reader with marks: each term's IDF (in the powers a profile and a paper weigh it) and its papers, and each paper's
+/// unit vector as its terms in term order. A <see cref="TasteScorer"/> scores a reader's model against it.
 /// </summary>
 public sealed class WindowTerms
 {
-    private readonly long[] _ids;
-    private readonly Dictionary<long, int> _index;
-    private readonly Dictionary<string, Term> _terms;
-    private readonly float _unseenIdf;
-    private readonly double _unseenProfileIdf;
-
     // The profile's terms are weighted by IDF cubed, the papers' by IDF once: a reader's common thread is often a
     // fairly common word ("agent"), and the extra weight lets the rarer words their liked papers share decide the
     // order (for-you at k = 5: IDF squared 0.59, squared against IDF^1.5 for papers 0.59, cubed 0.60; see
     // tests/BENCHMARKS.md).
     private const float ProfileIdfPower = 3f;
 
-    private const float PaperIdfPower = 1f;
+    private readonly long[] _ids;
+    private readonly Dictionary<long, int> _index;
+    private readonly Dictionary<string, int> _terms;
 
     /// <summary>Indexes <paramref name="papers"/> (id, title, abstract).</summary>
     public WindowTerms(IReadOnlyList<(long Id, string Title, string Abstract)> papers)
     {
         _ids = new long[papers.Count];
         _index = new Dictionary<long, int>(papers.Count);
-        var vectors = new Dictionary<string, float>[papers.Count];
-        var df = new Dictionary<string, int>(StringComparer.Ordinal);
+        _terms = new Dictionary<string, int>(StringComparer.Ordinal);
+        var vectors = new (int Term, float Weight)[papers.Count][];
+        var df = new List<int>();
         for (var i = 0; i < papers.Count; i++)
         {
             _ids[i] = papers[i].Id;
             _index[papers[i].Id] = i;
-            vectors[i] = PaperTerms.Of(papers[i].Title, papers[i].Abstract);
-            foreach (var term in vectors[i].Keys) df[term] = df.GetValueOrDefault(term) + 1;
+            var terms = PaperTerms.Of(papers[i].Title, papers[i].Abstract);
+            var vector = new (int Term, float Weight)[terms.Count];
+            var at = 0;
+            foreach (var (term, weight) in terms)
+            {
+                if (!_terms.TryGetValue(term, out var t))
+                {
+                    _terms[term] = t = df.Count;
+                    df.Add(0);
+                }
+                df[t]++;
+                vector[at++] = (t, weight);
+            }
+            vectors[i] = vector;
         }
+        TermLookup = _terms.GetAlternateLookup<ReadOnlySpan<char>>();
         // Smoothed IDF; a term no window paper has gets the rarest weight, so a profile's norm counts it too.
-        var idfs = df.ToDictionary(d => d.Key, d => (float)(Math.Log((papers.Count + 1.0) / (d.Value + 1.0)) + 1), StringComparer.Ordinal);
-        _unseenIdf = (float)(Math.Log(papers.Count + 1.0) + 1);
-        _unseenProfileIdf = Math.Pow(_unseenIdf, ProfileIdfPower);
-        var lists = new Dictionary<string, List<(int, float)>>(StringComparer.Ordinal);
+        Idf = df.Select(d => (float)(Math.Log((papers.Count + 1.0) / (d + 1.0)) + 1)).ToArray();
+        UnseenIdf = (float)(Math.Log(papers.Count + 1.0) + 1);
+        ProfileIdf = Idf.Select(idf => MathF.Pow(idf, ProfileIdfPower)).ToArray();
+        ProfileIdfPrecise = Idf.Select(idf => Math.Pow(idf, ProfileIdfPower)).ToArray();
+        UnseenProfileIdf = Math.Pow(UnseenIdf, ProfileIdfPower);
+
+        // Each paper's vector (weights times IDF, unit length) in term order; each term's papers in paper order.
+        PaperStart = new int[papers.Count + 1];
+        PostingStart = new int[df.Count + 1];
+        for (var t = 0; t < df.Count; t++) PostingStart[t + 1] = PostingStart[t] + df[t];
+        var total = PostingStart[^1];
+        PaperTerm = new int[total];
+        PaperWeight = new float[total];
+        Postings = new (int, float)[total];
+        var filled = new int[df.Count];
         for (var i = 0; i < vectors.Length; i++)
         {
+            var vector = vectors[i];
+            Array.Sort(vector);
             double norm = 0;
-            foreach (var (term, weight) in vectors[i]) norm += Math.Pow(weight * PaperIdf(idfs[term]), 2);
-            var scale = norm == 0 ? 0 : (float)(1 / Math.Sqrt(norm));
-            foreach (var (term, weight) in vectors[i])
+            foreach (var (term, weight) in vector)
             {
-                if (!lists.TryGetValue(term, out var list)) lists[term] = list = [];
-                list.Add((i, weight * PaperIdf(idfs[term]) * scale));
+                var scaled = weight * Idf[term];
+                norm += (double)scaled * scaled;
+            }
+            var scale = norm == 0 ? 0 : (float)(1 / Math.Sqrt(norm));
+            var start = PaperStart[i];
+            PaperStart[i + 1] = start + vector.Length;
+            for (var j = 0; j < vector.Length; j++)
+            {
+                var (term, weight) = vector[j];
+                var scaled = weight * Idf[term] * scale;
+                PaperTerm[start + j] = term;
+                PaperWeight[start + j] = scaled;
+                Postings[PostingStart[term] + filled[term]++] = (i, scaled);
             }
         }
-        _terms = lists.ToDictionary(l => l.Key, l => new Term(idfs[l.Key], l.Value.ToArray()), StringComparer.Ordinal);
     }
 
     /// <summary>How many papers the window holds.</summary>
@@ -64,79 +94,31 @@ public sealed class WindowTerms
     /// <summary>The position of a paper in the window, or -1.</summary>
     public int IndexOf(long paperId) => _index.TryGetValue(paperId, out var i) ? i : -1;
 
-    /// <summary>
-    /// The cosine of every window paper with the model's profile, in [-1, 1], indexed like the window; written into
-    /// <paramref name="scores"/> (length <see cref="Count"/>), which is cleared first.
-    /// </summary>
-    public void Score(TasteModel model, Span<float> scores)
-    {
-        scores.Clear();
-        double sum = 0;
-        foreach (var (term, weight) in model.Profile)
-        {
-            var idf = _terms.TryGetValue(term, out var known) ? known.ProfileIdfPrecise : _unseenProfileIdf;
-            sum += Math.Pow(weight * idf, 2);
-        }
-        var norm = (float)Math.Sqrt(sum);
-        if (norm == 0) return;
-        foreach (var (term, weight) in model.Profile)
-        {
-            if (!_terms.TryGetValue(term, out var known)) continue;
-            var w = weight * known.ProfileIdf / norm;
-            foreach (var (paper, paperWeight) in known.Postings) scores[paper] += w * paperWeight;
-        }
-    }
+    /// <summary>How many distinct terms the window's papers hold.</summary>
+    public int TermCount => Idf.Length;
 
-    /// <summary>
-    /// For each of the window's papers at <paramref name="indexes"/>, the liked paper most like it, or null; each
-    /// liked paper's norm is worked out once for them all.
-    /// </summary>
-    public IReadOnlyList<TasteExample?> Resembles(TasteModel model, IReadOnlyList<int> indexes)
-    {
-        var norms = new float[model.Liked.Count];
-        for (var e = 0; e < norms.Length; e++)
-        {
-            double sum = 0;
-            foreach (var (term, weight) in model.Liked[e].Terms)
-                sum += Math.Pow(weight * (_terms.TryGetValue(term, out var known) ? known.Idf : _unseenIdf), 2);
-            norms[e] = (float)Math.Sqrt(sum);
-        }
-        var found = new TasteExample?[indexes.Count];
-        for (var i = 0; i < indexes.Count; i++)
-        {
-            var bestScore = 0f;
-            for (var e = 0; e < norms.Length; e++)
-            {
-                if (norms[e] == 0) continue;
-                var score = 0f;
-                foreach (var (term, weight) in model.Liked[e].Terms)
-                {
-                    if (!_terms.TryGetValue(term, out var known)) continue;
-                    var at = Array.BinarySearch(known.Postings, (indexes[i], 0f), PaperOrder.Instance);
-                    if (at >= 0) score += weight * known.Idf * known.Postings[at].Weight;
-                }
-                score /= norms[e];
-                if (score > bestScore) (found[i], bestScore) = (model.Liked[e], score);
-            }
-        }
-        return found;
-    }
+    // The index as arrays, read by TasteScorer (same folder): terms are numbered 0..TermCount-1.
+    internal Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> TermLookup { get; }
+    internal float[] Idf { get; }
+    internal float UnseenIdf { get; }
+    internal float[] ProfileIdf { get; }
+    internal double[] ProfileIdfPrecise { get; }
+    internal double UnseenProfileIdf { get; }
 
-    private static float PaperIdf(float idf) => MathF.Pow(idf, PaperIdfPower);
+    /// <summary>Paper i's terms and weights are at [PaperStart[i], PaperStart[i + 1]), in term order.</summary>
+    internal int[] PaperStart { get; }
+    internal int[] PaperTerm { get; }
+    internal float[] PaperWeight { get; }
 
-    /// <summary>A term of the window: its IDF, as a profile weighs it (in float and, for norms, double), and its papers.</summary>
-    private sealed class Term(float idf, (int Paper, float Weight)[] postings)
-    {
-        public float Idf { get; } = idf;
-        public float ProfileIdf { get; } = MathF.Pow(idf, ProfileIdfPower);
-        public double ProfileIdfPrecise { get; } = Math.Pow(idf, ProfileIdfPower);
-        public (int Paper, float Weight)[] Postings { get; } = postings;
-    }
+    /// <summary>Term t's papers and weights are at [PostingStart[t], PostingStart[t + 1]), in paper order.</summary>
+    internal int[] PostingStart { get; }
+    internal (int Paper, float Weight)[] Postings { get; }
 
-    // Postings are built in paper order, so one paper's weight is found by binary search.
-    private sealed class PaperOrder : IComparer<(int Paper, float Weight)>
+    /// <summary>The weight of term <paramref name="term"/> in paper <paramref name="paper"/> (0 when it has none).</summary>
+    internal float WeightIn(int paper, int term)
     {
-        public static readonly PaperOrder Instance = new();
-        public int Compare((int Paper, float Weight) x, (int Paper, float Weight) y) => x.Paper.CompareTo(y.Paper);
+        var start = PaperStart[paper];
+        var at = Array.BinarySearch(PaperTerm, start, PaperStart[paper + 1] - start, term);
+        return at >= 0 ? PaperWeight[at] : 0;
     }
 }

@@ -35,6 +35,7 @@ public static class ForYouScenario
         var interests = Label(papers, topics).Where(t => t.Relevant.Count >= MinimumRelevant).ToList();
         var window = new WindowTerms(papers.Select((p, i) => ((long)i, p.Title, p.Abstract)).ToList());
         var byUpvotes = Enumerable.Range(0, papers.Count).OrderByDescending(i => papers[i].Upvotes ?? -1).ThenBy(i => i).ToList();
+        var scorer = new TasteScorer(window);
         var scores = new float[papers.Count];
         var parts = new List<string>();
         var allMet = true;
@@ -58,7 +59,8 @@ public static class ForYouScenario
                     var taste = TasteModel.Build(
                         liked.Select(i => new MarkedPaper(i, papers[i].Title, papers[i].Abstract, true))
                             .Concat(disliked.Select(i => new MarkedPaper(i, papers[i].Title, papers[i].Abstract, false))).ToList());
-                    window.Score(taste, scores);
+                    scorer.Load(taste);
+                    scorer.ScoreAll(scores);
                     var unseen = Enumerable.Range(0, papers.Count).Where(i => !marked.Contains(i)).ToList();
                     model += Precision(unseen.OrderByDescending(i => scores[i]).ThenBy(i => i).Take(5), relevant);
                     random += Precision(unseen.OrderBy(_ => rng.Next()).Take(5), relevant);
@@ -66,7 +68,7 @@ public static class ForYouScenario
                     readers++;
                     if (k != 5) continue;
                     // The section itself: what passes the threshold (at most 3) and how much of it is on topic.
-                    var shown = TasteRanking.Recommend(taste, window, scores, id => !marked.Contains((int)id));
+                    var shown = TasteRanking.Recommend(scorer, id => !marked.Contains((int)id));
                     sectionReaders++;
                     sectionShown += shown.Count;
                     sectionHits += shown.Count(s => relevant.Contains((int)s.PaperId));

@@ -16,6 +16,20 @@ public class TasteModelTests
 
     private static WindowTerms Terms() => new(Window.ToList());
 
+    private static TasteScorer Scorer(TasteModel model)
+    {
+        var scorer = new TasteScorer(Terms());
+        scorer.Load(model);
+        return scorer;
+    }
+
+    private static float[] Scores(TasteScorer scorer)
+    {
+        var scores = new float[scorer.Window.Count];
+        scorer.ScoreAll(scores);
+        return scores;
+    }
+
     private static TasteModel LikesProteinsDislikesRobots() => TasteModel.Build(
     [
         new MarkedPaper(10, "Diffusion models for protein structure generation", "We train a diffusion model that generates protein structures by denoising.", true),
@@ -25,27 +39,27 @@ public class TasteModelTests
     [Test]
     public void Score_LiftsPapersLikeTheLikedOne_AndLowersPapersLikeTheDislikedOne()
     {
-        var window = Terms();
-        var scores = new float[window.Count];
+        var scorer = Scorer(LikesProteinsDislikesRobots());
+        var window = scorer.Window;
 
-        window.Score(LikesProteinsDislikesRobots(), scores);
+        var scores = Scores(scorer);
 
         Assert.That(scores[window.IndexOf(1)], Is.GreaterThan(TasteRanking.Threshold));
         Assert.That(scores[window.IndexOf(4)], Is.GreaterThan(TasteRanking.Threshold));
         Assert.That(scores[window.IndexOf(2)], Is.EqualTo(0).Within(1e-6), "no shared words");
         Assert.That(scores[window.IndexOf(3)], Is.LessThan(0));
+        Assert.That(Enumerable.Range(0, window.Count).Select(scorer.Score), Is.EqualTo(scores).Within(1e-6),
+            "one paper scored alone, over its own terms, as in the scan of the window");
     }
 
     [Test]
     public void Reorder_MovesPapersAtMostThreePlaces_AndKeepsTheReadersOrderOtherwise()
     {
-        var window = Terms();
-        var scores = new float[window.Count];
-        window.Score(LikesProteinsDislikesRobots(), scores);
+        var scorer = Scorer(LikesProteinsDislikesRobots());
         // The reader's order: robots first, proteins last, plus two papers outside the window.
         long[] order = [3, 100, 101, 2, 5, 4];
 
-        var reordered = TasteRanking.Reorder(order, p => p, window, scores);
+        var reordered = TasteRanking.Reorder(order, p => p, scorer);
 
         Assert.That(reordered.IndexOf(4), Is.EqualTo(2), "the liked-like paper moves up three places, not to the top");
         Assert.That(reordered.IndexOf(3), Is.GreaterThan(0), "the disliked-like paper moves down");
@@ -55,26 +69,22 @@ public class TasteModelTests
     [Test]
     public void Recommend_TakesOnlyEligibleUnmarkedPapersAboveTheThreshold_AndSaysWhichLikedPaperEachResembles()
     {
-        var window = Terms();
-        var model = LikesProteinsDislikesRobots();
-        var scores = new float[window.Count];
-        window.Score(model, scores);
+        var scorer = Scorer(LikesProteinsDislikesRobots());
 
-        var recommended = TasteRanking.Recommend(model, window, scores, id => id != 1);
+        var recommended = TasteRanking.Recommend(scorer, id => id != 1);
 
         Assert.That(recommended.Select(r => r.PaperId), Is.EqualTo(new long[] { 4 }));
-        Assert.That(recommended[0].Resembles?.PaperId, Is.EqualTo(10));
+        Assert.That(recommended[0].ResemblesId, Is.EqualTo(10));
+        Assert.That(recommended[0].ResemblesTitle, Is.EqualTo("Diffusion models for protein structure generation"));
     }
 
     [Test]
     public void Recommend_IsEmpty_WithOnlyDislikes()
     {
-        var window = Terms();
-        var model = TasteModel.Build([new MarkedPaper(11, "Robot manipulation", "A robot arm learns grasping.", false)]);
-        var scores = new float[window.Count];
-        window.Score(model, scores);
+        var scorer = Scorer(TasteModel.Build([new MarkedPaper(11, "Robot manipulation", "A robot arm learns grasping.", false)]));
 
-        Assert.That(TasteRanking.Recommend(model, window, scores, _ => true), Is.Empty);
+        Assert.That(scorer.IsEmpty, Is.True);
+        Assert.That(TasteRanking.Recommend(scorer, _ => true), Is.Empty);
     }
 
     [Test]
