@@ -47,7 +47,7 @@ public class PaperExcerptTests
         Assert.That(excerpt.Fitting(spans), Is.EqualTo(spans?.Length > 0 ? spans : null));
         Assert.That(excerpt.Html(spans), Is.EqualTo(ToHtml(marked)));
         Assert.That(excerpt.Text, Is.EqualTo(Wrap(ToText(marked), 72, "")));
-        using var writer = new QuotedPrintableWriter();
+        var writer = new QuotedPrintableWriter();
         writer.Write("<p>");
         excerpt.WriteHtml(writer, spans);
         writer.EndText();
