@@ -95,8 +95,6 @@ public sealed class ConfirmationSender(
             RecordTemporary(row, "compose: " + e.Message);
             return Outcome.Failed;
         }
-        // Its body's buffer goes back to the pool once the message is sent or refused.
-        using var body = message.Body;
         try
         {
             // Not cancellable: once started, a message is finished and recorded.

@@ -82,8 +82,6 @@ public sealed class DeliverySender(
                 {
                     var row = batch[i];
                     var prepared = await next;
-                    // Whatever becomes of the row, the message body's buffer goes back to the pool at the end of this turn.
-                    using var body = prepared.Message?.Body;
                     if (i + 1 < batch.Count) next = PrepareAsync(batch[i + 1], loading);
                     if (cancellationToken.IsCancellationRequested) return sent;
                     if (clock.GetUtcNow() > leaseUntil - lease / 2)

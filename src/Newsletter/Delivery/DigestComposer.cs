@@ -65,7 +65,7 @@ public sealed class DigestComposer(
             ArchiveUrl = site.Value.Link("digests/" + archive.Token(row.Id)),
         };
         // The templates write straight into the message's bytes: the digest is never a string of its own.
-        using var body = new AlternativeBody();
+        var body = new AlternativeBody();
         var subject = renderer.Write(content, body);
         return new ComposedDigest(mailer.Compose(MailboxAddress.Parse(subscriber.Email), subject, row.MessageId, body), readerLinks);
     }

@@ -12,6 +12,6 @@ public sealed record DigestEntry(Paper Paper, IReadOnlyList<string> Labels, stri
     /// <summary>The "Matched by" names of <see cref="Labels"/> already rendered; null to render them.</summary>
     public ReaderPiece? Matched { get; init; }
 
-    /// <summary>The excerpt of <see cref="MarkedAbstract"/> already rendered; null to render it.</summary>
-    public ReaderPiece? Excerpt { get; init; }
+    /// <summary>With <see cref="Rendered"/>: the spans of its abstract to highlight (planning's, checked to fit it); null for none.</summary>
+    public IReadOnlyList<int>? Marks { get; init; }
 }

@@ -34,7 +34,8 @@ public static class DigestExcerpt
         return marked.Append(text, at, text.Length - at).ToString();
     }
 
-    private static bool Fit(string text, IReadOnlyList<int> spans)
+    /// <summary>True when every span still starts and ends a word of <paramref name="text"/>, in order.</summary>
+    internal static bool Fit(string text, IReadOnlyList<int> spans)
     {
         if (spans.Count % 2 != 0) return false;
         var after = 0;

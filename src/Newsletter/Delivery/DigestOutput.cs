@@ -13,7 +13,7 @@ internal sealed class DigestOutput(QuotedPrintableWriter writer, IReadOnlyDictio
     {
         // Scriban hands a value over as the very string the model holds: found by reference, not by comparing text.
         if (offset == 0 && count == text.Length && papers.TryGetValue(text, out var paper))
-            paper.Fragment.WriteTo(writer, paper.Matched, paper.Excerpt, paper.Feedback);
+            paper.Fragment.WriteTo(writer, paper.Matched, paper.Excerpt, paper.Marks, paper.Feedback);
         else
             writer.Write(text.AsSpan(offset, count));
     }
@@ -25,5 +25,5 @@ internal sealed class DigestOutput(QuotedPrintableWriter writer, IReadOnlyDictio
     }
 }
 
-/// <summary>One part of a paper as one digest places it: the fragment's part and the reader's pieces for its holes.</summary>
-internal readonly record struct PlacedText(FragmentText Fragment, QuotedPrintableText Matched, QuotedPrintableText Excerpt, string Feedback);
+/// <summary>One part of a paper as one digest places it: the fragment's part and the reader's parts for its holes.</summary>
+internal readonly record struct PlacedText(FragmentText Fragment, QuotedPrintableText Matched, PaperExcerpt Excerpt, IReadOnlyList<int>? Marks, string Feedback);

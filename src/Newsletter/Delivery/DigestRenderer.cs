@@ -43,27 +43,33 @@ public sealed class DigestRenderer(TemplateCatalog templates, TopicCatalog topic
     }
 
     /// <summary>One paper of <paramref name="entry"/> as an email shows it (see <see cref="Fragment(Paper, bool, bool)"/>).</summary>
-    public PaperFragment Fragment(DigestEntry entry) => Fragment(entry.Paper, entry.Labels.Count > 0, hasFeedback: true);
+    public PaperFragment Fragment(DigestEntry entry) => Fragment(entry.Paper, ExcerptOf(entry).Excerpt, entry.Labels.Count > 0, hasFeedback: true);
 
     /// <summary>
     /// One paper through <c>digest.paper.html.sbn</c> and <c>digest.paper.txt.sbn</c>, with holes where each digest
-    /// places its reader's pieces (<see cref="Matched"/>, <see cref="Excerpt"/>): rendered once a run for every reader.
+    /// places its reader's parts (<see cref="Matched"/>, the highlights of its excerpt, the feedback address): rendered
+    /// once a run for every reader.
     /// </summary>
-    public PaperFragment Fragment(Paper paper, bool hasMatched, bool hasFeedback)
+    public PaperFragment Fragment(Paper paper, bool hasMatched, bool hasFeedback) =>
+        Fragment(paper, PaperExcerpt.Of(paper.Abstract, ExcerptLength), hasMatched, hasFeedback);
+
+    private PaperFragment Fragment(Paper paper, PaperExcerpt excerpt, bool hasMatched, bool hasFeedback)
     {
         var model = PaperModel(paper);
         model["has_matched"] = hasMatched;
         model["has_feedback"] = hasFeedback;
         model["feedback_url"] = FragmentRecorder.FeedbackHole;
         model["matched_html"] = model["matched_text"] = FragmentRecorder.MatchedHole;
-        model["excerpt_html"] = model["excerpt_text"] = FragmentRecorder.ExcerptHole;
+        model["excerpt_html"] = FragmentRecorder.ExcerptHole;
+        // Highlights show only in HTML: the text part's excerpt is every reader's (its later lines indented by Scriban).
+        model["excerpt_text"] = excerpt.Text;
         var global = new ScriptObject { ["paper"] = model };
         var html = new FragmentRecorder();
         templates.Write("digest.paper.html.sbn", global, html);
         var text = new FragmentRecorder();
         templates.Write("digest.paper.txt.sbn", global, text);
         // The digest places each fragment on a line of its own: the line end the HTML template file closes with goes.
-        return new PaperFragment(paper, hasMatched, hasFeedback, html.Finish(dropLastLineEnd: true), text.Finish(dropLastLineEnd: false));
+        return new PaperFragment(paper, excerpt, hasMatched, hasFeedback, html.Finish(dropLastLineEnd: true), text.Finish(dropLastLineEnd: false));
     }
 
     /// <summary>Why a paper is in a reader's digest: every filter of theirs it matched, best first, as they named it (<c>digest.matched.*.sbn</c>).</summary>
@@ -76,15 +82,15 @@ public sealed class DigestRenderer(TemplateCatalog templates, TopicCatalog topic
         return ReaderPiece.Of(templates.Render("digest.matched.html.sbn", model).TrimEnd('\n'), templates.Render("digest.matched.txt.sbn", model).TrimEnd('\n'));
     }
 
-    /// <summary>The excerpt of an abstract whose matched terms are marked: cut, as HTML with the terms highlighted, and as wrapped text.</summary>
-    /// <param name="markedAbstract">The abstract with the terms to highlight marked.</param>
-    /// <param name="textIndent">How deep the text part's excerpt starts on its line (<see cref="FragmentText.ExcerptIndent"/>).</param>
-    public ReaderPiece Excerpt(string markedAbstract, string textIndent)
+    /// <summary>
+    /// The entry's excerpt and the highlights to place in it: a run's fragment's with the row's spans, or (previews,
+    /// the archive page, tests) one made from the entry's marked abstract.
+    /// </summary>
+    private (PaperExcerpt Excerpt, IReadOnlyList<int>? Marks) ExcerptOf(DigestEntry entry)
     {
-        var excerpt = DigestExcerpt.Cut(DigestExcerpt.Tidy(markedAbstract), ExcerptLength);
-        // The text part is read as is: wrapped for narrow windows, indented under the title.
-        var text = DigestExcerpt.Wrap(DigestExcerpt.ToText(excerpt), 72, "");
-        return ReaderPiece.Of(DigestExcerpt.ToHtml(excerpt), textIndent.Length == 0 ? text : text.Replace("\n", "\n" + textIndent));
+        if (entry.Rendered is { } rendered) return (rendered.Excerpt, entry.Marks);
+        var (text, spans) = PaperExcerpt.Unmark(entry.MarkedAbstract);
+        return (PaperExcerpt.Of(text, ExcerptLength), spans);
     }
 
     /// <summary>The model the templates see (explicit data only).</summary>
@@ -167,24 +173,24 @@ public sealed class DigestRenderer(TemplateCatalog templates, TopicCatalog topic
     private ScriptObject Placed(DigestEntry entry, Feedback feedback, Dictionary<string, PlacedText>? placed)
     {
         var hasFeedback = feedback.Url.Length > 0;
+        var (excerpt, marks) = ExcerptOf(entry);
         var fragment = entry.Rendered is { } rendered && rendered.HasFeedback == hasFeedback
             ? rendered
-            : Fragment(entry.Paper, entry.Labels.Count > 0, hasFeedback);
+            : Fragment(entry.Paper, excerpt, entry.Labels.Count > 0, hasFeedback);
         var matched = entry.Matched ?? Matched(entry.Labels);
-        var excerpt = entry.Excerpt ?? Excerpt(entry.MarkedAbstract, fragment.Text.ExcerptIndent);
         string html, text;
         if (placed is null)
         {
-            html = fragment.Html.Compose(matched.Html.Source, excerpt.Html.Source, feedback.Html);
-            text = fragment.Text.Compose(matched.Text.Source, excerpt.Text.Source, feedback.Url);
+            html = fragment.Html.Compose(matched.Html.Source, excerpt.Html(marks), feedback.Html);
+            text = fragment.Text.Compose(matched.Text.Source, "", feedback.Url);
         }
         else
         {
             // Fresh strings: their identity, not their text, tells the output which paper to place.
             html = string.Concat("paper ", entry.Paper.Id.ToString(CultureInfo.InvariantCulture), " html");
             text = string.Concat("paper ", entry.Paper.Id.ToString(CultureInfo.InvariantCulture), " text");
-            placed[html] = new PlacedText(fragment.Html, matched.Html, excerpt.Html, feedback.Html);
-            placed[text] = new PlacedText(fragment.Text, matched.Text, excerpt.Text, feedback.Url);
+            placed[html] = new PlacedText(fragment.Html, matched.Html, excerpt, marks, feedback.Html);
+            placed[text] = new PlacedText(fragment.Text, matched.Text, excerpt, marks, feedback.Url);
         }
         return new ScriptObject { ["id"] = entry.Paper.Id, ["html"] = html, ["text"] = text };
     }
@@ -195,12 +201,12 @@ public sealed class DigestRenderer(TemplateCatalog templates, TopicCatalog topic
         var model = PaperModel(entry.Paper);
         var matched = entry.Matched ?? Matched(entry.Labels);
         // Written by the digest template itself, which indents a value's later lines (Scriban's auto-indent).
-        var excerpt = entry.Excerpt ?? Excerpt(entry.MarkedAbstract, "");
+        var (excerpt, marks) = ExcerptOf(entry);
         model["has_matched"] = entry.Labels.Count > 0;
         model["matched_html"] = matched.Html.Source;
         model["matched_text"] = matched.Text.Source;
-        model["excerpt_html"] = excerpt.Html.Source;
-        model["excerpt_text"] = excerpt.Text.Source;
+        model["excerpt_html"] = excerpt.Html(marks);
+        model["excerpt_text"] = excerpt.Text;
         return model;
     }
 

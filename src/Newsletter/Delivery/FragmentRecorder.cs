@@ -22,18 +22,13 @@ internal sealed class FragmentRecorder : IScriptOutput
     private readonly StringBuilder _run = new();
     private readonly List<string> _runs = [];
     private readonly List<FragmentText.Hole> _holes = [];
-    private readonly List<string> _indents = [];
 
     public void Write(string text, int offset, int count)
     {
         if (offset == 0 && count == text.Length && HoleOf(text) is { } hole)
         {
-            var run = _run.ToString();
-            _runs.Add(run);
+            _runs.Add(_run.ToString());
             _run.Clear();
-            // Scriban indents each later line of a value as deep as the value starts (its auto-indent): so does placing.
-            var lineStart = run.LastIndexOf('\n') + 1;
-            _indents.Add(run.AsSpan(lineStart).IsWhiteSpace() ? run[lineStart..] : "");
             _holes.Add(hole);
             return;
         }
@@ -60,7 +55,7 @@ internal sealed class FragmentRecorder : IScriptOutput
         var runs = _runs.Append(last).ToList();
         // A template that changed a reader's value (a filter on it) would show the stand-in: fail loudly instead.
         if (runs.Any(r => r.Contains(MatchedHole[0])))
-            throw new InvalidOperationException("a paper template must place paper.matched_html/_text, paper.excerpt_html/_text and paper.feedback_url as they are");
-        return new FragmentText(runs, _holes, _indents);
+            throw new InvalidOperationException("a paper template must place paper.matched_html/_text, paper.excerpt_html and paper.feedback_url as they are");
+        return new FragmentText(runs, _holes);
     }
 }

@@ -17,17 +17,12 @@ public sealed class FragmentText
 
     /// <param name="runs">The text before the first hole, between holes, and after the last (one more than the holes).</param>
     /// <param name="holes">The holes in order.</param>
-    /// <param name="indents">How deep each hole starts on its line: the later lines of what fills it are indented as much.</param>
-    internal FragmentText(IReadOnlyList<string> runs, IReadOnlyList<Hole> holes, IReadOnlyList<string> indents)
+    internal FragmentText(IReadOnlyList<string> runs, IReadOnlyList<Hole> holes)
     {
-        if (runs.Count != holes.Count + 1 || indents.Count != holes.Count) throw new ArgumentException("one run more than holes, one indent per hole", nameof(runs));
+        if (runs.Count != holes.Count + 1) throw new ArgumentException("one run more than holes", nameof(runs));
         _runs = runs.Select(QuotedPrintableText.Of).ToArray();
         _holes = [.. holes];
-        ExcerptIndent = holes.Zip(indents).FirstOrDefault(h => h.First == Hole.Excerpt).Second ?? "";
     }
-
-    /// <summary>How deep the excerpt starts on its line: its later lines are indented as much (as Scriban indents a value).</summary>
-    public string ExcerptIndent { get; }
 
     /// <summary>The text with the reader's pieces in place (the archive page, previews, tests).</summary>
     public string Compose(string matched, string excerpt, string feedback)
@@ -38,8 +33,11 @@ public sealed class FragmentText
         return text.ToString();
     }
 
-    /// <summary>Writes the text with the reader's pieces in place, each run's and piece's whole lines copied as encoded.</summary>
-    public void WriteTo(QuotedPrintableWriter writer, QuotedPrintableText matched, QuotedPrintableText excerpt, string feedback)
+    /// <summary>
+    /// Writes the text with the reader's parts in place, each run's and piece's whole lines copied as encoded, the
+    /// excerpt with the reader's highlights (<paramref name="marks"/>).
+    /// </summary>
+    public void WriteTo(QuotedPrintableWriter writer, QuotedPrintableText matched, PaperExcerpt excerpt, IReadOnlyList<int>? marks, string feedback)
     {
         writer.Write(_runs[0]);
         for (var i = 0; i < _holes.Length; i++)
@@ -47,7 +45,7 @@ public sealed class FragmentText
             switch (_holes[i])
             {
                 case Hole.Matched: writer.Write(matched); break;
-                case Hole.Excerpt: writer.Write(excerpt); break;
+                case Hole.Excerpt: excerpt.WriteHtml(writer, marks); break;
                 default: writer.Write(feedback); break;
             }
             writer.Write(_runs[i + 1]);

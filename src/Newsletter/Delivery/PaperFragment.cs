@@ -1,20 +1,19 @@
-using System.Collections.Concurrent;
 using Newsletter.Listings;
 
 namespace Newsletter.Delivery;
 
 /// <summary>
 /// One paper as every digest of a sending run shows it (<c>digest.paper.*.sbn</c>), rendered once: HTML and text
-/// with holes for the reader's pieces (the filters it matched, the highlighted excerpt, the address of their "more /
-/// less like this" links). Its excerpts, one per set
-/// of highlights the run's readers have for it, are kept with it.
+/// with holes for the reader's parts (the filters it matched, the highlights in its excerpt, the address of their
+/// "more / less like this" links), and its excerpt, tidied, cut and escaped once for every reader's highlights.
 /// </summary>
-public sealed class PaperFragment(Paper paper, bool hasMatched, bool hasFeedback, FragmentText html, FragmentText text)
+public sealed class PaperFragment(Paper paper, PaperExcerpt excerpt, bool hasMatched, bool hasFeedback, FragmentText html, FragmentText text)
 {
-    private readonly ConcurrentDictionary<string, ReaderPiece> _excerpts = new(StringComparer.Ordinal);
-
     /// <summary>The paper as it was when rendered: a paper updated within the run is rendered anew.</summary>
     public Paper Paper { get; } = paper;
+
+    /// <summary>The paper's excerpt: its text is in <see cref="Text"/>; the HTML part places it with each reader's highlights.</summary>
+    public PaperExcerpt Excerpt { get; } = excerpt;
 
     /// <summary>Whether the fragment was rendered for an entry that matched filters ("Matched by" and its separators).</summary>
     public bool HasMatched { get; } = hasMatched;
@@ -27,10 +26,4 @@ public sealed class PaperFragment(Paper paper, bool hasMatched, bool hasFeedback
 
     /// <summary>The text part.</summary>
     public FragmentText Text { get; } = text;
-
-    /// <summary>How many excerpts (distinct highlights) the run rendered for this paper.</summary>
-    public int Excerpts => _excerpts.Count;
-
-    /// <summary>The excerpt with the highlights <paramref name="marks"/> names (its key), rendered by <paramref name="render"/> the first time.</summary>
-    public ReaderPiece Excerpt(string marks, Func<ReaderPiece> render) => _excerpts.GetOrAdd(marks, _ => render());
 }

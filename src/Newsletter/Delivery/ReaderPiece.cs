@@ -4,8 +4,8 @@ namespace Newsletter.Delivery;
 
 /// <summary>
 /// A part of a paper's entry that depends on the reader, in the HTML part and in the text part: the filters of
-/// theirs it matched (<c>digest.matched.*.sbn</c>) or its excerpt with their matched terms highlighted. Placed in
-/// the holes a <see cref="PaperFragment"/> leaves for it.
+/// theirs it matched (<c>digest.matched.*.sbn</c>), rendered once a run per list of filters. Placed in the holes a
+/// <see cref="PaperFragment"/> leaves for it.
 /// </summary>
 public sealed record ReaderPiece(QuotedPrintableText Html, QuotedPrintableText Text)
 {

@@ -8,7 +8,7 @@ namespace Newsletter.Mail;
 /// the wire: each part UTF-8 quoted-printable, so it is 7-bit with short lines and no relay re-encodes it (which would
 /// break a DKIM signature). Write the parts through <see cref="Part"/>, then hand the body to <see cref="Mailer.Compose(MimeKit.MailboxAddress, string, string, AlternativeBody)"/>, which makes it a <see cref="WireBody"/>.
 /// </summary>
-public sealed class AlternativeBody : IDisposable
+public sealed class AlternativeBody
 {
     private readonly QuotedPrintableWriter _writer = new(64 * 1024);
     private bool _open;
@@ -29,7 +29,7 @@ public sealed class AlternativeBody : IDisposable
         return _writer;
     }
 
-    /// <summary>Closes the last part and hands over the bytes (a buffer from the shared pool, which the taker returns).</summary>
+    /// <summary>Closes the last part and hands over the bytes.</summary>
     internal (byte[] Buffer, int Length) Finish()
     {
         EndPart();
@@ -45,6 +45,4 @@ public sealed class AlternativeBody : IDisposable
         _writer.WriteRaw("\r\n"u8);
         _open = false;
     }
-
-    public void Dispose() => _writer.Dispose();
 }

@@ -38,11 +38,11 @@ public sealed class Mailer(IOptions<SmtpOptions> smtp, IOptions<MailOptions> mai
 
     /// <summary>
     /// Builds a multipart/alternative message (text first, HTML preferred) from the service's From address, its body
-    /// written once as its final bytes (see <see cref="WireBody"/>; dispose the body once the message is sent).
+    /// written once as its final bytes (see <see cref="WireBody"/>).
     /// </summary>
     public MimeMessage Compose(MailboxAddress to, string subject, string html, string text, string messageId)
     {
-        using var body = new AlternativeBody();
+        var body = new AlternativeBody();
         body.Part("plain").Write(text);
         body.Part("html").Write(html);
         return Compose(to, subject, messageId, body);

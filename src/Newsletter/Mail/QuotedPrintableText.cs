@@ -33,7 +33,7 @@ public sealed class QuotedPrintableText
         var first = source.IndexOf('\n');
         var last = source.LastIndexOf('\n');
         if (first < 0 || first == last) return new QuotedPrintableText(source, source.Length, source.Length, ReadOnlyMemory<byte>.Empty);
-        using var writer = new QuotedPrintableWriter(2 * (last - first) + 64);
+        var writer = new QuotedPrintableWriter(2 * (last - first) + 64);
         writer.Write(source.AsSpan(first + 1, last - first));
         return new QuotedPrintableText(source, first + 1, last + 1, writer.Written.ToArray());
     }

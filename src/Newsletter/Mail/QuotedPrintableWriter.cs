@@ -8,7 +8,7 @@ namespace Newsletter.Mail;
 /// that go on the wire. Text is encoded a line at a time, so the encoding of whole lines does not depend on what came
 /// before them: lines encoded once (<see cref="QuotedPrintableText"/>) are placed as they are.
 /// </summary>
-public sealed class QuotedPrintableWriter : IDisposable
+public sealed class QuotedPrintableWriter
 {
     // At most 76 characters on an encoded line, a soft break's '=' included.
     private const int MaxLine = 76;
@@ -21,8 +21,8 @@ public sealed class QuotedPrintableWriter : IDisposable
     private int _lineLength;
     private byte[] _utf8 = new byte[2048];
 
-    /// <param name="capacity">Bytes to start with (rented from the shared pool; the buffer grows when needed).</param>
-    public QuotedPrintableWriter(int capacity = 16 * 1024) => _out = ArrayPool<byte>.Shared.Rent(capacity);
+    /// <param name="capacity">Bytes to start with (the buffer grows when needed).</param>
+    public QuotedPrintableWriter(int capacity = 16 * 1024) => _out = new byte[capacity];
 
     /// <summary>Bytes written so far.</summary>
     public ReadOnlySpan<byte> Written => _out.AsSpan(0, _length);
@@ -62,7 +62,7 @@ public sealed class QuotedPrintableWriter : IDisposable
         Put(ascii);
     }
 
-    /// <summary>Hands the buffer over (rented from <see cref="ArrayPool{T}.Shared"/>; the taker returns it) and starts empty.</summary>
+    /// <summary>Hands the buffer over (its first <c>Length</c> bytes are the text) and starts empty.</summary>
     public (byte[] Buffer, int Length) Detach()
     {
         EndText();
@@ -150,16 +150,6 @@ public sealed class QuotedPrintableWriter : IDisposable
     private void Reserve(int more)
     {
         if (_length + more <= _out.Length) return;
-        var larger = ArrayPool<byte>.Shared.Rent(Math.Max(_out.Length * 2, _length + more));
-        _out.AsSpan(0, _length).CopyTo(larger);
-        if (_out.Length > 0) ArrayPool<byte>.Shared.Return(_out);
-        _out = larger;
-    }
-
-    public void Dispose()
-    {
-        if (_out.Length > 0) ArrayPool<byte>.Shared.Return(_out);
-        _out = [];
-        _length = 0;
+        Array.Resize(ref _out, Math.Max(_out.Length * 2, _length + more));
     }
 }

@@ -1,4 +1,3 @@
-using System.Buffers;
 using MimeKit;
 
 namespace Newsletter.Mail;
@@ -6,19 +5,18 @@ namespace Newsletter.Mail;
 /// <summary>
 /// A message body written once as its final bytes (<see cref="AlternativeBody"/>): a multipart/alternative entity
 /// whose every write (the DKIM body hash, SMTP's data, the pickup folder's file) copies the same bytes, instead of
-/// MimeKit formatting and encoding the parts again each time. Dispose it once the message is sent: its buffer goes
-/// back to the shared pool.
+/// MimeKit formatting and encoding the parts again each time.
 /// </summary>
 public sealed class WireBody : MimeEntity
 {
-    private byte[]? _bytes;
+    private readonly byte[] _bytes;
     private readonly int _length;
 
     internal WireBody(AlternativeBody body) : base(new ContentType("multipart", "alternative") { Boundary = body.Boundary }) =>
         (_bytes, _length) = body.Finish();
 
     /// <summary>What follows the header block on the wire: the parts, quoted-printable, CRLF line ends.</summary>
-    public ReadOnlySpan<byte> Bytes => (_bytes ?? throw new ObjectDisposedException(nameof(WireBody))).AsSpan(0, _length);
+    public ReadOnlySpan<byte> Bytes => _bytes.AsSpan(0, _length);
 
     // Already 7-bit with short lines: nothing for MimeKit or MailKit to re-encode.
     public override void Prepare(EncodingConstraint constraint, int maxLineLength = 78) { }
@@ -32,17 +30,6 @@ public sealed class WireBody : MimeEntity
     public override async Task WriteToAsync(FormatOptions options, Stream stream, bool contentOnly, CancellationToken cancellationToken = default)
     {
         if (!contentOnly) await base.WriteToAsync(options, stream, false, cancellationToken);
-        var bytes = _bytes ?? throw new ObjectDisposedException(nameof(WireBody));
-        await stream.WriteAsync(bytes.AsMemory(0, _length), cancellationToken);
-    }
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing && _bytes is { } bytes)
-        {
-            _bytes = null;
-            ArrayPool<byte>.Shared.Return(bytes);
-        }
-        base.Dispose(disposing);
+        await stream.WriteAsync(_bytes.AsMemory(0, _length), cancellationToken);
     }
 }

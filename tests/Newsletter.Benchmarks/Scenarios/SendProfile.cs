@@ -48,7 +48,6 @@ public static class SendProfile
                 var reply = await steps.TimeAsync("smtp (write, MailKit, the sink's reply)",
                     () => session.SendAsync(message, bounceAddress.ReturnPathFor(row.Id), CancellationToken.None));
                 accepted.Add(new SentMessage(row.Id, reply, DateTimeOffset.UtcNow));
-                message.Body?.Dispose();
                 sent++;
             }
             // As the sender records them: the batch's accepted messages in one transaction.

@@ -253,12 +253,11 @@ public static class SendScenario
 
         using var connection = new Database(args["db"]).Open();
         // How much the run's per-paper fragments were shared: one per distinct paper sent (the readers' own pieces,
-        // their lists of filters and their highlights, are counted apart).
+        // their lists of matched filters, are counted apart; highlights are placed while writing, never kept).
         var sentItems = connection.Query<string>("SELECT COALESCE((SELECT l.items FROM frozen_lists l WHERE l.id = d.items_list), d.items_json) FROM deliveries d WHERE d.state = 'sent'")
             .SelectMany(json => DeliveryStore.Items(new DeliveryRow { ItemsJson = json })).ToList();
         var fragments = sentItems.Select(i => i.Paper).Distinct().Count();
-        var pieces = sentItems.Select(i => string.Join('\n', i.Labels)).Distinct().Count()
-            + sentItems.Select(i => (i.Paper, string.Join(',', i.Marks ?? []))).Distinct().Count();
+        var pieces = sentItems.Select(i => string.Join('\n', i.Labels)).Distinct().Count();
         var states = string.Join(", ", connection.Query<(string State, long Count)>(
             "SELECT state, COUNT(*) FROM deliveries GROUP BY state ORDER BY state").Select(s => $"{s.State} {s.Count}"));
         ChildResult.Print(new

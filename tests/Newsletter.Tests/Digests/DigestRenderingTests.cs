@@ -23,9 +23,9 @@ public class DigestRenderingTests
     public void MessageParts_WrittenOnceAsTheirBytes_ReadBackAsTheGoldenDigest_WithEachFragmentPlacedFromItsEncodedLines()
     {
         var renderer = DigestSamples.Renderer();
-        // As a sending run has them: every paper rendered once, its lines encoded once, then placed.
-        var entries = DigestSamples.Entries.Select(e => e with { Rendered = renderer.Fragment(e) }).ToList();
-        using var body = new AlternativeBody();
+        // As a sending run has them: every paper rendered once, its lines encoded once, then placed with the row's highlights.
+        var entries = DigestSamples.Entries.Select(e => e with { Rendered = renderer.Fragment(e), Marks = PaperExcerpt.Unmark(e.MarkedAbstract).Spans }).ToList();
+        var body = new AlternativeBody();
         var subject = renderer.Write(DigestSamples.Content(entries), body);
         var mailer = new Mailer(Microsoft.Extensions.Options.Options.Create(new SmtpOptions()),
             Microsoft.Extensions.Options.Options.Create(new MailOptions { From = "Papers <papers@example.org>" }), new Microsoft.Extensions.Hosting.Internal.HostingEnvironment { ContentRootPath = RepositoryPaths.Root }, TimeProvider.System);

@@ -62,16 +62,18 @@ public class PaperFragmentTests() : DigestWorldFixture(Confirmed)
 
         var first = fragments.Entry(paper, item, renderer);
         var other = fragments.Entry(paper, otherLabels, renderer);
+        var pieces = fragments.Pieces;
         var plain = fragments.Entry(paper, noMarks, renderer);
 
         Assert.That(other.Rendered, Is.SameAs(first.Rendered), "another reader's labels share the paper's fragment");
         Assert.That(plain.Rendered, Is.SameAs(first.Rendered), "so do other highlights");
         Assert.That(other.Matched, Is.Not.SameAs(first.Matched));
         Assert.That(other.Matched!.Text.Source, Does.EndWith("your search: other"));
-        Assert.That(plain.Excerpt!.Html.Source, Does.Not.Contain("<mark"));
-        Assert.That(first.Excerpt!.Html.Source, Does.Contain("<mark"), "the planned highlights");
-        Assert.That(fragments.Entry(paper, item, renderer).Excerpt, Is.SameAs(first.Excerpt), "the same highlights once a run");
+        Assert.That(plain.Rendered!.Excerpt.Html(plain.Marks), Does.Not.Contain("<mark"));
+        Assert.That(first.Rendered!.Excerpt.Html(first.Marks), Does.Contain("<mark"), "the planned highlights");
+        Assert.That(plain.Rendered.Excerpt, Is.SameAs(first.Rendered.Excerpt), "one excerpt a paper, whatever the highlights");
         Assert.That(fragments.Count, Is.EqualTo(batch.Papers.Count));
+        Assert.That(fragments.Pieces, Is.EqualTo(pieces), "a piece per list of matched filters, none per set of highlights");
     }
 
     [Test]

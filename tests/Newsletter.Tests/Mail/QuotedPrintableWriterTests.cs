@@ -23,7 +23,7 @@ public class QuotedPrintableWriterTests
     [TestCaseSource(nameof(Texts))]
     public void Written_DecodesToTheText_InShortSevenBitLines_WithNoWhitespaceBeforeALineEnd(string text)
     {
-        using var writer = new QuotedPrintableWriter(16);
+        var writer = new QuotedPrintableWriter(16);
         writer.Write(text);
         writer.EndText();
         var bytes = writer.Written.ToArray();
@@ -45,11 +45,11 @@ public class QuotedPrintableWriterTests
         foreach (var prefix in before)
         foreach (var suffix in after)
         {
-            using var whole = new QuotedPrintableWriter();
+            var whole = new QuotedPrintableWriter();
             whole.Write(prefix + placed + suffix);
             whole.EndText();
 
-            using var pieces = new QuotedPrintableWriter();
+            var pieces = new QuotedPrintableWriter();
             pieces.Write(prefix);
             pieces.Write(QuotedPrintableText.Of(placed));
             pieces.Write(suffix);
