@@ -90,7 +90,7 @@ public class StorageCopyTests
         using (var connection = sqlite.Connect()) key = connection.QuerySingle<(string, string)>("SELECT name, value FROM server_secrets ORDER BY name LIMIT 1");
         var secret = key.Name;
         using var empty = new EmptyPostgresDatabase();
-        using (var migrated = Database.Postgres(empty.ConnectionString)) new Migrator(migrated, NullLogger<Migrator>.Instance).Migrate();
+        using (var migrated = Database.Postgres(empty.ConnectionString)) new Migrator(migrated, NullLogger<Migrator>.Instance, TimeProvider.System).Migrate();
         using var blocker = new NpgsqlConnection(empty.ConnectionString);
         blocker.Open();
         var uncommitted = blocker.BeginTransaction();
@@ -129,7 +129,7 @@ public class StorageCopyTests
         LedgerSeed.Readers(workspace, 3);
         using var empty = new EmptyPostgresDatabase();
         using var postgres = Database.Postgres(empty.ConnectionString);
-        new Migrator(postgres, NullLogger<Migrator>.Instance).Migrate();
+        new Migrator(postgres, NullLogger<Migrator>.Instance, TimeProvider.System).Migrate();
         using (var connection = postgres.Connect())
             connection.Execute("""
                 CREATE SEQUENCE row_trigger_calls;
