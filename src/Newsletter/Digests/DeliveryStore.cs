@@ -93,6 +93,12 @@ public sealed class DeliveryStore(Database database)
         DbConnection connection, string owner, DateTimeOffset at, DateTimeOffset leaseUntil, int limit, DateTimeOffset now, string? run = null)
     {
         var runOwners = run is null ? null : run + "/";
+        return TransientRetry.Run(() => ClaimOnce(connection, owner, at, leaseUntil, limit, now, runOwners));
+    }
+
+    private IReadOnlyList<DeliveryRow> ClaimOnce(
+        DbConnection connection, string owner, DateTimeOffset at, DateTimeOffset leaseUntil, int limit, DateTimeOffset now, string? runOwners)
+    {
         using var transaction = connection.BeginTransaction();
         // On PostgreSQL nodes claim at once: each branch locks the rows it picks and skips those another claim
         // holds, so no two claimers ever take one row (a row another claimer already took is re-checked and no
@@ -153,13 +159,14 @@ public sealed class DeliveryStore(Database database)
     /// <summary>Gives back rows claimed but never tried (a worker stopping early): they are pending again.</summary>
     /// <remarks>Only rows after <paramref name="afterId"/>: a started row without a recorded result is left for recovery.</remarks>
     public int Release(DbConnection connection, string owner, long afterId, DateTimeOffset now) =>
-        connection.Execute(
-            $"""
-            UPDATE deliveries SET state = 'pending', attempts = {AttemptsLess()}, lease_until = NULL, lease_owner = NULL,
-                                  updated_at = @now
-            WHERE state = 'sending' AND lease_owner = @owner AND id > @afterId
-            """,
-            new { owner, afterId, now });
+        TransientRetry.Run(() =>
+            connection.Execute(
+                $"""
+                UPDATE deliveries SET state = 'pending', attempts = {AttemptsLess()}, lease_until = NULL, lease_owner = NULL,
+                                      updated_at = @now
+                WHERE state = 'sending' AND lease_owner = @owner AND id > @afterId
+                """,
+                new { owner, afterId, now }));
 
     /// <summary>
     /// Records messages the server accepted, all in one transaction (a sending worker records its batch together
@@ -168,26 +175,30 @@ public sealed class DeliveryStore(Database database)
     public void MarkSent(DbConnection connection, IReadOnlyList<SentMessage> sent)
     {
         if (sent.Count == 0) return;
-        using var transaction = connection.BeginTransaction();
-        connection.Execute(
-            """
-            UPDATE deliveries SET state = 'sent', server_reply = @serverReply, sent_at = @at, lease_until = NULL, last_error = NULL,
-                                  updated_at = @at
-            WHERE id = @id AND state = 'sending'
-            """,
-            sent.Select(m => new { id = m.Id, serverReply = m.ServerReply, at = m.At }), transaction);
-        transaction.Commit();
+        TransientRetry.Run(() =>
+        {
+            using var transaction = connection.BeginTransaction();
+            connection.Execute(
+                """
+                UPDATE deliveries SET state = 'sent', server_reply = @serverReply, sent_at = @at, lease_until = NULL, last_error = NULL,
+                                      updated_at = @at
+                WHERE id = @id AND state = 'sending'
+                """,
+                sent.Select(m => new { id = m.Id, serverReply = m.ServerReply, at = m.At }), transaction);
+            transaction.Commit();
+        });
     }
 
     /// <summary>Records a temporary failure: the row is tried again at <paramref name="nextAttemptAt"/>.</summary>
     public void MarkRetry(DbConnection connection, long id, string error, DateTimeOffset nextAttemptAt, DateTimeOffset now) =>
-        connection.Execute(
-            """
-            UPDATE deliveries SET state = 'retry', last_error = @error, next_attempt_at = @nextAttemptAt, lease_until = NULL,
-                                  updated_at = @now
-            WHERE id = @id AND state = 'sending'
-            """,
-            new { id, error, nextAttemptAt, now });
+        TransientRetry.Run(() =>
+            connection.Execute(
+                """
+                UPDATE deliveries SET state = 'retry', last_error = @error, next_attempt_at = @nextAttemptAt, lease_until = NULL,
+                                      updated_at = @now
+                WHERE id = @id AND state = 'sending'
+                """,
+                new { id, error, nextAttemptAt, now }));
 
     /// <summary>Ends every pending or retrying row of the reader as <c>failed</c> with <paramref name="reason"/>.</summary>
     public int EndUnsent(long subscriberId, string reason, DateTimeOffset now)
@@ -203,9 +214,10 @@ public sealed class DeliveryStore(Database database)
 
     /// <summary>Ends a row as <c>failed</c> (refused for good) or <c>unknown</c> (the server may have it).</summary>
     public void MarkFinal(DbConnection connection, long id, string state, string error, DateTimeOffset now) =>
-        connection.Execute(
-            "UPDATE deliveries SET state = @state, last_error = @error, lease_until = NULL, updated_at = @now WHERE id = @id AND state = 'sending'",
-            new { id, state, error, now });
+        TransientRetry.Run(() =>
+            connection.Execute(
+                "UPDATE deliveries SET state = @state, last_error = @error, lease_until = NULL, updated_at = @now WHERE id = @id AND state = 'sending'",
+                new { id, state, error, now }));
 
     /// <summary>
     /// How many messages a sending worker may hand to the server before it records them, together in one transaction
@@ -223,6 +235,11 @@ public sealed class DeliveryStore(Database database)
     public int RecoverAbandoned(DateTimeOffset at)
     {
         using var connection = database.Connect();
+        return TransientRetry.Run(() => RecoverAbandonedOnce(connection, at));
+    }
+
+    private int RecoverAbandonedOnce(DbConnection connection, DateTimeOffset at)
+    {
         using var transaction = connection.BeginTransaction();
         var unknown = connection.Execute(
             """
