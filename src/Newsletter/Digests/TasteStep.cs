@@ -15,13 +15,13 @@ internal sealed class TasteStep
     public const string RecommendedLabel = "for-you:";
 
     // Models are read ahead in id order, since readers come in id order: one model at first (a preview needs only
-    // one), doubling on each miss up to this many per query. They stay text until their reader comes.
+    // one), doubling on each miss up to this many per query. They stay packed until their reader comes.
     private const int MaxReadAhead = 512;
 
     private readonly TasteModelStore _models;
     private readonly HashSet<long> _readers;
     private readonly TasteScorer _scorer;
-    private readonly Dictionary<long, string> _ahead = [];
+    private readonly Dictionary<long, byte[]> _ahead = [];
     private readonly List<FilterResult> _matched = [];
     private int _readAhead = 1;
 
@@ -35,6 +35,7 @@ internal sealed class TasteStep
     /// <summary>The step for the window (<paramref name="low"/>, <paramref name="high"/>], or null when no reader has marks.</summary>
     public static TasteStep? Open(TasteModelStore models, long low, long high)
     {
+        models.PackStored();
         var readers = models.Readers();
         return readers.Count == 0 ? null : new TasteStep(models, readers, new WindowTerms(models.WindowPapers(low, high)));
     }
@@ -60,8 +61,8 @@ internal sealed class TasteStep
         return false;
     }
 
-    /// <summary>The reader's stored model (as text), read ahead with the readers after them.</summary>
-    private string? Model(long readerId)
+    /// <summary>The reader's stored model (packed), read ahead with the readers after them.</summary>
+    private byte[]? Model(long readerId)
     {
         if (_ahead.Remove(readerId, out var model)) return model;
         _ahead.Clear();

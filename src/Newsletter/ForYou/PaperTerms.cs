@@ -42,6 +42,22 @@ public static class PaperTerms
         return vector;
     }
 
+    /// <summary>
+    /// The key a term is stored and looked up by (64-bit FNV-1a of its chars): a stored model holds keys, not words,
+    /// so planning reads it without making a string per term. Stable across processes and versions, unlike
+    /// <see cref="string.GetHashCode()"/>; two of a window's ~10^5 terms share one with odds of about 10^-9.
+    /// </summary>
+    public static ulong Key(ReadOnlySpan<char> term)
+    {
+        var hash = 14695981039346656037UL;
+        foreach (var c in term)
+        {
+            hash = (hash ^ (byte)c) * 1099511628211UL;
+            hash = (hash ^ (byte)(c >> 8)) * 1099511628211UL;
+        }
+        return hash;
+    }
+
     private static void Count(string text, Dictionary<string, int> counts, int times)
     {
         // Bounded by the text's length; abstracts are capped at ingest.

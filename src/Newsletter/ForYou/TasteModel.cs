@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -6,8 +8,8 @@ namespace Newsletter.ForYou;
 /// <summary>
 /// One reader's taste, learnt from their marks: a profile of term weights (liked papers' terms up, disliked papers'
 /// terms down, Rocchio style) and the liked papers themselves, so a recommendation can say which one it resembles.
-/// Built when the reader's marks change and stored as JSON; scoring applies the run window's IDF (see
-/// <see cref="WindowTerms"/>).
+/// Built when the reader's marks change and stored packed (<see cref="Pack"/>); scoring applies the run window's IDF
+/// (see <see cref="WindowTerms"/>).
 /// </summary>
 public sealed class TasteModel
 {
@@ -70,14 +72,68 @@ public sealed class TasteModel
         return new TasteModel(Strongest(profile, ProfileTerms), examples, marks.Select(m => m.PaperId).Distinct().ToList());
     }
 
-    /// <summary>The model as stored.</summary>
-    public string ToJson() => JsonSerializer.Serialize(this, Json);
+    /// <summary>The first byte of a packed model: the layout <see cref="Pack"/> writes.</summary>
+    internal const byte PackedFormat = 1;
 
-    /// <summary>A stored model.</summary>
+    /// <summary>
+    /// The model as stored and read by planning (<see cref="TasteScorer.Load(byte[])"/>), little-endian: the format
+    /// byte; the profile (count, then each term's <see cref="PaperTerms.Key"/> and float32 weight); the marked paper
+    /// ids (count, int64 each); the liked papers last (count, then each one's id, its title as a UTF-8 length and
+    /// bytes, and its terms as the profile's), since planning reads them only for a recommendation.
+    /// </summary>
+    public byte[] Pack()
+    {
+        var titles = Liked.Select(l => Encoding.UTF8.GetBytes(l.Title)).ToList();
+        var size = 1 + Terms(Profile) + 4 + 8 * Marked.Count + 4 + Liked.Select((l, i) => 8 + 4 + titles[i].Length + Terms(l.Terms)).Sum();
+        var packed = new byte[size];
+        var span = packed.AsSpan();
+        span[0] = PackedFormat;
+        var at = 1;
+        Write(span, ref at, Profile);
+        Write(span, ref at, Marked.Count);
+        foreach (var id in Marked) Write(span, ref at, id);
+        Write(span, ref at, Liked.Count);
+        for (var i = 0; i < Liked.Count; i++)
+        {
+            Write(span, ref at, Liked[i].PaperId);
+            Write(span, ref at, titles[i].Length);
+            titles[i].CopyTo(span[at..]);
+            at += titles[i].Length;
+            Write(span, ref at, Liked[i].Terms);
+        }
+        return packed;
+
+        static int Terms(IReadOnlyDictionary<string, float> terms) => 4 + 12 * terms.Count;
+    }
+
+    /// <summary>A model stored as JSON before models were packed (migration 0028): read once, to be packed.</summary>
     public static TasteModel FromJson(string json) =>
         JsonSerializer.Deserialize<TasteModel>(json, Json) ?? throw new JsonException("empty taste model");
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private static void Write(Span<byte> span, ref int at, IReadOnlyDictionary<string, float> terms)
+    {
+        Write(span, ref at, terms.Count);
+        foreach (var (term, weight) in terms)
+        {
+            BinaryPrimitives.WriteUInt64LittleEndian(span[at..], PaperTerms.Key(term));
+            BinaryPrimitives.WriteSingleLittleEndian(span[(at + 8)..], weight);
+            at += 12;
+        }
+    }
+
+    private static void Write(Span<byte> span, ref int at, int value)
+    {
+        BinaryPrimitives.WriteInt32LittleEndian(span[at..], value);
+        at += 4;
+    }
+
+    private static void Write(Span<byte> span, ref int at, long value)
+    {
+        BinaryPrimitives.WriteInt64LittleEndian(span[at..], value);
+        at += 8;
+    }
 
     private static void Add(Dictionary<string, float> profile, Dictionary<string, float> terms, float scale)
     {

@@ -1,5 +1,5 @@
+using System.Buffers.Binary;
 using System.Text;
-using System.Text.Json;
 
 namespace Newsletter.ForYou;
 
@@ -22,11 +22,9 @@ public sealed class TasteScorer
     private readonly List<Liked> _liked = [];
     private readonly List<(int Term, float Weight)> _likedTerms = [];
     private readonly List<long> _marked = [];
-    private byte[] _utf8 = new byte[16 * 1024];
-    private int _utf8Length;
+    private byte[] _packed = [];
     private int _likedAt = -1;
     private int _likedCount;
-    private char[] _chars = new char[128];
 
     /// <summary>A scorer over <paramref name="window"/>, holding no reader yet.</summary>
     public TasteScorer(WindowTerms window)
@@ -41,73 +39,38 @@ public sealed class TasteScorer
     /// <summary>True when the loaded model liked nothing: such a model recommends nothing.</summary>
     public bool IsEmpty => _likedCount == 0;
 
-    /// <summary>Loads a model built in memory.</summary>
-    public void Load(TasteModel model)
-    {
-        Clear();
-        double sum = 0;
-        foreach (var (term, weight) in model.Profile) sum += Read(term, weight);
-        foreach (var example in model.Liked)
-        {
-            var start = _likedTerms.Count;
-            foreach (var (term, weight) in example.Terms)
-                _likedTerms.Add((_window.TermLookup.TryGetValue(term, out var t) ? t : -1, weight));
-            _liked.Add(new Liked(example.PaperId, example.Title, start) { End = _likedTerms.Count });
-        }
-        _likedCount = _liked.Count;
-        NormLiked();
-        _marked.AddRange(model.Marked);
-        Spread(sum);
-    }
+    /// <summary>Loads a model built in memory (as planning would read it stored).</summary>
+    public void Load(TasteModel model) => Load(model.Pack());
 
     /// <summary>
-    /// Loads a model as stored (<see cref="TasteModel.ToJson"/>) without building it: terms are looked up in the window
-    /// as they are read, so a planning run parses each marked reader's model once and keeps none of its strings. The
-    /// liked papers are only counted here, and read when a recommendation asks which one it resembles.
+    /// Loads a model as stored (<see cref="TasteModel.Pack"/>): each profile term is looked up in the window by its
+    /// key as it is read, so a planning run makes no string and no model object per reader. The liked papers are only
+    /// counted here, and read when a recommendation asks which one it resembles. Keeps <paramref name="packed"/>.
     /// </summary>
-    public void Load(string json)
+    public void Load(byte[] packed)
     {
-        var length = Encoding.UTF8.GetMaxByteCount(json.Length);
-        if (_utf8.Length < length) _utf8 = new byte[Math.Max(length, _utf8.Length * 2)];
-        _utf8Length = Encoding.UTF8.GetBytes(json, _utf8);
-        var bytes = _utf8.AsSpan(0, _utf8Length);
         Clear();
-        var reader = new Utf8JsonReader(bytes);
+        if (packed.Length == 0 || packed[0] != TasteModel.PackedFormat)
+            throw new InvalidDataException($"taste model: unknown format {(packed.Length == 0 ? "(empty)" : packed[0])}");
+        _packed = packed;
+        var at = 1;
         double sum = 0;
-        Expect(ref reader, JsonTokenType.StartObject);
-        while (Next(ref reader) == JsonTokenType.PropertyName)
+        for (var n = Int(ref at); n > 0; n--)
         {
-            if (reader.ValueTextEquals("profile"u8))
-            {
-                Expect(ref reader, JsonTokenType.StartObject);
-                while (Next(ref reader) == JsonTokenType.PropertyName)
-                {
-                    var term = Term(ref reader);
-                    Next(ref reader);
-                    sum += Read(term, reader.GetSingle());
-                }
-            }
-            else if (reader.ValueTextEquals("liked"u8))
-            {
-                Expect(ref reader, JsonTokenType.StartArray);
-                _likedAt = (int)reader.TokenStartIndex;
-                while (Next(ref reader) == JsonTokenType.StartObject)
-                {
-                    _likedCount++;
-                    reader.Skip();
-                }
-            }
-            else if (reader.ValueTextEquals("marked"u8))
-            {
-                Expect(ref reader, JsonTokenType.StartArray);
-                while (Next(ref reader) == JsonTokenType.Number) _marked.Add(reader.GetInt64());
-            }
-            else
-            {
-                Next(ref reader);
-                reader.Skip();
-            }
+            var known = _window.TermKeys.TryGetValue(BinaryPrimitives.ReadUInt64LittleEndian(packed.AsSpan(at)), out var t);
+            var weight = BinaryPrimitives.ReadSingleLittleEndian(packed.AsSpan(at + 8));
+            at += 12;
+            _read.Add((known ? t : -1, weight));
+            var scaled = weight * (known ? _window.ProfileIdfPrecise[t] : _window.UnseenProfileIdf);
+            sum += scaled * scaled;
         }
+        for (var n = Int(ref at); n > 0; n--)
+        {
+            _marked.Add(BinaryPrimitives.ReadInt64LittleEndian(packed.AsSpan(at)));
+            at += 8;
+        }
+        _likedCount = Int(ref at);
+        _likedAt = at;
         Spread(sum);
     }
 
@@ -162,7 +125,7 @@ public sealed class TasteScorer
     public (long PaperId, string Title)? Resembles(int paper)
     {
         if (_likedAt >= 0) ReadLiked();
-        (long, string)? found = null;
+        Liked? found = null;
         var bestScore = 0f;
         foreach (var liked in _liked)
         {
@@ -174,9 +137,10 @@ public sealed class TasteScorer
                 if (term >= 0) score += weight * _window.Idf[term] * _window.WeightIn(paper, term);
             }
             score /= liked.Norm;
-            if (score > bestScore) (found, bestScore) = ((liked.PaperId, liked.Title), score);
+            if (score > bestScore) (found, bestScore) = (liked, score);
         }
-        return found;
+        // Only the one named is decoded: a title is text, the rest of the model is not.
+        return found is { } best ? (best.PaperId, Encoding.UTF8.GetString(_packed, best.TitleAt, best.TitleLength)) : null;
     }
 
     private void Clear()
@@ -189,15 +153,6 @@ public sealed class TasteScorer
         _liked.Clear();
         _likedTerms.Clear();
         _marked.Clear();
-    }
-
-    /// <summary>Keeps a profile term as read; returns what it adds to the squared norm (unknown terms count too).</summary>
-    private double Read(ReadOnlySpan<char> term, float weight)
-    {
-        var known = _window.TermLookup.TryGetValue(term, out var t);
-        _read.Add((known ? t : -1, weight));
-        var scaled = weight * (known ? _window.ProfileIdfPrecise[t] : _window.UnseenProfileIdf);
-        return scaled * scaled;
     }
 
     /// <summary>Scales the read profile to unit length, keeping the terms the window has.</summary>
@@ -229,69 +184,39 @@ public sealed class TasteScorer
         }
     }
 
-    /// <summary>Reads the liked papers of the loaded JSON model, left at <c>_likedAt</c> by <see cref="Load(string)"/>.</summary>
+    /// <summary>Reads the liked papers of the loaded model, left at <c>_likedAt</c> by <see cref="Load(byte[])"/>.</summary>
     private void ReadLiked()
     {
-        var reader = new Utf8JsonReader(_utf8.AsSpan(_likedAt, _utf8Length - _likedAt));
+        var at = _likedAt;
         _likedAt = -1;
-        Expect(ref reader, JsonTokenType.StartArray);
-        while (Next(ref reader) == JsonTokenType.StartObject) _liked.Add(ReadLiked(ref reader));
+        for (var n = _likedCount; n > 0; n--)
+        {
+            var paperId = BinaryPrimitives.ReadInt64LittleEndian(_packed.AsSpan(at));
+            at += 8;
+            var titleLength = Int(ref at);
+            var titleAt = at;
+            at += titleLength;
+            var start = _likedTerms.Count;
+            for (var terms = Int(ref at); terms > 0; terms--)
+            {
+                var known = _window.TermKeys.TryGetValue(BinaryPrimitives.ReadUInt64LittleEndian(_packed.AsSpan(at)), out var t);
+                _likedTerms.Add((known ? t : -1, BinaryPrimitives.ReadSingleLittleEndian(_packed.AsSpan(at + 8))));
+                at += 12;
+            }
+            _liked.Add(new Liked(paperId, titleAt, titleLength, start) { End = _likedTerms.Count });
+        }
         NormLiked();
     }
 
-    private Liked ReadLiked(ref Utf8JsonReader reader)
+    private int Int(ref int at)
     {
-        long paperId = 0;
-        var title = "";
-        var start = _likedTerms.Count;
-        while (Next(ref reader) == JsonTokenType.PropertyName)
-        {
-            if (reader.ValueTextEquals("paperId"u8))
-            {
-                Next(ref reader);
-                paperId = reader.GetInt64();
-            }
-            else if (reader.ValueTextEquals("title"u8))
-            {
-                Next(ref reader);
-                title = reader.GetString() ?? "";
-            }
-            else if (reader.ValueTextEquals("terms"u8))
-            {
-                Expect(ref reader, JsonTokenType.StartObject);
-                while (Next(ref reader) == JsonTokenType.PropertyName)
-                {
-                    var known = _window.TermLookup.TryGetValue(Term(ref reader), out var t);
-                    Next(ref reader);
-                    _likedTerms.Add((known ? t : -1, reader.GetSingle()));
-                }
-            }
-            else
-            {
-                Next(ref reader);
-                reader.Skip();
-            }
-        }
-        return new Liked(paperId, title, start) { End = _likedTerms.Count };
+        var value = BinaryPrimitives.ReadInt32LittleEndian(_packed.AsSpan(at));
+        at += 4;
+        return value;
     }
 
-    private ReadOnlySpan<char> Term(ref Utf8JsonReader reader)
-    {
-        // Unescaped, a name is never longer in chars than its escaped UTF-8 bytes.
-        if (_chars.Length < reader.ValueSpan.Length) _chars = new char[reader.ValueSpan.Length * 2];
-        return _chars.AsSpan(0, reader.CopyString(_chars));
-    }
-
-    private static JsonTokenType Next(ref Utf8JsonReader reader) =>
-        reader.Read() ? reader.TokenType : throw new JsonException("taste model ends early");
-
-    private static void Expect(ref Utf8JsonReader reader, JsonTokenType type)
-    {
-        if (Next(ref reader) != type) throw new JsonException($"taste model: expected {type}, found {reader.TokenType}");
-    }
-
-    /// <summary>A liked paper of the loaded model: its terms are _likedTerms[Start..End).</summary>
-    private readonly record struct Liked(long PaperId, string Title, int Start)
+    /// <summary>A liked paper of the loaded model: its title is _packed[TitleAt..+TitleLength), its terms _likedTerms[Start..End).</summary>
+    private readonly record struct Liked(long PaperId, int TitleAt, int TitleLength, int Start)
     {
         public int End { get; init; }
         public float Norm { get; init; }

@@ -15,14 +15,13 @@ public sealed class WindowTerms
 
     private readonly long[] _ids;
     private readonly Dictionary<long, int> _index;
-    private readonly Dictionary<string, int> _terms;
 
     /// <summary>Indexes <paramref name="papers"/> (id, title, abstract).</summary>
     public WindowTerms(IReadOnlyList<(long Id, string Title, string Abstract)> papers)
     {
         _ids = new long[papers.Count];
         _index = new Dictionary<long, int>(papers.Count);
-        _terms = new Dictionary<string, int>(StringComparer.Ordinal);
+        TermKeys = [];
         var vectors = new (int Term, float Weight)[papers.Count][];
         var df = new List<int>();
         for (var i = 0; i < papers.Count; i++)
@@ -34,9 +33,10 @@ public sealed class WindowTerms
             var at = 0;
             foreach (var (term, weight) in terms)
             {
-                if (!_terms.TryGetValue(term, out var t))
+                var key = PaperTerms.Key(term);
+                if (!TermKeys.TryGetValue(key, out var t))
                 {
-                    _terms[term] = t = df.Count;
+                    TermKeys[key] = t = df.Count;
                     df.Add(0);
                 }
                 df[t]++;
@@ -44,7 +44,6 @@ public sealed class WindowTerms
             }
             vectors[i] = vector;
         }
-        TermLookup = _terms.GetAlternateLookup<ReadOnlySpan<char>>();
         // Smoothed IDF; a term no window paper has gets the rarest weight, so a profile's norm counts it too.
         Idf = df.Select(d => (float)(Math.Log((papers.Count + 1.0) / (d + 1.0)) + 1)).ToArray();
         UnseenIdf = (float)(Math.Log(papers.Count + 1.0) + 1);
@@ -98,7 +97,8 @@ public sealed class WindowTerms
     public int TermCount => Idf.Length;
 
     // The index as arrays, read by TasteScorer (same folder): terms are numbered 0..TermCount-1.
-    internal Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> TermLookup { get; }
+    /// <summary>Each term's number by its <see cref="PaperTerms.Key"/>, the form a stored model names it in.</summary>
+    internal Dictionary<ulong, int> TermKeys { get; }
     internal float[] Idf { get; }
     internal float UnseenIdf { get; }
     internal float[] ProfileIdf { get; }

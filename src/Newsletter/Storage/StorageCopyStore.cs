@@ -27,7 +27,7 @@ public sealed class StorageCopyStore
         "papers", "paper_changes", "paper_categories", "paper_sources",
         "subscribers", "subscriber_filters", "tokens", "confirmation_sends", "confirmations",
         "frozen_lists", "deliveries", "digest_archive_tokens", "bounce_events",
-        "reader_marks", "reader_models",
+        "reader_marks", "reader_models", "reader_tastes",
         "digest_runs",
         "reader_states", "reader_days", "topic_readers", "delivery_days",
     ];

@@ -78,7 +78,7 @@ public class ArchiveFeedbackTests
         Assert.That(answer, Does.Contain("id=\"undo-button\"").And.Contain($"action=\"{copy.Path}/undo/{copy.Paper}\"").And.Not.Contain("/manage/"));
         Assert.That(Scalar<string>(copy.App, "SELECT subscriber_id || ':' || kind || ':' || source FROM reader_marks WHERE paper_id = @paper",
             new { paper = copy.Paper }), Is.EqualTo($"{copy.Reader}:more:digest"));
-        Assert.That(Scalar<long>(copy.App, "SELECT count(*) FROM reader_models WHERE subscriber_id = @reader", new { reader = copy.Reader }), Is.EqualTo(1));
+        Assert.That(Scalar<long>(copy.App, "SELECT count(*) FROM reader_tastes WHERE subscriber_id = @reader", new { reader = copy.Reader }), Is.EqualTo(1));
 
         var undone = await PostFormAsync(copy.Client, link, $"{copy.Path}/undo/{copy.Paper}", ("previous", ""), ("kind", "more"));
         Assert.That(undone.StatusCode, Is.EqualTo(HttpStatusCode.OK));

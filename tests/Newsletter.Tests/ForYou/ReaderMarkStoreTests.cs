@@ -64,12 +64,35 @@ public class ReaderMarkStoreTests(string provider) : OnBothProviders(provider)
         models.Save(other, TasteModel.Build(marks.Learnable(_reader)), Now);
 
         Assert.That(models.Readers(), Is.EquivalentTo(new[] { _reader, other }));
-        Assert.That(models.For([_reader, 12345]).Keys, Is.EqualTo(new[] { _reader }));
-        Assert.That(models.Find(_reader)!.Liked.Select(l => l.PaperId), Is.EqualTo(new[] { _papers[0] }));
+        Assert.That(models.Find(_reader), Is.EqualTo(TasteModel.Build(marks.Learnable(_reader)).Pack()));
         Assert.That(models.From(_reader + 1, 10).Select(m => m.SubscriberId), Is.EqualTo(new[] { other }));
+        Assert.That(models.From(_reader, 1).Single().Model, Is.EqualTo(models.Find(_reader)));
         Assert.That(models.WindowPapers(_papers[0], _papers[2]).Select(p => p.Id), Is.EqualTo(_papers[1..]));
         models.Delete(_reader);
         Assert.That(models.Find(_reader), Is.Null);
+    }
+
+    [Test]
+    public void PackStored_PacksTheModelsStoredAsJson_KeepsANewerPackedOne_AndEmptiesTheOldTable()
+    {
+        var models = new TasteModelStore(Db.Database);
+        var other = new SubscriberStore(Db.Database).EnsureExists("other@example.org", new SubscriptionRequest(), Now);
+        var old = new TasteModel(new Dictionary<string, float> { ["mamba"] = 1 }, [new TasteExample(_papers[0], "State space models", new Dictionary<string, float> { ["mamba"] = 1 })], [_papers[0]]);
+        var newer = new TasteModel(new Dictionary<string, float> { ["diffusion"] = 1 }, [], [_papers[1]]);
+        using (var connection = Db.Database.Connect())
+        {
+            // As rows were written before migration 0028.
+            foreach (var reader in new[] { _reader, other })
+                Dapper.SqlMapper.Execute(connection, "INSERT INTO reader_models (subscriber_id, model, built_at) VALUES (@reader, @model, @Now)",
+                    new { reader, model = System.Text.Json.JsonSerializer.Serialize(old, System.Text.Json.JsonSerializerOptions.Web), Now });
+        }
+        models.Save(other, newer, Now.AddHours(1));
+
+        Assert.That(models.PackStored(), Is.EqualTo(2));
+        Assert.That(models.PackStored(), Is.Zero);
+        Assert.That(models.Find(_reader), Is.EqualTo(old.Pack()));
+        Assert.That(models.Find(other), Is.EqualTo(newer.Pack()), "a model packed since the JSON one was stored wins");
+        Assert.That(models.Readers(), Is.EquivalentTo(new[] { _reader, other }));
     }
 
     [Test]
