@@ -36,21 +36,27 @@ public sealed class TasteModelStore(Database database)
     public int PackStored()
     {
         using var connection = database.Connect();
-        using var transaction = connection.BeginTransaction();
-        var stored = connection.Query<(long SubscriberId, string Model, DateTimeOffset BuiltAt)>(
-            "SELECT subscriber_id, model, built_at FROM reader_models ORDER BY subscriber_id", transaction: transaction).ToList();
-        foreach (var (subscriberId, json, builtAt) in stored)
+        var packed = 0;
+        while (true)
         {
-            connection.Execute(
-                """
-                INSERT INTO reader_tastes (subscriber_id, model, built_at) VALUES (@subscriberId, @model, @builtAt)
-                ON CONFLICT (subscriber_id) DO NOTHING
-                """,
-                new { subscriberId, model = TasteModel.FromJson(json).Pack(), builtAt }, transaction);
-            connection.Execute("DELETE FROM reader_models WHERE subscriber_id = @subscriberId", new { subscriberId }, transaction);
+            // In pages, one transaction each: 10,000 JSON models held at once cost ~200 MB.
+            using var transaction = connection.BeginTransaction();
+            var stored = connection.Query<(long SubscriberId, string Model, DateTimeOffset BuiltAt)>(
+                "SELECT subscriber_id, model, built_at FROM reader_models ORDER BY subscriber_id LIMIT 500", transaction: transaction).ToList();
+            foreach (var (subscriberId, json, builtAt) in stored)
+            {
+                connection.Execute(
+                    """
+                    INSERT INTO reader_tastes (subscriber_id, model, built_at) VALUES (@subscriberId, @model, @builtAt)
+                    ON CONFLICT (subscriber_id) DO NOTHING
+                    """,
+                    new { subscriberId, model = TasteModel.FromJson(json).Pack(), builtAt }, transaction);
+                connection.Execute("DELETE FROM reader_models WHERE subscriber_id = @subscriberId", new { subscriberId }, transaction);
+            }
+            transaction.Commit();
+            if (stored.Count == 0) return packed;
+            packed += stored.Count;
         }
-        transaction.Commit();
-        return stored.Count;
     }
 
     /// <summary>

@@ -23,6 +23,7 @@ public sealed class TasteScorer
     private readonly List<(int Term, float Weight)> _likedTerms = [];
     private readonly List<long> _marked = [];
     private byte[] _packed = [];
+    private float[]? _paperWeights;
     private int _likedAt = -1;
     private int _likedCount;
 
@@ -111,8 +112,9 @@ public sealed class TasteScorer
             if (score < threshold || (_best.Count == count && score <= _best[^1].Score)) continue;
             var id = _window.IdAt(i);
             if (!eligible(id) || Marked(id)) continue;
-            var at = _best.FindIndex(b => b.Score < score);
-            _best.Insert(at < 0 ? _best.Count : at, (i, score));
+            var at = _best.Count;
+            while (at > 0 && _best[at - 1].Score < score) at--;
+            _best.Insert(at, (i, score));
             if (_best.Count > count) _best.RemoveAt(_best.Count - 1);
         }
         return _best;
@@ -125,6 +127,11 @@ public sealed class TasteScorer
     public (long PaperId, string Title)? Resembles(int paper)
     {
         if (_likedAt >= 0) ReadLiked();
+        // The paper's weights spread by term, so each liked term is one read (a search of the paper's terms cost
+        // twice the rest of the section), and cleared after: the array is the scorer's, allocated once.
+        _paperWeights ??= new float[_window.TermCount];
+        var (from, to) = (_window.PaperStart[paper], _window.PaperStart[paper + 1]);
+        for (var i = from; i < to; i++) _paperWeights[_window.PaperTerm[i]] = _window.PaperWeight[i];
         Liked? found = null;
         var bestScore = 0f;
         foreach (var liked in _liked)
@@ -134,11 +141,12 @@ public sealed class TasteScorer
             for (var i = liked.Start; i < liked.End; i++)
             {
                 var (term, weight) = _likedTerms[i];
-                if (term >= 0) score += weight * _window.Idf[term] * _window.WeightIn(paper, term);
+                if (term >= 0) score += weight * _window.Idf[term] * _paperWeights[term];
             }
             score /= liked.Norm;
             if (score > bestScore) (found, bestScore) = (liked, score);
         }
+        for (var i = from; i < to; i++) _paperWeights[_window.PaperTerm[i]] = 0;
         // Only the one named is decoded: a title is text, the rest of the model is not.
         return found is { } best ? (best.PaperId, Encoding.UTF8.GetString(_packed, best.TitleAt, best.TitleLength)) : null;
     }

@@ -113,12 +113,4 @@ public sealed class WindowTerms
     /// <summary>Term t's papers and weights are at [PostingStart[t], PostingStart[t + 1]), in paper order.</summary>
     internal int[] PostingStart { get; }
     internal (int Paper, float Weight)[] Postings { get; }
-
-    /// <summary>The weight of term <paramref name="term"/> in paper <paramref name="paper"/> (0 when it has none).</summary>
-    internal float WeightIn(int paper, int term)
-    {
-        var start = PaperStart[paper];
-        var at = Array.BinarySearch(PaperTerm, start, PaperStart[paper + 1] - start, term);
-        return at >= 0 ? PaperWeight[at] : 0;
-    }
 }
