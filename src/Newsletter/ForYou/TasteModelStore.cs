@@ -39,10 +39,13 @@ public sealed class TasteModelStore(Database database)
         var packed = 0;
         while (true)
         {
-            // In pages, one transaction each: 10,000 JSON models held at once cost ~200 MB.
-            using var transaction = connection.BeginTransaction();
+            // In pages: 10,000 JSON models held at once cost ~200 MB. Read before any transaction, since a preview
+            // calls this too and should not take SQLite's write lock for an empty table; nothing writes this table
+            // any more, and packing a model twice stores it once.
             var stored = connection.Query<(long SubscriberId, string Model, DateTimeOffset BuiltAt)>(
-                "SELECT subscriber_id, model, built_at FROM reader_models ORDER BY subscriber_id LIMIT 500", transaction: transaction).ToList();
+                "SELECT subscriber_id, model, built_at FROM reader_models ORDER BY subscriber_id LIMIT 500").ToList();
+            if (stored.Count == 0) return packed;
+            using var transaction = connection.BeginTransaction();
             foreach (var (subscriberId, json, builtAt) in stored)
             {
                 connection.Execute(
@@ -54,7 +57,6 @@ public sealed class TasteModelStore(Database database)
                 connection.Execute("DELETE FROM reader_models WHERE subscriber_id = @subscriberId", new { subscriberId }, transaction);
             }
             transaction.Commit();
-            if (stored.Count == 0) return packed;
             packed += stored.Count;
         }
     }
