@@ -19,7 +19,7 @@ public sealed class TasteModel
     /// <summary>How many liked papers a model remembers for "resembles …" (the most recent).</summary>
     public const int Examples = 10;
 
-    // Enough to tell liked papers apart; kept small because planning parses every marked reader's model.
+    // Enough to tell liked papers apart; kept small because planning reads every marked reader's model.
     private const int ExampleTerms = 25;
 
     // A "less like this" pulls half as hard as a "more like this" pushes: a reader marks down to say "not this
