@@ -6,14 +6,17 @@ namespace Newsletter.Mail;
 /// <summary>
 /// Writes text as UTF-8 quoted-printable (RFC 2045, 6.7) with CRLF line ends straight into a byte buffer, the bytes
 /// that go on the wire. Text is encoded a line at a time, so the encoding of whole lines does not depend on what came
-/// before them: lines encoded once (<see cref="QuotedPrintableText"/>) are placed as they are.
+/// before them: lines encoded once (<see cref="QuotedPrintableText"/>) are placed as they are. Every line it writes is
+/// already in DKIM's relaxed body form (RFC 6376, 3.4.4: no tab, no run of spaces, no space before the line end), so
+/// a signer hashes the bytes as they are (<see cref="WireBody.CanonicalBodyHash"/>).
 /// </summary>
 public sealed class QuotedPrintableWriter
 {
     // At most 76 characters on an encoded line, a soft break's '=' included.
     private const int MaxLine = 76;
+    // A tab is always encoded, and so is a space that follows a space: relaxed canonicalisation would change either.
     private static readonly SearchValues<byte> Literal = SearchValues.Create(
-        "!\"#$%&'()*+,-./0123456789:;<>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~ \t"u8);
+        "!\"#$%&'()*+,-./0123456789:;<>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~ "u8);
     private static readonly byte[] Hex = "0123456789ABCDEF"u8.ToArray();
     private byte[] _out;
     private int _length;
@@ -92,10 +95,9 @@ public sealed class QuotedPrintableWriter
         var i = 0;
         while (i < bytes.Length)
         {
-            // A run of bytes that stand for themselves; a space or tab at the very end of the line does not.
-            var run = bytes[i..].IndexOfAnyExcept(Literal);
-            if (run < 0) run = bytes.Length - i;
-            if (i + run == bytes.Length && run > 0 && bytes[^1] is (byte)' ' or (byte)'\t') run--;
+            // A run of bytes that stand for themselves; a space at the very end of the line, or after another space, does not.
+            var run = LiteralRun(bytes, i);
+            if (i + run == bytes.Length && run > 0 && bytes[^1] == (byte)' ') run--;
             while (run > 0)
             {
                 // The rest of the line may fill all 76 columns if it fits there whole; otherwise a soft break needs the 76th.
@@ -131,6 +133,16 @@ public sealed class QuotedPrintableWriter
             _out[_length++] = (byte)'\n';
         }
         _lineLength = 0;
+    }
+
+    private static int LiteralRun(ReadOnlySpan<byte> bytes, int from)
+    {
+        if (from > 0 && bytes[from] == (byte)' ' && bytes[from - 1] == (byte)' ') return 0;
+        var rest = bytes[from..];
+        var run = rest.IndexOfAnyExcept(Literal);
+        if (run < 0) run = rest.Length;
+        var spaces = rest[..run].IndexOf("  "u8);
+        return spaces < 0 ? run : spaces + 1;
     }
 
     private void SoftBreak()

@@ -8,7 +8,7 @@ namespace Newsletter.Mail;
 /// A DKIM signature (RFC 6376) with relaxed/relaxed canonicalisation and rsa-sha256, hashed and signed by the
 /// platform (.NET's SHA-256, OpenSSL's RSA on Linux). MimeKit's own signer hashes the body with BouncyCastle's
 /// managed SHA-256, a sixth of a digest's sending CPU, and offers no hook to replace it; this one hashes the body
-/// bytes the message was written as, canonicalising them on the way. MimeKit's verifier, python3-dkim and opendkim-testmsg check it in the tests.
+/// bytes the message was written as, which are in canonical form already (<see cref="WireBody.CanonicalBodyHash"/>). MimeKit's verifier, python3-dkim and opendkim-testmsg check it in the tests.
 /// </summary>
 internal sealed class RsaSha256DkimSigner(RSA rsa, string domain, string selector)
 {
@@ -44,10 +44,8 @@ internal sealed class RsaSha256DkimSigner(RSA rsa, string domain, string selecto
     private static string BodyHash(MimeMessage message)
     {
         var body = message.Body as WireBody ?? throw new ArgumentException("sign messages Mailer.Compose built (their body is its final bytes)", nameof(message));
-        using var hash = new RelaxedBodyHash();
-        // What follows the header block on the wire: the body's bytes, written once when the message was composed.
-        hash.Write(body.Bytes);
-        return hash.Finish();
+        // What follows the header block on the wire: the body's bytes, written once (and canonical) when the message was composed.
+        return body.CanonicalBodyHash();
     }
 
     /// <summary>Relaxed header canonicalisation (RFC 6376, 3.4.2): lower-case name, value unfolded, whitespace runs as one space, trimmed.</summary>

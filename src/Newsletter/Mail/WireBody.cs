@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using MimeKit;
 
 namespace Newsletter.Mail;
@@ -17,6 +18,32 @@ public sealed class WireBody : MimeEntity
 
     /// <summary>What follows the header block on the wire: the parts, quoted-printable, CRLF line ends.</summary>
     public ReadOnlySpan<byte> Bytes => _bytes.AsSpan(0, _length);
+
+    /// <summary>
+    /// The SHA-256 of the body in DKIM's relaxed canonical form (RFC 6376, 3.4.4), base64 (the <c>bh=</c> tag). Every
+    /// line was written canonical already (<see cref="QuotedPrintableWriter"/>, and the part headers and boundaries
+    /// have single spaces only), so the form differs from the bytes only at the end: empty lines there go, and a body
+    /// that is not empty ends with exactly one CRLF.
+    /// </summary>
+    public string CanonicalBodyHash()
+    {
+        var body = Bytes;
+        while (body.EndsWith("\r\n\r\n"u8)) body = body[..^2];
+        if (body.SequenceEqual("\r\n"u8)) body = [];
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        if (body.IsEmpty || body.EndsWith("\r\n"u8))
+        {
+            SHA256.HashData(body, hash);
+        }
+        else
+        {
+            using var incremental = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            incremental.AppendData(body);
+            incremental.AppendData("\r\n"u8);
+            incremental.GetHashAndReset(hash);
+        }
+        return Convert.ToBase64String(hash);
+    }
 
     // Already 7-bit with short lines: nothing for MimeKit or MailKit to re-encode.
     public override void Prepare(EncodingConstraint constraint, int maxLineLength = 78) { }

@@ -1,8 +1,11 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using MimeKit;
 using MimeKit.Cryptography;
 using Newsletter.Delivery;
+using Newsletter.Mail;
 using Newsletter.Tests.Delivery;
 using Newsletter.Tests.Support;
 using Org.BouncyCastle.Crypto;
@@ -67,23 +70,48 @@ public class DkimSigningTests
         Assert.That(output.Trim(), Does.StartWith("fail " + tampered));
     }
 
-    [TestCase("", "")]
-    [TestCase("\r\n\r\n", "")]
-    [TestCase("a", "a\r\n")]
-    [TestCase("a  \t b \t\r\n", "a b\r\n")]
-    [TestCase("  lead\r\n \t \r\nnext\r\n\r\n\r\n", " lead\r\n\r\nnext\r\n")]
-    [TestCase("x\r\n\r\ny \r\n", "x\r\n\r\ny\r\n")]
-    [TestCase("whole line\r\nanother one\r\n\r\n", "whole line\r\nanother one\r\n")]
-    [TestCase(" \r\nclean after blank\r\nclean  twice\r\n\tx\r\n", "\r\nclean after blank\r\nclean twice\r\n x\r\n")]
-    [TestCase("a\r\n b\r\n", "a\r\n b\r\n")]
-    public void RelaxedBodyHash_HashesTheCanonicalFormOfRfc6376(string body, string canonical)
+    // The body hash is one SHA-256 over the bytes as written (WireBody.CanonicalBodyHash): these hold that the bytes are
+    // the relaxed canonical form, for content that would not be if written naively, and that long and non-ASCII
+    // headers are canonicalised as receivers do.
+    [TestCase("Papers", "plain text", "<p>html</p>")]
+    [TestCase("Papers", "text ending in empty lines\n\n\n\n", "<p>html ending in empty lines</p>\n\n\n")]
+    [TestCase("Papers", "\n\n", "\n")]
+    [TestCase("Papers", "runs  of   spaces,\ttabs\t\tand both \t here\n  indented  \n\tline", "<style>\n  .a {  color: red; }\n\t.b { }\n</style>")]
+    [TestCase("Résumé — naïve “quotes” in a subject: ünïcode", "Grüße, 日本語 and ✓", "<p>Grüße</p>")]
+    [TestCase("A subject long enough that MimeKit folds it over several header lines, each of them under seventy-eight characters, with words to spare", "x", "y")]
+    public async Task SignedMessage_VerifiesWithEveryVerifier_WhateverItsTextAndSubject(string subject, string text, string html)
     {
-        using var hash = new Newsletter.Mail.RelaxedBodyHash();
-        // Written in two pieces split mid-way, as a stream may be: the state carries across writes.
-        var bytes = System.Text.Encoding.ASCII.GetBytes(body);
-        hash.Write(bytes, 0, bytes.Length / 2);
-        hash.Write(bytes, bytes.Length / 2, bytes.Length - bytes.Length / 2);
-        Assert.That(hash.Finish(), Is.EqualTo(Convert.ToBase64String(SHA256.HashData(System.Text.Encoding.ASCII.GetBytes(canonical)))));
+        using var rsa = RSA.Create(2048);
+        var keyPath = _workspace.PathFor("dkim.pem");
+        await File.WriteAllTextAsync(keyPath, rsa.ExportRSAPrivateKeyPem());
+        var environment = new Microsoft.Extensions.Hosting.Internal.HostingEnvironment { ContentRootPath = _workspace.Folder };
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var mailer = new Mailer(Options.Create(new SmtpOptions()),
+            Options.Create(new MailOptions { From = "Papers <papers@newsletter.localhost>" }), environment, clock);
+        using var signer = new MessageSigner(Options.Create(new DkimOptions
+        {
+            Domain = "newsletter.localhost", Selector = "digest2026", PrivateKeyPath = keyPath,
+        }), environment, clock);
+        var message = mailer.Compose(MailboxAddress.Parse("reader@example.org"), subject, html, text, "<1@newsletter.localhost>");
+        message.Headers.Add("List-Unsubscribe", "<https://newsletter.localhost/unsubscribe/" + new string('t', 90) + ">");
+        message.Headers.Add("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
+        signer.Sign(message);
+        var file = _workspace.PathFor("signed.eml");
+        await using (var output = File.Create(file))
+            await message.WriteToAsync(new FormatOptions { NewLineFormat = NewLineFormat.Dos }, output);
+
+        var received = await MimeMessage.LoadAsync(file);
+        var locator = new SingleKeyLocator("newsletter.localhost", "digest2026", Convert.ToBase64String(rsa.ExportSubjectPublicKeyInfo()));
+        Assert.That(await new DkimVerifier(locator).VerifyAsync(received, received.Headers.Single(h => h.Id == HeaderId.DkimSignature)), Is.True, "MimeKit");
+        Assert.That((received.Subject, received.TextBody?.ReplaceLineEndings("\n"), received.HtmlBody?.ReplaceLineEndings("\n")), Is.EqualTo((subject, text, html)),
+            "and the reader gets the text as written");
+        var record = _workspace.PathFor("digest2026._domainkey.txt");
+        await File.WriteAllTextAsync(record, "v=DKIM1; k=rsa; p=" + Convert.ToBase64String(rsa.ExportSubjectPublicKeyInfo()));
+        foreach (var verifier in new[] { "dkim-verify.py", "opendkim-verify.sh" })
+        {
+            var (exit, output) = await Independent(verifier, record, [file]);
+            Assert.That((exit, output.Trim()), Is.EqualTo((0, "pass " + file)), verifier);
+        }
     }
 
     private async Task<SmtpSink> SendSignedDigests(RSA rsa, int readers)

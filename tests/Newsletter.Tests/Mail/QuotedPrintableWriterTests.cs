@@ -18,10 +18,11 @@ public class QuotedPrintableWriterTests
         "a line far over SMTP's 998 characters: " + string.Concat(Enumerable.Repeat("long words and <tags attr=\"x\"> ", 60)),
         "=3D already looks encoded\n.leading dot\nFrom the start\n",
         new string(' ', 80) + "\n" + new string('\t', 30),
+        "runs  of   spaces,\ttabs\t\tand both \t here\n  indented  \n\tline\n" + string.Concat(Enumerable.Repeat("a  ", 40)),
     ];
 
     [TestCaseSource(nameof(Texts))]
-    public void Written_DecodesToTheText_InShortSevenBitLines_WithNoWhitespaceBeforeALineEnd(string text)
+    public void Written_DecodesToTheText_InShortSevenBitLines_AlreadyInDkimRelaxedForm(string text)
     {
         var writer = new QuotedPrintableWriter(16);
         writer.Write(text);
@@ -34,6 +35,8 @@ public class QuotedPrintableWriterTests
         Assert.That(lines.Max(l => l.Length), Is.LessThanOrEqualTo(76));
         Assert.That(lines.Where(l => l.Length > 0).Select(l => l[^1]), Has.None.EqualTo(' ').And.None.EqualTo('\t'));
         Assert.That(Encoding.ASCII.GetString(bytes).Replace("\r\n", ""), Does.Not.Contain("\n"), "CRLF line ends only");
+        // DKIM's relaxed body form (RFC 6376, 3.4.4) leaves every line as it is: the signer hashes the bytes unchanged.
+        Assert.That(lines, Has.None.Contain("\t").And.None.Contain("  "), "no tab and no run of spaces");
     }
 
     [Test]
