@@ -18,40 +18,56 @@ internal sealed class AbstractMarks(WindowIndexStore store, Func<string, FilterR
     public void Mark(IReadOnlyList<IReadOnlyList<DigestItem>> lists)
     {
         var distinct = new HashSet<IReadOnlyList<DigestItem>>(lists.Count, ReferenceEqualityComparer.Instance);
-        var asked = new List<(FilterResult Result, long Paper)>();
+        var marked = new List<IReadOnlyList<DigestItem>>(lists.Count);
+        // Each (item, label) is resolved to its filter's match once, in this pass, and the union below reads the
+        // same entries in the same order.
+        var matches = new List<(FilterResult? Result, int Index)>();
+        var asked = new List<(FilterResult Result, int Index)>();
         var queries = new List<(long Paper, string Query)>();
         foreach (var list in lists)
         {
             if (!distinct.Add(list)) continue;
+            marked.Add(list);
             foreach (var item in list)
             {
                 foreach (var label in item.Labels)
                 {
-                    // A label with no query marks nothing.
-                    if (resultOf(label) is not { Query: { } query } filter || filter.HasMarks(item.Paper)) continue;
-                    // Reserved at once, so a pair met twice in the page is asked once.
-                    filter.SetMarks(item.Paper, []);
-                    asked.Add((filter, item.Paper));
+                    var filter = resultOf(label);
+                    var index = filter?.IndexOf(item.Paper) ?? -1;
+                    matches.Add((index < 0 ? null : filter, index));
+                    // A label with no query marks nothing; a pair already decided (or met before in this page) is not asked again.
+                    if (index < 0 || filter!.Query is not { } query || filter.HasMarks(index)) continue;
+                    filter.SetMarks(index, []);
+                    asked.Add((filter, index));
                     queries.Add((item.Paper, query));
                 }
             }
         }
         var spans = store.Spans(queries);
-        for (var i = 0; i < asked.Count; i++) asked[i].Result.SetMarks(asked[i].Paper, spans[i]);
-        foreach (var list in distinct)
+        for (var i = 0; i < asked.Count; i++) asked[i].Result.SetMarks(asked[i].Index, spans[i]);
+        var next = 0;
+        foreach (var list in marked)
         {
-            foreach (var item in list) item.Marks = Union(item);
+            foreach (var item in list)
+            {
+                item.Marks = Union(matches, next, item.Labels.Count);
+                next += item.Labels.Count;
+            }
         }
     }
 
-    /// <summary>The spans of all the item's labels, overlapping ones merged as highlight() merges a query's matches.</summary>
-    private int[]? Union(DigestItem item)
+    /// <summary>
+    /// The spans of an item's labels (its <paramref name="count"/> matches from <paramref name="first"/>), overlapping
+    /// ones merged as highlight() merges a query's matches.
+    /// </summary>
+    private static int[]? Union(List<(FilterResult? Result, int Index)> matches, int first, int count)
     {
         int[]? only = null;
         List<(int Start, int End)>? several = null;
-        foreach (var label in item.Labels)
+        for (var m = first; m < first + count; m++)
         {
-            var spans = resultOf(label)?.MarksOf(item.Paper) ?? [];
+            var (result, index) = matches[m];
+            var spans = result?.MarksOf(index) ?? [];
             if (spans.Length == 0) continue;
             if (only is null && several is null)
             {

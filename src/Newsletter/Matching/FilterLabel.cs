@@ -8,8 +8,10 @@ public static class FilterLabel
 {
     private const string KeywordPrefix = "keyword:";
 
-    public static string For(SubscriberFilter filter) =>
-        filter.Kind == SubscriberFilter.Keyword ? KeywordPrefix + filter.Value : filter.Value;
+    public static string For(SubscriberFilter filter) => For(filter.Kind, filter.Value);
+
+    /// <summary>The label of the filter of <paramref name="kind"/> and <paramref name="value"/>.</summary>
+    public static string For(string kind, string value) => kind == SubscriberFilter.Keyword ? KeywordPrefix + value : value;
 
     /// <summary>The keyword query of a label, or null for a topic label.</summary>
     public static string? Keyword(string label) =>

@@ -39,7 +39,7 @@ internal static class Ranking
                 var filter = filters[f];
                 var positions = orders[f];
                 var c = cursors[f];
-                while (c < positions.Length && !isNew.Contains(filter.At(positions[c]).Paper)) c++;
+                while (c < positions.Length && !isNew.Contains(filter.PaperAt(positions[c]))) c++;
                 cursors[f] = c;
                 if (c == positions.Length) continue;
                 var head = filter.At(positions[c]);

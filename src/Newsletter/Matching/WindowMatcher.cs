@@ -26,8 +26,8 @@ internal sealed class WindowMatcher : IDisposable
     private readonly TimeSpan _perQuery;
     private readonly bool _forRequest;
     private readonly ILogger _logger;
-    private readonly Dictionary<(string Kind, string Value), FilterResult> _cache = new();
-    // The same results by label, which is how a ranked item names them: marking looks a label up for every item.
+    // Results by label: a filter's label names it uniquely (a keyword's carries its kind), and it is how a ranked
+    // item names its filters, which marking looks up for every item.
     private readonly Dictionary<string, FilterResult> _byLabel = new(StringComparer.Ordinal);
     // Reused from query to query: a run evaluates up to one filter per ten readers, and only each result's own
     // arrays are kept for the run.
@@ -65,7 +65,7 @@ internal sealed class WindowMatcher : IDisposable
     public IReadOnlyDictionary<long, WindowPaper> Papers => _window.Papers;
 
     /// <summary>Distinct filters asked for so far.</summary>
-    public int DistinctFilters => _cache.Count;
+    public int DistinctFilters => _byLabel.Count;
 
     /// <summary>Full-text queries actually run (never more than <see cref="DistinctFilters"/>).</summary>
     public int QueriesRun { get; private set; }
@@ -76,8 +76,8 @@ internal sealed class WindowMatcher : IDisposable
     /// <inheritdoc cref="Get(SubscriberFilter)"/>
     public FilterResult Get(string kind, string value)
     {
-        var key = (kind, value);
-        if (_cache.TryGetValue(key, out var cached)) return cached;
+        var label = FilterLabel.For(kind, value);
+        if (_byLabel.TryGetValue(label, out var cached)) return cached;
         FilterResult? result = null;
         var shared = kind == SubscriberFilter.Topic ? _window.SharedTopics : null;
         if (shared is null) result = Evaluate(new SubscriberFilter(kind, value));
@@ -98,8 +98,7 @@ internal sealed class WindowMatcher : IDisposable
             }
             shared.TryAdd(value, result);
         }
-        _cache[key] = result;
-        _byLabel[result.Label] = result;
+        _byLabel[label] = result;
         return result;
     }
 
@@ -125,7 +124,7 @@ internal sealed class WindowMatcher : IDisposable
         {
             for (var i = 0; i < result.Count; i++)
             {
-                var paper = result.At(i).Paper;
+                var paper = result.PaperAt(i);
                 if (isNew.Contains(paper)) matched.Add(paper);
             }
         }
@@ -172,7 +171,8 @@ internal sealed class WindowMatcher : IDisposable
             // connection (once the page of readers, now the page's highlights) when a slow page outlasted it.
             if (!_forRequest) _budget.Restart(TimeSpan.MaxValue);
         }
-        return new FilterResult(FilterLabel.For(filter), CollectionsMarshal.AsSpan(hits), query);
+        // A topic is named by nearly every reader, so each reader's papers are looked up in it: in one step.
+        return new FilterResult(FilterLabel.For(filter), CollectionsMarshal.AsSpan(hits), query, dense: filter.Kind == SubscriberFilter.Topic);
     }
 
     public void Dispose()

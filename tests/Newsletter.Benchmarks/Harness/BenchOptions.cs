@@ -37,8 +37,10 @@ public sealed class BenchOptions
     /// <summary>New papers of the daily run in scenarios 2 and 3.</summary>
     public int NewPapers => 2_000;
 
-    /// <summary>Reader counts of scenario 2.</summary>
-    public int[] PlanSizes => Quick ? [1_000, 10_000, 100_000] : [1_000, 10_000, 100_000, 1_000_000];
+    /// <summary>Reader counts of scenario 2: <c>--plan-sizes 100000,1000000</c>, or by the run's kind.</summary>
+    public int[] PlanSizes => _planSizes ?? (Quick ? [1_000, 10_000, 100_000] : [1_000, 10_000, 100_000, 1_000_000]);
+
+    private int[]? _planSizes;
 
     /// <summary>How long one plan size may run before it is stopped and its progress reported instead.</summary>
     public TimeSpan PlanTimeout { get; private set; }
@@ -85,6 +87,10 @@ public sealed class BenchOptions
                 case "--plan-timeout": planTimeout = Number(); break;
                 case "--send-timeout": sendTimeout = Number(); break;
                 case "--web-seconds": webSeconds = Number(); break;
+                case "--plan-sizes":
+                    options._planSizes = Value().Split(',', StringSplitOptions.RemoveEmptyEntries)
+                        .Select(size => int.Parse(size, CultureInfo.InvariantCulture)).ToArray();
+                    break;
                 case "--keep": options.Keep = Path.GetFullPath(Value()); break;
                 case "--only": options.Only = Value().Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet(); break;
                 default: throw new ArgumentException($"unknown option {args[i]}");

@@ -96,7 +96,10 @@ public static class PlanScenario
     public static long LastSeqBefore(string databasePath, int newPapers) =>
         BenchData.Scalar(databasePath, $"SELECT COALESCE((SELECT id FROM papers ORDER BY id DESC LIMIT 1 OFFSET {newPapers}), 0)");
 
-    /// <summary>The child: plan every digest due at --at, report time and memory.</summary>
+    /// <summary>
+    /// The child: plan every digest due at --at, report time and memory. With <c>--dry-run true</c> nothing is written
+    /// (the planner thread alone: matching, ranking, highlights are not decided either).
+    /// </summary>
     public static Task<int> ChildAsync(ChildArguments args)
     {
         var at = DateTimeOffset.Parse(args["at"], CultureInfo.InvariantCulture);
@@ -105,7 +108,8 @@ public static class PlanScenario
         var before = ProcessMemory.CurrentMb();
         var cpuBefore = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        var planned = planner.PlanDue(at);
+        var dryRun = args.Optional("dry-run") == "true";
+        var planned = dryRun ? planner.Run(at, dryRun: true).Planned : planner.PlanDue(at);
         var seconds = watch.Elapsed.TotalSeconds;
         // CPU time is the figure to compare on a shared machine: wall time doubles when others build.
         var cpuSeconds = (System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
