@@ -9,7 +9,8 @@ namespace Newsletter.Tests.Delivery;
 /// Two nodes moving ledger rows in opposite directions at once on PostgreSQL (one gives sending → pending back while
 /// another takes pending → sending) used to lock the day's state counters in opposite orders and meet in a deadlock
 /// (migration 0017's row trigger). Since migration 0026 the counters are appended, never updated, so neither node
-/// waits on the other's counter at all: the cycle cannot arise.
+/// waits on the other's counter at all: the cycle cannot arise. What is left (rows of the ledger itself locked in
+/// differing orders) the stores run again through <see cref="TransientRetry"/>.
 /// </summary>
 [TestFixture(StorageProviders.Postgres)]
 public class LedgerDeadlockTests(string provider) : OnBothProviders(provider)
@@ -44,6 +45,56 @@ public class LedgerDeadlockTests(string provider) : OnBothProviders(provider)
             check.Query<(string, long)>("SELECT state, CAST(sum(rows) AS bigint) FROM delivery_days GROUP BY state HAVING sum(rows) <> 0 ORDER BY state").ToList(),
             Is.EqualTo(check.Query<(string, long)>("SELECT state, count(*) FROM deliveries GROUP BY state ORDER BY state").ToList()),
             "the day's counters match the rows both nodes moved");
+    }
+
+    /// <summary>
+    /// What can still meet in a deadlock: two nodes' statements on the same ledger rows, locking them in differing
+    /// orders. Here another node deletes failed rows (as retention's batch does) from the last while the operator's
+    /// resend takes them from the first; PostgreSQL ends the resend, which runs again once the other has committed.
+    /// </summary>
+    [Test]
+    public async Task Resend_EndedAsADeadlockVictim_RunsAgain_AndResendsWhatIsLeft()
+    {
+        var ledger = new DeliveryStore(Db.Database);
+        var rows = PendingRows(3);
+        using (var connection = Db.Database.Connect())
+            connection.Execute("UPDATE deliveries SET state = 'failed', updated_at = @Now", new { Now });
+
+        using var other = Db.OpenSecondNode();
+        using var otherConnection = other.Connect();
+        // The other node never looks for deadlocks first, so the resend is the one PostgreSQL ends.
+        otherConnection.Execute("SET deadlock_timeout = '60s'");
+        using var transaction = otherConnection.BeginTransaction();
+        otherConnection.Execute("DELETE FROM deliveries WHERE id = @id", new { id = rows[2] }, transaction);
+
+        var resend = Task.Run(() => ledger.Resend(DeliveryStates.Failed, null, Now)); // locks rows[0], then waits for rows[2]
+        WaitUntilSomeoneWaitsForALock();
+        otherConnection.Execute("DELETE FROM deliveries WHERE id = @id", new { id = rows[0] }, transaction); // waits for rows[0]: a cycle
+        transaction.Commit();
+
+        Assert.That(await resend, Is.EqualTo((1, 0)), "the resend ran again after PostgreSQL ended it and resent the one row left");
+        using var check = Db.Database.Connect();
+        Assert.That(check.QuerySingle<string>("SELECT state FROM deliveries WHERE id = @id", new { id = rows[1] }), Is.EqualTo("pending"));
+        Assert.That(
+            check.Query<(string, long)>("SELECT state, CAST(sum(rows) AS bigint) FROM delivery_days GROUP BY state HAVING sum(rows) <> 0").ToList(),
+            Is.EqualTo(new[] { ("pending", 1L) }), "the ended attempt left nothing behind in the counters");
+    }
+
+    /// <summary>
+    /// Polls the server (not the clock) until a session of this database waits for a lock, for at most 30 s; from a
+    /// connection of its own, outside any transaction, since a transaction keeps its first view of pg_stat_activity.
+    /// </summary>
+    private void WaitUntilSomeoneWaitsForALock()
+    {
+        using var connection = Db.Database.Connect();
+        for (var polls = 0; polls < 3_000; polls++)
+        {
+            var waiting = connection.ExecuteScalar<long>(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'");
+            if (waiting > 0) return;
+            Thread.Sleep(10);
+        }
+        Assert.Fail("the resend never waited for the other node's lock");
     }
 
     private List<long> PendingRows(int count)
