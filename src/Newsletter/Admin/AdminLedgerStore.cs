@@ -49,7 +49,7 @@ public sealed class AdminLedgerStore(Database database)
     public IReadOnlyDictionary<string, long> DayStates(string day)
     {
         using var connection = database.Connect();
-        return connection.Query<(string State, long Rows)>("SELECT state, rows FROM delivery_days WHERE day = @day", new { day })
+        return connection.Query<(string State, long Rows)>("SELECT state, CAST(sum(rows) AS bigint) FROM delivery_days WHERE day = @day GROUP BY state", new { day })
             .ToDictionary(r => r.State, r => r.Rows, StringComparer.Ordinal);
     }
 

@@ -5,8 +5,8 @@ using Newsletter.Storage;
 namespace Newsletter.Admin;
 
 /// <summary>
-/// The operator's numbers. Each read is a seek into a small rollup (kept by the triggers of migration 0017) or an
-/// index range over the days shown: none scans the readers or the ledger, so a request costs the same with ten
+/// The operator's numbers. Each read sums a small rollup (kept by the triggers of migration 0017; on PostgreSQL a
+/// key may hold several delta rows until they are folded, migration 0026) or reads an index range over the days shown: none scans the readers or the ledger, so a request costs the same with ten
 /// readers or a million.
 /// </summary>
 public sealed class AdminStatsStore(Database database)
@@ -15,7 +15,7 @@ public sealed class AdminStatsStore(Database database)
     public IReadOnlyDictionary<string, long> ReaderStates()
     {
         using var connection = database.Connect();
-        return connection.Query<(string State, long Readers)>("SELECT state, readers FROM reader_states")
+        return connection.Query<(string State, long Readers)>("SELECT state, CAST(sum(readers) AS bigint) FROM reader_states GROUP BY state")
             .ToDictionary(r => r.State, r => r.Readers);
     }
 
@@ -25,10 +25,10 @@ public sealed class AdminStatsStore(Database database)
         using var connection = database.Connect();
         return connection.Query<DayCount>(
             """
-            SELECT day AS Day, 'signups' AS Series, signups AS Count FROM reader_days WHERE day >= @fromDay
-            UNION ALL SELECT day, 'confirmations', confirmations FROM reader_days WHERE day >= @fromDay
-            UNION ALL SELECT day, 'unsubscribes', unsubscribes FROM reader_days WHERE day >= @fromDay
-            UNION ALL SELECT day, 'suppressions', suppressions FROM reader_days WHERE day >= @fromDay
+            SELECT day AS Day, 'signups' AS Series, CAST(sum(signups) AS bigint) AS Count FROM reader_days WHERE day >= @fromDay GROUP BY day
+            UNION ALL SELECT day, 'confirmations', CAST(sum(confirmations) AS bigint) FROM reader_days WHERE day >= @fromDay GROUP BY day
+            UNION ALL SELECT day, 'unsubscribes', CAST(sum(unsubscribes) AS bigint) FROM reader_days WHERE day >= @fromDay GROUP BY day
+            UNION ALL SELECT day, 'suppressions', CAST(sum(suppressions) AS bigint) FROM reader_days WHERE day >= @fromDay GROUP BY day
             """,
             new { fromDay }).AsList();
     }
@@ -38,7 +38,10 @@ public sealed class AdminStatsStore(Database database)
     {
         using var connection = database.Connect();
         return connection.Query<DayCount>(
-            "SELECT day AS Day, state AS Series, rows AS Count FROM delivery_days WHERE day >= @fromDay AND rows <> 0",
+            """
+            SELECT day AS Day, state AS Series, CAST(sum(rows) AS bigint) AS Count FROM delivery_days WHERE day >= @fromDay
+            GROUP BY day, state HAVING sum(rows) <> 0
+            """,
             new { fromDay }).AsList();
     }
 
@@ -130,7 +133,7 @@ public sealed class AdminStatsStore(Database database)
     public IReadOnlyDictionary<string, long> TopicReaders()
     {
         using var connection = database.Connect();
-        return connection.Query<(string Topic, long Readers)>("SELECT topic, readers FROM topic_readers")
+        return connection.Query<(string Topic, long Readers)>("SELECT topic, CAST(sum(readers) AS bigint) FROM topic_readers GROUP BY topic")
             .ToDictionary(r => r.Topic, r => r.Readers, StringComparer.OrdinalIgnoreCase);
     }
 

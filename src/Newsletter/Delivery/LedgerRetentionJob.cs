@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Newsletter.Digests;
+using Newsletter.Storage;
 
 namespace Newsletter.Delivery;
 
@@ -7,9 +8,11 @@ namespace Newsletter.Delivery;
 /// Keeps the ledger to <c>Delivery:KeepDays</c>: every hour, deletes finished rows planned longer ago than that, a
 /// small batch per transaction so sending is never held up for long, and at most <see cref="MaxBatchesPerRun"/>
 /// batches a run (a backlog is worked off over the following hours); then, the same way, the frozen item lists no
-/// row points at any more. Running it twice deletes nothing more.
+/// row points at any more; last, on PostgreSQL, folds the rollups' delta rows (<see cref="RollupStore"/>), whatever
+/// the setting. Running it twice deletes nothing more.
 /// </summary>
-public sealed class LedgerRetentionJob(DeliveryStore ledger, IOptions<DeliveryOptions> options, TimeProvider clock, ILogger<LedgerRetentionJob> logger)
+public sealed class LedgerRetentionJob(
+    DeliveryStore ledger, RollupStore rollups, IOptions<DeliveryOptions> options, TimeProvider clock, ILogger<LedgerRetentionJob> logger)
 {
     public const string Id = "ledger-retention";
     public const string Cron = "45 * * * *";
@@ -22,6 +25,14 @@ public sealed class LedgerRetentionJob(DeliveryStore ledger, IOptions<DeliveryOp
 
     /// <summary>Deletes what is older than the setting allows; returns how many rows.</summary>
     public int Run()
+    {
+        var removed = RemoveOld();
+        // After the deletions, which append their own deltas: the hour's writes then fold into one row a key.
+        rollups.Fold();
+        return removed;
+    }
+
+    private int RemoveOld()
     {
         var keepDays = options.Value.KeepDays;
         if (keepDays == 0) return 0;

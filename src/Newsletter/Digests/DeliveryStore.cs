@@ -298,6 +298,12 @@ public sealed class DeliveryStore(Database database)
                 AND (CAST(@plannedBefore AS timestamptz) IS NULL OR created_at < @plannedBefore)
                 """);
         using var connection = database.Connect();
+        // Another node's statement on the same finished rows (retention's delete) may lock them in another order.
+        return TransientRetry.Run(() => ResendOnce(connection, filter, narrow));
+    }
+
+    private static (int Resent, int Skipped) ResendOnce(DbConnection connection, object filter, string narrow)
+    {
         using var transaction = connection.BeginTransaction();
         var resent = connection.Execute(
             $"""
@@ -326,12 +332,12 @@ public sealed class DeliveryStore(Database database)
     public int RemoveFinishedBefore(DateTimeOffset before, int batch)
     {
         using var connection = database.Connect();
-        return connection.Execute(
+        return TransientRetry.Run(() => connection.Execute(
             """
             DELETE FROM deliveries WHERE id IN (
                 SELECT id FROM deliveries WHERE state IN ('sent', 'failed', 'unknown') AND created_at < @before LIMIT @batch)
             """,
-            new { before, batch });
+            new { before, batch }));
     }
 
     /// <summary>

@@ -10,7 +10,8 @@ public static class StorageServiceCollectionExtensions
         UtcTimestampHandler.Register();
         services.AddSettings<StorageOptions>(configuration, StorageOptions.Section, o => o.Problems());
         return services
-            .AddShared(typeof(Database), typeof(Migrator), typeof(ServerSecretStore), typeof(BackupStore), typeof(StorageCopyStore))
+            .AddShared(typeof(Database), typeof(Migrator), typeof(ServerSecretStore), typeof(BackupStore), typeof(StorageCopyStore),
+                typeof(RollupStore))
             .AddPerRun(typeof(BackupJob));
     }
 }

@@ -4,10 +4,10 @@ namespace Newsletter.Storage;
 
 /// <summary>
 /// Runs a short transaction again when PostgreSQL ends it as a deadlock victim or a serialization failure, which
-/// rolled the whole transaction back and which PostgreSQL expects the client to retry. The ledger's per-day counters
-/// (migration 0017's row triggers) are locked in the order a statement's rows change state, so two nodes moving rows
-/// in opposite directions at once (a claim takes pending → sending while a release gives sending → pending back) can
-/// each wait for the other. SQLite has one writer at a time and never answers this way.
+/// rolled the whole transaction back and which PostgreSQL expects the client to retry. The rollups' counters no longer
+/// take locks (migration 0026 appends them), so what is left is rows of shared tables that two nodes' multi-row
+/// statements lock in differing orders: two nodes recovering the same abandoned ledger rows at once, a recovery
+/// meeting a slow worker's record after its lease ran out. SQLite has one writer at a time and never answers this way.
 /// </summary>
 public static class TransientRetry
 {
