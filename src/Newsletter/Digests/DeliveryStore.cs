@@ -30,51 +30,60 @@ public sealed class DeliveryStore(Database database)
         advanced = 0;
         if (digests.Count == 0) return 0;
         using var connection = database.Connect();
-        using var transaction = connection.BeginTransaction();
-        // A run writes up to one row per reader, so a page takes a few statements whatever its size: its readers
-        // advanced by one per distinct (window, due times), in practice one; each list new to the run inserted once;
-        // the rows inserted by one statement (see PlannedRows).
-        using var advance = SubscriberStore.PrepareWindowAdvance(database, connection, transaction);
-        using var lists = FrozenListStore.Prepare(connection, transaction, now, run ?? new FrozenLists());
+        // SQLite: a page's statement journal outgrew its 64 KiB in memory and went to a file (/var/tmp/etilqs_*, BENCHMARKS).
+        // It only undoes one failed statement (crash safety is the WAL's); set back for the pool's next user's big sorts.
+        if (!database.IsPostgres) connection.Execute("PRAGMA temp_store = MEMORY");
         try
         {
-            var moved = new HashSet<long>();
-            foreach (var group in digests.GroupBy(d => (d.LastSeq, d.NextDueAt, d.PreviousDueAt)))
-                advance.Run(group.Key.LastSeq, group.Key.NextDueAt, group.Select(d => d.SubscriberId), group.Key.PreviousDueAt, moved);
-            var rows = new PlannedRows(messageIdDomain);
-            foreach (var digest in digests)
+            using var transaction = connection.BeginTransaction();
+            // A page takes a few statements whatever its size: its readers advanced by one per distinct (window, due
+            // times), in practice one; each list new to the run inserted once; the rows by one a chunk (PlannedRows).
+            using var advance = SubscriberStore.PrepareWindowAdvance(database, connection, transaction);
+            using var lists = FrozenListStore.Prepare(connection, transaction, now, run ?? new FrozenLists());
+            try
             {
-                // Not moved: another planner (or an earlier run) already advanced this reader.
-                if (!moved.Contains(digest.SubscriberId)) continue;
-                advanced++;
-                if (digest.Items.Count == 0 && !sendEmpty) continue;
-                rows.Add(digest, lists.Freeze(digest.Items));
+                var moved = new HashSet<long>();
+                foreach (var group in digests.GroupBy(d => (d.LastSeq, d.NextDueAt, d.PreviousDueAt)))
+                    advance.Run(group.Key.LastSeq, group.Key.NextDueAt, group.Select(d => d.SubscriberId), group.Key.PreviousDueAt, moved);
+                var rows = new PlannedRows(messageIdDomain);
+                foreach (var digest in digests)
+                {
+                    // Not moved: another planner (or an earlier run) already advanced this reader.
+                    if (!moved.Contains(digest.SubscriberId)) continue;
+                    advanced++;
+                    if (digest.Items.Count == 0 && !sendEmpty) continue;
+                    rows.Add(digest, lists.Freeze(digest.Items));
+                }
+                // The row points at its frozen list (items_list); items_json is left empty, kept for rows planned before.
+                var created = 0;
+                foreach (var chunk in rows.Chunks(now, arrays: database.IsPostgres))
+                    created += connection.Execute(database.Dialect(
+                        sqlite: """
+                        INSERT INTO deliveries (subscriber_id, period_key, state, created_at, message_id, window_from, window_to, items_json, items_list)
+                        SELECT value ->> 0, value ->> 1, 'pending', @now, value ->> 2, value ->> 3, value ->> 4, '', value ->> 5
+                        FROM json_each(@rows) WHERE true
+                        ON CONFLICT (subscriber_id, period_key) DO NOTHING
+                        """,
+                        postgres: """
+                        INSERT INTO deliveries (subscriber_id, period_key, state, created_at, message_id, window_from, window_to, items_json, items_list)
+                        SELECT r.subscriber_id, r.period_key, 'pending', @now, r.message_id, r.window_from, r.window_to, '', r.items_list
+                        FROM unnest(@subscriberIds, @periodKeys, @messageIds, @windowFrom, @windowTo, @itemsLists)
+                             AS r (subscriber_id, period_key, message_id, window_from, window_to, items_list)
+                        ON CONFLICT (subscriber_id, period_key) DO NOTHING
+                        """),
+                        chunk, transaction);
+                transaction.Commit();
+                return created;
             }
-            // The row points at its frozen list (items_list); items_json is left empty, kept for rows planned before.
-            var created = rows.Count == 0 ? 0 : connection.Execute(
-                database.Dialect(
-                    sqlite: """
-                    INSERT INTO deliveries (subscriber_id, period_key, state, created_at, message_id, window_from, window_to, items_json, items_list)
-                    SELECT value ->> 0, value ->> 1, 'pending', @now, value ->> 2, value ->> 3, value ->> 4, '', value ->> 5
-                    FROM json_each(@rows) WHERE true
-                    ON CONFLICT (subscriber_id, period_key) DO NOTHING
-                    """,
-                    postgres: """
-                    INSERT INTO deliveries (subscriber_id, period_key, state, created_at, message_id, window_from, window_to, items_json, items_list)
-                    SELECT r.subscriber_id, r.period_key, 'pending', @now, r.message_id, r.window_from, r.window_to, '', r.items_list
-                    FROM unnest(@subscriberIds, @periodKeys, @messageIds, @windowFrom, @windowTo, @itemsLists)
-                         AS r (subscriber_id, period_key, message_id, window_from, window_to, items_list)
-                    ON CONFLICT (subscriber_id, period_key) DO NOTHING
-                    """),
-                database.IsPostgres ? rows.Arrays(now) : new { rows = rows.Json(), now },
-                transaction);
-            transaction.Commit();
-            return created;
+            catch
+            {
+                lists.RolledBack();
+                throw;
+            }
         }
-        catch
+        finally
         {
-            lists.RolledBack();
-            throw;
+            if (!database.IsPostgres) connection.Execute("PRAGMA temp_store = DEFAULT");
         }
     }
 

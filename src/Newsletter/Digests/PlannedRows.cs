@@ -6,18 +6,27 @@ using Newsletter.Storage;
 namespace Newsletter.Digests;
 
 /// <summary>
-/// A page's new ledger rows as the values of one multi-row insert (<see cref="DeliveryStore.Plan"/>): on SQLite one
-/// JSON array of rows (<c>[subscriber, period, message id, window from, window to, list]</c>) that <c>json_each</c>
-/// reads, on PostgreSQL one array per column for <c>unnest</c>.
+/// A page's new ledger rows as the values of a few multi-row inserts (<see cref="DeliveryStore.Plan"/>), a chunk of at
+/// most <see cref="ChunkRows"/> rows each: on SQLite one JSON array of rows (<c>[subscriber, period, message id,
+/// window from, window to, list]</c>) that <c>json_each</c> reads, on PostgreSQL one array per column for <c>unnest</c>.
 /// </summary>
 /// <remarks>
-/// One statement a page, not one a row: each row's insert on SQLite opened a statement journal (the ledger's
+/// A few statements a page, not one a row: each row's insert on SQLite opened a statement journal (the ledger's
 /// rollup trigger may write several rows) and, once the page's reader update had spilled that journal to a temporary
-/// file, wrote every page it touched there too (tests/BENCHMARKS.md, 2026-12-02).
+/// file, wrote every page it touched there too (tests/BENCHMARKS.md, 2026-12-02). Not one a page either: a page's
+/// JSON as one string was ~1.5 MB on the large-object heap, which only a full collection frees, 500 times in a run
+/// of 1,000,000 readers; a chunk's text stays under the large-object threshold (85,000 bytes) and its bytes are
+/// written into one buffer the page reuses.
 /// </remarks>
 internal sealed class PlannedRows(string messageIdDomain)
 {
-    private readonly ArrayBufferWriter<byte> _json = new(64 * 1024);
+    /// <summary>
+    /// Rows per insert: a row's JSON is about 150 characters, so a chunk's text (two bytes a character) stays well
+    /// under the large-object heap's 85,000 bytes.
+    /// </summary>
+    public const int ChunkRows = 200;
+
+    private readonly ArrayBufferWriter<byte> _json = new(ChunkRows * 200);
     private readonly List<long> _subscribers = [], _lists = [];
     private readonly List<string> _periods = [], _messageIds = [];
     private readonly List<DateTimeOffset> _from = [], _to = [];
@@ -37,14 +46,26 @@ internal sealed class PlannedRows(string messageIdDomain)
         _lists.Add(list);
     }
 
-    /// <summary>The rows as one JSON array of arrays (SQLite).</summary>
-    public string Json()
+    /// <summary>
+    /// The parameters of each chunk's insert, in order: <c>now</c> and, on SQLite (<paramref name="arrays"/> false),
+    /// <c>rows</c> (the chunk's JSON), on PostgreSQL one array per column, timestamps in the form <c>timestamptz</c> takes.
+    /// </summary>
+    public IEnumerable<object> Chunks(DateTimeOffset now, bool arrays)
+    {
+        for (var start = 0; start < Count; start += ChunkRows)
+        {
+            var count = Math.Min(ChunkRows, Count - start);
+            yield return arrays ? Arrays(start, count, now) : new { rows = Json(start, count), now };
+        }
+    }
+
+    private string Json(int start, int count)
     {
         _json.ResetWrittenCount();
         using (var json = new Utf8JsonWriter(_json))
         {
             json.WriteStartArray();
-            for (var i = 0; i < Count; i++)
+            for (var i = start; i < start + count; i++)
             {
                 json.WriteStartArray();
                 json.WriteNumberValue(_subscribers[i]);
@@ -60,16 +81,15 @@ internal sealed class PlannedRows(string messageIdDomain)
         return Encoding.UTF8.GetString(_json.WrittenSpan);
     }
 
-    /// <summary>The rows as one array per column (PostgreSQL), timestamps in the form <c>timestamptz</c> takes, and <paramref name="now"/>.</summary>
-    public object Arrays(DateTimeOffset now) => new
+    private object Arrays(int start, int count, DateTimeOffset now) => new
     {
         now,
-        subscriberIds = _subscribers.ToArray(),
-        periodKeys = _periods.ToArray(),
-        messageIds = _messageIds.ToArray(),
-        windowFrom = _from.Select(UtcTimestampHandler.ToInstant).ToArray(),
-        windowTo = _to.Select(UtcTimestampHandler.ToInstant).ToArray(),
-        itemsLists = _lists.ToArray(),
+        subscriberIds = _subscribers.GetRange(start, count).ToArray(),
+        periodKeys = _periods.GetRange(start, count).ToArray(),
+        messageIds = _messageIds.GetRange(start, count).ToArray(),
+        windowFrom = _from.GetRange(start, count).Select(UtcTimestampHandler.ToInstant).ToArray(),
+        windowTo = _to.GetRange(start, count).Select(UtcTimestampHandler.ToInstant).ToArray(),
+        itemsLists = _lists.GetRange(start, count).ToArray(),
     };
 
     // Most readers of a run share their window: each distinct time is formatted once.

@@ -68,6 +68,30 @@ public class LedgerPlanTests(string provider) : DigestWorldFixture(Confirmed, pr
         Assert.That(readers.Select(r => Describe(DeliveryStore.Items(World.Rows(r.Id).Single()))), Is.EqualTo(lists.Select(Describe)));
     }
 
+    [Test]
+    public void APageOfMoreRowsThanOneInsertTakes_WritesEveryRow_CountsThem_AndLeavesTheConnectionAsItWas()
+    {
+        var paper = World.AddPaper("Mamba for Video", "Scanning video frames with Mamba.", Confirmed.AddHours(1));
+        // Two full chunks and one row more: the rows go in three inserts.
+        var count = 2 * PlannedRows.ChunkRows + 1;
+        var ids = World.AddReaders(Enumerable.Range(0, count).Select(i => $"many{i}@example.org"), Confirmed, [DigestWorld.Topic("state-space-models")]);
+        var digests = ids.Select((id, i) => new PlannedDigest(
+            id, "daily:2026-11-24", Due.AddDays(-1), Due, [new DigestItem(paper, ["state-space-models"], i)], paper, Due, Due.AddDays(1))).ToList();
+
+        var created = World.Get<DeliveryStore>().Plan(digests, "example.org", sendEmpty: false, Due, out var advanced);
+
+        Assert.That((created, advanced), Is.EqualTo((count, count)));
+        using var connection = World.Get<Database>().Connect();
+        var rows = connection.Query<(long Subscriber, string MessageId)>("SELECT subscriber_id, message_id FROM deliveries ORDER BY subscriber_id").ToList();
+        Assert.That(rows.Select(r => r.Subscriber), Is.EqualTo(ids.Order()), "every reader's row, once");
+        Assert.That(rows.Select(r => r.MessageId), Is.EqualTo(ids.Order().Select(id => DeliveryStore.MessageIdFor(id, "daily:2026-11-24", "example.org"))));
+        Assert.That(ids.Select(id => DeliveryStore.Items(World.Rows(id).Single()).Single().Score), Is.EqualTo(Enumerable.Range(0, count).Select(i => (double)i)),
+            "each row points at its own list");
+        Assert.That(connection.ExecuteScalar<long>("SELECT sum(rows) FROM delivery_days WHERE state = 'pending'"), Is.EqualTo(count), "the day's rollup counts every row");
+        if (!World.Get<Database>().IsPostgres)
+            Assert.That(connection.ExecuteScalar<long>("PRAGMA temp_store"), Is.Zero, "the pooled connection's temporary storage is back to the default");
+    }
+
     private static string Describe(IReadOnlyList<DigestItem> items) =>
         string.Join(";", items.Select(i => $"{i.Paper}|{string.Join(",", i.Labels)}|{i.Score}|{string.Join(",", i.Marks ?? [])}"));
 }
