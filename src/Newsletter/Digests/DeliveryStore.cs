@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Globalization;
 using Dapper;
 using Newsletter.Matching;
 using Newsletter.Storage;
@@ -366,17 +365,12 @@ public sealed class DeliveryStore(Database database)
     }
 
     /// <summary>
-    /// The row whose digest carried this Message-ID, or null. The id names its reader (see <see cref="MessageIdFor"/>),
+    /// The row whose digest carried this Message-ID, or null. The id names its reader (see <see cref="LedgerMessageId"/>),
     /// so the lookup goes through the reader's rows by index rather than scanning the ledger.
     /// </summary>
     public DeliveryRow? FindByMessageId(string messageId)
     {
-        var id = messageId.Trim().Trim('<', '>');
-        const string prefix = "digest.";
-        if (!id.StartsWith(prefix, StringComparison.Ordinal)) return null;
-        var dot = id.IndexOf('.', prefix.Length);
-        if (dot < 0 || !long.TryParse(id.AsSpan(prefix.Length, dot - prefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var subscriberId))
-            return null;
+        if (!LedgerMessageId.TryRead(messageId, out var subscriberId, out var id)) return null;
         using var connection = database.Connect();
         return connection.QuerySingleOrDefault<DeliveryRow>(
             $"SELECT {Columns} FROM deliveries WHERE subscriber_id = @subscriberId AND message_id = @id", new { subscriberId, id });
@@ -399,8 +393,4 @@ public sealed class DeliveryStore(Database database)
 
     // max(a, b) is greatest(a, b) on PostgreSQL.
     private string AttemptsLess() => database.Dialect(sqlite: "MAX(attempts - 1, 0)", postgres: "greatest(attempts - 1, 0)");
-
-    /// <summary>A Message-ID derived from the ledger key, so every attempt of one digest carries the same one.</summary>
-    public static string MessageIdFor(long subscriberId, string periodKey, string domain) =>
-        $"digest.{subscriberId}.{periodKey.Replace(':', '.')}@{domain}";
 }

@@ -40,7 +40,7 @@ internal sealed class PlannedRows(string messageIdDomain)
     {
         _subscribers.Add(digest.SubscriberId);
         _periods.Add(digest.PeriodKey);
-        _messageIds.Add(DeliveryStore.MessageIdFor(digest.SubscriberId, digest.PeriodKey, messageIdDomain));
+        _messageIds.Add(LedgerMessageId.For(digest.SubscriberId, digest.PeriodKey, messageIdDomain));
         _from.Add(digest.WindowFrom);
         _to.Add(digest.WindowTo);
         _lists.Add(list);

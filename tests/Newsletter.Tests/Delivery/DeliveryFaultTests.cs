@@ -282,7 +282,7 @@ public class DeliveryFaultTests
         var token = first.Headers["X-Newsletter-Delivery"];
         Assert.That(token, Does.StartWith($"{rows[0].Id}-"));
         Assert.That(senders, Does.Contain($"bounces+{token}@newsletter.localhost"), "the header carries the envelope's token");
-        Assert.That(first.MessageId, Is.EqualTo(DeliveryStore.MessageIdFor(ids[0], LedgerSeed.Period, LedgerSeed.MessageDomain)));
+        Assert.That(first.MessageId, Is.EqualTo(LedgerMessageId.For(ids[0], LedgerSeed.Period, LedgerSeed.MessageDomain)));
         Assert.That(first.Headers["List-Unsubscribe"], Does.StartWith("<http://localhost/unsubscribe/"));
         Assert.That(first.Headers["List-Unsubscribe-Post"], Is.EqualTo("List-Unsubscribe=One-Click"));
         Assert.That(first.Headers["List-Id"], Is.Not.Empty);

@@ -110,7 +110,7 @@ public class LedgerDeadlockTests(string provider) : OnBothProviders(provider)
                 INSERT INTO deliveries (subscriber_id, period_key, state, created_at, message_id, items_json)
                 VALUES (@reader, 'daily:2026-12-01', 'pending', @Now, @messageId, '[]') RETURNING id
                 """,
-                new { reader, Now, messageId = DeliveryStore.MessageIdFor(reader, "daily:2026-12-01", "example.org") });
+                new { reader, Now, messageId = LedgerMessageId.For(reader, "daily:2026-12-01", "example.org") });
         }).ToList();
     }
 }

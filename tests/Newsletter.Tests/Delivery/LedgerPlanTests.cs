@@ -84,7 +84,7 @@ public class LedgerPlanTests(string provider) : DigestWorldFixture(Confirmed, pr
         using var connection = World.Get<Database>().Connect();
         var rows = connection.Query<(long Subscriber, string MessageId)>("SELECT subscriber_id, message_id FROM deliveries ORDER BY subscriber_id").ToList();
         Assert.That(rows.Select(r => r.Subscriber), Is.EqualTo(ids.Order()), "every reader's row, once");
-        Assert.That(rows.Select(r => r.MessageId), Is.EqualTo(ids.Order().Select(id => DeliveryStore.MessageIdFor(id, "daily:2026-11-24", "example.org"))));
+        Assert.That(rows.Select(r => r.MessageId), Is.EqualTo(ids.Order().Select(id => LedgerMessageId.For(id, "daily:2026-11-24", "example.org"))));
         Assert.That(ids.Select(id => DeliveryStore.Items(World.Rows(id).Single()).Single().Score), Is.EqualTo(Enumerable.Range(0, count).Select(i => (double)i)),
             "each row points at its own list");
         Assert.That(connection.ExecuteScalar<long>("SELECT sum(rows) FROM delivery_days WHERE state = 'pending'"), Is.EqualTo(count), "the day's rollup counts every row");

@@ -98,7 +98,7 @@ internal static class LedgerSeed
                 INSERT INTO deliveries (subscriber_id, period_key, state, created_at, message_id, window_from, window_to, items_json)
                 VALUES (@id, @period, 'pending', @now, @messageId, @from, @now, @items)
                 """,
-                new { id, period, now, messageId = DeliveryStore.MessageIdFor(id, period, MessageDomain), from = now.AddDays(-1), items },
+                new { id, period, now, messageId = LedgerMessageId.For(id, period, MessageDomain), from = now.AddDays(-1), items },
                 transaction);
             ids.Add(id);
         }

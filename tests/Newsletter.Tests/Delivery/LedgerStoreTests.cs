@@ -36,7 +36,7 @@ public class LedgerStoreTests(string provider) : OnBothProviders(provider)
                 INSERT INTO deliveries (subscriber_id, period_key, state, created_at, next_attempt_at, message_id, items_json)
                 VALUES (@reader, 'daily:2026-12-01', @state, @Now, @nextAttemptAt, @messageId, '[]') RETURNING id
                 """,
-                new { reader, state, Now, nextAttemptAt, messageId = DeliveryStore.MessageIdFor(reader, "daily:2026-12-01", "example.org") },
+                new { reader, state, Now, nextAttemptAt, messageId = LedgerMessageId.For(reader, "daily:2026-12-01", "example.org") },
                 transaction));
         }
         transaction.Commit();
