@@ -108,7 +108,7 @@ public sealed class DigestPlanner(
         var due = reader.NextDueAt ?? DigestSchedule.NextDue(reader, at);
         var when = due > at ? due : at;
         var results = filters.Select(matcher.Get).ToArray();
-        var digest = Plan(reader with { NextDueAt = due }, results, matcher, TasteStep.Open(tastes, low, high), when,
+        var digest = Plan(reader with { NextDueAt = due }, results, matcher, TasteStep.OpenFor(tastes, reader.Id, low, high), when,
             PeriodKey(reader, due, when), DigestSchedule.NextDue(reader, when));
         matcher.Mark([digest.Items]);
         return digest;

@@ -40,6 +40,17 @@ internal sealed class TasteStep
         return readers.Count == 0 ? null : new TasteStep(models, readers, new WindowTerms(models.WindowPapers(low, high)));
     }
 
+    /// <summary>
+    /// The step for one reader's preview over the window (<paramref name="low"/>, <paramref name="high"/>], or null
+    /// when that reader has no marks: a preview pays for the window's terms only when its reader has a model.
+    /// </summary>
+    public static TasteStep? OpenFor(TasteModelStore models, long readerId, long low, long high)
+    {
+        models.PackStored();
+        return models.Find(readerId) is null ? null
+            : new TasteStep(models, [readerId], new WindowTerms(models.WindowPapers(low, high)));
+    }
+
     /// <summary><paramref name="items"/> with the reader's taste applied (the same list when they have no model).</summary>
     public IReadOnlyList<DigestItem> Apply(long readerId, IReadOnlyList<DigestItem> items, ReadOnlySpan<FilterResult> filters, NewPapers isNew)
     {

@@ -77,4 +77,23 @@ public class TastePlanningTests
         Assert.That(Shown(Items(plain.Id)), Is.EqualTo(Shown(before)));
         Assert.That(Items(other.Id).Any(i => i.Labels.Single().StartsWith("for-you:", StringComparison.Ordinal)), Is.True, "the marks did count for their reader");
     }
+
+    [Test]
+    public void Preview_OfAReaderWithMarks_IsTheirDigest_AndOfAReaderWithout_IsTheirsToo()
+    {
+        var reader = _world.AddReader("taste@example.org", Confirmed, [Keyword("kernels")], order: "trending");
+        var plain = _world.AddReader("plain@example.org", Confirmed, [Keyword("kernels")], order: "trending");
+        _world.Get<ReaderTaste>().Mark(reader.Id, _liked, MarkStore.More, MarkStore.FromLiked);
+
+        // A preview opens the taste step for its own reader only (not every marked reader's window): its digest all the same.
+        var previewed = _world.Planner.Preview(reader, [Keyword("kernels")], Due).Items;
+        var previewedPlain = _world.Planner.Preview(plain, [Keyword("kernels")], Due).Items;
+        _world.Planner.PlanDue(Due);
+
+        static IEnumerable<(long, string)> Shown(IEnumerable<DigestItem> items) => items.Select(i => (i.Paper, string.Join('|', i.Labels)));
+        Assert.That(Shown(previewed), Is.EqualTo(Shown(Items(reader.Id))));
+        Assert.That(previewed.Any(i => i.Labels.Single().StartsWith("for-you:", StringComparison.Ordinal)), Is.True, "the preview shows the recommendation");
+        Assert.That(Shown(previewedPlain), Is.EqualTo(Shown(Items(plain.Id))));
+        Assert.That(previewedPlain.Any(i => i.Labels.Single().StartsWith("for-you:", StringComparison.Ordinal)), Is.False);
+    }
 }
