@@ -35,7 +35,6 @@ internal sealed class TasteStep
     /// <summary>The step for the window (<paramref name="low"/>, <paramref name="high"/>], or null when no reader has marks.</summary>
     public static TasteStep? Open(TasteModelStore models, long low, long high)
     {
-        models.PackStored();
         var readers = models.Readers();
         return readers.Count == 0 ? null : new TasteStep(models, readers, new WindowTerms(models.WindowPapers(low, high)));
     }
@@ -44,12 +43,8 @@ internal sealed class TasteStep
     /// The step for one reader's preview over the window (<paramref name="low"/>, <paramref name="high"/>], or null
     /// when that reader has no marks: a preview pays for the window's terms only when its reader has a model.
     /// </summary>
-    public static TasteStep? OpenFor(TasteModelStore models, long readerId, long low, long high)
-    {
-        models.PackStored();
-        return models.Find(readerId) is null ? null
-            : new TasteStep(models, [readerId], new WindowTerms(models.WindowPapers(low, high)));
-    }
+    public static TasteStep? OpenFor(TasteModelStore models, long readerId, long low, long high) =>
+        models.Find(readerId) is null ? null : new TasteStep(models, [readerId], new WindowTerms(models.WindowPapers(low, high)));
 
     /// <summary><paramref name="items"/> with the reader's taste applied (the same list when they have no model).</summary>
     public IReadOnlyList<DigestItem> Apply(long readerId, IReadOnlyList<DigestItem> items, ReadOnlySpan<FilterResult> filters, NewPapers isNew)

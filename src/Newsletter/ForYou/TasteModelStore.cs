@@ -31,7 +31,7 @@ public sealed class TasteModelStore(Database database)
 
     /// <summary>
     /// Packs the models still stored as JSON (before migration 0028) into <c>reader_tastes</c> and removes them; a
-    /// model packed since wins. Planning calls it first, so after the first run it finds nothing; returns how many.
+    /// model packed since wins. Start-up calls it after the migrations, so afterwards it finds nothing; returns how many.
     /// </summary>
     public int PackStored()
     {
@@ -39,9 +39,9 @@ public sealed class TasteModelStore(Database database)
         var packed = 0;
         while (true)
         {
-            // In pages: 10,000 JSON models held at once cost ~200 MB. Read before any transaction, since a preview
-            // calls this too and should not take SQLite's write lock for an empty table; nothing writes this table
-            // any more, and packing a model twice stores it once.
+            // In pages: 10,000 JSON models held at once cost ~200 MB. Read before any transaction, so that a start
+            // with nothing to pack takes no write lock; nothing writes this table any more, and packing a model twice
+            // stores it once.
             var stored = connection.Query<(long SubscriberId, string Model, DateTimeOffset BuiltAt)>(
                 "SELECT subscriber_id, model, built_at FROM reader_models ORDER BY subscriber_id LIMIT 500").ToList();
             if (stored.Count == 0) return packed;

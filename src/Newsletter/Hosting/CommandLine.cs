@@ -2,6 +2,7 @@ using System.CommandLine;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Configuration.CommandLine;
 using Microsoft.Extensions.Options;
+using Newsletter.ForYou;
 using Newsletter.Foundation;
 using Newsletter.Storage;
 using Newsletter.Templates;
@@ -89,6 +90,8 @@ public static class CommandLine
         app.Services.GetService<IStartupValidator>()?.Validate();
         app.Services.GetRequiredService<TemplateCatalog>();
         app.Services.GetRequiredService<Migrator>().Migrate();
+        // Models stored as JSON before migration 0028 need code to convert, so once here rather than on every plan or preview.
+        app.Services.GetRequiredService<TasteModelStore>().PackStored();
         return app;
     }
 

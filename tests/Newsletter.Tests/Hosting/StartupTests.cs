@@ -1,3 +1,5 @@
+using Dapper;
+using Microsoft.Data.Sqlite;
 using Newsletter.Tests.Support;
 
 namespace Newsletter.Tests.Hosting;
@@ -71,5 +73,25 @@ public class StartupTests
 
         Assert.That(result.ExitCode, Is.Zero, result.Error);
         Assert.That(result.Output, Does.Contain("ingest").And.Contain("send-due").And.Contain("serve"));
+    }
+
+    [Test]
+    public void Start_PacksTasteModelsStoredAsJson_AndEmptiesTheOldTable()
+    {
+        Assert.That(NewsletterProcess.Run(Settings(), "send-due").ExitCode, Is.Zero, "the first start creates the database");
+        const string json = """{"profile":{"protein":0.6},"liked":[],"marked":[10]}""";
+        using (var connection = new SqliteConnection($"Data Source={_workspace.DatabasePath};Pooling=False"))
+        {
+            // As a reader's model was stored before migration 0028.
+            connection.Execute("INSERT INTO subscribers (email, state, created_at) VALUES ('t@example.org', 'pending', '2026-11-20T08:00:00.000Z')");
+            connection.Execute("INSERT INTO reader_models (subscriber_id, model, built_at) SELECT id, @json, '2026-11-20T08:00:00.000Z' FROM subscribers", new { json });
+        }
+
+        var result = NewsletterProcess.Run(Settings(), "send-due");
+
+        Assert.That(result.ExitCode, Is.Zero, result.Error);
+        using var after = new SqliteConnection($"Data Source={_workspace.DatabasePath};Pooling=False");
+        Assert.That(after.ExecuteScalar<long>("SELECT count(*) FROM reader_models"), Is.Zero);
+        Assert.That(after.ExecuteScalar<long>("SELECT count(*) FROM reader_tastes"), Is.EqualTo(1));
     }
 }
