@@ -20,49 +20,34 @@ public sealed class RollupStore(Database database)
     {
         if (!database.IsPostgres) return 0;
         using var connection = database.Connect();
-        var folded = connection.ExecuteScalar<int>(
-            """
+        return Rollups.Sum(rollup => connection.ExecuteScalar<int>(FoldSql(rollup.Table, rollup.Key, rollup.Counts)));
+    }
+
+    // Each rollup: its table, the columns that make a key, and the columns that count.
+    private static readonly (string Table, string Key, string[] Counts)[] Rollups =
+    [
+        ("delivery_days", "day, state", ["rows"]),
+        ("reader_days", "day", ["signups", "confirmations", "unsubscribes", "suppressions"]),
+        ("reader_states", "state", ["readers"]),
+        ("topic_readers", "topic", ["readers"]),
+    ];
+
+    // One statement a rollup: the rows of a key with several rows (or whose counts all sum to zero) are deleted and
+    // their sums written back as one row, unless every sum is zero (an absent key counts as zero).
+    private static string FoldSql(string table, string key, string[] counts)
+    {
+        var columns = string.Join(", ", counts);
+        var sums = string.Join(", ", counts.Select(c => $"sum({c})"));
+        var allZero = string.Join(" AND ", counts.Select(c => $"sum({c}) = 0"));
+        return $"""
             WITH gone AS (
-                DELETE FROM delivery_days WHERE (day, state) IN (
-                    SELECT day, state FROM delivery_days GROUP BY day, state HAVING count(*) > 1 OR sum(rows) = 0)
-                RETURNING day, state, rows),
+                DELETE FROM {table} WHERE ({key}) IN (
+                    SELECT {key} FROM {table} GROUP BY {key} HAVING count(*) > 1 OR ({allZero}))
+                RETURNING {key}, {columns}),
             kept AS (
-                INSERT INTO delivery_days (day, state, rows)
-                SELECT day, state, sum(rows) FROM gone GROUP BY day, state HAVING sum(rows) <> 0)
+                INSERT INTO {table} ({key}, {columns})
+                SELECT {key}, {sums} FROM gone GROUP BY {key} HAVING NOT ({allZero}))
             SELECT count(*) FROM gone
-            """);
-        folded += connection.ExecuteScalar<int>(
-            """
-            WITH gone AS (
-                DELETE FROM reader_days WHERE day IN (SELECT day FROM reader_days GROUP BY day HAVING count(*) > 1)
-                RETURNING day, signups, confirmations, unsubscribes, suppressions),
-            kept AS (
-                INSERT INTO reader_days (day, signups, confirmations, unsubscribes, suppressions)
-                SELECT day, sum(signups), sum(confirmations), sum(unsubscribes), sum(suppressions) FROM gone GROUP BY day)
-            SELECT count(*) FROM gone
-            """);
-        folded += connection.ExecuteScalar<int>(
-            """
-            WITH gone AS (
-                DELETE FROM reader_states WHERE state IN (
-                    SELECT state FROM reader_states GROUP BY state HAVING count(*) > 1 OR sum(readers) = 0)
-                RETURNING state, readers),
-            kept AS (
-                INSERT INTO reader_states (state, readers)
-                SELECT state, sum(readers) FROM gone GROUP BY state HAVING sum(readers) <> 0)
-            SELECT count(*) FROM gone
-            """);
-        folded += connection.ExecuteScalar<int>(
-            """
-            WITH gone AS (
-                DELETE FROM topic_readers WHERE topic IN (
-                    SELECT topic FROM topic_readers GROUP BY topic HAVING count(*) > 1 OR sum(readers) = 0)
-                RETURNING topic, readers),
-            kept AS (
-                INSERT INTO topic_readers (topic, readers)
-                SELECT topic, sum(readers) FROM gone GROUP BY topic HAVING sum(readers) <> 0)
-            SELECT count(*) FROM gone
-            """);
-        return folded;
+            """;
     }
 }

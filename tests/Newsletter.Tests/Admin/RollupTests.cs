@@ -1,5 +1,9 @@
 using System.Data.Common;
 using Dapper;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using Newsletter.Delivery;
 using Newsletter.Digests;
 using Newsletter.Storage;
 using Newsletter.Tests.Support;
@@ -84,10 +88,42 @@ public class RollupTests(string provider) : OnBothProviders(provider)
         if (Db.Database.IsPostgres)
         {
             Assert.That(folded, Is.GreaterThan(0), "the writes appended deltas to fold");
-            Assert.That(connection.ExecuteScalar<long>(
-                "SELECT count(*) FROM (SELECT day, state FROM delivery_days GROUP BY day, state HAVING count(*) > 1) AS k"), Is.Zero, "one row a key after the fold");
+            AssertOneRowAKey(connection);
             Assert.That(new RollupStore(Db.Database).Fold(), Is.Zero, "a second fold has nothing to do");
         }
+    }
+
+    /// <summary>The hourly retention job folds the rollups after its deletions, even when it keeps every row.</summary>
+    [Test]
+    public void RetentionJob_FoldsTheRollups()
+    {
+        using var connection = Db.Database.Connect();
+        for (var i = 0; i < 6; i++)
+        {
+            var reader = connection.ExecuteScalar<long>(
+                "INSERT INTO subscribers (email, state, created_at) VALUES (@email, 'pending', @Now) RETURNING id", new { email = $"r{i}@example.org", Now });
+            connection.Execute("INSERT INTO subscriber_filters (subscriber_id, kind, value) VALUES (@reader, 'topic', 'a')", new { reader });
+            connection.Execute("UPDATE subscribers SET state = 'confirmed', confirmed_at = @Now WHERE id = @reader", new { reader, Now });
+            connection.Execute(
+                "INSERT INTO deliveries (subscriber_id, period_key, state, created_at, message_id, items_json) VALUES (@reader, 'daily:2026-12-01', 'pending', @Now, @messageId, '[]')",
+                new { reader, Now, messageId = $"m{reader}" });
+            connection.Execute("UPDATE deliveries SET state = 'sent' WHERE subscriber_id = @reader", new { reader });
+        }
+        var job = new LedgerRetentionJob(new DeliveryStore(Db.Database), new RollupStore(Db.Database),
+            Options.Create(new DeliveryOptions { KeepDays = 0 }), new FakeTimeProvider(Now), NullLogger<LedgerRetentionJob>.Instance);
+
+        Assert.That(job.Run(), Is.Zero, "KeepDays 0 deletes nothing");
+
+        AssertOneRowAKey(connection);
+        AssertRollupsEqualARecount(connection);
+    }
+
+    // After a fold (PostgreSQL) or always (SQLite, which updates one row a key in place).
+    private static void AssertOneRowAKey(DbConnection connection)
+    {
+        foreach (var (table, key) in new[] { ("delivery_days", "day, state"), ("reader_days", "day"), ("reader_states", "state"), ("topic_readers", "topic") })
+            Assert.That(connection.ExecuteScalar<long>($"SELECT count(*) FROM (SELECT {key} FROM {table} GROUP BY {key} HAVING count(*) > 1) AS k"),
+                Is.Zero, $"one row a key in {table}");
     }
 
     /// <summary>
