@@ -6,10 +6,12 @@ using Newsletter.Foundation;
 namespace Newsletter.Storage;
 
 /// <summary>
-/// Applies the numbered SQL files under Storage/Migrations (SQLite) or Storage/Migrations/Postgres (PostgreSQL,
-/// numbered alike) in order, each once, recording them in <c>schema_version</c>. Order is important: add new
-/// migrations at the end, never edit a released one. On PostgreSQL the whole run holds an advisory lock, so nodes
-/// starting at once migrate once: the first applies, the others wait and then find nothing left to do.
+/// Applies the numbered SQL files under Storage/Migrations in order, each once, recording them in
+/// <c>schema_version</c>. A file serves both providers, written once with markers where the dialects differ
+/// (<see cref="Render"/>), unless Storage/Migrations/Postgres holds a file of the same name: PostgreSQL's own form of
+/// a step whose SQL differs throughout (triggers, functions). Order is important: add new migrations at the end, never
+/// change what a released one does. On PostgreSQL the whole run holds an advisory lock, so nodes starting at once
+/// migrate once: the first applies, the others wait and then find nothing left to do.
 /// </summary>
 public sealed class Migrator(Database database, ILogger<Migrator> logger, TimeProvider clock)
 {
@@ -22,23 +24,59 @@ public sealed class Migrator(Database database, ILogger<Migrator> logger, TimePr
     /// <summary>The SQLite migrations shipped in this build, ordered by version.</summary>
     public static IReadOnlyList<(int Version, string Name, string Sql)> Shipped() => Shipped(StorageProviders.Sqlite);
 
-    /// <summary>The migrations shipped in this build for one provider, ordered by version.</summary>
+    /// <summary>The migrations shipped in this build for one provider, rendered for it, ordered by version.</summary>
     public static IReadOnlyList<(int Version, string Name, string Sql)> Shipped(string provider)
     {
         var assembly = typeof(Migrator).Assembly;
-        var prefix = provider == StorageProviders.Postgres ? PostgresPrefix : ResourcePrefix;
-        return assembly.GetManifestResourceNames()
-            .Where(name => name.StartsWith(prefix, StringComparison.Ordinal) && name.EndsWith(".sql", StringComparison.Ordinal))
-            .Select(name => (Resource: name, FileName: name[prefix.Length..^".sql".Length]))
-            // The SQLite prefix also starts every PostgreSQL file's name: those have a folder left in theirs.
+        var resources = assembly.GetManifestResourceNames();
+        var own = resources.Where(name => name.StartsWith(PostgresPrefix, StringComparison.Ordinal)).ToHashSet(StringComparer.Ordinal);
+        return resources
+            .Where(name => name.StartsWith(ResourcePrefix, StringComparison.Ordinal) && name.EndsWith(".sql", StringComparison.Ordinal))
+            .Select(name => (Resource: name, FileName: name[ResourcePrefix.Length..^".sql".Length]))
+            // The shared prefix also starts every PostgreSQL file's name: those have a folder left in theirs.
             .Where(m => !m.FileName.Contains('.', StringComparison.Ordinal))
             .Select(m =>
             {
                 var version = int.Parse(m.FileName.Split('_', 2)[0], System.Globalization.CultureInfo.InvariantCulture);
-                return (version, m.FileName, Read(assembly, m.Resource));
+                var ownForm = PostgresPrefix + m.FileName + ".sql";
+                var sql = provider == StorageProviders.Postgres && own.Contains(ownForm)
+                    ? Read(assembly, ownForm)
+                    : Render(Read(assembly, m.Resource), provider);
+                return (version, m.FileName, sql);
             })
             .OrderBy(m => m.version)
             .ToList();
+    }
+
+    /// <summary>
+    /// A shared migration as <paramref name="provider"/> runs it. Markers: the column types <c>{id}</c> (the table's
+    /// own ascending id), <c>{int}</c> (64-bit on both), <c>{text}</c>, <c>{time}</c> (an instant: ISO text in SQLite,
+    /// timestamptz in PostgreSQL), <c>{blob}</c>; <c>{without rowid}</c> after a table SQLite should key by its primary
+    /// key alone; and whole lines between a line <c>-- sqlite only</c> or <c>-- postgres only</c> and a line
+    /// <c>-- both</c>, which only that provider runs. A file without markers runs as written on both.
+    /// </summary>
+    public static string Render(string sql, string provider)
+    {
+        var postgres = provider == StorageProviders.Postgres;
+        var lines = new List<string>();
+        string? only = null;
+        foreach (var line in sql.Split('\n'))
+        {
+            switch (line.TrimEnd('\r').Trim())
+            {
+                case "-- sqlite only": only = StorageProviders.Sqlite; continue;
+                case "-- postgres only": only = StorageProviders.Postgres; continue;
+                case "-- both": only = null; continue;
+            }
+            if (only is null || only == provider) lines.Add(line);
+        }
+        return string.Join('\n', lines)
+            .Replace("{id}", postgres ? "bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY" : "INTEGER PRIMARY KEY AUTOINCREMENT", StringComparison.Ordinal)
+            .Replace("{int}", postgres ? "bigint" : "INTEGER", StringComparison.Ordinal)
+            .Replace("{text}", postgres ? "text" : "TEXT", StringComparison.Ordinal)
+            .Replace("{time}", postgres ? "timestamptz" : "TEXT", StringComparison.Ordinal)
+            .Replace("{blob}", postgres ? "bytea" : "BLOB", StringComparison.Ordinal)
+            .Replace(" {without rowid}", postgres ? "" : " WITHOUT ROWID", StringComparison.Ordinal);
     }
 
     /// <summary>Creates the database (SQLite: its folder and file) if needed and applies every migration not yet applied.</summary>

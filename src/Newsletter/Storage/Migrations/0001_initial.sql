@@ -1,23 +1,37 @@
--- Papers: id is the ingest sequence (AUTOINCREMENT never reuses a value), so "papers new since X" is id > X.
+-- The first schema, written once for both providers (Storage/Migrator.Render): every integer is 64-bit ({int}:
+-- SQLite hands back 64-bit integers, so the stores read the same types on both), every time is an instant ({time}:
+-- ISO-8601 UTC text in SQLite, timestamptz in PostgreSQL, written and read in UTC by Storage/UtcTimestampHandler).
+-- PostgreSQL has no papers_fts: keyword matching runs over an in-memory SQLite FTS5 index of the window's papers on
+-- either provider, so readers' queries mean the same everywhere.
+
+-- postgres only
+-- The UTC calendar day of an instant as yyyy-MM-dd text: what SQLite's substr(time, 1, 10) gives on its text times.
+CREATE FUNCTION utc_day(at timestamptz) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$ SELECT to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD') $$;
+-- both
+
+-- Papers: id is the ingest sequence (never reused on either provider), so "papers new since X" is id > X.
 CREATE TABLE papers (
-    id               INTEGER PRIMARY KEY AUTOINCREMENT,
-    paper_key        TEXT NOT NULL UNIQUE,          -- arXiv id without version, else 'title:' + hash of normalised title
-    arxiv_id         TEXT UNIQUE,
-    title            TEXT NOT NULL,
-    normalized_title TEXT NOT NULL UNIQUE,
-    abstract         TEXT NOT NULL,
-    authors          TEXT NOT NULL DEFAULT '',      -- comma separated, in listing order
-    published_at     TEXT,
-    upvotes          INTEGER,
-    abs_url          TEXT,
-    pdf_url          TEXT,
-    hf_url           TEXT,
-    github_url       TEXT,
-    project_url      TEXT,
-    first_seen_at    TEXT NOT NULL,
-    updated_at       TEXT NOT NULL
+    id               {id},
+    paper_key        {text} NOT NULL UNIQUE,        -- arXiv id without version, else 'title:' + hash of normalised title
+    arxiv_id         {text} UNIQUE,
+    title            {text} NOT NULL,
+    normalized_title {text} NOT NULL UNIQUE,
+    abstract         {text} NOT NULL,
+    authors          {text} NOT NULL DEFAULT '',    -- comma separated, in listing order
+    published_at     {time},
+    upvotes          {int},
+    abs_url          {text},
+    pdf_url          {text},
+    hf_url           {text},
+    github_url       {text},
+    project_url      {text},
+    first_seen_at    {time} NOT NULL,
+    updated_at       {time} NOT NULL
 );
 
+-- sqlite only
 CREATE VIRTUAL TABLE papers_fts USING fts5(
     title, abstract, authors,
     content = 'papers', content_rowid = 'id',
@@ -35,70 +49,71 @@ CREATE TRIGGER papers_fts_update AFTER UPDATE OF title, abstract, authors ON pap
     INSERT INTO papers_fts (papers_fts, rowid, title, abstract, authors) VALUES ('delete', old.id, old.title, old.abstract, old.authors);
     INSERT INTO papers_fts (rowid, title, abstract, authors) VALUES (new.id, new.title, new.abstract, new.authors);
 END;
+-- both
 
 CREATE TABLE paper_categories (
-    paper_id INTEGER NOT NULL REFERENCES papers (id) ON DELETE CASCADE,
-    category TEXT NOT NULL,
+    paper_id {int} NOT NULL REFERENCES papers (id) ON DELETE CASCADE,
+    category {text} NOT NULL,
     PRIMARY KEY (paper_id, category)
-) WITHOUT ROWID;
+) {without rowid};
 
 CREATE TABLE paper_sources (
-    paper_id INTEGER NOT NULL REFERENCES papers (id) ON DELETE CASCADE,
-    source   TEXT NOT NULL,
+    paper_id {int} NOT NULL REFERENCES papers (id) ON DELETE CASCADE,
+    source   {text} NOT NULL,
     PRIMARY KEY (paper_id, source)
-) WITHOUT ROWID;
+) {without rowid};
 
 CREATE TABLE subscribers (
-    id              INTEGER PRIMARY KEY AUTOINCREMENT,
-    email           TEXT NOT NULL UNIQUE,           -- normalised: trimmed, domain in IDNA form, lower case
-    state           TEXT NOT NULL CHECK (state IN ('pending', 'confirmed', 'unsubscribed', 'suppressed')),
-    frequency       TEXT NOT NULL DEFAULT 'daily' CHECK (frequency IN ('daily', 'weekly')),
-    weekday         INTEGER NOT NULL DEFAULT 1 CHECK (weekday BETWEEN 0 AND 6),   -- 0 = Sunday
-    hour            INTEGER NOT NULL DEFAULT 8 CHECK (hour BETWEEN 0 AND 23),
-    timezone        TEXT NOT NULL DEFAULT 'UTC',
-    created_at      TEXT NOT NULL,
-    confirmed_at    TEXT,
-    unsubscribed_at TEXT,
-    last_seq        INTEGER,                        -- newest paper id already covered by a digest
-    next_due_at     TEXT                            -- when the next digest is due (UTC); NULL unless confirmed
+    id              {id},
+    email           {text} NOT NULL UNIQUE,         -- normalised: trimmed, domain in IDNA form, lower case
+    state           {text} NOT NULL CHECK (state IN ('pending', 'confirmed', 'unsubscribed', 'suppressed')),
+    frequency       {text} NOT NULL DEFAULT 'daily' CHECK (frequency IN ('daily', 'weekly')),
+    weekday         {int} NOT NULL DEFAULT 1 CHECK (weekday BETWEEN 0 AND 6),     -- 0 = Sunday
+    hour            {int} NOT NULL DEFAULT 8 CHECK (hour BETWEEN 0 AND 23),
+    timezone        {text} NOT NULL DEFAULT 'UTC',
+    created_at      {time} NOT NULL,
+    confirmed_at    {time},
+    unsubscribed_at {time},
+    last_seq        {int},                          -- newest paper id already covered by a digest
+    next_due_at     {time}                          -- when the next digest is due (UTC); NULL unless confirmed
 );
 CREATE INDEX subscribers_due ON subscribers (next_due_at) WHERE state = 'confirmed';
 
 CREATE TABLE subscriber_filters (
-    subscriber_id INTEGER NOT NULL REFERENCES subscribers (id) ON DELETE CASCADE,
-    kind          TEXT NOT NULL CHECK (kind IN ('topic', 'keyword')),
-    value         TEXT NOT NULL,
+    subscriber_id {int} NOT NULL REFERENCES subscribers (id) ON DELETE CASCADE,
+    kind          {text} NOT NULL CHECK (kind IN ('topic', 'keyword')),
+    value         {text} NOT NULL,
     PRIMARY KEY (subscriber_id, kind, value)
-) WITHOUT ROWID;
+) {without rowid};
 
 CREATE TABLE tokens (
-    hash          TEXT PRIMARY KEY,                 -- hex sha256 of the token; the token itself is never stored
-    subscriber_id INTEGER NOT NULL REFERENCES subscribers (id) ON DELETE CASCADE,
-    purpose       TEXT NOT NULL,
-    created_at    TEXT NOT NULL,
-    expires_at    TEXT,
-    used_at       TEXT
+    hash          {text} PRIMARY KEY,               -- hex sha256 of the token; the token itself is never stored
+    subscriber_id {int} NOT NULL REFERENCES subscribers (id) ON DELETE CASCADE,
+    purpose       {text} NOT NULL,
+    created_at    {time} NOT NULL,
+    expires_at    {time},
+    used_at       {time}
 );
 CREATE INDEX tokens_subscriber ON tokens (subscriber_id, purpose);
 
 -- The delivery ledger: one row per reader and digest period, holding the frozen content.
 CREATE TABLE deliveries (
-    id              INTEGER PRIMARY KEY AUTOINCREMENT,
-    subscriber_id   INTEGER NOT NULL REFERENCES subscribers (id) ON DELETE CASCADE,
-    period_key      TEXT NOT NULL,                  -- e.g. 'daily:2026-11-24' or 'weekly:2026-W48'
-    state           TEXT NOT NULL CHECK (state IN ('pending', 'sending', 'sent', 'retry', 'failed', 'unknown')),
-    attempts        INTEGER NOT NULL DEFAULT 0,
-    created_at      TEXT NOT NULL,
-    next_attempt_at TEXT,
-    lease_until     TEXT,
-    lease_owner     TEXT,
-    message_id      TEXT NOT NULL,
-    window_from     TEXT,                           -- the period the digest covers, for the email header
-    window_to       TEXT,
-    items_json      TEXT NOT NULL,                  -- frozen [{ "paper": id, "topics": [...], "score": n }]
-    last_error      TEXT,
-    server_reply    TEXT,
-    sent_at         TEXT,
+    id              {id},
+    subscriber_id   {int} NOT NULL REFERENCES subscribers (id) ON DELETE CASCADE,
+    period_key      {text} NOT NULL,                -- e.g. 'daily:2026-11-24' or 'weekly:2026-W48'
+    state           {text} NOT NULL CHECK (state IN ('pending', 'sending', 'sent', 'retry', 'failed', 'unknown')),
+    attempts        {int} NOT NULL DEFAULT 0,
+    created_at      {time} NOT NULL,
+    next_attempt_at {time},
+    lease_until     {time},
+    lease_owner     {text},
+    message_id      {text} NOT NULL,
+    window_from     {time},                         -- the period the digest covers, for the email header
+    window_to       {time},
+    items_json      {text} NOT NULL,                -- frozen [{ "paper": id, "topics": [...], "score": n }]
+    last_error      {text},
+    server_reply    {text},
+    sent_at         {time},
     UNIQUE (subscriber_id, period_key)
 );
 CREATE INDEX deliveries_work ON deliveries (state, next_attempt_at);

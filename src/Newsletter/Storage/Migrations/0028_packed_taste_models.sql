@@ -3,7 +3,7 @@
 -- of reader_models are no longer written: the first planning run after this migration packs and removes them
 -- (TasteModelStore.PackStored); a later migration may drop the empty table.
 CREATE TABLE reader_tastes (
-    subscriber_id INTEGER PRIMARY KEY REFERENCES subscribers (id) ON DELETE CASCADE,
-    model         BLOB NOT NULL,
-    built_at      TEXT NOT NULL
+    subscriber_id {int} PRIMARY KEY REFERENCES subscribers (id) ON DELETE CASCADE,
+    model         {blob} NOT NULL,
+    built_at      {time} NOT NULL
 );
