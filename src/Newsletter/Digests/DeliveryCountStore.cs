@@ -5,23 +5,23 @@ namespace Newsletter.Digests;
 
 /// <summary>
 /// The delivery ledger counted and listed by state, for the <c>deliveries</c> verb (read only: <see cref="DeliveryStore"/>
-/// writes the table).
+/// writes the table, its triggers the daily counts).
 /// </summary>
 public sealed class DeliveryCountStore(Database database)
 {
-    /// <summary>Rows per planning day (UTC) and state, newest day first.</summary>
+    /// <summary>
+    /// Rows per planning day (UTC) and state, newest day first, for the last <paramref name="days"/> days that have
+    /// rows: read from the <c>delivery_days</c> rollup (migration 0017), so the cost does not grow with the ledger.
+    /// </summary>
     public IReadOnlyList<DeliveryDayCount> CountsByDay(int days)
     {
         using var connection = database.Connect();
-        // The UTC day of a time: the text's first ten characters on SQLite, utc_day() on PostgreSQL.
-        var day = database.Dialect(sqlite: "substr(created_at, 1, 10)", postgres: "utc_day(created_at)");
         return connection.Query<DeliveryDayCount>(
-            $"""
-            SELECT {day} AS Day, state AS State, COUNT(*) AS Count
-            FROM deliveries
-            WHERE {day} IN (
-                SELECT DISTINCT {day} FROM deliveries ORDER BY 1 DESC LIMIT @days)
-            GROUP BY 1, 2
+            """
+            SELECT day AS Day, state AS State, CAST(sum(rows) AS bigint) AS Count
+            FROM delivery_days
+            WHERE day IN (SELECT day FROM delivery_days GROUP BY day HAVING sum(rows) <> 0 ORDER BY day DESC LIMIT @days)
+            GROUP BY day, state HAVING sum(rows) <> 0
             ORDER BY 1 DESC, 2
             """,
             new { days }).ToList();
