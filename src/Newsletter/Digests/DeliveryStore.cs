@@ -2,7 +2,6 @@ using System.Data.Common;
 using Dapper;
 using Newsletter.Matching;
 using Newsletter.Storage;
-using Newsletter.Subscriptions;
 
 namespace Newsletter.Digests;
 
@@ -24,67 +23,30 @@ public sealed class DeliveryStore(Database database)
     /// run (<paramref name="run"/>: the lists earlier pages of the run stored). Returns the number of ledger rows created.
     /// </summary>
     public int Plan(IReadOnlyList<PlannedDigest> digests, string messageIdDomain, bool sendEmpty, DateTimeOffset now, out int advanced,
-        FrozenLists? run = null)
-    {
-        advanced = 0;
-        if (digests.Count == 0) return 0;
-        using var connection = database.Connect();
-        // SQLite: a page's statement journal outgrew its 64 KiB in memory and went to a file (/var/tmp/etilqs_*, BENCHMARKS).
-        // It only undoes one failed statement (crash safety is the WAL's); set back for the pool's next user's big sorts.
-        if (!database.IsPostgres) connection.Execute("PRAGMA temp_store = MEMORY");
-        try
-        {
-            using var transaction = connection.BeginTransaction();
-            // A page takes a few statements whatever its size: its readers advanced by one per distinct (window, due
-            // times), in practice one; each list new to the run inserted once; the rows by one a chunk (PlannedRows).
-            using var advance = SubscriberStore.PrepareWindowAdvance(database, connection, transaction);
-            using var lists = FrozenListStore.Prepare(connection, transaction, now, run ?? new FrozenLists());
-            try
-            {
-                var moved = new HashSet<long>();
-                foreach (var group in digests.GroupBy(d => (d.LastSeq, d.NextDueAt, d.PreviousDueAt)))
-                    advance.Run(group.Key.LastSeq, group.Key.NextDueAt, group.Select(d => d.SubscriberId), group.Key.PreviousDueAt, moved);
-                var rows = new PlannedRows(messageIdDomain);
-                foreach (var digest in digests)
-                {
-                    // Not moved: another planner (or an earlier run) already advanced this reader.
-                    if (!moved.Contains(digest.SubscriberId)) continue;
-                    advanced++;
-                    if (digest.Items.Count == 0 && !sendEmpty) continue;
-                    rows.Add(digest, lists.Freeze(digest.Items));
-                }
-                // The row points at its frozen list (items_list); items_json is left empty, kept for rows planned before.
-                var created = 0;
-                foreach (var chunk in rows.Chunks(now, arrays: database.IsPostgres))
-                    created += connection.Execute(database.Dialect(
-                        sqlite: """
-                        INSERT INTO deliveries (subscriber_id, period_key, state, created_at, message_id, window_from, window_to, items_json, items_list)
-                        SELECT value ->> 0, value ->> 1, 'pending', @now, value ->> 2, value ->> 3, value ->> 4, '', value ->> 5
-                        FROM json_each(@rows) WHERE true
-                        ON CONFLICT (subscriber_id, period_key) DO NOTHING
-                        """,
-                        postgres: """
-                        INSERT INTO deliveries (subscriber_id, period_key, state, created_at, message_id, window_from, window_to, items_json, items_list)
-                        SELECT r.subscriber_id, r.period_key, 'pending', @now, r.message_id, r.window_from, r.window_to, '', r.items_list
-                        FROM unnest(@subscriberIds, @periodKeys, @messageIds, @windowFrom, @windowTo, @itemsLists)
-                             AS r (subscriber_id, period_key, message_id, window_from, window_to, items_list)
-                        ON CONFLICT (subscriber_id, period_key) DO NOTHING
-                        """),
-                        chunk, transaction);
-                transaction.Commit();
-                return created;
-            }
-            catch
-            {
-                lists.RolledBack();
-                throw;
-            }
-        }
-        finally
-        {
-            if (!database.IsPostgres) connection.Execute("PRAGMA temp_store = DEFAULT");
-        }
-    }
+        FrozenLists? run = null) =>
+        PlannedPageWriter.Write(database, this, digests, messageIdDomain, sendEmpty, now, out advanced, run ?? new FrozenLists());
+
+    /// <summary>
+    /// Inserts one chunk of a planning page's rows (<see cref="PlannedRows.Chunks"/>), each pointing at its frozen list
+    /// (<c>items_list</c>; <c>items_json</c> is left empty, kept for rows planned before); a row already there for its
+    /// reader and period is left as it is. Returns how many rows were created.
+    /// </summary>
+    internal int InsertPlanned(DbConnection connection, DbTransaction transaction, object chunk) =>
+        connection.Execute(database.Dialect(
+            sqlite: """
+            INSERT INTO deliveries (subscriber_id, period_key, state, created_at, message_id, window_from, window_to, items_json, items_list)
+            SELECT value ->> 0, value ->> 1, 'pending', @now, value ->> 2, value ->> 3, value ->> 4, '', value ->> 5
+            FROM json_each(@rows) WHERE true
+            ON CONFLICT (subscriber_id, period_key) DO NOTHING
+            """,
+            postgres: """
+            INSERT INTO deliveries (subscriber_id, period_key, state, created_at, message_id, window_from, window_to, items_json, items_list)
+            SELECT r.subscriber_id, r.period_key, 'pending', @now, r.message_id, r.window_from, r.window_to, '', r.items_list
+            FROM unnest(@subscriberIds, @periodKeys, @messageIds, @windowFrom, @windowTo, @itemsLists)
+                 AS r (subscriber_id, period_key, message_id, window_from, window_to, items_list)
+            ON CONFLICT (subscriber_id, period_key) DO NOTHING
+            """),
+            chunk, transaction);
 
     /// <summary>A connection a sending worker keeps for its whole run, so recording a result costs one statement.</summary>
     public DbConnection OpenConnection() => database.Connect();

@@ -313,27 +313,30 @@ public sealed class SubscriberStore(Database database)
     }
 
     /// <summary>
-    /// Prepares, on the planner's connection and transaction, the statement that advances readers' windows: for
-    /// each group of readers that share (last seq, next due, previous due), one execution moves those still
-    /// confirmed and still due at the previous time, and returns their ids. The previous due time is the guard
-    /// against a concurrent or repeated planning run.
+    /// Prepares, on the planner's connection and transaction, the statement that advances readers' windows: one
+    /// execution a page moves each of its readers still confirmed and still due at their previous time (each
+    /// reader's own times), and returns their ids. The previous due time is the guard against a concurrent or
+    /// repeated planning run.
     /// </summary>
     internal static WindowAdvance PrepareWindowAdvance(Database database, DbConnection connection, DbTransaction transaction)
     {
         var command = connection.CreateCommand();
         command.Transaction = transaction;
+        // The guard on the previous due time makes a repeated or concurrent run move nobody twice; RETURNING says who moved.
         command.CommandText = database.Dialect(
             sqlite: """
-            UPDATE subscribers SET last_seq = @lastSeq, next_due_at = @nextDueAt
-            WHERE id IN (SELECT value FROM json_each(@subscriberIds)) AND state = 'confirmed' AND next_due_at = @previousDueAt
-            RETURNING id
+            UPDATE subscribers SET last_seq = m.value ->> 1, next_due_at = m.value ->> 2
+            FROM json_each(@moves) AS m
+            WHERE subscribers.id = m.value ->> 0 AND subscribers.state = 'confirmed' AND subscribers.next_due_at = m.value ->> 3
+            RETURNING subscribers.id
             """,
             postgres: """
-            UPDATE subscribers SET last_seq = @lastSeq, next_due_at = @nextDueAt
-            WHERE id = ANY(@subscriberIds) AND state = 'confirmed' AND next_due_at = @previousDueAt
-            RETURNING id
+            UPDATE subscribers AS s SET last_seq = m.last_seq, next_due_at = m.next_due_at
+            FROM unnest(@ids, @lastSeqs, @nextDue, @previousDue) AS m (id, last_seq, next_due_at, previous_due_at)
+            WHERE s.id = m.id AND s.state = 'confirmed' AND s.next_due_at = m.previous_due_at
+            RETURNING s.id
             """);
-        return new WindowAdvance(command, idsAsArray: database.IsPostgres);
+        return new WindowAdvance(command, arrays: database.IsPostgres);
     }
 
     private static void ReplaceFilters(DbConnection connection, DbTransaction transaction, long subscriberId, IEnumerable<SubscriberFilter> filters)

@@ -1,55 +1,83 @@
+using System.Buffers;
 using System.Data.Common;
-using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using Newsletter.Storage;
 
 namespace Newsletter.Subscriptions;
 
 /// <summary>
-/// The prepared statement that advances a group of readers' digest windows (<see cref="SubscriberStore.PrepareWindowAdvance"/>),
-/// reused for every group of a planning transaction.
+/// The statement that advances a planning page's readers' digest windows, all of them at once whatever their
+/// schedules (<see cref="SubscriberStore.PrepareWindowAdvance"/>), reused for every page of a planning transaction.
 /// </summary>
+/// <remarks>
+/// One statement a page, not one per distinct (last seq, next due, previous due): readers in many time zones or on
+/// many schedules made a page several statements, each reading and parsing its own id list.
+/// </remarks>
 internal sealed class WindowAdvance : IDisposable
 {
     private readonly DbCommand _command;
-    private readonly bool _idsAsArray;
-    private readonly DbParameter _lastSeq, _nextDueAt, _subscriberIds, _previousDueAt;
-    private readonly StringBuilder _json = new();
+    private readonly bool _arrays;
+    private readonly DbParameter _moves, _lastSeqs, _nextDue, _previousDue;
+    private readonly ArrayBufferWriter<byte> _json = new(4096);
+    private readonly Dictionary<DateTimeOffset, string> _times = [];
 
-    internal WindowAdvance(DbCommand command, bool idsAsArray)
+    internal WindowAdvance(DbCommand command, bool arrays)
     {
         _command = command;
-        _idsAsArray = idsAsArray;
-        _lastSeq = command.AddParameter("lastSeq", 0L);
-        _nextDueAt = command.AddTimestamp("nextDueAt", default);
-        _subscriberIds = command.AddParameter("subscriberIds", "");
-        _previousDueAt = command.AddTimestamp("previousDueAt", default);
+        _arrays = arrays;
+        // SQLite reads the moves as one JSON array of [id, last seq, next due, previous due]; PostgreSQL as one array a column.
+        _moves = command.AddParameter(arrays ? "ids" : "moves", "");
+        _lastSeqs = arrays ? command.AddParameter("lastSeqs", Array.Empty<long>()) : _moves;
+        _nextDue = arrays ? command.AddParameter("nextDue", Array.Empty<DateTimeOffset>()) : _moves;
+        _previousDue = arrays ? command.AddParameter("previousDue", Array.Empty<DateTimeOffset>()) : _moves;
     }
 
     /// <summary>
-    /// Moves the readers <paramref name="subscriberIds"/> that are still confirmed and due at
-    /// <paramref name="previousDueAt"/>; adds the ids it moved to <paramref name="moved"/>.
+    /// Moves each reader of <paramref name="moves"/> that is still confirmed and due at its previous due time; adds
+    /// the ids it moved to <paramref name="moved"/>.
     /// </summary>
-    public void Run(long lastSeq, DateTimeOffset nextDueAt, IEnumerable<long> subscriberIds, DateTimeOffset previousDueAt, ISet<long> moved)
+    public void Run(IReadOnlyList<WindowMove> moves, ISet<long> moved)
     {
-        _lastSeq.Value = lastSeq;
-        UtcTimestampHandler.Bind(_nextDueAt, nextDueAt);
-        UtcTimestampHandler.Bind(_previousDueAt, previousDueAt);
-        // PostgreSQL takes the ids as one array; SQLite as a JSON array its json_each reads.
-        if (_idsAsArray)
+        if (moves.Count == 0) return;
+        if (_arrays)
         {
-            _subscriberIds.Value = subscriberIds.ToArray();
+            _moves.Value = moves.Select(m => m.SubscriberId).ToArray();
+            _lastSeqs.Value = moves.Select(m => m.LastSeq).ToArray();
+            _nextDue.Value = moves.Select(m => UtcTimestampHandler.ToInstant(m.NextDueAt)).ToArray();
+            _previousDue.Value = moves.Select(m => UtcTimestampHandler.ToInstant(m.PreviousDueAt)).ToArray();
         }
         else
         {
-            _json.Clear().Append('[');
-            foreach (var id in subscriberIds) _json.Append(CultureInfo.InvariantCulture, $"{id},");
-            if (_json.Length > 1) _json.Length--;
-            _subscriberIds.Value = _json.Append(']').ToString();
+            _moves.Value = Json(moves);
         }
         using var reader = _command.ExecuteReader();
         while (reader.Read()) moved.Add(reader.GetInt64(0));
     }
+
+    private string Json(IReadOnlyList<WindowMove> moves)
+    {
+        _json.ResetWrittenCount();
+        using (var json = new Utf8JsonWriter(_json))
+        {
+            json.WriteStartArray();
+            foreach (var move in moves)
+            {
+                json.WriteStartArray();
+                json.WriteNumberValue(move.SubscriberId);
+                json.WriteNumberValue(move.LastSeq);
+                json.WriteStringValue(Text(move.NextDueAt));
+                json.WriteStringValue(Text(move.PreviousDueAt));
+                json.WriteEndArray();
+            }
+            json.WriteEndArray();
+        }
+        return Encoding.UTF8.GetString(_json.WrittenSpan);
+    }
+
+    // Most readers of a run share their due times: each distinct time is formatted once.
+    private string Text(DateTimeOffset time) =>
+        _times.TryGetValue(time, out var text) ? text : _times[time] = UtcTimestampHandler.ToText(time);
 
     public void Dispose() => _command.Dispose();
 }

@@ -38,6 +38,35 @@ public class LedgerPlanTests(string provider) : DigestWorldFixture(Confirmed, pr
     }
 
     [Test]
+    public void ReadersOnDifferentSchedules_InOnePage_EachMoveToTheirOwnTimes_OnlyFromTheirOwnPreviousDueTime()
+    {
+        var paper = World.AddPaper("Mamba for Video", "Scanning video frames with Mamba.", Confirmed.AddHours(1));
+        var readers = Enumerable.Range(0, 4)
+            .Select(i => World.AddReader($"zone{i}@example.org", Confirmed, [DigestWorld.Topic("state-space-models")]))
+            .ToList();
+        // Four time zones: each reader was due at another hour and moves on to another next time and window.
+        var previous = readers.Select((_, i) => Due.AddHours(i)).ToArray();
+        var next = readers.Select((_, i) => Due.AddDays(1).AddHours(2 * i)).ToArray();
+        using (var connection = World.Get<Database>().Connect())
+        {
+            foreach (var (reader, i) in readers.Select((r, i) => (r, i)))
+                connection.Execute("UPDATE subscribers SET next_due_at = @due WHERE id = @id", new { due = previous[i], id = reader.Id });
+            // The third reader's schedule changed since the page was read: it is not due at the time the planner saw.
+            connection.Execute("UPDATE subscribers SET next_due_at = @due WHERE id = @id", new { due = Due.AddDays(3), id = readers[2].Id });
+        }
+        var digests = readers.Select((r, i) => new PlannedDigest(
+            r.Id, "daily:2026-11-24", Due.AddDays(-1), Due, [new DigestItem(paper, ["state-space-models"], 1)], paper - i, previous[i], next[i])).ToList();
+
+        var created = World.Get<DeliveryStore>().Plan(digests, "example.org", sendEmpty: false, Due, out var advanced);
+
+        Assert.That((created, advanced), Is.EqualTo((3, 3)));
+        Assert.That(readers.Select(r => World.Reader(r.Id).NextDueAt),
+            Is.EqualTo(new DateTimeOffset?[] { next[0], next[1], Due.AddDays(3), next[3] }));
+        Assert.That(readers.Select(r => World.Reader(r.Id).LastSeq), Is.EqualTo(new long?[] { paper, paper - 1, null, paper - 3 }));
+        Assert.That(readers.Select(r => World.Rows(r.Id).Count), Is.EqualTo(new[] { 1, 1, 0, 1 }));
+    }
+
+    [Test]
     public void EachDistinctItemList_IsFrozenOnceARun_AcrossPages_AndEveryRowReadsItsOwn()
     {
         var mamba = World.AddPaper("Mamba for Video", "Scanning video frames with Mamba.", Confirmed.AddHours(1));

@@ -1,0 +1,59 @@
+using Dapper;
+using Newsletter.Storage;
+using Newsletter.Subscriptions;
+
+namespace Newsletter.Digests;
+
+/// <summary>
+/// The ledger writer's work for one planning page (<see cref="DeliveryStore.Plan"/>), in one transaction of its own
+/// connection: the page's readers' windows advanced (one statement, <see cref="SubscriberStore.PrepareWindowAdvance"/>),
+/// each list new to the run stored once (<see cref="FrozenListStore"/>), the ledger rows inserted a chunk at a time
+/// (<see cref="DeliveryStore.InsertPlanned"/>). Each statement stays in the store of the table it writes.
+/// </summary>
+internal static class PlannedPageWriter
+{
+    public static int Write(Database database, DeliveryStore deliveries, IReadOnlyList<PlannedDigest> digests, string messageIdDomain,
+        bool sendEmpty, DateTimeOffset now, out int advanced, FrozenLists run)
+    {
+        advanced = 0;
+        if (digests.Count == 0) return 0;
+        using var connection = database.Connect();
+        // SQLite: a page's statement journal outgrew its 64 KiB in memory and went to a file (/var/tmp/etilqs_*, BENCHMARKS).
+        // It only undoes one failed statement (crash safety is the WAL's); set back for the pool's next user's big sorts.
+        if (!database.IsPostgres) connection.Execute("PRAGMA temp_store = MEMORY");
+        try
+        {
+            using var transaction = connection.BeginTransaction();
+            using var advance = SubscriberStore.PrepareWindowAdvance(database, connection, transaction);
+            using var lists = FrozenListStore.Prepare(connection, transaction, now, run);
+            try
+            {
+                var moved = new HashSet<long>(digests.Count);
+                advance.Run(digests.Select(d => new WindowMove(d.SubscriberId, d.LastSeq, d.NextDueAt, d.PreviousDueAt)).ToList(), moved);
+                var rows = new PlannedRows(messageIdDomain);
+                foreach (var digest in digests)
+                {
+                    // Not moved: another planner (or an earlier run) already advanced this reader.
+                    if (!moved.Contains(digest.SubscriberId)) continue;
+                    advanced++;
+                    if (digest.Items.Count == 0 && !sendEmpty) continue;
+                    rows.Add(digest, lists.Freeze(digest.Items));
+                }
+                var created = 0;
+                foreach (var chunk in rows.Chunks(now, arrays: database.IsPostgres))
+                    created += deliveries.InsertPlanned(connection, transaction, chunk);
+                transaction.Commit();
+                return created;
+            }
+            catch
+            {
+                lists.RolledBack();
+                throw;
+            }
+        }
+        finally
+        {
+            if (!database.IsPostgres) connection.Execute("PRAGMA temp_store = DEFAULT");
+        }
+    }
+}
