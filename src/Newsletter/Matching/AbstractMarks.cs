@@ -30,9 +30,11 @@ internal sealed class AbstractMarks(WindowIndexStore store, Func<string, FilterR
             marked.Add(list);
             foreach (var item in list)
             {
-                foreach (var label in item.Labels)
+                // A ranked item names its filters (MatchedLabels); items made elsewhere are looked up by label.
+                var ranked = item.Labels as MatchedLabels;
+                for (var l = 0; l < item.Labels.Count; l++)
                 {
-                    var filter = resultOf(label);
+                    var filter = ranked is not null ? ranked.ResultAt(l) : resultOf(item.Labels[l]);
                     var index = filter?.IndexOf(item.Paper) ?? -1;
                     matches.Add((index < 0 ? null : filter, index));
                     // A label with no query marks nothing; a pair already decided (or met before in this page) is not asked again.

@@ -47,30 +47,29 @@ internal static class Ranking
             if (!Contains(chosen, bestHit.Paper)) chosen.Add(bestHit);
         }
         var items = new List<DigestItem>(chosen.Count);
-        var labels = new List<(string Label, double Rank)>();
+        var labels = new List<(FilterResult Result, double Rank)>();
         foreach (var top in chosen)
         {
             // A reader's filters are distinct (kind, value) pairs, so their labels are too. Insertion keeps filters
             // of equal rank in the reader's order.
             labels.Clear();
-            FilterResult? matched = null;
             foreach (var filter in filters)
             {
                 if (!filter.TryGetRank(top.Paper, out var rank)) continue;
-                matched = filter;
                 var at = labels.Count;
                 while (at > 0 && labels[at - 1].Rank < rank) at--;
-                labels.Insert(at, (filter.Label, rank));
+                labels.Insert(at, (filter, rank));
             }
             // Most papers match one of the reader's filters: share that filter's one-label list instead of
             // allocating one per item (two million items a run at 100,000 readers).
             IReadOnlyList<string> names;
-            if (labels.Count == 1) names = matched!.Labels;
+            if (labels.Count == 1) names = labels[0].Result.Labels;
             else
             {
                 var several = new string[labels.Count];
-                for (var l = 0; l < several.Length; l++) several[l] = labels[l].Label;
-                names = several;
+                var results = new FilterResult[labels.Count];
+                for (var l = 0; l < several.Length; l++) (several[l], results[l]) = (labels[l].Result.Label, labels[l].Result);
+                names = new MatchedLabels(several, results);
             }
             items.Add(new DigestItem(top.Paper, names, Math.Round(top.Rank, 4)));
         }
