@@ -16,7 +16,7 @@ internal sealed class DuePages : IDisposable
     private readonly List<Subscriber> _readers = [];
     private readonly List<int> _firstFilter = [];
     private readonly List<FilterResult> _filters = [];
-    private readonly Action<string, string> _onFilter;
+    private readonly Action<int, bool, string> _onFilter;
     private FilterResult[] _filterArray = [];
     private WindowMatcher? _matcher;
     private long _after;
@@ -24,11 +24,11 @@ internal sealed class DuePages : IDisposable
     public DuePages(DbConnection connection, DateTimeOffset at, int pageSize, bool claimPages)
     {
         _store = new DueReaderStore(connection, at, pageSize, claimPages);
-        _onFilter = (kind, value) =>
+        _onFilter = (reader, keyword, value) =>
         {
-            // A reader's first filter row comes after the reader was added, so the reader's start is known here.
-            while (_firstFilter.Count < _readers.Count) _firstFilter.Add(_filters.Count);
-            _filters.Add(_matcher!.Get(kind, value));
+            // Filters come in reader order: every reader up to this one starts where the filters so far end.
+            while (_firstFilter.Count <= reader) _firstFilter.Add(_filters.Count);
+            _filters.Add(_matcher!.Get(keyword ? SubscriberFilter.Keyword : SubscriberFilter.Topic, value));
         };
     }
 

@@ -30,9 +30,11 @@ internal sealed class AbstractMarks(WindowIndexStore store, Func<string, FilterR
             marked.Add(list);
             foreach (var item in list)
             {
-                foreach (var label in item.Labels)
+                // A ranked item names its filters (MatchedLabels); items made elsewhere are looked up by label.
+                var ranked = item.Labels as MatchedLabels;
+                for (var l = 0; l < item.Labels.Count; l++)
                 {
-                    var filter = resultOf(label);
+                    var filter = ranked is not null ? ranked.ResultAt(l) : resultOf(item.Labels[l]);
                     var index = filter?.IndexOf(item.Paper) ?? -1;
                     matches.Add((index < 0 ? null : filter, index));
                     // A label with no query marks nothing; a pair already decided (or met before in this page) is not asked again.
@@ -63,35 +65,46 @@ internal sealed class AbstractMarks(WindowIndexStore store, Func<string, FilterR
     private static int[]? Union(List<(FilterResult? Result, int Index)> matches, int first, int count)
     {
         int[]? only = null;
-        List<(int Start, int End)>? several = null;
+        int several = 0, total = 0;
         for (var m = first; m < first + count; m++)
         {
             var (result, index) = matches[m];
             var spans = result?.MarksOf(index) ?? [];
             if (spans.Length == 0) continue;
-            if (only is null && several is null)
-            {
-                only = spans;
-                continue;
-            }
-            several ??= Pairs(only!);
-            several.AddRange(Pairs(spans));
+            only ??= spans;
+            several++;
+            total += spans.Length;
         }
-        if (several is null) return only;
-        several.Sort();
-        var merged = new List<int>();
-        foreach (var (start, end) in several)
+        if (several < 2) return only;
+        var lists = new int[several][];
+        several = 0;
+        for (var m = first; m < first + count; m++)
         {
-            if (merged.Count > 0 && start < merged[^1]) merged[^1] = Math.Max(merged[^1], end);
-            else merged.AddRange([start, end]);
+            var (result, index) = matches[m];
+            if (result?.MarksOf(index) is { Length: > 0 } spans) lists[several++] = spans;
         }
-        return merged.ToArray();
+        // Each label's spans ascend and do not overlap, so one pass over all of them in (start, end) order, always
+        // taking the lowest head, merges them: no pairs to list and sort for each item that several labels matched.
+        Span<int> heads = stackalloc int[lists.Length];
+        var merged = total <= 256 ? stackalloc int[total] : new int[total];
+        var length = 0;
+        while (true)
+        {
+            var best = -1;
+            for (var l = 0; l < lists.Length; l++)
+            {
+                if (heads[l] + 1 >= lists[l].Length) continue;
+                if (best < 0 || Before(lists[l], heads[l], lists[best], heads[best])) best = l;
+            }
+            if (best < 0) break;
+            var (start, end) = (lists[best][heads[best]], lists[best][heads[best] + 1]);
+            heads[best] += 2;
+            if (length > 0 && start < merged[length - 1]) merged[length - 1] = Math.Max(merged[length - 1], end);
+            else (merged[length], merged[length + 1], length) = (start, end, length + 2);
+        }
+        return merged[..length].ToArray();
     }
 
-    private static List<(int Start, int End)> Pairs(int[] spans)
-    {
-        var pairs = new List<(int, int)>(spans.Length / 2);
-        for (var i = 0; i + 1 < spans.Length; i += 2) pairs.Add((spans[i], spans[i + 1]));
-        return pairs;
-    }
+    /// <summary>Whether the span at <paramref name="a"/>[<paramref name="at"/>] comes before the one at <paramref name="b"/>[<paramref name="bt"/>].</summary>
+    private static bool Before(int[] a, int at, int[] b, int bt) => a[at] < b[bt] || (a[at] == b[bt] && a[at + 1] < b[bt + 1]);
 }

@@ -29,7 +29,7 @@ internal sealed class FilterResult
     public FilterResult(string label, Span<FilterHit> hits, string? query = null, bool dense = false)
     {
         Label = label;
-        Labels = [label];
+        Labels = new MatchedLabels([label], [this]);
         Query = query;
         if (hits.IsEmpty)
         {

@@ -26,58 +26,67 @@ internal static class Ranking
     /// </summary>
     public static IReadOnlyList<DigestItem> Top(ReadOnlySpan<FilterResult> filters, NewPapers isNew, int max, DigestOrder order)
     {
-        var cursors = new int[filters.Length];
-        var orders = new int[filters.Length][];
-        for (var f = 0; f < filters.Length; f++) orders[f] = filters[f].InOrder(order);
+        // Each filter's head (its best paper new to the reader not taken yet) is found once and again only when it
+        // is taken: the heads of the filters not taken from stay where they were.
+        Span<int> cursors = filters.Length <= 64 ? stackalloc int[filters.Length] : new int[filters.Length];
+        Span<FilterHit> heads = filters.Length <= 64 ? stackalloc FilterHit[filters.Length] : new FilterHit[filters.Length];
+        for (var f = 0; f < filters.Length; f++) heads[f] = Head(filters[f], order, isNew, ref cursors[f]);
         var chosen = new List<FilterHit>(max);
         while (chosen.Count < max)
         {
             var best = -1;
-            var bestHit = default(FilterHit);
             for (var f = 0; f < filters.Length; f++)
             {
-                var filter = filters[f];
-                var positions = orders[f];
-                var c = cursors[f];
-                while (c < positions.Length && !isNew.Contains(filter.PaperAt(positions[c]))) c++;
-                cursors[f] = c;
-                if (c == positions.Length) continue;
-                var head = filter.At(positions[c]);
-                if (best < 0 || Compare(head, bestHit, order) < 0) (best, bestHit) = (f, head);
+                if (cursors[f] < 0) continue;
+                if (best < 0 || Compare(heads[f], heads[best], order) < 0) best = f;
             }
             if (best < 0) break;
+            var bestHit = heads[best];
             cursors[best]++;
+            heads[best] = Head(filters[best], order, isNew, ref cursors[best]);
             if (!Contains(chosen, bestHit.Paper)) chosen.Add(bestHit);
         }
         var items = new List<DigestItem>(chosen.Count);
-        var labels = new List<(string Label, double Rank)>();
+        var labels = new List<(FilterResult Result, double Rank)>();
         foreach (var top in chosen)
         {
             // A reader's filters are distinct (kind, value) pairs, so their labels are too. Insertion keeps filters
             // of equal rank in the reader's order.
             labels.Clear();
-            FilterResult? matched = null;
             foreach (var filter in filters)
             {
                 if (!filter.TryGetRank(top.Paper, out var rank)) continue;
-                matched = filter;
                 var at = labels.Count;
                 while (at > 0 && labels[at - 1].Rank < rank) at--;
-                labels.Insert(at, (filter.Label, rank));
+                labels.Insert(at, (filter, rank));
             }
             // Most papers match one of the reader's filters: share that filter's one-label list instead of
             // allocating one per item (two million items a run at 100,000 readers).
             IReadOnlyList<string> names;
-            if (labels.Count == 1) names = matched!.Labels;
+            if (labels.Count == 1) names = labels[0].Result.Labels;
             else
             {
                 var several = new string[labels.Count];
-                for (var l = 0; l < several.Length; l++) several[l] = labels[l].Label;
-                names = several;
+                var results = new FilterResult[labels.Count];
+                for (var l = 0; l < several.Length; l++) (several[l], results[l]) = (labels[l].Result.Label, labels[l].Result);
+                names = new MatchedLabels(several, results);
             }
             items.Add(new DigestItem(top.Paper, names, Math.Round(top.Rank, 4)));
         }
         return items;
+    }
+
+    /// <summary>
+    /// The first match of <paramref name="filter"/> in <paramref name="order"/> from <paramref name="cursor"/> on that is new to
+    /// the reader, moving the cursor to it; the cursor becomes -1 when none is left.
+    /// </summary>
+    private static FilterHit Head(FilterResult filter, DigestOrder order, NewPapers isNew, ref int cursor)
+    {
+        var positions = filter.InOrder(order);
+        var c = cursor;
+        while (c < positions.Length && !isNew.Contains(filter.PaperAt(positions[c]))) c++;
+        cursor = c < positions.Length ? c : -1;
+        return cursor < 0 ? default : filter.At(positions[c]);
     }
 
     private static bool Contains(List<FilterHit> chosen, long paper)

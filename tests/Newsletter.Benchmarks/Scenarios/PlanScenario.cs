@@ -51,6 +51,9 @@ public static class PlanScenario
                         $"{Format.Count(options.NewPapers)} new papers: {Format.Seconds(seconds)} ({Format.Seconds(result.GetProperty("cpuSeconds").GetDouble())} of CPU), " +
                         $"peak RSS {Format.Mb(peak)} " +
                         $"(host before planning {Format.Mb(result.GetProperty("beforeMb").GetDouble())}); " +
+                        $"threads: planner {Format.Seconds(result.GetProperty("plannerCpu").GetDouble())}, writer {Format.Seconds(result.GetProperty("writerCpu").GetDouble())}, " +
+                        $"GC {Format.Seconds(result.GetProperty("gcCpu").GetDouble())} (paused {Format.Seconds(result.GetProperty("gcPauseSeconds").GetDouble())}), " +
+                        $"JIT {Format.Seconds(result.GetProperty("jitCpu").GetDouble())}; " +
                         $"{Format.Count(result.GetProperty("planned").GetInt64())} digests planned",
                         target, readers == TargetReaders ? seconds < TargetSeconds && peak < TargetMb : null);
                 }
@@ -107,13 +110,24 @@ public static class PlanScenario
         var planner = host.Get<DigestPlanner>();
         var before = ProcessMemory.CurrentMb();
         var cpuBefore = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
+        var threadsBefore = ThreadCpu.Now();
+        var pauseBefore = GC.GetTotalPauseDuration();
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var dryRun = args.Optional("dry-run") == "true";
         var planned = dryRun ? planner.Run(at, dryRun: true).Planned : planner.PlanDue(at);
         var seconds = watch.Elapsed.TotalSeconds;
         // CPU time is the figure to compare on a shared machine: wall time doubles when others build.
         var cpuSeconds = (System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
-        ChildResult.Print(new { seconds, cpuSeconds, planned, peakMb = ProcessMemory.PeakMb(), beforeMb = before });
+        // Which thread spent it: the planner (this thread), the ledger writer (the pool's), the collector, the JIT;
+        // and how long the collector stopped every thread. The wall time is the planner's CPU, the pauses, and its
+        // waits for the writer (or for a core).
+        var threads = ThreadCpu.Since(threadsBefore);
+        ChildResult.Print(new
+        {
+            seconds, cpuSeconds, planned, peakMb = ProcessMemory.PeakMb(), beforeMb = before,
+            plannerCpu = threads["caller"], writerCpu = threads["pool"], gcCpu = threads["gc"], jitCpu = threads["jit"], otherCpu = threads["other"],
+            gcPauseSeconds = (GC.GetTotalPauseDuration() - pauseBefore).TotalSeconds, gcServer = System.Runtime.GCSettings.IsServerGC,
+        });
         return Task.FromResult(0);
     }
 }

@@ -159,4 +159,22 @@ public class DigestMatchingTests(string provider) : DigestWorldFixture(Confirmed
         }
         Assert.That(World.PapersSentTo(broken.Id), Is.EqualTo(new[] { _transformers }));
     }
+
+    [Test]
+    public void ReadersNotDue_BetweenDueOnes_LendNoneOfTheirFilters()
+    {
+        // A page's filters are read over its span of reader ids, which also holds readers not due now.
+        var first = World.AddReader("first@example.org", Confirmed, [Keyword("quantization")]);
+        var later = World.AddReader("later@example.org", Due.AddDays(1), [Keyword("diffusion")]);
+        var none = World.AddReader("none@example.org", Confirmed, []);
+        var last = World.AddReader("last@example.org", Confirmed, [Keyword("transformers")]);
+
+        var run = World.Planner.Run(Due);
+
+        Assert.That(run.Readers, Is.EqualTo(3));
+        Assert.That(World.PapersSentTo(first.Id), Is.EqualTo(new[] { _quantization }));
+        Assert.That(World.PapersSentTo(none.Id), Is.Empty);
+        Assert.That(World.PapersSentTo(last.Id), Is.EqualTo(new[] { _transformers }), "not the later reader's diffusion");
+        Assert.That(World.Rows(later.Id), Is.Empty);
+    }
 }
