@@ -31,12 +31,11 @@ public sealed class WindowTerms
         for (var i = 0; i < papers.Count; i++)
         {
             _ids[i] = papers[i].Id;
-            var terms = PaperTerms.Of(papers[i].Title, papers[i].Abstract);
+            var terms = PaperTerms.KeysOf(papers[i].Title, papers[i].Abstract);
             var vector = new (int Term, float Weight)[terms.Count];
             var at = 0;
-            foreach (var (term, weight) in terms)
+            foreach (var (key, weight) in terms)
             {
-                var key = PaperTerms.Key(term);
                 if (!TermKeys.TryGetValue(key, out var t))
                 {
                     TermKeys[key] = t = df.Count;
