@@ -22,7 +22,6 @@ internal sealed class TasteStep
     private readonly HashSet<long> _readers;
     private readonly TasteScorer _scorer;
     private readonly Dictionary<long, byte[]> _ahead = [];
-    private readonly List<FilterResult> _matched = [];
     private int _readAhead = 1;
 
     private TasteStep(TasteModelStore models, HashSet<long> readers, WindowTerms window)
@@ -52,19 +51,13 @@ internal sealed class TasteStep
         if (!_readers.Contains(readerId) || Model(readerId) is not { } model) return items;
         _scorer.Load(model);
         var ranked = TasteRanking.Reorder(items, i => i.Paper, _scorer);
-        _matched.Clear();
-        foreach (var filter in filters) _matched.Add(filter);
-        var recommended = TasteRanking.Recommend(_scorer, paper => isNew.Contains(paper) && !MatchedByAny(paper));
+        // What any of the reader's filters matched is theirs already, new or not: only the rest is scored for the section.
+        foreach (var filter in filters)
+            for (var i = 0; i < filter.Count; i++) _scorer.Exclude(filter.PaperAt(i));
+        var recommended = TasteRanking.Recommend(_scorer, isNew.Contains);
         foreach (var r in recommended)
             ranked.Add(new DigestItem(r.PaperId, [RecommendedLabel + (r.ResemblesTitle ?? "")], Math.Round(r.Score, 4)));
         return ranked;
-    }
-
-    private bool MatchedByAny(long paper)
-    {
-        foreach (var filter in _matched)
-            if (filter.TryGetRank(paper, out _)) return true;
-        return false;
     }
 
     /// <summary>The reader's stored model (packed), read ahead with the readers after them.</summary>

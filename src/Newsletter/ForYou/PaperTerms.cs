@@ -22,6 +22,12 @@ public static class PaperTerms
         "framework", "introduce", "result", "make", "does", "who", "would", "could", "should", "yet", "about", "among",
     };
 
+    // Longer words are dropped (a URL, a formula), so a kept word fits a buffer of this many chars.
+    private const int MaxWord = 40;
+    private const ulong KeyStart = 14695981039346656037UL;
+
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> StopSpan = Stop.GetAlternateLookup<ReadOnlySpan<char>>();
+
     /// <summary>Unit-length term weights (words and word pairs) of a paper's title (counted twice) and abstract.</summary>
     public static Dictionary<string, float> Of(string title, string text)
     {
@@ -29,16 +35,24 @@ public static class PaperTerms
         Count(title, counts, 2);
         Count(text, counts, 1);
         var vector = new Dictionary<string, float>(counts.Count, StringComparer.Ordinal);
-        double norm = 0;
-        foreach (var (term, count) in counts)
-        {
-            var weight = 1 + Math.Log(count);
-            vector[term] = (float)weight;
-            norm += weight * weight;
-        }
-        if (norm == 0) return vector;
-        var scale = (float)(1 / Math.Sqrt(norm));
-        foreach (var term in vector.Keys.ToList()) vector[term] *= scale;
+        var scale = Scale(counts.Values);
+        foreach (var (term, count) in counts) vector[term] = Weight(count, scale);
+        return vector;
+    }
+
+    /// <summary>
+    /// The terms of <see cref="Of"/> by their <see cref="Key"/>, with the same weights in the same order, made without a
+    /// string per word or pair: what a run's window is indexed by, once per paper (a pair's key goes on from its first
+    /// word's, as the hash reads the pair's chars in order).
+    /// </summary>
+    public static List<(ulong Key, float Weight)> KeysOf(string title, string text)
+    {
+        var counts = new Dictionary<ulong, int>();
+        CountKeys(title, counts, 2);
+        CountKeys(text, counts, 1);
+        var scale = Scale(counts.Values);
+        var vector = new List<(ulong, float)>(counts.Count);
+        foreach (var (key, count) in counts) vector.Add((key, Weight(count, scale)));
         return vector;
     }
 
@@ -47,9 +61,11 @@ public static class PaperTerms
     /// so planning reads it without making a string per term. Stable across processes and versions, unlike
     /// <see cref="string.GetHashCode()"/>; two of a window's ~10^5 terms share one with odds of about 10^-9.
     /// </summary>
-    public static ulong Key(ReadOnlySpan<char> term)
+    public static ulong Key(ReadOnlySpan<char> term) => KeyAfter(term, KeyStart);
+
+    /// <summary>The key of the chars of <paramref name="term"/> read after those whose key is <paramref name="hash"/>.</summary>
+    private static ulong KeyAfter(ReadOnlySpan<char> term, ulong hash)
     {
-        var hash = 14695981039346656037UL;
         foreach (var c in term)
         {
             hash = (hash ^ (byte)c) * 1099511628211UL;
@@ -58,52 +74,119 @@ public static class PaperTerms
         return hash;
     }
 
+    // A term counted n times weighs 1 + ln(n), and the vector is scaled to unit length (0 for an empty one).
+    private static float Scale(IEnumerable<int> counts)
+    {
+        double norm = 0;
+        foreach (var count in counts)
+        {
+            var weight = 1 + Math.Log(count);
+            norm += weight * weight;
+        }
+        return norm == 0 ? 1 : (float)(1 / Math.Sqrt(norm));
+    }
+
+    private static float Weight(int count, float scale) => (float)(1 + Math.Log(count)) * scale;
+
     private static void Count(string text, Dictionary<string, int> counts, int times)
     {
-        // Bounded by the text's length; abstracts are capped at ingest.
-        var span = text.AsSpan();
-        var start = -1;
+        Span<char> buffer = stackalloc char[MaxWord];
+        var words = new Words(text, buffer);
         string? previous = null;
-        for (var i = 0; i <= span.Length; i++)
+        while (words.Next(out var kept))
         {
-            var inWord = i < span.Length && (char.IsLetterOrDigit(span[i]) || (span[i] == '-' && start >= 0));
-            if (inWord)
+            var word = kept.IsEmpty ? null : kept.ToString();
+            if (word is not null)
             {
-                if (start < 0) start = i;
-                continue;
-            }
-            if (start >= 0)
-            {
-                var word = Normalize(span[start..i]);
-                if (word is not null)
+                counts[word] = counts.GetValueOrDefault(word) + times;
+                // Two neighbouring words name what one alone does not ("state space", "language model"); a dropped
+                // word in between breaks the pair, so pairs never span "of the".
+                if (previous is not null)
                 {
-                    counts[word] = counts.GetValueOrDefault(word) + times;
-                    // Two neighbouring words name what one alone does not ("state space", "language model"); a dropped
-                    // word in between breaks the pair, so pairs never span "of the".
-                    if (previous is not null)
-                    {
-                        var pair = previous + " " + word;
-                        counts[pair] = counts.GetValueOrDefault(pair) + times;
-                    }
+                    var pair = previous + " " + word;
+                    counts[pair] = counts.GetValueOrDefault(pair) + times;
                 }
-                previous = word;
-                start = -1;
             }
+            previous = word;
         }
     }
 
-    private static string? Normalize(ReadOnlySpan<char> word)
+    private static void CountKeys(string text, Dictionary<ulong, int> counts, int times)
+    {
+        Span<char> buffer = stackalloc char[MaxWord];
+        var words = new Words(text, buffer);
+        ulong? previous = null;
+        while (words.Next(out var word))
+        {
+            if (word.IsEmpty)
+            {
+                previous = null;
+                continue;
+            }
+            var key = Key(word);
+            counts[key] = counts.GetValueOrDefault(key) + times;
+            if (previous is { } first)
+            {
+                var pair = KeyAfter(word, KeyAfter(" ", first));
+                counts[pair] = counts.GetValueOrDefault(pair) + times;
+            }
+            previous = key;
+        }
+    }
+
+    /// <summary>
+    /// A text's words in order, each lower-cased and folded into the caller's buffer, or empty when dropped (a dropped
+    /// word breaks a pair). Bounded by the text's length; abstracts are capped at ingest.
+    /// </summary>
+    private ref struct Words(ReadOnlySpan<char> text, Span<char> buffer)
+    {
+        private readonly ReadOnlySpan<char> _text = text;
+        private readonly Span<char> _buffer = buffer;
+        private int _at;
+
+        public bool Next(out ReadOnlySpan<char> word)
+        {
+            var span = _text;
+            var start = -1;
+            for (var i = _at; i <= span.Length; i++)
+            {
+                var inWord = i < span.Length && (char.IsLetterOrDigit(span[i]) || (span[i] == '-' && start >= 0));
+                if (inWord)
+                {
+                    if (start < 0) start = i;
+                    continue;
+                }
+                if (start < 0) continue;
+                _at = i + 1;
+                word = Normalize(span[start..i], _buffer);
+                return true;
+            }
+            _at = span.Length + 1;
+            word = default;
+            return false;
+        }
+    }
+
+    private static ReadOnlySpan<char> Normalize(ReadOnlySpan<char> word, Span<char> buffer)
     {
         word = word.TrimEnd('-');
-        if (word.Length < 3 || word.Length > 40) return null;
-        var lower = word.ToString().ToLowerInvariant();
-        if (char.IsDigit(lower[0]) && lower.All(c => char.IsDigit(c) || c == '.')) return null;
+        if (word.Length < 3 || word.Length > MaxWord) return [];
+        var length = word.ToLowerInvariant(buffer);
+        ReadOnlySpan<char> lower = buffer[..length];
+        if (char.IsDigit(lower[0]) && IsNumber(lower)) return [];
         // "models" and "model", "agents" and "agent" are one interest; "-ss" (loss) and "-us" (corpus) are not plurals.
         if (lower.Length > 4 && lower[^1] == 's' && lower[^2] is not ('s' or 'u' or 'i')) lower = lower[..^1];
         // A light stemmer (measured: a little better than none); rarer suffixes stay, as their words differ more.
         if (lower.Length > 6 && lower.EndsWith("ing", StringComparison.Ordinal)) lower = lower[..^3];
         else if (lower.Length > 5 && lower.EndsWith("ed", StringComparison.Ordinal)) lower = lower[..^2];
         else if (lower.Length > 6 && lower.EndsWith("ic", StringComparison.Ordinal)) lower = lower[..^2];
-        return Stop.Contains(lower) ? null : lower;
+        return StopSpan.Contains(lower) ? [] : lower;
+    }
+
+    private static bool IsNumber(ReadOnlySpan<char> word)
+    {
+        foreach (var c in word)
+            if (!char.IsDigit(c) && c != '.') return false;
+        return true;
     }
 }

@@ -41,9 +41,9 @@ public static class TasteRanking
 
     /// <summary>
     /// Up to <see cref="MaxRecommendations"/> window papers, best first, scoring at least <see cref="Threshold"/>,
-    /// that the reader never marked and <paramref name="eligible"/> allows (new to them, matched by no filter). Only
-    /// the papers that could be among them are scored (<see cref="TasteScorer.Top"/>); the result is the one a scan
-    /// of the whole window would give.
+    /// that the reader never marked, that were not <see cref="TasteScorer.Exclude"/>d (matched by one of their
+    /// filters) and that <paramref name="eligible"/> allows (new to them). Only those papers are scored
+    /// (<see cref="TasteScorer.Top"/>).
     /// </summary>
     public static IReadOnlyList<Recommendation> Recommend(TasteScorer taste, Func<long, bool> eligible)
     {

@@ -5,16 +5,17 @@ namespace Newsletter.ForYou;
 
 /// <summary>
 /// Scores one reader's <see cref="TasteModel"/> against a <see cref="WindowTerms"/>, reader after reader: loading a
-/// model resolves its profile to the window's terms, and the first score asked for scores every window paper once
-/// (the nudge of the matched papers and "Recommended for you" both read those). Everything it holds is reused from
-/// reader to reader, so scoring allocates nothing that grows with the window; one thread at a time.
+/// model spreads its profile over the window's terms (one weight per term number), so a paper's score is one read of
+/// that array per term of the paper, and only the papers asked for are scored: the reader's matched papers (the
+/// nudge) and, for "Recommended for you", the window's papers left after <see cref="Exclude"/> (those a filter
+/// matched, and the marked ones). Everything it holds is reused from reader to reader; one thread at a time.
 /// </summary>
 public sealed class TasteScorer
 {
     private readonly WindowTerms _window;
-    private readonly float[] _scores;
+    private readonly float[] _profile;
+    private readonly bool[] _excluded;
     private readonly List<(int Paper, float Score)> _best = [];
-    private bool _scored;
 
     // The loaded reader: profile terms known to the window (term, weight scaled by IDF and norm), in the stored order.
     private readonly List<(int Term, float Weight)> _terms = [];
@@ -31,7 +32,8 @@ public sealed class TasteScorer
     public TasteScorer(WindowTerms window)
     {
         _window = window;
-        _scores = new float[window.Count];
+        _profile = new float[window.TermCount];
+        _excluded = new bool[window.Count];
     }
 
     /// <summary>The window the scores are for.</summary>
@@ -67,7 +69,9 @@ public sealed class TasteScorer
         }
         for (var n = Int(ref at); n > 0; n--)
         {
-            _marked.Add(BinaryPrimitives.ReadInt64LittleEndian(packed.AsSpan(at)));
+            var marked = BinaryPrimitives.ReadInt64LittleEndian(packed.AsSpan(at));
+            _marked.Add(marked);
+            Exclude(marked);
             at += 8;
         }
         _likedCount = Int(ref at);
@@ -75,43 +79,61 @@ public sealed class TasteScorer
         Spread(sum);
     }
 
-    /// <summary>The loaded model's cosine with the window's <paramref name="paper"/>-th paper, in [-1, 1].</summary>
+    /// <summary>
+    /// The loaded model's cosine with the window's <paramref name="paper"/>-th paper, in [-1, 1]: the paper's terms
+    /// (in term order, weights contiguous) each read the profile's weight for that term.
+    /// </summary>
     public float Score(int paper)
     {
-        if (!_scored)
+        var from = _window.PaperStart[paper];
+        var terms = _window.PaperTerm.AsSpan(from, _window.PaperStart[paper + 1] - from);
+        var weights = _window.PaperWeight.AsSpan(from, terms.Length);
+        var profile = _profile;
+        // Two sums, so that one product's add need not wait for the one before it.
+        float even = 0, odd = 0;
+        var i = 0;
+        for (; i + 1 < terms.Length && i + 1 < weights.Length; i += 2)
         {
-            ScoreAll(_scores);
-            _scored = true;
+            even += profile[terms[i]] * weights[i];
+            odd += profile[terms[i + 1]] * weights[i + 1];
         }
-        return _scores[paper];
+        if (i < terms.Length && i < weights.Length) even += profile[terms[i]] * weights[i];
+        return even + odd;
     }
 
     /// <summary>The cosine of every window paper with the loaded profile, indexed like the window (length <see cref="WindowTerms.Count"/>).</summary>
     public void ScoreAll(Span<float> scores)
     {
-        scores.Clear();
-        var postings = _window.Postings;
-        foreach (var (term, weight) in _terms)
-            foreach (var (paper, paperWeight) in postings.AsSpan(_window.PostingStart[term], _window.PostingStart[term + 1] - _window.PostingStart[term]))
-                scores[paper] += weight * paperWeight;
+        for (var i = 0; i < _window.Count; i++) scores[i] = Score(i);
+    }
+
+    /// <summary>
+    /// Leaves the window's paper <paramref name="paperId"/> out of <see cref="Top"/> for the loaded reader (a paper one
+    /// of their filters matched); the reader's marked papers are left out from <see cref="Load(byte[])"/> on.
+    /// </summary>
+    public void Exclude(long paperId)
+    {
+        var index = _window.IndexOf(paperId);
+        if (index >= 0) _excluded[index] = true;
     }
 
     /// <summary>
     /// The <paramref name="count"/> best window papers for the loaded reader, best first (ties to the earlier paper),
-    /// among those scoring at least <paramref name="threshold"/> that the reader never marked and
-    /// <paramref name="eligible"/> allows. Every paper is scored, once per reader, by walking the profile's terms'
-    /// lists: on the benchmark's window that walk cost less than bounding the scores to skip terms (see
-    /// tests/BENCHMARKS.md, "plan-marks"), and <see cref="Score"/> then costs nothing.
+    /// among those scoring at least <paramref name="threshold"/> that the reader never marked, that were not
+    /// <see cref="Exclude"/>d and that <paramref name="eligible"/> allows. Only those papers are scored: a reader's
+    /// filters match most of a window, and scoring the rest one paper at a time reads far less than walking the
+    /// profile's terms' lists over every paper (see tests/BENCHMARKS.md, "The taste step, paper by paper").
     /// </summary>
     public IReadOnlyList<(int Paper, float Score)> Top(float threshold, int count, Func<long, bool> eligible)
     {
         _best.Clear();
-        for (var i = 0; i < _window.Count; i++)
+        for (var i = 0; i < _excluded.Length; i++)
         {
+            if (_excluded[i]) continue;
+            var id = _window.IdAt(i);
+            if (!eligible(id)) continue;
             var score = Score(i);
             if (score < threshold || (_best.Count == count && score <= _best[^1].Score)) continue;
-            var id = _window.IdAt(i);
-            if (!eligible(id) || Marked(id)) continue;
             var at = _best.Count;
             while (at > 0 && _best[at - 1].Score < score) at--;
             _best.Insert(at, (i, score));
@@ -153,7 +175,8 @@ public sealed class TasteScorer
 
     private void Clear()
     {
-        _scored = false;
+        foreach (var (term, _) in _terms) _profile[term] = 0;
+        Array.Clear(_excluded);
         _likedCount = 0;
         _likedAt = -1;
         _terms.Clear();
@@ -173,6 +196,7 @@ public sealed class TasteScorer
             if (term < 0) continue;
             var w = weight * _window.ProfileIdf[term] / norm;
             _terms.Add((term, w));
+            _profile[term] += w;
         }
     }
 

@@ -2,8 +2,9 @@ namespace Newsletter.ForYou;
 
 /// <summary>
 /// The TF-IDF index of one window of papers (a planning run's new papers), built once per run and shared by every
-/// reader with marks: each term's IDF (in the powers a profile and a paper weigh it) and its papers, and each paper's
-/// unit vector as its terms in term order. A <see cref="TasteScorer"/> scores a reader's model against it.
+/// reader with marks: each term's IDF (in the powers a profile and a paper weigh it), and each paper's
+/// unit vector as its terms in term order, the weights contiguous. A <see cref="TasteScorer"/> scores a reader's
+/// model against it.
 /// </summary>
 public sealed class WindowTerms
 {
@@ -14,26 +15,27 @@ public sealed class WindowTerms
     private const float ProfileIdfPower = 3f;
 
     private readonly long[] _ids;
-    private readonly Dictionary<long, int> _index;
+    // A paper's position by id: an array over the ids' span when they are about as many as it (a window is one run of
+    // sequence numbers; planning asks this for every paper a marked reader's filters matched), else a dictionary.
+    private readonly long _first;
+    private readonly int[]? _byOffset;
+    private readonly Dictionary<long, int>? _index;
 
     /// <summary>Indexes <paramref name="papers"/> (id, title, abstract).</summary>
     public WindowTerms(IReadOnlyList<(long Id, string Title, string Abstract)> papers)
     {
         _ids = new long[papers.Count];
-        _index = new Dictionary<long, int>(papers.Count);
         TermKeys = [];
         var vectors = new (int Term, float Weight)[papers.Count][];
         var df = new List<int>();
         for (var i = 0; i < papers.Count; i++)
         {
             _ids[i] = papers[i].Id;
-            _index[papers[i].Id] = i;
-            var terms = PaperTerms.Of(papers[i].Title, papers[i].Abstract);
+            var terms = PaperTerms.KeysOf(papers[i].Title, papers[i].Abstract);
             var vector = new (int Term, float Weight)[terms.Count];
             var at = 0;
-            foreach (var (term, weight) in terms)
+            foreach (var (key, weight) in terms)
             {
-                var key = PaperTerms.Key(term);
                 if (!TermKeys.TryGetValue(key, out var t))
                 {
                     TermKeys[key] = t = df.Count;
@@ -51,15 +53,13 @@ public sealed class WindowTerms
         ProfileIdfPrecise = Idf.Select(idf => Math.Pow(idf, ProfileIdfPower)).ToArray();
         UnseenProfileIdf = Math.Pow(UnseenIdf, ProfileIdfPower);
 
-        // Each paper's vector (weights times IDF, unit length) in term order; each term's papers in paper order.
+        (_first, _byOffset, _index) = Positions(_ids);
+
+        // Each paper's vector (weights times IDF, unit length) in term order.
         PaperStart = new int[papers.Count + 1];
-        PostingStart = new int[df.Count + 1];
-        for (var t = 0; t < df.Count; t++) PostingStart[t + 1] = PostingStart[t] + df[t];
-        var total = PostingStart[^1];
+        var total = vectors.Sum(v => v.Length);
         PaperTerm = new int[total];
         PaperWeight = new float[total];
-        Postings = new (int, float)[total];
-        var filled = new int[df.Count];
         for (var i = 0; i < vectors.Length; i++)
         {
             var vector = vectors[i];
@@ -79,7 +79,6 @@ public sealed class WindowTerms
                 var scaled = weight * Idf[term] * scale;
                 PaperTerm[start + j] = term;
                 PaperWeight[start + j] = scaled;
-                Postings[PostingStart[term] + filled[term]++] = (i, scaled);
             }
         }
     }
@@ -91,7 +90,12 @@ public sealed class WindowTerms
     public long IdAt(int index) => _ids[index];
 
     /// <summary>The position of a paper in the window, or -1.</summary>
-    public int IndexOf(long paperId) => _index.TryGetValue(paperId, out var i) ? i : -1;
+    public int IndexOf(long paperId)
+    {
+        if (_byOffset is not { } byOffset) return _index!.TryGetValue(paperId, out var i) ? i : -1;
+        var offset = (ulong)(paperId - _first);
+        return offset < (ulong)byOffset.Length ? byOffset[offset] - 1 : -1;
+    }
 
     /// <summary>How many distinct terms the window's papers hold.</summary>
     public int TermCount => Idf.Length;
@@ -110,7 +114,19 @@ public sealed class WindowTerms
     internal int[] PaperTerm { get; }
     internal float[] PaperWeight { get; }
 
-    /// <summary>Term t's papers and weights are at [PostingStart[t], PostingStart[t + 1]), in paper order.</summary>
-    internal int[] PostingStart { get; }
-    internal (int Paper, float Weight)[] Postings { get; }
+    /// <summary>The lookup of a paper's position: 1 + position by id - first over the span when dense, else by id.</summary>
+    private static (long First, int[]? ByOffset, Dictionary<long, int>? Index) Positions(long[] ids)
+    {
+        if (ids.Length == 0) return (0, [], null);
+        long first = ids.Min(), last = ids.Max();
+        if (last - first < 2L * ids.Length + 64)
+        {
+            var byOffset = new int[last - first + 1];
+            for (var i = 0; i < ids.Length; i++) byOffset[ids[i] - first] = i + 1;
+            return (first, byOffset, null);
+        }
+        var index = new Dictionary<long, int>(ids.Length);
+        for (var i = 0; i < ids.Length; i++) index[ids[i]] = i;
+        return (first, null, index);
+    }
 }
