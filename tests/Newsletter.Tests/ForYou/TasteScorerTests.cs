@@ -101,4 +101,16 @@ public class TasteScorerTests
         Assert.That(scorer.Marked(9), Is.True);
         Assert.That(() => scorer.Load([2, 0, 0, 0, 0]), Throws.TypeOf<InvalidDataException>(), "a format this build does not know is refused, not misread");
     }
+
+    [Test]
+    public void IndexOf_FindsEachPaperOfTheWindow_WhetherItsIdsAreOneRunOrFarApart()
+    {
+        foreach (long[] ids in new[] { new long[] { 7, 5, 6, 9 }, new long[] { 3, 1_000_000, 40, 2_000_000_000_000 } })
+        {
+            var window = new WindowTerms(ids.Select(id => (id, "Paper " + id, "About kernels.")).ToList());
+
+            Assert.That(ids.Select(window.IndexOf), Is.EqualTo(Enumerable.Range(0, ids.Length)));
+            Assert.That(new long[] { 0, 2, 4, 8, 10, 999_999, -1, long.MaxValue, long.MinValue }.Select(window.IndexOf), Is.All.EqualTo(-1));
+        }
+    }
 }
