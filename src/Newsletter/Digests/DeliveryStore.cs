@@ -8,14 +8,6 @@ namespace Newsletter.Digests;
 /// <summary>The delivery ledger: every digest planned, claimed, sent, retried or given up on.</summary>
 public sealed class DeliveryStore(Database database)
 {
-    private const string Columns = """
-        id, subscriber_id AS SubscriberId, period_key AS PeriodKey, state, attempts, message_id AS MessageId,
-        window_from AS WindowFrom, window_to AS WindowTo,
-        COALESCE((SELECT l.items FROM frozen_lists l WHERE l.id = deliveries.items_list), deliveries.items_json) AS ItemsJson,
-        created_at AS CreatedAt,
-        last_error AS LastError, server_reply AS ServerReply, sent_at AS SentAt
-        """;
-
     /// <summary>
     /// Records many planned digests in one transaction: for each, advances the reader's window (guarded by their
     /// previous due time, so a concurrent or repeated run changes nothing) and, when it has papers or
@@ -309,6 +301,15 @@ public sealed class DeliveryStore(Database database)
             """,
             new { before, batch }));
     }
+
+    // The columns every read of a whole row asks for, named as DeliveryRow's properties.
+    private const string Columns = """
+        id, subscriber_id AS SubscriberId, period_key AS PeriodKey, state, attempts, message_id AS MessageId,
+        window_from AS WindowFrom, window_to AS WindowTo,
+        COALESCE((SELECT l.items FROM frozen_lists l WHERE l.id = deliveries.items_list), deliveries.items_json) AS ItemsJson,
+        created_at AS CreatedAt,
+        last_error AS LastError, server_reply AS ServerReply, sent_at AS SentAt
+        """;
 
     /// <summary>
     /// Deletes at most <paramref name="batch"/> frozen lists written before <paramref name="before"/> that no ledger row
