@@ -7,8 +7,9 @@ using MimeKit;
 namespace Newsletter.Mail;
 
 /// <summary>
-/// One MailKit connection kept open for many messages (MailKit connects, greets, logs in and sends what is not a
-/// digest; a digest on a plain connection goes by <see cref="SmtpWire"/>); reconnects when a fault closed it.
+/// One MailKit connection kept open for many messages (MailKit connects, greets, logs in and sends what
+/// <see cref="Mailer.Compose(MailboxAddress, string, string, string, string)"/> did not build; what it built, on a plain
+/// connection, goes by <see cref="SmtpWire"/>); reconnects when a fault closed it.
 /// Classifies every failure so the ledger knows whether the server may already have the message.
 /// </summary>
 public sealed class SmtpSession : IMailSession
