@@ -114,6 +114,53 @@ public class DkimSigningTests
         }
     }
 
+    // A digest's DATA is built and dot-stuffed by SmtpData, not by MailKit (SmtpWire): a line that starts with '.',
+    // one that is only '.', and one of two dots must reach the server as written, and the signature still verify.
+    [Test]
+    public async Task SignedMessage_SentOverSmtp_ArrivesAsWritten_WhenItsLinesStartWithADot()
+    {
+        using var rsa = RSA.Create(2048);
+        var keyPath = _workspace.PathFor("dkim.pem");
+        await File.WriteAllTextAsync(keyPath, rsa.ExportRSAPrivateKeyPem());
+        var environment = new Microsoft.Extensions.Hosting.Internal.HostingEnvironment { ContentRootPath = _workspace.Folder };
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var sink = new SmtpSink(_workspace.PathFor("sink"));
+        var mailer = new Mailer(Options.Create(new SmtpOptions { Host = "127.0.0.1", Port = sink.Port }),
+            Options.Create(new MailOptions { From = "Papers <papers@newsletter.localhost>" }), environment, clock);
+        using var signer = new MessageSigner(Options.Create(new DkimOptions
+        {
+            Domain = "newsletter.localhost", Selector = "digest2026", PrivateKeyPath = keyPath,
+        }), environment, clock);
+        const string text = ".hidden at the start\n.\n..two dots\nend";
+        const string html = "<p>x</p>\n.dot\n.";
+        await using (var session = mailer.OpenSession())
+        {
+            for (var i = 0; i < 2; i++)
+            {
+                var message = mailer.Compose(MailboxAddress.Parse("reader@example.org"), "Dots", html, text, $"<{i}@newsletter.localhost>");
+                signer.Sign(message);
+                await session.SendAsync(message, MailboxAddress.Parse("bounces+1@newsletter.localhost"), CancellationToken.None);
+            }
+        }
+
+        var files = sink.Messages();
+        Assert.That(files, Has.Count.EqualTo(2), "both messages, over one connection");
+        var record = _workspace.PathFor("digest2026._domainkey.txt");
+        await File.WriteAllTextAsync(record, "v=DKIM1; k=rsa; p=" + Convert.ToBase64String(rsa.ExportSubjectPublicKeyInfo()));
+        var locator = new SingleKeyLocator("newsletter.localhost", "digest2026", Convert.ToBase64String(rsa.ExportSubjectPublicKeyInfo()));
+        foreach (var file in files)
+        {
+            var received = await MimeMessage.LoadAsync(file);
+            Assert.That((received.TextBody?.ReplaceLineEndings("\n"), received.HtmlBody?.ReplaceLineEndings("\n")), Is.EqualTo((text, html)));
+            Assert.That(await new DkimVerifier(locator).VerifyAsync(received, received.Headers.Single(h => h.Id == HeaderId.DkimSignature)), Is.True, "MimeKit");
+        }
+        foreach (var verifier in new[] { "dkim-verify.py", "opendkim-verify.sh" })
+        {
+            var (exit, output) = await Independent(verifier, record, files);
+            Assert.That(exit, Is.EqualTo(0), verifier + ": " + output);
+        }
+    }
+
     private async Task<SmtpSink> SendSignedDigests(RSA rsa, int readers)
     {
         var keyPath = _workspace.PathFor("dkim.pem");
