@@ -7,18 +7,15 @@ using MimeKit;
 namespace Newsletter.Mail;
 
 /// <summary>
-/// One MailKit connection kept open for many messages (MailKit connects, greets, logs in and sends what
-/// <see cref="Mailer.Compose(MailboxAddress, string, string, string, string)"/> did not build; what it built, on a plain
-/// connection, goes by <see cref="SmtpWire"/>); reconnects when a fault closed it.
-/// Classifies every failure so the ledger knows whether the server may already have the message.
+/// One MailKit connection kept open for many messages (MailKit pipelines MAIL, RCPT and DATA when the server
+/// offers PIPELINING); reconnects when a fault closed it. Classifies every failure so the ledger knows whether
+/// the server may already have the message.
 /// </summary>
 public sealed class SmtpSession : IMailSession
 {
     private readonly SmtpOptions _options;
     private readonly DataPhaseTracker _tracker = new();
     private readonly SmtpClient _client;
-    // The plain connection's own transaction for final messages; null while disconnected or when TLS wraps the socket.
-    private SmtpWire? _wire;
 
     public SmtpSession(SmtpOptions options)
     {
@@ -36,9 +33,6 @@ public sealed class SmtpSession : IMailSession
         _tracker.Reset();
         try
         {
-            // A composed message's body is final already: its DATA is built once and written at once (see SmtpWire).
-            if (_wire is not null && SmtpData.Envelope(message, envelopeFrom) is var (sender, recipients))
-                return await _wire.SendAsync(SmtpData.Of(message), sender, recipients, _client.Capabilities, cancellationToken);
             return envelopeFrom is null
                 ? await _client.SendAsync(message, cancellationToken)
                 : await _client.SendAsync(message, envelopeFrom, message.To.Mailboxes, cancellationToken);
@@ -48,7 +42,7 @@ public sealed class SmtpSession : IMailSession
             var code = (int)e.StatusCode;
             var reply = $"{code} {e.Message}";
             // 421 means the server is closing the connection; any reply says the message was not taken.
-            if (e.StatusCode == SmtpStatusCode.ServiceNotAvailable || _wire?.Broken == true) await DropAsync();
+            if (e.StatusCode == SmtpStatusCode.ServiceNotAvailable) await DropAsync();
             if (code < 500 || e.StatusCode == SmtpStatusCode.ServiceNotAvailable)
                 throw new MailSendException(SendFailureKind.Transient, reply, e)
                 {
@@ -86,12 +80,9 @@ public sealed class SmtpSession : IMailSession
         };
         try
         {
-            var socket = await OpenSocketAsync(cancellationToken);
-            await _client.ConnectAsync(socket, _options.Host, _options.Port, security, cancellationToken);
+            await _client.ConnectAsync(await OpenSocketAsync(cancellationToken), _options.Host, _options.Port, security, cancellationToken);
             if (!string.IsNullOrEmpty(_options.User))
                 await _client.AuthenticateAsync(_options.User, _options.Password, cancellationToken);
-            if (security == SecureSocketOptions.None)
-                _wire = new SmtpWire(socket, _tracker, TimeSpan.FromSeconds(_options.TimeoutSeconds));
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -131,7 +122,6 @@ public sealed class SmtpSession : IMailSession
 
     private async Task DropAsync()
     {
-        _wire = null;
         try
         {
             if (_client.IsConnected) await _client.DisconnectAsync(quit: false);
