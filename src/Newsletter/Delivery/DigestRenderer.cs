@@ -31,7 +31,7 @@ public sealed class DigestRenderer(TemplateCatalog templates, TopicCatalog topic
 
     /// <summary>
     /// Writes the digest's text and HTML parts into <paramref name="body"/> as they go on the wire, each paper placed
-    /// from its fragment's runs and its reader's pieces, their whole lines encoded once for the run; returns the subject.
+    /// from its fragment's runs and its reader's pieces, each encoded once for the run and copied; returns the subject.
     /// </summary>
     public string Write(DigestContent content, AlternativeBody body)
     {
