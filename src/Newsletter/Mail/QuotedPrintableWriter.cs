@@ -21,12 +21,17 @@ public sealed class QuotedPrintableWriter
     private static readonly byte[] Hex = "0123456789ABCDEF"u8.ToArray();
     private byte[] _out;
     private int _length;
-    private char[] _line = new char[512];
+    private char[] _line;
     private int _lineLength;
-    private byte[] _utf8 = new byte[2048];
+    private byte[] _utf8;
 
-    /// <param name="capacity">Bytes to start with (the buffer grows when needed).</param>
-    public QuotedPrintableWriter(int capacity = 16 * 1024) => _out = new byte[capacity];
+    /// <param name="capacity">Bytes to start with (the buffer grows when needed; so do the line's, sized for it).</param>
+    public QuotedPrintableWriter(int capacity = 16 * 1024)
+    {
+        _out = new byte[capacity];
+        _line = new char[Math.Clamp(capacity / 2, 64, 512)];
+        _utf8 = new byte[Math.Clamp(capacity, 64, 2048)];
+    }
 
     /// <summary>Bytes written so far.</summary>
     public ReadOnlySpan<byte> Written => _out.AsSpan(0, _length);
