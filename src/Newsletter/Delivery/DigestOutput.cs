@@ -26,4 +26,4 @@ internal sealed class DigestOutput(QuotedPrintableWriter writer, IReadOnlyDictio
 }
 
 /// <summary>One part of a paper as one digest places it: the fragment's part and the reader's parts for its holes.</summary>
-internal readonly record struct PlacedText(FragmentText Fragment, QuotedPrintableText Matched, PaperExcerpt Excerpt, IReadOnlyList<int>? Marks, string Feedback);
+internal readonly record struct PlacedText(FragmentText Fragment, QuotedPrintableText Matched, PaperExcerpt Excerpt, IReadOnlyList<int>? Marks, QuotedPrintableText Feedback);

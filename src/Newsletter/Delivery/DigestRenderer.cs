@@ -31,7 +31,7 @@ public sealed class DigestRenderer(TemplateCatalog templates, TopicCatalog topic
 
     /// <summary>
     /// Writes the digest's text and HTML parts into <paramref name="body"/> as they go on the wire, each paper placed
-    /// from its fragment's runs and its reader's pieces, their whole lines encoded once for the run; returns the subject.
+    /// from its fragment's runs and its reader's pieces, each encoded once for the run and copied; returns the subject.
     /// </summary>
     public string Write(DigestContent content, AlternativeBody body)
     {
@@ -110,7 +110,7 @@ public sealed class DigestRenderer(TemplateCatalog templates, TopicCatalog topic
         var leadIsSearch = lead is not null && IsSearch(lead);
         var links = content.Links;
         var feedbackUrl = content.FeedbackUrl ?? (content.IsArchive ? "" : links.Manage);
-        var feedback = new Feedback(feedbackUrl, HtmlFunctions.Escape(feedbackUrl) ?? "");
+        var feedback = Feedback.Of(feedbackUrl, placed is not null);
         return new ScriptObject
         {
             ["site_name"] = content.SiteName,
@@ -189,8 +189,8 @@ public sealed class DigestRenderer(TemplateCatalog templates, TopicCatalog topic
             // Fresh strings: their identity, not their text, tells the output which paper to place.
             html = string.Concat("paper ", entry.Paper.Id.ToString(CultureInfo.InvariantCulture), " html");
             text = string.Concat("paper ", entry.Paper.Id.ToString(CultureInfo.InvariantCulture), " text");
-            placed[html] = new PlacedText(fragment.Html, matched.Html, excerpt, marks, feedback.Html);
-            placed[text] = new PlacedText(fragment.Text, matched.Text, excerpt, marks, feedback.Url);
+            placed[html] = new PlacedText(fragment.Html, matched.Html, excerpt, marks, feedback.EncodedHtml!);
+            placed[text] = new PlacedText(fragment.Text, matched.Text, excerpt, marks, feedback.EncodedUrl!);
         }
         return new ScriptObject { ["id"] = entry.Paper.Id, ["html"] = html, ["text"] = text };
     }
@@ -237,8 +237,18 @@ public sealed class DigestRenderer(TemplateCatalog templates, TopicCatalog topic
         };
     }
 
-    /// <summary>The address each paper's "more / less like this" links extend, as text and escaped for HTML once a digest.</summary>
-    private readonly record struct Feedback(string Url, string Html);
+    /// <summary>
+    /// The address each paper's "more / less like this" links extend, as text and escaped for HTML once a digest, and
+    /// (when written into a message) encoded once a digest for all its papers.
+    /// </summary>
+    private readonly record struct Feedback(string Url, string Html, QuotedPrintableText? EncodedUrl, QuotedPrintableText? EncodedHtml)
+    {
+        public static Feedback Of(string url, bool encoded)
+        {
+            var html = HtmlFunctions.Escape(url) ?? "";
+            return encoded ? new(url, html, QuotedPrintableText.Of(url), QuotedPrintableText.Of(html)) : new(url, html, null, null);
+        }
+    }
 
     // Links from a listing go into href attributes: only http(s) ones, so a listing cannot smuggle in javascript: URLs.
     private static string? WebLink(string? url) =>

@@ -4,8 +4,9 @@ using Newsletter.Mail;
 namespace Newsletter.Delivery;
 
 /// <summary>
-/// One part (HTML or text) of a paper's fragment: the runs of text the paper alone decides, each with its whole lines
-/// encoded as quoted-printable once, and between them the holes where each digest places its reader's pieces.
+/// One part (HTML or text) of a paper's fragment: the runs of text the paper alone decides, each encoded as
+/// quoted-printable once (<see cref="QuotedPrintableText"/>), and between them the holes where each digest places its
+/// reader's pieces.
 /// </summary>
 public sealed class FragmentText
 {
@@ -34,10 +35,10 @@ public sealed class FragmentText
     }
 
     /// <summary>
-    /// Writes the text with the reader's parts in place, each run's and piece's whole lines copied as encoded, the
-    /// excerpt with the reader's highlights (<paramref name="marks"/>).
+    /// Writes the text with the reader's parts in place, each run and piece copied as encoded, the excerpt with the
+    /// reader's highlights (<paramref name="marks"/>).
     /// </summary>
-    public void WriteTo(QuotedPrintableWriter writer, QuotedPrintableText matched, PaperExcerpt excerpt, IReadOnlyList<int>? marks, string feedback)
+    public void WriteTo(QuotedPrintableWriter writer, QuotedPrintableText matched, PaperExcerpt excerpt, IReadOnlyList<int>? marks, QuotedPrintableText feedback)
     {
         writer.Write(_runs[0]);
         for (var i = 0; i < _holes.Length; i++)

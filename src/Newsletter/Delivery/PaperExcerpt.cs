@@ -22,6 +22,7 @@ public sealed class PaperExcerpt
     private readonly string _html;
     private readonly int[] _htmlAt;
     private readonly int _cut;
+    private QuotedPrintableText? _encoded;
 
     private PaperExcerpt(string source, int max)
     {
@@ -95,7 +96,12 @@ public sealed class PaperExcerpt
     }
 
     /// <summary>Writes what <see cref="Html"/> gives straight into a message part.</summary>
-    public void WriteHtml(QuotedPrintableWriter writer, IReadOnlyList<int>? spans) => Place(spans, writer, null);
+    public void WriteHtml(QuotedPrintableWriter writer, IReadOnlyList<int>? spans)
+    {
+        // Without highlights the excerpt is every such reader's: encoded once (a race only encodes it twice).
+        if (spans is null or { Count: 0 }) writer.Write(_encoded ??= QuotedPrintableText.Of(_html));
+        else Place(spans, writer, null);
+    }
 
     private void Place(IReadOnlyList<int>? spans, QuotedPrintableWriter? writer, StringBuilder? builder)
     {

@@ -9,6 +9,6 @@ namespace Newsletter.Delivery;
 /// </summary>
 public sealed record ReaderPiece(QuotedPrintableText Html, QuotedPrintableText Text)
 {
-    /// <summary>A piece from its HTML and its text, the text's whole lines encoded once.</summary>
+    /// <summary>A piece from its HTML and its text, each encoded once.</summary>
     public static ReaderPiece Of(string html, string text) => new(QuotedPrintableText.Of(html), QuotedPrintableText.Of(text));
 }

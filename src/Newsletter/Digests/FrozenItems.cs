@@ -54,8 +54,54 @@ internal static class FrozenItems
     {
         if (CompactItemsText.Holds(text)) return CompactItemsText.Read(text);
         if (text.Length == 0 || text[0] != '[') throw new FormatException("Frozen digest items are in an unknown format");
+        if (ReadWritten(Encoding.UTF8.GetBytes(text)) is { } items) return items;
         var stored = JsonSerializer.Deserialize<List<Stored>>(text, ReadOptions) ?? [];
         return stored.Select(s => new DigestItem(s.Paper, s.Labels ?? s.Topics ?? [], s.Score) { Marks = s.Marks }).ToList();
+    }
+
+    /// <summary>
+    /// The JSON as <see cref="WriteUtf8"/> writes it, read in one pass (a sender reads one list per digest); null for
+    /// anything else (older rows' names, nulls, other types), which the serializer reads or rejects as before.
+    /// </summary>
+    private static List<DigestItem>? ReadWritten(ReadOnlySpan<byte> utf8)
+    {
+        var json = new Utf8JsonReader(utf8);
+        if (!json.Read() || json.TokenType != JsonTokenType.StartArray) return null;
+        var items = new List<DigestItem>();
+        while (json.Read() && json.TokenType == JsonTokenType.StartObject)
+        {
+            long? paper = null;
+            double? score = null;
+            List<string>? labels = null;
+            List<int>? marks = null;
+            while (json.Read() && json.TokenType == JsonTokenType.PropertyName)
+            {
+                if (json.ValueTextEquals("paper"u8) && json.Read() && json.TokenType == JsonTokenType.Number && json.TryGetInt64(out var id)) paper = id;
+                else if (json.ValueTextEquals("score"u8) && json.Read() && json.TokenType == JsonTokenType.Number && json.TryGetDouble(out var value)) score = value;
+                else if (json.ValueTextEquals("labels"u8) && json.Read() && json.TokenType == JsonTokenType.StartArray)
+                {
+                    labels = [];
+                    while (json.Read() && json.TokenType == JsonTokenType.String) labels.Add(json.GetString()!);
+                    if (json.TokenType != JsonTokenType.EndArray) return null;
+                }
+                else if (json.ValueTextEquals("marks"u8) && json.Read() && json.TokenType == JsonTokenType.StartArray)
+                {
+                    marks = [];
+                    while (json.Read() && json.TryGetInt32Number(out var offset)) marks.Add(offset);
+                    if (json.TokenType != JsonTokenType.EndArray) return null;
+                }
+                else return null;
+            }
+            if (json.TokenType != JsonTokenType.EndObject || paper is null || labels is null || score is null) return null;
+            items.Add(new DigestItem(paper.Value, labels, score.Value) { Marks = marks?.ToArray() });
+        }
+        return json.TokenType == JsonTokenType.EndArray && !json.Read() ? items : null;
+    }
+
+    private static bool TryGetInt32Number(this ref Utf8JsonReader json, out int value)
+    {
+        value = 0;
+        return json.TokenType == JsonTokenType.Number && json.TryGetInt32(out value);
     }
 
     /// <summary>

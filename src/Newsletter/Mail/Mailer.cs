@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using MimeKit;
+using MimeKit.Utils;
 
 namespace Newsletter.Mail;
 
@@ -51,11 +52,19 @@ public sealed class Mailer(IOptions<SmtpOptions> smtp, IOptions<MailOptions> mai
     /// <summary>A message around a body whose parts the caller wrote (a digest writes its templates straight into it).</summary>
     public MimeMessage Compose(MailboxAddress to, string subject, string messageId, AlternativeBody body)
     {
-        var message = new MimeMessage { Body = new WireBody(body), MimeVersion = new Version(1, 0) };
+        // Built from its headers: the parameterless constructor would make a Message-ID and a local Date only to have
+        // them replaced. The order is the one that constructor gives (From, Date, Subject, Message-Id, MIME-Version, To).
+        var message = new MimeMessage(
+        [
+            new Header(HeaderId.From, ""),
+            new Header(HeaderId.Date, DateUtils.FormatDate(clock.GetUtcNow())),
+            new Header(HeaderId.Subject, ""),
+            new Header(HeaderId.MessageId, ""),
+            new Header(HeaderId.MimeVersion, "1.0"),
+        ]) { Body = new WireBody(body) };
         message.From.Add(From);
         message.To.Add(to);
         message.Subject = subject;
-        message.Date = clock.GetUtcNow();
         message.MessageId = messageId;
         return message;
     }

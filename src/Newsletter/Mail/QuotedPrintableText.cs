@@ -1,40 +1,32 @@
 namespace Newsletter.Mail;
 
 /// <summary>
-/// A text placed in many messages (a paper's fragment), its whole lines encoded as quoted-printable once: a
-/// <see cref="QuotedPrintableWriter"/> copies those bytes and encodes only the partial lines at either end, which
-/// depend on where the text is placed.
+/// A text placed in many messages (a paper's fragment, a reader's piece), encoded as quoted-printable once: encoded as
+/// if it started a line, and, when it ends mid-line, closed with a soft line break (<c>=</c> and CRLF, which a reader
+/// never sees), so its bytes do not depend on what comes before or after it. A <see cref="QuotedPrintableWriter"/>
+/// copies them, ending the line it stands in with a soft break first.
 /// </summary>
 public sealed class QuotedPrintableText
 {
-    private QuotedPrintableText(string source, int headLength, int tailStart, ReadOnlyMemory<byte> lines)
+    private QuotedPrintableText(string source, ReadOnlyMemory<byte> encoded)
     {
         Source = source;
-        HeadLength = headLength;
-        TailStart = tailStart;
-        Lines = lines;
+        Encoded = encoded;
     }
 
     /// <summary>The text itself.</summary>
     public string Source { get; }
 
-    /// <summary>Characters up to and including the first line end (all of them when there is none): encoded where placed.</summary>
-    public int HeadLength { get; }
+    /// <summary>The text encoded from a line's start; it ends with a line end, hard or soft (none when the text is empty).</summary>
+    public ReadOnlyMemory<byte> Encoded { get; }
 
-    /// <summary>Where the text after the last line end starts: encoded where placed.</summary>
-    public int TailStart { get; }
-
-    /// <summary>The lines between the head and the tail, encoded.</summary>
-    public ReadOnlyMemory<byte> Lines { get; }
-
-    /// <summary>Encodes the whole lines of <paramref name="source"/>.</summary>
+    /// <summary>Encodes <paramref name="source"/>.</summary>
     public static QuotedPrintableText Of(string source)
     {
-        var first = source.IndexOf('\n');
-        var last = source.LastIndexOf('\n');
-        if (first < 0 || first == last) return new QuotedPrintableText(source, source.Length, source.Length, ReadOnlyMemory<byte>.Empty);
-        var writer = new QuotedPrintableWriter(2 * (last - first) + 64);
-        writer.Write(source.AsSpan(first + 1, last - first));
-        return new QuotedPrintableText(source, first + 1, last + 1, writer.Written.ToArray());
+        if (source.Length == 0) return new QuotedPrintableText(source, ReadOnlyMemory<byte>.Empty);
+        var writer = new QuotedPrintableWriter(source.Length + source.Length / 2 + 16);
+        writer.Write(source);
+        writer.EndLineSoftly();
+        return new QuotedPrintableText(source, writer.Written.ToArray());
     }
 }

@@ -5,8 +5,9 @@ namespace Newsletter.Mail;
 
 /// <summary>
 /// Writes text as UTF-8 quoted-printable (RFC 2045, 6.7) with CRLF line ends straight into a byte buffer, the bytes
-/// that go on the wire. Text is encoded a line at a time, so the encoding of whole lines does not depend on what came
-/// before them: lines encoded once (<see cref="QuotedPrintableText"/>) are placed as they are. Every line it writes is
+/// that go on the wire. Text is encoded a line at a time, so a line's encoding does not depend on what came before it:
+/// texts encoded once (<see cref="QuotedPrintableText"/>) are copied as they are, the line they are placed in ended
+/// with a soft break (invisible once decoded) so that each starts a line of its own. Every line it writes is
 /// already in DKIM's relaxed body form (RFC 6376, 3.4.4: no tab, no run of spaces, no space before the line end), so
 /// a signer hashes the bytes as they are (<see cref="WireBody.CanonicalBodyHash"/>).
 /// </summary>
@@ -20,12 +21,17 @@ public sealed class QuotedPrintableWriter
     private static readonly byte[] Hex = "0123456789ABCDEF"u8.ToArray();
     private byte[] _out;
     private int _length;
-    private char[] _line = new char[512];
+    private char[] _line;
     private int _lineLength;
-    private byte[] _utf8 = new byte[2048];
+    private byte[] _utf8;
 
-    /// <param name="capacity">Bytes to start with (the buffer grows when needed).</param>
-    public QuotedPrintableWriter(int capacity = 16 * 1024) => _out = new byte[capacity];
+    /// <param name="capacity">Bytes to start with (the buffer grows when needed; so do the line's, sized for it).</param>
+    public QuotedPrintableWriter(int capacity = 16 * 1024)
+    {
+        _out = new byte[capacity];
+        _line = new char[Math.Clamp(capacity / 2, 64, 512)];
+        _utf8 = new byte[Math.Clamp(capacity, 64, 2048)];
+    }
 
     /// <summary>Bytes written so far.</summary>
     public ReadOnlySpan<byte> Written => _out.AsSpan(0, _length);
@@ -38,24 +44,34 @@ public sealed class QuotedPrintableWriter
             var end = text.IndexOf('\n');
             Append(end < 0 ? text : text[..end]);
             if (end < 0) return;
-            EncodeLine(hardBreak: true);
+            EncodeLine(LineEnd.Hard);
             text = text[(end + 1)..];
         }
     }
 
-    /// <summary>Text whose whole lines were encoded once: those are copied, its first and last partial lines encoded here.</summary>
+    /// <summary>
+    /// Text encoded once, copied as it is: the line the writer stands in (text written since the last line end) is
+    /// ended with a soft break first, so the copy starts a line as it was encoded. The decoded text is the same.
+    /// </summary>
     public void Write(QuotedPrintableText text)
     {
-        Write(text.Source.AsSpan(0, text.HeadLength));
-        // The head ended a line (or the text has no whole line), so the writer stands where the lines were encoded.
-        Put(text.Lines.Span);
-        Write(text.Source.AsSpan(text.TailStart));
+        if (text.Encoded.IsEmpty) return;
+        EndLineSoftly();
+        Put(text.Encoded.Span);
+    }
+
+    /// <summary>Ends the current line, if any text stands in it, with a soft break: the next text starts a line.</summary>
+    public void EndLineSoftly()
+    {
+        if (_lineLength > 0) EncodeLine(LineEnd.Soft);
     }
 
     /// <summary>Ends the current line without a line break (its trailing whitespace encoded): the end of a part.</summary>
     public void EndText()
     {
-        if (_lineLength > 0) EncodeLine(hardBreak: false);
+        if (_lineLength > 0) EncodeLine(LineEnd.None);
+        // A copied text that closed with a soft break needs none at the end: nothing follows it in the part.
+        else if (Written.EndsWith("=\r\n"u8)) _length -= 3;
     }
 
     /// <summary>ASCII written as is (MIME boundaries and part headers), at the start of a line.</summary>
@@ -82,15 +98,20 @@ public sealed class QuotedPrintableWriter
         _lineLength += text.Length;
     }
 
-    private void EncodeLine(bool hardBreak)
+    /// <summary>How an encoded line ends: a line break of the text, a soft break (none in the text), or nothing (the part's end).</summary>
+    private enum LineEnd { Hard, Soft, None }
+
+    private void EncodeLine(LineEnd end)
     {
         var chars = _line.AsSpan(0, _lineLength);
-        if (hardBreak && !chars.IsEmpty && chars[^1] == '\r') chars = chars[..^1];
+        if (end == LineEnd.Hard && !chars.IsEmpty && chars[^1] == '\r') chars = chars[..^1];
+        // A line that ends with a soft break needs the 76th column for its '='.
+        var lastMax = end == LineEnd.Soft ? MaxLine - 1 : MaxLine;
         var most = Encoding.UTF8.GetMaxByteCount(chars.Length);
         if (most > _utf8.Length) _utf8 = new byte[Math.Max(most, _utf8.Length * 2)];
         var bytes = _utf8.AsSpan(0, Encoding.UTF8.GetBytes(chars, _utf8));
         // Worst case: every byte as =XX, a soft break every 25 of them, and the line end.
-        Reserve(bytes.Length * 3 + (bytes.Length / 25 + 1) * 3 + 2);
+        Reserve(bytes.Length * 3 + (bytes.Length / 25 + 1) * 3 + 3);
         var column = 0;
         var i = 0;
         while (i < bytes.Length)
@@ -101,7 +122,7 @@ public sealed class QuotedPrintableWriter
             while (run > 0)
             {
                 // The rest of the line may fill all 76 columns if it fits there whole; otherwise a soft break needs the 76th.
-                var room = i + run == bytes.Length && column + run <= MaxLine ? run : MaxLine - 1 - column;
+                var room = i + run == bytes.Length && column + run <= lastMax ? run : MaxLine - 1 - column;
                 if (room <= 0)
                 {
                     SoftBreak();
@@ -116,7 +137,7 @@ public sealed class QuotedPrintableWriter
                 run -= take;
             }
             if (i == bytes.Length) break;
-            if (column + 3 > (i + 1 == bytes.Length ? MaxLine : MaxLine - 1))
+            if (column + 3 > (i + 1 == bytes.Length ? lastMax : MaxLine - 1))
             {
                 SoftBreak();
                 column = 0;
@@ -127,11 +148,12 @@ public sealed class QuotedPrintableWriter
             _out[_length++] = Hex[b & 15];
             column += 3;
         }
-        if (hardBreak)
+        if (end == LineEnd.Hard)
         {
             _out[_length++] = (byte)'\r';
             _out[_length++] = (byte)'\n';
         }
+        else if (end == LineEnd.Soft) SoftBreak();
         _lineLength = 0;
     }
 

@@ -59,6 +59,33 @@ public class FrozenItemsTests
             Is.EqualTo(new[] { "42 12.3457 [state-space-models|keyword:a;b.c]", "7 0.5 [keyword:a;b.c]", "8 -1.0001 []" }));
     }
 
+    [Test]
+    public void Json_ReadsBackEachItemsMarks_NoneAndEmptyAlike()
+    {
+        var items = new List<DigestItem>
+        {
+            new(42, ["keyword:mamba"], 1.5) { Marks = [0, 5, 17, 28] },
+            new(7, ["state-space-models"], 0.25),
+            new(8, [], 0.125) { Marks = [] },
+        };
+
+        var read = FrozenItems.Read(FrozenItems.Write(items));
+
+        Assert.That(read.Select(i => i.Marks), Is.EqualTo(new int[]?[] { [0, 5, 17, 28], null, null }));
+        Assert.That(Describe(read), Is.EqualTo(Describe(items)));
+    }
+
+    [Test]
+    public void Json_WithAFieldThisVersionDoesNotWrite_StillReads()
+    {
+        const string json = """[{"paper":42,"labels":["a"],"score":0.5,"marks":[0,3],"later":{"x":[1]}},{"score":1,"paper":7,"labels":[]}]""";
+
+        var read = FrozenItems.Read(json);
+
+        Assert.That(Describe(read), Is.EqualTo(new[] { "42 0.5 [a]", "7 1 []" }));
+        Assert.That(read[0].Marks, Is.EqualTo(new[] { 0, 3 }));
+    }
+
     [TestCase("not json")]
     [TestCase("")]
     [TestCase("~1:5:ab")]
@@ -67,6 +94,8 @@ public class FrozenItemsTests
     [TestCase("~0:;x,1,")]
     [TestCase("[{\"paper\":\"x\"}]")]
     [TestCase("[{\"paper\":1")]
+    [TestCase("[{\"paper\":1,\"labels\":[\"a\"],\"score\":1}] trailing")]
+    [TestCase("[{\"paper\":1,\"labels\":[2],\"score\":1}]")]
     public void BrokenText_Throws(string text) =>
         Assert.That(() => FrozenItems.Read(text), Throws.InstanceOf<FormatException>().Or.InstanceOf<JsonException>());
 

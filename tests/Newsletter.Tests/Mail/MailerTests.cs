@@ -28,6 +28,19 @@ public class MailerTests
         Assert.That(message.Date, Is.EqualTo(Now));
     }
 
+    [Test]
+    public void Compose_WritesTheHeadersInTheirOrder_WithTheGivenMessageIdAndNoOtherMade()
+    {
+        var message = NewMailer().Compose(MailboxAddress.Parse("r@example.org"), "Résumé of the week", "<p>Hi</p>", "Hi", "<d.7@example.org>");
+        var wire = WireMessages.Bytes(message);
+        var head = System.Text.Encoding.ASCII.GetString(wire).Split("\r\n\r\n")[0];
+        var names = head.Split("\r\n").Where(l => !l.StartsWith(' ') && !l.StartsWith('\t')).Select(l => l[..l.IndexOf(':')]).ToList();
+
+        Assert.That(names, Is.EqualTo(new[] { "From", "Date", "Subject", "Message-Id", "MIME-Version", "To", "Content-Type" }));
+        Assert.That(head, Does.Contain("Message-Id: <d.7@example.org>").And.Contain("Date: Wed, 02 Dec 2026 06:20:00 +0000"));
+        Assert.That(MimeMessage.Load(new MemoryStream(wire)).Subject, Is.EqualTo("Résumé of the week"));
+    }
+
     // Regression: every message listed the mailer's one From instance, whose change event then referenced every
     // message's address list, so a send run kept all its messages in memory (1.4 GB after 20,000 digests). What
     // kept them alive was the shared instance: each message must get a From of its own.

@@ -40,37 +40,53 @@ public class QuotedPrintableWriterTests
     }
 
     [Test]
-    public void PlacedText_EncodesExactlyAsIfWrittenWhole_WhereverItStarts()
+    public void PlacedText_DecodesExactlyAsIfWrittenWhole_WhereverItStarts_InShortRelaxedLines()
     {
-        string[] before = ["", "<td>\n", "12. ", "text ending in a space \n", "é"];
-        string[] after = ["", "\n</td>", " and more on its line\nnext", "\t"];
+        string[] before = ["", "<td>\n", "12. ", "text ending in a space \n", "é", "a partial line ending in a space "];
+        string[] after = ["", "\n</td>", " and more on its line\nnext", "\t", " "];
         foreach (var placed in Texts)
         foreach (var prefix in before)
         foreach (var suffix in after)
         {
-            var whole = new QuotedPrintableWriter();
-            whole.Write(prefix + placed + suffix);
-            whole.EndText();
-
             var pieces = new QuotedPrintableWriter();
             pieces.Write(prefix);
             pieces.Write(QuotedPrintableText.Of(placed));
+            pieces.Write(QuotedPrintableText.Of(placed));
             pieces.Write(suffix);
             pieces.EndText();
+            var bytes = pieces.Written.ToArray();
 
-            Assert.That(Encoding.ASCII.GetString(pieces.Written), Is.EqualTo(Encoding.ASCII.GetString(whole.Written)),
-                $"{prefix} | {placed} | {suffix}");
+            var label = $"{prefix} | {placed} | {suffix}";
+            var expected = prefix + placed + placed + suffix;
+            Assert.That(Decode(bytes), Is.EqualTo(expected.Replace("\r\n", "\n").Replace("\n", "\r\n")), label);
+            var lines = Encoding.ASCII.GetString(bytes).Split("\r\n");
+            Assert.That(lines.Max(l => l.Length), Is.LessThanOrEqualTo(76), label);
+            Assert.That(lines.Where(l => l.Length > 0).Select(l => l[^1]), Has.None.EqualTo(' ').And.None.EqualTo('\t'), label);
+            Assert.That(lines, Has.None.Contain("\t").And.None.Contain("  "), label);
+            Assert.That(lines[^1], Does.Not.EndWith("="), "no soft break closes the part: " + label);
         }
     }
 
     [Test]
-    public void EncodedText_KeepsItsWholeLinesEncoded_AndLeavesThePartialEndsToThePlace()
+    public void PlacedText_IsCopiedAsItWasEncoded_WhateverStandsBeforeIt()
     {
-        var text = QuotedPrintableText.Of("head line\nmiddle one\nmiddle two\ntail");
+        // Long enough that its first line folds: encoded in place after "12. ", its folds would move by four columns.
+        var placed = string.Concat(Enumerable.Repeat("words of a first line that folds, ", 6)) + "\nsecond line\nand a partial one";
+        var alone = new QuotedPrintableWriter();
+        alone.Write(placed);
+        alone.EndLineSoftly();
+        var once = Encoding.ASCII.GetString(alone.Written);
 
-        Assert.That(text.Source[..text.HeadLength], Is.EqualTo("head line\n"));
-        Assert.That(text.Source[text.TailStart..], Is.EqualTo("tail"));
-        Assert.That(Encoding.ASCII.GetString(text.Lines.Span), Is.EqualTo("middle one\r\nmiddle two\r\n"));
+        var writer = new QuotedPrintableWriter();
+        writer.Write("12. ");
+        writer.Write(QuotedPrintableText.Of(placed));
+        writer.Write(" and after it");
+        writer.EndText();
+        var written = Encoding.ASCII.GetString(writer.Written);
+
+        Assert.That(once, Does.EndWith("partial one=\r\n"), "a text ending mid-line closes with a soft break");
+        Assert.That(Encoding.ASCII.GetString(QuotedPrintableText.Of(placed).Encoded.Span), Is.EqualTo(once));
+        Assert.That(written, Is.EqualTo("12.=20=\r\n" + once + " and after it"), "copied whole, its line started with a soft break");
     }
 
     private static string Decode(byte[] encoded)
