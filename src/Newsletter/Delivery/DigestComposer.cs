@@ -32,36 +32,23 @@ public sealed class DigestComposer(
     public DigestBatch Load(IReadOnlyList<DeliveryRow> rows, PaperFragments? fragments = null)
     {
         fragments ??= new PaperFragments();
-        // Readers planned alike share a frozen list: its items are read, and its entries made, once a batch.
-        var lists = new Dictionary<string, IReadOnlyList<DigestItem>?>(StringComparer.Ordinal);
         var items = new Dictionary<long, IReadOnlyList<DigestItem>>();
         foreach (var row in rows)
         {
-            if (!lists.TryGetValue(row.ItemsJson, out var list))
-            {
-                // A row whose items cannot be read fails on its own in Compose; the rest of the batch goes on.
-                try { list = DeliveryStore.Items(row); }
-                catch (Exception e) when (e is System.Text.Json.JsonException or FormatException) { list = null; }
-                lists[row.ItemsJson] = list;
-            }
-            if (list is not null) items[row.Id] = list;
+            // A row whose items cannot be read fails on its own in Compose; the rest of the batch goes on.
+            try { items[row.Id] = DeliveryStore.Items(row); }
+            catch (Exception e) when (e is System.Text.Json.JsonException or FormatException) { }
         }
         var readers = subscribers.Find(rows.Select(r => r.SubscriberId).Distinct().ToList());
         var tokens = links.TokensFor(readers.Keys.ToList());
-        var byId = papers.Get(items.Values.Distinct().SelectMany(i => i).Select(i => i.Paper).Distinct().ToList()).ToDictionary(p => p.Id);
+        var byId = papers.Get(items.Values.SelectMany(i => i).Select(i => i.Paper).Distinct().ToList()).ToDictionary(p => p.Id);
         // A frozen paper deleted since planning is left out of its digest; said, so an operator can see it happened.
         var missing = items.SelectMany(row => row.Value.Where(i => !byId.ContainsKey(i.Paper)).Select(i => (Row: row.Key, i.Paper))).ToList();
         foreach (var (row, paper) in missing)
             logger.LogWarning("Delivery {Id}: frozen paper {Paper} no longer exists; the digest goes without it", row, paper);
-        // Each list's papers as entries whose every part was rendered at most once this run.
-        var made = new Dictionary<IReadOnlyList<DigestItem>, IReadOnlyList<DigestEntry>>(ReferenceEqualityComparer.Instance);
-        var entries = new Dictionary<long, IReadOnlyList<DigestEntry>>(items.Count);
-        foreach (var (row, list) in items)
-        {
-            if (!made.TryGetValue(list, out var listEntries))
-                made[list] = listEntries = list.Where(i => byId.ContainsKey(i.Paper)).Select(i => fragments.Entry(byId[i.Paper], i, renderer)).ToList();
-            entries[row] = listEntries;
-        }
+        // Each row's papers as entries whose every part was rendered at most once this run.
+        var entries = items.ToDictionary(row => row.Key, row => (IReadOnlyList<DigestEntry>)row.Value
+            .Where(i => byId.ContainsKey(i.Paper)).Select(i => fragments.Entry(byId[i.Paper], i, renderer)).ToList());
         return new DigestBatch(readers, tokens, byId, items, entries) { MissingPapers = missing.Count };
     }
 
