@@ -49,17 +49,23 @@ public sealed class TokenStore(Database database, ServerSecretStore secrets)
         var stored = connection.Query<string>(
             database.Dialect(sqlite: "SELECT hash FROM tokens WHERE hash IN @hashes", postgres: "SELECT hash FROM tokens WHERE hash = ANY(@hashes)"),
             new { hashes = hashes.Keys.ToArray() }).ToHashSet();
-        var missing = hashes.Where(h => !stored.Contains(h.Key)).Select(h => new { hash = h.Key, subscriberId = h.Value, purpose, now }).ToList();
+        // In hash order, so two nodes' batches lock the rows they share in the same order; a deadlock or
+        // serialization failure PostgreSQL still reports rolls the batch back whole, and it runs again.
+        var missing = hashes.Where(h => !stored.Contains(h.Key)).OrderBy(h => h.Key, StringComparer.Ordinal)
+            .Select(h => new { hash = h.Key, subscriberId = h.Value, purpose, now }).ToList();
         if (missing.Count == 0) return tokens;
-        using var transaction = connection.BeginTransaction();
-        connection.Execute(
-            """
-            INSERT INTO tokens (hash, subscriber_id, purpose, created_at, expires_at)
-            VALUES (@hash, @subscriberId, @purpose, @now, NULL)
-            ON CONFLICT (hash) DO NOTHING
-            """,
-            missing, transaction);
-        transaction.Commit();
+        TransientRetry.Run(() =>
+        {
+            using var transaction = connection.BeginTransaction();
+            connection.Execute(
+                """
+                INSERT INTO tokens (hash, subscriber_id, purpose, created_at, expires_at)
+                VALUES (@hash, @subscriberId, @purpose, @now, NULL)
+                ON CONFLICT (hash) DO NOTHING
+                """,
+                missing, transaction);
+            transaction.Commit();
+        });
         return tokens;
     }
 

@@ -47,6 +47,28 @@ public class SharedStoreTests(string provider) : OnBothProviders(provider)
     }
 
     [Test]
+    public void TwoNodesIssuingLinksForTheSameNewReaders_InOppositeOrders_BothSucceed_WithOneRowEach()
+    {
+        using var other = Db.OpenSecondNode();
+        var subscribers = new SubscriberStore(Db.Database);
+        var ids = Enumerable.Range(0, 300).Select(i => subscribers.EnsureExists($"reader{i}@example.org", new SubscriptionRequest(), Now)).ToList();
+        var nodeA = new TokenStore(Db.Database, new ServerSecretStore(Db.Database));
+        var nodeB = new TokenStore(other, new ServerSecretStore(other));
+        nodeA.LoadKey(Now);
+        using var start = new Barrier(2);
+
+        // Two sending batches that meet the same first-time readers, one walking them up, the other down: without
+        // one lock order, PostgreSQL ends one of the two as a deadlock victim.
+        var up = Task.Run(() => { start.SignalAndWait(); return nodeA.LongLived(ids, TokenStore.Manage, Now); });
+        var down = Task.Run(() => { start.SignalAndWait(); return nodeB.LongLived(ids.AsEnumerable().Reverse().ToList(), TokenStore.Manage, Now); });
+
+        Assert.That(() => Task.WaitAll(up, down), Throws.Nothing);
+        Assert.That(up.Result.Values, Is.EquivalentTo(down.Result.Values), "both nodes hand out the same links");
+        using var connection = Db.Database.Connect();
+        Assert.That(connection.ExecuteScalar<long>("SELECT count(*) FROM tokens WHERE purpose = 'manage'"), Is.EqualTo(ids.Count), "one row a reader");
+    }
+
+    [Test]
     public void FormSealedOnOneNode_OpensOnAnother()
     {
         using var other = Db.OpenSecondNode();
