@@ -41,7 +41,7 @@ public sealed class DigestComposer(
         }
         var readers = subscribers.Find(rows.Select(r => r.SubscriberId).Distinct().ToList());
         var tokens = links.TokensFor(readers.Keys.ToList());
-        var byId = papers.Get(items.Values.SelectMany(i => i).Select(i => i.Paper).Distinct().ToList()).ToDictionary(p => p.Id);
+        var byId = Papers(items.Values.SelectMany(i => i).Select(i => i.Paper).Distinct().ToList(), fragments);
         // A frozen paper deleted since planning is left out of its digest; said, so an operator can see it happened.
         var missing = items.SelectMany(row => row.Value.Where(i => !byId.ContainsKey(i.Paper)).Select(i => (Row: row.Key, i.Paper))).ToList();
         foreach (var (row, paper) in missing)
@@ -50,6 +50,29 @@ public sealed class DigestComposer(
         var entries = items.ToDictionary(row => row.Key, row => (IReadOnlyList<DigestEntry>)row.Value
             .Where(i => byId.ContainsKey(i.Paper)).Select(i => fragments.Entry(byId[i.Paper], i, renderer)).ToList());
         return new DigestBatch(readers, tokens, byId, items, entries) { MissingPapers = missing.Count };
+    }
+
+    /// <summary>
+    /// The papers of <paramref name="ids"/> that still exist: as the run read them before where they have not changed
+    /// since (a run's batches hold the same few hundred papers), the rest read now.
+    /// </summary>
+    private Dictionary<long, Paper> Papers(List<long> ids, PaperFragments fragments)
+    {
+        // Change times first: a paper changed between the two reads is kept with the older time and read again next batch.
+        var changedAt = papers.ChangedAt(ids);
+        var byId = new Dictionary<long, Paper>(changedAt.Count);
+        var unread = new List<long>();
+        foreach (var (id, at) in changedAt)
+        {
+            if (fragments.Read(id, at) is { } paper) byId[id] = paper;
+            else unread.Add(id);
+        }
+        foreach (var paper in papers.Get(unread))
+        {
+            byId[paper.Id] = paper;
+            fragments.Remember(paper, changedAt[paper.Id]);
+        }
+        return byId;
     }
 
     /// <summary>Composes one row of a batch from <see cref="Load"/>.</summary>

@@ -35,7 +35,7 @@ public sealed class DigestRenderer(TemplateCatalog templates, TopicCatalog topic
     /// </summary>
     public string Write(DigestContent content, AlternativeBody body)
     {
-        var placed = new Dictionary<string, PlacedText>(ReferenceEqualityComparer.Instance);
+        var placed = new List<PlacedText>(2 * content.Entries.Count);
         var model = Model(content, placed);
         templates.Write("digest.txt.sbn", model, new DigestOutput(body.Part("plain"), placed));
         templates.Write("digest.html.sbn", model, new DigestOutput(body.Part("html"), placed));
@@ -99,7 +99,7 @@ public sealed class DigestRenderer(TemplateCatalog templates, TopicCatalog topic
     /// Null to give each paper as its text; otherwise each paper's value is a stand-in the output finds by reference
     /// (<see cref="DigestOutput"/>) and writes from the fragment's encoded runs and the reader's pieces.
     /// </param>
-    private ScriptObject Model(DigestContent content, Dictionary<string, PlacedText>? placed)
+    private ScriptObject Model(DigestContent content, List<PlacedText>? placed)
     {
         // Papers the reader's taste recommends have a section of their own; the rest is what their filters matched.
         var matched = content.Entries.Where(e => !IsRecommended(e)).ToList();
@@ -111,7 +111,7 @@ public sealed class DigestRenderer(TemplateCatalog templates, TopicCatalog topic
         var links = content.Links;
         var feedbackUrl = content.FeedbackUrl ?? (content.IsArchive ? "" : links.Manage);
         var feedback = Feedback.Of(feedbackUrl, placed is not null);
-        return new ScriptObject
+        return new ScriptObject(ModelMembers)
         {
             ["site_name"] = content.SiteName,
             ["email"] = content.Email,
@@ -144,6 +144,9 @@ public sealed class DigestRenderer(TemplateCatalog templates, TopicCatalog topic
         };
     }
 
+    // The members Model gives, so its object is made at its size.
+    private const int ModelMembers = 20;
+
     private static List<ScriptObject> Others(int topics, int searches, bool leadIsSearch)
     {
         var others = new List<ScriptObject>();
@@ -170,7 +173,7 @@ public sealed class DigestRenderer(TemplateCatalog templates, TopicCatalog topic
         entry.Labels.Count == 1 && entry.Labels[0].StartsWith(TasteStep.RecommendedLabel, StringComparison.Ordinal);
 
     /// <summary>A paper in the digest's list: its fragment with the reader's pieces, as text or as a stand-in (see <see cref="Model"/>).</summary>
-    private ScriptObject Placed(DigestEntry entry, Feedback feedback, Dictionary<string, PlacedText>? placed)
+    private ScriptObject Placed(DigestEntry entry, Feedback feedback, List<PlacedText>? placed)
     {
         var hasFeedback = feedback.Url.Length > 0;
         var (excerpt, marks) = ExcerptOf(entry);
@@ -178,21 +181,19 @@ public sealed class DigestRenderer(TemplateCatalog templates, TopicCatalog topic
             ? rendered
             : Fragment(entry.Paper, excerpt, entry.Labels.Count > 0, hasFeedback);
         var matched = entry.Matched ?? Matched(entry.Labels);
-        string html, text;
         if (placed is null)
         {
-            html = fragment.Html.Compose(matched.Html.Source, excerpt.Html(marks), feedback.Html);
-            text = fragment.Text.Compose(matched.Text.Source, "", feedback.Url);
+            return new ScriptObject(3)
+            {
+                ["id"] = entry.Paper.Id,
+                ["html"] = fragment.Html.Compose(matched.Html.Source, excerpt.Html(marks), feedback.Html),
+                ["text"] = fragment.Text.Compose(matched.Text.Source, "", feedback.Url),
+            };
         }
-        else
-        {
-            // Fresh strings: their identity, not their text, tells the output which paper to place.
-            html = string.Concat("paper ", entry.Paper.Id.ToString(CultureInfo.InvariantCulture), " html");
-            text = string.Concat("paper ", entry.Paper.Id.ToString(CultureInfo.InvariantCulture), " text");
-            placed[html] = new PlacedText(fragment.Html, matched.Html, excerpt, marks, feedback.EncodedHtml!);
-            placed[text] = new PlacedText(fragment.Text, matched.Text, excerpt, marks, feedback.EncodedUrl!);
-        }
-        return new ScriptObject { ["id"] = entry.Paper.Id, ["html"] = html, ["text"] = text };
+        // The fragment's own item, the same for every digest: its stand-ins tell this digest's output what to place there.
+        placed.Add(new PlacedText(fragment.HtmlStandIn, fragment.Html, matched.Html, excerpt, marks, feedback.EncodedHtml!));
+        placed.Add(new PlacedText(fragment.TextStandIn, fragment.Text, matched.Text, excerpt, marks, feedback.EncodedUrl!));
+        return fragment.Item;
     }
 
     /// <summary>A paper and the reader's pieces in one model (a recommended paper, rendered by the digest template itself).</summary>

@@ -1,4 +1,6 @@
+using System.Globalization;
 using Newsletter.Listings;
+using Scriban.Runtime;
 
 namespace Newsletter.Delivery;
 
@@ -26,4 +28,26 @@ public sealed class PaperFragment(Paper paper, PaperExcerpt excerpt, bool hasMat
 
     /// <summary>The text part.</summary>
     public FragmentText Text { get; } = text;
+
+    /// <summary>
+    /// The paper as the digest templates' list holds it (<c>paper.id</c>, <c>paper.html</c>, <c>paper.text</c>), made
+    /// once with the fragment for every digest of the run: its parts are stand-ins, strings an output finds by reference
+    /// (<see cref="DigestOutput"/>) and writes from the fragment with that digest's pieces. Read-only: shared by digests.
+    /// </summary>
+    internal ScriptObject Item => _item ??= new ScriptObject(3)
+    {
+        ["id"] = Paper.Id, ["html"] = HtmlStandIn, ["text"] = TextStandIn, IsReadOnly = true,
+    };
+
+    /// <summary>What <see cref="Item"/> gives for the HTML part: found by reference, never written as text.</summary>
+    internal string HtmlStandIn { get; } = StandIn(paper.Id, "html");
+
+    /// <summary>What <see cref="Item"/> gives for the text part: found by reference, never written as text.</summary>
+    internal string TextStandIn { get; } = StandIn(paper.Id, "text");
+
+    // Made on first use (a race makes it twice, alike): a fragment made for an archive page or a preview never needs it.
+    private ScriptObject? _item;
+
+    private static string StandIn(long id, string part) =>
+        string.Concat(DigestOutput.StandInMark.ToString(), "paper ", id.ToString(CultureInfo.InvariantCulture), " ", part);
 }

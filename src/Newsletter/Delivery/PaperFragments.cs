@@ -5,9 +5,10 @@ using Newsletter.Matching;
 namespace Newsletter.Delivery;
 
 /// <summary>
-/// What one sending run rendered, placed as is in every digest that holds it: each paper once, its excerpt included
-/// (a run sends the same few hundred papers to thousands of readers), and each list of matched filters once; a
-/// reader's highlights are placed while their digest is written. Bounded by the window's papers and the readers'
+/// What one sending run read and rendered, placed as is in every digest that holds it: each paper read once (and
+/// again only when it changed) and rendered once, its excerpt included (a run sends the same few hundred papers to
+/// thousands of readers), and each list of matched filters once; a reader's highlights are placed while their digest
+/// is written. Bounded by the window's papers and the readers'
 /// distinct filter lists, not by the digests sent.
 /// Lives as long as the run (papers can be updated between runs).
 /// </summary>
@@ -15,12 +16,20 @@ public sealed class PaperFragments
 {
     private readonly ConcurrentDictionary<(long Paper, bool Matched), PaperFragment> _papers = new();
     private readonly ConcurrentDictionary<string, ReaderPiece> _matched = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<long, (DateTimeOffset ChangedAt, Paper Paper)> _read = new();
 
     /// <summary>How many paper fragments the run rendered (for the logs).</summary>
     public int Count => _papers.Count;
 
     /// <summary>How many pieces the run rendered for its readers: lists of matched filters.</summary>
     public int Pieces => _matched.Count;
+
+    /// <summary>The paper as this run read it, if it has not changed since (its change time is still <paramref name="changedAt"/>); else null.</summary>
+    public Paper? Read(long id, DateTimeOffset changedAt) =>
+        _read.TryGetValue(id, out var read) && read.ChangedAt == changedAt ? read.Paper : null;
+
+    /// <summary>Keeps <paramref name="paper"/> for the run as read when its change time was <paramref name="changedAt"/> (read before the paper itself).</summary>
+    public void Remember(Paper paper, DateTimeOffset changedAt) => _read[paper.Id] = (changedAt, paper);
 
     /// <summary>The paper as <paramref name="item"/> shows it in an email, every part of it rendered at most once this run.</summary>
     public DigestEntry Entry(Paper paper, DigestItem item, DigestRenderer renderer)

@@ -120,6 +120,27 @@ public sealed class PaperStore(Database database, TimeProvider clock)
         return ids.Where(found.ContainsKey).Select(id => found[id]).ToList();
     }
 
+    /// <summary>
+    /// When each of these papers last changed, by id (a paper deleted since is not there): every merge into a stored
+    /// paper sets it, so a sending run re-reads only the papers whose time moved since it read them.
+    /// </summary>
+    public IReadOnlyDictionary<long, DateTimeOffset> ChangedAt(IReadOnlyCollection<long> ids)
+    {
+        if (ids.Count == 0) return new Dictionary<long, DateTimeOffset>();
+        using var connection = database.Connect();
+        return connection.Query<PaperChange>(
+            database.Dialect(
+                sqlite: "SELECT id AS Id, updated_at AS UpdatedAt FROM papers WHERE id IN @ids",
+                postgres: "SELECT id AS Id, updated_at AS UpdatedAt FROM papers WHERE id = ANY(@ids)"),
+            new { ids = ids.ToArray() }).ToDictionary(p => p.Id, p => p.UpdatedAt);
+    }
+
+    private sealed class PaperChange
+    {
+        public long Id { get; init; }
+        public DateTimeOffset UpdatedAt { get; init; }
+    }
+
     /// <summary>Whether any paper is stored (cheaper than counting them).</summary>
     public bool Any()
     {

@@ -109,6 +109,30 @@ public class PaperFragmentTests() : DigestWorldFixture(Confirmed)
     }
 
     [Test]
+    public void RunPapers_AreReadOnce_AndAgainWhenAListingChangedThem()
+    {
+        var composer = World.Get<DigestComposer>();
+        var fragments = new PaperFragments();
+        var first = composer.Load(_rows, fragments);
+        var mamba = first.Papers.Values.Single(p => p.Title == "Mamba Goes Multimodal");
+
+        var again = composer.Load(_rows, fragments);
+
+        Assert.That(again.Papers.Keys, Is.EquivalentTo(first.Papers.Keys));
+        foreach (var (id, paper) in first.Papers)
+            Assert.That(again.Papers[id], Is.SameAs(paper), "a paper that did not change is the run's copy, not read again");
+
+        World.Clock.Advance(TimeSpan.FromMinutes(1));
+        World.Get<Newsletter.Listings.PaperStore>().Merge(
+            [new Newsletter.Listings.ListingEntry("Mamba Goes Multimodal", "Revised: selective state spaces for speech.") { ArxivId = "2611.00001", UpdateOnly = true }], "rss");
+        var after = composer.Load(_rows, fragments);
+
+        Assert.That(after.Papers[mamba.Id].Abstract, Does.StartWith("Revised:"), "the revised paper is read again");
+        Assert.That(after.Papers.Values.Where(p => p.Id != mamba.Id), Is.All.Matches<Newsletter.Listings.Paper>(p => ReferenceEquals(p, first.Papers[p.Id])));
+        Assert.That(composer.Compose(_rows[0], after).Message.Parsed().TextBody, Does.Contain("Revised: selective state spaces"));
+    }
+
+    [Test]
     public void Fragment_FailsNamingTheValues_WhenATemplateChangesAReadersPartInsteadOfPlacingIt()
     {
         using var workspace = new TestWorkspace();
