@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Sockets;
 using MailKit;
 using MailKit.Net.Smtp;
@@ -90,7 +91,10 @@ public sealed class SmtpSession : IMailSession
         };
         try
         {
-            _client.Connect(OpenSocket(cancellationToken), _options.Host, _options.Port, security, cancellationToken);
+            var socket = OpenSocket(cancellationToken);
+            // Handed as a stream (see SocketWriteBuffer), MailKit no longer sees the socket: EHLO names the same address.
+            _client.LocalDomain = ((IPEndPoint)socket.LocalEndPoint!).Address.ToString();
+            _client.Connect(new SocketWriteBuffer(socket), _options.Host, _options.Port, security, cancellationToken);
             if (!string.IsNullOrEmpty(_options.User))
                 _client.Authenticate(_options.User, _options.Password, cancellationToken);
         }
