@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Sockets;
 using MailKit;
 using MailKit.Net.Smtp;
@@ -91,10 +90,7 @@ public sealed class SmtpSession : IMailSession
         };
         try
         {
-            var socket = OpenSocket(cancellationToken);
-            // Handed as a stream (see SocketWriteBuffer), MailKit no longer sees the socket: EHLO names the same address.
-            _client.LocalDomain = ((IPEndPoint)socket.LocalEndPoint!).Address.ToString();
-            _client.Connect(new SocketWriteBuffer(socket), _options.Host, _options.Port, security, cancellationToken);
+            _client.Connect(OpenSocket(cancellationToken), _options.Host, _options.Port, security, cancellationToken);
             if (!string.IsNullOrEmpty(_options.User))
                 _client.Authenticate(_options.User, _options.Password, cancellationToken);
         }
