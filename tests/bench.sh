@@ -5,15 +5,18 @@
 #   tests/bench.sh --quick    a few minutes: plan up to 100,000 readers, 5,000 digests
 #   tests/bench.sh --only hostile-xml    the ingest, then 50 MB of hostile XML (unclosed <entry> elements): time, peak memory
 # Other options go to the harness: --connections N, --digests N, --only hostile-xml,plan,query,preview-windows,micro,send, --no-record.
+#   --chunking-sink: the send goes to tests/chunking-sink.py, which offers CHUNKING (BDAT), instead of smtp-sink.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$(pwd)"
 
 record=1
+chunking=0
 args=()
 for arg in "$@"; do
   case "$arg" in
     --no-record) record=0 ;;
+    --chunking-sink) chunking=1 ;;
     -h|--help) sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) args+=("$arg") ;;
   esac
@@ -50,7 +53,11 @@ bench=(dotnet "$work/bin/Newsletter.Benchmarks.dll")
 port="$("${bench[@]}" free-port)"
 sink_args=()
 [ "$(id -u)" -eq 0 ] && sink_args+=(-u nobody)
-/usr/sbin/smtp-sink "${sink_args[@]}" "127.0.0.1:$port" 256 &
+if [ "$chunking" -eq 1 ]; then
+  python3 tests/chunking-sink.py "$port" &   # offers CHUNKING, so the digests go as BDAT (smtp-sink offers DATA only)
+else
+  /usr/sbin/smtp-sink "${sink_args[@]}" "127.0.0.1:$port" 256 &
+fi
 sink_pid=$!
 for _ in $(seq 1 50); do
   (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break

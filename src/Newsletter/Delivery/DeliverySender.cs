@@ -42,7 +42,7 @@ public sealed class DeliverySender(
         var fragments = new PaperFragments();
         var missing = new StrongBox<int>();
         var workers = Enumerable.Range(1, options.Value.Connections)
-            .Select(i => Task.Run(() => RunWorkerAsync(run, $"{run}/{i}", at, suppressed, fragments, missing, cancellationToken), CancellationToken.None));
+            .Select(i => OnOwnThread($"send worker {i}", () => RunWorker(run, $"{run}/{i}", at, suppressed, fragments, missing, cancellationToken)));
         var sent = (await Task.WhenAll(workers)).Sum();
         // One line per run, not per digest (a run may send thousands): how many, and where they went.
         logger.LogInformation("Sent {Sent} digests, {Destination} ({Papers} paper fragments and {Pieces} reader pieces rendered, {Missing} frozen papers no longer exist)",
@@ -50,14 +50,34 @@ public sealed class DeliverySender(
         return sent;
     }
 
-    private async Task<int> RunWorkerAsync(
+    // A worker owns a thread and blocks on its connection's socket (IMailSession.Send): each reply of the relay wakes
+    // that thread directly, where an asynchronous send went through an I/O completion and a thread-pool dispatch at
+    // each of a message's round trips. Composing the next message still runs on the pool meanwhile.
+    private static Task<int> OnOwnThread(string name, Func<int> work)
+    {
+        var done = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        new Thread(() =>
+        {
+            try
+            {
+                done.SetResult(work());
+            }
+            catch (Exception e)
+            {
+                done.SetException(e);
+            }
+        }) { IsBackground = true, Name = name }.Start();
+        return done.Task;
+    }
+
+    private int RunWorker(
         string run, string owner, DateTimeOffset at, ConcurrentDictionary<long, bool> suppressed, PaperFragments fragments,
         StrongBox<int> missing, CancellationToken cancellationToken)
     {
         var o = options.Value;
         var lease = TimeSpan.FromSeconds(o.LeaseSeconds);
         using var db = ledger.OpenConnection();
-        await using var session = mailer.OpenSession();
+        using var session = mailer.OpenSession();
         var sent = 0;
         long lastStarted = 0;
         var accepted = new List<SentMessage>(o.BatchSize);
@@ -81,7 +101,7 @@ public sealed class DeliverySender(
                 for (var i = 0; i < batch.Count; i++)
                 {
                     var row = batch[i];
-                    var prepared = await next;
+                    var prepared = next.GetAwaiter().GetResult();
                     if (i + 1 < batch.Count) next = PrepareAsync(batch[i + 1], loading);
                     if (cancellationToken.IsCancellationRequested) return sent;
                     if (clock.GetUtcNow() > leaseUntil - lease / 2)
@@ -96,8 +116,8 @@ public sealed class DeliverySender(
                         ledger.MarkFinal(db, row.Id, DeliveryStates.Failed, "not sent: the reader is no longer subscribed", clock.GetUtcNow());
                         continue;
                     }
-                    if (throttle.Enabled) await throttle.WaitAsync(cancellationToken);
-                    var outcome = await SendOneAsync(db, session, row, prepared, suppressed, accepted);
+                    if (throttle.Enabled) throttle.WaitAsync(cancellationToken).GetAwaiter().GetResult();
+                    var outcome = SendOne(db, session, row, prepared, suppressed, accepted);
                     if (outcome == Outcome.Sent) sent++;
                     // Recorded in groups: after a crash at most this many rows are unknown (DeliveryStore.RecoverAbandoned).
                     if (accepted.Count >= DeliveryStore.UnrecordedAtMost) RecordAccepted(db, accepted);
@@ -142,7 +162,7 @@ public sealed class DeliverySender(
         }
     });
 
-    private async Task<Outcome> SendOneAsync(
+    private Outcome SendOne(
         DbConnection db, IMailSession session, DeliveryRow row, Prepared prepared, ConcurrentDictionary<long, bool> suppressed,
         List<SentMessage> accepted)
     {
@@ -156,7 +176,7 @@ public sealed class DeliverySender(
         try
         {
             // Not cancellable: once started, a message is finished and recorded, so a stop never strands it.
-            var reply = await session.SendAsync(prepared.Message, prepared.ReturnPath, CancellationToken.None);
+            var reply = session.Send(prepared.Message, prepared.ReturnPath, CancellationToken.None);
             accepted.Add(new SentMessage(row.Id, reply, clock.GetUtcNow()));
             return Outcome.Sent;
         }

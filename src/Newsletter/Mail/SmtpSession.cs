@@ -7,9 +7,9 @@ using MimeKit;
 namespace Newsletter.Mail;
 
 /// <summary>
-/// One MailKit connection kept open for many messages (MailKit pipelines MAIL, RCPT and DATA when the server
-/// offers PIPELINING); reconnects when a fault closed it. Classifies every failure so the ledger knows whether
-/// the server may already have the message.
+/// One MailKit connection kept open for many messages (MailKit pipelines MAIL and RCPT when the server offers
+/// PIPELINING, and sends BDAT instead of DATA when it offers CHUNKING); reconnects when a fault closed it.
+/// Classifies every failure so the ledger knows whether the server may already have the message.
 /// </summary>
 public sealed class SmtpSession : IMailSession
 {
@@ -20,29 +20,39 @@ public sealed class SmtpSession : IMailSession
     public SmtpSession(SmtpOptions options)
     {
         _options = options;
-        _client = new SmtpClient(_tracker) { Timeout = options.TimeoutSeconds * 1000 };
+        _client = new ChunkingSmtpClient(_tracker) { Timeout = options.TimeoutSeconds * 1000 };
         if (options.AcceptAnyCertificate) _client.ServerCertificateValidationCallback = (_, _, _, _) => true;
     }
 
     public Task<string> SendAsync(MimeMessage message, CancellationToken cancellationToken) =>
         SendAsync(message, envelopeFrom: null, cancellationToken);
 
-    public async Task<string> SendAsync(MimeMessage message, MailboxAddress? envelopeFrom, CancellationToken cancellationToken)
+    // The one way a message goes out is the blocking one (see Send); a caller that must not block gets it on a pool thread.
+    public Task<string> SendAsync(MimeMessage message, MailboxAddress? envelopeFrom, CancellationToken cancellationToken) =>
+        Task.Run(() => Send(message, envelopeFrom, cancellationToken), CancellationToken.None);
+
+    /// <summary>
+    /// Sends one message with MailKit's synchronous <c>Send</c>: the calling thread blocks on the socket, so each
+    /// reply wakes it directly (a delivery worker owns a thread per connection), instead of an I/O completion
+    /// dispatched through the thread pool at each of a message's round trips. <c>Smtp:TimeoutSeconds</c> bounds every
+    /// read and write (the socket's own timeouts).
+    /// </summary>
+    public string Send(MimeMessage message, MailboxAddress? envelopeFrom, CancellationToken cancellationToken)
     {
-        await EnsureConnectedAsync(cancellationToken);
+        EnsureConnected(cancellationToken);
         _tracker.Reset();
         try
         {
             return envelopeFrom is null
-                ? await _client.SendAsync(message, cancellationToken)
-                : await _client.SendAsync(message, envelopeFrom, message.To.Mailboxes, cancellationToken);
+                ? _client.Send(message, cancellationToken)
+                : _client.Send(message, envelopeFrom, message.To.Mailboxes, cancellationToken);
         }
         catch (SmtpCommandException e)
         {
             var code = (int)e.StatusCode;
             var reply = $"{code} {e.Message}";
             // 421 means the server is closing the connection; any reply says the message was not taken.
-            if (e.StatusCode == SmtpStatusCode.ServiceNotAvailable) await DropAsync();
+            if (e.StatusCode == SmtpStatusCode.ServiceNotAvailable) Drop();
             if (code < 500 || e.StatusCode == SmtpStatusCode.ServiceNotAvailable)
                 throw new MailSendException(SendFailureKind.Transient, reply, e)
                 {
@@ -58,7 +68,7 @@ public sealed class SmtpSession : IMailSession
                                   || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             var dataStarted = _tracker.DataStarted;
-            await DropAsync();
+            Drop();
             // Before the data, the server cannot have the message: a retry is safe. After it, it may have it.
             throw dataStarted
                 ? new MailSendException(SendFailureKind.Unknown, "connection lost after the message data was sent: " + e.Message, e)
@@ -69,7 +79,7 @@ public sealed class SmtpSession : IMailSession
     /// <summary>True when the connection is open (it is opened on the first send and after a fault closed it).</summary>
     public bool IsConnected => _client.IsConnected;
 
-    private async Task EnsureConnectedAsync(CancellationToken cancellationToken)
+    private void EnsureConnected(CancellationToken cancellationToken)
     {
         if (_client.IsConnected) return;
         var security = _options.Security.ToLowerInvariant() switch
@@ -80,13 +90,13 @@ public sealed class SmtpSession : IMailSession
         };
         try
         {
-            await _client.ConnectAsync(await OpenSocketAsync(cancellationToken), _options.Host, _options.Port, security, cancellationToken);
+            _client.Connect(OpenSocket(cancellationToken), _options.Host, _options.Port, security, cancellationToken);
             if (!string.IsNullOrEmpty(_options.User))
-                await _client.AuthenticateAsync(_options.User, _options.Password, cancellationToken);
+                _client.Authenticate(_options.User, _options.Password, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            await DropAsync();
+            Drop();
             // Nothing about this message was refused: the relay is unreachable or refuses us, so try again later.
             throw new MailSendException(SendFailureKind.Transient, $"cannot connect to {_options.Host}:{_options.Port}: {e.Message}", e)
             {
@@ -97,14 +107,15 @@ public sealed class SmtpSession : IMailSession
 
     // MailKit writes a message's end (".") and the next command as small segments; with Nagle's algorithm each
     // waits for the server's delayed ACK (~40 ms), which caps a connection at ~20 messages a second.
-    private async Task<Socket> OpenSocketAsync(CancellationToken cancellationToken)
+    private Socket OpenSocket(CancellationToken cancellationToken)
     {
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(TimeSpan.FromSeconds(_options.TimeoutSeconds));
-            await socket.ConnectAsync(_options.Host, _options.Port, timeout.Token);
+            // Once per connection: the blocking Connect has no timeout of its own.
+            socket.ConnectAsync(_options.Host, _options.Port, timeout.Token).AsTask().GetAwaiter().GetResult();
             return socket;
         }
         catch
@@ -120,11 +131,11 @@ public sealed class SmtpSession : IMailSession
         reply.Contains(" 5.1.", StringComparison.Ordinal) || reply.StartsWith("5.1.", StringComparison.Ordinal)
         || reply.Contains(" 5.2.", StringComparison.Ordinal) || reply.StartsWith("5.2.", StringComparison.Ordinal);
 
-    private async Task DropAsync()
+    private void Drop()
     {
         try
         {
-            if (_client.IsConnected) await _client.DisconnectAsync(quit: false);
+            if (_client.IsConnected) _client.Disconnect(quit: false);
         }
         catch (Exception)
         {
@@ -132,16 +143,30 @@ public sealed class SmtpSession : IMailSession
         }
     }
 
-    public async ValueTask DisposeAsync()
+    // MailKit sends BDAT (RFC 3030) instead of DATA when the relay offers CHUNKING and this says so: the message goes
+    // out as written, one counted chunk after MAIL and RCPT, with no dot-stuffing pass over its bytes and no wait for
+    // DATA's 354. A relay without CHUNKING (smtp-sink) still gets DATA.
+    private sealed class ChunkingSmtpClient(IProtocolLogger logger) : SmtpClient(logger)
+    {
+        protected override bool PreferSendAsBinaryData => true;
+    }
+
+    public void Dispose()
     {
         try
         {
-            if (_client.IsConnected) await _client.DisconnectAsync(quit: true);
+            if (_client.IsConnected) _client.Disconnect(quit: true);
         }
         catch (Exception)
         {
             // Closing a connection the server already dropped: the messages' fates are recorded already.
         }
         _client.Dispose();
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
     }
 }

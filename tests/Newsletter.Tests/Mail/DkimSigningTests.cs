@@ -114,18 +114,21 @@ public class DkimSigningTests
         }
     }
 
-    // A digest's DATA is built and dot-stuffed by SmtpData, not by MailKit (SmtpWire): a line that starts with '.',
-    // one that is only '.', and one of two dots must reach the server as written, and the signature still verify.
-    [Test]
-    public async Task SignedMessage_SentOverSmtp_ArrivesAsWritten_WhenItsLinesStartWithADot()
+    // A line that starts with '.', one that is only '.', and one of two dots must reach the server as written, and the
+    // signature still verify: dot-stuffed by MailKit under DATA (smtp-sink), sent as they are in one BDAT chunk when the
+    // relay offers CHUNKING.
+    [TestCase("DATA", TestName = "SignedMessage_SentOverSmtp_ArrivesAsWritten_WhenItsLinesStartWithADot")]
+    [TestCase("BDAT", TestName = "SignedMessage_SentAsOneBdatChunk_ArrivesAsWritten_WhenTheRelayOffersChunking")]
+    public async Task SignedMessage_SentOverSmtp_ArrivesAsWritten(string command)
     {
         using var rsa = RSA.Create(2048);
         var keyPath = _workspace.PathFor("dkim.pem");
         await File.WriteAllTextAsync(keyPath, rsa.ExportRSAPrivateKeyPem());
         var environment = new Microsoft.Extensions.Hosting.Internal.HostingEnvironment { ContentRootPath = _workspace.Folder };
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        using var sink = new SmtpSink(_workspace.PathFor("sink"));
-        var mailer = new Mailer(Options.Create(new SmtpOptions { Host = "127.0.0.1", Port = sink.Port }),
+        using var sink = command == "DATA" ? new SmtpSink(_workspace.PathFor("sink")) : null;
+        using var relay = command == "BDAT" ? new ChunkingRelay() : null;
+        var mailer = new Mailer(Options.Create(new SmtpOptions { Host = "127.0.0.1", Port = sink?.Port ?? relay!.Port }),
             Options.Create(new MailOptions { From = "Papers <papers@newsletter.localhost>" }), environment, clock);
         using var signer = new MessageSigner(Options.Create(new DkimOptions
         {
@@ -143,7 +146,13 @@ public class DkimSigningTests
             }
         }
 
-        var files = sink.Messages();
+        var files = sink?.Messages() ?? relay!.Received.Select((received, i) =>
+        {
+            Assert.That(received.Command, Is.EqualTo("BDAT"), "MailKit used CHUNKING, which the relay offered");
+            var file = _workspace.PathFor($"bdat{i}.eml");
+            File.WriteAllBytes(file, received.Message);
+            return file;
+        }).ToList();
         Assert.That(files, Has.Count.EqualTo(2), "both messages, over one connection");
         var record = _workspace.PathFor("digest2026._domainkey.txt");
         await File.WriteAllTextAsync(record, "v=DKIM1; k=rsa; p=" + Convert.ToBase64String(rsa.ExportSubjectPublicKeyInfo()));

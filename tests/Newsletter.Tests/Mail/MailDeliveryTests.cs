@@ -81,6 +81,49 @@ public class MailDeliveryTests
         Assert.That(error.Kind, Is.EqualTo(SendFailureKind.Transient));
     }
 
+    [Test]
+    public async Task Smtp_SendsData_WhenTheRelayDoesNotOfferChunking()
+    {
+        using var relay = new ChunkingRelay(offerChunking: false);
+        var mailer = MailerFor(new SmtpOptions { Host = "127.0.0.1", Port = relay.Port });
+        var message = Sample(mailer, "d@papers.example");
+
+        await mailer.SendAsync(message, CancellationToken.None);
+
+        var received = relay.Received.Single();
+        Assert.That(received.Command, Is.EqualTo("DATA"));
+        Assert.That(received.Message, Is.EqualTo(WireMessages.Bytes(message)), "the bytes as written, dots unstuffed by the relay");
+    }
+
+    [Test]
+    public async Task Smtp_SendsEachMessageAsOneBdatChunk_WhenTheRelayOffersChunking()
+    {
+        using var relay = new ChunkingRelay();
+        var mailer = MailerFor(new SmtpOptions { Host = "127.0.0.1", Port = relay.Port });
+        var messages = Enumerable.Range(0, 2).Select(i => Sample(mailer, $"b{i}@papers.example")).ToList();
+
+        using (var session = mailer.OpenSession())
+        {
+            foreach (var message in messages) session.Send(message, MailboxAddress.Parse("bounces+1@papers.example"), CancellationToken.None);
+        }
+
+        Assert.That(relay.Received.Select(r => r.Command), Is.EqualTo(new[] { "BDAT", "BDAT" }));
+        Assert.That(relay.Received.Select(r => r.Message), Is.EqualTo(messages.Select(WireMessages.Bytes)), "each message's bytes, exactly");
+    }
+
+    // BDAT carries the message with the command: once it is written the relay may have the message, so a connection
+    // lost before its reply must not be retried (a second copy), as after DATA's data.
+    [Test]
+    public void Smtp_ReportsUnknown_WhenTheConnectionDropsAfterTheBdatChunk()
+    {
+        using var relay = new ChunkingRelay { DropAfterBdat = true };
+        var mailer = MailerFor(new SmtpOptions { Host = "127.0.0.1", Port = relay.Port });
+
+        var error = Assert.ThrowsAsync<MailSendException>(() => mailer.SendAsync(Sample(mailer, "u@papers.example"), CancellationToken.None))!;
+
+        Assert.That(error.Kind, Is.EqualTo(SendFailureKind.Unknown), error.Message);
+    }
+
     private sealed class FakeEnvironment(string root) : IHostEnvironment
     {
         public string EnvironmentName { get; set; } = "Testing";
