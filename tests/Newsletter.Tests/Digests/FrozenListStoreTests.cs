@@ -85,6 +85,25 @@ public class FrozenListStoreTests(string provider) : OnBothProviders(provider)
     }
 
     [Test]
+    public void RemoveUnusedLists_KeepsTheListsOfAPlannedRun_WhileItsRowsAreKept()
+    {
+        var reader = new SubscriberStore(Db.Database).EnsureExists("planned@example.org", new SubscriptionRequest(), Now);
+        var run = Now.AddDays(-40);
+        using (var connection = Db.Database.Connect())
+            connection.Execute("UPDATE subscribers SET state = 'confirmed', next_due_at = @run WHERE id = @reader", new { run, reader });
+        var store = new DeliveryStore(Db.Database);
+        // Written by the planner's own path: the list and the row each bind the run's time themselves.
+        var digest = new PlannedDigest(reader, "daily:2026-10-22", run.AddDays(-1), run,
+            [new Newsletter.Matching.DigestItem(1, ["diffusion"], 1)], 1, run, run.AddDays(1));
+        Assert.That(store.Plan([digest], "example.org", sendEmpty: false, run, out _, new FrozenLists()), Is.EqualTo(1));
+
+        Assert.That(store.RemoveUnusedLists(Now.AddDays(-30), batch: 10), Is.Zero, "its row is still kept");
+        using (var connection = Db.Database.Connect())
+            connection.Execute("DELETE FROM deliveries");
+        Assert.That(store.RemoveUnusedLists(Now.AddDays(-30), batch: 10), Is.EqualTo(1));
+    }
+
+    [Test]
     public void APlanningRun_WritesAllItsPagesAtOneTime_APageAtAnotherTimeIsRefused()
     {
         var reader = new SubscriberStore(Db.Database).EnsureExists("onetime@example.org", new SubscriptionRequest(), Now);
