@@ -312,13 +312,13 @@ public sealed class DeliveryStore(Database database)
         """;
 
     /// <summary>
-    /// Deletes at most <paramref name="batch"/> frozen lists written before <paramref name="before"/> that no ledger row
-    /// points at any more; returns how many. Retention calls it after removing rows.
+    /// Deletes at most <paramref name="batch"/> frozen lists written before <paramref name="before"/> whose run has no
+    /// ledger row left (so none points at them); returns how many. Retention calls it after removing rows.
     /// </summary>
     public int RemoveUnusedLists(DateTimeOffset before, int batch)
     {
         using var connection = database.Connect();
-        return FrozenListStore.RemoveUnused(connection, before, batch);
+        return FrozenListStore.RemoveUnused(database, connection, before, batch);
     }
 
     public DeliveryRow? Find(long id)

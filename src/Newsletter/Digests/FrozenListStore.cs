@@ -31,6 +31,7 @@ internal sealed class FrozenListStore : IDisposable
     /// <summary>A writer of the run's lists inside a page's <paramref name="transaction"/>.</summary>
     public static FrozenListStore Prepare(DbConnection connection, DbTransaction transaction, DateTimeOffset now, FrozenLists run)
     {
+        run.WrittenAt(now);
         var insert = connection.CreateCommand();
         insert.Transaction = transaction;
         insert.CommandText = "INSERT INTO frozen_lists (items, created_at) VALUES (@items, @now) RETURNING id";
@@ -59,20 +60,37 @@ internal sealed class FrozenListStore : IDisposable
     }
 
     /// <summary>
-    /// Deletes at most <paramref name="batch"/> lists written before <paramref name="before"/> that no ledger row points
-    /// at any more, in one statement; returns how many. A list younger than that may still get rows from the run that
-    /// wrote it, so it is never a candidate. Runs on either provider.
+    /// Deletes at most <paramref name="batch"/> lists written before <paramref name="before"/> whose run has no ledger
+    /// row left, in one statement; returns how many. A row points only at a list its own run wrote, and a run writes
+    /// its lists and rows at one time (<see cref="FrozenLists.WrittenAt"/>), so a list is kept while any row of its
+    /// run is kept: asked of <c>deliveries_state_created</c>, not of an index of every row's list (migration 0030). A
+    /// list younger than the cut-off may still get rows from the run that wrote it, so it is never a candidate.
     /// </summary>
-    public static int RemoveUnused(DbConnection connection, DateTimeOffset before, int batch) =>
-        connection.Execute(
-            """
-            DELETE FROM frozen_lists WHERE id IN (
-                SELECT l.id FROM frozen_lists l
-                WHERE l.created_at < @before AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.items_list = l.id)
-                ORDER BY l.id
-                LIMIT @batch)
-            """,
-            new { before, batch });
+    public static int RemoveUnused(Database database, DbConnection connection, DateTimeOffset before, int batch)
+    {
+        // SQLite would check each deleted list's foreign key by scanning the ledger (no index on items_list there any
+        // more); no row of its run is left, so none can point at it. PostgreSQL checks it by its index.
+        if (!database.IsPostgres) connection.Execute("PRAGMA foreign_keys = OFF");
+        try
+        {
+            return connection.Execute(
+                """
+                DELETE FROM frozen_lists WHERE id IN (
+                    SELECT l.id FROM frozen_lists l
+                    WHERE l.created_at < @before
+                      AND NOT EXISTS (SELECT 1 FROM deliveries d
+                                      WHERE d.state IN ('pending', 'sending', 'sent', 'retry', 'failed', 'unknown')
+                                        AND d.created_at = l.created_at)
+                    ORDER BY l.id
+                    LIMIT @batch)
+                """,
+                new { before, batch });
+        }
+        finally
+        {
+            if (!database.IsPostgres) connection.Execute("PRAGMA foreign_keys = ON");
+        }
+    }
 
     public void Dispose() => _insert.Dispose();
 }

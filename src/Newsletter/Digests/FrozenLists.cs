@@ -16,9 +16,22 @@ public sealed class FrozenLists
 {
     private readonly Dictionary<UInt128, long> _ids = [];
     private readonly ArrayBufferWriter<byte> _buffer = new(4096);
+    private DateTimeOffset? _at;
 
     /// <summary>How many distinct lists the run has stored.</summary>
     public int Count => _ids.Count;
+
+    /// <summary>
+    /// Notes the time a page of the run writes its lists and rows at: one for the whole run, since retention keeps a
+    /// list while any row written at its time is kept (<see cref="FrozenListStore.RemoveUnused"/>); a page at another
+    /// time would let a row point at a list of another time, so it is refused.
+    /// </summary>
+    internal void WrittenAt(DateTimeOffset now)
+    {
+        if (_at is { } at && at != now)
+            throw new InvalidOperationException($"a planning run writes all its pages at one time ({at:O}), not {now:O}");
+        _at = now;
+    }
 
     internal long? Find(UInt128 key) => _ids.TryGetValue(key, out var id) ? id : null;
 

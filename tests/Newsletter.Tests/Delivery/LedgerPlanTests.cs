@@ -118,7 +118,10 @@ public class LedgerPlanTests(string provider) : DigestWorldFixture(Confirmed, pr
             "each row points at its own list");
         Assert.That(connection.ExecuteScalar<long>("SELECT sum(rows) FROM delivery_days WHERE state = 'pending'"), Is.EqualTo(count), "the day's rollup counts every row");
         if (!World.Get<Database>().IsPostgres)
+        {
             Assert.That(connection.ExecuteScalar<long>("PRAGMA temp_store"), Is.Zero, "the pooled connection's temporary storage is back to the default");
+            Assert.That(connection.ExecuteScalar<long>("PRAGMA foreign_keys"), Is.EqualTo(1), "and its foreign keys are checked again");
+        }
     }
 
     private static string Describe(IReadOnlyList<DigestItem> items) =>
