@@ -47,8 +47,9 @@ public sealed class TasteScorer
 
     /// <summary>
     /// Loads a model as stored (<see cref="TasteModel.Pack"/>): each profile term is looked up in the window by its
-    /// key as it is read, so a planning run makes no string and no model object per reader. The liked papers are only
-    /// counted here, and read when a recommendation asks which one it resembles. Keeps <paramref name="packed"/>.
+    /// key as it is read (<see cref="WindowTerms.TermOf"/>), so a planning run makes no string and no model object per
+    /// reader. The liked papers are only counted here, and read when a recommendation asks which one it resembles.
+    /// Keeps <paramref name="packed"/>.
     /// </summary>
     public void Load(byte[] packed)
     {
@@ -60,11 +61,11 @@ public sealed class TasteScorer
         double sum = 0;
         for (var n = Int(ref at); n > 0; n--)
         {
-            var known = _window.TermKeys.TryGetValue(BinaryPrimitives.ReadUInt64LittleEndian(packed.AsSpan(at)), out var t);
+            var t = _window.TermOf(BinaryPrimitives.ReadUInt64LittleEndian(packed.AsSpan(at)));
             var weight = BinaryPrimitives.ReadSingleLittleEndian(packed.AsSpan(at + 8));
             at += 12;
-            _read.Add((known ? t : -1, weight));
-            var scaled = weight * (known ? _window.ProfileIdfPrecise[t] : _window.UnseenProfileIdf);
+            _read.Add((t, weight));
+            var scaled = weight * (t >= 0 ? _window.ProfileIdfPrecise[t] : _window.UnseenProfileIdf);
             sum += scaled * scaled;
         }
         for (var n = Int(ref at); n > 0; n--)
@@ -231,8 +232,7 @@ public sealed class TasteScorer
             var start = _likedTerms.Count;
             for (var terms = Int(ref at); terms > 0; terms--)
             {
-                var known = _window.TermKeys.TryGetValue(BinaryPrimitives.ReadUInt64LittleEndian(_packed.AsSpan(at)), out var t);
-                _likedTerms.Add((known ? t : -1, BinaryPrimitives.ReadSingleLittleEndian(_packed.AsSpan(at + 8))));
+                _likedTerms.Add((_window.TermOf(BinaryPrimitives.ReadUInt64LittleEndian(_packed.AsSpan(at))), BinaryPrimitives.ReadSingleLittleEndian(_packed.AsSpan(at + 8))));
                 at += 12;
             }
             _liked.Add(new Liked(paperId, titleAt, titleLength, start) { End = _likedTerms.Count });
