@@ -28,28 +28,23 @@ public static class PaperTerms
 
     private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> StopSpan = Stop.GetAlternateLookup<ReadOnlySpan<char>>();
 
-    /// <summary>Unit-length term weights (words and word pairs) of a paper's title (counted twice) and abstract.</summary>
-    public static Dictionary<string, float> Of(string title, string text)
-    {
-        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
-        Count(title, counts, 2);
-        Count(text, counts, 1);
-        var vector = new Dictionary<string, float>(counts.Count, StringComparer.Ordinal);
-        var scale = Scale(counts.Values);
-        foreach (var (term, count) in counts) vector[term] = Weight(count, scale);
-        return vector;
-    }
+    /// <summary>
+    /// Unit-length term weights (words and word pairs) of a paper's title (counted twice) and abstract, by their
+    /// <see cref="Key"/>, in the order first seen: made without a string per word or pair (a pair's key goes on from
+    /// its first word's, as the hash reads the pair's chars in order). What a run's window is indexed by and what a
+    /// <see cref="TasteModel"/> is built from.
+    /// </summary>
+    public static List<(ulong Key, float Weight)> KeysOf(string title, string text) => KeysOf(title, text, null);
 
     /// <summary>
-    /// The terms of <see cref="Of"/> by their <see cref="Key"/>, with the same weights in the same order, made without a
-    /// string per word or pair: what a run's window is indexed by, once per paper (a pair's key goes on from its first
-    /// word's, as the hash reads the pair's chars in order).
+    /// <see cref="KeysOf(string, string)"/>, also noting in <paramref name="words"/> the text of each key not already
+    /// there (one string per distinct term, not per occurrence): a model orders equally strong terms by their words.
     /// </summary>
-    public static List<(ulong Key, float Weight)> KeysOf(string title, string text)
+    public static List<(ulong Key, float Weight)> KeysOf(string title, string text, Dictionary<ulong, string>? words)
     {
         var counts = new Dictionary<ulong, int>();
-        CountKeys(title, counts, 2);
-        CountKeys(text, counts, 1);
+        Count(title, counts, 2, words);
+        Count(text, counts, 1, words);
         var scale = Scale(counts.Values);
         var vector = new List<(ulong, float)>(counts.Count);
         foreach (var (key, count) in counts) vector.Add((key, Weight(count, scale)));
@@ -88,36 +83,15 @@ public static class PaperTerms
 
     private static float Weight(int count, float scale) => (float)(1 + Math.Log(count)) * scale;
 
-    private static void Count(string text, Dictionary<string, int> counts, int times)
+    private static void Count(string text, Dictionary<ulong, int> counts, int times, Dictionary<ulong, string>? words)
     {
         Span<char> buffer = stackalloc char[MaxWord];
-        var words = new Words(text, buffer);
-        string? previous = null;
-        while (words.Next(out var kept))
-        {
-            var word = kept.IsEmpty ? null : kept.ToString();
-            if (word is not null)
-            {
-                counts[word] = counts.GetValueOrDefault(word) + times;
-                // Two neighbouring words name what one alone does not ("state space", "language model"); a dropped
-                // word in between breaks the pair, so pairs never span "of the".
-                if (previous is not null)
-                {
-                    var pair = previous + " " + word;
-                    counts[pair] = counts.GetValueOrDefault(pair) + times;
-                }
-            }
-            previous = word;
-        }
-    }
-
-    private static void CountKeys(string text, Dictionary<ulong, int> counts, int times)
-    {
-        Span<char> buffer = stackalloc char[MaxWord];
-        var words = new Words(text, buffer);
+        var terms = new Words(text, buffer);
         ulong? previous = null;
-        while (words.Next(out var word))
+        while (terms.Next(out var word))
         {
+            // Two neighbouring words name what one alone does not ("state space", "language model"); a dropped
+            // word in between breaks the pair, so pairs never span "of the".
             if (word.IsEmpty)
             {
                 previous = null;
@@ -125,10 +99,12 @@ public static class PaperTerms
             }
             var key = Key(word);
             counts[key] = counts.GetValueOrDefault(key) + times;
+            if (words is not null && !words.ContainsKey(key)) words[key] = word.ToString();
             if (previous is { } first)
             {
                 var pair = KeyAfter(word, KeyAfter(" ", first));
                 counts[pair] = counts.GetValueOrDefault(pair) + times;
+                if (words is not null && !words.ContainsKey(pair)) words[pair] = words[first] + " " + words[key];
             }
             previous = key;
         }

@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 
 namespace Newsletter.ForYou;
 
@@ -26,16 +25,16 @@ public sealed class TasteModel
     // corner of my topic", not "nothing with these words" (measured: see tests/BENCHMARKS.md, for-you).
     private const float DislikeWeight = 0.5f;
 
-    [JsonConstructor]
-    public TasteModel(IReadOnlyDictionary<string, float> profile, IReadOnlyList<TasteExample> liked, IReadOnlyList<long> marked)
+    /// <summary>A model of term weights by <see cref="PaperTerms.Key"/>.</summary>
+    public TasteModel(IReadOnlyDictionary<ulong, float> profile, IReadOnlyList<TasteExample> liked, IReadOnlyList<long> marked)
     {
         Profile = profile;
         Liked = liked;
         Marked = marked;
     }
 
-    /// <summary>Term weights: positive for liked, negative for disliked words.</summary>
-    public IReadOnlyDictionary<string, float> Profile { get; }
+    /// <summary>Term weights by key, strongest first: positive for liked, negative for disliked words.</summary>
+    public IReadOnlyDictionary<ulong, float> Profile { get; }
 
     /// <summary>The most recent liked papers with their strongest terms.</summary>
     public IReadOnlyList<TasteExample> Liked { get; }
@@ -44,32 +43,35 @@ public sealed class TasteModel
     public IReadOnlyList<long> Marked { get; }
 
     /// <summary>True when nothing was liked: such a model recommends nothing.</summary>
-    [JsonIgnore]
     public bool IsEmpty => Liked.Count == 0;
 
-    /// <summary>Builds the model from a reader's marks, newest first.</summary>
+    /// <summary>
+    /// Builds the model from a reader's marks, newest first: terms counted by key (<see cref="PaperTerms.KeysOf(string,
+    /// string, Dictionary{ulong, string})"/>), their words noted only to order equally strong terms as by word.
+    /// </summary>
     public static TasteModel Build(IReadOnlyList<MarkedPaper> marks)
     {
         var liked = marks.Where(m => m.Liked).ToList();
         var disliked = marks.Where(m => !m.Liked).ToList();
-        var profile = new Dictionary<string, float>(StringComparer.Ordinal);
+        var words = new Dictionary<ulong, string>();
+        var profile = new Dictionary<ulong, float>();
         var examples = new List<TasteExample>();
-        var shared = new Dictionary<string, int>(StringComparer.Ordinal);
+        var shared = new Dictionary<ulong, int>();
         foreach (var mark in liked)
         {
-            var terms = PaperTerms.Of(mark.Title, mark.Abstract);
+            var terms = PaperTerms.KeysOf(mark.Title, mark.Abstract, words);
             Add(profile, terms, 1f / liked.Count);
-            foreach (var term in terms.Keys) shared[term] = shared.GetValueOrDefault(term) + 1;
+            foreach (var (term, _) in terms) shared[term] = shared.GetValueOrDefault(term) + 1;
             if (examples.Count < Examples)
-                examples.Add(new TasteExample(mark.PaperId, mark.Title, Strongest(terms, ExampleTerms)));
+                examples.Add(new TasteExample(mark.PaperId, mark.Title, Strongest(terms, ExampleTerms, words)));
         }
         // What a reader likes is what their liked papers share: a word in one of five is that paper's subject, a word
         // in all five is theirs. Scaling by the share keeps one paper's rare words from outweighing the common thread,
         // which IDF alone favours (with word pairs: 0.57 -> 0.61 at k = 5, see tests/BENCHMARKS.md "for-you").
         foreach (var (term, count) in shared) profile[term] *= (float)count / liked.Count;
         foreach (var mark in disliked)
-            Add(profile, PaperTerms.Of(mark.Title, mark.Abstract), -DislikeWeight / disliked.Count);
-        return new TasteModel(Strongest(profile, ProfileTerms), examples, marks.Select(m => m.PaperId).Distinct().ToList());
+            Add(profile, PaperTerms.KeysOf(mark.Title, mark.Abstract, words), -DislikeWeight / disliked.Count);
+        return new TasteModel(Strongest(profile, ProfileTerms, words), examples, marks.Select(m => m.PaperId).Distinct().ToList());
     }
 
     /// <summary>The first byte of a packed model: the layout <see cref="Pack"/> writes.</summary>
@@ -103,21 +105,34 @@ public sealed class TasteModel
         }
         return packed;
 
-        static int Terms(IReadOnlyDictionary<string, float> terms) => 4 + 12 * terms.Count;
+        static int Terms(IReadOnlyDictionary<ulong, float> terms) => 4 + 12 * terms.Count;
     }
 
-    /// <summary>A model stored as JSON before models were packed (migration 0028): read once, to be packed.</summary>
-    public static TasteModel FromJson(string json) =>
-        JsonSerializer.Deserialize<TasteModel>(json, Json) ?? throw new JsonException("empty taste model");
+    /// <summary>
+    /// A model stored as JSON before models were packed (migration 0028), its terms named by word: read once, to be
+    /// packed, each word keyed as <see cref="Build"/> keys it.
+    /// </summary>
+    public static TasteModel FromJson(string json)
+    {
+        var stored = JsonSerializer.Deserialize<StoredModel>(json, Json) ?? throw new JsonException("empty taste model");
+        return new TasteModel(Keyed(stored.Profile), stored.Liked.Select(l => new TasteExample(l.PaperId, l.Title, Keyed(l.Terms))).ToList(), stored.Marked);
+
+        static Dictionary<ulong, float> Keyed(Dictionary<string, float> terms) => terms.ToDictionary(t => PaperTerms.Key(t.Key), t => t.Value);
+    }
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    private static void Write(Span<byte> span, ref int at, IReadOnlyDictionary<string, float> terms)
+    /// <summary>The JSON layout of <c>reader_models</c>.</summary>
+    private sealed record StoredModel(Dictionary<string, float> Profile, List<StoredExample> Liked, List<long> Marked);
+
+    private sealed record StoredExample(long PaperId, string Title, Dictionary<string, float> Terms);
+
+    private static void Write(Span<byte> span, ref int at, IReadOnlyDictionary<ulong, float> terms)
     {
         Write(span, ref at, terms.Count);
         foreach (var (term, weight) in terms)
         {
-            BinaryPrimitives.WriteUInt64LittleEndian(span[at..], PaperTerms.Key(term));
+            BinaryPrimitives.WriteUInt64LittleEndian(span[at..], term);
             BinaryPrimitives.WriteSingleLittleEndian(span[(at + 8)..], weight);
             at += 12;
         }
@@ -135,12 +150,17 @@ public sealed class TasteModel
         at += 8;
     }
 
-    private static void Add(Dictionary<string, float> profile, Dictionary<string, float> terms, float scale)
+    private static void Add(Dictionary<ulong, float> profile, List<(ulong Key, float Weight)> terms, float scale)
     {
         foreach (var (term, weight) in terms) profile[term] = profile.GetValueOrDefault(term) + weight * scale;
     }
 
-    private static Dictionary<string, float> Strongest(Dictionary<string, float> terms, int max) =>
-        terms.Where(t => t.Value != 0).OrderByDescending(t => Math.Abs(t.Value)).ThenBy(t => t.Key, StringComparer.Ordinal).Take(max)
-            .ToDictionary(t => t.Key, t => t.Value, StringComparer.Ordinal);
+    // Equally strong terms go in their words' order, as when models were built by word: which of them the cut keeps
+    // stays what it was (tests/…/TasteModelTests pins the packed models of the fixture readers).
+    private static Dictionary<ulong, float> Strongest(IEnumerable<KeyValuePair<ulong, float>> terms, int max, Dictionary<ulong, string> words) =>
+        terms.Where(t => t.Value != 0).OrderByDescending(t => Math.Abs(t.Value)).ThenBy(t => words[t.Key], StringComparer.Ordinal).Take(max)
+            .ToDictionary(t => t.Key, t => t.Value);
+
+    private static Dictionary<ulong, float> Strongest(List<(ulong Key, float Weight)> terms, int max, Dictionary<ulong, string> words) =>
+        Strongest(terms.Select(t => KeyValuePair.Create(t.Key, t.Weight)), max, words);
 }

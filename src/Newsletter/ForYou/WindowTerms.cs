@@ -20,12 +20,18 @@ public sealed class WindowTerms
     private readonly long _first;
     private readonly int[]? _byOffset;
     private readonly Dictionary<long, int>? _index;
+    // Each term's number by key, open-addressed: a slot holds a key and 1 + its term (0: empty), found from the key's
+    // top bits (Fibonacci hashing), the next slot on a collision. One read where a dictionary takes two (its bucket,
+    // then its entry): planning looks up every profile term of every marked reader (tests/BENCHMARKS.md, "The taste
+    // step's CPU": loading models -35%).
+    private readonly (ulong Key, int TermPlusOne)[] _slots;
+    private readonly int _slotShift;
 
     /// <summary>Indexes <paramref name="papers"/> (id, title, abstract).</summary>
     public WindowTerms(IReadOnlyList<(long Id, string Title, string Abstract)> papers)
     {
         _ids = new long[papers.Count];
-        TermKeys = [];
+        var termKeys = new Dictionary<ulong, int>();
         var vectors = new (int Term, float Weight)[papers.Count][];
         var df = new List<int>();
         for (var i = 0; i < papers.Count; i++)
@@ -36,9 +42,9 @@ public sealed class WindowTerms
             var at = 0;
             foreach (var (key, weight) in terms)
             {
-                if (!TermKeys.TryGetValue(key, out var t))
+                if (!termKeys.TryGetValue(key, out var t))
                 {
-                    TermKeys[key] = t = df.Count;
+                    termKeys[key] = t = df.Count;
                     df.Add(0);
                 }
                 df[t]++;
@@ -54,6 +60,7 @@ public sealed class WindowTerms
         UnseenProfileIdf = Math.Pow(UnseenIdf, ProfileIdfPower);
 
         (_first, _byOffset, _index) = Positions(_ids);
+        (_slots, _slotShift) = Slots(termKeys);
 
         // Each paper's vector (weights times IDF, unit length) in term order.
         PaperStart = new int[papers.Count + 1];
@@ -100,9 +107,19 @@ public sealed class WindowTerms
     /// <summary>How many distinct terms the window's papers hold.</summary>
     public int TermCount => Idf.Length;
 
+    /// <summary>The number of the term with <see cref="PaperTerms.Key"/> <paramref name="key"/> (the form a stored model names it in), or -1.</summary>
+    internal int TermOf(ulong key)
+    {
+        var mask = _slots.Length - 1;
+        for (var at = (int)((key * 0x9E3779B97F4A7C15UL) >> _slotShift); ; at = (at + 1) & mask)
+        {
+            var (slotKey, termPlusOne) = _slots[at];
+            if (termPlusOne == 0) return -1;
+            if (slotKey == key) return termPlusOne - 1;
+        }
+    }
+
     // The index as arrays, read by TasteScorer (same folder): terms are numbered 0..TermCount-1.
-    /// <summary>Each term's number by its <see cref="PaperTerms.Key"/>, the form a stored model names it in.</summary>
-    internal Dictionary<ulong, int> TermKeys { get; }
     internal float[] Idf { get; }
     internal float UnseenIdf { get; }
     internal float[] ProfileIdf { get; }
@@ -113,6 +130,21 @@ public sealed class WindowTerms
     internal int[] PaperStart { get; }
     internal int[] PaperTerm { get; }
     internal float[] PaperWeight { get; }
+
+    /// <summary>The open-addressed table of <see cref="TermOf"/>: at least twice as many slots as terms, so runs stay short.</summary>
+    private static ((ulong, int)[] Slots, int Shift) Slots(Dictionary<ulong, int> terms)
+    {
+        var bits = 1;
+        while (1 << bits < 2 * terms.Count) bits++;
+        var slots = new (ulong Key, int TermPlusOne)[1 << bits];
+        foreach (var (key, term) in terms)
+        {
+            var at = (int)((key * 0x9E3779B97F4A7C15UL) >> (64 - bits));
+            while (slots[at].TermPlusOne != 0) at = (at + 1) & (slots.Length - 1);
+            slots[at] = (key, term + 1);
+        }
+        return (slots, 64 - bits);
+    }
 
     /// <summary>The lookup of a paper's position: 1 + position by id - first over the span when dense, else by id.</summary>
     private static (long First, int[]? ByOffset, Dictionary<long, int>? Index) Positions(long[] ids)

@@ -77,14 +77,17 @@ public class ReaderMarkStoreTests(string provider) : OnBothProviders(provider)
     {
         var models = new TasteModelStore(Db.Database);
         var other = new SubscriberStore(Db.Database).EnsureExists("other@example.org", new SubscriptionRequest(), Now);
-        var old = new TasteModel(new Dictionary<string, float> { ["mamba"] = 1 }, [new TasteExample(_papers[0], "State space models", new Dictionary<string, float> { ["mamba"] = 1 })], [_papers[0]]);
-        var newer = new TasteModel(new Dictionary<string, float> { ["diffusion"] = 1 }, [], [_papers[1]]);
+        // As TasteModel serialised itself before migration 0028: terms by word.
+        var json = $$$"""{"profile":{"mamba":1},"liked":[{"paperId":{{{_papers[0]}}},"title":"State space models","terms":{"mamba":1}}],"marked":[{{{_papers[0]}}}]}""";
+        var old = new TasteModel(new Dictionary<ulong, float> { [PaperTerms.Key("mamba")] = 1 },
+            [new TasteExample(_papers[0], "State space models", new Dictionary<ulong, float> { [PaperTerms.Key("mamba")] = 1 })], [_papers[0]]);
+        var newer = new TasteModel(new Dictionary<ulong, float> { [PaperTerms.Key("diffusion")] = 1 }, [], [_papers[1]]);
         using (var connection = Db.Database.Connect())
         {
             // As rows were written before migration 0028.
             foreach (var reader in new[] { _reader, other })
                 Dapper.SqlMapper.Execute(connection, "INSERT INTO reader_models (subscriber_id, model, built_at) VALUES (@reader, @model, @Now)",
-                    new { reader, model = System.Text.Json.JsonSerializer.Serialize(old, System.Text.Json.JsonSerializerOptions.Web), Now });
+                    new { reader, model = json, Now });
         }
         models.Save(other, newer, Now.AddHours(1));
 

@@ -1,4 +1,7 @@
+using System.Security.Cryptography;
 using Newsletter.ForYou;
+using Newsletter.Listings;
+using Newsletter.Tests.Support;
 
 namespace Newsletter.Tests.ForYou;
 
@@ -94,8 +97,8 @@ public class TasteModelTests
         const string json = """
             {"profile":{"protein":0.6,"diffusion":0.4,"robot":-0.2},"liked":[{"paperId":10,"title":"Diffusion models for protein structure generation","terms":{"protein":0.7,"diffusion":0.5}}],"marked":[10,11]}
             """;
-        var built = new TasteModel(new Dictionary<string, float> { ["protein"] = 0.6f, ["diffusion"] = 0.4f, ["robot"] = -0.2f },
-            [new TasteExample(10, "Diffusion models for protein structure generation", new Dictionary<string, float> { ["protein"] = 0.7f, ["diffusion"] = 0.5f })],
+        var built = new TasteModel(new Dictionary<ulong, float> { [PaperTerms.Key("protein")] = 0.6f, [PaperTerms.Key("diffusion")] = 0.4f, [PaperTerms.Key("robot")] = -0.2f },
+            [new TasteExample(10, "Diffusion models for protein structure generation", new Dictionary<ulong, float> { [PaperTerms.Key("protein")] = 0.7f, [PaperTerms.Key("diffusion")] = 0.5f })],
             [10, 11]);
 
         var stored = TasteModel.FromJson(json);
@@ -103,5 +106,25 @@ public class TasteModelTests
         Assert.That(stored.Pack(), Is.EqualTo(built.Pack()));
         Assert.That(Scores(Scorer(stored)), Is.EqualTo(Scores(Scorer(built))));
         Assert.That(Scores(Scorer(stored))[0], Is.GreaterThan(0));
+    }
+
+    [Test]
+    public void Build_ByKey_PacksTheModelsItPackedWhenItCountedWords()
+    {
+        // 200 readers of the fixture papers (1 to 25 liked, 2 disliked, drawn with a fixed seed), their models packed
+        // one after the other: the SHA-256 is what main 4719e55 made, counting each paper's words as strings. Equally
+        // strong terms at the profile's cut still go in their words' order, so the same terms are kept.
+        var papers = Directory.GetFiles(RepositoryPaths.PapersPages, "*.txt").Order(StringComparer.Ordinal)
+            .SelectMany(p => ListingParser.Parse(File.ReadAllBytes(p), ListingFormat.Auto, DateTimeOffset.UnixEpoch).Entries)
+            .DistinctBy(e => e.Title).Select((e, i) => (Id: 1000L + i, e.Title, e.Abstract)).ToList();
+        var rng = new Random(16);
+        var packed = new List<byte>();
+        for (var r = 0; r < 200; r++)
+        {
+            var marked = Enumerable.Range(0, papers.Count).OrderBy(_ => rng.Next()).Take(1 + r % 25 + 2).ToList();
+            packed.AddRange(TasteModel.Build(marked.Select((p, i) => new MarkedPaper(papers[p].Id, papers[p].Title, papers[p].Abstract, Liked: i >= 2)).ToList()).Pack());
+        }
+
+        Assert.That(Convert.ToHexString(SHA256.HashData(packed.ToArray())), Is.EqualTo("A5E2ED56A1E1F55D8EA94EDA83C747BF7827B4C3A96BC3E4B60811D302975CA5"));
     }
 }

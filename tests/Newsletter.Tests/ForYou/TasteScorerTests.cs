@@ -58,10 +58,10 @@ public class TasteScorerTests
     {
         var papers = Papers.Value;
         var window = new WindowTerms(papers);
-        var vectors = papers.Select(p => PaperTerms.Of(p.Title, p.Abstract)).ToList();
+        var vectors = papers.Select(p => PaperTerms.KeysOf(p.Title, p.Abstract).ToDictionary(t => t.Key, t => t.Weight)).ToList();
         var df = vectors.SelectMany(v => v.Keys).CountBy(t => t).ToDictionary(c => c.Key, c => c.Value);
-        // The window's smoothed IDF, worked out from the words themselves: the packed model names terms by key only.
-        double Idf(string term) => Math.Log((papers.Count + 1.0) / (df.GetValueOrDefault(term) + 1.0)) + 1;
+        // The window's smoothed IDF, worked out from the papers' terms themselves, by key as the packed model names them.
+        double Idf(ulong term) => Math.Log((papers.Count + 1.0) / (df.GetValueOrDefault(term) + 1.0)) + 1;
         var units = vectors.Select(v =>
         {
             var norm = Math.Sqrt(v.Sum(t => Math.Pow(t.Value * Idf(t.Key), 2)));
@@ -87,8 +87,8 @@ public class TasteScorerTests
     {
         var window = new WindowTerms([(1, "Protein design", "Diffusion designs protein structures."), (2, "Robots", "A robot walks.")]);
         var scorer = new TasteScorer(window);
-        TasteModel Likes(params string[] words) => new(words.ToDictionary(w => w, _ => 0.5f),
-            [new TasteExample(9, "Protéines dépliées", new Dictionary<string, float> { ["protein"] = 1 })], [9]);
+        TasteModel Likes(params string[] words) => new(words.ToDictionary(w => PaperTerms.Key(w), _ => 0.5f),
+            [new TasteExample(9, "Protéines dépliées", new Dictionary<ulong, float> { [PaperTerms.Key("protein")] = 1 })], [9]);
 
         scorer.Load(Likes("protein", "zebra").Pack());
         var withUnknown = scorer.Score(0);
