@@ -31,8 +31,7 @@ public sealed class DigestPlanner(
 
     /// <summary>
     /// Plans every digest due at or before <paramref name="at"/>. With <paramref name="dryRun"/> nothing is written;
-    /// <paramref name="onDigest"/> sees each reader's digest either way (empty ones included), in reader order, on one
-    /// thread at a time (not necessarily the caller's).
+    /// <paramref name="onDigest"/> sees each reader's digest either way (empty ones included).
     /// </summary>
     public PlanRun Run(DateTimeOffset at, bool dryRun = false, Action<Subscriber, PlannedDigest>? onDigest = null)
     {
@@ -42,54 +41,60 @@ public sealed class DigestPlanner(
         using var window = MatchWindow.Load(connection, low, high);
         using var matcher = new WindowMatcher(window, window.Open(), topics, queries.Value, clock, logger);
         using var pages = new DuePages(connection, at, PageSize, claimPages: database.IsPostgres && !dryRun);
-        var workers = options.Value.PlanningThreads;
-        var ranking = new PageRanking(this, matcher, TasteStep.Open(tastes, low, high), workers, at, onDigest);
-        // With several workers, a page's highlights are decided on a store of their own while the planner evaluates
-        // the next page's filters on the matcher's.
-        using var marks = workers > 1 && !dryRun ? window.Open() : null;
-        var marker = marks is null ? null : matcher.Marks(marks);
-        var frozen = new FrozenLists();
-        // A page's ledger rows are written on another thread (and connection) while the next page is read and
-        // ranked: on two cores that hides most of the writing.
-        using var pipeline = new PlanningPipeline(overlapped: workers > 1,
-            page =>
-            {
-                var digests = ranking.Rank(page);
-                if (dryRun) return digests;
-                // What each frozen paper highlights is decided now, from the queries that matched it.
-                var lists = digests.Select(d => d.Items).ToList();
-                if (marker is null) matcher.Mark(lists);
-                else marker.Mark(lists);
-                return digests;
-            },
-            digests => dryRun
-                ? (digests.Count(d => d.Items.Count > 0 || options.Value.SendEmpty), digests.Length)
-                : (deliveries.Plan(digests, mailer.Domain, options.Value.SendEmpty, at, out var advanced, frozen), advanced));
+        var taste = TasteStep.Open(tastes, low, high);
         var schedule = new Dictionary<(string Timezone, string Frequency, int Weekday, int Hour, DateTimeOffset DueAt), (string PeriodKey, DateTimeOffset NextDue)>();
+        var frozen = new FrozenLists();
+        int readers = 0, planned = 0, empty = 0;
+        // A page's ledger rows are written on another thread (and connection) while the next page is read and
+        // ranked: on two cores that hides most of the writing. At most one page waits, so memory stays flat.
+        Task<(int Planned, int Advanced)>? writing = null;
         try
         {
-            while (pages.Next(matcher) is { } page)
+            while (pages.Next(matcher))
             {
-                for (var i = 0; i < page.Readers.Count; i++)
+                var digests = new List<PlannedDigest>(pages.Readers.Count);
+                for (var i = 0; i < pages.Readers.Count; i++)
                 {
-                    var reader = page.Readers[i];
+                    var reader = pages.Readers[i];
                     var key = (reader.Timezone, reader.Frequency, reader.Weekday, reader.Hour, reader.NextDueAt!.Value);
                     // Readers who share a schedule share its period key and next due time; working those out (time
                     // zones, calendars) costs more than ranking, so once per schedule and run.
                     if (!schedule.TryGetValue(key, out var times))
                         schedule[key] = times = (PeriodKey(reader, key.Item5, at), DigestSchedule.NextDue(reader, at));
-                    page.Times[i] = times;
+                    var digest = Plan(reader, pages.FiltersOf(i), matcher, taste, at, times.PeriodKey, times.NextDue);
+                    onDigest?.Invoke(reader, digest);
+                    if (digest.Items.Count == 0) empty++;
+                    digests.Add(digest);
                 }
-                if (!pipeline.Add(page)) break;
-                pages.Written(pipeline.Written);
+                if (dryRun)
+                {
+                    readers += digests.Count;
+                    planned += digests.Count(d => d.Items.Count > 0 || options.Value.SendEmpty);
+                    continue;
+                }
+                // What each frozen paper highlights is decided now, from the queries that matched it.
+                matcher.Mark(digests.Select(d => d.Items).ToList());
+                Finish(ref writing);
+                pages.Written();
+                writing = Task.Run(() => (deliveries.Plan(digests, mailer.Domain, options.Value.SendEmpty, at, out var advanced, frozen), advanced));
             }
         }
         finally
         {
-            // Also when planning failed: the pages already handed over are written (or fail) before the run returns.
-            pipeline.Complete();
+            // Also when planning failed: the page already handed over is written (or fails) before the run returns.
+            Finish(ref writing);
         }
-        return new PlanRun(pipeline.Advanced, pipeline.Planned, ranking.Empty, matcher.DistinctFilters, matcher.QueriesRun, matcher.Papers.Count);
+        return new PlanRun(readers, planned, empty, matcher.DistinctFilters, matcher.QueriesRun, matcher.Papers.Count);
+
+        void Finish(ref Task<(int Planned, int Advanced)>? write)
+        {
+            if (write is null) return;
+            var written = write;
+            write = null;
+            (var rows, var advanced) = written.GetAwaiter().GetResult();
+            planned += rows;
+            readers += advanced;
+        }
     }
 
     /// <summary>The digest <paramref name="reader"/> would get if it were planned at <paramref name="at"/>; changes nothing.</summary>
@@ -103,8 +108,7 @@ public sealed class DigestPlanner(
         var due = reader.NextDueAt ?? DigestSchedule.NextDue(reader, at);
         var when = due > at ? due : at;
         var results = filters.Select(matcher.Get).ToArray();
-        var taste = TasteStep.OpenFor(tastes, reader.Id, low, high);
-        var digest = Plan(reader with { NextDueAt = due }, results, matcher, taste?.NewScorer(), taste?.Models([reader])[0], when,
+        var digest = Plan(reader with { NextDueAt = due }, results, matcher, TasteStep.OpenFor(tastes, reader.Id, low, high), when,
             PeriodKey(reader, due, when), DigestSchedule.NextDue(reader, when));
         matcher.Mark([digest.Items]);
         return digest;
@@ -121,12 +125,8 @@ public sealed class DigestPlanner(
         return DigestSchedule.PeriodKey(reader, slot > dueAt ? slot : dueAt);
     }
 
-    /// <summary>
-    /// One reader's digest: their top papers, with <paramref name="model"/>'s taste applied through
-    /// <paramref name="scorer"/> (the calling thread's own) when they have one. Safe on several threads at once.
-    /// </summary>
-    internal PlannedDigest Plan(Subscriber reader, ReadOnlySpan<FilterResult> filters, WindowMatcher matcher, TasteScorer? scorer, byte[]? model,
-        DateTimeOffset at, string periodKey, DateTimeOffset nextDue)
+    private PlannedDigest Plan(Subscriber reader, ReadOnlySpan<FilterResult> filters, WindowMatcher matcher, TasteStep? taste, DateTimeOffset at,
+        string periodKey, DateTimeOffset nextDue)
     {
         var dueAt = reader.NextDueAt!.Value;
         NewPapers isNew;
@@ -145,7 +145,7 @@ public sealed class DigestPlanner(
             windowFrom = cutoff;
         }
         var items = matcher.Top(filters, isNew, options.Value.MaxPapers, DigestOrders.Parse(reader.DigestOrder));
-        if (scorer is not null && model is not null) items = TasteStep.Apply(scorer, model, items, filters, isNew);
+        if (taste is not null) items = taste.Apply(reader.Id, items, filters, isNew);
         return new PlannedDigest(
             reader.Id,
             periodKey,

@@ -17,9 +17,9 @@ internal sealed class DuePages : IDisposable
     private readonly List<int> _firstFilter = [];
     private readonly List<FilterResult> _filters = [];
     private readonly Action<int, bool, string> _onFilter;
+    private FilterResult[] _filterArray = [];
     private WindowMatcher? _matcher;
     private long _after;
-    private int _released;
 
     public DuePages(DbConnection connection, DateTimeOffset at, int pageSize, bool claimPages)
     {
@@ -32,40 +32,37 @@ internal sealed class DuePages : IDisposable
         };
     }
 
-    /// <summary>Pages read so far.</summary>
-    public int Read { get; private set; }
+    /// <summary>The readers of the current page.</summary>
+    public IReadOnlyList<Subscriber> Readers => _readers;
 
-    /// <summary>
-    /// Reads the next page, evaluating each filter not seen before; null when no reader is left. The page is the
-    /// caller's: reading the next one does not change it.
-    /// </summary>
-    public DuePage? Next(WindowMatcher matcher)
+    /// <summary>The filters of the current page's reader at <paramref name="index"/>, as results in the window.</summary>
+    public ReadOnlySpan<FilterResult> FiltersOf(int index)
+    {
+        var first = _firstFilter[index];
+        var end = index + 1 < _firstFilter.Count ? _firstFilter[index + 1] : _filters.Count;
+        return _filterArray.AsSpan(first, end - first);
+    }
+
+    /// <summary>Reads the next page, evaluating each filter not seen before; false when no reader is left.</summary>
+    public bool Next(WindowMatcher matcher)
     {
         _matcher = matcher;
         _readers.Clear();
         _firstFilter.Clear();
         _filters.Clear();
-        if (_store.ClaimsPages && !ClaimNext()) return null;
+        if (_store.ClaimsPages && !ClaimNext()) return false;
         _store.ReadPage(_after, _readers, _onFilter);
-        // Readers without filters (and those after the last one with any) start where the filters end; one more
-        // entry ends the last reader's filters.
-        while (_firstFilter.Count <= _readers.Count) _firstFilter.Add(_filters.Count);
-        if (_readers.Count == 0) return null;
+        // Readers without filters (and those after the last one with any) start where the filters end.
+        while (_firstFilter.Count < _readers.Count) _firstFilter.Add(_filters.Count);
+        if (_readers.Count == 0) return false;
         _after = _readers[^1].Id;
-        Read++;
-        return new DuePage([.. _readers], [.. _firstFilter], [.. _filters]);
+        if (_filterArray.Length < _filters.Count) _filterArray = new FilterResult[Math.Max(_filters.Count, _filterArray.Length * 2)];
+        _filters.CopyTo(_filterArray);
+        return true;
     }
 
-    /// <summary>
-    /// Ends the claims of the first <paramref name="written"/> pages read (their digests are written), keeping the
-    /// claims of the pages still being planned.
-    /// </summary>
-    public void Written(int written)
-    {
-        if (written <= _released) return;
-        _store.ReleaseClaims(written - _released);
-        _released = written;
-    }
+    /// <summary>Ends the claims of the pages already written, keeping the current page's.</summary>
+    public void Written() => _store.ReleaseClaims(keepCurrent: true);
 
     /// <summary>Moves to the next page no other run holds and claims it; false when no due reader is left.</summary>
     private bool ClaimNext()

@@ -141,13 +141,13 @@ internal sealed class DueReaderStore : IDisposable
         return claimed;
     }
 
-    /// <summary>Ends the claims of the <paramref name="count"/> pages claimed first (their digests are written); all with null.</summary>
-    public void ReleaseClaims(int? count = null)
+    /// <summary>Ends the claims of the pages before the current one (their digests are written).</summary>
+    public void ReleaseClaims(bool keepCurrent)
     {
-        var release = Math.Min(count ?? _claims.Count, _claims.Count);
-        foreach (var firstId in _claims.Take(release))
+        var keep = keepCurrent && _claims.Count > 0 ? 1 : 0;
+        foreach (var firstId in _claims.Take(_claims.Count - keep))
             _connection.Execute("SELECT pg_advisory_unlock(@PageLock, @key)", new { PageLock, key = unchecked((int)firstId) });
-        _claims.RemoveRange(0, release);
+        _claims.RemoveRange(0, _claims.Count - keep);
     }
 
     /// <summary>
@@ -166,7 +166,7 @@ internal sealed class DueReaderStore : IDisposable
     public void Dispose()
     {
         // A pooled connection keeps session locks when it goes back to the pool: end them here.
-        if (_connection.State == System.Data.ConnectionState.Open) ReleaseClaims();
+        if (_connection.State == System.Data.ConnectionState.Open) ReleaseClaims(keepCurrent: false);
         _page.Dispose();
         _filters.Dispose();
     }

@@ -1,6 +1,5 @@
 using Newsletter.Matching;
 using Newsletter.ForYou;
-using Newsletter.Subscriptions;
 
 namespace Newsletter.Digests;
 
@@ -8,8 +7,7 @@ namespace Newsletter.Digests;
 /// A planning run's use of readers' taste (issue 16): for a reader with a <see cref="TasteModel"/>, the ranked papers
 /// move a few places by taste, and up to three papers of the window that none of their filters matched are added as
 /// "Recommended for you", labelled <see cref="RecommendedLabel"/> + the liked paper each resembles. Readers without
-/// marks get their items back untouched. Built once per run, and only when some reader has a model. The models are
-/// read on one thread (<see cref="Models"/>); each thread that ranks applies them through a scorer of its own.
+/// marks get their items back untouched. Built once per run, and only when some reader has a model.
 /// </summary>
 internal sealed class TasteStep
 {
@@ -22,7 +20,7 @@ internal sealed class TasteStep
 
     private readonly TasteModelStore _models;
     private readonly HashSet<long> _readers;
-    private readonly WindowTerms _window;
+    private readonly TasteScorer _scorer;
     private readonly Dictionary<long, byte[]> _ahead = [];
     private int _readAhead = 1;
 
@@ -30,7 +28,7 @@ internal sealed class TasteStep
     {
         _models = models;
         _readers = readers;
-        _window = window;
+        _scorer = new TasteScorer(window);
     }
 
     /// <summary>The step for the window (<paramref name="low"/>, <paramref name="high"/>], or null when no reader has marks.</summary>
@@ -47,35 +45,16 @@ internal sealed class TasteStep
     public static TasteStep? OpenFor(TasteModelStore models, long readerId, long low, long high) =>
         models.Find(readerId) is null ? null : new TasteStep(models, [readerId], new WindowTerms(models.WindowPapers(low, high)));
 
-    /// <summary>
-    /// The stored models of <paramref name="readers"/> (in ascending id, as a planning page holds them), null for
-    /// those without one: read on one thread before the page's readers are ranked on several.
-    /// </summary>
-    public byte[]?[] Models(IReadOnlyList<Subscriber> readers)
+    /// <summary><paramref name="items"/> with the reader's taste applied (the same list when they have no model).</summary>
+    public IReadOnlyList<DigestItem> Apply(long readerId, IReadOnlyList<DigestItem> items, ReadOnlySpan<FilterResult> filters, NewPapers isNew)
     {
-        var models = new byte[]?[readers.Count];
-        for (var i = 0; i < readers.Count; i++)
-            if (_readers.Contains(readers[i].Id)) models[i] = Model(readers[i].Id);
-        return models;
-    }
-
-    /// <summary>A scorer of its own over the run's window, for one more thread ranking readers at once.</summary>
-    public TasteScorer NewScorer() => new(_window);
-
-    /// <summary>
-    /// <paramref name="items"/> with the taste of <paramref name="model"/> applied through <paramref name="scorer"/> (the
-    /// calling thread's own); the same list when <paramref name="model"/> is null.
-    /// </summary>
-    public static IReadOnlyList<DigestItem> Apply(TasteScorer scorer, byte[]? model, IReadOnlyList<DigestItem> items,
-        ReadOnlySpan<FilterResult> filters, NewPapers isNew)
-    {
-        if (model is null) return items;
-        scorer.Load(model);
-        var ranked = TasteRanking.Reorder(items, i => i.Paper, scorer);
+        if (!_readers.Contains(readerId) || Model(readerId) is not { } model) return items;
+        _scorer.Load(model);
+        var ranked = TasteRanking.Reorder(items, i => i.Paper, _scorer);
         // What any of the reader's filters matched is theirs already, new or not: only the rest is scored for the section.
         foreach (var filter in filters)
-            for (var i = 0; i < filter.Count; i++) scorer.Exclude(filter.PaperAt(i));
-        var recommended = TasteRanking.Recommend(scorer, isNew.Contains);
+            for (var i = 0; i < filter.Count; i++) _scorer.Exclude(filter.PaperAt(i));
+        var recommended = TasteRanking.Recommend(_scorer, isNew.Contains);
         foreach (var r in recommended)
             ranked.Add(new DigestItem(r.PaperId, [RecommendedLabel + (r.ResemblesTitle ?? "")], Math.Round(r.Score, 4)));
         return ranked;

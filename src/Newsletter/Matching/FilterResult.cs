@@ -64,18 +64,16 @@ internal sealed class FilterResult
 
     /// <summary>
     /// The positions of the matches in <paramref name="order"/>, best first: sorted once per filter and order, not once
-    /// per reader. Papers ascend with the index, so comparing indexes breaks ties in listing order. Safe to ask from
-    /// several threads at once (readers are ranked in parallel): two that meet an order not sorted yet may both sort
-    /// it, and all use the first one kept.
+    /// per reader. Papers ascend with the index, so comparing indexes breaks ties in listing order.
     /// </summary>
     public int[] InOrder(DigestOrder order)
     {
         ref var sorted = ref (order == DigestOrder.Trending ? ref _byTrending : ref _byRelevance);
-        if (Volatile.Read(ref sorted) is { } kept) return kept;
+        if (sorted is not null) return sorted;
         var positions = new int[_offsets.Length];
         for (var i = 0; i < positions.Length; i++) positions[i] = i;
         Array.Sort(positions, (a, b) => Ranking.Compare(At(a), At(b), order));
-        return Interlocked.CompareExchange(ref sorted, positions, null) ?? positions;
+        return sorted = positions;
     }
 
     /// <summary>The match at index <paramref name="index"/> of <see cref="InOrder"/>'s positions.</summary>
@@ -112,8 +110,6 @@ internal sealed class FilterResult
         }
         return -1;
     }
-
-    // The highlights are decided and read by one thread at a time (a run marks its pages one after the other).
 
     /// <summary>Whether the highlights of the match at <paramref name="index"/> were decided (see <see cref="SetMarks"/>).</summary>
     public bool HasMarks(int index) => _marks?[index] is not null;

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using Microsoft.Data.Sqlite;
 using Newsletter.Storage;
@@ -29,8 +28,7 @@ internal sealed class WindowMatcher : IDisposable
     private readonly ILogger _logger;
     // Results by label: a filter's label names it uniquely (a keyword's carries its kind), and it is how a ranked
     // item names its filters, which marking looks up for every item.
-    // Concurrent: a planning run marks one page (reading it) while it reads and evaluates the next (adding to it).
-    private readonly ConcurrentDictionary<string, FilterResult> _byLabel = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, FilterResult> _byLabel = new(StringComparer.Ordinal);
     // Reused from query to query: a run evaluates up to one filter per ten readers, and only each result's own
     // arrays are kept for the run.
     private readonly List<FilterHit> _hits = [];
@@ -115,13 +113,8 @@ internal sealed class WindowMatcher : IDisposable
     /// Decides each ranked item's <see cref="DigestItem.Marks"/>: the words of its abstract the queries of its labels
     /// matched (see <see cref="AbstractMarks"/>).
     /// </summary>
-    public void Mark(IReadOnlyList<IReadOnlyList<DigestItem>> lists) => (_marks ??= Marks(_store)).Mark(lists);
-
-    /// <summary>
-    /// Highlights decided on <paramref name="store"/> (a store of the caller's own on the window, which the caller
-    /// disposes): on another thread than this matcher's evaluations, one page after another.
-    /// </summary>
-    public AbstractMarks Marks(WindowIndexStore store) => new(store, label => _byLabel.GetValueOrDefault(label));
+    public void Mark(IReadOnlyList<IReadOnlyList<DigestItem>> lists) =>
+        (_marks ??= new AbstractMarks(_store, label => _byLabel.GetValueOrDefault(label))).Mark(lists);
 
     /// <summary>How many distinct papers new to the reader <paramref name="filters"/> match.</summary>
     public static int CountNew(ReadOnlySpan<FilterResult> filters, NewPapers isNew)

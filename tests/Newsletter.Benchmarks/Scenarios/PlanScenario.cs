@@ -51,8 +51,7 @@ public static class PlanScenario
                         $"{Format.Count(options.NewPapers)} new papers: {Format.Seconds(seconds)} ({Format.Seconds(result.GetProperty("cpuSeconds").GetDouble())} of CPU), " +
                         $"peak RSS {Format.Mb(peak)} " +
                         $"(host before planning {Format.Mb(result.GetProperty("beforeMb").GetDouble())}); " +
-                        $"threads: planner {Format.Seconds(result.GetProperty("plannerCpu").GetDouble())}, pool {Format.Seconds(result.GetProperty("writerCpu").GetDouble())}, " +
-                        $"ranking + writing {Format.Seconds(result.GetProperty("endedCpu").GetDouble())}, " +
+                        $"threads: planner {Format.Seconds(result.GetProperty("plannerCpu").GetDouble())}, writer {Format.Seconds(result.GetProperty("writerCpu").GetDouble())}, " +
                         $"GC {Format.Seconds(result.GetProperty("gcCpu").GetDouble())} (paused {Format.Seconds(result.GetProperty("gcPauseSeconds").GetDouble())}), " +
                         $"JIT {Format.Seconds(result.GetProperty("jitCpu").GetDouble())}; " +
                         $"{Format.Count(result.GetProperty("planned").GetInt64())} digests planned",
@@ -127,9 +126,6 @@ public static class PlanScenario
         {
             seconds, cpuSeconds, planned, peakMb = ProcessMemory.PeakMb(), beforeMb = before,
             plannerCpu = threads["caller"], writerCpu = threads["pool"], gcCpu = threads["gc"], jitCpu = threads["jit"], otherCpu = threads["other"],
-            // With Digest:PlanningWorkers above 1 the ranking and writing threads are the run's own and end with it,
-            // so /proc no longer lists them: what the process spent beyond the threads still listed is theirs.
-            endedCpu = Math.Max(0, cpuSeconds - threads.Values.Sum()),
             gcPauseSeconds = (GC.GetTotalPauseDuration() - pauseBefore).TotalSeconds, gcServer = System.Runtime.GCSettings.IsServerGC,
         });
         return Task.FromResult(0);
