@@ -73,18 +73,21 @@ internal sealed class FrozenListStore : IDisposable
         if (!database.IsPostgres) connection.Execute("PRAGMA foreign_keys = OFF");
         try
         {
+            // Every state named (DeliveryStates.All), so the search goes through the state index; a state added
+            // later is named here by itself. Dapper spreads the list into IN (…) on SQLite, one array on PostgreSQL.
+            var everyState = database.Dialect(sqlite: "d.state IN @states", postgres: "d.state = ANY(@states)");
             return connection.Execute(
-                """
+                $"""
                 DELETE FROM frozen_lists WHERE id IN (
                     SELECT l.id FROM frozen_lists l
                     WHERE l.created_at < @before
                       AND NOT EXISTS (SELECT 1 FROM deliveries d
-                                      WHERE d.state IN ('pending', 'sending', 'sent', 'retry', 'failed', 'unknown')
+                                      WHERE {everyState}
                                         AND d.created_at = l.created_at)
                     ORDER BY l.id
                     LIMIT @batch)
                 """,
-                new { before, batch });
+                new { before, batch, states = DeliveryStates.All });
         }
         finally
         {
