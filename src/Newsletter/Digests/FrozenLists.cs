@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.IO.Hashing;
 using System.Runtime.InteropServices;
-using System.Security.Cryptography;
 using Newsletter.Matching;
 
 namespace Newsletter.Digests;
@@ -9,13 +9,16 @@ namespace Newsletter.Digests;
 /// <summary>
 /// The item lists one planning run has frozen, by content, so a list that many readers get (the same papers, labels,
 /// scores and marks, whichever filters led there) is stored once a run (see <see cref="DeliveryStore.Plan"/>). A list
-/// is known by the SHA-256 of its fields; the run keeps 16 bytes of it and the stored list's id, about 40 bytes per
-/// distinct list, never the lists or anything per reader.
+/// is known by a 128-bit hash of its fields (<see cref="KeyOf"/>); the run keeps the hash and the stored list's id,
+/// about 40 bytes per distinct list, never the lists or anything per reader.
 /// </summary>
 public sealed class FrozenLists
 {
     private readonly Dictionary<UInt128, long> _ids = [];
     private readonly ArrayBufferWriter<byte> _buffer = new(4096);
+    // Keys are compared within one run only, so each run hashes with a seed of its own: no list can be made to
+    // collide with another ahead of time.
+    private readonly long _seed = Random.Shared.NextInt64();
     private DateTimeOffset? _at;
 
     /// <summary>How many distinct lists the run has stored.</summary>
@@ -43,6 +46,11 @@ public sealed class FrozenLists
     /// <remarks>
     /// The fields are laid out in one span sized first, by index rather than through enumerators: this runs once per
     /// reader, and writing the fields a value at a time through the buffer cost more than hashing them (BENCHMARKS).
+    /// The hash is XXH3's 128 bits (System.IO.Hashing), not a cryptographic one: a list is the planner's output for
+    /// one reader (papers, scores, marks), of which a reader chooses only their own labels, and the seed is drawn per
+    /// run, so only chance collisions matter: about 2^-128 a pair of lists, and a run of 10^6 distinct lists has
+    /// ~5·10^11 pairs, so about 2^-89 a run. SHA-256 of the same bytes cost the writer more than the rest of the key
+    /// (BENCHMARKS, "Planning's ledger writer, second round").
     /// </remarks>
     internal UInt128 KeyOf(IReadOnlyList<DigestItem> items)
     {
@@ -72,9 +80,7 @@ public sealed class FrozenLists
             at = Write(span, at, item.Marks is null ? -1 : item.Marks.Length);
             foreach (var mark in item.Marks ?? []) at = Write(span, at, mark);
         }
-        Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(span[..at], digest);
-        return BinaryPrimitives.ReadUInt128LittleEndian(digest);
+        return XxHash128.HashToUInt128(span[..at], _seed);
     }
 
     private static int Write(Span<byte> span, int at, int value)
