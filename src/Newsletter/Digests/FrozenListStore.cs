@@ -1,8 +1,10 @@
 using System.Data.Common;
 using System.Text;
 using Dapper;
+using Microsoft.Data.Sqlite;
 using Newsletter.Matching;
 using Newsletter.Storage;
+using SQLitePCL;
 
 namespace Newsletter.Digests;
 
@@ -13,31 +15,55 @@ namespace Newsletter.Digests;
 /// (<see cref="FrozenLists"/> remembers them by content). The ledger's queries read a row's list back as its items (see
 /// <see cref="DeliveryStore.Items"/>); retention removes the lists no row points at.
 /// </summary>
+/// <remarks>
+/// On SQLite a list's JSON goes to the insert as the UTF-8 bytes <see cref="FrozenItems.WriteUtf8"/> wrote into one
+/// buffer, bound as text by SQLite's own API on the page's connection: the stored text is the same, and no .NET
+/// string is made and transcoded back per list (~2 KB each, 27,033 a run of 100,000 readers; BENCHMARKS).
+/// </remarks>
 internal sealed class FrozenListStore : IDisposable
 {
-    private readonly DbCommand _insert;
-    private readonly DbParameter _items;
+    private const string Insert = "INSERT INTO frozen_lists (items, created_at) VALUES (@items, @now)";
+
     private readonly FrozenLists _run;
     private readonly List<UInt128> _written = [];
     private readonly System.Buffers.ArrayBufferWriter<byte> _buffer = new(4096);
+    // SQLite: the statement on the connection's own handle. PostgreSQL: the command and its items parameter.
+    private readonly sqlite3? _handle;
+    private readonly sqlite3_stmt? _statement;
+    private readonly DbCommand? _command;
+    private readonly DbParameter? _items;
 
-    private FrozenListStore(DbCommand insert, DbParameter items, FrozenLists run)
+    private FrozenListStore(FrozenLists run, sqlite3 handle, sqlite3_stmt statement)
     {
-        _insert = insert;
-        _items = items;
         _run = run;
+        _handle = handle;
+        _statement = statement;
+    }
+
+    private FrozenListStore(FrozenLists run, DbCommand command, DbParameter items)
+    {
+        _run = run;
+        _command = command;
+        _items = items;
     }
 
     /// <summary>A writer of the run's lists inside a page's <paramref name="transaction"/>.</summary>
     public static FrozenListStore Prepare(DbConnection connection, DbTransaction transaction, DateTimeOffset now, FrozenLists run)
     {
         run.WrittenAt(now);
+        if (connection is SqliteConnection { Handle: { } handle })
+        {
+            // The statement runs in the transaction the connection has begun (SQLite's is the connection's).
+            Check(raw.sqlite3_prepare_v2(handle, Insert, out var statement), handle);
+            Check(raw.sqlite3_bind_text(statement, raw.sqlite3_bind_parameter_index(statement, "@now"), UtcTimestampHandler.ToText(now)), handle);
+            return new FrozenListStore(run, handle, statement);
+        }
         var insert = connection.CreateCommand();
         insert.Transaction = transaction;
-        insert.CommandText = "INSERT INTO frozen_lists (items, created_at) VALUES (@items, @now) RETURNING id";
+        insert.CommandText = Insert + " RETURNING id";
         var items = insert.AddParameter("items", "");
         insert.AddTimestamp("now", now);
-        return new FrozenListStore(insert, items, run);
+        return new FrozenListStore(run, insert, items);
     }
 
     /// <summary>The id of <paramref name="items"/>' stored list: written now unless this run already wrote it.</summary>
@@ -45,12 +71,38 @@ internal sealed class FrozenListStore : IDisposable
     {
         var key = _run.KeyOf(items);
         if (_run.Find(key) is { } id) return id;
-        _items.Value = Encoding.UTF8.GetString(FrozenItems.WriteUtf8(items, _buffer));
-        id = Convert.ToInt64(_insert.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        var json = FrozenItems.WriteUtf8(items, _buffer);
+        id = _statement is not null ? InsertUtf8(json) : InsertText(json);
         _written.Add(key);
         // Remembered at once, for the rest of this page and the later ones (forgotten again if the page rolls back).
         _run.Add(key, id);
         return id;
+    }
+
+    private long InsertUtf8(ReadOnlySpan<byte> json)
+    {
+        try
+        {
+            Check(raw.sqlite3_bind_text(_statement, 1, json), _handle);
+            var done = raw.sqlite3_step(_statement);
+            if (done != raw.SQLITE_DONE) SqliteException.ThrowExceptionForRC(done, _handle);
+            return raw.sqlite3_last_insert_rowid(_handle);
+        }
+        finally
+        {
+            raw.sqlite3_reset(_statement);
+        }
+    }
+
+    private long InsertText(ReadOnlySpan<byte> json)
+    {
+        _items!.Value = Encoding.UTF8.GetString(json);
+        return Convert.ToInt64(_command!.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static void Check(int result, sqlite3? handle)
+    {
+        if (result != raw.SQLITE_OK) SqliteException.ThrowExceptionForRC(result, handle);
     }
 
     /// <summary>Forgets what this page wrote: its transaction was rolled back, so later pages write those lists again.</summary>
@@ -95,5 +147,9 @@ internal sealed class FrozenListStore : IDisposable
         }
     }
 
-    public void Dispose() => _insert.Dispose();
+    public void Dispose()
+    {
+        _statement?.Dispose();
+        _command?.Dispose();
+    }
 }

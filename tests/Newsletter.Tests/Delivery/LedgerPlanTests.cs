@@ -124,6 +124,30 @@ public class LedgerPlanTests(string provider) : DigestWorldFixture(Confirmed, pr
         }
     }
 
+    [Test]
+    public void AFrozenList_IsStoredAsTheTextFrozenItemsWrites_ByteForByte()
+    {
+        var paper = World.AddPaper("Mamba for Video", "Scanning video frames with Mamba.", Confirmed.AddHours(1));
+        var reader = World.AddReader("bytes@example.org", Confirmed, [DigestWorld.Topic("state-space-models")]);
+        // Not ASCII, a quote and a backslash to escape, a fraction and marks: every form the JSON writer has.
+        IReadOnlyList<DigestItem> items =
+        [
+            new DigestItem(paper, ["state-space-models", "keyword:na\u00efve \"Ma\\mba\" 表"], 0.1 + 0.2) { Marks = [0, 5, 17, 28] },
+            new DigestItem(paper + 1, ["keyword:x"], 1e-7),
+        ];
+        var digest = new PlannedDigest(reader.Id, "daily:2026-11-24", Due.AddDays(-1), Due, items, paper, Due, Due.AddDays(1));
+
+        World.Get<DeliveryStore>().Plan([digest], "example.org", sendEmpty: false, Due, out _);
+
+        using var connection = World.Get<Database>().Connect();
+        var stored = connection.QuerySingle<string>("SELECT items FROM frozen_lists");
+        Assert.That(stored, Is.EqualTo(FrozenItems.Write(items)), "the send side reads this text");
+        if (!World.Get<Database>().IsPostgres)
+            Assert.That(connection.QuerySingle<(string, long)>("SELECT typeof(items), length(CAST(items AS BLOB)) FROM frozen_lists"),
+                Is.EqualTo(("text", (long)System.Text.Encoding.UTF8.GetByteCount(stored))), "stored as text, its UTF-8 bytes as written");
+        Assert.That(Describe(DeliveryStore.Items(World.Rows(reader.Id).Single())), Is.EqualTo(Describe(items)));
+    }
+
     private static string Describe(IReadOnlyList<DigestItem> items) =>
         string.Join(";", items.Select(i => $"{i.Paper}|{string.Join(",", i.Labels)}|{i.Score}|{string.Join(",", i.Marks ?? [])}"));
 }
