@@ -28,7 +28,9 @@ internal sealed class PlannedRows(string messageIdDomain)
 
     private readonly ArrayBufferWriter<byte> _json = new(ChunkRows * 200);
     private readonly List<long> _subscribers = [], _lists = [];
-    private readonly List<string> _periods = [], _messageIds = [];
+    private readonly List<string> _periods = [];
+    // The Message-ID's part after the reader's id, by period key: one for a whole run (LedgerMessageId.Suffix).
+    private readonly Dictionary<string, string> _suffixes = [];
     private readonly List<DateTimeOffset> _from = [], _to = [];
     private readonly Dictionary<DateTimeOffset, string> _times = [];
 
@@ -40,7 +42,6 @@ internal sealed class PlannedRows(string messageIdDomain)
     {
         _subscribers.Add(digest.SubscriberId);
         _periods.Add(digest.PeriodKey);
-        _messageIds.Add(LedgerMessageId.For(digest.SubscriberId, digest.PeriodKey, messageIdDomain));
         _from.Add(digest.WindowFrom);
         _to.Add(digest.WindowTo);
         _lists.Add(list);
@@ -62,6 +63,8 @@ internal sealed class PlannedRows(string messageIdDomain)
     private string Json(int start, int count)
     {
         _json.ResetWrittenCount();
+        // Each row's Message-ID is written from here, not made as a string per reader.
+        Span<char> messageId = stackalloc char[256];
         using (var json = new Utf8JsonWriter(_json))
         {
             json.WriteStartArray();
@@ -70,7 +73,9 @@ internal sealed class PlannedRows(string messageIdDomain)
                 json.WriteStartArray();
                 json.WriteNumberValue(_subscribers[i]);
                 json.WriteStringValue(_periods[i]);
-                json.WriteStringValue(_messageIds[i]);
+                var length = LedgerMessageId.Format(messageId, _subscribers[i], Suffix(_periods[i]));
+                if (length >= 0) json.WriteStringValue(messageId[..length]);
+                else json.WriteStringValue(MessageId(i));
                 json.WriteStringValue(Text(_from[i]));
                 json.WriteStringValue(Text(_to[i]));
                 json.WriteNumberValue(_lists[i]);
@@ -86,11 +91,16 @@ internal sealed class PlannedRows(string messageIdDomain)
         now,
         subscriberIds = _subscribers.GetRange(start, count).ToArray(),
         periodKeys = _periods.GetRange(start, count).ToArray(),
-        messageIds = _messageIds.GetRange(start, count).ToArray(),
+        messageIds = Enumerable.Range(start, count).Select(MessageId).ToArray(),
         windowFrom = _from.GetRange(start, count).Select(UtcTimestampHandler.ToInstant).ToArray(),
         windowTo = _to.GetRange(start, count).Select(UtcTimestampHandler.ToInstant).ToArray(),
         itemsLists = _lists.GetRange(start, count).ToArray(),
     };
+
+    private string MessageId(int row) => LedgerMessageId.For(_subscribers[row], _periods[row], messageIdDomain);
+
+    private string Suffix(string periodKey) =>
+        _suffixes.TryGetValue(periodKey, out var suffix) ? suffix : _suffixes[periodKey] = LedgerMessageId.Suffix(periodKey, messageIdDomain);
 
     // Most readers of a run share their window: each distinct time is formatted once.
     private string Text(DateTimeOffset time) =>
