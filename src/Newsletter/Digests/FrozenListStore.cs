@@ -4,7 +4,6 @@ using Dapper;
 using Microsoft.Data.Sqlite;
 using Newsletter.Matching;
 using Newsletter.Storage;
-using SQLitePCL;
 
 namespace Newsletter.Digests;
 
@@ -17,8 +16,8 @@ namespace Newsletter.Digests;
 /// </summary>
 /// <remarks>
 /// On SQLite a list's JSON goes to the insert as the UTF-8 bytes <see cref="FrozenItems.WriteUtf8"/> wrote into one
-/// buffer, bound as text by SQLite's own API on the page's connection: the stored text is the same, and no .NET
-/// string is made and transcoded back per list (~2 KB each, 27,033 a run of 100,000 readers; BENCHMARKS).
+/// buffer, bound as text on the page's connection (<see cref="SqliteStatement"/>): the stored text is the same, and no
+/// .NET string is made and transcoded back per list (~2 KB each, 27,033 a run of 100,000 readers; BENCHMARKS).
 /// </remarks>
 internal sealed class FrozenListStore : IDisposable
 {
@@ -28,15 +27,13 @@ internal sealed class FrozenListStore : IDisposable
     private readonly List<UInt128> _written = [];
     private readonly System.Buffers.ArrayBufferWriter<byte> _buffer = new(4096);
     // SQLite: the statement on the connection's own handle. PostgreSQL: the command and its items parameter.
-    private readonly sqlite3? _handle;
-    private readonly sqlite3_stmt? _statement;
+    private readonly SqliteStatement? _statement;
     private readonly DbCommand? _command;
     private readonly DbParameter? _items;
 
-    private FrozenListStore(FrozenLists run, sqlite3 handle, sqlite3_stmt statement)
+    private FrozenListStore(FrozenLists run, SqliteStatement statement)
     {
         _run = run;
-        _handle = handle;
         _statement = statement;
     }
 
@@ -51,12 +48,11 @@ internal sealed class FrozenListStore : IDisposable
     public static FrozenListStore Prepare(DbConnection connection, DbTransaction transaction, DateTimeOffset now, FrozenLists run)
     {
         run.WrittenAt(now);
-        if (connection is SqliteConnection { Handle: { } handle })
+        if (connection is SqliteConnection sqlite)
         {
-            // The statement runs in the transaction the connection has begun (SQLite's is the connection's).
-            Check(raw.sqlite3_prepare_v2(handle, Insert, out var statement), handle);
-            Check(raw.sqlite3_bind_text(statement, raw.sqlite3_bind_parameter_index(statement, "@now"), UtcTimestampHandler.ToText(now)), handle);
-            return new FrozenListStore(run, handle, statement);
+            var statement = new SqliteStatement(sqlite, Insert);
+            statement.Bind("@now", UtcTimestampHandler.ToText(now));
+            return new FrozenListStore(run, statement);
         }
         var insert = connection.CreateCommand();
         insert.Transaction = transaction;
@@ -72,37 +68,23 @@ internal sealed class FrozenListStore : IDisposable
         var key = _run.KeyOf(items);
         if (_run.Find(key) is { } id) return id;
         var json = FrozenItems.WriteUtf8(items, _buffer);
-        id = _statement is not null ? InsertUtf8(json) : InsertText(json);
+        id = _statement is not null ? InsertUtf8(_statement, json) : InsertText(json);
         _written.Add(key);
         // Remembered at once, for the rest of this page and the later ones (forgotten again if the page rolls back).
         _run.Add(key, id);
         return id;
     }
 
-    private long InsertUtf8(ReadOnlySpan<byte> json)
+    private static long InsertUtf8(SqliteStatement statement, ReadOnlySpan<byte> json)
     {
-        try
-        {
-            Check(raw.sqlite3_bind_text(_statement, 1, json), _handle);
-            var done = raw.sqlite3_step(_statement);
-            if (done != raw.SQLITE_DONE) SqliteException.ThrowExceptionForRC(done, _handle);
-            return raw.sqlite3_last_insert_rowid(_handle);
-        }
-        finally
-        {
-            raw.sqlite3_reset(_statement);
-        }
+        statement.Bind("@items", json);
+        return statement.Insert();
     }
 
     private long InsertText(ReadOnlySpan<byte> json)
     {
         _items!.Value = Encoding.UTF8.GetString(json);
         return Convert.ToInt64(_command!.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    private static void Check(int result, sqlite3? handle)
-    {
-        if (result != raw.SQLITE_OK) SqliteException.ThrowExceptionForRC(result, handle);
     }
 
     /// <summary>Forgets what this page wrote: its transaction was rolled back, so later pages write those lists again.</summary>
