@@ -5,9 +5,9 @@ namespace Newsletter.Storage;
 
 /// <summary>
 /// One statement prepared on a SQLite connection's own handle and run many times inside the transaction the
-/// connection has begun, its text parameters bound from UTF-8 bytes as they are: the planning writer's JSON values
-/// (a page's window moves, each new frozen list) go from the buffer they were written into, with no .NET string made
-/// and transcoded back per value (tests/BENCHMARKS.md, "Planning's ledger writer, second round").
+/// connection has begun, its text parameters bound from UTF-8 bytes as they are: the planning writer's new frozen
+/// lists go from the buffer their JSON was written into, with no .NET string made and transcoded back per list
+/// (tests/BENCHMARKS.md, "Planning's ledger writer, second round").
 /// </summary>
 public sealed class SqliteStatement : IDisposable
 {
@@ -27,23 +27,14 @@ public sealed class SqliteStatement : IDisposable
     /// <summary>Binds <paramref name="text"/> to parameter <paramref name="name"/>.</summary>
     public void Bind(string name, string text) => Check(raw.sqlite3_bind_text(_statement, Index(name), text));
 
-    /// <summary>Runs the statement to its end; returns the rowid of the last row it inserted.</summary>
+    /// <summary>Runs an insert of one row (it returns no rows); returns the row's rowid.</summary>
     public long Insert()
-    {
-        Run(null);
-        return raw.sqlite3_last_insert_rowid(_handle);
-    }
-
-    /// <summary>Runs the statement to its end, adding each row's first column (an integer) to <paramref name="ids"/>.</summary>
-    public void Read(ISet<long> ids) => Run(ids);
-
-    private void Run(ISet<long>? ids)
     {
         try
         {
-            int result;
-            while ((result = raw.sqlite3_step(_statement)) == raw.SQLITE_ROW) ids?.Add(raw.sqlite3_column_int64(_statement, 0));
+            var result = raw.sqlite3_step(_statement);
             if (result != raw.SQLITE_DONE) SqliteException.ThrowExceptionForRC(result, _handle);
+            return raw.sqlite3_last_insert_rowid(_handle);
         }
         finally
         {

@@ -1,6 +1,5 @@
 using System.Data.Common;
 using Dapper;
-using Microsoft.Data.Sqlite;
 using Newsletter.Matching;
 using Newsletter.Storage;
 
@@ -321,8 +320,10 @@ public sealed class SubscriberStore(Database database)
     /// </summary>
     internal static WindowAdvance PrepareWindowAdvance(Database database, DbConnection connection, DbTransaction transaction)
     {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
         // The guard on the previous due time makes a repeated or concurrent run move nobody twice; RETURNING says who moved.
-        var sql = database.Dialect(
+        command.CommandText = database.Dialect(
             sqlite: """
             UPDATE subscribers SET last_seq = m.value ->> 1, next_due_at = m.value ->> 2
             FROM json_each(@moves) AS m
@@ -335,11 +336,7 @@ public sealed class SubscriberStore(Database database)
             WHERE s.id = m.id AND s.state = 'confirmed' AND s.next_due_at = m.previous_due_at
             RETURNING s.id
             """);
-        if (connection is SqliteConnection sqlite) return new WindowAdvance(new SqliteStatement(sqlite, sql));
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        return new WindowAdvance(command);
+        return new WindowAdvance(command, arrays: database.IsPostgres);
     }
 
     private static void ReplaceFilters(DbConnection connection, DbTransaction transaction, long subscriberId, IEnumerable<SubscriberFilter> filters)

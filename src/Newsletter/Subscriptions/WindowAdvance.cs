@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Data.Common;
+using System.Text;
 using System.Text.Json;
 using Newsletter.Storage;
 
@@ -15,23 +16,21 @@ namespace Newsletter.Subscriptions;
 /// </remarks>
 internal sealed class WindowAdvance : IDisposable
 {
-    // SQLite: the moves as one JSON array of [id, last seq, next due, previous due], bound as the UTF-8 bytes written
-    // (a page's ~140 KB made no string on the large-object heap). PostgreSQL: one array a column.
-    private readonly SqliteStatement? _statement;
-    private readonly DbCommand? _command;
-    private readonly DbParameter? _ids, _lastSeqs, _nextDue, _previousDue;
+    private readonly DbCommand _command;
+    private readonly bool _arrays;
+    private readonly DbParameter _moves, _lastSeqs, _nextDue, _previousDue;
     private readonly ArrayBufferWriter<byte> _json = new(4096);
     private readonly Dictionary<DateTimeOffset, string> _times = [];
 
-    internal WindowAdvance(SqliteStatement statement) => _statement = statement;
-
-    internal WindowAdvance(DbCommand command)
+    internal WindowAdvance(DbCommand command, bool arrays)
     {
         _command = command;
-        _ids = command.AddParameter("ids", Array.Empty<long>());
-        _lastSeqs = command.AddParameter("lastSeqs", Array.Empty<long>());
-        _nextDue = command.AddParameter("nextDue", Array.Empty<DateTimeOffset>());
-        _previousDue = command.AddParameter("previousDue", Array.Empty<DateTimeOffset>());
+        _arrays = arrays;
+        // SQLite reads the moves as one JSON array of [id, last seq, next due, previous due]; PostgreSQL as one array a column.
+        _moves = command.AddParameter(arrays ? "ids" : "moves", "");
+        _lastSeqs = arrays ? command.AddParameter("lastSeqs", Array.Empty<long>()) : _moves;
+        _nextDue = arrays ? command.AddParameter("nextDue", Array.Empty<DateTimeOffset>()) : _moves;
+        _previousDue = arrays ? command.AddParameter("previousDue", Array.Empty<DateTimeOffset>()) : _moves;
     }
 
     /// <summary>
@@ -41,21 +40,22 @@ internal sealed class WindowAdvance : IDisposable
     public void Run(IReadOnlyList<WindowMove> moves, ISet<long> moved)
     {
         if (moves.Count == 0) return;
-        if (_statement is not null)
+        if (_arrays)
         {
-            _statement.Bind("@moves", Json(moves));
-            _statement.Read(moved);
-            return;
+            _moves.Value = moves.Select(m => m.SubscriberId).ToArray();
+            _lastSeqs.Value = moves.Select(m => m.LastSeq).ToArray();
+            _nextDue.Value = moves.Select(m => UtcTimestampHandler.ToInstant(m.NextDueAt)).ToArray();
+            _previousDue.Value = moves.Select(m => UtcTimestampHandler.ToInstant(m.PreviousDueAt)).ToArray();
         }
-        _ids!.Value = moves.Select(m => m.SubscriberId).ToArray();
-        _lastSeqs!.Value = moves.Select(m => m.LastSeq).ToArray();
-        _nextDue!.Value = moves.Select(m => UtcTimestampHandler.ToInstant(m.NextDueAt)).ToArray();
-        _previousDue!.Value = moves.Select(m => UtcTimestampHandler.ToInstant(m.PreviousDueAt)).ToArray();
-        using var reader = _command!.ExecuteReader();
+        else
+        {
+            _moves.Value = Json(moves);
+        }
+        using var reader = _command.ExecuteReader();
         while (reader.Read()) moved.Add(reader.GetInt64(0));
     }
 
-    private ReadOnlySpan<byte> Json(IReadOnlyList<WindowMove> moves)
+    private string Json(IReadOnlyList<WindowMove> moves)
     {
         _json.ResetWrittenCount();
         using (var json = new Utf8JsonWriter(_json))
@@ -72,16 +72,12 @@ internal sealed class WindowAdvance : IDisposable
             }
             json.WriteEndArray();
         }
-        return _json.WrittenSpan;
+        return Encoding.UTF8.GetString(_json.WrittenSpan);
     }
 
     // Most readers of a run share their due times: each distinct time is formatted once.
     private string Text(DateTimeOffset time) =>
         _times.TryGetValue(time, out var text) ? text : _times[time] = UtcTimestampHandler.ToText(time);
 
-    public void Dispose()
-    {
-        _statement?.Dispose();
-        _command?.Dispose();
-    }
+    public void Dispose() => _command.Dispose();
 }
