@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Newsletter.Matching;
 
 /// <summary>
@@ -7,69 +9,94 @@ namespace Newsletter.Matching;
 /// (<see cref="WindowIndexStore.Spans"/>), where the papers already are and each costs about one tokenised abstract;
 /// the answers are kept beside the label's matches (<see cref="FilterResult.SetMarks"/>), which the run holds anyway.
 /// </summary>
+/// <remarks>
+/// Once a run has marked a page, ranking hands each item it makes to <see cref="Made"/> with the matches it has just
+/// looked up: an item whose pairs were all decided on earlier pages (nearly all of them) takes its marks there and
+/// then, and only the rest wait for the page's questions. So marking a page costs the page's new pairs, not a second
+/// look at its two million (item, label)s.
+/// </remarks>
 /// <param name="resultOf">The evaluated filter a label names, or null (a recommendation, a topic gone from the catalog).</param>
 internal sealed class AbstractMarks(WindowIndexStore store, Func<string, FilterResult?> resultOf)
 {
+    // The page's questions: each (filter, match) once, with the paper and query asked about it.
+    private readonly HashSet<(FilterResult Result, int Index)> _asking = [];
+    private readonly List<(FilterResult Result, int Index)> _asked = [];
+    private readonly List<(long Paper, string Query)> _queries = [];
+    // Items that name a pair asked this page, each with its matches (Count of them from First in _matches).
+    private readonly List<(DigestItem Item, int First, int Count)> _waiting = [];
+    private readonly List<(FilterResult Result, int Index)> _matches = [];
+
     /// <summary>
-    /// Sets each item's <see cref="DigestItem.Marks"/>, in place: a ranked item belongs to the run until it is frozen,
-    /// and copying every item of every list to add its marks cost more than deciding them. A list given twice
-    /// is marked once.
+    /// Takes in an item just ranked, given its labels' filters and where its paper is among each one's matches (in
+    /// label order): its marks are set now when every pair is decided, else once its page is marked.
     /// </summary>
-    public void Mark(IReadOnlyList<IReadOnlyList<DigestItem>> lists)
+    public void Made(DigestItem item, ReadOnlySpan<(FilterResult Result, int Index)> matches)
     {
-        var distinct = new HashSet<IReadOnlyList<DigestItem>>(lists.Count, ReferenceEqualityComparer.Instance);
-        var marked = new List<IReadOnlyList<DigestItem>>(lists.Count);
-        // Each (item, label) is resolved to its filter's match once, in this pass, and the union below reads the
-        // same entries in the same order.
-        var matches = new List<(FilterResult? Result, int Index)>();
-        var asked = new List<(FilterResult Result, int Index)>();
-        var queries = new List<(long Paper, string Query)>();
-        foreach (var list in lists)
+        item.MarksTaken = true;
+        var decided = true;
+        foreach (var (result, index) in matches)
         {
-            if (!distinct.Add(list)) continue;
-            marked.Add(list);
-            foreach (var item in list)
-            {
-                // A ranked item names its filters (MatchedLabels); items made elsewhere are looked up by label.
-                var ranked = item.Labels as MatchedLabels;
-                for (var l = 0; l < item.Labels.Count; l++)
-                {
-                    var filter = ranked is not null ? ranked.ResultAt(l) : resultOf(item.Labels[l]);
-                    var index = filter?.IndexOf(item.Paper) ?? -1;
-                    matches.Add((index < 0 ? null : filter, index));
-                    // A label with no query marks nothing; a pair already decided (or met before in this page) is not asked again.
-                    if (index < 0 || filter!.Query is not { } query || filter.HasMarks(index)) continue;
-                    filter.SetMarks(index, []);
-                    asked.Add((filter, index));
-                    queries.Add((item.Paper, query));
-                }
-            }
+            // A label with no query marks nothing; a pair decided on an earlier page is not asked again.
+            if (index < 0 || result.Query is not { } query || result.HasMarks(index)) continue;
+            decided = false;
+            if (!_asking.Add((result, index))) continue;
+            _asked.Add((result, index));
+            _queries.Add((item.Paper, query));
         }
-        var spans = store.Spans(queries);
-        for (var i = 0; i < asked.Count; i++) asked[i].Result.SetMarks(asked[i].Index, spans[i]);
-        var next = 0;
-        foreach (var list in marked)
+        if (decided)
         {
-            foreach (var item in list)
-            {
-                item.Marks = Union(matches, next, item.Labels.Count);
-                next += item.Labels.Count;
-            }
+            item.Marks = Union(matches);
+            return;
         }
+        _waiting.Add((item, _matches.Count, matches.Length));
+        _matches.AddRange(matches);
     }
 
     /// <summary>
-    /// The spans of an item's labels (its <paramref name="count"/> matches from <paramref name="first"/>), overlapping
-    /// ones merged as highlight() merges a query's matches.
+    /// Sets the <see cref="DigestItem.Marks"/> of every item of <paramref name="lists"/> and of every item handed to
+    /// <see cref="Made"/> since the last call, in place: a ranked item belongs to the run until it is frozen. A list
+    /// given twice is marked once.
     /// </summary>
-    private static int[]? Union(List<(FilterResult? Result, int Index)> matches, int first, int count)
+    public void Mark(IReadOnlyList<IReadOnlyList<DigestItem>> lists)
+    {
+        var found = new List<(FilterResult Result, int Index)>();
+        foreach (var list in lists)
+        {
+            foreach (var item in list)
+            {
+                if (item.MarksTaken) continue;
+                // Not handed over by ranking (the run's first page, a preview, items made elsewhere): its labels are
+                // looked up, through the filters a ranked item names, else by label.
+                found.Clear();
+                var ranked = item.Labels as MatchedLabels;
+                for (var l = 0; l < item.Labels.Count; l++)
+                {
+                    var (filter, index) = ranked is not null ? ranked.MatchAt(l) : (resultOf(item.Labels[l]), -1);
+                    if (filter is not null && index < 0) index = filter.IndexOf(item.Paper);
+                    if (filter is not null && index >= 0) found.Add((filter, index));
+                }
+                Made(item, CollectionsMarshal.AsSpan(found));
+            }
+        }
+        var spans = store.Spans(_queries);
+        for (var i = 0; i < _asked.Count; i++) _asked[i].Result.SetMarks(_asked[i].Index, spans[i]);
+        var matches = CollectionsMarshal.AsSpan(_matches);
+        foreach (var (item, first, count) in _waiting) item.Marks = Union(matches.Slice(first, count));
+        _asking.Clear();
+        _asked.Clear();
+        _queries.Clear();
+        _waiting.Clear();
+        _matches.Clear();
+    }
+
+    /// <summary>The spans of an item's labels' matches, overlapping ones merged as highlight() merges a query's matches.</summary>
+    private static int[]? Union(ReadOnlySpan<(FilterResult Result, int Index)> matches)
     {
         int[]? only = null;
         int several = 0, total = 0;
-        for (var m = first; m < first + count; m++)
+        foreach (var (result, index) in matches)
         {
-            var (result, index) = matches[m];
-            var spans = result?.MarksOf(index) ?? [];
+            var spans = result.MarksOf(index);
             if (spans.Length == 0) continue;
             only ??= spans;
             several++;
@@ -78,10 +105,9 @@ internal sealed class AbstractMarks(WindowIndexStore store, Func<string, FilterR
         if (several < 2) return only;
         var lists = new int[several][];
         several = 0;
-        for (var m = first; m < first + count; m++)
+        foreach (var (result, index) in matches)
         {
-            var (result, index) = matches[m];
-            if (result?.MarksOf(index) is { Length: > 0 } spans) lists[several++] = spans;
+            if (result.MarksOf(index) is { Length: > 0 } spans) lists[several++] = spans;
         }
         // Each label's spans ascend and do not overlap, so one pass over all of them in (start, end) order, always
         // taking the lowest head, merges them: no pairs to list and sort for each item that several labels matched.

@@ -12,4 +12,7 @@ public sealed record DigestItem(long Paper, IReadOnlyList<string> Labels, double
     /// planned before marks were recorded, unknown). Set once, when planning decides them (<c>AbstractMarks</c>).
     /// </summary>
     public int[]? Marks { get; internal set; }
+
+    /// <summary>Whether planning's marking has taken the item in: its <see cref="Marks"/> are set, or will be once its page is marked.</summary>
+    internal bool MarksTaken { get; set; }
 }

@@ -29,7 +29,7 @@ internal sealed class FilterResult
     public FilterResult(string label, Span<FilterHit> hits, string? query = null, bool dense = false)
     {
         Label = label;
-        Labels = new MatchedLabels([label], [this]);
+        Labels = new MatchedLabels([label], [(this, -1)]);
         Query = query;
         if (hits.IsEmpty)
         {
@@ -82,12 +82,8 @@ internal sealed class FilterResult
     /// <summary>The paper of the match at <paramref name="index"/>.</summary>
     public long PaperAt(int index) => _first + _offsets[index];
 
-    public bool TryGetRank(long paper, out double rank)
-    {
-        var at = IndexOf(paper);
-        rank = at < 0 ? 0 : _ranks[at];
-        return at >= 0;
-    }
+    /// <summary>The relevance of the match at <paramref name="index"/> (see <see cref="IndexOf"/>).</summary>
+    public double RankAt(int index) => _ranks[index];
 
     /// <summary>The index of a matched <paramref name="paper"/>, or -1 when the filter did not match it.</summary>
     public int IndexOf(long paper)

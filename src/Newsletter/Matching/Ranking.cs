@@ -22,9 +22,12 @@ internal static class Ranking
     /// <paramref name="order"/>. A paper's upvotes are the same in every filter, so each filter's hits are already in
     /// the reader's order, so merging the lists (always taking the best head) meets every
     /// paper first at its best rank and meets the top papers first: the merge stops after <paramref name="max"/>
-    /// distinct papers, and the cost per reader is about filters × max, whatever the window holds.
+    /// distinct papers, and the cost per reader is about filters × max, whatever the window holds. With
+    /// <paramref name="marks"/> (a planning run that marks its pages) each item is handed over as it is made, with the
+    /// matches its labels were found from (<see cref="AbstractMarks.Made"/>).
     /// </summary>
-    public static IReadOnlyList<DigestItem> Top(ReadOnlySpan<FilterResult> filters, NewPapers isNew, int max, DigestOrder order)
+    public static IReadOnlyList<DigestItem> Top(ReadOnlySpan<FilterResult> filters, NewPapers isNew, int max, DigestOrder order,
+        AbstractMarks? marks = null)
     {
         // Each filter's head (its best paper new to the reader not taken yet) is found once and again only when it
         // is taken: the heads of the filters not taken from stay where they were.
@@ -47,7 +50,7 @@ internal static class Ranking
             if (!Contains(chosen, bestHit.Paper)) chosen.Add(bestHit);
         }
         var items = new List<DigestItem>(chosen.Count);
-        var labels = new List<(FilterResult Result, double Rank)>();
+        var labels = new List<(FilterResult Result, int Index, double Rank)>();
         foreach (var top in chosen)
         {
             // A reader's filters are distinct (kind, value) pairs, so their labels are too. Insertion keeps filters
@@ -55,23 +58,31 @@ internal static class Ranking
             labels.Clear();
             foreach (var filter in filters)
             {
-                if (!filter.TryGetRank(top.Paper, out var rank)) continue;
+                var index = filter.IndexOf(top.Paper);
+                if (index < 0) continue;
+                var rank = filter.RankAt(index);
                 var at = labels.Count;
                 while (at > 0 && labels[at - 1].Rank < rank) at--;
-                labels.Insert(at, (filter, rank));
+                labels.Insert(at, (filter, index, rank));
             }
             // Most papers match one of the reader's filters: share that filter's one-label list instead of
             // allocating one per item (two million items a run at 100,000 readers).
-            IReadOnlyList<string> names;
-            if (labels.Count == 1) names = labels[0].Result.Labels;
+            if (labels.Count == 1)
+            {
+                var (result, index, _) = labels[0];
+                var item = new DigestItem(top.Paper, result.Labels, Math.Round(top.Rank, 4));
+                marks?.Made(item, [(result, index)]);
+                items.Add(item);
+            }
             else
             {
                 var several = new string[labels.Count];
-                var results = new FilterResult[labels.Count];
-                for (var l = 0; l < several.Length; l++) (several[l], results[l]) = (labels[l].Result.Label, labels[l].Result);
-                names = new MatchedLabels(several, results);
+                var matches = new (FilterResult, int)[labels.Count];
+                for (var l = 0; l < several.Length; l++) (several[l], matches[l]) = (labels[l].Result.Label, (labels[l].Result, labels[l].Index));
+                var item = new DigestItem(top.Paper, new MatchedLabels(several, matches), Math.Round(top.Rank, 4));
+                marks?.Made(item, matches);
+                items.Add(item);
             }
-            items.Add(new DigestItem(top.Paper, names, Math.Round(top.Rank, 4)));
         }
         return items;
     }

@@ -107,7 +107,7 @@ internal sealed class WindowMatcher : IDisposable
     /// in <paramref name="order"/> (see <see cref="Ranking"/>): the one ranking every digest and preview goes through.
     /// </summary>
     public IReadOnlyList<DigestItem> Top(ReadOnlySpan<FilterResult> filters, NewPapers isNew, int max, DigestOrder order) =>
-        Ranking.Top(filters, isNew, max, order);
+        Ranking.Top(filters, isNew, max, order, _marks);
 
     /// <summary>
     /// Decides each ranked item's <see cref="DigestItem.Marks"/>: the words of its abstract the queries of its labels

@@ -70,6 +70,34 @@ public class AbstractMarksTests
         Assert.That(list[1].Marks, Is.Null, "a recommendation matched no query");
     }
 
+    [Test]
+    public void RankedItems_AfterTheFirstPage_TakeDecidedMarksWhenMade_AndWaitForPairsAskedOnTheirOwnPage()
+    {
+        var (database, id) = PaperInIndex();
+        using var connection = database.Open();
+        using var window = MatchWindow.Load(connection, id - 1, id);
+        using var store = window.Open();
+        var state = new FilterResult("keyword:state", new[] { new FilterHit(id, 2, 0) }, "\"state space\"");
+        var mamba = new FilterResult("keyword:mamba", new[] { new FilterHit(id, 1, 0) }, "mamba");
+        var marks = new AbstractMarks(store, _ => null);
+        var isNew = NewPapers.After(id - 1);
+
+        // Page 1: ranked before any page was marked, so marking looks its labels up.
+        var first = Ranking.Top([state], isNew, 20, DigestOrder.Relevance);
+        marks.Mark([first]);
+        // Page 2: one label decided on page 1, one never asked: the item waits for its page's highlights.
+        var second = Ranking.Top([state, mamba], isNew, 20, DigestOrder.Relevance, marks);
+        Assert.That(second[0].Marks, Is.Null, "not marked before its page's new pair is asked");
+        marks.Mark([second]);
+        // Page 3: every pair decided, so the item is marked as ranking makes it.
+        var third = Ranking.Top([mamba], isNew, 20, DigestOrder.Relevance, marks);
+
+        Assert.That(DigestExcerpt.Mark(Abstract, first[0].Marks), Is.EqualTo(IndexHighlight(connection, id, "\"state space\"")));
+        Assert.That(second[0].Labels, Is.EqualTo(new[] { "keyword:state", "keyword:mamba" }), "best match first");
+        Assert.That(DigestExcerpt.Mark(Abstract, second[0].Marks), Is.EqualTo(IndexHighlight(connection, id, "(\"state space\") OR (mamba)")));
+        Assert.That(DigestExcerpt.Mark(Abstract, third[0].Marks), Is.EqualTo(IndexHighlight(connection, id, "mamba")), "marked without Mark");
+    }
+
     [TestCase(new[] { 0, 1 }, Description = "ends inside a word")]
     [TestCase(new[] { 4, 8 }, Description = "starts after a word's first letter")]
     [TestCase(new[] { 3, 400 }, Description = "past the end")]
