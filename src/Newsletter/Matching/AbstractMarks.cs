@@ -10,6 +10,12 @@ namespace Newsletter.Matching;
 /// <param name="resultOf">The evaluated filter a label names, or null (a recommendation, a topic gone from the catalog).</param>
 internal sealed class AbstractMarks(WindowIndexStore store, Func<string, FilterResult?> resultOf)
 {
+    // Kept from page to page (emptied after each): a page's lists are large objects, and new ones each page waited
+    // for a full collection (tens of MB of a 1,000,000-reader run's peak, BENCHMARKS).
+    private readonly List<(FilterResult? Result, int Index)> _matches = [];
+    private readonly List<(FilterResult Result, int Index)> _asked = [];
+    private readonly List<(long Paper, string Query)> _queries = [];
+
     /// <summary>
     /// Sets each item's <see cref="DigestItem.Marks"/>, in place: a ranked item belongs to the run until it is frozen,
     /// and copying every item of every list to add its marks cost more than deciding them. A list given twice
@@ -21,9 +27,8 @@ internal sealed class AbstractMarks(WindowIndexStore store, Func<string, FilterR
         var marked = new List<IReadOnlyList<DigestItem>>(lists.Count);
         // Each (item, label) is resolved to its filter's match once, in this pass, and the union below reads the
         // same entries in the same order.
-        var matches = new List<(FilterResult? Result, int Index)>();
-        var asked = new List<(FilterResult Result, int Index)>();
-        var queries = new List<(long Paper, string Query)>();
+        var (matches, asked, queries) = (_matches, _asked, _queries);
+        Empty();
         foreach (var list in lists)
         {
             if (!distinct.Add(list)) continue;
@@ -56,6 +61,15 @@ internal sealed class AbstractMarks(WindowIndexStore store, Func<string, FilterR
                 next += item.Labels.Count;
             }
         }
+        Empty();
+    }
+
+    /// <summary>Empties the page's lists, keeping their room (and no filter alive through them).</summary>
+    private void Empty()
+    {
+        _matches.Clear();
+        _asked.Clear();
+        _queries.Clear();
     }
 
     /// <summary>
