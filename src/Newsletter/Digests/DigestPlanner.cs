@@ -41,6 +41,8 @@ public sealed class DigestPlanner(
         using var window = MatchWindow.Load(connection, low, high);
         using var matcher = new WindowMatcher(window, window.Open(), topics, queries.Value, clock, logger);
         using var pages = new DuePages(connection, at, PageSize, claimPages: database.IsPostgres && !dryRun);
+        // A keyword's result is held from its first reader to its last, not for the whole run.
+        matcher.ExpectUses(DueReaderStore.KeywordUses(connection, at));
         var taste = TasteStep.Open(tastes, low, high);
         var schedule = new Dictionary<(string Timezone, string Frequency, int Weekday, int Hour, DateTimeOffset DueAt), (string PeriodKey, DateTimeOffset NextDue)>();
         var frozen = new FrozenLists();
@@ -68,12 +70,15 @@ public sealed class DigestPlanner(
                 }
                 if (dryRun)
                 {
+                    matcher.Release();
                     readers += digests.Count;
                     planned += digests.Count(d => d.Items.Count > 0 || options.Value.SendEmpty);
                     continue;
                 }
-                // What each frozen paper highlights is decided now, from the queries that matched it.
+                // What each frozen paper highlights is decided now, from the queries that matched it; then the
+                // keywords this page's readers were the last to name are let go.
                 matcher.Mark(digests.Select(d => d.Items).ToList());
+                matcher.Release();
                 Finish(ref writing);
                 pages.Written();
                 writing = Task.Run(() => (deliveries.Plan(digests, mailer.Domain, options.Value.SendEmpty, at, out var advanced, frozen), advanced));

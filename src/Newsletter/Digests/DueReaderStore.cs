@@ -151,6 +151,26 @@ internal sealed class DueReaderStore : IDisposable
     }
 
     /// <summary>
+    /// How many of the readers due at <paramref name="at"/> name each keyword: a run releases a keyword's result after
+    /// its last reader (<see cref="Matching.WindowMatcher.ExpectUses"/>). Topics are not counted: nearly every reader names one.
+    /// </summary>
+    public static List<(string Keyword, int Uses)> KeywordUses(DbConnection connection, DateTimeOffset at)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT f.value, COUNT(*)
+            FROM subscriber_filters f JOIN subscribers s ON s.id = f.subscriber_id
+            WHERE f.kind = 'keyword' AND s.state = 'confirmed' AND s.next_due_at <= @at
+            GROUP BY f.value
+            """;
+        command.AddTimestamp("at", at);
+        var uses = new List<(string, int)>();
+        using var row = command.ExecuteReader();
+        while (row.Read()) uses.Add((row.GetString(0), (int)row.GetInt64(1)));
+        return uses;
+    }
+
+    /// <summary>
     /// The readers due at <paramref name="at"/>: the oldest paper any of them has had (their lowest <c>last_seq</c>),
     /// and the earliest time one who never had a digest confirmed.
     /// </summary>

@@ -6,7 +6,7 @@ namespace Newsletter.Matching;
 /// </summary>
 public static class FilterLabel
 {
-    private const string KeywordPrefix = "keyword:";
+    internal const string KeywordPrefix = "keyword:";
 
     public static string For(SubscriberFilter filter) => For(filter.Kind, filter.Value);
 

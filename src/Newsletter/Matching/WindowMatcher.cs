@@ -27,8 +27,12 @@ internal sealed class WindowMatcher : IDisposable
     private readonly bool _forRequest;
     private readonly ILogger _logger;
     // Results by label: a filter's label names it uniquely (a keyword's carries its kind), and it is how a ranked
-    // item names its filters, which marking looks up for every item.
-    private readonly Dictionary<string, FilterResult> _byLabel = new(StringComparer.Ordinal);
+    // item names its filters, which marking looks up for every item. A label's slot stays for the run once asked
+    // (it counts the distinct filters); its result may be released once its readers are done (see ExpectUses).
+    private readonly Dictionary<string, Slot> _byLabel = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Slot>.AlternateLookup<ReadOnlySpan<char>> _bySpan;
+    // Slots whose counted uses ran out since the last Release: their results go then, after the page is marked.
+    private readonly List<Slot> _usedUp = [];
     // Reused from query to query: a run evaluates up to one filter per ten readers, and only each result's own
     // arrays are kept for the run.
     private readonly List<FilterHit> _hits = [];
@@ -49,6 +53,7 @@ internal sealed class WindowMatcher : IDisposable
         _limits = limits;
         _logger = logger;
         _forRequest = requestAborted is not null;
+        _bySpan = _byLabel.GetAlternateLookup<ReadOnlySpan<char>>();
         _perQuery = TimeSpan.FromMilliseconds(_forRequest ? limits.RequestBudgetMs : limits.PlanningBudgetMs);
         // A run's budget is seconds, so it is checked far less often: every 1,000 steps made a 100,000-reader plan
         // measurably slower (tests/BENCHMARKS.md, 2026-12-01). The budget is on the store's own connection, so it
@@ -65,10 +70,34 @@ internal sealed class WindowMatcher : IDisposable
     public IReadOnlyDictionary<long, WindowPaper> Papers => _window.Papers;
 
     /// <summary>Distinct filters asked for so far.</summary>
-    public int DistinctFilters => _byLabel.Count;
+    public int DistinctFilters { get; private set; }
 
-    /// <summary>Full-text queries actually run (never more than <see cref="DistinctFilters"/>).</summary>
+    /// <summary>Full-text queries actually run (never more than <see cref="DistinctFilters"/>, unless a released result was asked again).</summary>
     public int QueriesRun { get; private set; }
+
+    /// <summary>
+    /// Tells a planning run how many of its readers name each keyword (<paramref name="uses"/>: the keyword's query and
+    /// its count): a keyword's result is then released by the first <see cref="Release"/> after its last use, so a
+    /// run holds the keywords of the readers still to come rather than every keyword it met. A keyword asked for
+    /// more often than counted (a reader who changed filters meanwhile) is evaluated again: the window is the same,
+    /// so is its result. Filters not counted (topics, named by nearly everyone) are kept for the run.
+    /// </summary>
+    public void ExpectUses(IEnumerable<(string Keyword, int Uses)> uses)
+    {
+        foreach (var (keyword, count) in uses)
+        {
+            if (count <= 0) continue;
+            var label = FilterLabel.For(SubscriberFilter.Keyword, keyword);
+            _byLabel[label] = new Slot(label) { Left = count };
+        }
+    }
+
+    /// <summary>Releases the results whose counted uses ran out (see <see cref="ExpectUses"/>); call it once the page that used them is marked.</summary>
+    public void Release()
+    {
+        foreach (var slot in _usedUp) (slot.Result, slot.Left) = (null, Slot.Released);
+        _usedUp.Clear();
+    }
 
     /// <summary>The filter's matches in the window, evaluated on first use; empty for unknown topics and broken queries.</summary>
     public FilterResult Get(SubscriberFilter filter) => Get(filter.Kind, filter.Value);
@@ -76,29 +105,52 @@ internal sealed class WindowMatcher : IDisposable
     /// <inheritdoc cref="Get(SubscriberFilter)"/>
     public FilterResult Get(string kind, string value)
     {
-        var label = FilterLabel.For(kind, value);
-        if (_byLabel.TryGetValue(label, out var cached)) return cached;
-        FilterResult? result = null;
-        var shared = kind == SubscriberFilter.Topic ? _window.SharedTopics : null;
-        if (shared is null) result = Evaluate(new SubscriberFilter(kind, value));
-        else if (!shared.TryGetValue(value, out result))
+        if (kind != SubscriberFilter.Keyword) return Get(kind, value, value);
+        // A keyword's label is "keyword:" + its query: looked up without making the string, four filter rows a reader.
+        var length = FilterLabel.KeywordPrefix.Length + value.Length;
+        Span<char> label = length <= 256 ? stackalloc char[length] : new char[length];
+        FilterLabel.KeywordPrefix.CopyTo(label);
+        value.CopyTo(label[FilterLabel.KeywordPrefix.Length..]);
+        return _bySpan.TryGetValue(label, out var slot) ? Use(slot, kind, value) : Get(kind, value, label.ToString());
+    }
+
+    private FilterResult Get(string kind, string value, string label)
+    {
+        if (!_byLabel.TryGetValue(label, out var slot)) _byLabel[label] = slot = new Slot(label);
+        return Use(slot, kind, value);
+    }
+
+    private FilterResult Use(Slot slot, string kind, string value)
+    {
+        if (slot.Result is null)
         {
-            // A catalog topic in a shared window is computed once for every preview until a paper changes, and
-            // its cost is bounded by the catalog and the window: it is not charged to the request that happens to
-            // ask first, which under load could never finish it, so no preview of that topic ever succeeded.
-            var left = _budget.Remaining;
-            _budget.Restart(TimeSpan.MaxValue);
-            try
-            {
-                result = Evaluate(new SubscriberFilter(kind, value));
-            }
-            finally
-            {
-                _budget.Restart(left);
-            }
-            shared.TryAdd(value, result);
+            if (slot.Left == Slot.Released) slot.Left = 0;
+            else DistinctFilters++;
+            slot.Result = Evaluate(kind, value, slot.Label);
         }
-        _byLabel[label] = result;
+        if (slot.Left > 0 && --slot.Left == 0) _usedUp.Add(slot);
+        return slot.Result;
+    }
+
+    private FilterResult Evaluate(string kind, string value, string label)
+    {
+        var shared = kind == SubscriberFilter.Topic ? _window.SharedTopics : null;
+        if (shared is null) return Evaluate(new SubscriberFilter(kind, value), label);
+        if (shared.TryGetValue(value, out var result)) return result;
+        // A catalog topic in a shared window is computed once for every preview until a paper changes, and
+        // its cost is bounded by the catalog and the window: it is not charged to the request that happens to
+        // ask first, which under load could never finish it, so no preview of that topic ever succeeded.
+        var left = _budget.Remaining;
+        _budget.Restart(TimeSpan.MaxValue);
+        try
+        {
+            result = Evaluate(new SubscriberFilter(kind, value), label);
+        }
+        finally
+        {
+            _budget.Restart(left);
+        }
+        shared.TryAdd(value, result);
         return result;
     }
 
@@ -114,7 +166,7 @@ internal sealed class WindowMatcher : IDisposable
     /// matched (see <see cref="AbstractMarks"/>).
     /// </summary>
     public void Mark(IReadOnlyList<IReadOnlyList<DigestItem>> lists) =>
-        (_marks ??= new AbstractMarks(_store, label => _byLabel.GetValueOrDefault(label))).Mark(lists);
+        (_marks ??= new AbstractMarks(_store, label => _byLabel.GetValueOrDefault(label)?.Result)).Mark(lists);
 
     /// <summary>How many distinct papers new to the reader <paramref name="filters"/> match.</summary>
     public static int CountNew(ReadOnlySpan<FilterResult> filters, NewPapers isNew)
@@ -131,7 +183,7 @@ internal sealed class WindowMatcher : IDisposable
         return matched.Count;
     }
 
-    private FilterResult Evaluate(SubscriberFilter filter)
+    private FilterResult Evaluate(SubscriberFilter filter, string label)
     {
         string? query, problem = null;
         if (filter.Kind == SubscriberFilter.Topic) query = _topics.Find(filter.Value)?.Query;
@@ -140,9 +192,9 @@ internal sealed class WindowMatcher : IDisposable
         {
             // Stored before today's rules (or imported): it must not cost every run, nor break it for everyone else.
             _logger.LogWarning("Skipping the keyword filter '{Query}': {Problem}", filter.Value, problem);
-            return new FilterResult(FilterLabel.For(filter), []);
+            return FilterResult.None;
         }
-        if (string.IsNullOrWhiteSpace(query) || Papers.Count == 0) return new FilterResult(FilterLabel.For(filter), []);
+        if (string.IsNullOrWhiteSpace(query) || Papers.Count == 0) return FilterResult.None;
         QueriesRun++;
         var hits = _hits;
         hits.Clear();
@@ -157,13 +209,13 @@ internal sealed class WindowMatcher : IDisposable
             if (_forRequest) throw new QueryBudgetSpentException(_perQuery);
             _logger.LogWarning("Skipping the {Kind} filter '{Query}' this run: it ran longer than Queries:PlanningBudgetMs ({Budget} ms)",
                 filter.Kind, filter.Value, _limits.PlanningBudgetMs);
-            return new FilterResult(FilterLabel.For(filter), []);
+            return FilterResult.None;
         }
         catch (SqliteException e)
         {
             // A query that FTS5 refuses must not break the run for everyone else.
             _logger.LogWarning("Skipping the {Kind} filter '{Query}': not a valid full-text query ({Message})", filter.Kind, query, e.Message);
-            return new FilterResult(FilterLabel.For(filter), []);
+            return FilterResult.None;
         }
         finally
         {
@@ -171,13 +223,26 @@ internal sealed class WindowMatcher : IDisposable
             // connection (once the page of readers, now the page's highlights) when a slow page outlasted it.
             if (!_forRequest) _budget.Restart(TimeSpan.MaxValue);
         }
+        // A filter that matched nothing (most keywords) adds no item and no label to any digest: all share one result.
+        if (hits.Count == 0) return FilterResult.None;
         // A topic is named by nearly every reader, so each reader's papers are looked up in it: in one step.
-        return new FilterResult(FilterLabel.For(filter), CollectionsMarshal.AsSpan(hits), query, dense: filter.Kind == SubscriberFilter.Topic);
+        return new FilterResult(label, CollectionsMarshal.AsSpan(hits), query, dense: filter.Kind == SubscriberFilter.Topic);
     }
 
     public void Dispose()
     {
         _budget.Dispose();
         _store.Dispose();
+    }
+
+    /// <summary>A label's place in the run: its result while held, and how many counted uses are left.</summary>
+    private sealed class Slot(string label)
+    {
+        /// <summary><see cref="Left"/> of a slot whose result was released: asked again, it is evaluated again.</summary>
+        public const int Released = -1;
+
+        public string Label { get; } = label;
+        public FilterResult? Result { get; set; }
+        public int Left { get; set; }
     }
 }

@@ -112,6 +112,7 @@ public static class PlanScenario
         var cpuBefore = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
         var threadsBefore = ThreadCpu.Now();
         var pauseBefore = GC.GetTotalPauseDuration();
+        using var split = new MemorySplit();
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var dryRun = args.Optional("dry-run") == "true";
         var planned = dryRun ? planner.Run(at, dryRun: true).Planned : planner.PlanDue(at);
@@ -127,6 +128,7 @@ public static class PlanScenario
             seconds, cpuSeconds, planned, peakMb = ProcessMemory.PeakMb(), beforeMb = before,
             plannerCpu = threads["caller"], writerCpu = threads["pool"], gcCpu = threads["gc"], jitCpu = threads["jit"], otherCpu = threads["other"],
             gcPauseSeconds = (GC.GetTotalPauseDuration() - pauseBefore).TotalSeconds, gcServer = System.Runtime.GCSettings.IsServerGC,
+            memory = split.Peaks(),
         });
         return Task.FromResult(0);
     }
