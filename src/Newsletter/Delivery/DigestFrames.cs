@@ -12,15 +12,25 @@ namespace Newsletter.Delivery;
 /// </summary>
 public sealed class DigestFrames
 {
-    private readonly ConcurrentDictionary<string, DigestFrame> _frames = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, DigestFrame> _frames;
+    // Looked up by the key as the digest wrote it, so a digest of a known shape makes no string of it.
+    private readonly ConcurrentDictionary<string, DigestFrame>.AlternateLookup<ReadOnlySpan<char>> _byKey;
+
+    public DigestFrames()
+    {
+        _frames = new ConcurrentDictionary<string, DigestFrame>(StringComparer.Ordinal);
+        _byKey = _frames.GetAlternateLookup<ReadOnlySpan<char>>();
+    }
 
     /// <summary>How many shapes the run's digests took (for the logs).</summary>
     public int Count => _frames.Count;
 
     internal IEnumerable<string> Keys => _frames.Keys;
 
-    internal DigestFrame Get(string key, Func<DigestFrame> make) =>
-        _frames.TryGetValue(key, out var frame) ? frame : _frames.GetOrAdd(key, _ => make());
+    internal DigestFrame? Find(ReadOnlySpan<char> key) => _byKey.TryGetValue(key, out var frame) ? frame : null;
+
+    /// <summary>Adds a shape's frame (made by its first digest; when two made it at once, the first added stays).</summary>
+    internal DigestFrame Add(string key, DigestFrame frame) => _frames.GetOrAdd(key, frame);
 }
 
 /// <summary>The three digest templates' frames for one shape; a part without one is rendered per digest.</summary>

@@ -70,15 +70,24 @@ public sealed class DigestRenderer(TemplateCatalog templates, TopicCatalog topic
     /// <summary>The run's frames for the digest's shape, made with its first digest; <paramref name="values"/> gets the digest's holes.</summary>
     private DigestFrame Frame(DigestFrames frames, ScriptObject model, List<string> values)
     {
-        var key = new StringBuilder(512);
+        var key = t_key ??= new StringBuilder(1024);
+        key.Clear();
         Holes.Split(model, key, values);
-        return frames.Get(key.ToString(), () =>
-        {
-            var standIns = Holes.StandIns(model);
-            var html = Framed("digest.html.sbn", standIns, model, values);
-            var text = Framed("digest.txt.sbn", standIns, model, values);
-            return new DigestFrame(Framed("digest.subject.sbn", standIns, model, values), html is null ? null : new EncodedFrame(html), text is null ? null : new EncodedFrame(text));
-        });
+        if (t_keyChars is null || t_keyChars.Length < key.Length) t_keyChars = new char[Math.Max(2 * key.Length, 1024)];
+        key.CopyTo(0, t_keyChars, key.Length);
+        return frames.Find(t_keyChars.AsSpan(0, key.Length)) ?? frames.Add(key.ToString(), NewFrame(model, values));
+    }
+
+    // The key of a digest's shape is written and looked up in these, one of each per thread.
+    [ThreadStatic] private static StringBuilder? t_key;
+    [ThreadStatic] private static char[]? t_keyChars;
+
+    private DigestFrame NewFrame(ScriptObject model, List<string> values)
+    {
+        var standIns = Holes.StandIns(model);
+        var html = Framed("digest.html.sbn", standIns, model, values);
+        var text = Framed("digest.txt.sbn", standIns, model, values);
+        return new DigestFrame(Framed("digest.subject.sbn", standIns, model, values), html is null ? null : new EncodedFrame(html), text is null ? null : new EncodedFrame(text));
     }
 
     /// <summary>

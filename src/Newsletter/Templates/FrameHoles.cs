@@ -127,6 +127,12 @@ public sealed class FrameHoles(IReadOnlySet<string> globals, IReadOnlyDictionary
                 }
                 key.Append(']');
                 break;
+            case ISpanFormattable number:
+                Span<char> digits = stackalloc char[64];
+                if (number.TryFormat(digits, out var written, default, CultureInfo.InvariantCulture)) key.Append(digits[..written]);
+                else key.Append(Convert.ToString(value, CultureInfo.InvariantCulture));
+                key.Append(value.GetType().Name[0]);
+                break;
             default: key.Append(Convert.ToString(value, CultureInfo.InvariantCulture)).Append(value.GetType().Name[0]); break;
         }
     }
