@@ -17,4 +17,7 @@ public sealed record DigestBatch(
 {
     /// <summary>Frozen papers of these rows that no longer exist (each logged with its row), left out of their digests.</summary>
     public int MissingPapers { get; init; }
+
+    /// <summary>The run's frames of the digest templates, shared by its batches.</summary>
+    public DigestFrames? Frames { get; init; }
 }

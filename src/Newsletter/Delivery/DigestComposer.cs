@@ -49,7 +49,7 @@ public sealed class DigestComposer(
         // Each row's papers as entries whose every part was rendered at most once this run.
         var entries = items.ToDictionary(row => row.Key, row => (IReadOnlyList<DigestEntry>)row.Value
             .Where(i => byId.ContainsKey(i.Paper)).Select(i => fragments.Entry(byId[i.Paper], i, renderer)).ToList());
-        return new DigestBatch(readers, tokens, byId, items, entries) { MissingPapers = missing.Count };
+        return new DigestBatch(readers, tokens, byId, items, entries) { MissingPapers = missing.Count, Frames = fragments.Frames };
     }
 
     /// <summary>
@@ -86,6 +86,7 @@ public sealed class DigestComposer(
         var content = Content(subscriber, PeriodOf(row, subscriber), batch.Entries.GetValueOrDefault(row.Id) ?? Entries(items, batch.Papers), readerLinks) with
         {
             ArchiveUrl = site.Value.Link("digests/" + archive.Token(row.Id)),
+            Frames = batch.Frames,
         };
         // The templates write straight into the message's bytes: the digest is never a string of its own.
         var body = new AlternativeBody();

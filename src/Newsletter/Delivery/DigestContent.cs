@@ -30,4 +30,7 @@ public sealed record DigestContent
 
     /// <summary>Where a visitor of the archive page can subscribe themselves.</summary>
     public string? SubscribeUrl { get; init; }
+
+    /// <summary>The sending run's frames of the digest templates (see <see cref="DigestFrames"/>); null to evaluate them for this digest alone.</summary>
+    public DigestFrames? Frames { get; init; }
 }

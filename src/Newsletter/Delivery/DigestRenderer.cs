@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using Microsoft.Extensions.Options;
 using Newsletter.Digests;
 using Newsletter.Listings;
@@ -37,9 +38,67 @@ public sealed class DigestRenderer(TemplateCatalog templates, TopicCatalog topic
     {
         var placed = new List<PlacedText>(2 * content.Entries.Count);
         var model = Model(content, placed);
-        templates.Write("digest.txt.sbn", model, new DigestOutput(body.Part("plain"), placed));
-        templates.Write("digest.html.sbn", model, new DigestOutput(body.Part("html"), placed));
-        return templates.Render("digest.subject.sbn", model).Trim();
+        var values = new List<string>(2 * placed.Capacity + 16);
+        // A run's digests with recommendations are few and each unlike the next: those are evaluated whole.
+        var frame = content.Frames is { } frames && !content.Entries.Any(IsRecommended) ? Frame(frames, model, values) : null;
+        Part(frame?.Text, "digest.txt.sbn", body.Part("plain"));
+        Part(frame?.Html, "digest.html.sbn", body.Part("html"));
+        return (frame?.Subject is { } subject ? subject.Assemble(values) : templates.Render("digest.subject.sbn", model)).Trim();
+
+        void Part(EncodedFrame? part, string name, QuotedPrintableWriter writer)
+        {
+            var output = new DigestOutput(writer, placed);
+            if (part is null) templates.Write(name, model, output);
+            else part.WriteTo(writer, output, values);
+        }
+    }
+
+    /// <summary>What differs from one reader to the next in the digest templates' model: their holes.</summary>
+    private static readonly FrameHoles Holes = new(
+        new HashSet<string>(StringComparer.Ordinal) { "email", "archive_url", "subscribe_url", "manage_url", "feedback_url", "unsubscribe_url", "lead", "date", "date_long" },
+        new Dictionary<string, FrameHoles.ListHoles>(StringComparer.Ordinal)
+        {
+            ["papers"] = new(new HashSet<string>(StringComparer.Ordinal) { "html", "text" }, new HashSet<string>()),
+            ["stops"] = new(new HashSet<string>(StringComparer.Ordinal) { "name", "url" }, new HashSet<string>(StringComparer.Ordinal) { "is_search" }),
+        });
+
+    private static readonly string[] DigestTemplates = ["digest.subject.sbn", "digest.html.sbn", "digest.txt.sbn"];
+
+    // The digest templates that use the holes only as a frame can keep them (the rest are evaluated per digest).
+    private readonly HashSet<string> _framed = DigestTemplates.Where(name => templates.CanSplit(name, Holes)).ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>The run's frames for the digest's shape, made with its first digest; <paramref name="values"/> gets the digest's holes.</summary>
+    private DigestFrame Frame(DigestFrames frames, ScriptObject model, List<string> values)
+    {
+        var key = t_key ??= new StringBuilder(1024);
+        key.Clear();
+        Holes.Split(model, key, values);
+        if (t_keyChars is null || t_keyChars.Length < key.Length) t_keyChars = new char[Math.Max(2 * key.Length, 1024)];
+        key.CopyTo(0, t_keyChars, key.Length);
+        return frames.Find(t_keyChars.AsSpan(0, key.Length)) ?? frames.Add(key.ToString(), NewFrame(model, values));
+    }
+
+    // The key of a digest's shape is written and looked up in these, one of each per thread.
+    [ThreadStatic] private static StringBuilder? t_key;
+    [ThreadStatic] private static char[]? t_keyChars;
+
+    private DigestFrame NewFrame(ScriptObject model, List<string> values)
+    {
+        var standIns = Holes.StandIns(model);
+        var html = Framed("digest.html.sbn", standIns, model, values);
+        var text = Framed("digest.txt.sbn", standIns, model, values);
+        return new DigestFrame(Framed("digest.subject.sbn", standIns, model, values), html is null ? null : new EncodedFrame(html), text is null ? null : new EncodedFrame(text));
+    }
+
+    /// <summary>
+    /// A template's frame for the shape of <paramref name="model"/>, or null: the first digest of each shape is rendered
+    /// both ways, and a frame that does not give its text exactly is not used.
+    /// </summary>
+    private TemplateFrame? Framed(string name, ScriptObject standIns, ScriptObject model, List<string> values)
+    {
+        if (!_framed.Contains(name)) return null;
+        var frame = TemplateFrame.Parse(templates.Render(name, standIns));
+        return frame is not null && frame.Assemble(values) == templates.Render(name, model) ? frame : null;
     }
 
     /// <summary>One paper of <paramref name="entry"/> as an email shows it (see <see cref="Fragment(Paper, bool, bool)"/>).</summary>

@@ -18,6 +18,9 @@ public sealed class PaperFragments
     private readonly ConcurrentDictionary<string, ReaderPiece> _matched = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<long, (DateTimeOffset ChangedAt, Paper Paper)> _read = new();
 
+    /// <summary>The digest templates rendered once for each shape of digest the run sends.</summary>
+    public DigestFrames Frames { get; } = new();
+
     /// <summary>How many paper fragments the run rendered (for the logs).</summary>
     public int Count => _papers.Count;
 

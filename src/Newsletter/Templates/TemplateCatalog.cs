@@ -50,6 +50,14 @@ public sealed class TemplateCatalog : ITemplateLoader
     /// <summary>True when a template of that name exists.</summary>
     public bool Contains(string name) => _templates.ContainsKey(name);
 
+    /// <summary>
+    /// Whether the template uses <paramref name="holes"/> only in ways a <see cref="TemplateFrame"/> keeps (see
+    /// <see cref="FrameCheck"/>), so it can be rendered once for many models with markers in the holes.
+    /// </summary>
+    public bool CanSplit(string name, FrameHoles holes) =>
+        _templates.TryGetValue(name, out var template) ? template.Page is { } page && FrameCheck.CanSplit(page, holes)
+            : throw new InvalidOperationException($"No template named '{name}' in {Folder}");
+
     /// <summary>Renders a template with the given model; <c>include "name"</c> inside it reads from the same folder.</summary>
     public string Render(string name, ScriptObject model) => Render(name, model, new StringBuilderOutput());
 

@@ -60,6 +60,7 @@ public static class SendProfile
             });
         }
         steps.Print(sent);
+        Console.WriteLine($"PROFILE run: {fragments.Count} paper fragments, {fragments.Pieces} reader pieces, {fragments.Frames.Count} digest frames");
         return sent;
     }
 
