@@ -129,6 +129,8 @@ public sealed class QuotedPrintableWriter
                     column = 0;
                     continue;
                 }
+                // A line that starts with '.' is dot-stuffed by SMTP's DATA, a copy of the whole message: encoded instead.
+                if (column == 0 && bytes[i] == (byte)'.') break;
                 var take = Math.Min(room, run);
                 bytes.Slice(i, take).CopyTo(_out.AsSpan(_length));
                 _length += take;

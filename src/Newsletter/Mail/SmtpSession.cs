@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Sockets;
 using MailKit;
 using MailKit.Net.Smtp;
@@ -107,15 +108,25 @@ public sealed class SmtpSession : IMailSession
 
     // MailKit writes a message's end (".") and the next command as small segments; with Nagle's algorithm each
     // waits for the server's delayed ACK (~40 ms), which caps a connection at ~20 messages a second.
+    // The socket stays blocking at the system level: .NET makes a socket non-blocking for good at its first
+    // asynchronous call (ConnectAsync included), after which every blocking read that waits for a reply goes through
+    // the runtime's epoll thread and a thread-pool work item (spinning pool threads) instead of the kernel waking
+    // this thread. So the connect is the blocking one, bounded by the send timeout (Linux's connect() honours
+    // SO_SNDTIMEO), and only the name lookup is asynchronous.
     private Socket OpenSocket(CancellationToken cancellationToken)
     {
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        var timeoutMs = _options.TimeoutSeconds * 1000;
+        IPAddress[] addresses;
+        using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        {
+            timeout.CancelAfter(timeoutMs);
+            addresses = Dns.GetHostAddressesAsync(_options.Host, timeout.Token).GetAwaiter().GetResult();
+        }
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true, SendTimeout = timeoutMs, ReceiveTimeout = timeoutMs };
         try
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(TimeSpan.FromSeconds(_options.TimeoutSeconds));
-            // Once per connection: the blocking Connect has no timeout of its own.
-            socket.ConnectAsync(_options.Host, _options.Port, timeout.Token).AsTask().GetAwaiter().GetResult();
+            cancellationToken.ThrowIfCancellationRequested();
+            socket.Connect(addresses, _options.Port);
             return socket;
         }
         catch

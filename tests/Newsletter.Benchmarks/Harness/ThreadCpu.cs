@@ -24,7 +24,7 @@ public sealed class ThreadCpu
     public static Dictionary<string, double> Since(ThreadCpu before)
     {
         var now = Read();
-        var roles = new Dictionary<string, double> { ["caller"] = 0, ["pool"] = 0, ["gc"] = 0, ["jit"] = 0, ["other"] = 0 };
+        var roles = new Dictionary<string, double> { ["caller"] = 0, ["pool"] = 0, ["send"] = 0, ["gc"] = 0, ["jit"] = 0, ["other"] = 0 };
         foreach (var (tid, (name, ticks)) in now)
         {
             var spent = ticks - (before._threads.TryGetValue(tid, out var was) && was.Name == name ? was.Ticks : 0);
@@ -38,6 +38,7 @@ public sealed class ThreadCpu
         : name.StartsWith(".NET TP Worker", StringComparison.Ordinal) || name.StartsWith(".NET Long", StringComparison.Ordinal) ? "pool"
         : name.Contains("GC", StringComparison.Ordinal) || name.StartsWith(".NET BGC", StringComparison.Ordinal) ? "gc"
         : name.StartsWith(".NET Tiered", StringComparison.Ordinal) ? "jit"
+        : name.StartsWith("send worker", StringComparison.Ordinal) ? "send"
         : "other";
 
     private static int CurrentThreadId() =>

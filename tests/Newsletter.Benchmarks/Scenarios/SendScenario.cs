@@ -86,6 +86,15 @@ public static class SendScenario
         var database = BenchData.Copy(historyPath, withWeb ? "send-web.db" : "send.db");
         var generated = data.Readers(seed: 23).Insert(database, options.SendDigests, lastSeq, at.AddHours(-1), "digest");
         BenchData.Settle(database);
+        if (!withWeb && options.Keep is not null)
+        {
+            // To send the same digests again with the child alone (what the run prints is its command line).
+            PlanScenario.KeepCopy(options, database);
+            File.Copy(dkimKey, Path.Combine(options.Keep, "dkim.pem"), overwrite: true);
+            Console.WriteLine($"send: kept {Path.Combine(options.Keep, Path.GetFileName(database))}: child-send --repo {options.Repo} " +
+                              $"--db COPY --at {at.ToString("O", CultureInfo.InvariantCulture)} --sink HOST:PORT --connections {options.Connections} " +
+                              $"[--dkim-key {Path.Combine(options.Keep, "dkim.pem")}] [--profile 1]");
+        }
 
         // Scenario 4 shares the database file with the send run, as the service's web pages share it with its jobs.
         WebLoad? web = null;
@@ -144,6 +153,8 @@ public static class SendScenario
                 notes.Add($"{cpu.GetDouble() * 1000 / sent:0.00} ms of CPU per digest with planning and start-up");
             if (result.TryGetProperty("sendCpuSeconds", out var sendCpu) && sent > 0)
                 sendCpuMs = sendCpu.GetDouble() * 1000 / sent;
+            if (result.TryGetProperty("jitSeconds", out var jit))
+                notes.Add($"sending: JIT {jit.GetDouble():0.00} s for {result.GetProperty("jitMethods").GetInt64()} methods; threads {result.GetProperty("sendThreads").GetString()}");
             if (result.TryGetProperty("sendPeakMb", out var sendPeak))
                 notes.Add($"peak RSS {Format.Mb(result.GetProperty("planPeakMb").GetDouble())} planning, {Format.Mb(sendPeak.GetDouble())} sending");
             notes.Add($"ledger {result.GetProperty("states").GetString()}");
@@ -242,14 +253,25 @@ public static class SendScenario
         var cpuPlanned = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
         // The kernel's peak (VmHWM) starts again from what is resident now: what follows is the send's own peak.
         File.WriteAllText("/proc/self/clear_refs", "5");
+        // Which threads spend the send's CPU (the workers, the pool composing, the collector, the JIT's own thread),
+        // and how much of it compiles methods (the JIT on any thread: with QuickJit off a method is compiled fully
+        // optimised on the thread that first calls it).
+        var threadsBefore = ThreadCpu.Now();
+        var (jitBefore, methodsBefore) = (System.Runtime.JitInfo.GetCompilationTime(), System.Runtime.JitInfo.GetCompiledMethodCount());
         watch.Restart();
+        // CLOCK_MONOTONIC in ns (Stopwatch's clock on Linux): `perf record -k mono` samples can be cut to the send.
+        var sendStartNs = System.Diagnostics.Stopwatch.GetTimestamp();
         var sent = args.Optional("profile") is null ? await sender.SendDueAsync(at, CancellationToken.None) : await SendProfile.RunAsync(host, at);
         var sendSeconds = watch.Elapsed.TotalSeconds;
+        var sendEndNs = System.Diagnostics.Stopwatch.GetTimestamp();
         // CPU time per digest does not depend on what else the machine runs, unlike the rate.
         var cpuAfter = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
         var cpuSeconds = (cpuAfter - cpuBefore).TotalSeconds;
         var sendCpuSeconds = (cpuAfter - cpuPlanned).TotalSeconds;
         var peakMb = ProcessMemory.PeakMb();
+        var threads = ThreadCpu.Since(threadsBefore);
+        var jitSeconds = (System.Runtime.JitInfo.GetCompilationTime() - jitBefore).TotalSeconds;
+        var jitMethods = System.Runtime.JitInfo.GetCompiledMethodCount() - methodsBefore;
 
         using var connection = new Database(args["db"]).Open();
         // How much the run's per-paper fragments were shared: one per distinct paper sent (the readers' own pieces,
@@ -262,7 +284,8 @@ public static class SendScenario
             "SELECT state, COUNT(*) FROM deliveries GROUP BY state ORDER BY state").Select(s => $"{s.State} {s.Count}"));
         ChildResult.Print(new
         {
-            planned, sent, planSeconds, sendSeconds, cpuSeconds, sendCpuSeconds, peakMb = Math.Max(peakMb, planPeakMb), sendPeakMb = peakMb, planPeakMb, states, fragments, pieces, items = sentItems.Count,
+            planned, sent, planSeconds, sendSeconds, cpuSeconds, sendCpuSeconds, jitSeconds, jitMethods, sendStartNs, sendEndNs,
+            sendThreads = string.Join(", ", threads.Select(t => $"{t.Key} {t.Value.ToString("0.00", CultureInfo.InvariantCulture)} s")), peakMb = Math.Max(peakMb, planPeakMb), sendPeakMb = peakMb, planPeakMb, states, fragments, pieces, items = sentItems.Count,
             composedBytes = ComposedSize(host, connection),
             connectionsNote = typeof(DeliveryOptions).GetProperty("Connections") is null
                 ? "this build has no Delivery:Connections: one connection"

@@ -58,6 +58,47 @@ public class MailDeliveryTests
         Assert.That(ids, Is.EqualTo(new[] { "m0@papers.example", "m1@papers.example", "m2@papers.example" }));
     }
 
+    // Waiting for the relay's replies wakes the sending thread itself: the socket stays blocking at the system level.
+    // One made non-blocking (as .NET does for good at an asynchronous connect) has each wait for a reply go through the
+    // runtime's epoll thread, and the socket's other events (a write's completion, a reply that came before the read)
+    // through thread-pool work items: 31 to 58 of them for these 39 messages, ~0.3 ms of CPU a digest in the benchmark.
+    [Test]
+    public void Smtp_KeepsTheRelaysConnectionBlocking_SoEachReplyWakesTheSendingThread()
+    {
+        using var sink = new SmtpSink(_workspace.PathFor("sink"));
+        var mailer = MailerFor(new SmtpOptions { Host = "127.0.0.1", Port = sink.Port, TimeoutSeconds = 5 });
+
+        using (var session = mailer.OpenSession())
+        {
+            session.Send(Sample(mailer, "b@papers.example"), null, CancellationToken.None);
+
+            Assert.That(OpenSockets.ToPort(sink.Port), Has.Count.EqualTo(1).And.All.Property(nameof(OpenSocket.NonBlocking)).False);
+        }
+        Assert.That(sink.Messages(), Has.Count.EqualTo(1));
+    }
+
+    // The connect is a blocking one (above), bounded by Smtp:TimeoutSeconds like every read and write: a relay whose
+    // listen queue is full drops the connection request, and the kernel would retry it for about two minutes.
+    [Test]
+    public void Smtp_GivesUpConnecting_AfterTheTimeout_WhenTheRelayNeverAnswers()
+    {
+        using var listener = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        listener.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        listener.Listen(0);
+        var port = ((System.Net.IPEndPoint)listener.LocalEndPoint!).Port;
+        // The one connection a queue of length 0 holds, never accepted: the next request is dropped.
+        using var first = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        first.Connect(System.Net.IPAddress.Loopback, port);
+        var mailer = MailerFor(new SmtpOptions { Host = "127.0.0.1", Port = port, TimeoutSeconds = 1 });
+
+        using var session = mailer.OpenSession();
+        var sending = Task.Run(() => session.Send(Sample(mailer, "t@papers.example"), null, CancellationToken.None));
+
+        Assert.That(Task.WhenAny(sending, Task.Delay(TimeSpan.FromSeconds(30))).Result, Is.SameAs(sending), "the connect gave up");
+        var error = sending.Exception?.InnerException as MailSendException;
+        Assert.That((error?.Kind, error?.ConnectFailed), Is.EqualTo(((SendFailureKind?)SendFailureKind.Transient, (bool?)true)), sending.Exception?.Message);
+    }
+
     [Test]
     public void Smtp_ReportsAPermanentFailure_WhenTheServerRefusesTheRecipient()
     {

@@ -17,6 +17,7 @@ public class QuotedPrintableWriterTests
         new string('x', 75) + "\n" + new string('y', 76) + "\n" + new string('z', 77) + "\n" + new string('é', 60),
         "a line far over SMTP's 998 characters: " + string.Concat(Enumerable.Repeat("long words and <tags attr=\"x\"> ", 60)),
         "=3D already looks encoded\n.leading dot\nFrom the start\n",
+        new string('x', 75) + ". A sentence that starts after a soft break, at example.com" + new string('y', 46) + ".com\n",
         new string(' ', 80) + "\n" + new string('\t', 30),
         "runs  of   spaces,\ttabs\t\tand both \t here\n  indented  \n\tline\n" + string.Concat(Enumerable.Repeat("a  ", 40)),
     ];
@@ -37,6 +38,8 @@ public class QuotedPrintableWriterTests
         Assert.That(Encoding.ASCII.GetString(bytes).Replace("\r\n", ""), Does.Not.Contain("\n"), "CRLF line ends only");
         // DKIM's relaxed body form (RFC 6376, 3.4.4) leaves every line as it is: the signer hashes the bytes unchanged.
         Assert.That(lines, Has.None.Contain("\t").And.None.Contain("  "), "no tab and no run of spaces");
+        // SMTP's DATA would dot-stuff such a line: a copy of the whole message (MailKit's filter), so none is written.
+        Assert.That(lines, Has.None.StartsWith("."), "no line starts with a dot");
     }
 
     [Test]
