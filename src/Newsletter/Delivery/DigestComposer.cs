@@ -32,31 +32,49 @@ public sealed class DigestComposer(
     public DigestBatch Load(IReadOnlyList<DeliveryRow> rows, PaperFragments? fragments = null)
     {
         fragments ??= new PaperFragments();
-        var items = new Dictionary<long, IReadOnlyList<DigestItem>>();
+        // One pass over the rows for what the queries need, one over the items for the entries (not a LINQ chain each).
+        var items = new Dictionary<long, IReadOnlyList<DigestItem>>(rows.Count);
+        var readerIds = new HashSet<long>();
+        var paperIds = new HashSet<long>();
         foreach (var row in rows)
         {
+            readerIds.Add(row.SubscriberId);
+            IReadOnlyList<DigestItem> rowItems;
             // A row whose items cannot be read fails on its own in Compose; the rest of the batch goes on.
-            try { items[row.Id] = DeliveryStore.Items(row); }
-            catch (Exception e) when (e is System.Text.Json.JsonException or FormatException) { }
+            try { rowItems = DeliveryStore.Items(row); }
+            catch (Exception e) when (e is System.Text.Json.JsonException or FormatException) { continue; }
+            items[row.Id] = rowItems;
+            foreach (var item in rowItems) paperIds.Add(item.Paper);
         }
-        var readers = subscribers.Find(rows.Select(r => r.SubscriberId).Distinct().ToList());
+        var readers = subscribers.Find(readerIds);
         var tokens = links.TokensFor(readers.Keys.ToList());
-        var byId = Papers(items.Values.SelectMany(i => i).Select(i => i.Paper).Distinct().ToList(), fragments);
-        // A frozen paper deleted since planning is left out of its digest; said, so an operator can see it happened.
-        var missing = items.SelectMany(row => row.Value.Where(i => !byId.ContainsKey(i.Paper)).Select(i => (Row: row.Key, i.Paper))).ToList();
-        foreach (var (row, paper) in missing)
-            logger.LogWarning("Delivery {Id}: frozen paper {Paper} no longer exists; the digest goes without it", row, paper);
+        var byId = Papers(paperIds, fragments);
         // Each row's papers as entries whose every part was rendered at most once this run.
-        var entries = items.ToDictionary(row => row.Key, row => (IReadOnlyList<DigestEntry>)row.Value
-            .Where(i => byId.ContainsKey(i.Paper)).Select(i => fragments.Entry(byId[i.Paper], i, renderer)).ToList());
-        return new DigestBatch(readers, tokens, byId, items, entries) { MissingPapers = missing.Count, Frames = fragments.Frames };
+        var entries = new Dictionary<long, IReadOnlyList<DigestEntry>>(items.Count);
+        var missing = 0;
+        foreach (var (row, rowItems) in items)
+        {
+            var rowEntries = new List<DigestEntry>(rowItems.Count);
+            foreach (var item in rowItems)
+            {
+                if (byId.TryGetValue(item.Paper, out var paper)) rowEntries.Add(fragments.Entry(paper, item, renderer));
+                else
+                {
+                    // A frozen paper deleted since planning is left out of its digest; said, so an operator can see it happened.
+                    missing++;
+                    logger.LogWarning("Delivery {Id}: frozen paper {Paper} no longer exists; the digest goes without it", row, item.Paper);
+                }
+            }
+            entries[row] = rowEntries;
+        }
+        return new DigestBatch(readers, tokens, byId, items, entries) { MissingPapers = missing, Frames = fragments.Frames };
     }
 
     /// <summary>
     /// The papers of <paramref name="ids"/> that still exist: as the run read them before where they have not changed
     /// since (a run's batches hold the same few hundred papers), the rest read now.
     /// </summary>
-    private Dictionary<long, Paper> Papers(List<long> ids, PaperFragments fragments)
+    private Dictionary<long, Paper> Papers(IReadOnlyCollection<long> ids, PaperFragments fragments)
     {
         // Change times first: a paper changed between the two reads is kept with the older time and read again next batch.
         var changedAt = papers.ChangedAt(ids);

@@ -38,14 +38,15 @@ public sealed class PaperFragments
     public DigestEntry Entry(Paper paper, DigestItem item, DigestRenderer renderer)
     {
         var key = (paper.Id, item.Labels.Count > 0);
-        var fragment = _papers.GetOrAdd(key, _ => renderer.Fragment(paper, key.Item2, hasFeedback: true));
+        // Static factories with their state passed: no closure is made for the lookups that find one (nearly all).
+        var fragment = _papers.GetOrAdd(key, static (key, state) => state.renderer.Fragment(state.paper, key.Matched, hasFeedback: true), (paper, renderer));
         // Keyed by id, checked against the whole paper: one edited during the run is rendered anew.
         if (!fragment.Paper.Equals(paper))
         {
             fragment = renderer.Fragment(paper, key.Item2, hasFeedback: true);
             _papers[key] = fragment;
         }
-        var matched = _matched.GetOrAdd(string.Join('\n', item.Labels), _ => renderer.Matched(item.Labels));
+        var matched = _matched.GetOrAdd(string.Join('\n', item.Labels), static (_, state) => state.renderer.Matched(state.Labels), (renderer, item.Labels));
         return new DigestEntry(paper, item.Labels, paper.Abstract) { Rendered = fragment, Matched = matched, Marks = fragment.Excerpt.Fitting(item.Marks) };
     }
 }

@@ -54,7 +54,16 @@ internal static class FrozenItems
     {
         if (CompactItemsText.Holds(text)) return CompactItemsText.Read(text);
         if (text.Length == 0 || text[0] != '[') throw new FormatException("Frozen digest items are in an unknown format");
-        if (ReadWritten(Encoding.UTF8.GetBytes(text)) is { } items) return items;
+        // The UTF-8 copy in a pooled buffer: a sender reads one list (~2 KB) per digest.
+        var utf8 = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(text.Length));
+        try
+        {
+            if (ReadWritten(utf8.AsSpan(0, Encoding.UTF8.GetBytes(text, utf8))) is { } items) return items;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(utf8);
+        }
         var stored = JsonSerializer.Deserialize<List<Stored>>(text, ReadOptions) ?? [];
         return stored.Select(s => new DigestItem(s.Paper, s.Labels ?? s.Topics ?? [], s.Score) { Marks = s.Marks }).ToList();
     }

@@ -101,14 +101,14 @@ public sealed class PaperStore(Database database, TimeProvider clock)
     {
         if (ids.Count == 0) return [];
         using var connection = database.Connect();
-        // Dapper spreads a list into IN (…) on SQLite and passes it as one array on PostgreSQL.
+        // One list parameter (Database.List): a JSON array on SQLite, an array on PostgreSQL.
         var found = connection.Query<Paper>(
             database.Dialect(
                 sqlite: """
                 SELECT id, arxiv_id AS ArxivId, title, abstract, authors, published_at AS PublishedAt, upvotes,
                        abs_url AS AbsUrl, pdf_url AS PdfUrl, hf_url AS HfUrl, github_url AS GithubUrl,
                        project_url AS ProjectUrl, ai_summary AS AiSummary, first_seen_at AS FirstSeenAt
-                FROM papers WHERE id IN @ids
+                FROM papers WHERE id IN (SELECT value FROM json_each(@ids))
                 """,
                 postgres: """
                 SELECT id, arxiv_id AS ArxivId, title, abstract, authors, published_at AS PublishedAt, upvotes,
@@ -116,7 +116,7 @@ public sealed class PaperStore(Database database, TimeProvider clock)
                        project_url AS ProjectUrl, ai_summary AS AiSummary, first_seen_at AS FirstSeenAt
                 FROM papers WHERE id = ANY(@ids)
                 """),
-            new { ids = ids.ToArray() }).ToDictionary(p => p.Id);
+            new { ids = database.List(ids) }).ToDictionary(p => p.Id);
         return ids.Where(found.ContainsKey).Select(id => found[id]).ToList();
     }
 
@@ -130,9 +130,9 @@ public sealed class PaperStore(Database database, TimeProvider clock)
         using var connection = database.Connect();
         return connection.Query<PaperChange>(
             database.Dialect(
-                sqlite: "SELECT id AS Id, updated_at AS UpdatedAt FROM papers WHERE id IN @ids",
+                sqlite: "SELECT id AS Id, updated_at AS UpdatedAt FROM papers WHERE id IN (SELECT value FROM json_each(@ids))",
                 postgres: "SELECT id AS Id, updated_at AS UpdatedAt FROM papers WHERE id = ANY(@ids)"),
-            new { ids = ids.ToArray() }).ToDictionary(p => p.Id, p => p.UpdatedAt);
+            new { ids = database.List(ids) }).ToDictionary(p => p.Id, p => p.UpdatedAt);
     }
 
     private sealed class PaperChange

@@ -1,4 +1,8 @@
+using System.Buffers;
 using System.Data.Common;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -67,6 +71,37 @@ public sealed class Database : IDisposable
 
     /// <summary>The SQL text for this provider, where the two dialects differ; both sit side by side in the store.</summary>
     public string Dialect(string sqlite, string postgres) => _postgres is null ? sqlite : postgres;
+
+    /// <summary>
+    /// A list as one parameter: on SQLite a JSON array the statement reads with <c>json_each</c>, so it is one short
+    /// text whatever the length (Dapper's expansion gave a placeholder per value, each prepared and bound by name);
+    /// on PostgreSQL an array for <c>= ANY</c>.
+    /// </summary>
+    public object List(IReadOnlyCollection<long> values)
+    {
+        if (_postgres is not null) return values.ToArray();
+        var json = new StringBuilder(values.Count * 8 + 2).Append('[');
+        foreach (var value in values) json.Append(CultureInfo.InvariantCulture, $"{(json.Length > 1 ? "," : "")}{value}");
+        return json.Append(']').ToString();
+    }
+
+    /// <summary><see cref="List(IReadOnlyCollection{long})"/> for texts.</summary>
+    public object List(IReadOnlyCollection<string> values)
+    {
+        if (_postgres is not null) return values.ToArray();
+        var json = new StringBuilder(values.Sum(v => v.Length + 3) + 2).Append('[');
+        foreach (var value in values)
+        {
+            if (json.Length > 1) json.Append(',');
+            // Hashes and keys need no escaping: copied as they are; anything else goes through the serializer.
+            if (value.AsSpan().ContainsAny(NeedsEscape)) json.Append(JsonSerializer.Serialize(value));
+            else json.Append('"').Append(value).Append('"');
+        }
+        return json.Append(']').ToString();
+    }
+
+    // What a JSON string cannot hold as it is: quotes, backslashes, control characters.
+    private static readonly SearchValues<char> NeedsEscape = SearchValues.Create(['"', '\\', .. Enumerable.Range(0, 32).Select(c => (char)c)]);
 
     /// <summary>Opens a new connection on either provider; callers dispose it when their operation ends.</summary>
     public DbConnection Connect() => _postgres is null ? Open() : _postgres.OpenConnection();

@@ -266,12 +266,12 @@ public sealed class SubscriberStore(Database database)
     {
         if (ids.Count == 0) return new Dictionary<long, Subscriber>();
         using var connection = database.Connect();
-        // Dapper spreads a list into IN (…) on SQLite and passes it as one array on PostgreSQL.
+        // One list parameter (Database.List): a JSON array on SQLite, an array on PostgreSQL.
         return connection.Query<Subscriber>(
             database.Dialect(
-                sqlite: $"SELECT {Columns} FROM subscribers WHERE id IN @ids",
+                sqlite: $"SELECT {Columns} FROM subscribers WHERE id IN (SELECT value FROM json_each(@ids))",
                 postgres: $"SELECT {Columns} FROM subscribers WHERE id = ANY(@ids)"),
-            new { ids = ids.ToArray() }).ToDictionary(s => s.Id);
+            new { ids = database.List(ids) }).ToDictionary(s => s.Id);
     }
 
     /// <summary>The subscriber with that id, or null.</summary>

@@ -40,9 +40,8 @@ public sealed class SubscriptionLinks(TokenStore tokens, ConfirmationStore confi
     public IReadOnlyDictionary<long, ReaderTokens> TokensFor(IReadOnlyCollection<long> subscriberIds)
     {
         var now = clock.GetUtcNow();
-        var manage = tokens.LongLived(subscriberIds, TokenStore.Manage, now);
-        var unsubscribe = tokens.LongLived(subscriberIds, TokenStore.Unsubscribe, now);
-        return manage.ToDictionary(m => m.Key, m => new ReaderTokens(m.Value, unsubscribe[m.Key]));
+        var both = tokens.LongLived(subscriberIds, [TokenStore.Manage, TokenStore.Unsubscribe], now);
+        return both[0].ToDictionary(m => m.Key, m => new ReaderTokens(m.Value, both[1][m.Key]));
     }
 
     /// <summary>The link of a queued confirmation email (derived from its row, see <see cref="ConfirmationStore"/>).</summary>

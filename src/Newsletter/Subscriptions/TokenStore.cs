@@ -37,22 +37,38 @@ public sealed class TokenStore(Database database, ServerSecretStore secrets)
     /// <see cref="LongLived(long, string, DateTimeOffset)"/> for many subscribers at once (a sending batch): one
     /// read, and one write only for those who have no row yet.
     /// </summary>
-    public IReadOnlyDictionary<long, string> LongLived(IReadOnlyCollection<long> subscriberIds, string purpose, DateTimeOffset now)
+    public IReadOnlyDictionary<long, string> LongLived(IReadOnlyCollection<long> subscriberIds, string purpose, DateTimeOffset now) =>
+        LongLived(subscriberIds, [purpose], now)[0];
+
+    /// <summary>
+    /// <see cref="LongLived(IReadOnlyCollection{long}, string, DateTimeOffset)"/> for several purposes at once, one
+    /// dictionary per purpose: still one read and at most one write for all of them.
+    /// </summary>
+    public IReadOnlyList<IReadOnlyDictionary<long, string>> LongLived(
+        IReadOnlyCollection<long> subscriberIds, IReadOnlyList<string> purposes, DateTimeOffset now)
     {
-        var tokens = subscriberIds.Distinct().ToDictionary(id => id, id => Derive(purpose, id, now));
-        if (tokens.Count == 0) return tokens;
-        var hashes = tokens.ToDictionary(t => Hash(t.Value), t => t.Key);
+        var ids = subscriberIds.Distinct().ToList();
+        // Keyed once for the whole batch rather than once a token.
+        using var hmac = new HMACSHA256(LoadKey(now));
+        var tokens = purposes.Select(purpose => ids.ToDictionary(id => id, id => DeriveWith(hmac, purpose, id))).ToList();
+        if (ids.Count == 0) return tokens;
+        var hashes = new Dictionary<string, (long SubscriberId, int Purpose)>(ids.Count * purposes.Count);
+        for (var p = 0; p < purposes.Count; p++)
+            foreach (var (id, token) in tokens[p]) hashes[Hash(token)] = (id, p);
         using var connection = database.Connect();
         // Every digest carries these links and the rows exist after the first: look before writing, so sending
         // takes no write lock for them (the insert below still settles a race between two first uses).
-        // Dapper spreads a list into IN (…) on SQLite and passes it as one array on PostgreSQL.
+        // One list parameter (Database.List): a JSON array on SQLite, an array on PostgreSQL.
         var stored = connection.Query<string>(
-            database.Dialect(sqlite: "SELECT hash FROM tokens WHERE hash IN @hashes", postgres: "SELECT hash FROM tokens WHERE hash = ANY(@hashes)"),
-            new { hashes = hashes.Keys.ToArray() }).ToHashSet();
-        // In hash order, so two nodes' batches lock the rows they share in the same order; a deadlock or
-        // serialization failure PostgreSQL still reports rolls the batch back whole, and it runs again.
-        var missing = hashes.Where(h => !stored.Contains(h.Key)).OrderBy(h => h.Key, StringComparer.Ordinal)
-            .Select(h => new { hash = h.Key, subscriberId = h.Value, purpose, now }).ToList();
+            database.Dialect(
+                sqlite: "SELECT hash FROM tokens WHERE hash IN (SELECT value FROM json_each(@hashes))",
+                postgres: "SELECT hash FROM tokens WHERE hash = ANY(@hashes)"),
+            new { hashes = database.List(hashes.Keys) }).ToHashSet();
+        // By purpose, then in hash order, so two nodes' batches lock the rows they share in the same order; a
+        // deadlock or serialization failure PostgreSQL still reports rolls the batch back whole, and it runs again.
+        var missing = hashes.Where(h => !stored.Contains(h.Key))
+            .OrderBy(h => h.Value.Purpose).ThenBy(h => h.Key, StringComparer.Ordinal)
+            .Select(h => new { hash = h.Key, subscriberId = h.Value.SubscriberId, purpose = purposes[h.Value.Purpose], now }).ToList();
         if (missing.Count == 0) return tokens;
         TransientRetry.Run(() =>
         {
@@ -78,6 +94,9 @@ public sealed class TokenStore(Database database, ServerSecretStore secrets)
         var key = LoadKey(now);
         return Base64Url(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes($"{purpose}:{id}")));
     }
+
+    private static string DeriveWith(HMACSHA256 hmac, string purpose, long id) =>
+        Base64Url(hmac.ComputeHash(Encoding.UTF8.GetBytes($"{purpose}:{id}")));
 
     /// <summary>The subscriber a token belongs to, or why it cannot be used.</summary>
     public TokenLookup Find(string token, string purpose, DateTimeOffset now)
