@@ -2,51 +2,57 @@ namespace Newsletter.Matching;
 
 /// <summary>One distinct filter evaluated over a run's window: its hits best first, and a lookup by paper.</summary>
 /// <remarks>
-/// A run keeps one of these per distinct filter for its whole length (a keyword is used by readers all through the
-/// run, so none can be dropped early), so it is stored as flat arrays in paper order: 16 bytes a hit (a paper as its
-/// distance from the first one, its relevance, its upvotes), 20 once an order was asked for. A filter that matched
-/// nothing (most keywords) holds no arrays of its own.
+/// A run keeps one of these per distinct filter from its first reader to its last (a keyword is used by readers all
+/// through the run), so it is stored as two flat arrays in relevance order, 12 bytes a hit (a paper as its distance
+/// from the lowest one, its relevance): ranking walks them front to back, and the trending order is the same order
+/// unless a matched paper has upvotes (then 4 bytes more a hit once asked for). Upvotes are the window's
+/// (<see cref="PaperUpvotes"/>), highlights are kept only for the matches decided. A filter that matched nothing
+/// (most keywords) holds no arrays of its own.
 /// </remarks>
 internal sealed class FilterResult
 {
     public static readonly FilterResult None = new("", []);
 
     private readonly long _first;      // the lowest matched paper: _offsets count from it
-    private readonly int[] _offsets;   // ascending, for the lookup by paper
+    private readonly int[] _offsets;   // in relevance order: best first, ties in listing order
     private readonly double[] _ranks;  // aligned with _offsets: relevance
-    private readonly int[] _upvotes;   // aligned with _offsets: 0 when none
-    private int[]? _byRelevance;       // indexes into the arrays above, in each order; built when first asked for
-    private int[]? _byTrending;
-    private int[]?[]? _marks;          // aligned with _offsets: each paper's highlights, once decided (AbstractMarks)
+    private readonly PaperUpvotes _upvotes; // by paper: the window's, shared by its results
+    private int[]? _byTrending;        // indexes in trending order, built when first asked for; empty when the same
+    // Each paper's highlights, once decided (AbstractMarks): a dense result's (a topic's, most of whose matches are
+    // drawn into digests) in a slot per match, a keyword's only for the few matches decided.
+    private int[]?[]? _marks;
+    private SparseMarks? _sparseMarks;
     private readonly int[]? _byOffset; // with dense: 1 + the index of each offset's match, 0 where none
 
     /// <param name="hits">The filter's matches, in any order (sorted in place; the caller may reuse the buffer).</param>
     /// <param name="query">The FTS5 query that found them, asked again for highlights; null when none ran.</param>
     /// <param name="dense">
-    /// Look matches up by paper in one step (an array over the matched papers' span) instead of a binary search: for
-    /// the catalog's topics, which nearly every reader names and which match a good part of any window.
+    /// Look matches up by paper in one step (an array over the matched papers' span) instead of a scan: for the
+    /// catalog's topics, which nearly every reader names and which match a good part of any window.
     /// </param>
-    public FilterResult(string label, Span<FilterHit> hits, string? query = null, bool dense = false)
+    /// <param name="upvotes">The upvotes of the window's papers; by default the hits' own.</param>
+    public FilterResult(string label, Span<FilterHit> hits, string? query = null, bool dense = false, PaperUpvotes? upvotes = null)
     {
         Label = label;
         Labels = new MatchedLabels([label], [(this, -1)]);
         Query = query;
+        _upvotes = upvotes ?? PaperUpvotes.Of(hits.ToArray().Select(h => (h.Paper, h.Upvotes)));
         if (hits.IsEmpty)
         {
-            (_offsets, _ranks, _upvotes, _byRelevance, _byTrending) = ([], [], [], [], []);
+            (_offsets, _ranks, _byTrending) = ([], [], []);
             return;
         }
-        hits.Sort(static (a, b) => a.Paper.CompareTo(b.Paper));
-        _first = hits[0].Paper;
+        long first = long.MaxValue, last = long.MinValue;
+        foreach (var hit in hits) (first, last) = (Math.Min(first, hit.Paper), Math.Max(last, hit.Paper));
         // A window's papers are one run of ids, far fewer than int.MaxValue apart.
-        if (hits[^1].Paper - _first > int.MaxValue) throw new ArgumentOutOfRangeException(nameof(hits), "papers too far apart for one window");
+        if (last - first > int.MaxValue) throw new ArgumentOutOfRangeException(nameof(hits), "papers too far apart for one window");
+        _first = first;
+        hits.Sort(static (a, b) => Ranking.Compare(a, b, DigestOrder.Relevance));
         _offsets = new int[hits.Length];
         _ranks = new double[hits.Length];
-        _upvotes = new int[hits.Length];
-        for (var i = 0; i < hits.Length; i++)
-            (_offsets[i], _ranks[i], _upvotes[i]) = ((int)(hits[i].Paper - _first), hits[i].Rank, hits[i].Upvotes);
+        for (var i = 0; i < hits.Length; i++) (_offsets[i], _ranks[i]) = ((int)(hits[i].Paper - _first), hits[i].Rank);
         if (!dense) return;
-        _byOffset = new int[_offsets[^1] + 1];
+        _byOffset = new int[last - first + 1];
         for (var i = 0; i < _offsets.Length; i++) _byOffset[_offsets[i]] = i + 1;
     }
 
@@ -63,21 +69,22 @@ internal sealed class FilterResult
     public int Count => _offsets.Length;
 
     /// <summary>
-    /// The positions of the matches in <paramref name="order"/>, best first: sorted once per filter and order, not once
-    /// per reader. Papers ascend with the index, so comparing indexes breaks ties in listing order.
+    /// The index of the match at <paramref name="position"/> (0 is the best) in <paramref name="order"/>: the matches
+    /// are sorted once per filter and order, not once per reader.
     /// </summary>
-    public int[] InOrder(DigestOrder order)
+    public int InOrder(DigestOrder order, int position)
     {
-        ref var sorted = ref (order == DigestOrder.Trending ? ref _byTrending : ref _byRelevance);
-        if (sorted is not null) return sorted;
-        var positions = new int[_offsets.Length];
-        for (var i = 0; i < positions.Length; i++) positions[i] = i;
-        Array.Sort(positions, (a, b) => Ranking.Compare(At(a), At(b), order));
-        return sorted = positions;
+        if (order != DigestOrder.Trending) return position;
+        var sorted = _byTrending ??= Trending();
+        return sorted.Length == 0 ? position : sorted[position];
     }
 
-    /// <summary>The match at index <paramref name="index"/> of <see cref="InOrder"/>'s positions.</summary>
-    public FilterHit At(int index) => new(_first + _offsets[index], _ranks[index], _upvotes[index]);
+    /// <summary>The match at index <paramref name="index"/> (see <see cref="InOrder"/>).</summary>
+    public FilterHit At(int index)
+    {
+        var paper = _first + _offsets[index];
+        return new(paper, _ranks[index], _upvotes.Of(paper));
+    }
 
     /// <summary>The paper of the match at <paramref name="index"/>.</summary>
     public long PaperAt(int index) => _first + _offsets[index];
@@ -88,34 +95,45 @@ internal sealed class FilterResult
     /// <summary>The index of a matched <paramref name="paper"/>, or -1 when the filter did not match it.</summary>
     public int IndexOf(long paper)
     {
-        var offsets = _offsets;
         var distance = paper - _first;
         if ((ulong)distance > int.MaxValue) return -1;
         var offset = (int)distance;
         if (_byOffset is { } byOffset) return offset < byOffset.Length ? byOffset[offset] - 1 : -1;
-        // Asked for every filter of every paper a reader gets (millions of times a run): a plain loop is several
-        // times faster than Array.BinarySearch, which goes through the generic comparer.
-        int low = 0, high = offsets.Length - 1;
-        while (low <= high)
-        {
-            var mid = (int)((uint)(low + high) >> 1);
-            var at = offsets[mid];
-            if (at == offset) return mid;
-            if (at < offset) low = mid + 1;
-            else high = mid - 1;
-        }
-        return -1;
+        // A keyword's few matches (a few hundred at most, mostly) are scanned with vector compares, which costs about
+        // what a binary search over them did and needs no second array in paper order.
+        return _offsets.AsSpan().IndexOf(offset);
     }
 
     /// <summary>Whether the highlights of the match at <paramref name="index"/> were decided (see <see cref="SetMarks"/>).</summary>
-    public bool HasMarks(int index) => _marks?[index] is not null;
+    public bool HasMarks(int index) => MarksAt(index) is not null;
 
     /// <summary>The highlights decided for the match at <paramref name="index"/>; empty when none were (yet).</summary>
-    public int[] MarksOf(int index) => _marks?[index] ?? [];
+    public int[] MarksOf(int index) => MarksAt(index) ?? [];
 
     /// <summary>
     /// Records the spans of the abstract of the match at <paramref name="index"/> that the filter's query matched
     /// (decided once per run, kept with the filter's other results rather than in a table of their own).
     /// </summary>
-    public void SetMarks(int index, int[] spans) => (_marks ??= new int[]?[_offsets.Length])[index] = spans;
+    public void SetMarks(int index, int[] spans)
+    {
+        if (_byOffset is not null) (_marks ??= new int[]?[_offsets.Length])[index] = spans;
+        else (_sparseMarks ??= new SparseMarks()).Set(index, spans);
+    }
+
+    /// <summary>
+    /// The indexes in trending order (most upvoted first, then relevance order); empty when that is relevance order,
+    /// as when no matched paper has upvotes.
+    /// </summary>
+    private int[] Trending()
+    {
+        var upvoted = false;
+        for (var i = 0; i < _offsets.Length && !upvoted; i++) upvoted = _upvotes.Of(PaperAt(i)) != 0;
+        if (!upvoted) return [];
+        var indexes = new int[_offsets.Length];
+        for (var i = 0; i < indexes.Length; i++) indexes[i] = i;
+        Array.Sort(indexes, (a, b) => Ranking.Compare(At(a), At(b), DigestOrder.Trending));
+        return indexes;
+    }
+
+    private int[]? MarksAt(int index) => _byOffset is not null ? _marks?[index] : _sparseMarks?.Get(index);
 }

@@ -23,6 +23,7 @@ internal sealed class MatchWindow : IDisposable
         Low = low;
         High = high;
         Papers = WindowIndexStore.Build(database, low, high, out _keeper, out _index);
+        Upvotes = PaperUpvotes.Of(Papers.Select(p => (p.Key, p.Value.Upvotes ?? 0)));
         SharedTopics = shared ? new ConcurrentDictionary<string, FilterResult>(StringComparer.Ordinal) : null;
     }
 
@@ -31,6 +32,9 @@ internal sealed class MatchWindow : IDisposable
 
     /// <summary>Every paper in the window.</summary>
     public IReadOnlyDictionary<long, WindowPaper> Papers { get; }
+
+    /// <summary>The upvotes of <see cref="Papers"/>, which every result over the window ranks by.</summary>
+    public PaperUpvotes Upvotes { get; }
 
     /// <summary>Topic results by slug, shared by every matcher over this window; null when the window is not shared.</summary>
     public ConcurrentDictionary<string, FilterResult>? SharedTopics { get; }

@@ -93,11 +93,10 @@ internal static class Ranking
     /// </summary>
     private static FilterHit Head(FilterResult filter, DigestOrder order, NewPapers isNew, ref int cursor)
     {
-        var positions = filter.InOrder(order);
-        var c = cursor;
-        while (c < positions.Length && !isNew.Contains(filter.PaperAt(positions[c]))) c++;
-        cursor = c < positions.Length ? c : -1;
-        return cursor < 0 ? default : filter.At(positions[c]);
+        var (c, count) = (cursor, filter.Count);
+        while (c < count && !isNew.Contains(filter.PaperAt(filter.InOrder(order, c)))) c++;
+        cursor = c < count ? c : -1;
+        return cursor < 0 ? default : filter.At(filter.InOrder(order, c));
     }
 
     private static bool Contains(List<FilterHit> chosen, long paper)

@@ -226,7 +226,7 @@ internal sealed class WindowMatcher : IDisposable
         // A filter that matched nothing (most keywords) adds no item and no label to any digest: all share one result.
         if (hits.Count == 0) return FilterResult.None;
         // A topic is named by nearly every reader, so each reader's papers are looked up in it: in one step.
-        return new FilterResult(label, CollectionsMarshal.AsSpan(hits), query, dense: filter.Kind == SubscriberFilter.Topic);
+        return new FilterResult(label, CollectionsMarshal.AsSpan(hits), query, dense: filter.Kind == SubscriberFilter.Topic, _window.Upvotes);
     }
 
     public void Dispose()

@@ -1,0 +1,65 @@
+using Newsletter.Matching;
+
+namespace Newsletter.Tests.Matching;
+
+/// <summary>
+/// A filter's result as ranking and marking read it, whatever layout holds it: each order best first with ties in
+/// listing order, every match found by paper, and each match's highlights kept apart from the others'.
+/// </summary>
+public class FilterResultTests
+{
+    // Papers 10..15: two ties in relevance, upvotes on two papers.
+    private static readonly FilterHit[] Hits =
+    [
+        new(14, 2.5, 0), new(10, 1.0, 3), new(12, 2.5, 0), new(15, 0.5, 7), new(11, 4.0, 0), new(13, 1.0, 0),
+    ];
+
+    [TestCase(false)]
+    [TestCase(true)]
+    public void Orders_AreBestFirst_TiesInListingOrder(bool dense)
+    {
+        var result = new FilterResult("keyword:x", Hits.ToArray(), "x", dense);
+
+        Assert.That(Papers(result, DigestOrder.Relevance), Is.EqualTo(new long[] { 11, 12, 14, 10, 13, 15 }));
+        Assert.That(Papers(result, DigestOrder.Trending), Is.EqualTo(new long[] { 15, 10, 11, 12, 14, 13 }));
+    }
+
+    [Test]
+    public void Trending_WithoutUpvotes_IsRelevanceOrder()
+    {
+        var result = new FilterResult("keyword:x", Hits.Select(h => h with { Upvotes = 0 }).ToArray(), "x");
+
+        Assert.That(Papers(result, DigestOrder.Trending), Is.EqualTo(Papers(result, DigestOrder.Relevance)));
+    }
+
+    [TestCase(false)]
+    [TestCase(true)]
+    public void IndexOf_FindsEveryMatch_AndNoOtherPaper(bool dense)
+    {
+        var result = new FilterResult("keyword:x", Hits.ToArray(), "x", dense);
+
+        foreach (var hit in Hits) Assert.That(result.At(result.IndexOf(hit.Paper)), Is.EqualTo(hit));
+        Assert.That(new[] { 9L, 16L, 1_000L, long.MinValue }.Select(result.IndexOf), Is.All.EqualTo(-1));
+    }
+
+    [TestCase(false)]
+    [TestCase(true)]
+    public void Marks_SetInAnyOrder_StayWithTheirMatch(bool dense)
+    {
+        var result = new FilterResult("keyword:x", Hits.ToArray(), "x", dense);
+        var decided = new[] { 15L, 11L, 13L };
+        foreach (var paper in decided) result.SetMarks(result.IndexOf(paper), [(int)paper, (int)paper + 1]);
+        result.SetMarks(result.IndexOf(11), []);
+
+        foreach (var hit in Hits)
+        {
+            var index = result.IndexOf(hit.Paper);
+            var expected = hit.Paper == 11 ? [] : decided.Contains(hit.Paper) ? new[] { (int)hit.Paper, (int)hit.Paper + 1 } : [];
+            Assert.That(result.HasMarks(index), Is.EqualTo(decided.Contains(hit.Paper)), $"paper {hit.Paper}");
+            Assert.That(result.MarksOf(index), Is.EqualTo(expected), $"paper {hit.Paper}");
+        }
+    }
+
+    private static long[] Papers(FilterResult result, DigestOrder order) =>
+        Enumerable.Range(0, result.Count).Select(p => result.PaperAt(result.InOrder(order, p))).ToArray();
+}
