@@ -109,6 +109,8 @@ public sealed class DeliverySender(
                         continue;
                     }
                     var prepared = Prepare(row, loaded);
+                    // Done with once sent (or not): its body's buffer goes back to the pool for the next message.
+                    using var message = prepared.Message;
                     if (throttle.Enabled) throttle.WaitAsync(cancellationToken).GetAwaiter().GetResult();
                     var outcome = SendOne(db, session, row, prepared, suppressed, accepted);
                     if (outcome == Outcome.Sent) sent++;
