@@ -10,8 +10,8 @@ namespace Newsletter.Delivery;
 
 /// <summary>
 /// Sends what the ledger holds: <c>Delivery:Connections</c> workers, each with one mail session (one SMTP
-/// connection reused for many messages) and one database connection. A worker claims a batch, renders each
-/// message on its own thread just before sending it, and records the messages the server accepted in groups of at
+/// connection reused for many messages) and one database connection. A worker claims a batch, renders the
+/// next message while the current one is on the wire, and records the messages the server accepted in groups of at
 /// most <see cref="DeliveryStore.UnrecordedAtMost"/> (one commit per group, not per message), so a crash leaves at most
 /// that many rows per worker whose fate is unknown (recovered as <c>unknown</c>, never sent twice).
 /// </summary>
@@ -52,8 +52,7 @@ public sealed class DeliverySender(
 
     // A worker owns a thread and blocks on its connection's socket (IMailSession.Send): each reply of the relay wakes
     // that thread directly, where an asynchronous send went through an I/O completion and a thread-pool dispatch at
-    // each of a message's round trips. It composes its messages too: the connections already keep the cores busy, and
-    // handing each message to the pool cost a wake-up and a task a message.
+    // each of a message's round trips. Composing the next message still runs on the pool meanwhile.
     private static Task<int> OnOwnThread(string name, Func<int> work)
     {
         var done = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -92,9 +91,20 @@ public sealed class DeliverySender(
                 var batch = ledger.Claim(db, owner, at, leaseUntil, o.BatchSize, clock.GetUtcNow(), run);
                 if (batch.Count == 0) break;
                 // Readers, tokens and papers for the whole batch in a few queries, its new papers rendered once.
-                var loaded = Load(batch, fragments, missing);
-                foreach (var row in batch)
+                var loading = Task.Run(() =>
                 {
+                    var loaded = composer.Load(batch, fragments);
+                    Interlocked.Add(ref missing.Value, loaded.MissingPapers);
+                    return loaded;
+                });
+                var next = PrepareAsync(batch[0], loading);
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    var row = batch[i];
+                    var prepared = next.GetAwaiter().GetResult();
+                    // Done with once sent (or skipped): its body's buffer goes back to the pool for a next message.
+                    using var message = prepared.Message;
+                    if (i + 1 < batch.Count) next = PrepareAsync(batch[i + 1], loading);
                     if (cancellationToken.IsCancellationRequested) return sent;
                     if (clock.GetUtcNow() > leaseUntil - lease / 2)
                     {
@@ -108,9 +118,6 @@ public sealed class DeliverySender(
                         ledger.MarkFinal(db, row.Id, DeliveryStates.Failed, "not sent: the reader is no longer subscribed", clock.GetUtcNow());
                         continue;
                     }
-                    var prepared = Prepare(row, loaded);
-                    // Done with once sent (or not): its body's buffer goes back to the pool for the next message.
-                    using var message = prepared.Message;
                     if (throttle.Enabled) throttle.WaitAsync(cancellationToken).GetAwaiter().GetResult();
                     var outcome = SendOne(db, session, row, prepared, suppressed, accepted);
                     if (outcome == Outcome.Sent) sent++;
@@ -140,27 +147,11 @@ public sealed class DeliverySender(
         accepted.Clear();
     }
 
-    /// <summary>The batch's readers, tokens and papers, or the fault that each of its rows then fails with (as a compose fault).</summary>
-    private Loaded Load(IReadOnlyList<DeliveryRow> batch, PaperFragments fragments, StrongBox<int> missing)
+    private Task<Prepared> PrepareAsync(DeliveryRow row, Task<DigestBatch> loading) => Task.Run(async () =>
     {
         try
         {
-            var loaded = composer.Load(batch, fragments);
-            Interlocked.Add(ref missing.Value, loaded.MissingPapers);
-            return new Loaded(loaded, null);
-        }
-        catch (Exception e)
-        {
-            return new Loaded(null, e);
-        }
-    }
-
-    private Prepared Prepare(DeliveryRow row, Loaded loaded)
-    {
-        try
-        {
-            if (loaded.Batch is null) return new Prepared(null, null, loaded.Error);
-            var digest = composer.Compose(row, loaded.Batch);
+            var digest = composer.Compose(row, await loading);
             headers.Apply(digest.Message, digest.Links.Unsubscribe);
             // The signed row token: a bounce or complaint that quotes our headers proves which digest it is about.
             digest.Message.Headers.Replace(BounceAddress.HeaderName, bounceAddress.Token(row.Id));
@@ -171,7 +162,7 @@ public sealed class DeliverySender(
         {
             return new Prepared(null, null, e);
         }
-    }
+    });
 
     private Outcome SendOne(
         DbConnection db, IMailSession session, DeliveryRow row, Prepared prepared, ConcurrentDictionary<long, bool> suppressed,
@@ -256,8 +247,6 @@ public sealed class DeliverySender(
         logger.LogWarning("Delivery {Id}: recipient refused ({Kind}): {Error}{Suppressed}", row.Id, kind, diagnostic,
             bounce.Stopped ? "; the reader is suppressed" : "");
     }
-
-    private sealed record Loaded(DigestBatch? Batch, Exception? Error);
 
     private sealed record Prepared(MimeMessage? Message, MailboxAddress? ReturnPath, Exception? Error);
 
