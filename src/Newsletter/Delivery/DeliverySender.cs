@@ -102,6 +102,8 @@ public sealed class DeliverySender(
                 {
                     var row = batch[i];
                     var prepared = next.GetAwaiter().GetResult();
+                    // Done with once sent (or skipped): its body's buffer goes back to the pool for a next message.
+                    using var message = prepared.Message;
                     if (i + 1 < batch.Count) next = PrepareAsync(batch[i + 1], loading);
                     if (cancellationToken.IsCancellationRequested) return sent;
                     if (clock.GetUtcNow() > leaseUntil - lease / 2)

@@ -10,7 +10,8 @@ namespace Newsletter.Mail;
 /// </summary>
 public sealed class AlternativeBody
 {
-    private readonly QuotedPrintableWriter _writer = new(64 * 1024);
+    // A digest's ~56 KB: rented, not allocated (and zeroed) a message; the WireBody made from it returns it when the message is disposed.
+    private readonly QuotedPrintableWriter _writer = new(64 * 1024, pooled: true);
     private bool _open;
 
     /// <summary>

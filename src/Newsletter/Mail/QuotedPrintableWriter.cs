@@ -24,11 +24,14 @@ public sealed class QuotedPrintableWriter
     private char[] _line;
     private int _lineLength;
     private byte[] _utf8;
+    private readonly bool _pooled;
 
     /// <param name="capacity">Bytes to start with (the buffer grows when needed; so do the line's, sized for it).</param>
-    public QuotedPrintableWriter(int capacity = 16 * 1024)
+    /// <param name="pooled">The buffer is rented from the shared pool: whoever takes it (<see cref="Detach"/>) returns it.</param>
+    public QuotedPrintableWriter(int capacity = 16 * 1024, bool pooled = false)
     {
-        _out = new byte[capacity];
+        _pooled = pooled;
+        _out = pooled ? ArrayPool<byte>.Shared.Rent(capacity) : new byte[capacity];
         _line = new char[Math.Clamp(capacity / 2, 64, 512)];
         _utf8 = new byte[Math.Clamp(capacity, 64, 2048)];
     }
@@ -186,6 +189,15 @@ public sealed class QuotedPrintableWriter
     private void Reserve(int more)
     {
         if (_length + more <= _out.Length) return;
-        Array.Resize(ref _out, Math.Max(_out.Length * 2, _length + more));
+        var size = Math.Max(_out.Length * 2, _length + more);
+        if (!_pooled)
+        {
+            Array.Resize(ref _out, size);
+            return;
+        }
+        var larger = ArrayPool<byte>.Shared.Rent(size);
+        _out.AsSpan(0, _length).CopyTo(larger);
+        if (_out.Length > 0) ArrayPool<byte>.Shared.Return(_out);
+        _out = larger;
     }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using MimeKit;
 
@@ -10,8 +11,8 @@ namespace Newsletter.Mail;
 /// </summary>
 public sealed class WireBody : MimeEntity
 {
-    private readonly byte[] _bytes;
-    private readonly int _length;
+    private byte[] _bytes;
+    private int _length;
 
     internal WireBody(AlternativeBody body) : base(new ContentType("multipart", "alternative") { Boundary = body.Boundary }) =>
         (_bytes, _length) = body.Finish();
@@ -52,6 +53,15 @@ public sealed class WireBody : MimeEntity
     {
         if (!contentOnly) base.WriteTo(options, stream, false, cancellationToken);
         stream.Write(Bytes);
+    }
+
+    /// <summary>Hands the buffer back to the shared pool it was rented from (once: the body is empty from then on).</summary>
+    protected override void Dispose(bool disposing)
+    {
+        var bytes = Interlocked.Exchange(ref _bytes, []);
+        _length = 0;
+        if (bytes.Length > 0) ArrayPool<byte>.Shared.Return(bytes);
+        base.Dispose(disposing);
     }
 
     public override async Task WriteToAsync(FormatOptions options, Stream stream, bool contentOnly, CancellationToken cancellationToken = default)

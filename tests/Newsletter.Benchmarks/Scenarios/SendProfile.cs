@@ -49,6 +49,8 @@ public static class SendProfile
                 var reply = steps.Time("smtp (write, MailKit, the sink's reply)",
                     () => session.Send(message, bounceAddress.ReturnPathFor(row.Id), CancellationToken.None));
                 accepted.Add(new SentMessage(row.Id, reply, DateTimeOffset.UtcNow));
+                // As the sender's workers do once a message is sent (its body's buffer back to the pool, where it is pooled).
+                message.Dispose();
                 sent++;
             }
             // As the sender records them: the batch's accepted messages in one transaction.

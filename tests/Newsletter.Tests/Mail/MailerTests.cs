@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using MimeKit;
@@ -61,6 +63,22 @@ public class MailerTests
         Assert.That(next.From.Mailboxes.Single().Name, Is.EqualTo("Papers"), "a change to one message's From reaches no other");
         Assert.That(froms.Skip(1).Select(f => f.Name), Is.All.EqualTo("Papers"));
         Assert.That(mailer.From.Address, Is.EqualTo("papers@example.org"));
+    }
+
+    [Test]
+    public void DisposedMessage_GivesItsBodysBufferBackOnce_SoNoTwoLaterMessagesShareOne()
+    {
+        var mailer = NewMailer();
+        MimeMessage Compose() => mailer.Compose(MailboxAddress.Parse("r@example.org"), "S", "<p>Hi</p>", "Hi", "<1@example.org>");
+        var sent = Compose();
+        sent.Dispose();
+        sent.Dispose();
+        var (one, two) = (Compose(), Compose());
+
+        Assert.That(Bytes(sent).Length, Is.Zero, "a disposed body writes nothing rather than another message's bytes");
+        Assert.That(Unsafe.AreSame(ref MemoryMarshal.GetReference(Bytes(one)), ref MemoryMarshal.GetReference(Bytes(two))),
+            Is.False, "the buffer was returned to the pool twice and rented to both");
+        static ReadOnlySpan<byte> Bytes(MimeMessage message) => ((WireBody)message.Body!).Bytes;
     }
 
     [Test]

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using MimeKit.Encodings;
 using Newsletter.Mail;
@@ -90,6 +91,27 @@ public class QuotedPrintableWriterTests
         Assert.That(once, Does.EndWith("partial one=\r\n"), "a text ending mid-line closes with a soft break");
         Assert.That(Encoding.ASCII.GetString(QuotedPrintableText.Of(placed).Encoded.Span), Is.EqualTo(once));
         Assert.That(written, Is.EqualTo("12.=20=\r\n" + once + " and after it"), "copied whole, its line started with a soft break");
+    }
+
+    [TestCaseSource(nameof(Texts))]
+    public void Pooled_WritesTheSameBytes_AsUnpooled_ThroughEveryGrowth(string text)
+    {
+        // A rented buffer holds whatever its last user left: only what the writer wrote may come out.
+        foreach (var size in new[] { 16, 32, 64, 128, 256, 512, 1024, 2048, 4096 })
+        {
+            var dirty = ArrayPool<byte>.Shared.Rent(size);
+            dirty.AsSpan().Fill((byte)'!');
+            ArrayPool<byte>.Shared.Return(dirty);
+        }
+        var plain = new QuotedPrintableWriter(16);
+        var pooled = new QuotedPrintableWriter(16, pooled: true);
+        foreach (var writer in new[] { plain, pooled })
+        {
+            for (var i = 0; i < 5; i++) writer.Write(text + "\n");
+            writer.EndText();
+        }
+
+        Assert.That(pooled.Written.ToArray(), Is.EqualTo(plain.Written.ToArray()));
     }
 
     private static string Decode(byte[] encoded)
