@@ -150,6 +150,27 @@ public class PaperFragmentTests() : DigestWorldFixture(Confirmed)
     }
 
     /// <summary>A run's fragments after loading both rows, with the first row's first item and its paper.</summary>
+    [Test]
+    public void RunPieces_KeepAtMostTheirBound_AndRenderTheSameOnceLetGo()
+    {
+        var (renderer, _, batch, item, paper) = LoadedRun();
+        var fragments = new PaperFragments(piecesAtMost: 2);
+        var lists = Enumerable.Range(0, 5).Select(i => item with { Labels = [.. item.Labels, $"keyword:other{i}"] }).ToList();
+
+        var first = lists.Select(l => fragments.Entry(paper, l, renderer).Matched!).ToList();
+        var again = lists.Select(l => fragments.Entry(paper, l, renderer).Matched!).ToList();
+
+        Assert.That(fragments.PiecesKept, Is.LessThanOrEqualTo(2), "a run's pieces do not grow with its readers' lists");
+        Assert.That(fragments.Pieces, Is.GreaterThan(lists.Count), "the lists let go were rendered again");
+        for (var i = 0; i < lists.Count; i++)
+        {
+            Assert.That(again[i].Html.Source, Is.EqualTo(first[i].Html.Source));
+            Assert.That(again[i].Text.Source, Is.EqualTo(first[i].Text.Source).And.EndWith($"your search: other{i}"));
+        }
+        Assert.That(fragments.Count, Is.EqualTo(1), "papers are kept whatever the pieces");
+        Assert.That(batch.Papers, Does.ContainKey(paper.Id));
+    }
+
     private (DigestRenderer Renderer, PaperFragments Fragments, DigestBatch Batch, DigestItem Item, Newsletter.Listings.Paper Paper) LoadedRun()
     {
         var fragments = new PaperFragments();
