@@ -253,6 +253,8 @@ public static class SendScenario
         var cpuPlanned = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
         // The kernel's peak (VmHWM) starts again from what is resident now: what follows is the send's own peak.
         File.WriteAllText("/proc/self/clear_refs", "5");
+        // Where that peak starts: what the host and the planning left resident (the send's own growth is above it).
+        var sendStartMb = ProcessMemory.CurrentMb();
         // Which threads spend the send's CPU (the workers, the pool composing, the collector, the JIT's own thread),
         // and how much of it compiles methods (the JIT on any thread: with QuickJit off a method is compiled fully
         // optimised on the thread that first calls it).
@@ -285,7 +287,7 @@ public static class SendScenario
         ChildResult.Print(new
         {
             planned, sent, planSeconds, sendSeconds, cpuSeconds, sendCpuSeconds, jitSeconds, jitMethods, sendStartNs, sendEndNs,
-            sendThreads = string.Join(", ", threads.Select(t => $"{t.Key} {t.Value.ToString("0.00", CultureInfo.InvariantCulture)} s")), peakMb = Math.Max(peakMb, planPeakMb), sendPeakMb = peakMb, planPeakMb, states, fragments, pieces, items = sentItems.Count,
+            sendThreads = string.Join(", ", threads.Select(t => $"{t.Key} {t.Value.ToString("0.00", CultureInfo.InvariantCulture)} s")), peakMb = Math.Max(peakMb, planPeakMb), sendPeakMb = peakMb, sendStartMb, planPeakMb, states, fragments, pieces, items = sentItems.Count,
             composedBytes = ComposedSize(host, connection),
             connectionsNote = typeof(DeliveryOptions).GetProperty("Connections") is null
                 ? "this build has no Delivery:Connections: one connection"
