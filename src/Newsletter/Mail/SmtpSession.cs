@@ -91,8 +91,9 @@ public sealed class SmtpSession : IMailSession
         };
         try
         {
-            // MailKit writes a message in 4 KB pieces, each a send() and a TCP segment of its own: gathered here, a
-            // digest goes out in one (written when MailKit flushes, or before it reads a reply).
+            // MailKit writes a message in 4 KB pieces, each a poll() and a send() and a TCP segment of its own:
+            // gathered here, a digest goes out in one (when MailKit flushes, or before it reads a reply). Not a
+            // NetworkStream, so MailKit no longer polls: a cancelled send waits out a reply (bounded by the timeout).
             _client.Connect(new BufferedStream(new NetworkStream(OpenSocket(cancellationToken), ownsSocket: true), 64 * 1024),
                 _options.Host, _options.Port, security, cancellationToken);
             if (!string.IsNullOrEmpty(_options.User))
