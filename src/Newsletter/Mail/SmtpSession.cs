@@ -91,7 +91,11 @@ public sealed class SmtpSession : IMailSession
         };
         try
         {
-            _client.Connect(OpenSocket(cancellationToken), _options.Host, _options.Port, security, cancellationToken);
+            // MailKit writes a message in 4 KB pieces, each a poll() and a send() and a TCP segment of its own:
+            // gathered here, a digest goes out in one (when MailKit flushes, or before it reads a reply). Not a
+            // NetworkStream, so MailKit no longer polls: a cancelled send waits out a reply (bounded by the timeout).
+            _client.Connect(new BufferedStream(new NetworkStream(OpenSocket(cancellationToken), ownsSocket: true), 64 * 1024),
+                _options.Host, _options.Port, security, cancellationToken);
             if (!string.IsNullOrEmpty(_options.User))
                 _client.Authenticate(_options.User, _options.Password, cancellationToken);
         }
