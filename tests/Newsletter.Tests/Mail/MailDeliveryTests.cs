@@ -136,6 +136,25 @@ public class MailDeliveryTests
         Assert.That(received.Message, Is.EqualTo(WireMessages.Bytes(message)), "the bytes as written, dots unstuffed by the relay");
     }
 
+    // Most relays want TLS (submission on 587 with STARTTLS, or 465 from the first byte); the session writes through a
+    // buffer of its own, which TLS must see flushed before each reply is read.
+    [TestCase("starttls")]
+    [TestCase("ssl")]
+    public void Smtp_SendsOverTls_WhenTheRelayAsksForIt(string security)
+    {
+        using var relay = new ChunkingRelay { Tls = security };
+        var mailer = MailerFor(new SmtpOptions { Host = "127.0.0.1", Port = relay.Port, Security = security, AcceptAnyCertificate = true, TimeoutSeconds = 10 });
+        var messages = Enumerable.Range(0, 2).Select(i => Sample(mailer, $"t{i}@papers.example")).ToList();
+
+        using (var session = mailer.OpenSession())
+        {
+            foreach (var message in messages) session.Send(message, null, CancellationToken.None);
+        }
+
+        Assert.That(relay.Received.Select(r => r.Message), Is.EqualTo(messages.Select(WireMessages.Bytes)), "each message's bytes, exactly");
+        Assert.That(relay.ReceivedOverTls, Is.EqualTo(2), "both over TLS");
+    }
+
     [Test]
     public async Task Smtp_SendsEachMessageAsOneBdatChunk_WhenTheRelayOffersChunking()
     {

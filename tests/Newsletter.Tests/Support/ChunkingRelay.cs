@@ -1,5 +1,9 @@
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 
 namespace Newsletter.Tests.Support;
@@ -8,6 +12,8 @@ namespace Newsletter.Tests.Support;
 /// A loopback SMTP relay that offers CHUNKING (RFC 3030: <c>BDAT</c>) beside <c>DATA</c>, which smtp-sink does not,
 /// and keeps every message it accepts with the command that carried it. <see cref="DropAfterBdat"/> makes it close
 /// the connection once a message's chunk has arrived, without a reply (the server may have the message).
+/// <see cref="Tls"/> makes it speak TLS with a self-signed certificate: offered as <c>STARTTLS</c> (<c>"starttls"</c>)
+/// or from the first byte (<c>"ssl"</c>).
 /// </summary>
 public sealed class ChunkingRelay : IDisposable
 {
@@ -27,6 +33,19 @@ public sealed class ChunkingRelay : IDisposable
     public int Port { get; }
     public bool OfferChunking { get; }
     public bool DropAfterBdat { get; init; }
+    public string? Tls { get; init; }
+
+    /// <summary>How many of <see cref="Received"/> arrived over TLS.</summary>
+    public int ReceivedOverTls => Volatile.Read(ref _overTls);
+
+    private int _overTls;
+    private static readonly Lazy<X509Certificate2> Certificate = new(() =>
+    {
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest("CN=relay.test", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        using var made = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        return X509CertificateLoader.LoadPkcs12(made.Export(X509ContentType.Pfx), null);
+    });
 
     /// <summary>Each accepted message: <c>BDAT</c> or <c>DATA</c>, and its bytes as the server holds them (dots unstuffed).</summary>
     public IReadOnlyList<(string Command, byte[] Message)> Received
@@ -55,10 +74,12 @@ public sealed class ChunkingRelay : IDisposable
     private async Task ServeAsync(TcpClient client)
     {
         using var _ = client;
-        var stream = client.GetStream();
-        var reader = new LineReader(stream);
+        Stream stream = client.GetStream();
+        var secured = Tls == "ssl";
         try
         {
+            if (secured) stream = await SecureAsync(stream);
+            var reader = new LineReader(stream);
             await Reply(stream, "220 relay.test ESMTP");
             while (await reader.LineAsync(_stop.Token) is { } line)
             {
@@ -66,18 +87,23 @@ public sealed class ChunkingRelay : IDisposable
                 switch (verb)
                 {
                     case "EHLO":
-                        await Reply(stream, "250-relay.test\r\n250-PIPELINING\r\n250-8BITMIME\r\n" + (OfferChunking ? "250-CHUNKING\r\n" : "") + "250 ENHANCEDSTATUSCODES");
+                        await Reply(stream, "250-relay.test\r\n250-PIPELINING\r\n250-8BITMIME\r\n" + (Tls == "starttls" && !secured ? "250-STARTTLS\r\n" : "") + (OfferChunking ? "250-CHUNKING\r\n" : "") + "250 ENHANCEDSTATUSCODES");
+                        break;
+                    case "STARTTLS" when Tls == "starttls" && !secured:
+                        await Reply(stream, "220 2.0.0 Ready to start TLS");
+                        (stream, secured) = (await SecureAsync(stream), true);
+                        reader = new LineReader(stream);
                         break;
                     case "DATA":
                         await Reply(stream, "354 End data with <CR><LF>.<CR><LF>");
-                        Keep("DATA", await reader.DotTerminatedAsync(_stop.Token));
+                        Keep("DATA", await reader.DotTerminatedAsync(_stop.Token), secured);
                         await Reply(stream, "250 2.0.0 Ok: queued as D1");
                         break;
                     case "BDAT" when OfferChunking:
                         var parts = line.Split(' ');
                         var chunk = await reader.ExactlyAsync(int.Parse(parts[1]), _stop.Token);
                         if (DropAfterBdat) return;
-                        Keep("BDAT", chunk);
+                        Keep("BDAT", chunk, secured);
                         await Reply(stream, parts.Length > 2 ? "250 2.0.0 Ok: queued as B1" : "250 2.0.0 Ok");
                         break;
                     case "QUIT":
@@ -92,17 +118,25 @@ public sealed class ChunkingRelay : IDisposable
                 }
             }
         }
-        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException)
+        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException or AuthenticationException)
         {
         }
     }
 
-    private void Keep(string command, byte[] message)
+    private async Task<Stream> SecureAsync(Stream stream)
     {
-        lock (_received) _received.Add((command, message));
+        var tls = new SslStream(stream);
+        await tls.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificate = Certificate.Value }, _stop.Token);
+        return tls;
     }
 
-    private static Task Reply(NetworkStream stream, string reply) =>
+    private void Keep(string command, byte[] message, bool secured)
+    {
+        lock (_received) _received.Add((command, message));
+        if (secured) Interlocked.Increment(ref _overTls);
+    }
+
+    private static Task Reply(Stream stream, string reply) =>
         stream.WriteAsync(Encoding.ASCII.GetBytes(reply + "\r\n")).AsTask();
 
     public void Dispose()
@@ -114,7 +148,7 @@ public sealed class ChunkingRelay : IDisposable
     }
 
     /// <summary>Reads command lines, dot-terminated data and counted chunks from one connection.</summary>
-    private sealed class LineReader(NetworkStream stream)
+    private sealed class LineReader(Stream stream)
     {
         private readonly byte[] _buffer = new byte[64 * 1024];
         private int _start, _end;
