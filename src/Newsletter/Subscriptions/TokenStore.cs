@@ -91,10 +91,11 @@ public sealed class TokenStore(Database database, ServerSecretStore secrets)
     /// </summary>
     public string Derive(string purpose, long id, DateTimeOffset now)
     {
-        var key = LoadKey(now);
-        return Base64Url(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes($"{purpose}:{id}")));
+        using var hmac = new HMACSHA256(LoadKey(now));
+        return DeriveWith(hmac, purpose, id);
     }
 
+    /// <summary><see cref="Derive"/> with the key already set (a batch keys it once).</summary>
     private static string DeriveWith(HMACSHA256 hmac, string purpose, long id) =>
         Base64Url(hmac.ComputeHash(Encoding.UTF8.GetBytes($"{purpose}:{id}")));
 
