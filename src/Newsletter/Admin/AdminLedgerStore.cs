@@ -59,8 +59,8 @@ public sealed class AdminLedgerStore(Database database)
         if (ids.Count == 0) return new Dictionary<long, string>();
         using var connection = database.Connect();
         return connection.Query<(long Id, string Title)>(
-                database.Dialect(sqlite: "SELECT id, title FROM papers WHERE id IN @ids", postgres: "SELECT id, title FROM papers WHERE id = ANY(@ids)"),
-                new { ids = ids.ToArray() })
+                database.Dialect(sqlite: "SELECT id, title FROM papers WHERE id IN (SELECT value FROM json_each(@ids))", postgres: "SELECT id, title FROM papers WHERE id = ANY(@ids)"),
+                new { ids = database.List(ids) })
             .ToDictionary(p => p.Id, p => p.Title);
     }
 }

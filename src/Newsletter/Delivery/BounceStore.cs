@@ -92,12 +92,12 @@ public sealed class BounceStore(Database database)
     {
         if (deliveryIds.Count == 0) return Array.Empty<BounceEvent>().ToLookup(e => 0L);
         using var connection = database.Connect();
-        // Dapper spreads a list into IN (…) on SQLite and passes it as one array on PostgreSQL.
+        // One list parameter (Database.List): a JSON array on SQLite, an array on PostgreSQL.
         return connection.Query<BounceEvent>(
                 database.Dialect(
-                    sqlite: $"SELECT {Columns} FROM bounce_events b WHERE b.delivery_id IN @deliveryIds ORDER BY b.id",
+                    sqlite: $"SELECT {Columns} FROM bounce_events b WHERE b.delivery_id IN (SELECT value FROM json_each(@deliveryIds)) ORDER BY b.id",
                     postgres: $"SELECT {Columns} FROM bounce_events b WHERE b.delivery_id = ANY(@deliveryIds) ORDER BY b.id"),
-                new { deliveryIds = deliveryIds.ToArray() })
+                new { deliveryIds = database.List(deliveryIds) })
             .ToLookup(e => e.DeliveryId!.Value);
     }
 

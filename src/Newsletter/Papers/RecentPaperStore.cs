@@ -87,8 +87,8 @@ public sealed class RecentPaperStore(Database database)
         if (ids.Count == 0) return [];
         using var connection = database.Connect();
         var found = connection.Query<ListedPaper>(
-                database.Dialect(sqlite: $"SELECT {Columns} FROM papers WHERE id IN @ids", postgres: $"SELECT {Columns} FROM papers WHERE id = ANY(@ids)"),
-                new { ids = ids.ToArray() })
+                database.Dialect(sqlite: $"SELECT {Columns} FROM papers WHERE id IN (SELECT value FROM json_each(@ids))", postgres: $"SELECT {Columns} FROM papers WHERE id = ANY(@ids)"),
+                new { ids = database.List(ids) })
             .ToDictionary(p => p.Id);
         return ids.Where(found.ContainsKey).Select(id => found[id]).ToList();
     }

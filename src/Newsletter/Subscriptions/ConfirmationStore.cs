@@ -151,20 +151,20 @@ public sealed class ConfirmationStore(Database database, TokenStore tokens)
     {
         if (ids.Count == 0) return 0;
         using var connection = database.Connect();
-        // Dapper spreads a list into IN (…) on SQLite and passes it as one array on PostgreSQL.
+        // One list parameter (Database.List): a JSON array on SQLite, an array on PostgreSQL.
         return connection.Execute(
             database.Dialect(
                 sqlite: """
                 UPDATE confirmations SET state = 'pending', attempts = max(attempts - 1, 0), lease_until = NULL, lease_owner = NULL,
                                          updated_at = @now
-                WHERE state = 'sending' AND lease_owner = @owner AND id IN @ids
+                WHERE state = 'sending' AND lease_owner = @owner AND id IN (SELECT value FROM json_each(@ids))
                 """,
                 postgres: """
                 UPDATE confirmations SET state = 'pending', attempts = greatest(attempts - 1, 0), lease_until = NULL, lease_owner = NULL,
                                          updated_at = @now
                 WHERE state = 'sending' AND lease_owner = @owner AND id = ANY(@ids)
                 """),
-            new { owner, ids = ids.ToArray(), now });
+            new { owner, ids = database.List(ids), now });
     }
 
     /// <summary>
