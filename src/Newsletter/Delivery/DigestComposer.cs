@@ -147,8 +147,20 @@ public sealed class DigestComposer(
     /// <summary>The catalog topics and the keyword queries a digest's papers matched: each gets a stop link.</summary>
     private (List<string> Slugs, List<string> Keywords) Filters(IReadOnlyList<DigestItem> items)
     {
-        var labels = items.SelectMany(i => i.Labels).Distinct(StringComparer.Ordinal).ToList();
-        return (labels.Where(l => FilterLabel.Topic(l, topics) is not null).ToList(), labels.Select(FilterLabel.Keyword).OfType<string>().ToList());
+        // One pass, in the order first met (a digest's 20 papers share a few labels): no LINQ chain a digest.
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var slugs = new List<string>();
+        var keywords = new List<string>();
+        foreach (var item in items)
+        {
+            foreach (var label in item.Labels)
+            {
+                if (!seen.Add(label)) continue;
+                if (FilterLabel.Keyword(label) is { } keyword) keywords.Add(keyword);
+                else if (topics.Find(label) is not null) slugs.Add(label);
+            }
+        }
+        return (slugs, keywords);
     }
 
     /// <summary>The one date of a row: its period key, or (for a key in no known format) the reader's local day it was planned.</summary>

@@ -20,12 +20,18 @@ internal sealed class DigestOutput(QuotedPrintableWriter writer, IReadOnlyList<P
             writer.Write(text.AsSpan(offset, count));
     }
 
+    // Where the last stand-in was found: a part writes its papers in order, so the next one is found a step or two on.
+    private int _next;
+
     // Scriban hands a value over as the very string the model holds: found by reference, not by comparing text.
     private PlacedText? Find(string text)
     {
-        foreach (var paper in papers)
+        for (var i = 0; i < papers.Count; i++)
         {
-            if (ReferenceEquals(paper.StandIn, text)) return paper;
+            var at = (_next + i) % papers.Count;
+            if (!ReferenceEquals(papers[at].StandIn, text)) continue;
+            _next = at + 1;
+            return papers[at];
         }
         return null;
     }

@@ -160,16 +160,40 @@ public sealed class DigestRenderer(TemplateCatalog templates, TopicCatalog topic
     /// </param>
     private ScriptObject Model(DigestContent content, List<PlacedText>? placed)
     {
-        // Papers the reader's taste recommends have a section of their own; the rest is what their filters matched.
-        var matched = content.Entries.Where(e => !IsRecommended(e)).ToList();
-        // Every filter that matched a paper, in the order first met: the best paper's reason leads the subject.
-        var labels = matched.SelectMany(e => e.Labels).Distinct(StringComparer.Ordinal).ToList();
-        var searches = labels.Count(IsSearch);
-        var lead = labels.Count > 0 ? labels[0] : null;
-        var leadIsSearch = lead is not null && IsSearch(lead);
         var links = content.Links;
         var feedbackUrl = content.FeedbackUrl ?? (content.IsArchive ? "" : links.Manage);
         var feedback = Feedback.Of(feedbackUrl, placed is not null);
+        // Papers the reader's taste recommends have a section of their own; the rest is what their filters matched.
+        // Every filter that matched a paper, in the order first met: the best paper's reason leads the subject.
+        // One pass over the entries and one over the labels, as the model is made for every digest sent.
+        var papers = new List<ScriptObject>(content.Entries.Count);
+        var recommended = new List<ScriptObject>();
+        var labels = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var entry in content.Entries)
+        {
+            if (IsRecommended(entry))
+            {
+                recommended.Add(new ScriptObject { ["paper"] = EntryModel(entry), ["resembles"] = entry.Labels[0][TasteStep.RecommendedLabel.Length..] });
+                continue;
+            }
+            papers.Add(Placed(entry, feedback, placed));
+            foreach (var label in entry.Labels)
+            {
+                if (seen.Add(label)) labels.Add(label);
+            }
+        }
+        var searches = 0;
+        var stops = new List<ScriptObject>(labels.Count);
+        foreach (var label in labels)
+        {
+            var keyword = FilterLabel.Keyword(label);
+            if (keyword is not null) searches++;
+            var url = keyword is not null ? links.KeywordStops.GetValueOrDefault(keyword) : links.TopicStops.GetValueOrDefault(label);
+            if (url is not null) stops.Add(new ScriptObject { ["name"] = keyword ?? DisplayName(label), ["is_search"] = keyword is not null, ["url"] = url });
+        }
+        var lead = labels.Count > 0 ? labels[0] : null;
+        var leadIsSearch = lead is not null && IsSearch(lead);
         return new ScriptObject(ModelMembers)
         {
             ["site_name"] = content.SiteName,
@@ -180,7 +204,7 @@ public sealed class DigestRenderer(TemplateCatalog templates, TopicCatalog topic
             ["manage_url"] = links.Manage,
             ["feedback_url"] = feedbackUrl,
             ["unsubscribe_url"] = links.Unsubscribe,
-            ["count"] = matched.Count,
+            ["count"] = papers.Count,
             ["topic_count"] = labels.Count - searches,
             ["search_count"] = searches,
             ["lead"] = lead is null ? "" : SubjectName(lead),
@@ -189,17 +213,9 @@ public sealed class DigestRenderer(TemplateCatalog templates, TopicCatalog topic
             ["others"] = Others(labels.Count - searches - (lead is null || leadIsSearch ? 0 : 1), searches - (leadIsSearch ? 1 : 0), leadIsSearch),
             ["date"] = content.Period.Short,
             ["date_long"] = content.Period.Long,
-            ["papers"] = matched.Select(e => Placed(e, feedback, placed)).ToList(),
-            ["recommended"] = content.Entries.Where(IsRecommended).Select(e => new ScriptObject
-            {
-                ["paper"] = EntryModel(e), ["resembles"] = e.Labels[0][TasteStep.RecommendedLabel.Length..],
-            }).ToList(),
-            ["stops"] = labels.Select(l => (Label: l, Url: IsSearch(l)
-                    ? links.KeywordStops.GetValueOrDefault(FilterLabel.Keyword(l)!)
-                    : links.TopicStops.GetValueOrDefault(l)))
-                .Where(s => s.Url is not null)
-                .Select(s => new ScriptObject { ["name"] = DisplayName(s.Label), ["is_search"] = IsSearch(s.Label), ["url"] = s.Url })
-                .ToList(),
+            ["papers"] = papers,
+            ["recommended"] = recommended,
+            ["stops"] = stops,
         };
     }
 
