@@ -52,9 +52,7 @@ public sealed class WireBody : MimeEntity
     public override void WriteTo(FormatOptions options, Stream stream, bool contentOnly, CancellationToken cancellationToken = default)
     {
         if (!contentOnly) base.WriteTo(options, stream, false, cancellationToken);
-        // The array overload: MimeKit's filtered streams (SMTP's DATA, the DKIM hash) do not take a span, and Stream's
-        // span overload would rent a buffer of the body's size and copy the body into it first.
-        stream.Write(_bytes, 0, _length);
+        stream.Write(Bytes);
     }
 
     /// <summary>Hands the buffer back to the shared pool it was rented from (once: the body is empty from then on).</summary>
