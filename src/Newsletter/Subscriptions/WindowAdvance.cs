@@ -11,11 +11,17 @@ namespace Newsletter.Subscriptions;
 /// schedules (<see cref="SubscriberStore.PrepareWindowAdvance"/>), reused for every page of a planning transaction.
 /// </summary>
 /// <remarks>
-/// One statement a page, not one per distinct (last seq, next due, previous due): readers in many time zones or on
-/// many schedules made a page several statements, each reading and parsing its own id list.
+/// A few statements a page, each for any mix of (last seq, next due, previous due), not one per distinct mix: readers
+/// in many time zones or on many schedules made a page several statements, each reading and parsing its own id list.
 /// </remarks>
 internal sealed class WindowAdvance : IDisposable
 {
+    /// <summary>
+    /// Moves per statement on SQLite: a page's JSON as one string (~260 KB) and its UTF-8 copy went to the large-object
+    /// heap, which only a full collection frees, every page of a run; a chunk's stays under its 85,000 bytes.
+    /// </summary>
+    private const int ChunkMoves = 200;
+
     private readonly DbCommand _command;
     private readonly bool _arrays;
     private readonly DbParameter _moves, _lastSeqs, _nextDue, _previousDue;
@@ -46,23 +52,31 @@ internal sealed class WindowAdvance : IDisposable
             _lastSeqs.Value = moves.Select(m => m.LastSeq).ToArray();
             _nextDue.Value = moves.Select(m => UtcTimestampHandler.ToInstant(m.NextDueAt)).ToArray();
             _previousDue.Value = moves.Select(m => UtcTimestampHandler.ToInstant(m.PreviousDueAt)).ToArray();
+            Execute(moved);
+            return;
         }
-        else
+        for (var start = 0; start < moves.Count; start += ChunkMoves)
         {
-            _moves.Value = Json(moves);
+            _moves.Value = Json(moves, start, Math.Min(ChunkMoves, moves.Count - start));
+            Execute(moved);
         }
+    }
+
+    private void Execute(ISet<long> moved)
+    {
         using var reader = _command.ExecuteReader();
         while (reader.Read()) moved.Add(reader.GetInt64(0));
     }
 
-    private string Json(IReadOnlyList<WindowMove> moves)
+    private string Json(IReadOnlyList<WindowMove> moves, int start, int count)
     {
         _json.ResetWrittenCount();
         using (var json = new Utf8JsonWriter(_json))
         {
             json.WriteStartArray();
-            foreach (var move in moves)
+            for (var i = start; i < start + count; i++)
             {
+                var move = moves[i];
                 json.WriteStartArray();
                 json.WriteNumberValue(move.SubscriberId);
                 json.WriteNumberValue(move.LastSeq);
