@@ -23,12 +23,17 @@ public sealed class DeliveryStore(Database database)
     /// (<c>items_list</c>; <c>items_json</c> is left empty, kept for rows planned before); a row already there for its
     /// reader and period is left as it is. Returns how many rows were created.
     /// </summary>
+    /// <remarks>
+    /// SQLite reads the chunk with <c>jsonb_each</c>: each row's array comes as its binary JSON, which the six <c>->></c>
+    /// read as they are; <c>json_each</c> gave it as text, written out and parsed again per row (12% of the chunk's
+    /// insert, tests/BENCHMARKS.md, "The frozen lists' bytes").
+    /// </remarks>
     internal int InsertPlanned(DbConnection connection, DbTransaction transaction, object chunk) =>
         connection.Execute(database.Dialect(
             sqlite: """
             INSERT INTO deliveries (subscriber_id, period_key, state, created_at, message_id, window_from, window_to, items_json, items_list)
             SELECT value ->> 0, value ->> 1, 'pending', @now, value ->> 2, value ->> 3, value ->> 4, '', value ->> 5
-            FROM json_each(@rows) WHERE true
+            FROM jsonb_each(@rows) WHERE true
             ON CONFLICT (subscriber_id, period_key) DO NOTHING
             """,
             postgres: """

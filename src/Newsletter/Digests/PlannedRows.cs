@@ -8,7 +8,7 @@ namespace Newsletter.Digests;
 /// <summary>
 /// A page's new ledger rows as the values of a few multi-row inserts (<see cref="DeliveryStore.Plan"/>), a chunk of at
 /// most <see cref="ChunkRows"/> rows each: on SQLite one JSON array of rows (<c>[subscriber, period, message id,
-/// window from, window to, list]</c>) that <c>json_each</c> reads, on PostgreSQL one array per column for <c>unnest</c>.
+/// window from, window to, list]</c>) that <c>jsonb_each</c> reads, on PostgreSQL one array per column for <c>unnest</c>.
 /// </summary>
 /// <remarks>
 /// A few statements a page, not one a row: each row's insert on SQLite opened a statement journal (the ledger's

@@ -4,7 +4,7 @@ using Newsletter.Matching;
 
 namespace Newsletter.Tests.Delivery;
 
-/// <summary>How a ledger row freezes its papers: plain JSON; rows written in either earlier format still read.</summary>
+/// <summary>How a ledger row freezes its papers: JSON naming each label once; rows written in any earlier format still read.</summary>
 public class FrozenItemsTests
 {
     private static readonly IReadOnlyList<DigestItem> Items =
@@ -24,15 +24,28 @@ public class FrozenItemsTests
     }
 
     [Test]
-    public void Json_IsAPlainArrayOfPaperLabelsAndScore()
+    public void Json_NamesEachLabelOnce_AndEachPaperAsIdScoreLabelIndexesAndMarks()
     {
-        using var json = JsonDocument.Parse(FrozenItems.Write(Items.Take(1).ToList()));
+        IReadOnlyList<DigestItem> items =
+        [
+            new(42, ["state-space-models", "keyword:mamba"], 12.3457) { Marks = [0, 5] },
+            new(7, ["keyword:mamba"], 0.5),
+            new(8, ["keyword:mamba", "state-space-models"], 0.25) { Marks = [] },
+        ];
 
-        var item = json.RootElement.EnumerateArray().Single();
-        Assert.That(item.EnumerateObject().Select(p => p.Name), Is.EqualTo(new[] { "paper", "labels", "score" }));
-        Assert.That(item.GetProperty("paper").GetInt64(), Is.EqualTo(42));
-        Assert.That(item.GetProperty("labels").EnumerateArray().Select(l => l.GetString()), Is.EqualTo(Items[0].Labels));
-        Assert.That(item.GetProperty("score").GetDouble(), Is.EqualTo(12.3457));
+        Assert.That(FrozenItems.Write(items), Is.EqualTo(
+            """{"labels":["state-space-models","keyword:mamba"],"papers":[[42,12.3457,[0,1],[0,5]],[7,0.5,[1]],[8,0.25,[1,0]]]}"""));
+    }
+
+    [Test]
+    public void RowsWrittenAsOneObjectPerPaper_BeforeLabelsWereNamedOnce_StillRead()
+    {
+        const string json = """[{"paper":42,"labels":["state-space-models","keyword:mamba"],"score":12.3457,"marks":[0,5]},{"paper":7,"labels":[],"score":0.5}]""";
+
+        var read = FrozenItems.Read(json);
+
+        Assert.That(Describe(read), Is.EqualTo(new[] { "42 12.3457 [state-space-models|keyword:mamba]", "7 0.5 []" }));
+        Assert.That(read.Select(i => i.Marks), Is.EqualTo(new int[]?[] { [0, 5], null }));
     }
 
     [Test]
@@ -96,6 +109,10 @@ public class FrozenItemsTests
     [TestCase("[{\"paper\":1")]
     [TestCase("[{\"paper\":1,\"labels\":[\"a\"],\"score\":1}] trailing")]
     [TestCase("[{\"paper\":1,\"labels\":[2],\"score\":1}]")]
+    [TestCase("{\"labels\":[\"a\"],\"papers\":[[1,1,[1]]]}")]
+    [TestCase("{\"labels\":[\"a\"],\"papers\":[[1,1]]}")]
+    [TestCase("{\"papers\":[],\"labels\":[]}")]
+    [TestCase("{\"labels\":[],\"papers\":[]} trailing")]
     public void BrokenText_Throws(string text) =>
         Assert.That(() => FrozenItems.Read(text), Throws.InstanceOf<FormatException>().Or.InstanceOf<JsonException>());
 
