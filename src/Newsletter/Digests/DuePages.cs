@@ -16,7 +16,7 @@ internal sealed class DuePages : IDisposable
     private readonly List<Subscriber> _readers = [];
     private readonly List<int> _firstFilter = [];
     private readonly List<FilterResult> _filters = [];
-    private readonly Action<int, bool, string> _onFilter;
+    private readonly FilterRow _onFilter;
     private FilterResult[] _filterArray = [];
     private WindowMatcher? _matcher;
     private long _after;
