@@ -21,9 +21,9 @@ internal sealed class DuePages : IDisposable
     private WindowMatcher? _matcher;
     private long _after;
 
-    public DuePages(DbConnection connection, DateTimeOffset at, int pageSize, bool claimPages)
+    public DuePages(DbConnection connection, DateTimeOffset at, int pageSize, bool claimPages, bool emails)
     {
-        _store = new DueReaderStore(connection, at, pageSize, claimPages);
+        _store = new DueReaderStore(connection, at, pageSize, claimPages, emails);
         _onFilter = (reader, keyword, value) =>
         {
             // Filters come in reader order: every reader up to this one starts where the filters so far end.

@@ -55,19 +55,18 @@ internal sealed class DueReaderStore : IDisposable
     private readonly DbCommand? _filters;
     private readonly DbParameter? _filtersAfter;
     private readonly DbParameter? _filtersLast;
-    // The handful of schedule words (frequency, time zone, digest order) that every reader repeats, one string each.
-    private readonly Dictionary<string, string> _words = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _wordsBySpan;
+    private readonly bool _emails;
     private char[] _chars = new char[256];
     private readonly List<long> _claims = [];
 
-    public DueReaderStore(DbConnection connection, DateTimeOffset at, int pageSize, bool claimPages)
+    /// <param name="emails">Whether the readers' addresses are read (planning itself does not use them).</param>
+    public DueReaderStore(DbConnection connection, DateTimeOffset at, int pageSize, bool claimPages, bool emails)
     {
         _connection = connection;
         _at = at;
         _pageSize = pageSize;
         ClaimsPages = claimPages;
-        _wordsBySpan = _words.GetAlternateLookup<ReadOnlySpan<char>>();
+        _emails = emails;
         // Prepared once per run and run once per page each: the page's readers, then their filters in a second, narrow
         // query over the same span of ids. One query joining the two repeated every reader column on each of the
         // reader's filter rows (four on average), and read columns nobody used.
@@ -96,8 +95,9 @@ internal sealed class DueReaderStore : IDisposable
     /// <summary>
     /// Appends the due readers after id <paramref name="after"/> to <paramref name="readers"/> and hands each of their
     /// filters to <paramref name="onFilter"/>, in reader order. A reader is read as planning uses it: their
-    /// <see cref="Subscriber.CreatedAt"/> is not read, and <see cref="Subscriber.ConfirmedAt"/> is the time a first
-    /// digest counts from (confirmed, else signed up), set only for a reader who never had one.
+    /// <see cref="Subscriber.CreatedAt"/> is not read, <see cref="Subscriber.ConfirmedAt"/> is the time a first
+    /// digest counts from (confirmed, else signed up), set only for a reader who never had one, and their
+    /// <see cref="Subscriber.Email"/> is empty unless the store was asked for addresses.
     /// </summary>
     public void ReadPage(long after, List<Subscriber> readers, FilterRow onFilter)
     {
@@ -120,9 +120,9 @@ internal sealed class DueReaderStore : IDisposable
             while (page.Step())
             {
                 var lastSeq = page.Int64(7);
-                readers.Add(Due(page.Int64(0), Encoding.UTF8.GetString(page.Utf8(1)), Word(page.Utf8(2)), page.Int64(3), page.Int64(4),
-                    Word(page.Utf8(5)), Word(page.Utf8(6)), lastSeq, UtcTimestampHandler.FromUtf8(page.Utf8(8)),
-                    lastSeq >= 0 ? null : UtcTimestampHandler.FromUtf8(page.Utf8(9))));
+                readers.Add(Due(page.Int64(0), _emails ? Text(page.Utf8(1)) : "", Text(page.Utf8(2)), page.Int64(3), page.Int64(4),
+                    Text(page.Utf8(5)), Text(page.Utf8(6)), lastSeq, UtcTimestampHandler.FromText(Text(page.Utf8(8))),
+                    lastSeq >= 0 ? null : UtcTimestampHandler.FromText(Text(page.Utf8(9)))));
             }
         }
         finally
@@ -138,8 +138,8 @@ internal sealed class DueReaderStore : IDisposable
         while (row.Read())
         {
             var lastSeq = row.GetInt64(7);
-            readers.Add(Due(row.GetInt64(0), row.GetString(1), Word(row.GetString(2)), row.GetInt64(3), row.GetInt64(4),
-                Word(row.GetString(5)), Word(row.GetString(6)), lastSeq, UtcTimestampHandler.Read(row, 8),
+            readers.Add(Due(row.GetInt64(0), _emails ? row.GetString(1) : "", row.GetString(2), row.GetInt64(3), row.GetInt64(4),
+                row.GetString(5), row.GetString(6), lastSeq, UtcTimestampHandler.Read(row, 8),
                 lastSeq >= 0 ? null : UtcTimestampHandler.Read(row, 9)));
         }
     }
@@ -200,16 +200,7 @@ internal sealed class DueReaderStore : IDisposable
         }
     }
 
-    // The shared string of a schedule word, made the first time it is met.
-    private string Word(ReadOnlySpan<byte> utf8) => Word(Chars(utf8));
-
-    private string Word(ReadOnlySpan<char> word)
-    {
-        if (_wordsBySpan.TryGetValue(word, out var shared)) return shared;
-        shared = word.ToString();
-        _words[shared] = shared;
-        return shared;
-    }
+    private static string Text(ReadOnlySpan<byte> utf8) => Encoding.UTF8.GetString(utf8);
 
     // UTF-8 text decoded into the store's buffer: valid until the next call.
     private ReadOnlySpan<char> Chars(ReadOnlySpan<byte> utf8)

@@ -43,33 +43,6 @@ public sealed class UtcTimestampHandler : SqlMapper.TypeHandler<DateTimeOffset>
             ? value
             : Shared.Parse(text);
 
-    /// <summary>Reads a stored timestamp from its UTF-8 text (a SQLite column read as it is): see <see cref="FromText"/>.</summary>
-    // The app's own format is taken apart by hand: no string is made, and it costs a fraction of the exact parse (a
-    // planning run reads one for each of its readers). Anything else goes the general way.
-    public static DateTimeOffset FromUtf8(ReadOnlySpan<byte> utf8)
-    {
-        if (utf8.Length == 24 && utf8[4] == '-' && utf8[7] == '-' && utf8[10] == 'T' && utf8[13] == ':' && utf8[16] == ':'
-            && utf8[19] == '.' && utf8[23] == 'Z'
-            && Digits(utf8, 0, 4) is var year and >= 1 && Digits(utf8, 5, 2) is var month and >= 1 and <= 12
-            && Digits(utf8, 8, 2) is var day && day >= 1 && day <= DateTime.DaysInMonth(year, month)
-            && Digits(utf8, 11, 2) is var hour and >= 0 and < 24 && Digits(utf8, 14, 2) is var minute and >= 0 and < 60
-            && Digits(utf8, 17, 2) is var second and >= 0 and < 60 && Digits(utf8, 20, 3) is var millisecond and >= 0)
-            return new DateTimeOffset(year, month, day, hour, minute, second, millisecond, TimeSpan.Zero);
-        return FromText(System.Text.Encoding.UTF8.GetString(utf8));
-    }
-
-    // The number written in ASCII digits at utf8[start..start+count], or -1 when one is not a digit.
-    private static int Digits(ReadOnlySpan<byte> utf8, int start, int count)
-    {
-        var value = 0;
-        foreach (var digit in utf8.Slice(start, count))
-        {
-            if (digit is < (byte)'0' or > (byte)'9') return -1;
-            value = value * 10 + (digit - '0');
-        }
-        return value;
-    }
-
     /// <summary>
     /// A timestamp column of a raw reader on either provider: SQLite's text, or PostgreSQL's <c>timestamptz</c>
     /// (a UTC <see cref="DateTime"/>).
