@@ -109,9 +109,9 @@ internal sealed class DueReaderStore : IDisposable
         else ReadFilters(after, readers, first, onFilter);
     }
 
-    // Each column is one call into SQLite, and a text column is read from SQLite's own UTF-8 (no string is made for the
-    // schedule's words, nor for the filters' values): Microsoft.Data.Sqlite's reader asks each column's type before
-    // reading it and makes a string of every text (tests/BENCHMARKS.md, "The planner thread's page read").
+    // Each column is one call into SQLite (a text two: its bytes and their length), read from SQLite's own UTF-8, and a
+    // filter's value is never made a string: Microsoft.Data.Sqlite's reader asks each column's type before reading it
+    // and makes a string of every text (this halved the read's CPU: tests/BENCHMARKS.md, "The planner thread's page read").
     private void ReadSqlite(SqliteStatement page, long after, List<Subscriber> readers)
     {
         page.Bind("@after", after);

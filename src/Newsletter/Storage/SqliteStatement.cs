@@ -61,12 +61,10 @@ public sealed class SqliteStatement : IDisposable
     /// <summary>The current row's integer in <paramref name="column"/> (0 for NULL).</summary>
     public long Int64(int column) => raw.sqlite3_column_int64(_statement, column);
 
-    /// <summary>Whether the current row's <paramref name="column"/> is NULL.</summary>
-    public bool IsNull(int column) => raw.sqlite3_column_type(_statement, column) == raw.SQLITE_NULL;
-
     /// <summary>The current row's text in <paramref name="column"/> as UTF-8, valid until the next step (empty for NULL).</summary>
-    // Read as a blob: SQLite hands over a text column's stored UTF-8 as it is, with its length (the text call gives a
-    // zero-terminated pointer that only unsafe code could measure).
+    // Read as a blob: SQLite hands over a text column's stored bytes as they are (UTF-8, the encoding it creates a
+    // database in and the app never changes), with their length; the text call gives a zero-terminated pointer that
+    // only unsafe code could measure.
     public ReadOnlySpan<byte> Utf8(int column) => raw.sqlite3_column_blob(_statement, column);
 
     private int Index(string name)
