@@ -26,6 +26,7 @@ public static class BenchMain
                 SendingNodes.Verb => await SendingNodes.ChildAsync(new ChildArguments(rest)),
                 MicroScenario.Verb => MicroScenario.Run(new ChildArguments(rest)),
                 ForYouScenario.Verb => ForYouScenario.Child(rest),
+                PageReadScenario.Verb => PageReadScenario.Child(new ChildArguments(rest)),
                 "free-port" => FreePort(),
                 _ => Usage(),
             };

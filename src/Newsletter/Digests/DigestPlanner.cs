@@ -40,7 +40,9 @@ public sealed class DigestPlanner(
         var low = WindowStart(connection, at);
         using var window = MatchWindow.Load(connection, low, high);
         using var matcher = new WindowMatcher(window, window.Open(), topics, queries.Value, clock, logger);
-        using var pages = new DuePages(connection, at, PageSize, claimPages: database.IsPostgres && !dryRun);
+        // Planning needs no address: one is read only for a caller who sees the readers (reading it cost 14% of the
+        // page read at 1,000,000 readers, tests/BENCHMARKS.md).
+        using var pages = new DuePages(connection, at, PageSize, claimPages: database.IsPostgres && !dryRun, emails: onDigest is not null);
         // A keyword's result is held from its first reader to its last, not for the whole run.
         matcher.ExpectUses(DueReaderStore.KeywordUses(connection, at));
         var taste = TasteStep.Open(tastes, low, high);

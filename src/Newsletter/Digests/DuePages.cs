@@ -16,14 +16,14 @@ internal sealed class DuePages : IDisposable
     private readonly List<Subscriber> _readers = [];
     private readonly List<int> _firstFilter = [];
     private readonly List<FilterResult> _filters = [];
-    private readonly Action<int, bool, string> _onFilter;
+    private readonly FilterRow _onFilter;
     private FilterResult[] _filterArray = [];
     private WindowMatcher? _matcher;
     private long _after;
 
-    public DuePages(DbConnection connection, DateTimeOffset at, int pageSize, bool claimPages)
+    public DuePages(DbConnection connection, DateTimeOffset at, int pageSize, bool claimPages, bool emails)
     {
-        _store = new DueReaderStore(connection, at, pageSize, claimPages);
+        _store = new DueReaderStore(connection, at, pageSize, claimPages, emails);
         _onFilter = (reader, keyword, value) =>
         {
             // Filters come in reader order: every reader up to this one starts where the filters so far end.

@@ -103,30 +103,28 @@ internal sealed class WindowMatcher : IDisposable
     public FilterResult Get(SubscriberFilter filter) => Get(filter.Kind, filter.Value);
 
     /// <inheritdoc cref="Get(SubscriberFilter)"/>
-    public FilterResult Get(string kind, string value)
+    public FilterResult Get(string kind, string value) => Get(kind, value.AsSpan());
+
+    /// <inheritdoc cref="Get(SubscriberFilter)"/>
+    public FilterResult Get(string kind, ReadOnlySpan<char> value)
     {
-        if (kind != SubscriberFilter.Keyword) return Get(kind, value, value);
-        // A keyword's label is "keyword:" + its query: looked up without making the string, four filter rows a reader.
-        var length = FilterLabel.KeywordPrefix.Length + value.Length;
+        // Looked up by its label without making a string (a topic's is its slug, a keyword's "keyword:" + its query),
+        // four filter rows a reader: the label's string is made once, for the slot.
+        var prefix = kind == SubscriberFilter.Keyword ? FilterLabel.KeywordPrefix : "";
+        var length = prefix.Length + value.Length;
         Span<char> label = length <= 256 ? stackalloc char[length] : new char[length];
-        FilterLabel.KeywordPrefix.CopyTo(label);
-        value.CopyTo(label[FilterLabel.KeywordPrefix.Length..]);
-        return _bySpan.TryGetValue(label, out var slot) ? Use(slot, kind, value) : Get(kind, value, label.ToString());
-    }
-
-    private FilterResult Get(string kind, string value, string label)
-    {
-        if (!_byLabel.TryGetValue(label, out var slot)) _byLabel[label] = slot = new Slot(label);
-        return Use(slot, kind, value);
-    }
-
-    private FilterResult Use(Slot slot, string kind, string value)
-    {
+        prefix.CopyTo(label);
+        value.CopyTo(label[prefix.Length..]);
+        if (!_bySpan.TryGetValue(label, out var slot))
+        {
+            slot = new Slot(label.ToString());
+            _byLabel[slot.Label] = slot;
+        }
         if (slot.Result is null)
         {
             if (slot.Left == Slot.Released) slot.Left = 0;
             else DistinctFilters++;
-            slot.Result = Evaluate(kind, value, slot.Label);
+            slot.Result = Evaluate(kind, slot.Label[prefix.Length..], slot.Label);
         }
         if (slot.Left > 0 && --slot.Left == 0) _usedUp.Add(slot);
         return slot.Result;

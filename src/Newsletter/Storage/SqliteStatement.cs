@@ -7,7 +7,8 @@ namespace Newsletter.Storage;
 /// One statement prepared on a SQLite connection's own handle and run many times inside the transaction the
 /// connection has begun, its text parameters bound from UTF-8 bytes as they are: the planning writer's new frozen
 /// lists go from the buffer their JSON was written into, with no .NET string made and transcoded back per list
-/// (tests/BENCHMARKS.md, "Planning's ledger writer, second round").
+/// (tests/BENCHMARKS.md, "Planning's ledger writer, second round"). Its rows are read the same way, a column's text
+/// as its UTF-8 bytes: the planner's page of readers (BENCHMARKS, "The planner thread's page read").
 /// </summary>
 public sealed class SqliteStatement : IDisposable
 {
@@ -41,6 +42,30 @@ public sealed class SqliteStatement : IDisposable
             raw.sqlite3_reset(_statement);
         }
     }
+
+    /// <summary>Binds <paramref name="value"/> to parameter <paramref name="name"/>.</summary>
+    public void Bind(string name, long value) => Check(raw.sqlite3_bind_int64(_statement, Index(name), value));
+
+    /// <summary>Moves to the statement's next row; false when there is none (call <see cref="Reset"/> before running it again).</summary>
+    public bool Step()
+    {
+        var result = raw.sqlite3_step(_statement);
+        if (result == raw.SQLITE_ROW) return true;
+        if (result != raw.SQLITE_DONE) SqliteException.ThrowExceptionForRC(result, _handle);
+        return false;
+    }
+
+    /// <summary>Ends the current run (and its read of the database), keeping the bindings.</summary>
+    public void Reset() => raw.sqlite3_reset(_statement);
+
+    /// <summary>The current row's integer in <paramref name="column"/> (0 for NULL).</summary>
+    public long Int64(int column) => raw.sqlite3_column_int64(_statement, column);
+
+    /// <summary>The current row's text in <paramref name="column"/> as UTF-8, valid until the next step (empty for NULL).</summary>
+    // Read as a blob: SQLite hands over a text column's stored bytes as they are (UTF-8, the encoding it creates a
+    // database in and the app never changes), with their length; the text call gives a zero-terminated pointer that
+    // only unsafe code could measure.
+    public ReadOnlySpan<byte> Utf8(int column) => raw.sqlite3_column_blob(_statement, column);
 
     private int Index(string name)
     {
