@@ -25,6 +25,9 @@ internal sealed class AbstractMarks(WindowIndexStore store, Func<string, FilterR
     // Items that name a pair asked this page, each with its matches (Count of them from First in _matches).
     private readonly List<(DigestItem Item, int First, int Count)> _waiting = [];
     private readonly List<(FilterResult Result, int Index)> _matches = [];
+    private int[][] _lists = new int[8][];
+    // Lists ranking made whole since the last Mark: each of their items was handed to Made, so Mark need not walk them.
+    private readonly HashSet<object> _handedOver = new(ReferenceEqualityComparer.Instance);
 
     /// <summary>
     /// Takes in an item just ranked, given its labels' filters and where its paper is among each one's matches (in
@@ -52,6 +55,9 @@ internal sealed class AbstractMarks(WindowIndexStore store, Func<string, FilterR
         _matches.AddRange(matches);
     }
 
+    /// <summary>Takes in a list ranking made, every item of which it handed to <see cref="Made"/>.</summary>
+    public void Made(IReadOnlyList<DigestItem> items) => _handedOver.Add(items);
+
     /// <summary>
     /// Sets the <see cref="DigestItem.Marks"/> of every item of <paramref name="lists"/> and of every item handed to
     /// <see cref="Made"/> since the last call, in place: a ranked item belongs to the run until it is frozen. A list
@@ -62,6 +68,7 @@ internal sealed class AbstractMarks(WindowIndexStore store, Func<string, FilterR
         var found = new List<(FilterResult Result, int Index)>();
         foreach (var list in lists)
         {
+            if (_handedOver.Contains(list)) continue;
             foreach (var item in list)
             {
                 if (item.MarksTaken) continue;
@@ -83,6 +90,7 @@ internal sealed class AbstractMarks(WindowIndexStore store, Func<string, FilterR
         var matches = CollectionsMarshal.AsSpan(_matches);
         foreach (var (item, first, count) in _waiting) item.Marks = Union(matches.Slice(first, count));
         _asking.Clear();
+        _handedOver.Clear();
         _asked.Clear();
         _queries.Clear();
         _waiting.Clear();
@@ -90,25 +98,21 @@ internal sealed class AbstractMarks(WindowIndexStore store, Func<string, FilterR
     }
 
     /// <summary>The spans of an item's labels' matches, overlapping ones merged as highlight() merges a query's matches.</summary>
-    private static int[]? Union(ReadOnlySpan<(FilterResult Result, int Index)> matches)
+    private int[]? Union(ReadOnlySpan<(FilterResult Result, int Index)> matches)
     {
-        int[]? only = null;
+        // The labels' spans are gathered in a buffer the run reuses: a million readers' items are unions of two or
+        // more labels far too often to allocate a list of lists for each.
+        if (_lists.Length < matches.Length) _lists = new int[matches.Length][];
         int several = 0, total = 0;
         foreach (var (result, index) in matches)
         {
             var spans = result.MarksOf(index);
             if (spans.Length == 0) continue;
-            only ??= spans;
-            several++;
+            _lists[several++] = spans;
             total += spans.Length;
         }
-        if (several < 2) return only;
-        var lists = new int[several][];
-        several = 0;
-        foreach (var (result, index) in matches)
-        {
-            if (result.MarksOf(index) is { Length: > 0 } spans) lists[several++] = spans;
-        }
+        if (several < 2) return several == 0 ? null : _lists[0];
+        var lists = _lists.AsSpan(0, several);
         // Each label's spans ascend and do not overlap, so one pass over all of them in (start, end) order, always
         // taking the lowest head, merges them: no pairs to list and sort for each item that several labels matched.
         Span<int> heads = stackalloc int[lists.Length];

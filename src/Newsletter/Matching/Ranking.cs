@@ -94,6 +94,7 @@ internal static class Ranking
                 items.Add(item);
             }
         }
+        marks?.Made(items);
         return items;
     }
 
