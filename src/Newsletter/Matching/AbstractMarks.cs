@@ -56,7 +56,7 @@ internal sealed class AbstractMarks(WindowIndexStore store, Func<string, FilterR
     }
 
     /// <summary>Takes in a list ranking made, every item of which it handed to <see cref="Made"/>.</summary>
-    public void Made(IReadOnlyList<DigestItem> items) => _handedOver.Add(items);
+    public void HandedOver(IReadOnlyList<DigestItem> items) => _handedOver.Add(items);
 
     /// <summary>
     /// Sets the <see cref="DigestItem.Marks"/> of every item of <paramref name="lists"/> and of every item handed to

@@ -94,7 +94,7 @@ internal static class Ranking
                 items.Add(item);
             }
         }
-        marks?.Made(items);
+        marks?.HandedOver(items);
         return items;
     }
 
