@@ -25,7 +25,6 @@ internal sealed class AbstractMarks(WindowIndexStore store, Func<string, FilterR
     // Items that name a pair asked this page, each with its matches (Count of them from First in _matches).
     private readonly List<(DigestItem Item, int First, int Count)> _waiting = [];
     private readonly List<(FilterResult Result, int Index)> _matches = [];
-    private int[][] _lists = new int[8][];
     // Lists ranking made whole since the last Mark: each of their items was handed to Made, so Mark need not walk them.
     private readonly HashSet<object> _handedOver = new(ReferenceEqualityComparer.Instance);
 
@@ -98,21 +97,25 @@ internal sealed class AbstractMarks(WindowIndexStore store, Func<string, FilterR
     }
 
     /// <summary>The spans of an item's labels' matches, overlapping ones merged as highlight() merges a query's matches.</summary>
-    private int[]? Union(ReadOnlySpan<(FilterResult Result, int Index)> matches)
+    private static int[]? Union(ReadOnlySpan<(FilterResult Result, int Index)> matches)
     {
-        // The labels' spans are gathered in a buffer the run reuses: a million readers' items are unions of two or
-        // more labels far too often to allocate a list of lists for each.
-        if (_lists.Length < matches.Length) _lists = new int[matches.Length][];
+        int[]? only = null;
         int several = 0, total = 0;
         foreach (var (result, index) in matches)
         {
             var spans = result.MarksOf(index);
             if (spans.Length == 0) continue;
-            _lists[several++] = spans;
+            only ??= spans;
+            several++;
             total += spans.Length;
         }
-        if (several < 2) return several == 0 ? null : _lists[0];
-        var lists = _lists.AsSpan(0, several);
+        if (several < 2) return only;
+        var lists = new int[several][];
+        several = 0;
+        foreach (var (result, index) in matches)
+        {
+            if (result.MarksOf(index) is { Length: > 0 } spans) lists[several++] = spans;
+        }
         // Each label's spans ascend and do not overlap, so one pass over all of them in (start, end) order, always
         // taking the lowest head, merges them: no pairs to list and sort for each item that several labels matched.
         Span<int> heads = stackalloc int[lists.Length];
