@@ -25,6 +25,8 @@ internal sealed class AbstractMarks(WindowIndexStore store, Func<string, FilterR
     // Items that name a pair asked this page, each with its matches (Count of them from First in _matches).
     private readonly List<(DigestItem Item, int First, int Count)> _waiting = [];
     private readonly List<(FilterResult Result, int Index)> _matches = [];
+    // Lists ranking made whole since the last Mark: each of their items was handed to Made, so Mark need not walk them.
+    private readonly HashSet<object> _handedOver = new(ReferenceEqualityComparer.Instance);
 
     /// <summary>
     /// Takes in an item just ranked, given its labels' filters and where its paper is among each one's matches (in
@@ -52,6 +54,9 @@ internal sealed class AbstractMarks(WindowIndexStore store, Func<string, FilterR
         _matches.AddRange(matches);
     }
 
+    /// <summary>Takes in a list ranking made, every item of which it handed to <see cref="Made"/>.</summary>
+    public void HandedOver(IReadOnlyList<DigestItem> items) => _handedOver.Add(items);
+
     /// <summary>
     /// Sets the <see cref="DigestItem.Marks"/> of every item of <paramref name="lists"/> and of every item handed to
     /// <see cref="Made"/> since the last call, in place: a ranked item belongs to the run until it is frozen. A list
@@ -62,6 +67,7 @@ internal sealed class AbstractMarks(WindowIndexStore store, Func<string, FilterR
         var found = new List<(FilterResult Result, int Index)>();
         foreach (var list in lists)
         {
+            if (_handedOver.Contains(list)) continue;
             foreach (var item in list)
             {
                 if (item.MarksTaken) continue;
@@ -83,6 +89,7 @@ internal sealed class AbstractMarks(WindowIndexStore store, Func<string, FilterR
         var matches = CollectionsMarshal.AsSpan(_matches);
         foreach (var (item, first, count) in _waiting) item.Marks = Union(matches.Slice(first, count));
         _asking.Clear();
+        _handedOver.Clear();
         _asked.Clear();
         _queries.Clear();
         _waiting.Clear();

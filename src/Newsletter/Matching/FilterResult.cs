@@ -34,7 +34,7 @@ internal sealed class FilterResult
     public FilterResult(string label, Span<FilterHit> hits, string? query = null, bool dense = false, PaperUpvotes? upvotes = null)
     {
         Label = label;
-        Labels = new MatchedLabels([label], [(this, -1)]);
+        Labels = new MatchedLabels([(this, -1)]);
         Query = query;
         _upvotes = upvotes ?? PaperUpvotes.Of(hits.ToArray().Select(h => (h.Paper, h.Upvotes)));
         if (hits.IsEmpty)

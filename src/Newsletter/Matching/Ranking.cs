@@ -30,12 +30,15 @@ internal static class Ranking
         AbstractMarks? marks = null)
     {
         // Each filter's head (its best paper new to the reader not taken yet) is found once and again only when it
-        // is taken: the heads of the filters not taken from stay where they were.
+        // is taken: the heads of the filters not taken from stay where they were. Everything a reader's ranking
+        // keeps for itself is on the stack: a run ranks a million readers, and only the items outlive it.
         Span<int> cursors = filters.Length <= 64 ? stackalloc int[filters.Length] : new int[filters.Length];
         Span<FilterHit> heads = filters.Length <= 64 ? stackalloc FilterHit[filters.Length] : new FilterHit[filters.Length];
         for (var f = 0; f < filters.Length; f++) heads[f] = Head(filters[f], order, isNew, ref cursors[f]);
-        var chosen = new List<FilterHit>(max);
-        while (chosen.Count < max)
+        Span<long> papers = max <= 64 ? stackalloc long[max] : new long[max];
+        Span<double> scores = max <= 64 ? stackalloc double[max] : new double[max];
+        var count = 0;
+        while (count < max)
         {
             var best = -1;
             for (var f = 0; f < filters.Length; f++)
@@ -47,43 +50,51 @@ internal static class Ranking
             var bestHit = heads[best];
             cursors[best]++;
             heads[best] = Head(filters[best], order, isNew, ref cursors[best]);
-            if (!Contains(chosen, bestHit.Paper)) chosen.Add(bestHit);
+            if (papers[..count].Contains(bestHit.Paper)) continue;
+            (papers[count], scores[count]) = (bestHit.Paper, bestHit.Rank);
+            count++;
         }
-        var items = new List<DigestItem>(chosen.Count);
-        var labels = new List<(FilterResult Result, int Index, double Rank)>();
-        foreach (var top in chosen)
+        var items = new List<DigestItem>(count);
+        // Which of the reader's filters matched a chosen paper: the filter, the paper's index among its matches, its rank.
+        Span<(int Filter, int Index, double Rank)> labels = filters.Length <= 64
+            ? stackalloc (int, int, double)[filters.Length]
+            : new (int, int, double)[filters.Length];
+        for (var c = 0; c < count; c++)
         {
+            var paper = papers[c];
             // A reader's filters are distinct (kind, value) pairs, so their labels are too. Insertion keeps filters
             // of equal rank in the reader's order.
-            labels.Clear();
-            foreach (var filter in filters)
+            var found = 0;
+            for (var f = 0; f < filters.Length; f++)
             {
-                var index = filter.IndexOf(top.Paper);
+                // Most keywords matched nothing: they label no paper.
+                if (filters[f].Count == 0) continue;
+                var index = filters[f].IndexOf(paper);
                 if (index < 0) continue;
-                var rank = filter.RankAt(index);
-                var at = labels.Count;
-                while (at > 0 && labels[at - 1].Rank < rank) at--;
-                labels.Insert(at, (filter, index, rank));
+                var rank = filters[f].RankAt(index);
+                var at = found++;
+                for (; at > 0 && labels[at - 1].Rank < rank; at--) labels[at] = labels[at - 1];
+                labels[at] = (f, index, rank);
             }
             // Most papers match one of the reader's filters: share that filter's one-label list instead of
             // allocating one per item (two million items a run at 100,000 readers).
-            if (labels.Count == 1)
+            if (found == 1)
             {
-                var (result, index, _) = labels[0];
-                var item = new DigestItem(top.Paper, result.Labels, Math.Round(top.Rank, 4));
+                var (result, index) = (filters[labels[0].Filter], labels[0].Index);
+                var item = new DigestItem(paper, result.Labels, Math.Round(scores[c], 4));
                 marks?.Made(item, [(result, index)]);
                 items.Add(item);
             }
             else
             {
-                var several = new string[labels.Count];
-                var matches = new (FilterResult, int)[labels.Count];
-                for (var l = 0; l < several.Length; l++) (several[l], matches[l]) = (labels[l].Result.Label, (labels[l].Result, labels[l].Index));
-                var item = new DigestItem(top.Paper, new MatchedLabels(several, matches), Math.Round(top.Rank, 4));
+                var matches = new (FilterResult, int)[found];
+                for (var l = 0; l < found; l++) matches[l] = (filters[labels[l].Filter], labels[l].Index);
+                var item = new DigestItem(paper, new MatchedLabels(matches), Math.Round(scores[c], 4));
                 marks?.Made(item, matches);
                 items.Add(item);
             }
         }
+        marks?.HandedOver(items);
         return items;
     }
 
@@ -97,14 +108,5 @@ internal static class Ranking
         while (c < count && !isNew.Contains(filter.PaperAt(filter.InOrder(order, c)))) c++;
         cursor = c < count ? c : -1;
         return cursor < 0 ? default : filter.At(filter.InOrder(order, c));
-    }
-
-    private static bool Contains(List<FilterHit> chosen, long paper)
-    {
-        foreach (var hit in chosen)
-        {
-            if (hit.Paper == paper) return true;
-        }
-        return false;
     }
 }
