@@ -1,5 +1,6 @@
 using Dapper;
 using Newsletter.Delivery;
+using Newsletter.Digests;
 using Newsletter.Matching;
 using Newsletter.Storage;
 using Newsletter.Tests.Delivery;
@@ -118,7 +119,7 @@ public class AbstractMarksTests
         Assert.That(world.Planner.PlanDue(due), Is.EqualTo(1));
 
         var row = world.Rows(reader.Id).Single();
-        Assert.That(row.ItemsJson, Does.Contain("\"marks\":[34,39]"), "the one word of the abstract the query matched");
+        Assert.That(FrozenItems.Read(row.ItemsJson).Single().Marks, Is.EqualTo(new[] { 34, 39 }), "the one word of the abstract the query matched");
         var composer = world.Get<DigestComposer>();
         Assert.That(composer.Compose(row).Message.Parsed().HtmlBody, Does.Contain(">Mamba</mark> scales."));
 
