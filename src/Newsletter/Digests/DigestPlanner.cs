@@ -47,8 +47,6 @@ public sealed class DigestPlanner(
         matcher.ExpectUses(DueReaderStore.KeywordUses(connection, at));
         var taste = TasteStep.Open(tastes, low, high);
         var schedule = new Dictionary<(string Timezone, string Frequency, int Weekday, int Hour, DateTimeOffset DueAt), (string PeriodKey, DateTimeOffset NextDue)>();
-        (string, string, int, int, DateTimeOffset) lastKey = default;
-        (string PeriodKey, DateTimeOffset NextDue) times = default;
         var frozen = new FrozenLists();
         int readers = 0, planned = 0, empty = 0;
         // A page's ledger rows are written on another thread (and connection) while the next page is read and
@@ -64,14 +62,9 @@ public sealed class DigestPlanner(
                     var reader = pages.Readers[i];
                     var key = (reader.Timezone, reader.Frequency, reader.Weekday, reader.Hour, reader.NextDueAt!.Value);
                     // Readers who share a schedule share its period key and next due time; working those out (time
-                    // zones, calendars) costs more than ranking, so once per schedule and run. Most readers share
-                    // the previous reader's schedule: comparing with it costs less than hashing the key.
-                    if (times.PeriodKey is null || !key.Equals(lastKey))
-                    {
-                        if (!schedule.TryGetValue(key, out times))
-                            schedule[key] = times = (PeriodKey(reader, key.Item5, at), DigestSchedule.NextDue(reader, at));
-                        lastKey = key;
-                    }
+                    // zones, calendars) costs more than ranking, so once per schedule and run.
+                    if (!schedule.TryGetValue(key, out var times))
+                        schedule[key] = times = (PeriodKey(reader, key.Item5, at), DigestSchedule.NextDue(reader, at));
                     var digest = Plan(reader, pages.FiltersOf(i), matcher, taste, at, times.PeriodKey, times.NextDue);
                     onDigest?.Invoke(reader, digest);
                     if (digest.Items.Count == 0) empty++;
