@@ -42,7 +42,11 @@ public sealed class DigestPlanner(
         using var matcher = new WindowMatcher(window, window.Open(), topics, queries.Value, clock, logger);
         // Planning needs no address: one is read only for a caller who sees the readers (reading it cost 14% of the
         // page read at 1,000,000 readers, tests/BENCHMARKS.md).
-        using var pages = new DuePages(connection, at, PageSize, claimPages: database.IsPostgres && !dryRun, emails: onDigest is not null);
+        // The next page's rows are read on a connection of their own while this thread plans the current page
+        // (PostgreSQL claims each page on the run's connection before reading it, so it reads there).
+        var claimPages = database.IsPostgres && !dryRun;
+        using var readAhead = claimPages ? null : database.Connect();
+        using var pages = new DuePages(connection, at, PageSize, claimPages, emails: onDigest is not null, readAhead);
         // A keyword's result is held from its first reader to its last, not for the whole run.
         matcher.ExpectUses(DueReaderStore.KeywordUses(connection, at));
         var taste = TasteStep.Open(tastes, low, high);
