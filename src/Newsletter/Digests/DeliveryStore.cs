@@ -1,5 +1,8 @@
 using System.Data.Common;
+using System.Globalization;
+using System.Text;
 using Dapper;
+using Microsoft.Data.Sqlite;
 using Newsletter.Matching;
 using Newsletter.Storage;
 
@@ -16,34 +19,65 @@ public sealed class DeliveryStore(Database database)
     /// </summary>
     public int Plan(IReadOnlyList<PlannedDigest> digests, string messageIdDomain, bool sendEmpty, DateTimeOffset now, out int advanced,
         FrozenLists? run = null) =>
-        PlannedPageWriter.Write(database, this, digests, messageIdDomain, sendEmpty, now, out advanced, run ?? new FrozenLists());
+        PlannedPageWriter.Write(database, digests, messageIdDomain, sendEmpty, now, out advanced, run ?? new FrozenLists());
 
     /// <summary>
-    /// Inserts one chunk of a planning page's rows (<see cref="PlannedRows.Chunks"/>), each pointing at its frozen list
+    /// Inserts a planning page's rows (<see cref="PlannedRows"/>) a chunk at a time, each pointing at its frozen list
     /// (<c>items_list</c>; <c>items_json</c> is left empty, kept for rows planned before); a row already there for its
-    /// reader and period is left as it is. Returns how many rows were created.
+    /// reader and period is left as it is. Returns how many rows were created. SQLite: one statement of
+    /// <see cref="PlannedRows.ChunkRows"/> rows prepared on the page's connection, its values bound by number.
     /// </summary>
-    /// <remarks>
-    /// SQLite reads the chunk with <c>jsonb_each</c>: each row's array comes as its binary JSON, which the six <c>->></c>
-    /// read as they are; <c>json_each</c> gave it as text, written out and parsed again per row (12% of the chunk's
-    /// insert, tests/BENCHMARKS.md, "The frozen lists' bytes").
-    /// </remarks>
-    internal int InsertPlanned(DbConnection connection, DbTransaction transaction, object chunk) =>
-        connection.Execute(database.Dialect(
-            sqlite: """
-            INSERT INTO deliveries (subscriber_id, period_key, state, created_at, message_id, window_from, window_to, items_json, items_list)
-            SELECT value ->> 0, value ->> 1, 'pending', @now, value ->> 2, value ->> 3, value ->> 4, '', value ->> 5
-            FROM jsonb_each(@rows) WHERE true
-            ON CONFLICT (subscriber_id, period_key) DO NOTHING
-            """,
-            postgres: """
+    internal static int InsertPlanned(SqliteConnection connection, PlannedRows rows, DateTimeOffset now)
+    {
+        var created = 0;
+        SqliteStatement? full = null;
+        try
+        {
+            for (var start = 0; start < rows.Count; start += PlannedRows.ChunkRows)
+            {
+                var count = Math.Min(PlannedRows.ChunkRows, rows.Count - start);
+                using var last = count < PlannedRows.ChunkRows ? PrepareInsertPlanned(connection, count) : null;
+                var insert = last ?? (full ??= PrepareInsertPlanned(connection, count));
+                rows.Bind(insert, start, count, now);
+                created += insert.Execute();
+            }
+            return created;
+        }
+        finally
+        {
+            full?.Dispose();
+        }
+    }
+
+    /// <summary>PostgreSQL: <see cref="InsertPlanned(SqliteConnection, PlannedRows, DateTimeOffset)"/> for one chunk's arrays (<see cref="PlannedRows.Chunks"/>).</summary>
+    internal static int InsertPlanned(DbConnection connection, DbTransaction transaction, object chunk) =>
+        connection.Execute(
+            """
             INSERT INTO deliveries (subscriber_id, period_key, state, created_at, message_id, window_from, window_to, items_json, items_list)
             SELECT r.subscriber_id, r.period_key, 'pending', @now, r.message_id, r.window_from, r.window_to, '', r.items_list
             FROM unnest(@subscriberIds, @periodKeys, @messageIds, @windowFrom, @windowTo, @itemsLists)
                  AS r (subscriber_id, period_key, message_id, window_from, window_to, items_list)
             ON CONFLICT (subscriber_id, period_key) DO NOTHING
-            """),
+            """,
             chunk, transaction);
+
+    // Row r's values are parameters 2 + 6r to 7 + 6r, now is 1 (PlannedRows.Bind).
+    private static SqliteStatement PrepareInsertPlanned(SqliteConnection connection, int rows)
+    {
+        var values = new StringBuilder();
+        for (var r = 0; r < rows; r++)
+        {
+            var at = 2 + 6 * r;
+            values.Append(r == 0 ? "" : ", ").Append(CultureInfo.InvariantCulture,
+                $"(?{at}, ?{at + 1}, 'pending', ?1, ?{at + 2}, ?{at + 3}, ?{at + 4}, '', ?{at + 5})");
+        }
+        return new SqliteStatement(connection,
+            $"""
+            INSERT INTO deliveries (subscriber_id, period_key, state, created_at, message_id, window_from, window_to, items_json, items_list)
+            VALUES {values}
+            ON CONFLICT (subscriber_id, period_key) DO NOTHING
+            """);
+    }
 
     /// <summary>A connection a sending worker keeps for its whole run, so recording a result costs one statement.</summary>
     public DbConnection OpenConnection() => database.Connect();

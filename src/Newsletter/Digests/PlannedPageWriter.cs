@@ -1,4 +1,5 @@
 using Dapper;
+using Microsoft.Data.Sqlite;
 using Newsletter.Storage;
 using Newsletter.Subscriptions;
 
@@ -6,13 +7,15 @@ namespace Newsletter.Digests;
 
 /// <summary>
 /// The ledger writer's work for one planning page (<see cref="DeliveryStore.Plan"/>), in one transaction of its own
-/// connection: the page's readers' windows advanced (one statement, <see cref="SubscriberStore.PrepareWindowAdvance"/>),
-/// each list new to the run stored once (<see cref="FrozenListStore"/>), the ledger rows inserted a chunk at a time
-/// (<see cref="DeliveryStore.InsertPlanned"/>). Each statement stays in the store of the table it writes.
+/// connection: the page's readers' windows advanced (<see cref="SubscriberStore.PrepareWindowAdvance"/>), each list
+/// new to the run stored once (<see cref="FrozenListStore"/>), the ledger rows inserted a chunk at a time
+/// (<see cref="DeliveryStore.InsertPlanned(SqliteConnection, PlannedRows, DateTimeOffset)"/>). Each statement stays
+/// in the store of the table it writes; on SQLite each is prepared once a page on the connection's handle and its
+/// values bound as they are.
 /// </summary>
 internal static class PlannedPageWriter
 {
-    public static int Write(Database database, DeliveryStore deliveries, IReadOnlyList<PlannedDigest> digests, string messageIdDomain,
+    public static int Write(Database database, IReadOnlyList<PlannedDigest> digests, string messageIdDomain,
         bool sendEmpty, DateTimeOffset now, out int advanced, FrozenLists run)
     {
         advanced = 0;
@@ -29,7 +32,7 @@ internal static class PlannedPageWriter
         try
         {
             using var transaction = connection.BeginTransaction();
-            using var advance = SubscriberStore.PrepareWindowAdvance(database, connection, transaction);
+            using var advance = SubscriberStore.PrepareWindowAdvance(connection, transaction);
             using var lists = FrozenListStore.Prepare(connection, transaction, now, run);
             try
             {
@@ -44,9 +47,9 @@ internal static class PlannedPageWriter
                     if (digest.Items.Count == 0 && !sendEmpty) continue;
                     rows.Add(digest, lists.Freeze(digest.Items));
                 }
-                var created = 0;
-                foreach (var chunk in rows.Chunks(now, arrays: database.IsPostgres))
-                    created += deliveries.InsertPlanned(connection, transaction, chunk);
+                var created = connection is SqliteConnection sqlite
+                    ? DeliveryStore.InsertPlanned(sqlite, rows, now)
+                    : rows.Chunks(now).Sum(chunk => DeliveryStore.InsertPlanned(connection, transaction, chunk));
                 transaction.Commit();
                 return created;
             }

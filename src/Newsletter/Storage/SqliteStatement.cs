@@ -7,8 +7,10 @@ namespace Newsletter.Storage;
 /// One statement prepared on a SQLite connection's own handle and run many times inside the transaction the
 /// connection has begun, its text parameters bound from UTF-8 bytes as they are: the planning writer's new frozen
 /// lists go from the buffer their JSON was written into, with no .NET string made and transcoded back per list
-/// (tests/BENCHMARKS.md, "Planning's ledger writer, second round"). Its rows are read the same way, a column's text
-/// as its UTF-8 bytes: the planner's page of readers (BENCHMARKS, "The planner thread's page read").
+/// (tests/BENCHMARKS.md, "Planning's ledger writer, second round"); the writer's rows and window advances bind their
+/// values by number, with no JSON between (BENCHMARKS, "The ledger writer's statements bound"). Its rows are read
+/// the same way, a column's text as its UTF-8 bytes: the planner's page of readers (BENCHMARKS, "The planner
+/// thread's page read").
 /// </summary>
 public sealed class SqliteStatement : IDisposable
 {
@@ -31,20 +33,39 @@ public sealed class SqliteStatement : IDisposable
     /// <summary>Runs an insert of one row (it returns no rows); returns the row's rowid.</summary>
     public long Insert()
     {
+        Run();
+        return raw.sqlite3_last_insert_rowid(_handle);
+    }
+
+    /// <summary>Binds <paramref name="value"/> to parameter <paramref name="name"/>.</summary>
+    public void Bind(string name, long value) => Check(raw.sqlite3_bind_int64(_statement, Index(name), value));
+
+    /// <summary>Binds <paramref name="utf8"/> as the text of the parameter numbered <paramref name="index"/> (<c>?NNN</c>, from 1).</summary>
+    public void Bind(int index, ReadOnlySpan<byte> utf8) => Check(raw.sqlite3_bind_text(_statement, index, utf8));
+
+    /// <summary>Binds <paramref name="value"/> to the parameter numbered <paramref name="index"/> (<c>?NNN</c>, from 1).</summary>
+    public void Bind(int index, long value) => Check(raw.sqlite3_bind_int64(_statement, index, value));
+
+    /// <summary>Runs a statement that returns no rows; returns how many rows it changed (not counting its triggers').</summary>
+    public int Execute()
+    {
+        Run();
+        return raw.sqlite3_changes(_handle);
+    }
+
+    // One step of a statement that returns no rows, reset for its next run; the rowid and changes it leaves stay readable.
+    private void Run()
+    {
         try
         {
             var result = raw.sqlite3_step(_statement);
             if (result != raw.SQLITE_DONE) SqliteException.ThrowExceptionForRC(result, _handle);
-            return raw.sqlite3_last_insert_rowid(_handle);
         }
         finally
         {
             raw.sqlite3_reset(_statement);
         }
     }
-
-    /// <summary>Binds <paramref name="value"/> to parameter <paramref name="name"/>.</summary>
-    public void Bind(string name, long value) => Check(raw.sqlite3_bind_int64(_statement, Index(name), value));
 
     /// <summary>Moves to the statement's next row; false when there is none (call <see cref="Reset"/> before running it again).</summary>
     public bool Step()

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Dapper;
+using Microsoft.Data.Sqlite;
 using Newsletter.Matching;
 using Newsletter.Storage;
 
@@ -313,30 +314,26 @@ public sealed class SubscriberStore(Database database)
     }
 
     /// <summary>
-    /// Prepares, on the planner's connection and transaction, the statement that advances readers' windows: one
-    /// execution a page moves each of its readers still confirmed and still due at their previous time (each
-    /// reader's own times), and returns their ids. The previous due time is the guard against a concurrent or
+    /// Prepares, on the planner's connection and transaction, the statement that advances readers' windows: it moves
+    /// each reader of a page still confirmed and still due at their previous time (each reader's own times), and
+    /// says who moved (<see cref="WindowAdvance"/>). The previous due time is the guard against a concurrent or
     /// repeated planning run.
     /// </summary>
-    internal static WindowAdvance PrepareWindowAdvance(Database database, DbConnection connection, DbTransaction transaction)
+    internal static WindowAdvance PrepareWindowAdvance(DbConnection connection, DbTransaction transaction)
     {
+        // The guard on the previous due time makes a repeated or concurrent run move nobody twice; the rows changed say who moved.
+        if (connection is SqliteConnection sqlite)
+            return new WindowAdvance(new SqliteStatement(sqlite,
+                "UPDATE subscribers SET last_seq = ?1, next_due_at = ?2 WHERE id = ?3 AND state = 'confirmed' AND next_due_at = ?4"));
         var command = connection.CreateCommand();
         command.Transaction = transaction;
-        // The guard on the previous due time makes a repeated or concurrent run move nobody twice; RETURNING says who moved.
-        command.CommandText = database.Dialect(
-            sqlite: """
-            UPDATE subscribers SET last_seq = m.value ->> 1, next_due_at = m.value ->> 2
-            FROM json_each(@moves) AS m
-            WHERE subscribers.id = m.value ->> 0 AND subscribers.state = 'confirmed' AND subscribers.next_due_at = m.value ->> 3
-            RETURNING subscribers.id
-            """,
-            postgres: """
+        command.CommandText = """
             UPDATE subscribers AS s SET last_seq = m.last_seq, next_due_at = m.next_due_at
             FROM unnest(@ids, @lastSeqs, @nextDue, @previousDue) AS m (id, last_seq, next_due_at, previous_due_at)
             WHERE s.id = m.id AND s.state = 'confirmed' AND s.next_due_at = m.previous_due_at
             RETURNING s.id
-            """);
-        return new WindowAdvance(command, arrays: database.IsPostgres);
+            """;
+        return new WindowAdvance(command);
     }
 
     private static void ReplaceFilters(DbConnection connection, DbTransaction transaction, long subscriberId, IEnumerable<SubscriberFilter> filters)

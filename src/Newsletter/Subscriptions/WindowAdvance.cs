@@ -1,42 +1,37 @@
-using System.Buffers;
 using System.Data.Common;
 using System.Text;
-using System.Text.Json;
 using Newsletter.Storage;
 
 namespace Newsletter.Subscriptions;
 
 /// <summary>
-/// The statement that advances a planning page's readers' digest windows, all of them at once whatever their
-/// schedules (<see cref="SubscriberStore.PrepareWindowAdvance"/>), reused for every page of a planning transaction.
+/// The statement that advances a planning page's readers' digest windows (<see cref="SubscriberStore.PrepareWindowAdvance"/>),
+/// reused for every reader of a planning transaction, whatever their schedules: on SQLite one reader a step of a
+/// statement prepared once on the page's connection, its four values bound as numbers and UTF-8 bytes; on PostgreSQL
+/// one statement a page, one array a column.
 /// </summary>
 /// <remarks>
-/// A few statements a page, each for any mix of (last seq, next due, previous due), not one per distinct mix: readers
-/// in many time zones or on many schedules made a page several statements, each reading and parsing its own id list.
+/// SQLite took a page's moves as one JSON array through <c>json_each</c>: each reader's values written as JSON, parsed
+/// back by four <c>->></c>, and <c>UPDATE … FROM</c> joined them through a temporary table before updating; a third of
+/// the advance's CPU at 1,000,000 readers (tests/BENCHMARKS.md, "The ledger writer's statements bound").
 /// </remarks>
 internal sealed class WindowAdvance : IDisposable
 {
-    /// <summary>
-    /// Moves per statement on SQLite: a page's JSON as one string (~260 KB) and its UTF-8 copy went to the large-object
-    /// heap, which only a full collection frees, every page of a run; a chunk's stays under its 85,000 bytes.
-    /// </summary>
-    private const int ChunkMoves = 200;
+    private readonly SqliteStatement? _statement;
+    private readonly DbCommand? _command;
+    private readonly DbParameter? _ids, _lastSeqs, _nextDue, _previousDue;
+    // Most readers of a run share their due times: each distinct time is formatted once.
+    private readonly Dictionary<DateTimeOffset, byte[]> _times = [];
 
-    private readonly DbCommand _command;
-    private readonly bool _arrays;
-    private readonly DbParameter _moves, _lastSeqs, _nextDue, _previousDue;
-    private readonly ArrayBufferWriter<byte> _json = new(4096);
-    private readonly Dictionary<DateTimeOffset, string> _times = [];
+    internal WindowAdvance(SqliteStatement statement) => _statement = statement;
 
-    internal WindowAdvance(DbCommand command, bool arrays)
+    internal WindowAdvance(DbCommand command)
     {
         _command = command;
-        _arrays = arrays;
-        // SQLite reads the moves as one JSON array of [id, last seq, next due, previous due]; PostgreSQL as one array a column.
-        _moves = command.AddParameter(arrays ? "ids" : "moves", "");
-        _lastSeqs = arrays ? command.AddParameter("lastSeqs", Array.Empty<long>()) : _moves;
-        _nextDue = arrays ? command.AddParameter("nextDue", Array.Empty<DateTimeOffset>()) : _moves;
-        _previousDue = arrays ? command.AddParameter("previousDue", Array.Empty<DateTimeOffset>()) : _moves;
+        _ids = command.AddParameter("ids", Array.Empty<long>());
+        _lastSeqs = command.AddParameter("lastSeqs", Array.Empty<long>());
+        _nextDue = command.AddParameter("nextDue", Array.Empty<DateTimeOffset>());
+        _previousDue = command.AddParameter("previousDue", Array.Empty<DateTimeOffset>());
     }
 
     /// <summary>
@@ -46,52 +41,32 @@ internal sealed class WindowAdvance : IDisposable
     public void Run(IReadOnlyList<WindowMove> moves, ISet<long> moved)
     {
         if (moves.Count == 0) return;
-        if (_arrays)
+        if (_statement is { } update)
         {
-            _moves.Value = moves.Select(m => m.SubscriberId).ToArray();
-            _lastSeqs.Value = moves.Select(m => m.LastSeq).ToArray();
-            _nextDue.Value = moves.Select(m => UtcTimestampHandler.ToInstant(m.NextDueAt)).ToArray();
-            _previousDue.Value = moves.Select(m => UtcTimestampHandler.ToInstant(m.PreviousDueAt)).ToArray();
-            Execute(moved);
+            foreach (var move in moves)
+            {
+                update.Bind(1, move.LastSeq);
+                update.Bind(2, Utf8(move.NextDueAt));
+                update.Bind(3, move.SubscriberId);
+                update.Bind(4, Utf8(move.PreviousDueAt));
+                if (update.Execute() == 1) moved.Add(move.SubscriberId);
+            }
             return;
         }
-        for (var start = 0; start < moves.Count; start += ChunkMoves)
-        {
-            _moves.Value = Json(moves, start, Math.Min(ChunkMoves, moves.Count - start));
-            Execute(moved);
-        }
-    }
-
-    private void Execute(ISet<long> moved)
-    {
-        using var reader = _command.ExecuteReader();
+        _ids!.Value = moves.Select(m => m.SubscriberId).ToArray();
+        _lastSeqs!.Value = moves.Select(m => m.LastSeq).ToArray();
+        _nextDue!.Value = moves.Select(m => UtcTimestampHandler.ToInstant(m.NextDueAt)).ToArray();
+        _previousDue!.Value = moves.Select(m => UtcTimestampHandler.ToInstant(m.PreviousDueAt)).ToArray();
+        using var reader = _command!.ExecuteReader();
         while (reader.Read()) moved.Add(reader.GetInt64(0));
     }
 
-    private string Json(IReadOnlyList<WindowMove> moves, int start, int count)
+    private byte[] Utf8(DateTimeOffset time) =>
+        _times.TryGetValue(time, out var text) ? text : _times[time] = Encoding.UTF8.GetBytes(UtcTimestampHandler.ToText(time));
+
+    public void Dispose()
     {
-        _json.ResetWrittenCount();
-        using (var json = new Utf8JsonWriter(_json))
-        {
-            json.WriteStartArray();
-            for (var i = start; i < start + count; i++)
-            {
-                var move = moves[i];
-                json.WriteStartArray();
-                json.WriteNumberValue(move.SubscriberId);
-                json.WriteNumberValue(move.LastSeq);
-                json.WriteStringValue(Text(move.NextDueAt));
-                json.WriteStringValue(Text(move.PreviousDueAt));
-                json.WriteEndArray();
-            }
-            json.WriteEndArray();
-        }
-        return Encoding.UTF8.GetString(_json.WrittenSpan);
+        _statement?.Dispose();
+        _command?.Dispose();
     }
-
-    // Most readers of a run share their due times: each distinct time is formatted once.
-    private string Text(DateTimeOffset time) =>
-        _times.TryGetValue(time, out var text) ? text : _times[time] = UtcTimestampHandler.ToText(time);
-
-    public void Dispose() => _command.Dispose();
 }
