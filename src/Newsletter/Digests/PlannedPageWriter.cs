@@ -1,3 +1,4 @@
+using System.Collections;
 using Dapper;
 using Microsoft.Data.Sqlite;
 using Newsletter.Storage;
@@ -37,7 +38,7 @@ internal static class PlannedPageWriter
             try
             {
                 var moved = new HashSet<long>(digests.Count);
-                advance.Run(digests.Select(d => new WindowMove(d.SubscriberId, d.LastSeq, d.NextDueAt, d.PreviousDueAt)).ToList(), moved);
+                advance.Run(new Moves(digests), moved);
                 var rows = new PlannedRows(messageIdDomain);
                 foreach (var digest in digests)
                 {
@@ -63,5 +64,30 @@ internal static class PlannedPageWriter
         {
             if (!database.IsPostgres) connection.Execute("PRAGMA temp_store = DEFAULT; PRAGMA foreign_keys = ON");
         }
+    }
+
+    /// <summary>
+    /// The page's readers as window moves, made as they are read: a list of them was 96 KB a page of 2,000 readers, on the
+    /// large-object heap, garbage that only a full collection frees (~48 MB a run at 1,000,000 readers, BENCHMARKS).
+    /// </summary>
+    private sealed class Moves(IReadOnlyList<PlannedDigest> digests) : IReadOnlyList<WindowMove>
+    {
+        public WindowMove this[int index]
+        {
+            get
+            {
+                var digest = digests[index];
+                return new(digest.SubscriberId, digest.LastSeq, digest.NextDueAt, digest.PreviousDueAt);
+            }
+        }
+
+        public int Count => digests.Count;
+
+        public IEnumerator<WindowMove> GetEnumerator()
+        {
+            for (var i = 0; i < digests.Count; i++) yield return this[i];
+        }
+
+        IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
     }
 }

@@ -1,3 +1,4 @@
+using System.IO.Hashing;
 using System.Runtime.InteropServices;
 using Microsoft.Data.Sqlite;
 using Newsletter.Storage;
@@ -27,12 +28,15 @@ internal sealed class WindowMatcher : IDisposable
     private readonly bool _forRequest;
     private readonly ILogger _logger;
     // Results by label: a filter's label names it uniquely (a keyword's carries its kind), and it is how a ranked
-    // item names its filters, which marking looks up for every item. A label's slot stays for the run once asked
-    // (it counts the distinct filters); its result may be released once its readers are done (see ExpectUses).
-    private readonly Dictionary<string, Slot> _byLabel = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, Slot>.AlternateLookup<ReadOnlySpan<char>> _bySpan;
+    // item names its filters. A label's slot stays for the run once asked (it counts the distinct filters); its result
+    // may be released once its readers are done (see ExpectUses). Slots are keyed by the label's hash, not its text:
+    // a run counts every keyword its readers name from the start (100,000 at 1,000,000 readers, most matching
+    // nothing), and a string and an object each for the run were ~8 MB of its peak (BENCHMARKS). XXH3's 128 bits
+    // with a seed drawn per matcher, as FrozenLists keys its lists: a chance collision is ~2^-128 a pair.
+    private readonly Dictionary<UInt128, Slot> _slots = [];
+    private readonly long _seed = Random.Shared.NextInt64();
     // Slots whose counted uses ran out since the last Release: their results go then, after the page is marked.
-    private readonly List<Slot> _usedUp = [];
+    private readonly List<UInt128> _usedUp = [];
     // Reused from query to query: a run evaluates up to one filter per ten readers, and only each result's own
     // arrays are kept for the run.
     private readonly List<FilterHit> _hits = [];
@@ -53,7 +57,6 @@ internal sealed class WindowMatcher : IDisposable
         _limits = limits;
         _logger = logger;
         _forRequest = requestAborted is not null;
-        _bySpan = _byLabel.GetAlternateLookup<ReadOnlySpan<char>>();
         _perQuery = TimeSpan.FromMilliseconds(_forRequest ? limits.RequestBudgetMs : limits.PlanningBudgetMs);
         // A run's budget is seconds, so it is checked far less often: every 1,000 steps made a 100,000-reader plan
         // measurably slower (tests/BENCHMARKS.md, 2026-12-01). The budget is on the store's own connection, so it
@@ -87,15 +90,14 @@ internal sealed class WindowMatcher : IDisposable
         foreach (var (keyword, count) in uses)
         {
             if (count <= 0) continue;
-            var label = FilterLabel.For(SubscriberFilter.Keyword, keyword);
-            _byLabel[label] = new Slot(label) { Left = count };
+            _slots[Key(FilterLabel.For(SubscriberFilter.Keyword, keyword))] = new Slot { Left = count };
         }
     }
 
     /// <summary>Releases the results whose counted uses ran out (see <see cref="ExpectUses"/>); call it once the page that used them is marked.</summary>
     public void Release()
     {
-        foreach (var slot in _usedUp) (slot.Result, slot.Left) = (null, Slot.Released);
+        foreach (var key in _usedUp) _slots[key] = new Slot { Left = Slot.Released };
         _usedUp.Clear();
     }
 
@@ -109,26 +111,29 @@ internal sealed class WindowMatcher : IDisposable
     public FilterResult Get(string kind, ReadOnlySpan<char> value)
     {
         // Looked up by its label without making a string (a topic's is its slug, a keyword's "keyword:" + its query),
-        // four filter rows a reader: the label's string is made once, for the slot.
+        // four filter rows a reader: the label's string is made once, for the result.
         var prefix = kind == SubscriberFilter.Keyword ? FilterLabel.KeywordPrefix : "";
         var length = prefix.Length + value.Length;
         Span<char> label = length <= 256 ? stackalloc char[length] : new char[length];
         prefix.CopyTo(label);
         value.CopyTo(label[prefix.Length..]);
-        if (!_bySpan.TryGetValue(label, out var slot))
-        {
-            slot = new Slot(label.ToString());
-            _byLabel[slot.Label] = slot;
-        }
+        var key = Key(label);
+        ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_slots, key, out _);
         if (slot.Result is null)
         {
             if (slot.Left == Slot.Released) slot.Left = 0;
             else DistinctFilters++;
-            slot.Result = Evaluate(kind, slot.Label[prefix.Length..], slot.Label);
+            var text = label.ToString();
+            var result = Evaluate(kind, text[prefix.Length..], text);
+            // Found again rather than trusting the reference across the query (evaluating adds no slot today).
+            slot = ref CollectionsMarshal.GetValueRefOrNullRef(_slots, key);
+            slot.Result = result;
         }
-        if (slot.Left > 0 && --slot.Left == 0) _usedUp.Add(slot);
+        if (slot.Left > 0 && --slot.Left == 0) _usedUp.Add(key);
         return slot.Result;
     }
+
+    private UInt128 Key(ReadOnlySpan<char> label) => XxHash128.HashToUInt128(MemoryMarshal.AsBytes(label), _seed);
 
     private FilterResult Evaluate(string kind, string value, string label)
     {
@@ -164,7 +169,7 @@ internal sealed class WindowMatcher : IDisposable
     /// matched (see <see cref="AbstractMarks"/>).
     /// </summary>
     public void Mark(IReadOnlyList<IReadOnlyList<DigestItem>> lists) =>
-        (_marks ??= new AbstractMarks(_store, label => _byLabel.GetValueOrDefault(label)?.Result)).Mark(lists);
+        (_marks ??= new AbstractMarks(_store, label => _slots.GetValueOrDefault(Key(label)).Result)).Mark(lists);
 
     /// <summary>How many distinct papers new to the reader <paramref name="filters"/> match.</summary>
     public static int CountNew(ReadOnlySpan<FilterResult> filters, NewPapers isNew)
@@ -234,13 +239,9 @@ internal sealed class WindowMatcher : IDisposable
     }
 
     /// <summary>A label's place in the run: its result while held, and how many counted uses are left.</summary>
-    private sealed class Slot(string label)
+    private record struct Slot(FilterResult? Result, int Left)
     {
         /// <summary><see cref="Left"/> of a slot whose result was released: asked again, it is evaluated again.</summary>
         public const int Released = -1;
-
-        public string Label { get; } = label;
-        public FilterResult? Result { get; set; }
-        public int Left { get; set; }
     }
 }

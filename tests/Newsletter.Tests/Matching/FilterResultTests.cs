@@ -60,6 +60,20 @@ public class FilterResultTests
         }
     }
 
+    [TestCase(false)]
+    [TestCase(true)]
+    public void PapersFarApart_AreEachFound_AtTheirOwnPaper(bool dense)
+    {
+        // Past 65,536 ids from the lowest a paper's distance needs more than 16 bits: 65,546 and 131,082 share their
+        // low 16 bits with 10, and none may be taken for another.
+        FilterHit[] hits = [new(10, 1.0, 0), new(65_546, 3.0, 2), new(131_082, 2.0, 0), new(70_000, 0.5, 0)];
+        var result = new FilterResult("keyword:x", hits.ToArray(), "x", dense);
+
+        Assert.That(Papers(result, DigestOrder.Relevance), Is.EqualTo(new long[] { 65_546, 131_082, 10, 70_000 }));
+        foreach (var hit in hits) Assert.That(result.At(result.IndexOf(hit.Paper)), Is.EqualTo(hit));
+        Assert.That(new[] { 11L, 65_547L, 196_618L, 4_295_032_842L }.Select(result.IndexOf), Is.All.EqualTo(-1));
+    }
+
     private static long[] Papers(FilterResult result, DigestOrder order) =>
         Enumerable.Range(0, result.Count).Select(p => result.PaperAt(result.InOrder(order, p))).ToArray();
 }
