@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using Dapper;
 using Newsletter.Storage;
 
@@ -69,30 +68,18 @@ public sealed class TokenStore(Database database, ServerSecretStore secrets)
         // deadlock or serialization failure PostgreSQL still reports rolls the batch back whole, and it runs again.
         var missing = hashes.Where(h => !stored.Contains(h.Key))
             .OrderBy(h => h.Value.Purpose).ThenBy(h => h.Key, StringComparer.Ordinal)
-            .Select(h => (Hash: h.Key, h.Value.SubscriberId, Purpose: purposes[h.Value.Purpose])).ToList();
+            .Select(h => new { hash = h.Key, subscriberId = h.Value.SubscriberId, purpose = purposes[h.Value.Purpose], now }).ToList();
         if (missing.Count == 0) return tokens;
-        // One statement for the batch's new rows (a reader's first digest: two a reader), not one a row: the rows
-        // go as one parameter, inserted in the list's order.
-        var rows = database.IsPostgres
-            ? (object)new { hashes = missing.Select(m => m.Hash).ToArray(), ids = missing.Select(m => m.SubscriberId).ToArray(), kinds = missing.Select(m => m.Purpose).ToArray(), now }
-            : new { rows = JsonSerializer.Serialize(missing.Select(m => new object[] { m.Hash, m.SubscriberId, m.Purpose })), now };
         TransientRetry.Run(() =>
         {
             using var transaction = connection.BeginTransaction();
             connection.Execute(
-                database.Dialect(
-                    sqlite: """
-                    INSERT INTO tokens (hash, subscriber_id, purpose, created_at, expires_at)
-                    SELECT value ->> 0, value ->> 1, value ->> 2, @now, NULL FROM json_each(@rows) WHERE true ORDER BY key
-                    ON CONFLICT (hash) DO NOTHING
-                    """,
-                    postgres: """
-                    INSERT INTO tokens (hash, subscriber_id, purpose, created_at, expires_at)
-                    SELECT r.hash, r.subscriber_id, r.purpose, @now, NULL
-                    FROM unnest(@hashes, @ids, @kinds) WITH ORDINALITY AS r (hash, subscriber_id, purpose, n) ORDER BY r.n
-                    ON CONFLICT (hash) DO NOTHING
-                    """),
-                rows, transaction);
+                """
+                INSERT INTO tokens (hash, subscriber_id, purpose, created_at, expires_at)
+                VALUES (@hash, @subscriberId, @purpose, @now, NULL)
+                ON CONFLICT (hash) DO NOTHING
+                """,
+                missing, transaction);
             transaction.Commit();
         });
         return tokens;
