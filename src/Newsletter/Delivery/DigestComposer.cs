@@ -76,19 +76,29 @@ public sealed class DigestComposer(
     /// </summary>
     private Dictionary<long, Paper> Papers(IReadOnlyCollection<long> ids, PaperFragments fragments)
     {
-        // Change times first: a paper changed between the two reads is kept with the older time and read again next batch.
-        var changedAt = papers.ChangedAt(ids);
-        var byId = new Dictionary<long, Paper>(changedAt.Count);
+        // The papers' version first: while no paper changed, those the run holds need no change time read (a batch
+        // asked ~300 of them, each a row of ~1 KB, read from a page cache every other connection's write empties).
+        var version = papers.Version();
+        var byId = new Dictionary<long, Paper>(ids.Count);
+        var unsure = new List<long>();
+        foreach (var id in ids)
+        {
+            if (fragments.Unchanged(id, version) is { } paper) byId[id] = paper;
+            else unsure.Add(id);
+        }
+        if (unsure.Count == 0) return byId;
+        // Change times next: a paper changed between the two reads is kept with the older time and read again next batch.
+        var changedAt = papers.ChangedAt(unsure);
         var unread = new List<long>();
         foreach (var (id, at) in changedAt)
         {
-            if (fragments.Read(id, at) is { } paper) byId[id] = paper;
+            if (fragments.Read(id, at, version) is { } paper) byId[id] = paper;
             else unread.Add(id);
         }
         foreach (var paper in papers.Get(unread))
         {
             byId[paper.Id] = paper;
-            fragments.Remember(paper, changedAt[paper.Id]);
+            fragments.Remember(paper, changedAt[paper.Id], version);
         }
         return byId;
     }

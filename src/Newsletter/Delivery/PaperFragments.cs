@@ -16,7 +16,7 @@ public sealed class PaperFragments
 {
     private readonly ConcurrentDictionary<(long Paper, bool Matched), PaperFragment> _papers = new();
     private readonly ConcurrentDictionary<string, ReaderPiece> _matched = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<long, (DateTimeOffset ChangedAt, Paper Paper)> _read = new();
+    private readonly ConcurrentDictionary<long, ReadPaper> _read = new();
 
     /// <summary>The digest templates rendered once for each shape of digest the run sends.</summary>
     public DigestFrames Frames { get; } = new();
@@ -27,12 +27,29 @@ public sealed class PaperFragments
     /// <summary>How many pieces the run rendered for its readers: lists of matched filters.</summary>
     public int Pieces => _matched.Count;
 
-    /// <summary>The paper as this run read it, if it has not changed since (its change time is still <paramref name="changedAt"/>); else null.</summary>
-    public Paper? Read(long id, DateTimeOffset changedAt) =>
-        _read.TryGetValue(id, out var read) && read.ChangedAt == changedAt ? read.Paper : null;
+    /// <summary>
+    /// The paper as this run read it, if no paper changed since: it was read (or last found unchanged) while the
+    /// papers' version (<see cref="PaperStore.Version"/>) was still <paramref name="version"/>; else null.
+    /// </summary>
+    public Paper? Unchanged(long id, long version) =>
+        _read.TryGetValue(id, out var read) && read.Version == version ? read.Paper : null;
 
-    /// <summary>Keeps <paramref name="paper"/> for the run as read when its change time was <paramref name="changedAt"/> (read before the paper itself).</summary>
-    public void Remember(Paper paper, DateTimeOffset changedAt) => _read[paper.Id] = (changedAt, paper);
+    /// <summary>
+    /// The paper as this run read it, if it has not changed since (its change time is still <paramref name="changedAt"/>),
+    /// then known unchanged at <paramref name="version"/>; else null.
+    /// </summary>
+    public Paper? Read(long id, DateTimeOffset changedAt, long version)
+    {
+        if (!_read.TryGetValue(id, out var read) || read.ChangedAt != changedAt) return null;
+        _read[id] = read with { Version = version };
+        return read.Paper;
+    }
+
+    /// <summary>
+    /// Keeps <paramref name="paper"/> for the run as read when its change time was <paramref name="changedAt"/> and the
+    /// papers' version <paramref name="version"/> (both read before the paper itself).
+    /// </summary>
+    public void Remember(Paper paper, DateTimeOffset changedAt, long version) => _read[paper.Id] = new ReadPaper(changedAt, version, paper);
 
     /// <summary>The paper as <paramref name="item"/> shows it in an email, every part of it rendered at most once this run.</summary>
     public DigestEntry Entry(Paper paper, DigestItem item, DigestRenderer renderer)
@@ -49,4 +66,6 @@ public sealed class PaperFragments
         var matched = _matched.GetOrAdd(string.Join('\n', item.Labels), static (_, state) => state.renderer.Matched(state.Labels), (renderer, item.Labels));
         return new DigestEntry(paper, item.Labels, paper.Abstract) { Rendered = fragment, Matched = matched, Marks = fragment.Excerpt.Fitting(item.Marks) };
     }
+
+    private sealed record ReadPaper(DateTimeOffset ChangedAt, long Version, Paper Paper);
 }

@@ -135,6 +135,16 @@ public sealed class PaperStore(Database database, TimeProvider clock)
             new { ids = database.List(ids) }).ToDictionary(p => p.Id, p => p.UpdatedAt);
     }
 
+    /// <summary>
+    /// The number that moves whenever any paper is added, changed or removed (<c>paper_changes</c>, kept by triggers
+    /// on both providers): while it stands still, papers read before are as they were, without asking each one's time.
+    /// </summary>
+    public long Version()
+    {
+        using var connection = database.Connect();
+        return connection.ExecuteScalar<long>("SELECT version FROM paper_changes");
+    }
+
     private sealed class PaperChange
     {
         public long Id { get; init; }

@@ -52,20 +52,31 @@ public sealed class Mailer(IOptions<SmtpOptions> smtp, IOptions<MailOptions> mai
     /// <summary>A message around a body whose parts the caller wrote (a digest writes its templates straight into it).</summary>
     public MimeMessage Compose(MailboxAddress to, string subject, string messageId, AlternativeBody body)
     {
-        // Built from its headers: the parameterless constructor would make a Message-ID and a local Date only to have
-        // them replaced. The order is the one that constructor gives (From, Date, Subject, Message-Id, MIME-Version, To).
+        // Built from its headers, each made once with its final value: the parameterless constructor would make a
+        // Message-ID and a local Date only to have them replaced, and a header made empty and set again is encoded
+        // twice. The order is the one that constructor gives (From, Date, Subject, Message-Id, MIME-Version, To).
+        var from = new Header(HeaderId.From, "");
+        // A copy of the bytes MimeKit encoded for the configured mailbox: the message parses its own From list from them.
+        from.SetRawValue((byte[])_fromValue.Clone());
         var message = new MimeMessage(
         [
-            new Header(HeaderId.From, ""),
+            from,
             new Header(HeaderId.Date, DateUtils.FormatDate(clock.GetUtcNow())),
-            new Header(HeaderId.Subject, ""),
-            new Header(HeaderId.MessageId, ""),
+            new Header(HeaderId.Subject, subject),
+            new Header(HeaderId.MessageId, messageId.StartsWith('<') ? messageId : "<" + messageId + ">"),
             new Header(HeaderId.MimeVersion, "1.0"),
         ]) { Body = new WireBody(body) };
-        message.From.Add(From);
         message.To.Add(to);
-        message.Subject = subject;
-        message.MessageId = messageId;
         return message;
+    }
+
+    // The From header's value as MimeKit encodes the configured mailbox: the same for every message, so encoded once.
+    private readonly byte[] _fromValue = EncodedFrom(MailboxAddress.Parse(mail.Value.From));
+
+    private static byte[] EncodedFrom(MailboxAddress from)
+    {
+        var message = new MimeMessage();
+        message.From.Add(from);
+        return message.Headers[message.Headers.IndexOf(HeaderId.From)].RawValue;
     }
 }
