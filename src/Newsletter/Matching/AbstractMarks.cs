@@ -21,7 +21,7 @@ internal sealed class AbstractMarks(WindowIndexStore store, Func<string, FilterR
     // The page's questions: each (filter, match) once, with the paper and query asked about it.
     private readonly HashSet<(FilterResult Result, int Index)> _asking = [];
     private readonly List<(FilterResult Result, int Index)> _asked = [];
-    private readonly List<(long Paper, string Query)> _queries = [];
+    private readonly List<(long Paper, string Query, int Matches)> _queries = [];
     // Items that name a pair asked this page, each with its matches (Count of them from First in _matches).
     private readonly List<(DigestItem Item, int First, int Count)> _waiting = [];
     private readonly List<(FilterResult Result, int Index)> _matches = [];
@@ -43,7 +43,7 @@ internal sealed class AbstractMarks(WindowIndexStore store, Func<string, FilterR
             decided = false;
             if (!_asking.Add((result, index))) continue;
             _asked.Add((result, index));
-            _queries.Add((item.Paper, query));
+            _queries.Add((item.Paper, query, result.Count));
         }
         if (decided)
         {

@@ -1,4 +1,6 @@
+using System.Buffers.Text;
 using System.Data.Common;
+using System.Text;
 using Microsoft.Data.Sqlite;
 using Newsletter.Storage;
 
@@ -25,7 +27,12 @@ internal sealed class WindowIndexStore : IDisposable
     private const char Start = '\u0002', End = '\u0003';
 
     private readonly SqliteCommand _match;
-    private readonly SqliteCommand _highlight;
+    // Prepared on the connection's own handle, highlight()'s answer read as its UTF-8 bytes: a run asks ~370,000 pairs
+    // at 1,000,000 readers, each an abstract that a .NET string would copy twice.
+    private readonly SqliteStatement _highlight;
+    private readonly SqliteStatement _highlightOne;
+    private byte[] _papers = new byte[256];
+    private readonly List<int> _found = [];
 
     /// <summary>Opens a connection of its own to an index made by <see cref="Build"/>.</summary>
     public WindowIndexStore(string index)
@@ -36,15 +43,14 @@ internal sealed class WindowIndexStore : IDisposable
         _match = Connection.CreateCommand();
         _match.CommandText = $"SELECT rowid, {Bm25} FROM paper WHERE paper MATCH $query";
         _match.Parameters.Add("$query", SqliteType.Text);
-        _highlight = Connection.CreateCommand();
         // One evaluation of each query for all the papers it is asked about: "+ 0" keeps the rowid test away from
         // FTS5, which would otherwise run the whole query again for each paper; highlight() runs only for those.
-        _highlight.CommandText = """
+        _highlight = new SqliteStatement(Connection, """
             SELECT rowid, highlight(paper, 1, char(2), char(3)) FROM paper
-            WHERE paper MATCH $query AND rowid + 0 IN (SELECT value FROM json_each($papers))
-            """;
-        _highlight.Parameters.Add("$query", SqliteType.Text);
-        _highlight.Parameters.Add("$papers", SqliteType.Text);
+            WHERE paper MATCH @query AND rowid + 0 IN (SELECT value FROM json_each(@papers))
+            """);
+        // One paper: FTS5 seeks it in the query's lists instead of walking all of the query's matches.
+        _highlightOne = new SqliteStatement(Connection, "SELECT highlight(paper, 1, char(2), char(3)) FROM paper WHERE paper MATCH @query AND rowid = @paper");
     }
 
     /// <summary>The store's own connection to the index: a budget put on it times this store's queries alone.</summary>
@@ -114,55 +120,136 @@ internal sealed class WindowIndexStore : IDisposable
     }
 
     /// <summary>
-    /// For each (paper, FTS5 query) asked, the spans of the paper's abstract the query matched: flat start/end pairs
-    /// (UTF-16 offsets, end exclusive, ascending); empty when it matched none there, when the paper is not in the
-    /// window or when FTS5 refuses the query.
+    /// For each (paper, FTS5 query, the query's number of matches) asked, the spans of the paper's abstract the query
+    /// matched: flat start/end pairs (UTF-16 offsets, end exclusive, ascending); empty when it matched none there, when
+    /// the paper is not in the window or when FTS5 refuses the query.
     /// </summary>
-    public int[][] Spans(IReadOnlyList<(long Paper, string Query)> asked)
+    public int[][] Spans(IReadOnlyList<(long Paper, string Query, int Matches)> asked)
     {
         var spans = new int[asked.Count][];
         Array.Fill(spans, []);
-        foreach (var group in Enumerable.Range(0, asked.Count).GroupBy(i => asked[i].Query, StringComparer.Ordinal))
+        // Each query's asks together, by paper: two labels may share a query (a keyword typed as a topic's query),
+        // and each gets the answer.
+        var order = new int[asked.Count];
+        for (var i = 0; i < order.Length; i++) order[i] = i;
+        Array.Sort(order, (x, y) =>
         {
-            // Two labels may share a query (a keyword typed as a topic's query): each gets the answer.
-            var at = group.ToLookup(i => asked[i].Paper);
-            _highlight.Parameters["$query"].Value = group.Key;
-            _highlight.Parameters["$papers"].Value = "[" + string.Join(',', at.Select(p => p.Key)) + "]";
+            var byQuery = string.CompareOrdinal(asked[x].Query, asked[y].Query);
+            return byQuery != 0 ? byQuery : asked[x].Paper.CompareTo(asked[y].Paper);
+        });
+        for (var from = 0; from < order.Length;)
+        {
+            var (query, matches) = (asked[order[from]].Query, asked[order[from]].Matches);
+            var (to, papers) = (from + 1, 1);
+            for (; to < order.Length && asked[order[to]].Query == query; to++)
+            {
+                if (asked[order[to]].Paper != asked[order[to - 1]].Paper) papers++;
+            }
+            var run = order.AsSpan(from, to - from);
             try
             {
-                using var reader = _highlight.ExecuteReader();
-                while (reader.Read())
-                {
-                    var found = SpansOf(reader.GetString(1));
-                    foreach (var i in at[reader.GetInt64(0)]) spans[i] = found;
-                }
+                if (Seek(papers, matches)) AskEach(query, run, asked, spans);
+                else AskAll(query, run, asked, spans);
             }
             catch (SqliteException)
             {
                 // A query FTS5 refuses cannot have matched; the matcher already skipped it.
             }
+            finally
+            {
+                _highlight.Reset();
+                _highlightOne.Reset();
+            }
+            from = to;
         }
         return spans;
     }
 
-    /// <summary>The spans between the marks of highlight()'s answer, as offsets into the unmarked text.</summary>
-    private static int[] SpansOf(string marked)
+    /// <summary>
+    /// Whether asking <paramref name="papers"/> papers one by one costs less than one evaluation of a query that
+    /// matched <paramref name="matches"/> papers: FTS5 seeks a paper at about a fixed cost, while an evaluation walks
+    /// every match, about two seeks' worth plus one for each 370 matches (measured at 1,000,000 readers,
+    /// tests/BENCHMARKS.md, "Deciding the highlights at 1,000,000 readers").
+    /// </summary>
+    private static bool Seek(int papers, int matches) => (papers - 2) * 370 < matches;
+
+    /// <summary>Asks the papers of <paramref name="run"/> (indexes into <paramref name="asked"/>, by paper) one by one.</summary>
+    private void AskEach(string query, ReadOnlySpan<int> run, IReadOnlyList<(long Paper, string Query, int Matches)> asked, int[][] spans)
     {
-        var spans = new List<int>();
-        var removed = 0;
-        for (var i = 0; i < marked.Length; i++)
+        _highlightOne.Bind("@query", query);
+        for (var i = 0; i < run.Length; i++)
         {
-            if (marked[i] is not (Start or End)) continue;
-            spans.Add(i - removed);
-            removed++;
+            var paper = asked[run[i]].Paper;
+            if (i > 0 && paper == asked[run[i - 1]].Paper)
+            {
+                spans[run[i]] = spans[run[i - 1]];
+                continue;
+            }
+            _highlightOne.Bind("@paper", paper);
+            if (_highlightOne.Step()) spans[run[i]] = SpansOf(_highlightOne.Utf8(0));
+            _highlightOne.Reset();
         }
-        return spans.Count % 2 == 0 ? spans.ToArray() : [];
+    }
+
+    /// <summary>Asks the papers of <paramref name="run"/> (indexes into <paramref name="asked"/>, by paper) in one evaluation of the query.</summary>
+    private void AskAll(string query, ReadOnlySpan<int> run, IReadOnlyList<(long Paper, string Query, int Matches)> asked, int[][] spans)
+    {
+        var length = 0;
+        Append((byte)'[');
+        for (var i = 0; i < run.Length; i++)
+        {
+            var paper = asked[run[i]].Paper;
+            if (i > 0 && paper == asked[run[i - 1]].Paper) continue;
+            if (length > 1) Append((byte)',');
+            int written;
+            while (!Utf8Formatter.TryFormat(paper, _papers.AsSpan(length), out written)) Array.Resize(ref _papers, _papers.Length * 2);
+            length += written;
+        }
+        Append((byte)']');
+        _highlight.Bind("@query", query);
+        _highlight.Bind("@papers", _papers.AsSpan(0, length));
+        while (_highlight.Step())
+        {
+            var paper = _highlight.Int64(0);
+            var found = SpansOf(_highlight.Utf8(1));
+            // The run is by paper: find the paper's first ask, then give each of its asks the answer.
+            int low = 0, high = run.Length;
+            while (low < high)
+            {
+                var mid = (low + high) >>> 1;
+                if (asked[run[mid]].Paper < paper) low = mid + 1;
+                else high = mid;
+            }
+            for (; low < run.Length && asked[run[low]].Paper == paper; low++) spans[run[low]] = found;
+        }
+
+        void Append(byte b)
+        {
+            if (length == _papers.Length) Array.Resize(ref _papers, length * 2);
+            _papers[length++] = b;
+        }
+    }
+
+    /// <summary>The spans between the marks of highlight()'s answer (UTF-8), as UTF-16 offsets into the unmarked text.</summary>
+    private int[] SpansOf(ReadOnlySpan<byte> marked)
+    {
+        _found.Clear();
+        var offset = 0;
+        // The marks are single bytes no other character's UTF-8 contains; the text between them is whole characters.
+        for (var at = marked.IndexOfAny((byte)Start, (byte)End); at >= 0; at = marked.IndexOfAny((byte)Start, (byte)End))
+        {
+            offset += Encoding.UTF8.GetCharCount(marked[..at]);
+            _found.Add(offset);
+            marked = marked[(at + 1)..];
+        }
+        return _found.Count % 2 == 0 ? _found.ToArray() : [];
     }
 
     public void Dispose()
     {
         _match.Dispose();
         _highlight.Dispose();
+        _highlightOne.Dispose();
         Connection.Dispose();
     }
 }

@@ -42,9 +42,17 @@ public class AbstractMarksTests
 
         using var window = MatchWindow.Load(connection, id - 1, id);
         using var store = window.Open();
-        var spans = store.Spans([(id, query)])[0];
+        // Asked alone the paper is sought in the query's matches; asked with others (papers not in the window), the
+        // query is evaluated once for all of them: the same marks either way.
+        var sought = store.Spans([(id, query, 1)])[0];
+        var evaluated = store.Spans([(id + 2, query, 0), (id, query, 0), (id + 1, query, 0), (id, query, 0)]);
 
-        Assert.That(DigestExcerpt.Mark(Abstract, spans), Is.EqualTo(IndexHighlight(connection, id, query) ?? Abstract));
+        var marked = IndexHighlight(connection, id, query) ?? Abstract;
+        Assert.That(DigestExcerpt.Mark(Abstract, sought), Is.EqualTo(marked));
+        Assert.That(DigestExcerpt.Mark(Abstract, evaluated[1]), Is.EqualTo(marked));
+        Assert.That(evaluated[3], Is.EqualTo(evaluated[1]));
+        Assert.That(evaluated[0], Is.Empty);
+        Assert.That(evaluated[2], Is.Empty);
     }
 
     [Test]
