@@ -133,6 +133,24 @@ public class PaperFragmentTests() : DigestWorldFixture(Confirmed)
     }
 
     [Test]
+    public void RunPapers_DeletedWithinTheRun_AreLeftOutOfTheNextBatch()
+    {
+        var composer = World.Get<DigestComposer>();
+        var fragments = new PaperFragments();
+        var first = composer.Load(_rows, fragments);
+        var gone = first.Papers.Keys.First();
+        var frozen = _rows.SelectMany(DeliveryStore.Items).Count(i => i.Paper == gone);
+        using (var connection = World.Get<Database>().Open())
+            connection.Execute("DELETE FROM papers WHERE id = @gone", new { gone });
+
+        var after = composer.Load(_rows, fragments);
+
+        Assert.That(after.Papers.Keys, Does.Not.Contain(gone), "the run's copy is not used once a paper was removed");
+        Assert.That(after.MissingPapers, Is.EqualTo(frozen));
+        Assert.That(after.Papers.Count, Is.EqualTo(first.Papers.Count - 1));
+    }
+
+    [Test]
     public void Fragment_FailsNamingTheValues_WhenATemplateChangesAReadersPartInsteadOfPlacingIt()
     {
         using var workspace = new TestWorkspace();
