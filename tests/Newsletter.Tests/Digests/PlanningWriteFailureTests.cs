@@ -25,24 +25,9 @@ public class PlanningWriteFailureTests
         world.AddPaper("Widgets", "About widgets.", Now.AddHours(-5));
         // Four pages of 2,000 readers; the second page's write fails on one of its readers.
         const int readers = 8000;
-        List<long> ids;
+        var ids = world.AddDueReaders(readers, "widgets", Now.AddHours(-20), Now);
         using (var connection = world.Get<Database>().Open())
         {
-            using (var transaction = connection.BeginTransaction())
-            {
-                connection.Execute(
-                    """
-                    INSERT INTO subscribers (email, state, frequency, weekday, hour, timezone, digest_order, created_at, confirmed_at, next_due_at)
-                    VALUES (@email, 'confirmed', 'daily', 1, 8, 'UTC', 'trending', @confirmed, @confirmed, @due)
-                    """,
-                    Enumerable.Range(0, readers).Select(i => new { email = $"r{i}@example.org", confirmed = Now.AddHours(-20), due = Now }),
-                    transaction);
-                connection.Execute(
-                    "INSERT INTO subscriber_filters (subscriber_id, kind, value) SELECT id, 'keyword', 'widgets' FROM subscribers",
-                    transaction: transaction);
-                transaction.Commit();
-            }
-            ids = connection.Query<long>("SELECT id FROM subscribers ORDER BY id").ToList();
             connection.Execute(
                 $"CREATE TRIGGER fail_page BEFORE INSERT ON deliveries WHEN NEW.subscriber_id = {ids[3000]} BEGIN SELECT RAISE(ABORT, 'page write failed'); END");
         }
