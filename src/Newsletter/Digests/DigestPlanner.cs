@@ -25,6 +25,8 @@ public sealed class DigestPlanner(
     ILogger<DigestPlanner> logger)
 {
     private const int PageSize = 2000;
+    // Pages handed to the writer and not yet written, at most.
+    private const int PagesWaiting = 2;
 
     /// <summary>Plans every digest due at or before <paramref name="at"/>; returns how many ledger rows it created.</summary>
     public int PlanDue(DateTimeOffset at) => Run(at).Planned;
@@ -53,9 +55,10 @@ public sealed class DigestPlanner(
         var schedule = new Dictionary<(string Timezone, string Frequency, int Weekday, int Hour, DateTimeOffset DueAt), (string PeriodKey, DateTimeOffset NextDue)>();
         var frozen = new FrozenLists();
         int readers = 0, planned = 0, empty = 0;
-        // A page's ledger rows are written on another thread (and connection) while the next page is read and
-        // ranked: on two cores that hides most of the writing. At most one page waits, so memory stays flat.
-        Task<(int Planned, int Advanced)>? writing = null;
+        // A page's ledger rows are written on another thread (and connection) while the next pages are read and
+        // ranked: on two cores that hides most of the writing. Up to two pages wait, written in order: memory stays
+        // flat, and one slow write (a checkpoint's syncs, a collection) no longer stops the planner (BENCHMARKS).
+        var writes = new Queue<Task<(int Planned, int Advanced)>>();
         try
         {
             while (pages.Next(matcher))
@@ -85,23 +88,32 @@ public sealed class DigestPlanner(
                 // keywords this page's readers were the last to name are let go.
                 matcher.Mark(digests.Select(d => d.Items).ToList());
                 matcher.Release();
-                Finish(ref writing);
-                pages.Written();
-                writing = Task.Run(() => (deliveries.Plan(digests, mailer.Domain, options.Value.SendEmpty, at, out var advanced, frozen), advanced));
+                if (writes.Count == PagesWaiting) Finish(writes.Dequeue());
+                pages.Written(unwritten: writes.Count);
+                var previous = writes.LastOrDefault();
+                (int, int) Write() => (deliveries.Plan(digests, mailer.Domain, options.Value.SendEmpty, at, out var advanced, frozen), advanced);
+                // After a failed page nothing more is written: its error passes on to every page after it.
+                writes.Enqueue(previous is null ? Task.Run(Write)
+                    : previous.ContinueWith(done => { done.GetAwaiter().GetResult(); return Write(); }, TaskScheduler.Default));
             }
         }
         finally
         {
-            // Also when planning failed: the page already handed over is written (or fails) before the run returns.
-            Finish(ref writing);
+            // Also when planning failed: the pages already handed over are written (or fail) before the run returns;
+            // the last ends after all the others, and the first failure is the one that counts.
+            try
+            {
+                writes.LastOrDefault()?.Wait();
+            }
+            catch (AggregateException)
+            {
+            }
+            while (writes.Count > 0) Finish(writes.Dequeue());
         }
         return new PlanRun(readers, planned, empty, matcher.DistinctFilters, matcher.QueriesRun, matcher.Papers.Count);
 
-        void Finish(ref Task<(int Planned, int Advanced)>? write)
+        void Finish(Task<(int Planned, int Advanced)> written)
         {
-            if (write is null) return;
-            var written = write;
-            write = null;
             (var rows, var advanced) = written.GetAwaiter().GetResult();
             planned += rows;
             readers += advanced;

@@ -113,8 +113,8 @@ internal sealed class DuePages : IDisposable
         _filters.CopyTo(_filterArray);
     }
 
-    /// <summary>Ends the claims of the pages already written, keeping the current page's.</summary>
-    public void Written() => _store.ReleaseClaims(keepCurrent: true);
+    /// <summary>Ends the claims of the pages already written, keeping the current page's and the <paramref name="unwritten"/> before it.</summary>
+    public void Written(int unwritten) => _store.ReleaseClaims(keep: unwritten + 1);
 
     /// <summary>Moves to the next page no other run holds and claims it; false when no due reader is left.</summary>
     private bool ClaimNext()

@@ -236,10 +236,10 @@ internal sealed class DueReaderStore : IDisposable
         return claimed;
     }
 
-    /// <summary>Ends the claims of the pages before the current one (their digests are written).</summary>
-    public void ReleaseClaims(bool keepCurrent)
+    /// <summary>Ends the claims of all but the last <paramref name="keep"/> pages (the others' digests are written).</summary>
+    public void ReleaseClaims(int keep)
     {
-        var keep = keepCurrent && _claims.Count > 0 ? 1 : 0;
+        keep = Math.Min(keep, _claims.Count);
         foreach (var firstId in _claims.Take(_claims.Count - keep))
             _connection.Execute("SELECT pg_advisory_unlock(@PageLock, @key)", new { PageLock, key = unchecked((int)firstId) });
         _claims.RemoveRange(0, _claims.Count - keep);
@@ -281,7 +281,7 @@ internal sealed class DueReaderStore : IDisposable
     public void Dispose()
     {
         // A pooled connection keeps session locks when it goes back to the pool: end them here.
-        if (_connection.State == System.Data.ConnectionState.Open) ReleaseClaims(keepCurrent: false);
+        if (_connection.State == System.Data.ConnectionState.Open) ReleaseClaims(keep: 0);
         _sqlitePage?.Dispose();
         _sqliteFilters?.Dispose();
         _page?.Dispose();

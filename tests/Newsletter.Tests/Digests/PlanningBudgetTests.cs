@@ -1,5 +1,3 @@
-using Dapper;
-using Newsletter.Storage;
 using Newsletter.Tests.Support;
 
 namespace Newsletter.Tests.Digests;
@@ -26,21 +24,7 @@ public class PlanningBudgetTests
         // Three pages of readers sharing one keyword: it is queried once, on the first page; the later pages are long
         // statements run after that query's budget is spent.
         const int readers = 6000;
-        using (var connection = world.Get<Database>().Open())
-        using (var transaction = connection.BeginTransaction())
-        {
-            connection.Execute(
-                """
-                INSERT INTO subscribers (email, state, frequency, weekday, hour, timezone, digest_order, created_at, confirmed_at, next_due_at)
-                VALUES (@email, 'confirmed', 'daily', 1, 8, 'UTC', 'trending', @confirmed, @confirmed, @due)
-                """,
-                Enumerable.Range(0, readers).Select(i => new { email = $"r{i}@example.org", confirmed = Now.AddHours(-20), due = Now }),
-                transaction);
-            connection.Execute(
-                "INSERT INTO subscriber_filters (subscriber_id, kind, value) SELECT id, 'keyword', 'widgets' FROM subscribers",
-                transaction: transaction);
-            transaction.Commit();
-        }
+        world.AddDueReaders(readers, "widgets", Now.AddHours(-20), Now);
         // Every reading of the clock moves it 10 ms: any check of a 5 ms budget after a restart finds it spent.
         world.Clock.AutoAdvanceAmount = TimeSpan.FromMilliseconds(10);
 

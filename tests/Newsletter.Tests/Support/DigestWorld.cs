@@ -140,6 +140,27 @@ public sealed class DigestWorld : IAsyncDisposable
         return await MimeMessage.LoadAsync(Workspace.OutboxFiles().Single());
     }
 
+    /// <summary>
+    /// <paramref name="count"/> daily readers confirmed at <paramref name="confirmedAt"/>, due at <paramref name="dueAt"/>,
+    /// each naming one keyword, in one transaction (many pages of a planning run); their ids in ascending order.
+    /// </summary>
+    public IReadOnlyList<long> AddDueReaders(int count, string keyword, DateTimeOffset confirmedAt, DateTimeOffset dueAt)
+    {
+        using var connection = Get<Database>().Connect();
+        using var transaction = connection.BeginTransaction();
+        connection.Execute(
+            """
+            INSERT INTO subscribers (email, state, frequency, weekday, hour, timezone, digest_order, created_at, confirmed_at, next_due_at)
+            VALUES (@email, 'confirmed', 'daily', 1, 8, 'UTC', 'trending', @confirmedAt, @confirmedAt, @dueAt)
+            """,
+            Enumerable.Range(0, count).Select(i => new { email = $"r{i}@example.org", confirmedAt, dueAt }), transaction);
+        connection.Execute("INSERT INTO subscriber_filters (subscriber_id, kind, value) SELECT id, 'keyword', @keyword FROM subscribers",
+            new { keyword }, transaction);
+        var ids = connection.Query<long>("SELECT id FROM subscribers ORDER BY id", transaction: transaction).ToList();
+        transaction.Commit();
+        return ids;
+    }
+
     public Subscriber Reader(long id) => Get<SubscriberStore>().Find(id)!;
 
     public IReadOnlyList<DeliveryRow> Rows(long subscriberId) => Get<DeliveryStore>().ForSubscriber(subscriberId);
