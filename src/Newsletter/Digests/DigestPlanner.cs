@@ -90,24 +90,14 @@ public sealed class DigestPlanner(
                 matcher.Release();
                 if (writes.Count == PagesWaiting) Finish(writes.Dequeue());
                 pages.Written(unwritten: writes.Count);
-                var previous = writes.LastOrDefault();
-                (int, int) Write() => (deliveries.Plan(digests, mailer.Domain, options.Value.SendEmpty, at, out var advanced, frozen), advanced);
-                // After a failed page nothing more is written: its error passes on to every page after it.
-                writes.Enqueue(previous is null ? Task.Run(Write)
-                    : previous.ContinueWith(done => { done.GetAwaiter().GetResult(); return Write(); }, TaskScheduler.Default));
+                writes.Enqueue(WriteAfter(writes.LastOrDefault(), digests, at, frozen));
             }
         }
         finally
         {
             // Also when planning failed: the pages already handed over are written (or fail) before the run returns;
             // the last ends after all the others, and the first failure is the one that counts.
-            try
-            {
-                writes.LastOrDefault()?.Wait();
-            }
-            catch (AggregateException)
-            {
-            }
+            WaitQuietly(writes.LastOrDefault());
             while (writes.Count > 0) Finish(writes.Dequeue());
         }
         return new PlanRun(readers, planned, empty, matcher.DistinctFilters, matcher.QueriesRun, matcher.Papers.Count);
@@ -117,6 +107,30 @@ public sealed class DigestPlanner(
             (var rows, var advanced) = written.GetAwaiter().GetResult();
             planned += rows;
             readers += advanced;
+        }
+    }
+
+    /// <summary>
+    /// Writes a page's ledger rows on another thread once <paramref name="previous"/> is written, so pages are written in
+    /// order; after a failed page nothing more is written: its error passes on to every page after it.
+    /// </summary>
+    private Task<(int Planned, int Advanced)> WriteAfter(Task<(int Planned, int Advanced)>? previous, List<PlannedDigest> digests,
+        DateTimeOffset at, FrozenLists frozen)
+    {
+        (int, int) Write() => (deliveries.Plan(digests, mailer.Domain, options.Value.SendEmpty, at, out var advanced, frozen), advanced);
+        return previous is null ? Task.Run(Write)
+            : previous.ContinueWith(done => { done.GetAwaiter().GetResult(); return Write(); }, TaskScheduler.Default);
+    }
+
+    /// <summary>Waits for <paramref name="task"/> to end, failed or not: the caller reads its outcome afterwards.</summary>
+    private static void WaitQuietly(Task? task)
+    {
+        try
+        {
+            task?.Wait();
+        }
+        catch (AggregateException)
+        {
         }
     }
 
