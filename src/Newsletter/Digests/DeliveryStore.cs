@@ -1,6 +1,5 @@
 using System.Data.Common;
 using System.Globalization;
-using System.Text;
 using Dapper;
 using Microsoft.Data.Sqlite;
 using Newsletter.Matching;
@@ -64,7 +63,7 @@ public sealed class DeliveryStore(Database database)
     // Row r's values are parameters 2 + 6r to 7 + 6r, now is 1 (PlannedRows.Bind).
     private static SqliteStatement PrepareInsertPlanned(SqliteConnection connection, int rows)
     {
-        var values = new StringBuilder();
+        var values = new System.Text.StringBuilder();
         for (var r = 0; r < rows; r++)
         {
             var at = 2 + 6 * r;
