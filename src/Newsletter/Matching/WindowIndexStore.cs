@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Text;
 using System.Data.Common;
 using System.Text;
@@ -33,12 +34,17 @@ internal sealed class WindowIndexStore : IDisposable
     private readonly SqliteStatement _highlightOne;
     private byte[] _papers = new byte[256];
     private readonly List<int> _found = [];
+    private readonly PhraseTermStore _terms;
+    private readonly WindowPostings _postings;
+    private readonly List<(long Rowid, double Relevance)> _matched = [];
 
-    /// <summary>Opens a connection of its own to an index made by <see cref="Build"/>.</summary>
-    public WindowIndexStore(string index)
+    /// <summary>Opens a connection of its own to an index made by <see cref="Build"/>, whose tokens are <paramref name="postings"/>.</summary>
+    public WindowIndexStore(string index, WindowPostings postings)
     {
         Connection = new SqliteConnection(index);
         Connection.Open();
+        _postings = postings;
+        _terms = new PhraseTermStore(Connection, postings);
         // Prepared once and run once per distinct filter: a planning run runs thousands.
         _match = Connection.CreateCommand();
         _match.CommandText = $"SELECT rowid, {Bm25} FROM paper WHERE paper MATCH $query";
@@ -105,11 +111,63 @@ internal sealed class WindowIndexStore : IDisposable
     }
 
     /// <summary>
+    /// Every token of the index made by <see cref="Build"/> on <paramref name="keeper"/> (its papers' rowids
+    /// <paramref name="rowids"/>), in one scan of <c>fts5vocab</c>: term by term, each term's by paper, column and position.
+    /// </summary>
+    public static WindowPostings Postings(SqliteConnection keeper, IEnumerable<long> rowids)
+    {
+        using (var create = keeper.CreateCommand())
+        {
+            create.CommandText = "CREATE VIRTUAL TABLE temp.window_tokens USING fts5vocab(main, paper, instance)";
+            create.ExecuteNonQuery();
+        }
+        var postings = new WindowPostings.Builder(rowids);
+        using (var read = new SqliteStatement(keeper,
+            "SELECT term, doc, CASE col WHEN 'title' THEN 0 WHEN 'abstract' THEN 1 ELSE 2 END, offset FROM temp.window_tokens"))
+        {
+            var term = new ArrayBufferWriter<byte>();
+            while (read.Step())
+            {
+                var bytes = read.Utf8(0);
+                if (term.WrittenCount == 0 || !term.WrittenSpan.SequenceEqual(bytes))
+                {
+                    term.ResetWrittenCount();
+                    term.Write(bytes);
+                    postings.Term(Encoding.UTF8.GetString(bytes));
+                }
+                postings.Token(read.Int64(1), (int)read.Int64(2), (int)read.Int64(3));
+            }
+        }
+        using (var drop = keeper.CreateCommand())
+        {
+            drop.CommandText = "DROP TABLE temp.window_tokens";
+            drop.ExecuteNonQuery();
+        }
+        return postings.Build();
+    }
+
+    /// <summary>
+    /// Learns the words of <paramref name="queries"/> (FTS5 syntax) in one go, so that each flat one is then answered
+    /// without a statement (see <see cref="PhraseTermStore"/>).
+    /// </summary>
+    public void Learn(IEnumerable<string> queries) => _terms.Learn(queries);
+
+    /// <summary>
     /// Adds each paper of the window that <paramref name="query"/> (FTS5 syntax) matches to <paramref name="hits"/>,
-    /// with its relevance (bm25 flipped: higher is better) and its upvotes from <paramref name="papers"/>.
+    /// with its relevance (bm25 flipped: higher is better) and its upvotes from <paramref name="papers"/>. A flat query
+    /// (<see cref="FlatQuery"/>) is answered from the window's postings, with FTS5's answer bit for bit; any other
+    /// goes to FTS5.
     /// </summary>
     public void Match(string query, IReadOnlyDictionary<long, WindowPaper> papers, List<FilterHit> hits)
     {
+        if (_terms.Phrases(query, out var all) is { } phrases)
+        {
+            _matched.Clear();
+            _postings.Match(phrases, all, _matched);
+            foreach (var (paper, relevance) in _matched)
+                hits.Add(new FilterHit(paper, relevance, papers.TryGetValue(paper, out var p) ? p.Upvotes ?? 0 : 0));
+            return;
+        }
         _match.Parameters["$query"].Value = query;
         using var reader = _match.ExecuteReader();
         while (reader.Read())
@@ -248,6 +306,7 @@ internal sealed class WindowIndexStore : IDisposable
     public void Dispose()
     {
         _match.Dispose();
+        _terms.Dispose();
         _highlight.Dispose();
         _highlightOne.Dispose();
         Connection.Dispose();

@@ -87,11 +87,15 @@ internal sealed class WindowMatcher : IDisposable
     /// </summary>
     public void ExpectUses(IEnumerable<(string Keyword, int Uses)> uses)
     {
+        var queries = new List<string>();
         foreach (var (keyword, count) in uses)
         {
             if (count <= 0) continue;
             _slots[Key(FilterLabel.For(SubscriberFilter.Keyword, keyword))] = new Slot { Left = count };
+            if (ReaderQuery.Translate(keyword, _limits, out _) is { } query) queries.Add(query);
         }
+        // Their words learnt in a few statements rather than one a keyword (see WindowIndexStore.Learn).
+        _store.Learn(queries);
     }
 
     /// <summary>Releases the results whose counted uses ran out (see <see cref="ExpectUses"/>); call it once the page that used them is marked.</summary>
