@@ -155,15 +155,16 @@ internal sealed class WindowIndexStore : IDisposable
     /// <summary>
     /// Adds each paper of the window that <paramref name="query"/> (FTS5 syntax) matches to <paramref name="hits"/>,
     /// with its relevance (bm25 flipped: higher is better) and its upvotes from <paramref name="papers"/>. A flat query
-    /// (<see cref="FlatQuery"/>) is answered from the window's postings, with FTS5's answer bit for bit; any other
-    /// goes to FTS5.
+    /// (<see cref="FlatQuery"/>) is answered from the window's postings, with FTS5's answer bit for bit, asking
+    /// <paramref name="spent"/> as it goes (the budget the connection's statements answer to): once spent, it is
+    /// interrupted as FTS5 would have been. Any other query goes to FTS5.
     /// </summary>
-    public void Match(string query, IReadOnlyDictionary<long, WindowPaper> papers, List<FilterHit> hits)
+    public void Match(string query, IReadOnlyDictionary<long, WindowPaper> papers, List<FilterHit> hits, Func<bool>? spent = null)
     {
         if (_terms.Phrases(query, out var all) is { } phrases)
         {
             _matched.Clear();
-            _postings.Match(phrases, all, _matched);
+            if (!_postings.Match(phrases, all, _matched, spent)) throw new SqliteException("interrupted: the query's budget is spent", SQLitePCL.raw.SQLITE_INTERRUPT);
             foreach (var (paper, relevance) in _matched)
                 hits.Add(new FilterHit(paper, relevance, papers.TryGetValue(paper, out var p) ? p.Upvotes ?? 0 : 0));
             return;

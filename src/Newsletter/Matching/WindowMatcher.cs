@@ -41,6 +41,8 @@ internal sealed class WindowMatcher : IDisposable
     // arrays are kept for the run.
     private readonly List<FilterHit> _hits = [];
     private AbstractMarks? _marks;
+    // The budget as the store's managed matching asks it (made once: a run asks it for every filter).
+    private readonly Func<bool> _spent;
 
     /// <param name="window">The window to match in; the caller keeps it open while the matcher is in use.</param>
     /// <param name="store">A store of the matcher's own on the window's index; the matcher disposes it.</param>
@@ -64,6 +66,7 @@ internal sealed class WindowMatcher : IDisposable
         _budget = _forRequest
             ? QueryBudget.Start(store.Connection, _perQuery, clock, requestAborted!.Value)
             : QueryBudget.Start(store.Connection, _perQuery, clock, stepsPerCheck: PlanningStepsPerCheck);
+        _spent = () => _budget.Spent;
     }
 
     public long Low => _window.Low;
@@ -208,7 +211,7 @@ internal sealed class WindowMatcher : IDisposable
         if (!_forRequest) _budget.Restart(_perQuery);
         try
         {
-            _store.Match(query, Papers, hits);
+            _store.Match(query, Papers, hits, _spent);
         }
         catch (SqliteException e) when (QueryBudget.IsInterruption(e))
         {

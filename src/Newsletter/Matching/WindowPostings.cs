@@ -14,6 +14,10 @@ internal sealed class WindowPostings
     private const double K1 = 1.2, B = 0.75;
     private static readonly double[] Weights = [5.0, 1.0, 1.0];
 
+    // The budget is asked after every this many postings a query takes up (about what FTS5 walks in SQLite's
+    // 10,000 steps between checks): a clock reading each time costs nothing beside the walk.
+    private const int PostingsPerCheck = 4096;
+
     // A posting as one sortable number: paper (its index in _rowids) << 40 | column << 32 | position.
     private const int PaperShift = 40, ColumnShift = 32;
 
@@ -52,20 +56,34 @@ internal sealed class WindowPostings
     /// one of which must stand at that position) match, all of them when <paramref name="all"/>, to
     /// <paramref name="hits"/> by rowid, with FTS5's bm25 flipped (higher is better).
     /// </summary>
+    /// <returns>False, with no hits added, when <paramref name="spent"/> said the query's budget was spent.</returns>
     /// <remarks>
-    /// A query's cost is bounded by what it asks and the window holds: each phrase walks its terms' postings once
-    /// (at most the window's tokens), and a reader's query has at most <see cref="QueryOptions.MaxTerms"/> words and
-    /// <see cref="QueryOptions.MaxPrefixTerms"/> prefixes of <see cref="QueryOptions.MinPrefixLength"/> letters
-    /// (topics are the operator's catalog). So, like the FTS5 statement it replaces, it cannot run away: the query
-    /// budget, which times SQLite's steps, still bounds every shape that goes to FTS5.
+    /// A query's cost is bounded by what it asks and the window holds: each phrase walks its words' postings once (a
+    /// word's at most all the window's tokens, a prefix's merged and sorted first), and a reader's query has at most
+    /// <see cref="QueryOptions.MaxTerms"/> words and <see cref="QueryOptions.MaxPrefixTerms"/> prefixes of at least
+    /// <see cref="QueryOptions.MinPrefixLength"/> letters (topics are the operator's catalog). The budget is asked as
+    /// the postings are taken up, every <see cref="PostingsPerCheck"/>, so a query that walks many stops as FTS5's did.
     /// </remarks>
-    public void Match(IReadOnlyList<(int Low, int High)[]> phrases, bool all, List<(long Rowid, double Relevance)> hits)
+    public bool Match(IReadOnlyList<(int Low, int High)[]> phrases, bool all, List<(long Rowid, double Relevance)> hits, Func<bool>? spent)
     {
         var found = new List<(int Paper, double Frequency)>[phrases.Count];
         var idf = new double[phrases.Count];
+        var (taken, check) = (0L, (long)PostingsPerCheck);
         for (var i = 0; i < phrases.Count; i++)
         {
-            found[i] = Instances(phrases[i]);
+            var slots = phrases[i];
+            var lists = new ArraySegment<long>[slots.Length];
+            for (var j = 0; j < slots.Length; j++)
+            {
+                lists[j] = Postings(slots[j]);
+                taken += lists[j].Count;
+            }
+            if (taken >= check && spent is not null)
+            {
+                check = taken + PostingsPerCheck;
+                if (spent()) return false;
+            }
+            found[i] = Instances(lists);
             // FTS5 counts the rows a phrase matches over the whole table; a negative idf (a phrase in more than
             // half the rows) is replaced by a tiny positive one.
             long rows = _rowids.Length, matched = found[i].Count;
@@ -91,6 +109,7 @@ internal sealed class WindowPostings
                 if (heads[i] < found[i].Count && found[i][heads[i]].Paper == paper) heads[i]++;
             }
         }
+        return true;
     }
 
     /// <summary>FTS5's bm25 of <paramref name="paper"/> (fts5_aux.c's steps, in its order), before FTS5 negates it.</summary>
@@ -107,20 +126,18 @@ internal sealed class WindowPostings
     }
 
     /// <summary>
-    /// The papers where the phrase (<paramref name="slots"/>: its words' terms, one range each) stands, by paper, each
-    /// with its instances' column weights summed: one instance per position where the first word starts it, the
+    /// The papers where a phrase stands (<paramref name="lists"/>: its words' postings, one list a word), by paper,
+    /// each with its instances' column weights summed: one instance per position where the first word starts it, the
     /// words on consecutive positions of one column.
     /// </summary>
-    private List<(int Paper, double Frequency)> Instances((int Low, int High)[] slots)
+    private static List<(int Paper, double Frequency)> Instances(ArraySegment<long>[] lists)
     {
-        var lists = new ArraySegment<long>[slots.Length];
-        for (var j = 0; j < slots.Length; j++) lists[j] = Postings(slots[j]);
-        var cursors = new int[slots.Length];
+        var cursors = new int[lists.Length];
         var found = new List<(int Paper, double Frequency)>();
         foreach (var first in lists[0])
         {
             var stands = true;
-            for (var j = 1; j < slots.Length && stands; j++)
+            for (var j = 1; j < lists.Length && stands; j++)
             {
                 var list = lists[j];
                 ref var at = ref cursors[j];
