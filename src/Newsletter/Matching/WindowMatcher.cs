@@ -97,7 +97,9 @@ internal sealed class WindowMatcher : IDisposable
             _slots[Key(FilterLabel.For(SubscriberFilter.Keyword, keyword))] = new Slot { Left = count };
             if (ReaderQuery.Translate(keyword, _limits, out _) is { } query) queries.Add(query);
         }
-        // Their words learnt in a few statements rather than one a keyword (see WindowIndexStore.Learn).
+        // Their words learnt in a few statements rather than one a keyword (see WindowIndexStore.Learn): the run's
+        // setup, not a filter's query, so no filter's budget pays for it.
+        _budget.Restart(TimeSpan.MaxValue);
         _store.Learn(queries);
     }
 
