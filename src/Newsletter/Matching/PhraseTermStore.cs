@@ -109,6 +109,8 @@ internal sealed class PhraseTermStore(SqliteConnection connection, WindowPosting
             var tokens = new List<(long Offset, string Term)>?[batch.Count];
             try
             {
+                // Emptied first, not after: a batch an exhausted budget interrupted may have left its words there.
+                _clear!.Execute();
                 _insert.Bind("@words", JsonSerializer.Serialize(batch));
                 _insert.Execute();
                 var term = "";
@@ -129,7 +131,6 @@ internal sealed class PhraseTermStore(SqliteConnection connection, WindowPosting
             finally
             {
                 _read!.Reset();
-                _clear!.Execute();
             }
             for (var i = 0; i < batch.Count; i++) _words[batch[i]] = Resolve(tokens[i]);
         }
