@@ -66,7 +66,9 @@ internal sealed class FilterResult
             _offsets[i] = (ushort)offset;
             if (_highs is not null) _highs[i] = (ushort)(offset >> 16);
         }
-        (_ranks, _runs) = Ranks(hits);
+        // A topic's matches are looked up for nearly every item a run ranks: they keep one rank a match (22 topics,
+        // a small share of the hits), and only keywords pay the run's search.
+        (_ranks, _runs) = Ranks(hits, dense);
         if (!dense) return;
         _byOffset = new int[last - first + 1];
         for (var i = 0; i < _offsets.Length; i++) _byOffset[OffsetAt(i)] = i + 1;
@@ -164,13 +166,14 @@ internal sealed class FilterResult
 
     /// <summary>
     /// The relevance of <paramref name="hits"/> (sorted): one a run of equal scores (equal to the bit: 0 and -0 differ)
-    /// with where each run starts, when that is smaller than one a match and every start fits 16 bits.
+    /// with where each run starts, when that is smaller than one a match and every start fits 16 bits, and
+    /// <paramref name="perMatch"/> does not ask for one a match.
     /// </summary>
-    private static (double[] Ranks, ushort[]? Runs) Ranks(ReadOnlySpan<FilterHit> hits)
+    private static (double[] Ranks, ushort[]? Runs) Ranks(ReadOnlySpan<FilterHit> hits, bool perMatch)
     {
         var runs = 0;
-        for (var i = 0; i < hits.Length; i++) runs += i == 0 || !SameRank(hits[i - 1], hits[i]) ? 1 : 0;
-        if (hits.Length > ushort.MaxValue + 1 || runs * (sizeof(double) + sizeof(ushort)) >= hits.Length * sizeof(double))
+        for (var i = 0; i < hits.Length && !perMatch; i++) runs += i == 0 || !SameRank(hits[i - 1], hits[i]) ? 1 : 0;
+        if (perMatch || hits.Length > ushort.MaxValue + 1 || runs * (sizeof(double) + sizeof(ushort)) >= hits.Length * sizeof(double))
         {
             var ranks = new double[hits.Length];
             for (var i = 0; i < hits.Length; i++) ranks[i] = hits[i].Rank;
