@@ -3,9 +3,10 @@ namespace Newsletter.Matching;
 /// <summary>One distinct filter evaluated over a run's window: its hits best first, and a lookup by paper.</summary>
 /// <remarks>
 /// A run keeps one of these per distinct filter from its first reader to its last (a keyword is used by readers all
-/// through the run), so it is stored as two flat arrays in relevance order, 10 bytes a hit (a paper as its distance
-/// from the lowest one, its relevance): ranking walks them front to back, and the trending order is the same order
-/// unless a matched paper has upvotes (then 4 bytes more a hit once asked for). Upvotes are the window's
+/// through the run), so it is stored as flat arrays in relevance order, at most 10 bytes a hit (a paper as its
+/// distance from the lowest one; its relevance, or one for each run of equal ones when that is smaller): ranking walks
+/// them front to back, and the trending order is the same order unless a matched paper has upvotes (then 4 bytes more
+/// a hit once asked for). Upvotes are the window's
 /// (<see cref="PaperUpvotes"/>), highlights are kept only for the matches decided. A filter that matched nothing
 /// (most keywords) holds no arrays of its own.
 /// </remarks>
@@ -19,7 +20,12 @@ internal sealed class FilterResult
     // costs 2 bytes of paper, not 4 (~11 MB at 1,000,000 readers).
     private readonly ushort[] _offsets;
     private readonly ushort[]? _highs;
-    private readonly double[] _ranks;  // aligned with _offsets: relevance
+    // Relevance, exact (ranking's ties and the ledger's scores depend on every bit): one a match, or, with _runs, one a
+    // run of equal ones. The matches are in relevance order, so equal scores sit side by side, and many keywords score
+    // many matches alike (the same term counts in abstracts of the same length): 41% of the hits' scores were distinct
+    // at 1,000,000 readers, whose 5.7 million doubles were 44 MB, the largest part of the run's live heap (BENCHMARKS).
+    private readonly double[] _ranks;
+    private readonly ushort[]? _runs;  // with runs: the index of each run's first match, ascending; null: one rank a match
     private readonly PaperUpvotes _upvotes; // by paper: the window's, shared by its results
     private int[]? _byTrending;        // indexes in trending order, built when first asked for; empty when the same
     // Each paper's highlights, once decided (AbstractMarks): a dense result's (a topic's, most of whose matches are
@@ -53,14 +59,16 @@ internal sealed class FilterResult
         _first = first;
         hits.Sort(static (a, b) => Ranking.Compare(a, b, DigestOrder.Relevance));
         _offsets = new ushort[hits.Length];
-        _ranks = new double[hits.Length];
         if (last - first > ushort.MaxValue) _highs = new ushort[hits.Length];
         for (var i = 0; i < hits.Length; i++)
         {
             var offset = (int)(hits[i].Paper - _first);
-            (_offsets[i], _ranks[i]) = ((ushort)offset, hits[i].Rank);
+            _offsets[i] = (ushort)offset;
             if (_highs is not null) _highs[i] = (ushort)(offset >> 16);
         }
+        // A topic's matches are looked up for nearly every item a run ranks: they keep one rank a match (22 topics,
+        // a small share of the hits), and only keywords pay the run's search.
+        (_ranks, _runs) = Ranks(hits, dense);
         if (!dense) return;
         _byOffset = new int[last - first + 1];
         for (var i = 0; i < _offsets.Length; i++) _byOffset[OffsetAt(i)] = i + 1;
@@ -93,14 +101,20 @@ internal sealed class FilterResult
     public FilterHit At(int index)
     {
         var paper = _first + OffsetAt(index);
-        return new(paper, _ranks[index], _upvotes.Of(paper));
+        return new(paper, RankAt(index), _upvotes.Of(paper));
     }
 
     /// <summary>The paper of the match at <paramref name="index"/>.</summary>
     public long PaperAt(int index) => _first + OffsetAt(index);
 
     /// <summary>The relevance of the match at <paramref name="index"/> (see <see cref="IndexOf"/>).</summary>
-    public double RankAt(int index) => _ranks[index];
+    public double RankAt(int index)
+    {
+        if (_runs is null) return _ranks[index];
+        // The last run starting at or before the match: runs start at 0, so there is one.
+        var found = _runs.AsSpan().BinarySearch((ushort)index);
+        return _ranks[found >= 0 ? found : ~found - 1];
+    }
 
     /// <summary>The index of a matched <paramref name="paper"/>, or -1 when the filter did not match it.</summary>
     public int IndexOf(long paper)
@@ -149,6 +163,33 @@ internal sealed class FilterResult
         Array.Sort(indexes, (a, b) => Ranking.Compare(At(a), At(b), DigestOrder.Trending));
         return indexes;
     }
+
+    /// <summary>
+    /// The relevance of <paramref name="hits"/> (sorted): one a run of equal scores (equal to the bit: 0 and -0 differ)
+    /// with where each run starts, when that is smaller than one a match and every start fits 16 bits, and
+    /// <paramref name="perMatch"/> does not ask for one a match.
+    /// </summary>
+    private static (double[] Ranks, ushort[]? Runs) Ranks(ReadOnlySpan<FilterHit> hits, bool perMatch)
+    {
+        var runs = 0;
+        for (var i = 0; i < hits.Length && !perMatch; i++) runs += i == 0 || !SameRank(hits[i - 1], hits[i]) ? 1 : 0;
+        if (perMatch || hits.Length > ushort.MaxValue + 1 || runs * (sizeof(double) + sizeof(ushort)) >= hits.Length * sizeof(double))
+        {
+            var ranks = new double[hits.Length];
+            for (var i = 0; i < hits.Length; i++) ranks[i] = hits[i].Rank;
+            return (ranks, null);
+        }
+        var (values, starts) = (new double[runs], new ushort[runs]);
+        for (int i = 0, run = -1; i < hits.Length; i++)
+        {
+            if (i > 0 && SameRank(hits[i - 1], hits[i])) continue;
+            run++;
+            (values[run], starts[run]) = (hits[i].Rank, (ushort)i);
+        }
+        return (values, starts);
+    }
+
+    private static bool SameRank(FilterHit a, FilterHit b) => BitConverter.DoubleToInt64Bits(a.Rank) == BitConverter.DoubleToInt64Bits(b.Rank);
 
     private int OffsetAt(int index) => _highs is null ? _offsets[index] : _offsets[index] | _highs[index] << 16;
 

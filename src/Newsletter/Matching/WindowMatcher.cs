@@ -90,6 +90,9 @@ internal sealed class WindowMatcher : IDisposable
     /// </summary>
     public void ExpectUses(IEnumerable<(string Keyword, int Uses)> uses)
     {
+        // Sized once, with room for the topics and keywords not counted: grown by doubling, the run's largest table
+        // held ~75% more entries than it needed, on the large-object heap beside its dead smaller copies.
+        if (uses.TryGetNonEnumeratedCount(out var counted)) _slots.EnsureCapacity(_slots.Count + counted + counted / 8 + 64);
         var queries = new List<string>();
         foreach (var (keyword, count) in uses)
         {

@@ -74,6 +74,26 @@ public class FilterResultTests
         Assert.That(new[] { 11L, 65_547L, 196_618L, 4_295_032_842L }.Select(result.IndexOf), Is.All.EqualTo(-1));
     }
 
+    [TestCase(false)]
+    [TestCase(true)]
+    public void EqualScores_KeepEveryMatchsOwnScore_ToTheBit(bool dense)
+    {
+        // Many matches sharing few scores, as keywords score abstracts of one length alike: held once a run of equal
+        // ones. 0 and -0 compare equal but are different scores to the ledger: each keeps its own.
+        double[] scores = [3.25, 1.0 / 3, 1.0 / 3 + 1e-16, 0.0, -0.0, -2.5];
+        var hits = Enumerable.Range(0, 60).Select(i => new FilterHit(100 + i, scores[i * 7 % scores.Length], 0)).ToArray();
+        var result = new FilterResult("keyword:x", hits.ToArray(), "x", dense);
+
+        foreach (var hit in hits)
+        {
+            var index = result.IndexOf(hit.Paper);
+            Assert.That(BitConverter.DoubleToInt64Bits(result.RankAt(index)), Is.EqualTo(BitConverter.DoubleToInt64Bits(hit.Rank)), $"paper {hit.Paper}");
+            Assert.That(result.At(index), Is.EqualTo(hit));
+        }
+        var expected = hits.OrderByDescending(h => h.Rank).ThenBy(h => h.Paper).Select(h => h.Paper);
+        Assert.That(Papers(result, DigestOrder.Relevance), Is.EqualTo(expected));
+    }
+
     private static long[] Papers(FilterResult result, DigestOrder order) =>
         Enumerable.Range(0, result.Count).Select(p => result.PaperAt(result.InOrder(order, p))).ToArray();
 }
