@@ -6,11 +6,12 @@ namespace Newsletter.Digests;
 
 /// <summary>
 /// A planning run's checkpoints of the SQLite ledger's write-ahead log, taken on a thread and connection of their own
-/// after the writer's commits, instead of inside them: the writer's pages turn SQLite's automatic checkpoint off
-/// (<see cref="TakeOver"/>), and each commit asks this thread for a PASSIVE checkpoint (<see cref="Committed"/>), which
-/// copies what is committed into the database and syncs both files while the writer goes on, neither waiting for the
-/// other. The log still starts over from its beginning whenever a page begins after a checkpoint caught up, so it stays
-/// a few pages long (tests/BENCHMARKS.md, "The ledger writer's lists and checkpoints").
+/// after the writer's commits, instead of inside them: each commit asks this thread for a PASSIVE checkpoint
+/// (<see cref="Committed"/>), which copies what is committed into the database and syncs both files while the writer
+/// goes on, neither waiting for the other; the writer's pages keep SQLite's automatic checkpoint only as a backstop
+/// (<see cref="TakeOver"/>). The log starts over whenever a page begins after a checkpoint caught up, so it stays a
+/// few pages long: tens of MB rather than SQLite's ~4 MB steps (tests/BENCHMARKS.md, "The ledger writer's lists and
+/// checkpoints").
 /// </summary>
 /// <remarks>
 /// Crash safety is the log's, as before: a page's rows, lists and advance are one transaction, committed to the log
@@ -21,6 +22,9 @@ public sealed class LedgerCheckpoints : IDisposable
 {
     // SQLite's own default, given back to each page's pooled connection after the page.
     private const int AutomaticFrames = 1000;
+    // During a page, SQLite's own checkpoint only as a backstop: should this thread fall behind, the log stops at ~64 MB
+    // of 4 KB frames (its high-water mark was 11–71 MB in the replays with this thread, against 6–10 MB before).
+    private const int BackstopFrames = 16384;
 
     private readonly Database _database;
     private readonly SemaphoreSlim _asked = new(0);
@@ -40,12 +44,12 @@ public sealed class LedgerCheckpoints : IDisposable
     public int Taken { get; private set; }
 
     /// <summary>
-    /// Turns <paramref name="connection"/>'s automatic checkpoint off for a page, unless this thread could not take
-    /// checkpoints (then the page keeps SQLite's own); <see cref="GiveBack"/> after the page.
+    /// Leaves <paramref name="connection"/>'s automatic checkpoint only as a backstop for a page, unless this thread
+    /// could not take checkpoints (then the page keeps SQLite's own); <see cref="GiveBack"/> after the page.
     /// </summary>
     public void TakeOver(SqliteConnection connection)
     {
-        if (!_failed) raw.sqlite3_wal_autocheckpoint(connection.Handle, 0);
+        if (!_failed) raw.sqlite3_wal_autocheckpoint(connection.Handle, BackstopFrames);
     }
 
     /// <summary>Gives <paramref name="connection"/> SQLite's automatic checkpoint back, for the pool's next user.</summary>
