@@ -15,10 +15,11 @@ public sealed class DeliveryStore(Database database)
     /// previous due time, so a concurrent or repeated run changes nothing) and, when it has papers or
     /// <paramref name="sendEmpty"/> is set, inserts its ledger row, pointing at its list of items, stored once per
     /// run (<paramref name="run"/>: the lists earlier pages of the run stored). Returns the number of ledger rows created.
+    /// A run's pages leave the log's checkpoints to <paramref name="checkpoints"/> (SQLite).
     /// </summary>
     public int Plan(IReadOnlyList<PlannedDigest> digests, string messageIdDomain, bool sendEmpty, DateTimeOffset now, out int advanced,
-        FrozenLists? run = null) =>
-        PlannedPageWriter.Write(database, digests, messageIdDomain, sendEmpty, now, out advanced, run ?? new FrozenLists());
+        FrozenLists? run = null, LedgerCheckpoints? checkpoints = null) =>
+        PlannedPageWriter.Write(database, digests, messageIdDomain, sendEmpty, now, out advanced, run ?? new FrozenLists(), checkpoints);
 
     /// <summary>
     /// Inserts a planning page's rows (<see cref="PlannedRows"/>) a chunk at a time, each pointing at its frozen list

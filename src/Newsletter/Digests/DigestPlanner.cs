@@ -54,6 +54,7 @@ public sealed class DigestPlanner(
         var taste = TasteStep.Open(tastes, low, high);
         var schedule = new Dictionary<(string Timezone, string Frequency, int Weekday, int Hour, DateTimeOffset DueAt), (string PeriodKey, DateTimeOffset NextDue)>();
         var frozen = new FrozenLists();
+        using var checkpoints = LedgerCheckpoints.For(database, dryRun);
         int readers = 0, planned = 0, empty = 0;
         // A page's ledger rows are written on another thread (and connection) while the next pages are read and
         // ranked: on two cores that hides most of the writing. Up to two pages wait, written in order: memory stays
@@ -90,7 +91,7 @@ public sealed class DigestPlanner(
                 matcher.Release();
                 if (writes.Count == PagesWaiting) Finish(writes.Dequeue());
                 pages.Written(unwritten: writes.Count);
-                writes.Enqueue(WriteAfter(writes.LastOrDefault(), digests, at, frozen));
+                writes.Enqueue(WriteAfter(writes.LastOrDefault(), digests, at, frozen, checkpoints));
             }
         }
         finally
@@ -115,9 +116,9 @@ public sealed class DigestPlanner(
     /// order; after a failed page nothing more is written: its error passes on to every page after it.
     /// </summary>
     private Task<(int Planned, int Advanced)> WriteAfter(Task<(int Planned, int Advanced)>? previous, List<PlannedDigest> digests,
-        DateTimeOffset at, FrozenLists frozen)
+        DateTimeOffset at, FrozenLists frozen, LedgerCheckpoints? checkpoints)
     {
-        (int, int) Write() => (deliveries.Plan(digests, mailer.Domain, options.Value.SendEmpty, at, out var advanced, frozen), advanced);
+        (int, int) Write() => (deliveries.Plan(digests, mailer.Domain, options.Value.SendEmpty, at, out var advanced, frozen, checkpoints), advanced);
         return previous is null ? Task.Run(Write)
             : previous.ContinueWith(done => { done.GetAwaiter().GetResult(); return Write(); }, TaskScheduler.Default);
     }

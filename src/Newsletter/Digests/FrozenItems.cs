@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Buffers.Text;
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Newsletter.Matching;
@@ -27,42 +29,86 @@ internal static class FrozenItems
     /// Each label named once a list and papers as arrays, not objects: a planning run of 1,000,000 readers writes
     /// ~156,000 lists, which were two thirds of the bytes it wrote (and of its WAL), at ~2.1 KB a list one a
     /// database page; this form is about half of that (tests/BENCHMARKS.md, "The frozen lists' bytes").
+    /// Written straight into one span sized first, not through <see cref="Utf8JsonWriter"/>, whose checks and
+    /// separator bookkeeping a value cost more than formatting the numbers (most are the marks' offsets); the bytes
+    /// are the same: labels escaped by <see cref="JsonEncodedText"/> (the writer's default encoder), numbers in the
+    /// invariant shortest form the writer uses (tests/BENCHMARKS.md, "The ledger writer's lists and checkpoints").
     /// </remarks>
     public static ReadOnlySpan<byte> WriteUtf8(IReadOnlyList<DigestItem> items, ArrayBufferWriter<byte> buffer)
     {
         buffer.ResetWrittenCount();
         // A list has a handful of distinct labels: a linear search beats hashing them.
         var labels = new List<string>();
-        foreach (var item in items)
-            foreach (var label in item.Labels)
-                if (!labels.Contains(label)) labels.Add(label);
-        using (var json = new Utf8JsonWriter(buffer))
+        var size = 32;
+        for (var i = 0; i < items.Count; i++)
         {
-            json.WriteStartObject();
-            json.WriteStartArray("labels"u8);
-            foreach (var label in labels) json.WriteStringValue(label);
-            json.WriteEndArray();
-            json.WriteStartArray("papers"u8);
-            foreach (var item in items)
-            {
-                json.WriteStartArray();
-                json.WriteNumberValue(item.Paper);
-                json.WriteNumberValue(item.Score);
-                json.WriteStartArray();
-                foreach (var label in item.Labels) json.WriteNumberValue(labels.IndexOf(label));
-                json.WriteEndArray();
-                if (item.Marks is { Length: > 0 } marks)
-                {
-                    json.WriteStartArray();
-                    foreach (var offset in marks) json.WriteNumberValue(offset);
-                    json.WriteEndArray();
-                }
-                json.WriteEndArray();
-            }
-            json.WriteEndArray();
-            json.WriteEndObject();
+            var item = items[i];
+            // Paper, score, brackets and commas; then each label index and mark (an int) with its comma.
+            size += 20 + 32 + 8 + 12 * (item.Labels.Count + (item.Marks?.Length ?? 0));
+            for (var l = 0; l < item.Labels.Count; l++)
+                if (!labels.Contains(item.Labels[l])) labels.Add(item.Labels[l]);
         }
+        var encoded = new byte[labels.Count][];
+        for (var l = 0; l < labels.Count; l++)
+        {
+            encoded[l] = JsonEncodedText.Encode(labels[l]).EncodedUtf8Bytes.ToArray();
+            size += encoded[l].Length + 3;
+        }
+        var span = buffer.GetSpan(size);
+        var at = Put(span, 0, "{\"labels\":["u8);
+        for (var l = 0; l < encoded.Length; l++)
+        {
+            if (l > 0) span[at++] = (byte)',';
+            span[at++] = (byte)'"';
+            at = Put(span, at, encoded[l]);
+            span[at++] = (byte)'"';
+        }
+        at = Put(span, at, "],\"papers\":["u8);
+        for (var i = 0; i < items.Count; i++)
+        {
+            var item = items[i];
+            if (i > 0) span[at++] = (byte)',';
+            span[at++] = (byte)'[';
+            at = Number(span, at, item.Paper);
+            span[at++] = (byte)',';
+            // Utf8JsonWriter refuses what JSON cannot hold.
+            if (!double.IsFinite(item.Score)) throw new ArgumentException($"a score of {item.Score} cannot be written as JSON", nameof(items));
+            item.Score.TryFormat(span[at..], out var written, default, CultureInfo.InvariantCulture);
+            at += written;
+            at = Put(span, at, ",["u8);
+            for (var l = 0; l < item.Labels.Count; l++)
+            {
+                if (l > 0) span[at++] = (byte)',';
+                at = Number(span, at, labels.IndexOf(item.Labels[l]));
+            }
+            span[at++] = (byte)']';
+            if (item.Marks is { Length: > 0 } marks)
+            {
+                at = Put(span, at, ",["u8);
+                for (var m = 0; m < marks.Length; m++)
+                {
+                    if (m > 0) span[at++] = (byte)',';
+                    at = Number(span, at, marks[m]);
+                }
+                span[at++] = (byte)']';
+            }
+            span[at++] = (byte)']';
+        }
+        at = Put(span, at, "]}"u8);
+        buffer.Advance(at);
         return buffer.WrittenSpan;
+    }
+
+    private static int Put(Span<byte> span, int at, ReadOnlySpan<byte> bytes)
+    {
+        bytes.CopyTo(span[at..]);
+        return at + bytes.Length;
+    }
+
+    private static int Number(Span<byte> span, int at, long value)
+    {
+        Utf8Formatter.TryFormat(value, span[at..], out var written);
+        return at + written;
     }
 
     /// <summary>Reads a row's frozen items in any format it was written in; throws on anything else (JsonException, FormatException).</summary>

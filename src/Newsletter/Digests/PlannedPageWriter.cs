@@ -17,7 +17,7 @@ namespace Newsletter.Digests;
 internal static class PlannedPageWriter
 {
     public static int Write(Database database, IReadOnlyList<PlannedDigest> digests, string messageIdDomain,
-        bool sendEmpty, DateTimeOffset now, out int advanced, FrozenLists run)
+        bool sendEmpty, DateTimeOffset now, out int advanced, FrozenLists run, LedgerCheckpoints? checkpoints)
     {
         advanced = 0;
         if (digests.Count == 0) return 0;
@@ -30,6 +30,9 @@ internal static class PlannedPageWriter
         // it points at a list this run wrote, younger than anything retention deletes; the transaction holds the write
         // lock, so neither goes away before the commit. PostgreSQL checks them as before.
         if (!database.IsPostgres) connection.Execute("PRAGMA temp_store = MEMORY; PRAGMA foreign_keys = OFF");
+        var sqlite = connection as SqliteConnection;
+        // A run's pages commit without checkpointing; its checkpoints run on a thread of their own (LedgerCheckpoints).
+        if (sqlite is not null) checkpoints?.TakeOver(sqlite);
         try
         {
             using var transaction = connection.BeginTransaction();
@@ -48,10 +51,11 @@ internal static class PlannedPageWriter
                     if (digest.Items.Count == 0 && !sendEmpty) continue;
                     rows.Add(digest, lists.Freeze(digest.Items));
                 }
-                var created = connection is SqliteConnection sqlite
+                var created = sqlite is not null
                     ? DeliveryStore.InsertPlanned(sqlite, rows, now)
                     : rows.Chunks(now).Sum(chunk => DeliveryStore.InsertPlanned(connection, transaction, chunk));
                 transaction.Commit();
+                checkpoints?.Committed();
                 return created;
             }
             catch
@@ -63,6 +67,7 @@ internal static class PlannedPageWriter
         finally
         {
             if (!database.IsPostgres) connection.Execute("PRAGMA temp_store = DEFAULT; PRAGMA foreign_keys = ON");
+            if (sqlite is not null && checkpoints is not null) LedgerCheckpoints.GiveBack(sqlite);
         }
     }
 

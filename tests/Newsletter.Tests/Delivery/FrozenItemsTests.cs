@@ -116,6 +116,62 @@ public class FrozenItemsTests
     public void BrokenText_Throws(string text) =>
         Assert.That(() => FrozenItems.Read(text), Throws.InstanceOf<FormatException>().Or.InstanceOf<JsonException>());
 
+    [Test]
+    public void Json_IsByteForByteWhatUtf8JsonWriterWrites_WhateverTheScoresLabelsAndMarks()
+    {
+        // The lists are written by hand for speed; the ledger's stored text must stay what the writer made before.
+        var random = new Random(20261203);
+        string[] labels = ["state-space-models", "keyword:\"mamba\" OR korvatin", "élan <b>&\n", "c++ 'x' `y` \\ \u0001", "😀 日本", ""];
+        double[] scores = [0, -0.0, 1, -1.0001, 0.1, 0.0001, 1e-05, 1e-7, 12.3457, 1234567.8912, 1e21, 1.7976931348623157E+308, double.Epsilon];
+        for (var list = 0; list < 500; list++)
+        {
+            var items = new List<DigestItem>();
+            for (var i = random.Next(0, 12); i > 0; i--)
+            {
+                var named = Enumerable.Range(0, random.Next(0, 4)).Select(_ => labels[random.Next(labels.Length)]).ToList();
+                var score = random.Next(3) == 0 ? scores[random.Next(scores.Length)] : Math.Round((random.NextDouble() - 0.3) * 100, random.Next(0, 6));
+                var marks = random.Next(3) switch { 0 => null, 1 => Array.Empty<int>(), _ => Enumerable.Range(0, random.Next(1, 40)).Select(_ => random.Next()).ToArray() };
+                items.Add(new DigestItem(random.NextInt64(long.MinValue, long.MaxValue) >> random.Next(0, 63), named, score) { Marks = marks });
+            }
+
+            Assert.That(FrozenItems.Write(items), Is.EqualTo(WrittenByUtf8JsonWriter(items)));
+        }
+    }
+
+    // The form as Utf8JsonWriter wrote it before the writing went by hand.
+    private static string WrittenByUtf8JsonWriter(IReadOnlyList<DigestItem> items)
+    {
+        var labels = items.SelectMany(i => i.Labels).Distinct().ToList();
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteStartArray("labels");
+            foreach (var label in labels) json.WriteStringValue(label);
+            json.WriteEndArray();
+            json.WriteStartArray("papers");
+            foreach (var item in items)
+            {
+                json.WriteStartArray();
+                json.WriteNumberValue(item.Paper);
+                json.WriteNumberValue(item.Score);
+                json.WriteStartArray();
+                foreach (var label in item.Labels) json.WriteNumberValue(labels.IndexOf(label));
+                json.WriteEndArray();
+                if (item.Marks is { Length: > 0 } marks)
+                {
+                    json.WriteStartArray();
+                    foreach (var offset in marks) json.WriteNumberValue(offset);
+                    json.WriteEndArray();
+                }
+                json.WriteEndArray();
+            }
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
     private static IEnumerable<string> Describe(IEnumerable<DigestItem> items) =>
         items.Select(i => $"{i.Paper} {i.Score:R} [{string.Join("|", i.Labels)}]");
 }

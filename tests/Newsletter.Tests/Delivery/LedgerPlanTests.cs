@@ -148,6 +148,37 @@ public class LedgerPlanTests(string provider) : DigestWorldFixture(Confirmed, pr
         Assert.That(Describe(DeliveryStore.Items(World.Rows(reader.Id).Single())), Is.EqualTo(Describe(items)));
     }
 
+    [Test]
+    public void PagesOfARun_LeaveTheLogsCheckpointsToTheirOwnThread_AndGiveThePoolSqlitesOwnBack()
+    {
+        var database = World.Get<Database>();
+        var checkpoints = LedgerCheckpoints.For(database, dryRun: false);
+        if (database.IsPostgres)
+        {
+            Assert.That(checkpoints, Is.Null, "PostgreSQL's log is its own");
+            return;
+        }
+        var paper = World.AddPaper("Mamba for Video", "Scanning video frames with Mamba.", Confirmed.AddHours(1));
+        var digests = Enumerable.Range(0, 4)
+            .Select(i => World.AddReader($"wal{i}@example.org", Confirmed, [DigestWorld.Topic("state-space-models")]))
+            .Select(r => new PlannedDigest(r.Id, "daily:2026-11-24", Due.AddDays(-1), Due, [new DigestItem(paper, ["state-space-models"], 1.5)], paper, Due, Due.AddDays(1)))
+            .ToList();
+        var run = new FrozenLists();
+
+        int created;
+        using (checkpoints)
+            created = World.Get<DeliveryStore>().Plan(digests[..2], "example.org", sendEmpty: false, Due, out _, run, checkpoints)
+                + World.Get<DeliveryStore>().Plan(digests[2..], "example.org", sendEmpty: false, Due, out _, run, checkpoints);
+
+        Assert.That(created, Is.EqualTo(4));
+        Assert.That(checkpoints!.Taken, Is.GreaterThanOrEqualTo(1), "the last commit is checkpointed before the run ends");
+        Assert.That(checkpoints.MostFrames, Is.GreaterThan(0));
+        // The page's connection went back to the pool with SQLite's automatic checkpoint, whichever one it was.
+        var connections = Enumerable.Range(0, 4).Select(_ => database.Open()).ToList();
+        Assert.That(connections.Select(c => c.ExecuteScalar<long>("PRAGMA wal_autocheckpoint")), Is.All.EqualTo(1000));
+        connections.ForEach(c => c.Dispose());
+    }
+
     private static string Describe(IReadOnlyList<DigestItem> items) =>
         string.Join(";", items.Select(i => $"{i.Paper}|{string.Join(",", i.Labels)}|{i.Score}|{string.Join(",", i.Marks ?? [])}"));
 }
