@@ -119,7 +119,7 @@ internal sealed class WindowTokens
             var whole = true;
             for (var k = 0; k < phrases.Count; k++)
             {
-                var words = terms[next++];
+                var words = terms[next++] ?? [];
                 whole &= words.Length > 0;
                 ranges[k] = new (int, int)[words.Length];
                 for (var w = 0; w < words.Length; w++) ranges[k][w] = Range(words[w], phrases[k].Prefix && w == words.Length - 1);
@@ -293,7 +293,9 @@ internal sealed class WindowTokens
         var terms = store.Terms(probes);
         for (var i = 0; i < characters.Length; i++)
         {
-            classes[characters[i]] = terms[2 * i].Length == 1 ? Class.Start : terms[2 * i + 1].Length == 1 ? Class.Within : Class.Separator;
+            // A character the scratch index could not be asked about stays unknown: an abstract holding it is not split.
+            if (terms[2 * i] is not { } alone || terms[2 * i + 1] is not { } between) continue;
+            classes[characters[i]] = alone.Length == 1 ? Class.Start : between.Length == 1 ? Class.Within : Class.Separator;
         }
         return classes;
     }
