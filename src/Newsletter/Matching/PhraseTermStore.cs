@@ -84,6 +84,24 @@ internal sealed class PhraseTermStore(SqliteConnection connection, WindowPosting
         return slotsOf;
     }
 
+    /// <summary>
+    /// How many terms FTS5's tokenizer makes of each of <paramref name="texts"/>, each taken whole (a space in one
+    /// splits it as FTS5 does): a few statements for all of them.
+    /// </summary>
+    public int[] TermCounts(IReadOnlyList<string> texts)
+    {
+        _unknown.Clear();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var text in texts)
+        {
+            if (!_words.ContainsKey(text) && seen.Add(text)) _unknown.Add(text);
+        }
+        LearnUnknown();
+        var counts = new int[texts.Count];
+        for (var i = 0; i < counts.Length; i++) counts[i] = _words[texts[i]].Terms.Length;
+        return counts;
+    }
+
     /// <summary>Asks FTS5 for the terms of the words in <see cref="_unknown"/>, a batch a statement.</summary>
     private void LearnUnknown()
     {

@@ -37,6 +37,8 @@ internal sealed class WindowIndexStore : IDisposable
     private readonly PhraseTermStore _terms;
     private readonly WindowPostings _postings;
     private readonly List<(long Rowid, double Relevance)> _matched = [];
+    // The window's tokens once read (ReadTokens): most pairs' marks are then read off them, not asked of highlight().
+    private WindowTokens? _tokens;
 
     /// <summary>Opens a connection of its own to an index made by <see cref="Build"/>, whose tokens are <paramref name="postings"/>.</summary>
     public WindowIndexStore(string index, WindowPostings postings)
@@ -181,7 +183,8 @@ internal sealed class WindowIndexStore : IDisposable
     /// <summary>
     /// For each (paper, FTS5 query, the query's number of matches) asked, the spans of the paper's abstract the query
     /// matched: flat start/end pairs (UTF-16 offsets, end exclusive, ascending); empty when it matched none there, when
-    /// the paper is not in the window or when FTS5 refuses the query.
+    /// the paper is not in the window or when FTS5 refuses the query. Once the window's tokens are read
+    /// (<see cref="ReadTokens"/>), a query of a simple shape is answered from them; the rest ask highlight().
     /// </summary>
     public int[][] Spans(IReadOnlyList<(long Paper, string Query, int Matches)> asked)
     {
@@ -196,15 +199,21 @@ internal sealed class WindowIndexStore : IDisposable
             var byQuery = string.CompareOrdinal(asked[x].Query, asked[y].Query);
             return byQuery != 0 ? byQuery : asked[x].Paper.CompareTo(asked[y].Paper);
         });
+        var shapes = _tokens is null ? null : WindowTokens.Shapes(Distinct(order, asked), _terms);
         for (var from = 0; from < order.Length;)
         {
             var (query, matches) = (asked[order[from]].Query, asked[order[from]].Matches);
-            var (to, papers) = (from + 1, 1);
-            for (; to < order.Length && asked[order[to]].Query == query; to++)
-            {
-                if (asked[order[to]].Paper != asked[order[to - 1]].Paper) papers++;
-            }
+            var to = from + 1;
+            while (to < order.Length && asked[order[to]].Query == query) to++;
             var run = order.AsSpan(from, to - from);
+            if (shapes is not null && shapes.TryGetValue(query, out var shape)) run = run[..Read(shape, run, asked, spans)];
+            from = to;
+            if (run.IsEmpty) continue;
+            var papers = 1;
+            for (var i = 1; i < run.Length; i++)
+            {
+                if (asked[run[i]].Paper != asked[run[i - 1]].Paper) papers++;
+            }
             try
             {
                 if (Seek(papers, matches)) AskEach(query, run, asked, spans);
@@ -219,9 +228,50 @@ internal sealed class WindowIndexStore : IDisposable
                 _highlight.Reset();
                 _highlightOne.Reset();
             }
-            from = to;
         }
         return spans;
+    }
+
+    /// <summary>The window's abstract tokens once <see cref="ReadTokens"/> has read them.</summary>
+    public WindowTokens? Tokens => _tokens;
+
+    /// <summary>How this store's connection turns a flat query's words into the window's term numbers.</summary>
+    public PhraseTermStore Terms => _terms;
+
+    /// <summary>Reads the window's tokens (<see cref="WindowTokens"/>), so that <see cref="Spans"/> answers most asks from them.</summary>
+    public void ReadTokens() => _tokens ??= WindowTokens.Read(this, _postings, _terms);
+
+    private static IEnumerable<string> Distinct(int[] order, IReadOnlyList<(long Paper, string Query, int Matches)> asked)
+    {
+        for (var i = 0; i < order.Length; i++)
+        {
+            if (i == 0 || asked[order[i]].Query != asked[order[i - 1]].Query) yield return asked[order[i]].Query;
+        }
+    }
+
+    /// <summary>
+    /// Answers the asks of <paramref name="run"/> from the window's tokens; moves those only highlight() can answer to
+    /// the run's front, in order, and returns how many.
+    /// </summary>
+    private int Read(WindowTokens.Shape shape, Span<int> run, IReadOnlyList<(long Paper, string Query, int Matches)> asked, int[][] spans)
+    {
+        var left = 0;
+        for (var i = 0; i < run.Length; i++)
+        {
+            if (_tokens!.Marks(shape, asked[run[i]].Paper) is { } marks) spans[run[i]] = marks;
+            else run[left++] = run[i];
+        }
+        return left;
+    }
+
+    /// <summary>A paper and its abstract (UTF-8).</summary>
+    public delegate void TextRow(long paper, ReadOnlySpan<byte> text);
+
+    /// <summary>Every abstract in the window, as the index holds it.</summary>
+    public void Abstracts(TextRow each)
+    {
+        using var read = new SqliteStatement(Connection, "SELECT rowid, abstract FROM paper");
+        while (read.Step()) each(read.Int64(0), read.Utf8(1));
     }
 
     /// <summary>

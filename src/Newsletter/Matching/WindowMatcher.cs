@@ -180,8 +180,12 @@ internal sealed class WindowMatcher : IDisposable
     /// Decides each ranked item's <see cref="DigestItem.Marks"/>: the words of its abstract the queries of its labels
     /// matched (see <see cref="AbstractMarks"/>).
     /// </summary>
-    public void Mark(IReadOnlyList<IReadOnlyList<DigestItem>> lists) =>
+    public void Mark(IReadOnlyList<IReadOnlyList<DigestItem>> lists)
+    {
+        // A run asks most of its window's papers for many queries: it reads their tokens once (a request asks few).
+        if (!_forRequest) _store.ReadTokens();
         (_marks ??= new AbstractMarks(_store, label => _slots.GetValueOrDefault(Key(label)).Result)).Mark(lists);
+    }
 
     /// <summary>How many distinct papers new to the reader <paramref name="filters"/> match.</summary>
     public static int CountNew(ReadOnlySpan<FilterResult> filters, NewPapers isNew)

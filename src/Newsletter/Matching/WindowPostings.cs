@@ -52,6 +52,42 @@ internal sealed class WindowPostings
     }
 
     /// <summary>
+    /// Each paper's tokens in <paramref name="column"/> (0 title, 1 abstract, 2 authors) as term numbers by position, by
+    /// rowid; -1 where the index holds no token at a position. A paper with no token there is left out.
+    /// </summary>
+    public Dictionary<long, int[]> Positions(int column)
+    {
+        var lengths = new int[_rowids.Length];
+        foreach (var posting in _postings)
+        {
+            if ((int)(posting >> ColumnShift & 0xFF) != column) continue;
+            ref var length = ref lengths[(int)(posting >> PaperShift)];
+            length = Math.Max(length, (int)(uint)posting + 1);
+        }
+        var byPaper = new int[_rowids.Length][];
+        for (var paper = 0; paper < byPaper.Length; paper++)
+        {
+            if (lengths[paper] == 0) continue;
+            byPaper[paper] = new int[lengths[paper]];
+            Array.Fill(byPaper[paper], -1);
+        }
+        for (var term = 0; term < _terms.Length; term++)
+        {
+            for (var i = _starts[term]; i < _starts[term + 1]; i++)
+            {
+                var posting = _postings[i];
+                if ((int)(posting >> ColumnShift & 0xFF) == column) byPaper[(int)(posting >> PaperShift)][(int)(uint)posting] = term;
+            }
+        }
+        var positions = new Dictionary<long, int[]>();
+        for (var paper = 0; paper < byPaper.Length; paper++)
+        {
+            if (byPaper[paper] is { } terms) positions.Add(_rowids[paper], terms);
+        }
+        return positions;
+    }
+
+    /// <summary>
     /// Adds each paper that the phrases (<paramref name="phrases"/>: per phrase its slots, each a range of term numbers
     /// one of which must stand at that position) match, all of them when <paramref name="all"/>, to
     /// <paramref name="hits"/> by rowid, with FTS5's bm25 flipped (higher is better).
