@@ -27,7 +27,7 @@ public partial class WindowTokensTests
         "Math 𝑥𝑦 and Gothic 𐍈𐌰 letters, emoji 🚀 rockets, \uE000private\uE001 use, ﬁne-tuning ligatures, Ⅻ numerals, ½ fractions.",
         "Zero\u200Dwidth joiners, soft\u00ADhyphens, non\u00A0breaking spaces, \u2018quoted\u2019 words, \"double\" quotes — dashes – and … ellipses.",
         "A newer letter \uA7C0\uA7C1 (Old Polish o) and \U0001E030 modifier: tokens may differ; mamba scales, mamba-2 scales too.",
-        "The apple\uF8FF logo: the one character the scratch index keeps between texts, so this abstract is left to highlight().",
+        "The apple\uF8FF logo: a private-use character, which the tokenizer keeps inside the word.",
         "Tokens that end in a mark: cafe\u0301 and ole\u0301 (none inside a word, so only where a word ends tells).",
         "model models modeling modelled remodel; data data data; state space state space; quantization quantized quantizing.",
     ];
@@ -88,7 +88,7 @@ public partial class WindowTokensTests
                 if (marks.Length > 0) marked++;
             }
         }
-        Assert.That(tokens.Placed, Is.EqualTo(_abstracts.Count - 1), "every abstract's tokens placed (as many as the index holds) but the apple's");
+        Assert.That(tokens.Placed, Is.EqualTo(_abstracts.Count), "every abstract's tokens placed (as many as the index holds)");
         // Not all: a third of the queries are shapes left to highlight(), and an AND asked of a paper lacking one of
         // its phrases is too (every query is asked of every paper here).
         Assert.That(shapes.Count, Is.GreaterThan(queries.Count / 2), "most queries have a shape read off the tokens");
