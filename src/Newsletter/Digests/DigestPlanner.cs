@@ -54,7 +54,7 @@ public sealed class DigestPlanner(
         var taste = TasteStep.Open(tastes, low, high);
         var schedule = new Dictionary<(string Timezone, string Frequency, int Weekday, int Hour, DateTimeOffset DueAt), (string PeriodKey, DateTimeOffset NextDue)>();
         var frozen = new FrozenLists();
-        using var checkpoints = LedgerCheckpoints.For(database, dryRun);
+        using var checkpoints = LedgerCheckpoints.For(database, dryRun, logger);
         int readers = 0, planned = 0, empty = 0;
         // A page's ledger rows are written on another thread (and connection) while the next pages are read and
         // ranked: on two cores that hides most of the writing. Up to two pages wait, written in order: memory stays

@@ -27,15 +27,17 @@ public sealed class LedgerCheckpoints : IDisposable
     private const int BackstopFrames = 16384;
 
     private readonly Database _database;
+    private readonly ILogger _logger;
     private readonly SemaphoreSlim _asked = new(0);
     private Thread? _thread;
     private int _waiting;            // 1 while a commit waits for the next checkpoint
     private volatile bool _stopping, _failed;
 
-    private LedgerCheckpoints(Database database) => _database = database;
+    private LedgerCheckpoints(Database database, ILogger logger) => (_database, _logger) = (database, logger);
 
     /// <summary>The run's checkpoints, or null where the writer keeps SQLite's own (PostgreSQL, a dry run).</summary>
-    public static LedgerCheckpoints? For(Database database, bool dryRun) => database.IsPostgres || dryRun ? null : new(database);
+    public static LedgerCheckpoints? For(Database database, bool dryRun, ILogger logger) =>
+        database.IsPostgres || dryRun ? null : new(database, logger);
 
     /// <summary>The most frames the log held when a checkpoint began: how long the log grew.</summary>
     public int MostFrames { get; private set; }
@@ -89,10 +91,11 @@ public sealed class LedgerCheckpoints : IDisposable
                 if (_stopping) return;
             }
         }
-        catch (Exception)
+        catch (Exception e)
         {
             // The writer's pages go back to SQLite's own checkpoints; a failure here must not end the process.
             _failed = true;
+            _logger.LogWarning(e, "Planning's checkpoint thread stopped; the rest of the run checkpoints inside the writer's commits");
         }
     }
 

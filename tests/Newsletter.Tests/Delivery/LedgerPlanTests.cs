@@ -1,4 +1,5 @@
 using Dapper;
+using Microsoft.Extensions.Logging.Abstractions;
 using Newsletter.Digests;
 using Newsletter.Matching;
 using Newsletter.Storage;
@@ -152,7 +153,7 @@ public class LedgerPlanTests(string provider) : DigestWorldFixture(Confirmed, pr
     public void PagesOfARun_LeaveTheLogsCheckpointsToTheirOwnThread_AndGiveThePoolSqlitesOwnBack()
     {
         var database = World.Get<Database>();
-        var checkpoints = LedgerCheckpoints.For(database, dryRun: false);
+        var checkpoints = LedgerCheckpoints.For(database, dryRun: false, NullLogger.Instance);
         if (database.IsPostgres)
         {
             Assert.That(checkpoints, Is.Null, "PostgreSQL's log is its own");
