@@ -15,7 +15,8 @@ internal sealed class MatchWindow : IDisposable
 {
     private readonly SqliteConnection _keeper;
     private readonly string _index;
-    // The index's tokens, read once: every store on the window answers flat queries from them.
+    // The index's terms and sizes, and each term's postings once a query has asked for it: every store on the window
+    // answers flat queries from them.
     private readonly WindowPostings _postings;
     private readonly Lock _lock = new();
     private bool _disposed;
@@ -25,7 +26,7 @@ internal sealed class MatchWindow : IDisposable
         Low = low;
         High = high;
         Papers = WindowIndexStore.Build(database, low, high, out _keeper, out _index);
-        _postings = WindowIndexStore.Postings(_keeper, Papers.Keys);
+        _postings = WindowPostingsStore.Read(_keeper, Papers.Keys);
         Upvotes = PaperUpvotes.Of(Papers.Select(p => (p.Key, p.Value.Upvotes ?? 0)));
         SharedTopics = shared ? new ConcurrentDictionary<string, FilterResult>(StringComparer.Ordinal) : null;
     }

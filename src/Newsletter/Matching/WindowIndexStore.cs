@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Buffers.Text;
 using System.Data.Common;
 using System.Text;
@@ -36,6 +35,7 @@ internal sealed class WindowIndexStore : IDisposable
     private readonly List<int> _found = [];
     private readonly PhraseTermStore _terms;
     private readonly WindowPostings _postings;
+    private readonly WindowPostingsStore _postingsStore;
     private readonly List<(long Rowid, double Relevance)> _matched = [];
     // The window's tokens once read (ReadTokens): most pairs' marks are then read off them, not asked of highlight().
     private WindowTokens? _tokens;
@@ -46,6 +46,7 @@ internal sealed class WindowIndexStore : IDisposable
         Connection = new SqliteConnection(index);
         Connection.Open();
         _postings = postings;
+        _postingsStore = new WindowPostingsStore(Connection, postings);
         _terms = new PhraseTermStore(Connection, postings);
         // Prepared once and run once per distinct filter: a planning run runs thousands.
         _match = Connection.CreateCommand();
@@ -81,8 +82,13 @@ internal sealed class WindowIndexStore : IDisposable
         keeper.Open();
         using (var create = keeper.CreateCommand())
         {
-            // The columns of papers_fts, so that a column filter such as "title: ..." means the same here.
-            create.CommandText = $"CREATE VIRTUAL TABLE paper USING fts5(title, abstract, authors, tokenize = '{Tokenizer}')";
+            // The columns of papers_fts, so that a column filter such as "title: ..." means the same here. Its terms
+            // and their tokens, as WindowPostingsStore reads them, made once for every store on the window.
+            create.CommandText = $"""
+                CREATE VIRTUAL TABLE paper USING fts5(title, abstract, authors, tokenize = '{Tokenizer}');
+                CREATE VIRTUAL TABLE paper_terms USING fts5vocab(paper, row);
+                CREATE VIRTUAL TABLE paper_tokens USING fts5vocab(paper, instance);
+                """;
             create.ExecuteNonQuery();
         }
         var papers = new Dictionary<long, WindowPaper>();
@@ -113,46 +119,26 @@ internal sealed class WindowIndexStore : IDisposable
     }
 
     /// <summary>
-    /// Every token of the index made by <see cref="Build"/> on <paramref name="keeper"/> (its papers' rowids
-    /// <paramref name="rowids"/>), in one scan of <c>fts5vocab</c>: term by term, each term's by paper, column and position.
-    /// </summary>
-    public static WindowPostings Postings(SqliteConnection keeper, IEnumerable<long> rowids)
-    {
-        using (var create = keeper.CreateCommand())
-        {
-            create.CommandText = "CREATE VIRTUAL TABLE temp.window_tokens USING fts5vocab(main, paper, instance)";
-            create.ExecuteNonQuery();
-        }
-        var postings = new WindowPostings.Builder(rowids);
-        using (var read = new SqliteStatement(keeper,
-            "SELECT term, doc, CASE col WHEN 'title' THEN 0 WHEN 'abstract' THEN 1 ELSE 2 END, offset FROM temp.window_tokens"))
-        {
-            var term = new ArrayBufferWriter<byte>();
-            while (read.Step())
-            {
-                var bytes = read.Utf8(0);
-                if (term.WrittenCount == 0 || !term.WrittenSpan.SequenceEqual(bytes))
-                {
-                    term.ResetWrittenCount();
-                    term.Write(bytes);
-                    postings.Term(Encoding.UTF8.GetString(bytes));
-                }
-                postings.Token(read.Int64(1), (int)read.Int64(2), (int)read.Int64(3));
-            }
-        }
-        using (var drop = keeper.CreateCommand())
-        {
-            drop.CommandText = "DROP TABLE temp.window_tokens";
-            drop.ExecuteNonQuery();
-        }
-        return postings.Build();
-    }
-
-    /// <summary>
     /// Learns the words of <paramref name="queries"/> (FTS5 syntax) in one go, so that each flat one is then answered
     /// without a statement (see <see cref="PhraseTermStore"/>).
     /// </summary>
     public void Learn(IEnumerable<string> queries) => _terms.Learn(queries);
+
+    /// <summary>
+    /// Reads every term's postings of the window in one scan (a planning run's: it asks nearly every term), rather
+    /// than each term's when a query first asks for it.
+    /// </summary>
+    public void ReadPostings() => _postingsStore.ReadAll();
+
+    /// <summary>
+    /// Reads the postings of the terms <paramref name="query"/> needs that no query on the window has read yet (kept
+    /// for every later one); nothing when it is not flat or all are read. <see cref="Match"/> reads them too.
+    /// </summary>
+    public void ReadPostings(string query)
+    {
+        if (_postings.Complete || _terms.Phrases(query, out _) is not { } phrases) return;
+        _postingsStore.Read(phrases);
+    }
 
     /// <summary>
     /// Adds each paper of the window that <paramref name="query"/> (FTS5 syntax) matches to <paramref name="hits"/>,
@@ -166,6 +152,7 @@ internal sealed class WindowIndexStore : IDisposable
         if (_terms.Phrases(query, out var all) is { } phrases)
         {
             _matched.Clear();
+            _postingsStore.Read(phrases);
             if (!_postings.Match(phrases, all, _matched, spent)) throw new SqliteException("interrupted: the query's budget is spent", SQLitePCL.raw.SQLITE_INTERRUPT);
             foreach (var (paper, relevance) in _matched)
                 hits.Add(new FilterHit(paper, relevance, papers.TryGetValue(paper, out var p) ? p.Upvotes ?? 0 : 0));
@@ -239,7 +226,12 @@ internal sealed class WindowIndexStore : IDisposable
     public PhraseTermStore Terms => _terms;
 
     /// <summary>Reads the window's tokens (<see cref="WindowTokens"/>), so that <see cref="Spans"/> answers most asks from them.</summary>
-    public void ReadTokens() => _tokens ??= WindowTokens.Read(this, _postings, _terms);
+    public void ReadTokens()
+    {
+        if (_tokens is not null) return;
+        ReadPostings();
+        _tokens = WindowTokens.Read(this, _postings, _terms);
+    }
 
     private static IEnumerable<string> Distinct(int[] order, IReadOnlyList<(long Paper, string Query, int Matches)> asked)
     {
@@ -358,6 +350,7 @@ internal sealed class WindowIndexStore : IDisposable
     {
         _match.Dispose();
         _terms.Dispose();
+        _postingsStore.Dispose();
         _highlight.Dispose();
         _highlightOne.Dispose();
         Connection.Dispose();

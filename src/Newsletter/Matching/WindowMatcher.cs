@@ -104,6 +104,8 @@ internal sealed class WindowMatcher : IDisposable
         // setup, not a filter's query, so no filter's budget pays for it.
         _budget.Restart(TimeSpan.MaxValue);
         _store.Learn(queries);
+        // A run asks nearly every term of its window: one scan of the index reads them all.
+        _store.ReadPostings();
     }
 
     /// <summary>Releases the results whose counted uses ran out (see <see cref="ExpectUses"/>); call it once the page that used them is marked.</summary>
@@ -170,6 +172,27 @@ internal sealed class WindowMatcher : IDisposable
     }
 
     /// <summary>
+    /// Reads the postings of <paramref name="query"/>'s terms that the window has not read yet, outside the query's
+    /// budget: they are kept for every later query on the window, and all of them together cost one scan of its index,
+    /// so they are the window's cost (as a shared topic is), not the query's that happens to ask first. Charged to it,
+    /// a costly query could never finish the read and every later one would pay it again. The caller's cancellation
+    /// still stops it.
+    /// </summary>
+    private void ReadPostings(string query)
+    {
+        var left = _budget.Remaining;
+        _budget.Restart(TimeSpan.MaxValue);
+        try
+        {
+            _store.ReadPostings(query);
+        }
+        finally
+        {
+            _budget.Restart(left);
+        }
+    }
+
+    /// <summary>
     /// The reader's top <paramref name="max"/> papers among <paramref name="filters"/>' matches that are new to them,
     /// in <paramref name="order"/> (see <see cref="Ranking"/>): the one ranking every digest and preview goes through.
     /// </summary>
@@ -220,6 +243,7 @@ internal sealed class WindowMatcher : IDisposable
         if (!_forRequest) _budget.Restart(_perQuery);
         try
         {
+            ReadPostings(query);
             _store.Match(query, Papers, hits, _spent);
         }
         catch (SqliteException e) when (QueryBudget.IsInterruption(e))

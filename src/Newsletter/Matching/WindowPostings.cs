@@ -1,12 +1,16 @@
+using System.Buffers;
+
 namespace Newsletter.Matching;
 
 /// <summary>
-/// Every token of a window's index, read once (<see cref="WindowIndexStore.Postings"/>): per term its postings
-/// (paper, column, position), per paper its tokens. A flat query (<see cref="FlatQuery"/>) is answered from them in
-/// managed code with FTS5's answer, bit for bit: the same papers and the same bm25 as
-/// <c>bm25(paper, 5.0, 1.0, 1.0)</c>, whose every floating step is repeated here in FTS5's order. A planning run
-/// asks ~100,000 distinct filters, most one word over a few thousand papers: an FTS5 statement each was mostly its
-/// fixed cost. Immutable once read, so shared by every store on the window.
+/// A window's index as term postings (paper, column, position), read from it by <see cref="WindowPostingsStore"/>: a
+/// flat query (<see cref="FlatQuery"/>) is answered from them in managed code with FTS5's answer, bit for bit: the
+/// same papers and the same bm25 as <c>bm25(paper, 5.0, 1.0, 1.0)</c>, whose every floating step is repeated here in
+/// FTS5's order. What every query needs is read when the window is built: its terms (their numbers), each paper's
+/// token count and the total. A term's postings are read the first time a query asks for it and kept for every later
+/// query on the window, from any thread: a preview window of 30 days holds ~3,400,000 tokens, few of which any preview
+/// asks for. A planning run asks ~100,000 distinct filters, most one word over a few thousand papers, and places every
+/// abstract's tokens: it reads them all in one scan (<see cref="WindowPostingsStore.ReadAll"/>).
 /// </summary>
 internal sealed class WindowPostings
 {
@@ -22,17 +26,58 @@ internal sealed class WindowPostings
     private const int PaperShift = 40, ColumnShift = 32;
 
     private readonly string[] _terms;
-    private readonly int[] _starts;
-    private readonly long[] _postings;
+    // The term numbers in the index's own order (its terms' UTF-8 bytes): the n-th term a scan meets is _byIndex[n].
+    private readonly int[] _byIndex;
+    // Each term's postings by term number, ascending; null until read. Written once each (see Publish).
+    private readonly long[]?[] _postings;
     private readonly long[] _rowids;
+    // A paper's index by its rowid less the first's: a window's ids are one run, so no search per token.
+    private readonly int[]? _papers;
     private readonly int[] _lengths;
     private readonly double _averageLength;
+    private volatile bool _complete;
 
-    private WindowPostings(string[] terms, int[] starts, long[] postings, long[] rowids, int[] lengths, long tokens)
+    /// <param name="terms">The window's terms in the index's order.</param>
+    /// <param name="rowids">The window's papers' rowids, ascending.</param>
+    /// <param name="lengths">Each paper's tokens over all columns, as <paramref name="rowids"/>.</param>
+    public WindowPostings(string[] terms, long[] rowids, int[] lengths)
     {
-        (_terms, _starts, _postings, _rowids, _lengths) = (terms, starts, postings, rowids, lengths);
+        _byIndex = new int[terms.Length];
+        for (var i = 0; i < _byIndex.Length; i++) _byIndex[i] = i;
+        // The index orders terms by their UTF-8 bytes, which orders a few characters unlike .NET's ordinal order that
+        // the lookups (and a prefix's contiguous range) use.
+        _terms = (string[])terms.Clone();
+        Array.Sort(_terms, _byIndex, StringComparer.Ordinal);
+        var numbers = new int[terms.Length];
+        for (var number = 0; number < numbers.Length; number++) numbers[_byIndex[number]] = number;
+        _byIndex = numbers;
+        _postings = new long[]?[terms.Length];
+        (_rowids, _lengths) = (rowids, lengths);
+        if (rowids.Length > 0 && rowids[^1] - rowids[0] < 2L * rowids.Length + 1024)
+        {
+            _papers = new int[rowids[^1] - rowids[0] + 1];
+            Array.Fill(_papers, -1);
+            for (var paper = 0; paper < rowids.Length; paper++) _papers[rowids[paper] - rowids[0]] = paper;
+        }
+        long tokens = 0;
+        foreach (var length in lengths) tokens += length;
         _averageLength = (double)tokens / (double)rowids.Length;
     }
+
+    /// <summary>How many terms the window holds.</summary>
+    public int Terms => _terms.Length;
+
+    /// <summary>Whether every term's postings are read (<see cref="WindowPostingsStore.ReadAll"/>).</summary>
+    public bool Complete => _complete;
+
+    /// <summary>The term numbered <paramref name="number"/>.</summary>
+    public string TermAt(int number) => _terms[number];
+
+    /// <summary>The number of the <paramref name="index"/>-th term in the index's own order.</summary>
+    public int NumberOf(int index) => _byIndex[index];
+
+    /// <summary>Whether the postings of the term numbered <paramref name="number"/> are read.</summary>
+    public bool IsRead(int number) => Volatile.Read(ref _postings[number]) is not null;
 
     /// <summary>The term's number (its place among the window's terms, in ordinal order), or -1 when no paper holds it.</summary>
     public int Term(string term)
@@ -57,12 +102,16 @@ internal sealed class WindowPostings
     /// </summary>
     public Dictionary<long, int[]> Positions(int column)
     {
+        if (!_complete) throw new InvalidOperationException("the window's postings are not all read (WindowPostingsStore.ReadAll)");
         var lengths = new int[_rowids.Length];
-        foreach (var posting in _postings)
+        foreach (var postings in _postings)
         {
-            if ((int)(posting >> ColumnShift & 0xFF) != column) continue;
-            ref var length = ref lengths[(int)(posting >> PaperShift)];
-            length = Math.Max(length, (int)(uint)posting + 1);
+            foreach (var posting in postings!)
+            {
+                if ((int)(posting >> ColumnShift & 0xFF) != column) continue;
+                ref var length = ref lengths[(int)(posting >> PaperShift)];
+                length = Math.Max(length, (int)(uint)posting + 1);
+            }
         }
         var byPaper = new int[_rowids.Length][];
         for (var paper = 0; paper < byPaper.Length; paper++)
@@ -73,9 +122,8 @@ internal sealed class WindowPostings
         }
         for (var term = 0; term < _terms.Length; term++)
         {
-            for (var i = _starts[term]; i < _starts[term + 1]; i++)
+            foreach (var posting in _postings[term]!)
             {
-                var posting = _postings[i];
                 if ((int)(posting >> ColumnShift & 0xFF) == column) byPaper[(int)(posting >> PaperShift)][(int)(uint)posting] = term;
             }
         }
@@ -193,77 +241,111 @@ internal sealed class WindowPostings
     private ArraySegment<long> Postings((int Low, int High) terms)
     {
         if (terms.High <= terms.Low) return ArraySegment<long>.Empty;
-        var (from, to) = (_starts[terms.Low], _starts[terms.High]);
-        if (terms.High - terms.Low == 1) return new ArraySegment<long>(_postings, from, to - from);
-        var merged = _postings[from..to];
+        if (terms.High - terms.Low == 1) return Read(terms.Low);
+        var count = 0;
+        for (var term = terms.Low; term < terms.High; term++) count += Read(term).Length;
+        var merged = new long[count];
+        count = 0;
+        for (var term = terms.Low; term < terms.High; term++)
+        {
+            var postings = Read(term);
+            postings.CopyTo(merged, count);
+            count += postings.Length;
+        }
         Array.Sort(merged);
         return merged;
     }
 
-    /// <summary>Gathers a window's tokens as its index lists them (term by term, each term's by paper, column and position).</summary>
-    public sealed class Builder(IEnumerable<long> rowids)
+    private long[] Read(int term) =>
+        Volatile.Read(ref _postings[term]) ?? throw new InvalidOperationException($"the postings of term {term} are not read (WindowPostingsStore.Read)");
+
+    /// <summary>Keeps <paramref name="postings"/> (ascending) as the term's; a term read twice (two threads at once) keeps its first.</summary>
+    private void Publish(int term, long[] postings) => Interlocked.CompareExchange(ref _postings[term], postings, null);
+
+    /// <summary>Notes that every term's postings are read (checked: a scan that met fewer terms throws).</summary>
+    public void MarkComplete()
     {
-        private readonly long[] _rowids = rowids.Order().ToArray();
-        private readonly List<string> _terms = [];
-        private readonly List<int> _starts = [];
-        private readonly List<long> _postings = [];
-        private int[]? _lengths;
-        private long _tokens;
-
-        /// <summary>Starts the postings of a new term; the index lists each term once.</summary>
-        public void Term(string term)
+        for (var term = 0; term < _postings.Length; term++)
         {
-            _terms.Add(term);
-            _starts.Add(_postings.Count);
+            if (Volatile.Read(ref _postings[term]) is null) throw new InvalidOperationException($"the scan missed term {_terms[term]}");
+        }
+        _complete = true;
+    }
+
+    /// <summary>
+    /// Gathers one term's tokens at a time as the index lists them (by paper, column and position) and publishes
+    /// them as the term's postings, each term's array made once at its exact size. One a reading thread.
+    /// </summary>
+    public sealed class Collector(WindowPostings window)
+    {
+        // Rented for a read and given back after it (Release): a request's store reads a few terms, the common ones
+        // 100,000 tokens or more, and a buffer of its own grown for each would be garbage on the large-object heap.
+        private long[] _buffer = [];
+        private int _count;
+
+        /// <summary>
+        /// One token of the current term, packed (see <see cref="RowShift"/>) from the row it is in, its column's name
+        /// length (title 5, abstract 8, authors 7) and its position.
+        /// </summary>
+        public void Token(long packed)
+        {
+            if (_count == _buffer.Length) Grow();
+            var paper = window.PaperAt(packed >> RowShift);
+            var column = (long)ColumnByNameLength[(int)(packed >> NameShift) & 0xF];
+            _buffer[_count++] = (long)paper << PaperShift | column << ColumnShift | (packed & PositionMask);
         }
 
-        /// <summary>One token of the current term: the row it is in, its column (0 title, 1 abstract, 2 authors) and position.</summary>
-        public void Token(long rowid, int column, int position)
+        private void Grow()
         {
-            _lengths ??= new int[_rowids.Length];
-            var paper = Array.BinarySearch(_rowids, rowid);
-            if (paper < 0) throw new InvalidOperationException($"the index holds row {rowid}, not among the window's papers");
-            _lengths[paper]++;
-            _tokens++;
-            _postings.Add((long)paper << PaperShift | (long)column << ColumnShift | (uint)position);
+            var larger = ArrayPool<long>.Shared.Rent(Math.Max(4096, _buffer.Length * 2));
+            _buffer.AsSpan(0, _count).CopyTo(larger);
+            if (_buffer.Length > 0) ArrayPool<long>.Shared.Return(_buffer);
+            _buffer = larger;
         }
 
-        public WindowPostings Build()
+        /// <summary>Publishes the tokens gathered since the last call as the postings of the term numbered <paramref name="term"/>.</summary>
+        public void Publish(int term)
         {
-            var terms = _terms.ToArray();
-            var starts = new int[terms.Length + 1];
-            _starts.CopyTo(starts);
-            starts[^1] = _postings.Count;
-            var postings = _postings.ToArray();
-            // The index lists terms by their UTF-8 bytes, which orders a few characters unlike .NET's ordinal order
-            // that the lookups use: put the terms (and their postings) in ordinal order when it differs.
-            var order = Enumerable.Range(0, terms.Length).ToArray();
-            var sorted = (string[])terms.Clone();
-            Array.Sort(sorted, order, StringComparer.Ordinal);
-            if (!order.SequenceEqual(Enumerable.Range(0, terms.Length)))
-            {
-                var moved = new long[postings.Length];
-                var movedStarts = new int[starts.Length];
-                for (var t = 0; t < order.Length; t++)
-                {
-                    var (from, to) = (starts[order[t]], starts[order[t] + 1]);
-                    movedStarts[t + 1] = movedStarts[t] + (to - from);
-                    Array.Copy(postings, from, moved, movedStarts[t], to - from);
-                }
-                (postings, starts) = (moved, movedStarts);
-            }
+            var postings = _buffer.AsSpan(0, _count).ToArray();
+            _count = 0;
             // A phrase's words are found by walking their postings in order: each term's must be ascending.
-            for (var t = 0; t < terms.Length; t++)
+            for (var i = 1; i < postings.Length; i++)
             {
-                var postingsOfTerm = postings.AsSpan(starts[t], starts[t + 1] - starts[t]);
-                for (var i = 1; i < postingsOfTerm.Length; i++)
-                {
-                    if (postingsOfTerm[i] > postingsOfTerm[i - 1]) continue;
-                    postingsOfTerm.Sort();
-                    break;
-                }
+                if (postings[i] > postings[i - 1]) continue;
+                Array.Sort(postings);
+                break;
             }
-            return new WindowPostings(sorted, starts, postings, _rowids, _lengths ?? new int[_rowids.Length], _tokens);
+            window.Publish(term, postings);
         }
+
+        /// <summary>Drops the tokens gathered since the last publish (a read that was interrupted) and gives the buffer back.</summary>
+        public void Release()
+        {
+            _count = 0;
+            if (_buffer.Length > 0) ArrayPool<long>.Shared.Return(_buffer);
+            _buffer = [];
+        }
+    }
+
+    /// <summary>
+    /// How <see cref="WindowPostingsStore"/> packs a token into one integer in SQL (one column read a row, not three:
+    /// the rows are most of a read's cost): its row less the window's first (<see cref="FirstRowid"/>) from bit 34,
+    /// its column's name length from bit 30, its position below.
+    /// </summary>
+    public const int RowShift = 34, NameShift = 30;
+    private const long PositionMask = (1L << NameShift) - 1;
+    // A column by its name's length: title (5) 0, abstract (8) 1, authors (7) 2. fts5vocab names the column, and a
+    // CASE of string compares in SQL cost a sixth of a scan.
+    private static readonly int[] ColumnByNameLength = [2, 2, 2, 2, 2, 0, 2, 2, 1, 2, 2, 2, 2, 2, 2, 2];
+
+    /// <summary>The window's first rowid, which packed tokens count from (0 for an empty window).</summary>
+    public long FirstRowid => _rowids.Length > 0 ? _rowids[0] : 0;
+
+    /// <summary>A paper's index among the window's by its rowid less the first's.</summary>
+    private int PaperAt(long offset)
+    {
+        var paper = _papers is null ? Array.BinarySearch(_rowids, FirstRowid + offset)
+            : offset >= 0 && offset < _papers.Length ? _papers[offset] : -1;
+        return paper >= 0 ? paper : throw new InvalidOperationException($"the index holds row {FirstRowid + offset}, not among the window's papers");
     }
 }
