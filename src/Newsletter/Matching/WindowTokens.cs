@@ -30,7 +30,7 @@ internal sealed class WindowTokens
     public int Placed => _spans.Count(s => s is not null);
 
     /// <summary>
-    /// Places the abstract tokens of <paramref name="postings"/> (the window's, read once when it was built) in the
+    /// Places the abstract tokens of <paramref name="postings"/> (the window's, every term's read: see <see cref="WindowPostings.Complete"/>) in the
     /// abstracts of the window <paramref name="store"/> is open on, <paramref name="terms"/> telling how FTS5 splits.
     /// </summary>
     public static WindowTokens Read(WindowIndexStore store, WindowPostings postings, PhraseTermStore terms)

@@ -97,6 +97,49 @@ public partial class WindowPostingsTests
             Assert.That(Managed(learnt, query, window.Papers), Is.EqualTo(Managed(fresh, query, window.Papers)), $"query {query}");
     }
 
+    [Test]
+    public void PostingsReadInOneScan_AfterSomeReadPerTerm_GetFts5sPapersAndScoreBits()
+    {
+        using var connection = _database.Open();
+        using var window = MatchWindow.Load(connection, _low, _high);
+        using var asking = window.Open();
+        using var planning = window.Open();
+        var queries = Queries();
+        // Half the terms read when first asked, by one store; the rest by another's one scan, which skips the read ones.
+        foreach (var query in queries.Where((_, i) => i % 2 == 0)) Managed(asking, query, window.Papers);
+        planning.ReadPostings();
+        foreach (var query in queries)
+        {
+            var expected = Fts5(planning.Connection, query, window.Papers);
+            Assert.That(Managed(planning, query, window.Papers), Is.EqualTo(expected), $"query {query}");
+            Assert.That(Managed(asking, query, window.Papers), Is.EqualTo(expected), $"query {query}");
+        }
+    }
+
+    [Test]
+    public void TermsReadWhenFirstAsked_ByStoresOnTwoThreadsAtOnce_GetFts5sPapersAndScoreBits()
+    {
+        using var connection = _database.Open();
+        using var window = MatchWindow.Load(connection, _low, _high);
+        var queries = Queries();
+        List<(long Paper, long Bits)>[] expected;
+        using (var fts5 = MatchWindow.Load(connection, _low, _high))
+        using (var store = fts5.Open())
+            expected = queries.Select(q => Fts5(store.Connection, q, fts5.Papers)).ToArray();
+        var answers = new List<(long Paper, long Bits)>[2][];
+        // Both threads ask the same queries in the same order, so most terms are first asked by both at once.
+        Parallel.For(0, 2, thread =>
+        {
+            using var store = window.Open();
+            answers[thread] = queries.Select(q => Managed(store, q, window.Papers)).ToArray();
+        });
+        for (var i = 0; i < queries.Count; i++)
+        {
+            Assert.That(answers[0][i], Is.EqualTo(expected[i]), $"query {queries[i]}");
+            Assert.That(answers[1][i], Is.EqualTo(expected[i]), $"query {queries[i]}");
+        }
+    }
+
     [TestCase("\"state space\" OR mamba", true)]
     [TestCase("\"state\" \"space\"* AND llm", true)]
     [TestCase("a NOT b", false)]
