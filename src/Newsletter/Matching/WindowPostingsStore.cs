@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Text;
 using System.Text;
 using Microsoft.Data.Sqlite;
 using Newsletter.Storage;
@@ -94,13 +95,22 @@ internal sealed class WindowPostingsStore(SqliteConnection connection, WindowPos
     /// <summary>One term's postings, FTS5 seeking the term in its index (not scanning it).</summary>
     private void ReadTerm(int term)
     {
-        _term ??= new SqliteStatement(connection, $"SELECT {Packed} FROM paper_tokens WHERE term = @term");
+        // All in one row, as text: a row handed to .NET costs more than SQLite's printing and our parsing of a number.
+        _term ??= new SqliteStatement(connection, $"SELECT group_concat({Packed}) FROM paper_tokens WHERE term = @term");
         var collector = _collector ??= new WindowPostings.Collector(postings);
         try
         {
             _term.Bind("@term", postings.TermAt(term));
             _term.Bind("@first", postings.FirstRowid);
-            while (_term.Step()) collector.Token(_term.Int64(0));
+            if (_term.Step())
+            {
+                for (var text = _term.Utf8(0); !text.IsEmpty;)
+                {
+                    if (!Utf8Parser.TryParse(text, out long packed, out var used)) throw new InvalidOperationException("fts5vocab gave a token that is not a number");
+                    collector.Token(packed);
+                    text = used < text.Length ? text[(used + 1)..] : default;
+                }
+            }
             collector.Publish(term);
         }
         finally
