@@ -56,11 +56,17 @@ internal sealed class PhraseTermStore(SqliteConnection connection, WindowPosting
         // A lone surrogate is bound to FTS5 as U+FFFD but would reach the scratch table otherwise: FTS5 keeps those.
         if (!FlatQuery.TryParse(query, _phrases, out all) || query.AsSpan().IndexOfAnyInRange('\uD800', '\uDFFF') >= 0) return null;
         _unknown.Clear();
+        // Words looked up as spans of the phrase: a run asks ~100,000 queries, and a string a word was garbage.
+        var known = _words.GetAlternateLookup<ReadOnlySpan<char>>();
         foreach (var phrase in _phrases)
         {
-            foreach (var word in phrase.Text.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            var text = phrase.Text.AsSpan();
+            foreach (var range in text.Split(' '))
             {
-                if (!_words.ContainsKey(word) && !_unknown.Contains(word)) _unknown.Add(word);
+                var word = text[range];
+                if (word.IsEmpty || known.ContainsKey(word)) continue;
+                var unknown = word.ToString();
+                if (!_unknown.Contains(unknown)) _unknown.Add(unknown);
             }
         }
         LearnUnknown();
@@ -70,9 +76,11 @@ internal sealed class PhraseTermStore(SqliteConnection connection, WindowPosting
         {
             slots.Clear();
             var prefix = (Low: 0, High: 0);
-            foreach (var word in _phrases[i].Text.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            var text = _phrases[i].Text.AsSpan();
+            foreach (var range in text.Split(' '))
             {
-                var learnt = _words[word];
+                if (range.Start.Equals(range.End)) continue;
+                var learnt = known[text[range]];
                 if (learnt.Terms.Length == 0) continue;
                 foreach (var term in learnt.Terms) slots.Add(term >= 0 ? (term, term + 1) : (0, 0));
                 prefix = (learnt.PrefixLow, learnt.PrefixHigh);
