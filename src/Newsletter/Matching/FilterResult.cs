@@ -20,12 +20,16 @@ internal sealed class FilterResult
     // costs 2 bytes of paper, not 4 (~11 MB at 1,000,000 readers).
     private readonly ushort[] _offsets;
     private readonly ushort[]? _highs;
-    // Relevance, exact (ranking's ties and the ledger's scores depend on every bit): one a match, or, with _runs, one a
-    // run of equal ones. The matches are in relevance order, so equal scores sit side by side, and many keywords score
+    // Relevance, exact (ranking's ties and the ledger's scores depend on every bit): for a flat keyword, computed again
+    // when asked from each match's phrase frequencies (_frequencies, a byte a phrase: FlatRelevance), which is 1 byte a
+    // match where a double was 8 (most of a 1,000,000-reader run's live heap, BENCHMARKS); otherwise one a match, or,
+    // with _runs, one a run of equal ones. The matches are in relevance order, so equal scores sit side by side, and many keywords score
     // many matches alike (the same term counts in abstracts of the same length): 41% of the hits' scores were distinct
     // at 1,000,000 readers, whose 5.7 million doubles were 44 MB, the largest part of the run's live heap (BENCHMARKS).
     private readonly double[] _ranks;
     private readonly ushort[]? _runs;  // with runs: the index of each run's first match, ascending; null: one rank a match
+    private readonly FlatRelevance? _relevance;
+    private readonly byte[]? _frequencies; // with _relevance: each match's phrases' frequencies, in relevance order
     private readonly PaperUpvotes _upvotes; // by paper: the window's, shared by its results
     private int[]? _byTrending;        // indexes in trending order, built when first asked for; empty when the same
     // Each paper's highlights, once decided (AbstractMarks): a dense result's (a topic's, most of whose matches are
@@ -41,7 +45,13 @@ internal sealed class FilterResult
     /// catalog's topics, which nearly every reader names and which match a good part of any window.
     /// </param>
     /// <param name="upvotes">The upvotes of the window's papers; by default the hits' own.</param>
-    public FilterResult(string label, Span<FilterHit> hits, string? query = null, bool dense = false, PaperUpvotes? upvotes = null)
+    /// <param name="relevance">
+    /// For a flat query, how the hits' relevance is computed again (<see cref="WindowIndexStore.Match"/>), with
+    /// <paramref name="frequencies"/>, the hits' phrase frequencies; the hits are then in ascending paper order, as
+    /// the store gave them. A dense result keeps its relevance as doubles: it is looked up for nearly every item.
+    /// </param>
+    public FilterResult(string label, Span<FilterHit> hits, string? query = null, bool dense = false, PaperUpvotes? upvotes = null,
+        FlatRelevance? relevance = null, ReadOnlySpan<double> frequencies = default)
     {
         Label = label;
         Labels = new MatchedLabels([(this, -1)]);
@@ -57,6 +67,12 @@ internal sealed class FilterResult
         // A window's papers are one run of ids, far fewer than int.MaxValue apart.
         if (last - first > int.MaxValue) throw new ArgumentOutOfRangeException(nameof(hits), "papers too far apart for one window");
         _first = first;
+        long[]? matched = null;
+        if (relevance is not null && !dense)
+        {
+            matched = new long[hits.Length];
+            for (var i = 0; i < hits.Length; i++) matched[i] = hits[i].Paper;
+        }
         hits.Sort(static (a, b) => Ranking.Compare(a, b, DigestOrder.Relevance));
         _offsets = new ushort[hits.Length];
         if (last - first > ushort.MaxValue) _highs = new ushort[hits.Length];
@@ -68,7 +84,9 @@ internal sealed class FilterResult
         }
         // A topic's matches are looked up for nearly every item a run ranks: they keep one rank a match (22 topics,
         // a small share of the hits), and only keywords pay the run's search.
-        (_ranks, _runs) = Ranks(hits, dense);
+        if (matched is not null && relevance!.Compact(matched, frequencies, hits) is { } compact)
+            (_relevance, _frequencies, _ranks) = (relevance, compact, []);
+        else (_ranks, _runs) = Ranks(hits, dense);
         if (!dense) return;
         _byOffset = new int[last - first + 1];
         for (var i = 0; i < _offsets.Length; i++) _byOffset[OffsetAt(i)] = i + 1;
@@ -82,6 +100,9 @@ internal sealed class FilterResult
 
     /// <summary>The FTS5 query that found the matches (null when none ran): highlighting asks it what it matched.</summary>
     public string? Query { get; }
+
+    /// <summary>Whether the relevance is computed again when asked (<see cref="FlatRelevance"/>), not kept as doubles.</summary>
+    public bool RanksFromFrequencies => _frequencies is not null;
 
     /// <summary>Number of matches.</summary>
     public int Count => _offsets.Length;
@@ -110,6 +131,11 @@ internal sealed class FilterResult
     /// <summary>The relevance of the match at <paramref name="index"/> (see <see cref="IndexOf"/>).</summary>
     public double RankAt(int index)
     {
+        if (_frequencies is not null)
+        {
+            var phrases = _relevance!.Phrases;
+            return _relevance.Of(PaperAt(index), _frequencies.AsSpan(index * phrases, phrases));
+        }
         if (_runs is null) return _ranks[index];
         // The last run starting at or before the match: runs start at 0, so there is one.
         var found = _runs.AsSpan().BinarySearch((ushort)index);

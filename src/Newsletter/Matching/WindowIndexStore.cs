@@ -1,5 +1,6 @@
 using System.Buffers.Text;
 using System.Data.Common;
+using System.Runtime.InteropServices;
 using System.Text;
 using Microsoft.Data.Sqlite;
 using Newsletter.Storage;
@@ -37,6 +38,7 @@ internal sealed class WindowIndexStore : IDisposable
     private readonly WindowPostings _postings;
     private readonly WindowPostingsStore _postingsStore;
     private readonly List<(long Rowid, double Relevance)> _matched = [];
+    private readonly List<double> _frequencies = [];
     // The window's tokens once read (ReadTokens): most pairs' marks are then read off them, not asked of highlight().
     private WindowTokens? _tokens;
 
@@ -147,16 +149,22 @@ internal sealed class WindowIndexStore : IDisposable
     /// <paramref name="spent"/> as it goes (the budget the connection's statements answer to): once spent, it is
     /// interrupted as FTS5 would have been. Any other query goes to FTS5.
     /// </summary>
-    public void Match(string query, IReadOnlyDictionary<long, WindowPaper> papers, List<FilterHit> hits, Func<bool>? spent = null)
+    /// <returns>
+    /// For a flat query, how its relevance is computed again from each match's phrase frequencies, which
+    /// <see cref="Frequencies"/> then holds (hits' order, <see cref="FlatRelevance.Phrases"/> each); null from FTS5.
+    /// </returns>
+    public FlatRelevance? Match(string query, IReadOnlyDictionary<long, WindowPaper> papers, List<FilterHit> hits, Func<bool>? spent = null)
     {
+        _frequencies.Clear();
         if (_terms.Phrases(query, out var all) is { } phrases)
         {
             _matched.Clear();
             _postingsStore.Read(phrases);
-            if (!_postings.Match(phrases, all, _matched, spent)) throw new SqliteException("interrupted: the query's budget is spent", SQLitePCL.raw.SQLITE_INTERRUPT);
+            if (_postings.Match(phrases, all, _matched, spent, _frequencies) is not { } flat)
+                throw new SqliteException("interrupted: the query's budget is spent", SQLitePCL.raw.SQLITE_INTERRUPT);
             foreach (var (paper, relevance) in _matched)
                 hits.Add(new FilterHit(paper, relevance, papers.TryGetValue(paper, out var p) ? p.Upvotes ?? 0 : 0));
-            return;
+            return flat;
         }
         _match.Parameters["$query"].Value = query;
         using var reader = _match.ExecuteReader();
@@ -165,7 +173,11 @@ internal sealed class WindowIndexStore : IDisposable
             var paper = reader.GetInt64(0);
             hits.Add(new FilterHit(paper, -reader.GetDouble(1), papers.TryGetValue(paper, out var p) ? p.Upvotes ?? 0 : 0));
         }
+        return null;
     }
+
+    /// <summary>The phrase frequencies of the last flat <see cref="Match"/>'s hits (see its return), until the next one.</summary>
+    public ReadOnlySpan<double> Frequencies => CollectionsMarshal.AsSpan(_frequencies);
 
     /// <summary>
     /// For each (paper, FTS5 query, the query's number of matches) asked, the spans of the paper's abstract the query

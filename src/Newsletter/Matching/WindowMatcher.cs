@@ -240,11 +240,12 @@ internal sealed class WindowMatcher : IDisposable
         QueriesRun++;
         var hits = _hits;
         hits.Clear();
+        FlatRelevance? relevance;
         if (!_forRequest) _budget.Restart(_perQuery);
         try
         {
             ReadPostings(query);
-            _store.Match(query, Papers, hits, _spent);
+            relevance = _store.Match(query, Papers, hits, _spent);
         }
         catch (SqliteException e) when (QueryBudget.IsInterruption(e))
         {
@@ -269,7 +270,8 @@ internal sealed class WindowMatcher : IDisposable
         // A filter that matched nothing (most keywords) adds no item and no label to any digest: all share one result.
         if (hits.Count == 0) return FilterResult.None;
         // A topic is named by nearly every reader, so each reader's papers are looked up in it: in one step.
-        return new FilterResult(label, CollectionsMarshal.AsSpan(hits), query, dense: filter.Kind == SubscriberFilter.Topic, _window.Upvotes);
+        return new FilterResult(label, CollectionsMarshal.AsSpan(hits), query, dense: filter.Kind == SubscriberFilter.Topic, _window.Upvotes,
+            relevance, _store.Frequencies);
     }
 
     public void Dispose()

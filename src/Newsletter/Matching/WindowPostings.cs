@@ -33,8 +33,9 @@ internal sealed class WindowPostings
     private readonly long[] _rowids;
     // A paper's index by its rowid less the first's: a window's ids are one run, so no search per token.
     private readonly int[]? _papers;
-    private readonly int[] _lengths;
-    private readonly double _averageLength;
+    // Each paper's length term of bm25 (K1 * (1 - B + B * length / average)), by paper: computed once, it is the same
+    // double every score of the paper divides by.
+    private readonly double[] _norms;
     private volatile bool _complete;
 
     /// <param name="terms">The window's terms in the index's order.</param>
@@ -52,7 +53,7 @@ internal sealed class WindowPostings
         for (var number = 0; number < numbers.Length; number++) numbers[_byIndex[number]] = number;
         _byIndex = numbers;
         _postings = new long[]?[terms.Length];
-        (_rowids, _lengths) = (rowids, lengths);
+        _rowids = rowids;
         if (rowids.Length > 0 && rowids[^1] - rowids[0] < 2L * rowids.Length + 1024)
         {
             _papers = new int[rowids[^1] - rowids[0] + 1];
@@ -61,8 +62,16 @@ internal sealed class WindowPostings
         }
         long tokens = 0;
         foreach (var length in lengths) tokens += length;
-        _averageLength = (double)tokens / (double)rowids.Length;
+        var averageLength = (double)tokens / (double)rowids.Length;
+        _norms = new double[rowids.Length];
+        for (var paper = 0; paper < rowids.Length; paper++) _norms[paper] = K1 * (1 - B + B * (double)lengths[paper] / averageLength);
     }
+
+    /// <summary>The length term of bm25 for the paper <paramref name="rowid"/> of the window.</summary>
+    public double Norm(long rowid) => _norms[PaperAt(rowid - FirstRowid)];
+
+    /// <summary>One phrase's share of a paper's bm25 (fts5_aux.c's steps): its idf, its weighted frequency, the paper's <see cref="Norm"/>.</summary>
+    public static double Bm25Term(double idf, double frequency, double norm) => idf * ((frequency * (K1 + 1.0)) / (frequency + norm));
 
     /// <summary>How many terms the window holds.</summary>
     public int Terms => _terms.Length;
@@ -140,7 +149,11 @@ internal sealed class WindowPostings
     /// one of which must stand at that position) match, all of them when <paramref name="all"/>, to
     /// <paramref name="hits"/> by rowid, with FTS5's bm25 flipped (higher is better).
     /// </summary>
-    /// <returns>False, with no hits added, when <paramref name="spent"/> said the query's budget was spent.</returns>
+    /// <param name="frequencies">Given, each hit's phrases' weighted frequencies are added to it, one a phrase.</param>
+    /// <returns>
+    /// How the hits' relevance is computed again from those frequencies; null, with no hits added, when
+    /// <paramref name="spent"/> said the query's budget was spent.
+    /// </returns>
     /// <remarks>
     /// A query's cost is bounded by what it asks and the window holds: each phrase walks its words' postings once (a
     /// word's at most all the window's tokens, a prefix's merged and sorted first), and a reader's query has at most
@@ -148,7 +161,8 @@ internal sealed class WindowPostings
     /// <see cref="QueryOptions.MinPrefixLength"/> letters (topics are the operator's catalog). The budget is asked as
     /// the postings are taken up, every <see cref="PostingsPerCheck"/>, so a query that walks many stops as FTS5's did.
     /// </remarks>
-    public bool Match(IReadOnlyList<(int Low, int High)[]> phrases, bool all, List<(long Rowid, double Relevance)> hits, Func<bool>? spent)
+    public FlatRelevance? Match(IReadOnlyList<(int Low, int High)[]> phrases, bool all, List<(long Rowid, double Relevance)> hits,
+        Func<bool>? spent, List<double>? frequencies = null)
     {
         var found = new List<(int Paper, double Frequency)>[phrases.Count];
         var idf = new double[phrases.Count];
@@ -165,7 +179,7 @@ internal sealed class WindowPostings
             if (taken >= check && spent is not null)
             {
                 check = taken + PostingsPerCheck;
-                if (spent()) return false;
+                if (spent()) return null;
             }
             found[i] = Instances(lists);
             // FTS5 counts the rows a phrase matches over the whole table; a negative idf (a phrase in more than
@@ -187,27 +201,31 @@ internal sealed class WindowPostings
                 else if (at == paper) present++;
             }
             if (paper == int.MaxValue) break;
-            if (!all || present == found.Length) hits.Add((_rowids[paper], Score(paper, found, heads, idf)));
+            if (!all || present == found.Length)
+            {
+                hits.Add((_rowids[paper], Score(paper, found, heads, idf)));
+                for (var i = 0; i < found.Length && frequencies is not null; i++) frequencies.Add(Frequency(found[i], heads[i], paper));
+            }
             for (var i = 0; i < found.Length; i++)
             {
                 if (heads[i] < found[i].Count && found[i][heads[i]].Paper == paper) heads[i]++;
             }
         }
-        return true;
+        return new FlatRelevance(this, idf);
     }
 
     /// <summary>FTS5's bm25 of <paramref name="paper"/> (fts5_aux.c's steps, in its order), before FTS5 negates it.</summary>
     private double Score(int paper, List<(int Paper, double Frequency)>[] found, int[] heads, double[] idf)
     {
-        var length = (double)_lengths[paper];
+        var norm = _norms[paper];
         var score = 0.0;
-        for (var i = 0; i < found.Length; i++)
-        {
-            var f = heads[i] < found[i].Count && found[i][heads[i]].Paper == paper ? found[i][heads[i]].Frequency : 0.0;
-            score += idf[i] * ((f * (K1 + 1.0)) / (f + K1 * (1 - B + B * length / _averageLength)));
-        }
+        for (var i = 0; i < found.Length; i++) score += Bm25Term(idf[i], Frequency(found[i], heads[i], paper), norm);
         return score;
     }
+
+    /// <summary>The phrase's weighted frequency in <paramref name="paper"/> (its list's head), or 0 where it does not stand.</summary>
+    private static double Frequency(List<(int Paper, double Frequency)> found, int head, int paper) =>
+        head < found.Count && found[head].Paper == paper ? found[head].Frequency : 0.0;
 
     /// <summary>
     /// The papers where a phrase stands (<paramref name="lists"/>: its words' postings, one list a word), by paper,

@@ -48,6 +48,8 @@ public partial class WindowPostingsTests
         papers.Add(("Mamba Mamba", "Mamba mamba MAMBA: the mamba scans; state space state space.", "Ada Lovelace"));
         papers.Add(("3D Gaussian Splatting at 60 FPS", "", "Li Wei"));
         papers.Add(("Running runners run", "A runner runs running races; runtime of the run.", ""));
+        // A word 60 times in a title: its weighted frequency (300) does not fit a byte.
+        papers.Add((string.Join(' ', Enumerable.Repeat("echo", 60)), "An echo of an echo.", "Echo Chamber"));
         using var connection = _database.Open();
         _low = connection.ExecuteScalar<long>("SELECT COALESCE(MAX(id), 0) FROM papers");
         for (var i = 0; i < papers.Count; i++)
@@ -82,6 +84,31 @@ public partial class WindowPostingsTests
         }
         Assert.That(flat, Is.GreaterThan(queries.Count * 3 / 4), "most queries are flat: answered from the postings");
         Assert.That(matched, Is.GreaterThan(queries.Count / 2), "most queries match papers");
+    }
+
+    [Test]
+    public void AResultsRanks_AreFts5sScoreBits_WhenKeptAsPhraseFrequencies()
+    {
+        using var connection = _database.Open();
+        using var window = MatchWindow.Load(connection, _low, _high);
+        using var store = window.Open();
+        var (compact, exact) = (0, 0);
+        foreach (var query in Queries().Append("echo").Append("echo OR chamber"))
+        {
+            var expected = Fts5(store.Connection, query, window.Papers);
+            if (expected is [(-1, _)] or []) continue;
+            var hits = new List<FilterHit>();
+            var relevance = store.Match(query, window.Papers, hits);
+            var result = new FilterResult("keyword:" + query, hits.ToArray(), query, relevance: relevance, frequencies: store.Frequencies);
+            var actual = Enumerable.Range(0, result.Count)
+                .Select(i => (result.PaperAt(i), BitConverter.DoubleToInt64Bits(result.RankAt(i))))
+                .OrderBy(h => h.Item1).ToList();
+            Assert.That(actual, Is.EqualTo(expected), $"query {query}");
+            if (result.RanksFromFrequencies) compact++;
+            else exact++;
+        }
+        Assert.That(compact, Is.GreaterThan(exact), "most results keep their matches' phrase frequencies, not doubles");
+        Assert.That(exact, Is.GreaterThan(0), "FTS5's shapes and frequencies over 255 keep doubles");
     }
 
     [Test]
