@@ -9,9 +9,10 @@ namespace Newsletter.Matching;
 /// <summary>
 /// Reads a window's index (made by <see cref="WindowIndexStore.Build"/>) into its <see cref="WindowPostings"/>: when
 /// the window is built, its terms and each paper's token count (<see cref="Read(SqliteConnection, IEnumerable{long})"/>);
-/// later, on a store's own connection (so under its user's budget), the postings of the terms a query asks for that
-/// no query asked before (<see cref="Read(IReadOnlyList{ValueTuple{int, int}[]})"/>), or every term's in one scan
-/// (<see cref="ReadAll"/>).
+/// later, on a store's own connection, the postings of the terms a query asks for that no query asked before
+/// (<see cref="Read(IReadOnlyList{ValueTuple{int, int}[]})"/>), or every term's in one scan (<see cref="ReadAll"/>).
+/// Each term is read once for the window, so all reads together cost one scan of its index: the matcher reads them
+/// outside a query's time budget (<c>WindowMatcher.ReadPostings</c>), as the window's cost, not the asker's.
 /// </summary>
 internal sealed class WindowPostingsStore(SqliteConnection connection, WindowPostings postings) : IDisposable
 {
