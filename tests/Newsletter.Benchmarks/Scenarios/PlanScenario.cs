@@ -50,7 +50,7 @@ public static class PlanScenario
                         $"plan: {Format.Count(readers)} readers ({Format.Count(generated.DistinctFilters)} distinct filters) over " +
                         $"{Format.Count(options.NewPapers)} new papers: {Format.Seconds(seconds)} ({Format.Seconds(result.GetProperty("cpuSeconds").GetDouble())} of CPU), " +
                         $"peak RSS {Format.Mb(peak)} " +
-                        $"(host before planning {Format.Mb(result.GetProperty("beforeMb").GetDouble())}); " +
+                        $"(host before planning {Format.Mb(result.GetProperty("beforeMb").GetDouble())}; {MemorySplitText(result)}); " +
                         $"threads: planner {Format.Seconds(result.GetProperty("plannerCpu").GetDouble())}, writer {Format.Seconds(result.GetProperty("writerCpu").GetDouble())}, " +
                         $"GC {Format.Seconds(result.GetProperty("gcCpu").GetDouble())} (paused {Format.Seconds(result.GetProperty("gcPauseSeconds").GetDouble())}), " +
                         $"JIT {Format.Seconds(result.GetProperty("jitCpu").GetDouble())}; " +
@@ -85,6 +85,17 @@ public static class PlanScenario
                 $"plan growth {Format.Count(small.Readers)} → {Format.Count(large.Readers)} readers: time ×{large.Seconds / small.Seconds:0.0}, " +
                 $"peak memory ×{large.PeakMb / small.PeakMb:0.00}");
         }
+    }
+
+    /// <summary>
+    /// Where the peak sat (see <see cref="MemorySplit"/>): the managed heap's peak after a collection, what the collector
+    /// had committed at most, SQLite's own: the peak resident set is the host, the committed heap and the rest.
+    /// </summary>
+    private static string MemorySplitText(System.Text.Json.JsonElement result)
+    {
+        var memory = result.GetProperty("memory");
+        return $"heap {Format.Mb(memory.GetProperty("heapMb").GetDouble())}, collector committed {Format.Mb(memory.GetProperty("gcCommittedMb").GetDouble())}, " +
+               $"SQLite {Format.Mb(memory.GetProperty("sqliteMb").GetDouble())}";
     }
 
     /// <summary>With <c>--keep DIR</c>, copies the prepared database there before it is planned (and deleted).</summary>
