@@ -56,7 +56,7 @@ public sealed class ReaderActions(
     public string Lift(string user, Subscriber reader, string reason)
     {
         var now = clock.GetUtcNow();
-        var lifted = subscribers.LiftSuppression(reader.Id, $"suppression lifted by operator {user}: {reason}", now, s => DigestSchedule.NextDue(s, now));
+        var lifted = subscribers.LiftSuppression(reader.Id, $"suppression lifted by operator {user}: {reason}", now, s => DigestSchedule.NextDue(s.Schedule, now));
         if (lifted is null)
             return $"Nothing changed: {reader.Email} is {reader.State}, not suppressed.";
         logger.LogInformation("Operator {User} lifted the suppression of subscriber {Id}: {Reason}", user, reader.Id, reason);

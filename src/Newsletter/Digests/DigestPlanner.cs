@@ -35,7 +35,7 @@ public sealed class DigestPlanner(
     /// Plans every digest due at or before <paramref name="at"/>. With <paramref name="dryRun"/> nothing is written;
     /// <paramref name="onDigest"/> sees each reader's digest either way (empty ones included).
     /// </summary>
-    public PlanRun Run(DateTimeOffset at, bool dryRun = false, Action<Subscriber, PlannedDigest>? onDigest = null)
+    public PlanRun Run(DateTimeOffset at, bool dryRun = false, Action<DueReader, PlannedDigest>? onDigest = null)
     {
         using var connection = database.Connect();
         var high = PaperMatchStore.LatestPaper(connection);
@@ -52,7 +52,7 @@ public sealed class DigestPlanner(
         // A keyword's result is held from its first reader to its last, not for the whole run.
         matcher.ExpectUses(DueReaderStore.KeywordUses(connection, at));
         var taste = TasteStep.Open(tastes, low, high);
-        var schedule = new Dictionary<(string Timezone, string Frequency, int Weekday, int Hour, DateTimeOffset DueAt), (string PeriodKey, DateTimeOffset NextDue)>();
+        var schedule = new Dictionary<(ReaderSchedule Schedule, DateTimeOffset DueAt), (string PeriodKey, DateTimeOffset NextDue)>();
         var frozen = new FrozenLists();
         using var checkpoints = LedgerCheckpoints.For(database, dryRun, logger);
         int readers = 0, planned = 0, empty = 0;
@@ -68,11 +68,11 @@ public sealed class DigestPlanner(
                 for (var i = 0; i < pages.Readers.Count; i++)
                 {
                     var reader = pages.Readers[i];
-                    var key = (reader.Timezone, reader.Frequency, reader.Weekday, reader.Hour, reader.NextDueAt!.Value);
+                    var key = (reader.Schedule, reader.NextDueAt);
                     // Readers who share a schedule share its period key and next due time; working those out (time
                     // zones, calendars) costs more than ranking, so once per schedule and run.
                     if (!schedule.TryGetValue(key, out var times))
-                        schedule[key] = times = (PeriodKey(reader, key.Item5, at), DigestSchedule.NextDue(reader, at));
+                        schedule[key] = times = (PeriodKey(reader.Schedule, key.NextDueAt, at), DigestSchedule.NextDue(reader.Schedule, at));
                     var digest = Plan(reader, pages.FiltersOf(i), matcher, taste, at, times.PeriodKey, times.NextDue);
                     onDigest?.Invoke(reader, digest);
                     if (digest.Items.Count == 0) empty++;
@@ -135,19 +135,20 @@ public sealed class DigestPlanner(
         }
     }
 
-    /// <summary>The digest <paramref name="reader"/> would get if it were planned at <paramref name="at"/>; changes nothing.</summary>
-    public PlannedDigest Preview(Subscriber reader, IReadOnlyList<SubscriberFilter> filters, DateTimeOffset at)
+    /// <summary>The digest <paramref name="subscriber"/> would get if it were planned at <paramref name="at"/>; changes nothing.</summary>
+    public PlannedDigest Preview(Subscriber subscriber, IReadOnlyList<SubscriberFilter> filters, DateTimeOffset at)
     {
+        var due = subscriber.NextDueAt ?? DigestSchedule.NextDue(subscriber.Schedule, at);
+        var reader = DueReader.Of(subscriber, due);
         using var connection = database.Connect();
         var high = PaperMatchStore.LatestPaper(connection);
         var low = reader.LastSeq ?? PaperMatchStore.LastPaperBefore(connection, FirstDigestCutoff(reader));
         using var window = MatchWindow.Load(connection, low, high);
         using var matcher = new WindowMatcher(window, window.Open(), topics, queries.Value, clock, logger);
-        var due = reader.NextDueAt ?? DigestSchedule.NextDue(reader, at);
         var when = due > at ? due : at;
         var results = filters.Select(matcher.Get).ToArray();
-        var digest = Plan(reader with { NextDueAt = due }, results, matcher, TasteStep.OpenFor(tastes, reader.Id, low, high), when,
-            PeriodKey(reader, due, when), DigestSchedule.NextDue(reader, when));
+        var digest = Plan(reader, results, matcher, TasteStep.OpenFor(tastes, reader.Id, low, high), when,
+            PeriodKey(reader.Schedule, due, when), DigestSchedule.NextDue(reader.Schedule, when));
         matcher.Mark([digest.Items]);
         return digest;
     }
@@ -156,17 +157,17 @@ public sealed class DigestPlanner(
     /// The one date of a digest planned at <paramref name="at"/> for a reader due since <paramref name="dueAt"/>: the
     /// slot it serves is the latest one reached, so a digest sent after downtime is dated the day it goes out.
     /// </summary>
-    private static string PeriodKey(Subscriber reader, DateTimeOffset dueAt, DateTimeOffset at)
+    private static string PeriodKey(ReaderSchedule schedule, DateTimeOffset dueAt, DateTimeOffset at)
     {
         // A due time set under an older schedule may fall after the current schedule's latest slot: then it is the slot.
-        var slot = DigestSchedule.LastDue(reader, at);
-        return DigestSchedule.PeriodKey(reader, slot > dueAt ? slot : dueAt);
+        var slot = DigestSchedule.LastDue(schedule, at);
+        return DigestSchedule.PeriodKey(schedule, slot > dueAt ? slot : dueAt);
     }
 
-    private PlannedDigest Plan(Subscriber reader, ReadOnlySpan<FilterResult> filters, WindowMatcher matcher, TasteStep? taste, DateTimeOffset at,
+    private PlannedDigest Plan(DueReader reader, ReadOnlySpan<FilterResult> filters, WindowMatcher matcher, TasteStep? taste, DateTimeOffset at,
         string periodKey, DateTimeOffset nextDue)
     {
-        var dueAt = reader.NextDueAt!.Value;
+        var dueAt = reader.NextDueAt;
         NewPapers isNew;
         DateTimeOffset windowFrom;
         if (reader.LastSeq is { } lastSeq)
@@ -174,7 +175,7 @@ public sealed class DigestPlanner(
             isNew = NewPapers.After(lastSeq);
             // The previous digest was due one period before this one (or earlier, after downtime: then this digest
             // covers everything since, and the header still reads from its own period's start).
-            windowFrom = dueAt - DigestSchedule.Period(reader);
+            windowFrom = dueAt - DigestSchedule.Period(reader.Schedule);
         }
         else
         {
@@ -196,8 +197,9 @@ public sealed class DigestPlanner(
     }
 
     /// <summary>A first digest covers papers first seen after confirming minus one period, so it is not empty.</summary>
-    private static DateTimeOffset FirstDigestCutoff(Subscriber reader) =>
-        (reader.ConfirmedAt ?? reader.CreatedAt) - DigestSchedule.Period(reader);
+    private static DateTimeOffset FirstDigestCutoff(DueReader reader) =>
+        (reader.FirstDigestFrom ?? throw new InvalidOperationException($"reader {reader.Id} had a digest: it has no first one"))
+        - DigestSchedule.Period(reader.Schedule);
 
     /// <summary>The run's window starts after the oldest paper any due reader still needs.</summary>
     private static long WindowStart(DbConnection connection, DateTimeOffset at)

@@ -1,6 +1,5 @@
 using System.Data.Common;
 using Newsletter.Matching;
-using Newsletter.Subscriptions;
 
 namespace Newsletter.Digests;
 
@@ -15,7 +14,7 @@ namespace Newsletter.Digests;
 internal sealed class DuePages : IDisposable
 {
     private readonly DueReaderStore _store;
-    private readonly List<Subscriber> _readers = [];
+    private readonly List<DueReader> _readers = [];
     private readonly List<int> _firstFilter = [];
     private readonly List<FilterResult> _filters = [];
     private readonly FilterRow _onFilter;
@@ -50,7 +49,7 @@ internal sealed class DuePages : IDisposable
     }
 
     /// <summary>The readers of the current page.</summary>
-    public IReadOnlyList<Subscriber> Readers => _readers;
+    public IReadOnlyList<DueReader> Readers => _readers;
 
     /// <summary>The filters of the current page's reader at <paramref name="index"/>, as results in the window.</summary>
     public ReadOnlySpan<FilterResult> FiltersOf(int index)
@@ -146,7 +145,7 @@ internal sealed class DuePages : IDisposable
     /// <summary>A page of due readers as read, its filters' values kept in one buffer until they are evaluated.</summary>
     private sealed class ReadPage
     {
-        public List<Subscriber> Readers { get; } = [];
+        public List<DueReader> Readers { get; } = [];
         public List<(int Reader, bool Keyword, int Start, int Length)> Filters { get; } = [];
         private char[] _text = new char[4096];
         private int _length;

@@ -94,12 +94,10 @@ internal sealed class DueReaderStore : IDisposable
 
     /// <summary>
     /// Appends the due readers after id <paramref name="after"/> to <paramref name="readers"/> and hands each of their
-    /// filters to <paramref name="onFilter"/>, in reader order. A reader is read as planning uses it: their
-    /// <see cref="Subscriber.CreatedAt"/> is not read, <see cref="Subscriber.ConfirmedAt"/> is the time a first
-    /// digest counts from (confirmed, else signed up), set only for a reader who never had one, and their
-    /// <see cref="Subscriber.Email"/> is empty unless the store was asked for addresses.
+    /// filters to <paramref name="onFilter"/>, in reader order (see <see cref="DueReader"/>: its address is empty unless
+    /// the store was asked for addresses).
     /// </summary>
-    public void ReadPage(long after, List<Subscriber> readers, FilterRow onFilter)
+    public void ReadPage(long after, List<DueReader> readers, FilterRow onFilter)
     {
         var first = readers.Count;
         if (_sqlitePage is not null) ReadSqlite(_sqlitePage, after, readers);
@@ -112,7 +110,7 @@ internal sealed class DueReaderStore : IDisposable
     // Each column is one call into SQLite (a text two: its bytes and their length), read from SQLite's own UTF-8, and a
     // filter's value is never made a string: Microsoft.Data.Sqlite's reader asks each column's type before reading it
     // and makes a string of every text (this halved the read's CPU: tests/BENCHMARKS.md, "The planner thread's page read").
-    private void ReadSqlite(SqliteStatement page, long after, List<Subscriber> readers)
+    private void ReadSqlite(SqliteStatement page, long after, List<DueReader> readers)
     {
         page.Bind("@after", after);
         try
@@ -131,7 +129,7 @@ internal sealed class DueReaderStore : IDisposable
         }
     }
 
-    private void ReadReaders(long after, List<Subscriber> readers)
+    private void ReadReaders(long after, List<DueReader> readers)
     {
         _after!.Value = after;
         using var row = _page!.ExecuteReader();
@@ -145,24 +143,11 @@ internal sealed class DueReaderStore : IDisposable
     }
 
     // A due reader from the page query's columns (lastSeq -1: never had a digest).
-    private static Subscriber Due(long id, string email, string frequency, long weekday, long hour, string timezone, string digestOrder,
-        long lastSeq, DateTimeOffset nextDue, DateTimeOffset? firstFrom) => new()
-    {
-        Id = id,
-        Email = email,
-        // Only confirmed readers are due (the query's own condition): the state need not cross over.
-        State = SubscriberStates.Confirmed,
-        Frequency = frequency,
-        Weekday = (int)weekday,
-        Hour = (int)hour,
-        Timezone = timezone,
-        DigestOrder = digestOrder,
-        LastSeq = lastSeq >= 0 ? lastSeq : null,
-        NextDueAt = nextDue,
-        ConfirmedAt = firstFrom,
-    };
+    private static DueReader Due(long id, string email, string frequency, long weekday, long hour, string timezone, string digestOrder,
+        long lastSeq, DateTimeOffset nextDue, DateTimeOffset? firstFrom) =>
+        new(id, email, new ReaderSchedule(frequency, (int)weekday, (int)hour, timezone), digestOrder, lastSeq >= 0 ? lastSeq : null, nextDue, firstFrom);
 
-    private void ReadSqliteFilters(SqliteStatement filters, long after, List<Subscriber> readers, int first, FilterRow onFilter)
+    private void ReadSqliteFilters(SqliteStatement filters, long after, List<DueReader> readers, int first, FilterRow onFilter)
     {
         filters.Bind("@after", after);
         filters.Bind("@last", readers[^1].Id);
@@ -184,7 +169,7 @@ internal sealed class DueReaderStore : IDisposable
         }
     }
 
-    private void ReadFilters(long after, List<Subscriber> readers, int first, FilterRow onFilter)
+    private void ReadFilters(long after, List<DueReader> readers, int first, FilterRow onFilter)
     {
         _filtersAfter!.Value = after;
         _filtersLast!.Value = readers[^1].Id;

@@ -20,4 +20,7 @@ public sealed record Subscriber
     public DateTimeOffset? NextDueAt { get; init; }
     /// <summary>Why they were suppressed or unsubscribed when it was not their own choice, or null.</summary>
     public string? StateReason { get; init; }
+
+    /// <summary>When their digests fall due (<see cref="DigestSchedule"/>).</summary>
+    public ReaderSchedule Schedule => new(Frequency, Weekday, Hour, Timezone);
 }

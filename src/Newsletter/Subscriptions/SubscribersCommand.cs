@@ -58,7 +58,7 @@ public static class SubscribersCommand
                 Console.WriteLine($"line {line}: rejected {input.Email?.Trim()}: {string.Join("; ", problems)}");
                 continue;
             }
-            var subscriber = store.ImportConfirmed(validation.Request.Email, validation.Request, now, s => DigestSchedule.NextDue(s, now));
+            var subscriber = store.ImportConfirmed(validation.Request.Email, validation.Request, now, s => DigestSchedule.NextDue(s.Schedule, now));
             if (subscriber is null)
             {
                 // Not a fault in the file: the reader said stop (or their mailbox refused us), and an old list must

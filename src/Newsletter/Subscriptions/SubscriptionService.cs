@@ -49,7 +49,7 @@ public sealed class SubscriptionService(
         var now = clock.GetUtcNow();
         var lookup = confirmations.Consume(token, now);
         if (lookup.Status != TokenStatus.Valid) return (lookup.Status, null);
-        var subscriber = subscribers.Confirm(lookup.SubscriberId!.Value, lookup.Choices, now, s => DigestSchedule.NextDue(s, now));
+        var subscriber = subscribers.Confirm(lookup.SubscriberId!.Value, lookup.Choices, now, s => DigestSchedule.NextDue(s.Schedule, now));
         return subscriber is null ? (TokenStatus.Unknown, null) : (TokenStatus.Valid, subscriber);
     }
 
@@ -117,7 +117,7 @@ public sealed class SubscriptionService(
     public void UpdatePreferences(Subscriber subscriber, SubscriptionRequest request)
     {
         var changed = subscriber with { Frequency = request.Frequency, Weekday = request.Weekday, Hour = request.Hour, Timezone = request.Timezone };
-        var nextDue = subscriber.State == SubscriberStates.Confirmed ? DigestSchedule.NextDue(changed, clock.GetUtcNow()) : (DateTimeOffset?)null;
+        var nextDue = subscriber.State == SubscriberStates.Confirmed ? DigestSchedule.NextDue(changed.Schedule, clock.GetUtcNow()) : (DateTimeOffset?)null;
         subscribers.UpdatePreferences(subscriber.Id, request, nextDue);
     }
 

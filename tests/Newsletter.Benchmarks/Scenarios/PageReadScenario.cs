@@ -2,7 +2,6 @@ using System.Globalization;
 using Newsletter.Benchmarks.Harness;
 using Newsletter.Digests;
 using Newsletter.Storage;
-using Newsletter.Subscriptions;
 
 namespace Newsletter.Benchmarks.Scenarios;
 
@@ -25,7 +24,7 @@ public static class PageReadScenario
         var pauseBefore = GC.GetTotalPauseDuration();
         var watch = System.Diagnostics.Stopwatch.StartNew();
         long readers = 0, filters = 0, keywords = 0;
-        var page = new List<Subscriber>(2000);
+        var page = new List<DueReader>(2000);
         for (var pass = 0; pass < passes; pass++)
         {
             using var store = new DueReaderStore(connection, at, 2000, claimPages: false, emails: false);

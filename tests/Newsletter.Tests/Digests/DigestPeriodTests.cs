@@ -33,7 +33,7 @@ public class DigestPeriodTests
         var sundays = new Subscriber { Frequency = "weekly", Weekday = 0, Hour = 20, Timezone = "Pacific/Auckland" };
 
         // 07:00 UTC on Sunday 6 Dec is 20:00 that Sunday in Auckland: ISO week 49, which began on Monday 30 Nov.
-        Assert.That(DigestSchedule.PeriodOf(sundays, new DateTimeOffset(2026, 12, 6, 7, 0, 0, TimeSpan.Zero)),
+        Assert.That(DigestSchedule.PeriodOf(sundays.Schedule, new DateTimeOffset(2026, 12, 6, 7, 0, 0, TimeSpan.Zero)),
             Is.EqualTo(new DigestPeriod(true, new DateOnly(2026, 11, 30))));
     }
 
@@ -43,9 +43,9 @@ public class DigestPeriodTests
         var auckland = new Subscriber { Hour = 8, Timezone = "Pacific/Auckland" };
 
         // 00:00 UTC on 2 Dec is 13:00 on 2 Dec in Auckland: that morning's slot (19:00 UTC on 1 Dec) was the last one.
-        Assert.That(DigestSchedule.LastDue(auckland, new DateTimeOffset(2026, 12, 2, 0, 0, 0, TimeSpan.Zero)),
+        Assert.That(DigestSchedule.LastDue(auckland.Schedule, new DateTimeOffset(2026, 12, 2, 0, 0, 0, TimeSpan.Zero)),
             Is.EqualTo(new DateTimeOffset(2026, 12, 1, 19, 0, 0, TimeSpan.Zero)));
-        Assert.That(DigestSchedule.LastDue(auckland, new DateTimeOffset(2026, 12, 1, 19, 0, 0, TimeSpan.Zero)),
+        Assert.That(DigestSchedule.LastDue(auckland.Schedule, new DateTimeOffset(2026, 12, 1, 19, 0, 0, TimeSpan.Zero)),
             Is.EqualTo(new DateTimeOffset(2026, 12, 1, 19, 0, 0, TimeSpan.Zero)), "a slot is reached at its own time");
     }
 }

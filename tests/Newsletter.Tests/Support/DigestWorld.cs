@@ -107,7 +107,7 @@ public sealed class DigestWorld : IAsyncDisposable
         IEnumerable<string> emails, DateTimeOffset confirmedAt, SubscriberFilter[] filters,
         string frequency = "daily", int hour = 8, int weekday = 1, string timezone = "UTC", string order = "trending")
     {
-        var due = DigestSchedule.NextDue(new Subscriber { Frequency = frequency, Hour = hour, Weekday = weekday, Timezone = timezone }, confirmedAt);
+        var due = DigestSchedule.NextDue(new ReaderSchedule(frequency, weekday, hour, timezone), confirmedAt);
         using var connection = Get<Database>().Connect();
         using var transaction = connection.BeginTransaction();
         var ids = new List<long>();
