@@ -88,6 +88,12 @@ internal sealed class WindowPostings
     /// <summary>Whether the postings of the term numbered <paramref name="number"/> are read.</summary>
     public bool IsRead(int number) => Volatile.Read(ref _postings[number]) is not null;
 
+    /// <summary>
+    /// Held while a store reads terms (<see cref="WindowPostingsStore"/>): stores asking at once (the previews after an
+    /// ingest, all asking the topics' terms) read each term once between them, the others waiting and finding it read.
+    /// </summary>
+    public Lock Reading { get; } = new();
+
     /// <summary>The term's number (its place among the window's terms, in ordinal order), or -1 when no paper holds it.</summary>
     public int Term(string term)
     {
@@ -277,7 +283,7 @@ internal sealed class WindowPostings
     private long[] Read(int term) =>
         Volatile.Read(ref _postings[term]) ?? throw new InvalidOperationException($"the postings of term {term} are not read (WindowPostingsStore.Read)");
 
-    /// <summary>Keeps <paramref name="postings"/> (ascending) as the term's; a term read twice (two threads at once) keeps its first.</summary>
+    /// <summary>Keeps <paramref name="postings"/> (ascending) as the term's, once (reads are one at a time: <see cref="Reading"/>).</summary>
     private void Publish(int term, long[] postings) => Interlocked.CompareExchange(ref _postings[term], postings, null);
 
     /// <summary>Notes that every term's postings are read (checked: a scan that met fewer terms throws).</summary>

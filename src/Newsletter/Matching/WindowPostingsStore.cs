@@ -71,7 +71,29 @@ internal sealed class WindowPostingsStore(SqliteConnection connection, WindowPos
     /// <summary>Reads the postings of every term of <paramref name="phrases"/>' slots (term number ranges) not read yet.</summary>
     public void Read(IReadOnlyList<(int Low, int High)[]> phrases)
     {
-        if (postings.Complete) return;
+        if (postings.Complete || AllRead(phrases)) return;
+        // One store reads at a time, so a term asked by several at once is read once; each term's read is bounded,
+        // and all of them together are one scan of the window's index.
+        lock (postings.Reading) ReadUnread(phrases);
+    }
+
+    private bool AllRead(IReadOnlyList<(int Low, int High)[]> phrases)
+    {
+        foreach (var slots in phrases)
+        {
+            foreach (var (low, high) in slots)
+            {
+                for (var term = low; term < high; term++)
+                {
+                    if (!postings.IsRead(term)) return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private void ReadUnread(IReadOnlyList<(int Low, int High)[]> phrases)
+    {
         foreach (var slots in phrases)
         {
             foreach (var (low, high) in slots)
@@ -147,9 +169,13 @@ internal sealed class WindowPostingsStore(SqliteConnection connection, WindowPos
     public void ReadAll()
     {
         if (postings.Complete) return;
-        _all ??= new SqliteStatement(connection, $"SELECT term, {Packed} FROM paper_tokens");
-        Scan(_all, postings.NumberOf);
-        postings.MarkComplete();
+        lock (postings.Reading)
+        {
+            if (postings.Complete) return;
+            _all ??= new SqliteStatement(connection, $"SELECT term, {Packed} FROM paper_tokens");
+            Scan(_all, postings.NumberOf);
+            postings.MarkComplete();
+        }
     }
 
     /// <summary>
@@ -174,7 +200,7 @@ internal sealed class WindowPostingsStore(SqliteConnection connection, WindowPos
                     last.ResetWrittenCount();
                     last.Write(bytes);
                     term = number?.Invoke(index) ?? postings.Term(Encoding.UTF8.GetString(bytes));
-                    // A term another query (or thread) has read already is not read again.
+                    // A term an earlier query has read already is not read again.
                     if (term >= 0 && postings.IsRead(term)) term = -1;
                 }
                 if (term >= 0) collector.Token(read.Int64(1));
