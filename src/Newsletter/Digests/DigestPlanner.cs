@@ -89,6 +89,9 @@ public sealed class DigestPlanner(
                 // keywords this page's readers were the last to name are let go.
                 matcher.Mark(digests.Select(d => d.Items).ToList());
                 matcher.Release();
+                // Each list numbered now: the digests that repeat a list already handed over let their items go, so
+                // the pages waiting for the writer hold only new lists (FrozenLists).
+                frozen.Number(digests);
                 if (writes.Count == PagesWaiting) Finish(writes.Dequeue());
                 pages.Written(unwritten: writes.Count);
                 writes.Enqueue(WriteAfter(writes.LastOrDefault(), digests, at, frozen, checkpoints));

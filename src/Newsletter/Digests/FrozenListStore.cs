@@ -2,7 +2,6 @@ using System.Data.Common;
 using System.Text;
 using Dapper;
 using Microsoft.Data.Sqlite;
-using Newsletter.Matching;
 using Newsletter.Storage;
 
 namespace Newsletter.Digests;
@@ -24,7 +23,7 @@ internal sealed class FrozenListStore : IDisposable
     private const string Insert = "INSERT INTO frozen_lists (items, created_at) VALUES (@items, @now)";
 
     private readonly FrozenLists _run;
-    private readonly List<UInt128> _written = [];
+    private readonly List<int> _written = [];
     private readonly System.Buffers.ArrayBufferWriter<byte> _buffer = new(4096);
     // SQLite: the statement on the connection's own handle. PostgreSQL: the command and its items parameter.
     private readonly SqliteStatement? _statement;
@@ -62,16 +61,21 @@ internal sealed class FrozenListStore : IDisposable
         return new FrozenListStore(run, insert, items);
     }
 
-    /// <summary>The id of <paramref name="items"/>' stored list: written now unless this run already wrote it.</summary>
-    public long Freeze(IReadOnlyList<DigestItem> items)
+    /// <summary>
+    /// The id of <paramref name="digest"/>'s stored list: written now unless this run already wrote it. A digest the
+    /// planner numbered (<see cref="FrozenLists.Number"/>) comes after the one that carries its list, as the planner
+    /// hands them over; one handed over unnumbered is looked up by its content.
+    /// </summary>
+    public long Freeze(PlannedDigest digest)
     {
-        var key = _run.KeyOf(items);
-        if (_run.Find(key) is { } id) return id;
-        var json = FrozenItems.WriteUtf8(items, _buffer);
+        var number = digest.List >= 0 ? digest.List : _run.NumberOf(digest.Items, out _);
+        if (_run.IdOf(number) is { } id) return id;
+        if (digest.Carried) throw new InvalidOperationException($"list {number} of the run is named before the digest that carries it is written");
+        var json = FrozenItems.WriteUtf8(digest.Items, _buffer);
         id = _statement is not null ? InsertUtf8(_statement, json) : InsertText(json);
-        _written.Add(key);
+        _written.Add(number);
         // Remembered at once, for the rest of this page and the later ones (forgotten again if the page rolls back).
-        _run.Add(key, id);
+        _run.Stored(number, id);
         return id;
     }
 
@@ -90,7 +94,7 @@ internal sealed class FrozenListStore : IDisposable
     /// <summary>Forgets what this page wrote: its transaction was rolled back, so later pages write those lists again.</summary>
     public void RolledBack()
     {
-        foreach (var key in _written) _run.Forget(key);
+        foreach (var number in _written) _run.Forget(number);
     }
 
     /// <summary>

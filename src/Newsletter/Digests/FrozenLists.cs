@@ -8,21 +8,29 @@ namespace Newsletter.Digests;
 
 /// <summary>
 /// The item lists one planning run has frozen, by content, so a list that many readers get (the same papers, labels,
-/// scores and marks, whichever filters led there) is stored once a run (see <see cref="DeliveryStore.Plan"/>). A list
-/// is known by a 128-bit hash of its fields (<see cref="KeyOf"/>); the run keeps the hash and the stored list's id,
-/// about 40 bytes per distinct list, never the lists or anything per reader.
+/// scores and marks, whichever filters led there) is stored once a run (see <see cref="DeliveryStore.Plan"/>). The
+/// planner numbers each digest's list as soon as its page is marked (<see cref="Number"/>): a list is known by a
+/// 128-bit hash of its fields (<see cref="KeyOf"/>), and only the first digest to carry it keeps its items; the others
+/// let theirs go and name the list by number. The ledger writer stores each number's list once and keeps its id. The
+/// run keeps ~40 bytes per distinct list (its key, number and id), never the lists or anything per reader.
 /// </summary>
+/// <remarks>
+/// Numbered on the planner's thread, the pages waiting for the writer hold only the run's new lists: at 1,000,000
+/// readers nine digests in ten repeat a list already handed over, and their items (20 objects each, with their label
+/// lists) were held until the writer had stored the page, long enough for the collector to carry them into its older
+/// generations (BENCHMARKS). Numbers and keys are the planner's, ids the writer's: each side touches only its own.
+/// </remarks>
 public sealed class FrozenLists
 {
-    private readonly Dictionary<UInt128, long> _ids = [];
+    // The planner's side: each distinct list's number, by key.
+    private readonly Dictionary<UInt128, int> _numbers = [];
     private readonly ArrayBufferWriter<byte> _buffer = new(4096);
+    // The writer's side: each number's stored list, 0 until stored.
+    private readonly List<long> _ids = [];
     // Keys are compared within one run only, so each run hashes with a seed of its own: no list can be made to
     // collide with another ahead of time.
     private readonly long _seed = Random.Shared.NextInt64();
     private DateTimeOffset? _at;
-
-    /// <summary>How many distinct lists the run has stored.</summary>
-    public int Count => _ids.Count;
 
     /// <summary>
     /// Notes the time a page of the run writes its lists and rows at: one for the whole run, since retention keeps a
@@ -36,13 +44,44 @@ public sealed class FrozenLists
         _at = now;
     }
 
-    internal long? Find(UInt128 key) => _ids.TryGetValue(key, out var id) ? id : null;
+    /// <summary>
+    /// Numbers the list of each of <paramref name="digests"/>; a digest whose list an earlier digest of the run already
+    /// carries lets its items go. The planner calls it once a page is marked (marks are part of a list), on its thread.
+    /// </summary>
+    internal void Number(IReadOnlyList<PlannedDigest> digests)
+    {
+        foreach (var digest in digests)
+        {
+            digest.List = NumberOf(digest.Items, out var known);
+            // An empty list has nothing to let go, and its items tell the writer it is empty.
+            if (known && digest.Items.Count > 0) digest.LetItemsGo();
+        }
+    }
 
-    internal void Add(UInt128 key, long id) => _ids[key] = id;
+    /// <summary>The run's number for the list <paramref name="items"/>, a new one unless an earlier list had the same content.</summary>
+    internal int NumberOf(IReadOnlyList<DigestItem> items, out bool known)
+    {
+        ref var number = ref CollectionsMarshal.GetValueRefOrAddDefault(_numbers, KeyOf(items), out known);
+        if (!known) number = _numbers.Count - 1;
+        return number;
+    }
 
-    internal void Forget(UInt128 key) => _ids.Remove(key);
+    /// <summary>The id of the stored list numbered <paramref name="number"/>, or null when it is not stored yet.</summary>
+    internal long? IdOf(int number) => number < _ids.Count && _ids[number] != 0 ? _ids[number] : null;
 
-    /// <summary>The key of a list's content: every field of every item, in order, hashed (not thread-safe: one writer a run).</summary>
+    internal void Stored(int number, long id)
+    {
+        while (_ids.Count <= number) _ids.Add(0);
+        _ids[number] = id;
+    }
+
+    /// <summary>
+    /// Forgets a list stored by a page whose transaction rolled back. No later page of the run is written after a
+    /// failed one (<c>DigestPlanner</c> passes the error on), so no digest that let its items go for it is stored.
+    /// </summary>
+    internal void Forget(int number) => _ids[number] = 0;
+
+    /// <summary>The key of a list's content: every field of every item, in order, hashed (not thread-safe: in a planning run only its planner's thread numbers lists).</summary>
     /// <remarks>
     /// The fields are laid out in one span sized first, by index rather than through enumerators: this runs once per
     /// reader, and writing the fields a value at a time through the buffer cost more than hashing them (BENCHMARKS).
@@ -52,7 +91,7 @@ public sealed class FrozenLists
     /// ~5·10^11 pairs, so about 2^-89 a run. SHA-256 of the same bytes cost the writer ~0.25 s of CPU per 100,000
     /// readers more (BENCHMARKS, "Planning's ledger writer, second round").
     /// </remarks>
-    internal UInt128 KeyOf(IReadOnlyList<DigestItem> items)
+    private UInt128 KeyOf(IReadOnlyList<DigestItem> items)
     {
         var size = 4;
         for (var i = 0; i < items.Count; i++)

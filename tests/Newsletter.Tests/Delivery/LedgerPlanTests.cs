@@ -99,6 +99,62 @@ public class LedgerPlanTests(string provider) : DigestWorldFixture(Confirmed, pr
     }
 
     [Test]
+    public void DigestsRepeatingAListAlreadyHandedOver_LetTheirItemsGo_AndTheirRowsStillReadIt_AcrossPages()
+    {
+        var mamba = World.AddPaper("Mamba for Video", "Scanning video frames with Mamba.", Confirmed.AddHours(1));
+        var diffusion = World.AddPaper("Diffusion for Audio", "Denoising audio.", Confirmed.AddHours(1));
+        var readers = Enumerable.Range(0, 5)
+            .Select(i => World.AddReader($"carry{i}@example.org", Confirmed, [DigestWorld.Topic("state-space-models")]))
+            .ToList();
+        // Equal content in lists of their own, as ranking makes them for each reader.
+        IReadOnlyList<DigestItem> Shared() => [new DigestItem(mamba, ["state-space-models"], 1.5) { Marks = [0, 5] }];
+        IReadOnlyList<DigestItem> Own() => [new DigestItem(diffusion, ["diffusion"], 2), new DigestItem(mamba, ["keyword:mamba"], 1)];
+        var lists = new[] { Shared(), Own(), Shared(), Shared(), Own() };
+        var expected = lists.Select(Describe).ToList();
+        var digests = readers.Select((r, i) => new PlannedDigest(
+            r.Id, "daily:2026-11-24", Due.AddDays(-1), Due, lists[i], diffusion, Due, Due.AddDays(1))).ToList();
+        var run = new FrozenLists();
+
+        // Numbered page by page as the planner does once a page is marked, then written.
+        run.Number(digests[..3]);
+        var created = World.Get<DeliveryStore>().Plan(digests[..3], "example.org", sendEmpty: false, Due, out _, run);
+        run.Number(digests[3..]);
+        created += World.Get<DeliveryStore>().Plan(digests[3..], "example.org", sendEmpty: false, Due, out _, run);
+
+        Assert.That(digests.Select(d => (d.Carried, d.Items.Count)), Is.EqualTo(new[] { (false, 1), (false, 2), (true, 0), (true, 0), (true, 0) }),
+            "only the first digest of each list keeps its items");
+        Assert.That(digests.Select(d => d.List), Is.EqualTo(new[] { 0, 1, 0, 0, 1 }));
+        Assert.That(created, Is.EqualTo(5), "a digest without its items is not taken for an empty one");
+        using var connection = World.Get<Database>().Connect();
+        Assert.That(connection.ExecuteScalar<long>("SELECT count(*) FROM frozen_lists"), Is.EqualTo(2));
+        Assert.That(readers.Select(r => Describe(DeliveryStore.Items(World.Rows(r.Id).Single()))), Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void AListsFirstCarrier_WhoseReaderWasAdvancedElsewhere_StillStoresIt_ForTheDigestsNamingIt()
+    {
+        var paper = World.AddPaper("Mamba for Video", "Scanning video frames with Mamba.", Confirmed.AddHours(1));
+        var readers = Enumerable.Range(0, 2)
+            .Select(i => World.AddReader($"carrier{i}@example.org", Confirmed, [DigestWorld.Topic("state-space-models")]))
+            .ToList();
+        var next = Due.AddDays(1);
+        // Another planner advanced the first reader meanwhile.
+        using (var connection = World.Get<Database>().Connect())
+            connection.Execute("UPDATE subscribers SET next_due_at = @next WHERE id = @id", new { next, id = readers[0].Id });
+        var digests = readers.Select(r => new PlannedDigest(
+            r.Id, "daily:2026-11-24", Due.AddDays(-1), Due, [new DigestItem(paper, ["state-space-models"], 1.5)], paper, Due, next)).ToList();
+        var run = new FrozenLists();
+        run.Number(digests);
+
+        var created = World.Get<DeliveryStore>().Plan(digests, "example.org", sendEmpty: false, Due, out var advanced, run);
+
+        Assert.That(digests[1].Carried, Is.True);
+        Assert.That((created, advanced), Is.EqualTo((1, 1)));
+        Assert.That(World.Rows(readers[0].Id), Is.Empty);
+        Assert.That(DeliveryStore.Items(World.Rows(readers[1].Id).Single()).Single().Paper, Is.EqualTo(paper));
+    }
+
+    [Test]
     public void APageOfMoreRowsThanOneInsertTakes_WritesEveryRow_CountsThem_AndLeavesTheConnectionAsItWas()
     {
         var paper = World.AddPaper("Mamba for Video", "Scanning video frames with Mamba.", Confirmed.AddHours(1));
