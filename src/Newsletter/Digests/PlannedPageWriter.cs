@@ -45,11 +45,16 @@ internal static class PlannedPageWriter
                 var rows = new PlannedRows(messageIdDomain);
                 foreach (var digest in digests)
                 {
-                    // Not moved: another planner (or an earlier run) already advanced this reader.
-                    if (!moved.Contains(digest.SubscriberId)) continue;
+                    if (!moved.Contains(digest.SubscriberId))
+                    {
+                        // Not moved: another planner (or an earlier run) already advanced this reader. A list it is the
+                        // first to carry is stored all the same: later digests of the run name it only by number.
+                        if (!digest.IsEmpty) lists.Freeze(digest);
+                        continue;
+                    }
                     advanced++;
-                    if (digest.Items.Count == 0 && !sendEmpty) continue;
-                    rows.Add(digest, lists.Freeze(digest.Items));
+                    if (digest.IsEmpty && !sendEmpty) continue;
+                    rows.Add(digest, lists.Freeze(digest));
                 }
                 var created = sqlite is not null
                     ? DeliveryStore.InsertPlanned(sqlite, rows, now)
