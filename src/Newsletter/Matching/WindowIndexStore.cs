@@ -39,6 +39,7 @@ internal sealed class WindowIndexStore : IDisposable
     private readonly WindowPostingsStore _postingsStore;
     private readonly List<(long Rowid, double Relevance)> _matched = [];
     private readonly List<double> _frequencies = [];
+    private readonly PostingsScratch _scratch = new();
     // The window's tokens once read (ReadTokens): most pairs' marks are then read off them, not asked of highlight().
     private WindowTokens? _tokens;
 
@@ -160,7 +161,7 @@ internal sealed class WindowIndexStore : IDisposable
         {
             _matched.Clear();
             _postingsStore.Read(phrases);
-            if (_postings.Match(phrases, all, _matched, spent, _frequencies) is not { } flat)
+            if (_postings.Match(phrases, all, _matched, spent, _frequencies, _scratch) is not { } flat)
                 throw new SqliteException("interrupted: the query's budget is spent", SQLitePCL.raw.SQLITE_INTERRUPT);
             foreach (var (paper, relevance) in _matched)
                 hits.Add(new FilterHit(paper, relevance, papers.TryGetValue(paper, out var p) ? p.Upvotes ?? 0 : 0));

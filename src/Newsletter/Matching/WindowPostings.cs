@@ -168,18 +168,20 @@ internal sealed class WindowPostings
     /// the postings are taken up, every <see cref="PostingsPerCheck"/>, so a query that walks many stops as FTS5's did.
     /// </remarks>
     public FlatRelevance? Match(IReadOnlyList<(int Low, int High)[]> phrases, bool all, List<(long Rowid, double Relevance)> hits,
-        Func<bool>? spent, List<double>? frequencies = null)
+        Func<bool>? spent, List<double>? frequencies = null, PostingsScratch? scratch = null)
     {
-        var found = new List<(int Paper, double Frequency)>[phrases.Count];
-        var idf = new double[phrases.Count];
+        scratch ??= new PostingsScratch();
+        var count = phrases.Count;
+        var found = scratch.Found(count);
+        var idf = new double[count];
         var (taken, check) = (0L, (long)PostingsPerCheck);
-        for (var i = 0; i < phrases.Count; i++)
+        for (var i = 0; i < count; i++)
         {
             var slots = phrases[i];
-            var lists = new ArraySegment<long>[slots.Length];
+            var lists = scratch.Lists(slots.Length);
             for (var j = 0; j < slots.Length; j++)
             {
-                lists[j] = Postings(slots[j]);
+                lists[j] = Postings(slots[j], scratch, j);
                 taken += lists[j].Count;
             }
             if (taken >= check && spent is not null)
@@ -187,19 +189,19 @@ internal sealed class WindowPostings
                 check = taken + PostingsPerCheck;
                 if (spent()) return null;
             }
-            found[i] = Instances(lists);
+            Instances(lists.AsSpan(0, slots.Length), found[i], scratch.Cursors(slots.Length));
             // FTS5 counts the rows a phrase matches over the whole table; a negative idf (a phrase in more than
             // half the rows) is replaced by a tiny positive one.
             long rows = _rowids.Length, matched = found[i].Count;
             var value = Math.Log((rows - matched + 0.5) / (matched + 0.5));
             idf[i] = value <= 0.0 ? 1e-6 : value;
         }
-        var heads = new int[phrases.Count];
+        var heads = scratch.Heads(count);
         while (true)
         {
             var paper = int.MaxValue;
             var present = 0;
-            for (var i = 0; i < found.Length; i++)
+            for (var i = 0; i < count; i++)
             {
                 if (heads[i] >= found[i].Count) continue;
                 var at = found[i][heads[i]].Paper;
@@ -207,12 +209,12 @@ internal sealed class WindowPostings
                 else if (at == paper) present++;
             }
             if (paper == int.MaxValue) break;
-            if (!all || present == found.Length)
+            if (!all || present == count)
             {
                 hits.Add((_rowids[paper], Score(paper, found, heads, idf)));
-                for (var i = 0; i < found.Length && frequencies is not null; i++) frequencies.Add(Frequency(found[i], heads[i], paper));
+                for (var i = 0; i < count && frequencies is not null; i++) frequencies.Add(Frequency(found[i], heads[i], paper));
             }
-            for (var i = 0; i < found.Length; i++)
+            for (var i = 0; i < count; i++)
             {
                 if (heads[i] < found[i].Count && found[i][heads[i]].Paper == paper) heads[i]++;
             }
@@ -221,11 +223,11 @@ internal sealed class WindowPostings
     }
 
     /// <summary>FTS5's bm25 of <paramref name="paper"/> (fts5_aux.c's steps, in its order), before FTS5 negates it.</summary>
-    private double Score(int paper, List<(int Paper, double Frequency)>[] found, int[] heads, double[] idf)
+    private double Score(int paper, List<(int Paper, double Frequency)>[] found, ReadOnlySpan<int> heads, double[] idf)
     {
         var norm = _norms[paper];
         var score = 0.0;
-        for (var i = 0; i < found.Length; i++) score += Bm25Term(idf[i], Frequency(found[i], heads[i], paper), norm);
+        for (var i = 0; i < idf.Length; i++) score += Bm25Term(idf[i], Frequency(found[i], heads[i], paper), norm);
         return score;
     }
 
@@ -234,14 +236,12 @@ internal sealed class WindowPostings
         head < found.Count && found[head].Paper == paper ? found[head].Frequency : 0.0;
 
     /// <summary>
-    /// The papers where a phrase stands (<paramref name="lists"/>: its words' postings, one list a word), by paper,
-    /// each with its instances' column weights summed: one instance per position where the first word starts it, the
-    /// words on consecutive positions of one column.
+    /// Adds to <paramref name="found"/> the papers where a phrase stands (<paramref name="lists"/>: its words' postings,
+    /// one list a word), by paper, each with its instances' column weights summed: one instance per position where the
+    /// first word starts it, the words on consecutive positions of one column.
     /// </summary>
-    private static List<(int Paper, double Frequency)> Instances(ArraySegment<long>[] lists)
+    private static void Instances(ReadOnlySpan<ArraySegment<long>> lists, List<(int Paper, double Frequency)> found, Span<int> cursors)
     {
-        var cursors = new int[lists.Length];
-        var found = new List<(int Paper, double Frequency)>();
         foreach (var first in lists[0])
         {
             var stands = true;
@@ -258,17 +258,19 @@ internal sealed class WindowPostings
             if (found.Count > 0 && found[^1].Paper == paper) found[^1] = (paper, found[^1].Frequency + weight);
             else found.Add((paper, weight));
         }
-        return found;
     }
 
-    /// <summary>The postings of the terms numbered [low, high), in order: one term's as they are, a prefix's merged.</summary>
-    private ArraySegment<long> Postings((int Low, int High) terms)
+    /// <summary>
+    /// The postings of the terms numbered [low, high), in order: one term's as they are, a prefix's merged into the
+    /// buffer <paramref name="scratch"/> keeps for the phrase's word <paramref name="word"/>.
+    /// </summary>
+    private ArraySegment<long> Postings((int Low, int High) terms, PostingsScratch scratch, int word)
     {
         if (terms.High <= terms.Low) return ArraySegment<long>.Empty;
         if (terms.High - terms.Low == 1) return Read(terms.Low);
         var count = 0;
         for (var term = terms.Low; term < terms.High; term++) count += Read(term).Length;
-        var merged = new long[count];
+        var merged = scratch.Merged(word, count);
         count = 0;
         for (var term = terms.Low; term < terms.High; term++)
         {
@@ -276,8 +278,8 @@ internal sealed class WindowPostings
             postings.CopyTo(merged, count);
             count += postings.Length;
         }
-        Array.Sort(merged);
-        return merged;
+        Array.Sort(merged, 0, count);
+        return new ArraySegment<long>(merged, 0, count);
     }
 
     private long[] Read(int term) =>
