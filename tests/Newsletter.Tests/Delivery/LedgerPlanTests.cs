@@ -107,7 +107,7 @@ public class LedgerPlanTests(string provider) : DigestWorldFixture(Confirmed, pr
             .Select(i => World.AddReader($"carry{i}@example.org", Confirmed, [DigestWorld.Topic("state-space-models")]))
             .ToList();
         // Equal content in lists of their own, as ranking makes them for each reader.
-        IReadOnlyList<DigestItem> Shared() => [new DigestItem(mamba, ["state-space-models"], 1.5) { Marks = [0, 5] }];
+        IReadOnlyList<DigestItem> Shared() => [new DigestItem(mamba, ["state-space-models"], 1.5) { Marks = new[] { 0, 5 } }];
         IReadOnlyList<DigestItem> Own() => [new DigestItem(diffusion, ["diffusion"], 2), new DigestItem(mamba, ["keyword:mamba"], 1)];
         var lists = new[] { Shared(), Own(), Shared(), Shared(), Own() };
         var expected = lists.Select(Describe).ToList();
