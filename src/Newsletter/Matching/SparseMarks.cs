@@ -1,55 +1,49 @@
 namespace Newsletter.Matching;
 
 /// <summary>
-/// The highlights decided for some of a keyword result's matches, by the match's index: items are drawn from a few of
-/// a result's matches (one in thirteen at 100,000 readers), so a sorted list of the decided ones holds 12 bytes each
-/// where a slot for every match held 8 bytes a match.
+/// Where the highlights decided for some of a keyword result's matches are (<see cref="MarkBook"/> handles), by the
+/// match's index: items are drawn from a few of a result's matches (one in thirteen at 100,000 readers), so the
+/// decided ones are kept as one array, <c>[count, index, handle, index, handle, …]</c> with the indexes ascending:
+/// 8 bytes a decided match, and one array a result.
 /// </summary>
-internal sealed class SparseMarks
+internal static class SparseMarks
 {
-    private int[] _indexes = new int[4];  // ascending
-    private int[][] _spans = new int[4][]; // aligned with _indexes
-    private int _count;
-
-    /// <summary>The spans decided for <paramref name="index"/>, or null when none were.</summary>
-    public int[]? Get(int index)
+    /// <summary>The handle kept for <paramref name="index"/> in <paramref name="pairs"/>, or 0 when none is.</summary>
+    public static int Get(int[] pairs, int index)
     {
-        var at = Search(_indexes, _count, index);
-        return at >= 0 ? _spans[at] : null;
+        var at = Search(pairs, index);
+        return at >= 0 ? pairs[2 + 2 * at] : 0;
     }
 
-    public void Set(int index, int[] spans)
+    /// <summary>Keeps <paramref name="handle"/> for <paramref name="index"/>, growing <paramref name="pairs"/> (made when null) as needed.</summary>
+    public static void Set(ref int[]? pairs, int index, int handle)
     {
-        var at = Search(_indexes, _count, index);
+        pairs ??= new int[1 + 2 * 2];
+        var at = Search(pairs, index);
         if (at >= 0)
         {
-            _spans[at] = spans;
+            pairs[2 + 2 * at] = handle;
             return;
         }
         at = ~at;
-        if (_count == _indexes.Length)
-        {
-            Array.Resize(ref _indexes, _count * 2);
-            Array.Resize(ref _spans, _count * 2);
-        }
-        Array.Copy(_indexes, at, _indexes, at + 1, _count - at);
-        Array.Copy(_spans, at, _spans, at + 1, _count - at);
-        (_indexes[at], _spans[at]) = (index, spans);
-        _count++;
+        var count = pairs[0];
+        // Doubling: a result's matches are decided a page at a time, all through the run.
+        if (1 + 2 * (count + 1) > pairs.Length) Array.Resize(ref pairs, 1 + 4 * count);
+        Array.Copy(pairs, 1 + 2 * at, pairs, 1 + 2 * (at + 1), 2 * (count - at));
+        (pairs[1 + 2 * at], pairs[2 + 2 * at], pairs[0]) = (index, handle, count + 1);
     }
 
     /// <summary>
-    /// Where <paramref name="value"/> is among the first <paramref name="length"/> of <paramref name="sorted"/>, or the
-    /// complement of where it would go. A plain loop: Array.BinarySearch goes through the
-    /// generic comparer, several times slower, and this is asked for every (item, keyword label) of a run.
+    /// Where <paramref name="value"/> is among the indexes of <paramref name="pairs"/> (in pairs, not ints), or the
+    /// complement of where it would go. A plain loop: this is asked for every (item, keyword label) of a run.
     /// </summary>
-    private static int Search(int[] sorted, int length, int value)
+    private static int Search(int[] pairs, int value)
     {
-        int low = 0, high = length - 1;
+        int low = 0, high = pairs[0] - 1;
         while (low <= high)
         {
             var mid = (int)((uint)(low + high) >> 1);
-            var at = sorted[mid];
+            var at = pairs[1 + 2 * mid];
             if (at == value) return mid;
             if (at < value) low = mid + 1;
             else high = mid - 1;

@@ -1,0 +1,42 @@
+using Newsletter.Matching;
+
+namespace Newsletter.Tests.Matching;
+
+/// <summary>
+/// A run's decided highlights are kept one after another in shared chunks (<see cref="MarkBook"/>), and a keyword
+/// result keeps where its decided matches' are as sorted pairs (<see cref="SparseMarks"/>): what is kept reads back.
+/// </summary>
+public class MarkBookTests
+{
+    [Test]
+    public void Spans_ReadBackAsKept_WhateverTheirLength_AcrossChunks()
+    {
+        var random = new Random(12);
+        var book = new MarkBook();
+        var kept = new List<(int Handle, int[] Spans)>();
+        // Enough for several chunks: single spans (most pairs), several, none, and one longer than a chunk.
+        for (var i = 0; i < 20_000; i++)
+        {
+            var length = i == 7_000 ? 40_000 : 2 * (random.Next(4) == 0 ? random.Next(0, 12) : 1);
+            var spans = Enumerable.Range(0, length).Select(_ => random.Next()).ToArray();
+            kept.Add((book.Add(spans), spans));
+        }
+
+        Assert.That(kept.Select(k => k.Handle), Is.All.Not.Zero);
+        Assert.That(kept.Select(k => k.Handle), Is.Unique);
+        foreach (var (handle, spans) in kept) Assert.That(book.At(handle).ToArray(), Is.EqualTo(spans), $"handle {handle}");
+        Assert.That(book.At(0).IsEmpty, Is.True, "0 is no handle: nothing decided");
+    }
+
+    [Test]
+    public void SparsePairs_KeptInAnyOrder_AreFoundByIndex_AndReplaced()
+    {
+        int[]? pairs = null;
+        var indexes = Enumerable.Range(0, 300).Select(i => i * 7 % 1_009).ToArray();
+        foreach (var index in indexes) SparseMarks.Set(ref pairs, index, index + 1);
+        SparseMarks.Set(ref pairs, indexes[5], 99);
+
+        foreach (var index in indexes) Assert.That(SparseMarks.Get(pairs!, index), Is.EqualTo(index == indexes[5] ? 99 : index + 1), $"index {index}");
+        Assert.That(Enumerable.Range(0, 1_009).Except(indexes).Select(index => SparseMarks.Get(pairs!, index)), Is.All.Zero);
+    }
+}
