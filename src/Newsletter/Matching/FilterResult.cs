@@ -32,9 +32,8 @@ internal sealed class FilterResult
     private readonly byte[]? _frequencies; // with _relevance: each match's phrases' frequencies, in relevance order
     private readonly PaperUpvotes _upvotes; // by paper: the window's, shared by its results
     private int[]? _byTrending;        // indexes in trending order, built when first asked for; empty when the same
-    // Where each paper's highlights are in the run's MarkBook, once decided (AbstractMarks): a dense result's (a
-    // topic's, most of whose matches are drawn into digests) in a slot per match, 0 where none yet; a keyword's only
-    // for the few matches decided (SparseMarks' pairs).
+    // Where each paper's highlights are in the run's MarkBook, once decided (AbstractMarks; see DecidedMarks): a
+    // topic's in a slot a match, a keyword's only for the few matches decided, until a slot a match is smaller.
     private int[]? _marks;
     private readonly int[]? _byOffset; // with dense: 1 + the index of each offset's match, 0 where none
 
@@ -168,8 +167,7 @@ internal sealed class FilterResult
     /// </summary>
     public int MarksAt(int index)
     {
-        if (_marks is not { } marks) return 0;
-        return _byOffset is not null ? marks[index] : SparseMarks.Get(marks, index);
+        return _marks is { } marks ? DecidedMarks.Get(marks, index) : 0;
     }
 
     /// <summary>
@@ -180,8 +178,7 @@ internal sealed class FilterResult
     public void SetMarks(int index, int handle)
     {
         ArgumentOutOfRangeException.ThrowIfZero(handle);
-        if (_byOffset is not null) (_marks ??= new int[_offsets.Length])[index] = handle;
-        else SparseMarks.Set(ref _marks, index, handle);
+        DecidedMarks.Set(ref _marks, index, handle, _offsets.Length, dense: _byOffset is not null);
     }
 
     /// <summary>

@@ -4,7 +4,7 @@ namespace Newsletter.Tests.Matching;
 
 /// <summary>
 /// A run's decided highlights are kept one after another in shared chunks (<see cref="MarkBook"/>), and a keyword
-/// result keeps where its decided matches' are as sorted pairs (<see cref="SparseMarks"/>): what is kept reads back.
+/// result keeps where its decided matches' are as sorted pairs (<see cref="DecidedMarks"/>): what is kept reads back.
 /// </summary>
 public class MarkBookTests
 {
@@ -28,15 +28,18 @@ public class MarkBookTests
         Assert.That(book.At(0).IsEmpty, Is.True, "0 is no handle: nothing decided");
     }
 
-    [Test]
-    public void SparsePairs_KeptInAnyOrder_AreFoundByIndex_AndReplaced()
+    [TestCase(5_003, false, Description = "sparse: few of many matches decided")]
+    [TestCase(400, false, Description = "turns dense as the pairs grow")]
+    [TestCase(400, true)]
+    public void DecidedHandles_KeptInAnyOrder_AreFoundByIndex_AndReplaced(int matches, bool dense)
     {
-        int[]? pairs = null;
-        var indexes = Enumerable.Range(0, 300).Select(i => i * 7 % 1_009).ToArray();
-        foreach (var index in indexes) SparseMarks.Set(ref pairs, index, index + 1);
-        SparseMarks.Set(ref pairs, indexes[5], 99);
+        int[]? marks = null;
+        var indexes = Enumerable.Range(0, 300).Select(i => i * 7 % matches).Distinct().ToArray();
+        foreach (var index in indexes) DecidedMarks.Set(ref marks, index, index + 1, matches, dense);
+        DecidedMarks.Set(ref marks, indexes[5], 99, matches, dense);
 
-        foreach (var index in indexes) Assert.That(SparseMarks.Get(pairs!, index), Is.EqualTo(index == indexes[5] ? 99 : index + 1), $"index {index}");
-        Assert.That(Enumerable.Range(0, 1_009).Except(indexes).Select(index => SparseMarks.Get(pairs!, index)), Is.All.Zero);
+        foreach (var index in indexes) Assert.That(DecidedMarks.Get(marks!, index), Is.EqualTo(index == indexes[5] ? 99 : index + 1), $"index {index}");
+        Assert.That(Enumerable.Range(0, matches).Except(indexes).Select(index => DecidedMarks.Get(marks!, index)), Is.All.Zero);
+        Assert.That(marks!, Has.Length.LessThanOrEqualTo(1 + 2 * matches), "never more than twice a slot a match");
     }
 }
