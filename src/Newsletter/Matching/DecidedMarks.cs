@@ -44,8 +44,8 @@ internal static class DecidedMarks
         var count = marks[0];
         if (1 + 2 * (count + 1) > marks.Length)
         {
-            // Doubling, unless twice the pairs would take a slot a match's room: a result's matches are decided a page
-            // at a time, all through the run.
+            // Doubling (a result's matches are decided a page at a time, all through the run), unless twice the pairs
+            // would take the room of a slot a match: then a slot a match is the smaller.
             if (4 * count >= matches)
             {
                 marks = Densified(marks, matches);

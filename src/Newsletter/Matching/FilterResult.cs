@@ -165,10 +165,7 @@ internal sealed class FilterResult
     /// The <see cref="MarkBook"/> handle of the highlights decided for the match at <paramref name="index"/>; 0 when
     /// none were (yet).
     /// </summary>
-    public int MarksAt(int index)
-    {
-        return _marks is { } marks ? DecidedMarks.Get(marks, index) : 0;
-    }
+    public int MarksAt(int index) => _marks is { } marks ? DecidedMarks.Get(marks, index) : 0;
 
     /// <summary>
     /// Records where the spans of the abstract of the match at <paramref name="index"/> that the filter's query
