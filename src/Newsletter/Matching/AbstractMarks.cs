@@ -32,7 +32,7 @@ internal sealed class AbstractMarks(WindowIndexStore store, Func<string, FilterR
     private readonly MarkBook _book = new();
     // The merged spans of items several labels marked, one after another: an item's marks are a slice of the chunk
     // being filled, not an array each, and a chunk goes when the last item slicing it does (a page or two later).
-    private const int MergedChunk = 4096; // ints (16 KB): a few hundred items' worth
+    private const int MergedChunk = 4096; // ints (16 KB): a few hundred items' worth; the first are smaller (a preview's)
     private int[] _merged = [];
     private int _mergedUsed;
 
@@ -132,7 +132,8 @@ internal sealed class AbstractMarks(WindowIndexStore store, Func<string, FilterR
             heads[several] = copied;
             ends[several++] = copied += spans.Length;
         }
-        if (_merged.Length - _mergedUsed < total) (_merged, _mergedUsed) = (new int[Math.Max(MergedChunk, total)], 0);
+        if (_merged.Length - _mergedUsed < total)
+            (_merged, _mergedUsed) = (new int[Math.Max(Math.Clamp(2 * _merged.Length, 256, MergedChunk), total)], 0);
         var merged = _merged.AsSpan(_mergedUsed, total);
         // Each label's spans ascend and do not overlap, so one pass over all of them in (start, end) order, always
         // taking the lowest head, merges them: no pairs to list and sort for each item that several labels matched.

@@ -12,30 +12,33 @@ namespace Newsletter.Matching;
 /// </remarks>
 internal sealed class MarkBook
 {
-    // 16,384 ints a chunk (64 KB): below the large object heap's 85,000 bytes, and few enough chunks for a run's
-    // few hundred thousand pairs that the list of them costs nothing.
+    // At most 16,384 ints a chunk (64 KB): below the large object heap's 85,000 bytes, and few enough chunks for a
+    // run's few hundred thousand pairs that the list of them costs nothing. The first are smaller (1 KB, doubling): a
+    // preview's matcher marks one reader's items.
     private const int ChunkBits = 14;
     private const int ChunkLength = 1 << ChunkBits;
+    private const int FirstChunkLength = 256;
 
     private readonly List<int[]> _chunks = [];
-    private int _used = ChunkLength; // ints taken of the last chunk: full until there is one
+    private int[] _last = []; // the chunk being filled
+    private int _used;         // ints taken of it
 
     /// <summary>Keeps a pair's <paramref name="spans"/>; returns the handle that reads them back (never 0, which a result keeps for "not decided").</summary>
     public int Add(ReadOnlySpan<int> spans)
     {
         var needed = spans.Length + 1;
-        if (needed > ChunkLength - _used)
+        if (needed > _last.Length - _used)
         {
             // More spans than a chunk holds (no abstract has that many words to mark, but nothing forbids it) get a
             // chunk of their own, which the next pair does not share.
             if (_chunks.Count >= int.MaxValue >> ChunkBits) throw new InvalidOperationException("too many highlights for one run");
-            _chunks.Add(new int[Math.Max(ChunkLength, needed)]);
+            var length = Math.Min(ChunkLength, FirstChunkLength << Math.Min(_chunks.Count, ChunkBits));
+            _chunks.Add(_last = new int[Math.Max(length, needed)]);
             _used = 0;
         }
-        var chunk = _chunks[^1];
         var at = _used;
-        chunk[at] = spans.Length;
-        spans.CopyTo(chunk.AsSpan(at + 1));
+        _last[at] = spans.Length;
+        spans.CopyTo(_last.AsSpan(at + 1));
         _used += needed;
         return ((_chunks.Count - 1) << ChunkBits | at) + 1;
     }
