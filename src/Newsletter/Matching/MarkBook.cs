@@ -29,8 +29,8 @@ internal sealed class MarkBook
         var needed = spans.Length + 1;
         if (needed > _last.Length - _used)
         {
-            // More spans than a chunk holds (no abstract has that many words to mark, but nothing forbids it) get a
-            // chunk of their own, which the next pair does not share.
+            // A pair that does not fit what is left starts the next chunk; one longer than a chunk (no abstract has
+            // that many words to mark, but nothing forbids it) gets one of its own length, which no other pair shares.
             if (_chunks.Count >= int.MaxValue >> ChunkBits) throw new InvalidOperationException("too many highlights for one run");
             var length = Math.Min(ChunkLength, FirstChunkLength << Math.Min(_chunks.Count, ChunkBits));
             _chunks.Add(_last = new int[Math.Max(length, needed)]);
