@@ -197,5 +197,5 @@ public sealed class DigestComposer(
         items.Where(i => byId.ContainsKey(i.Paper)).Select(i => Entry(byId[i.Paper], i)).ToList();
 
     /// <summary>The paper with the words of its abstract that planning decided to highlight marked.</summary>
-    private static DigestEntry Entry(Paper paper, DigestItem item) => new(paper, item.Labels, DigestExcerpt.Mark(paper.Abstract, item.Marks));
+    private static DigestEntry Entry(Paper paper, DigestItem item) => new(paper, item.Labels, DigestExcerpt.Mark(paper.Abstract, item.MarkList()));
 }

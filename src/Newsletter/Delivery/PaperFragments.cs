@@ -64,7 +64,7 @@ public sealed class PaperFragments
             _papers[key] = fragment;
         }
         var matched = _matched.GetOrAdd(string.Join('\n', item.Labels), static (_, state) => state.renderer.Matched(state.Labels), (renderer, item.Labels));
-        return new DigestEntry(paper, item.Labels, paper.Abstract) { Rendered = fragment, Matched = matched, Marks = fragment.Excerpt.Fitting(item.Marks) };
+        return new DigestEntry(paper, item.Labels, paper.Abstract) { Rendered = fragment, Matched = matched, Marks = fragment.Excerpt.Fitting(item.MarkList()) };
     }
 
     private sealed record ReadPaper(DateTimeOffset ChangedAt, long Version, Paper Paper);

@@ -44,7 +44,7 @@ internal static class FrozenItems
         {
             var item = items[i];
             // Paper, score, brackets and commas; then each label index and mark (an int) with its comma.
-            size += 20 + 32 + 8 + 12 * (item.Labels.Count + (item.Marks?.Length ?? 0));
+            size += 20 + 32 + 8 + 12 * (item.Labels.Count + item.Marks.Length);
             for (var l = 0; l < item.Labels.Count; l++)
                 if (!labels.Contains(item.Labels[l])) labels.Add(item.Labels[l]);
         }
@@ -82,8 +82,9 @@ internal static class FrozenItems
                 at = Number(span, at, labels.IndexOf(item.Labels[l]));
             }
             span[at++] = (byte)']';
-            if (item.Marks is { Length: > 0 } marks)
+            if (!item.Marks.IsEmpty)
             {
+                var marks = item.Marks.Span;
                 at = Put(span, at, ",["u8);
                 for (var m = 0; m < marks.Length; m++)
                 {

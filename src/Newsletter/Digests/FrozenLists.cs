@@ -97,7 +97,7 @@ public sealed class FrozenLists
         for (var i = 0; i < items.Count; i++)
         {
             var item = items[i];
-            size += 8 + 8 + 4 + 4 + 4 * (item.Marks?.Length ?? 0);
+            size += 8 + 8 + 4 + 4 + 4 * item.Marks.Length;
             for (var l = 0; l < item.Labels.Count; l++) size += 4 + 2 * item.Labels[l].Length;
         }
         _buffer.ResetWrittenCount();
@@ -116,8 +116,9 @@ public sealed class FrozenLists
                 MemoryMarshal.AsBytes(label.AsSpan()).CopyTo(span[at..]);
                 at += 2 * label.Length;
             }
-            at = Write(span, at, item.Marks is null ? -1 : item.Marks.Length);
-            foreach (var mark in item.Marks ?? []) at = Write(span, at, mark);
+            // No marks hash as -1, as a null array did: planning never made an empty one, and empty ones write no JSON.
+            at = Write(span, at, item.Marks.IsEmpty ? -1 : item.Marks.Length);
+            foreach (var mark in item.Marks.Span) at = Write(span, at, mark);
         }
         return XxHash128.HashToUInt128(span[..at], _seed);
     }

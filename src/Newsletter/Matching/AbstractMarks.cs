@@ -7,7 +7,8 @@ namespace Newsletter.Matching;
 /// matched (<see cref="DigestItem.Marks"/>). Each (paper, label) is asked once per run, in one batch per page of
 /// readers: a run freezes the same few thousand pairs into many digests. The questions go to the window's own index
 /// (<see cref="WindowIndexStore.Spans"/>), where the papers already are and each costs about one tokenised abstract;
-/// the answers are kept beside the label's matches (<see cref="FilterResult.SetMarks"/>), which the run holds anyway.
+/// the answers are kept in the run's <see cref="MarkBook"/>, and where each is beside the label's matches
+/// (<see cref="FilterResult.SetMarks"/>), which the run holds anyway.
 /// </summary>
 /// <remarks>
 /// Once a run has marked a page, ranking hands each item it makes to <see cref="Made"/> with the matches it has just
@@ -27,6 +28,13 @@ internal sealed class AbstractMarks(WindowIndexStore store, Func<string, FilterR
     private readonly List<(FilterResult Result, int Index)> _matches = [];
     // Lists ranking made whole since the last Mark: each of their items was handed to Made, so Mark need not walk them.
     private readonly HashSet<object> _handedOver = new(ReferenceEqualityComparer.Instance);
+    // Every pair decided this run.
+    private readonly MarkBook _book = new();
+    // The merged spans of items several labels marked, one after another: an item's marks are a slice of the chunk
+    // being filled, not an array each, and a chunk goes when the last item slicing it does (a page or two later).
+    private const int MergedChunk = 4096; // ints (16 KB): a few hundred items' worth; the first are smaller (a preview's)
+    private int[] _merged = [];
+    private int _mergedUsed;
 
     /// <summary>
     /// Takes in an item just ranked, given its labels' filters and where its paper is among each one's matches (in
@@ -85,7 +93,7 @@ internal sealed class AbstractMarks(WindowIndexStore store, Func<string, FilterR
             }
         }
         var spans = store.Spans(_queries);
-        for (var i = 0; i < _asked.Count; i++) _asked[i].Result.SetMarks(_asked[i].Index, spans[i]);
+        for (var i = 0; i < _asked.Count; i++) _asked[i].Result.SetMarks(_asked[i].Index, _book.Add(spans[i]));
         var matches = CollectionsMarshal.AsSpan(_matches);
         foreach (var (item, first, count) in _waiting) item.Marks = Union(matches.Slice(first, count));
         _asking.Clear();
@@ -97,47 +105,58 @@ internal sealed class AbstractMarks(WindowIndexStore store, Func<string, FilterR
     }
 
     /// <summary>The spans of an item's labels' matches, overlapping ones merged as highlight() merges a query's matches.</summary>
-    private static int[]? Union(ReadOnlySpan<(FilterResult Result, int Index)> matches)
+    private ReadOnlyMemory<int> Union(ReadOnlySpan<(FilterResult Result, int Index)> matches)
     {
-        int[]? only = null;
+        ReadOnlyMemory<int> only = default;
         int several = 0, total = 0;
         foreach (var (result, index) in matches)
         {
-            var spans = result.MarksOf(index);
-            if (spans.Length == 0) continue;
-            only ??= spans;
-            several++;
+            var spans = _book.At(result.MarksAt(index));
+            if (spans.IsEmpty) continue;
+            if (several++ == 0) only = spans;
             total += spans.Length;
         }
+        // One label's spans (most items) are that pair's own, sliced from the book.
         if (several < 2) return only;
-        var lists = new int[several][];
+        // The labels' spans side by side (list l from ends[l - 1] to ends[l]), so the merge needs no array of arrays.
+        var all = total <= 256 ? stackalloc int[total] : new int[total];
+        Span<int> heads = stackalloc int[several];
+        Span<int> ends = stackalloc int[several];
         several = 0;
+        var copied = 0;
         foreach (var (result, index) in matches)
         {
-            if (result.MarksOf(index) is { Length: > 0 } spans) lists[several++] = spans;
+            var spans = _book.At(result.MarksAt(index)).Span;
+            if (spans.IsEmpty) continue;
+            spans.CopyTo(all[copied..]);
+            heads[several] = copied;
+            ends[several++] = copied += spans.Length;
         }
+        if (_merged.Length - _mergedUsed < total)
+            (_merged, _mergedUsed) = (new int[Math.Max(Math.Clamp(2 * _merged.Length, 256, MergedChunk), total)], 0);
+        var merged = _merged.AsSpan(_mergedUsed, total);
         // Each label's spans ascend and do not overlap, so one pass over all of them in (start, end) order, always
         // taking the lowest head, merges them: no pairs to list and sort for each item that several labels matched.
-        Span<int> heads = stackalloc int[lists.Length];
-        var merged = total <= 256 ? stackalloc int[total] : new int[total];
         var length = 0;
         while (true)
         {
             var best = -1;
-            for (var l = 0; l < lists.Length; l++)
+            for (var l = 0; l < heads.Length; l++)
             {
-                if (heads[l] + 1 >= lists[l].Length) continue;
-                if (best < 0 || Before(lists[l], heads[l], lists[best], heads[best])) best = l;
+                if (heads[l] + 1 >= ends[l]) continue;
+                if (best < 0 || Before(all, heads[l], heads[best])) best = l;
             }
             if (best < 0) break;
-            var (start, end) = (lists[best][heads[best]], lists[best][heads[best] + 1]);
+            var (start, end) = (all[heads[best]], all[heads[best] + 1]);
             heads[best] += 2;
             if (length > 0 && start < merged[length - 1]) merged[length - 1] = Math.Max(merged[length - 1], end);
             else (merged[length], merged[length + 1], length) = (start, end, length + 2);
         }
-        return merged[..length].ToArray();
+        var union = _merged.AsMemory(_mergedUsed, length);
+        _mergedUsed += length;
+        return union;
     }
 
-    /// <summary>Whether the span at <paramref name="a"/>[<paramref name="at"/>] comes before the one at <paramref name="b"/>[<paramref name="bt"/>].</summary>
-    private static bool Before(int[] a, int at, int[] b, int bt) => a[at] < b[bt] || (a[at] == b[bt] && a[at + 1] < b[bt + 1]);
+    /// <summary>Whether the span at <paramref name="a"/> of <paramref name="all"/> comes before the one at <paramref name="b"/>.</summary>
+    private static bool Before(Span<int> all, int a, int b) => all[a] < all[b] || (all[a] == all[b] && all[a + 1] < all[b + 1]);
 }

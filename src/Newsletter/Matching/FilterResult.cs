@@ -32,10 +32,9 @@ internal sealed class FilterResult
     private readonly byte[]? _frequencies; // with _relevance: each match's phrases' frequencies, in relevance order
     private readonly PaperUpvotes _upvotes; // by paper: the window's, shared by its results
     private int[]? _byTrending;        // indexes in trending order, built when first asked for; empty when the same
-    // Each paper's highlights, once decided (AbstractMarks): a dense result's (a topic's, most of whose matches are
-    // drawn into digests) in a slot per match, a keyword's only for the few matches decided.
-    private int[]?[]? _marks;
-    private SparseMarks? _sparseMarks;
+    // Where each paper's highlights are in the run's MarkBook, once decided (AbstractMarks; see DecidedMarks): a
+    // topic's in a slot a match, a keyword's only for the few matches decided, until a slot a match is smaller.
+    private int[]? _marks;
     private readonly int[]? _byOffset; // with dense: 1 + the index of each offset's match, 0 where none
 
     /// <param name="hits">The filter's matches, in any order (sorted in place; the caller may reuse the buffer).</param>
@@ -160,19 +159,23 @@ internal sealed class FilterResult
     }
 
     /// <summary>Whether the highlights of the match at <paramref name="index"/> were decided (see <see cref="SetMarks"/>).</summary>
-    public bool HasMarks(int index) => MarksAt(index) is not null;
-
-    /// <summary>The highlights decided for the match at <paramref name="index"/>; empty when none were (yet).</summary>
-    public int[] MarksOf(int index) => MarksAt(index) ?? [];
+    public bool HasMarks(int index) => MarksAt(index) != 0;
 
     /// <summary>
-    /// Records the spans of the abstract of the match at <paramref name="index"/> that the filter's query matched
-    /// (decided once per run, kept with the filter's other results rather than in a table of their own).
+    /// The <see cref="MarkBook"/> handle of the highlights decided for the match at <paramref name="index"/>; 0 when
+    /// none were (yet).
     /// </summary>
-    public void SetMarks(int index, int[] spans)
+    public int MarksAt(int index) => _marks is { } marks ? DecidedMarks.Get(marks, index) : 0;
+
+    /// <summary>
+    /// Records where the spans of the abstract of the match at <paramref name="index"/> that the filter's query
+    /// matched are kept (a <see cref="MarkBook"/> handle, not 0): decided once per run, kept with the filter's other
+    /// results rather than in a table of their own.
+    /// </summary>
+    public void SetMarks(int index, int handle)
     {
-        if (_byOffset is not null) (_marks ??= new int[]?[_offsets.Length])[index] = spans;
-        else (_sparseMarks ??= new SparseMarks()).Set(index, spans);
+        ArgumentOutOfRangeException.ThrowIfZero(handle);
+        DecidedMarks.Set(ref _marks, index, handle, _offsets.Length, dense: _byOffset is not null);
     }
 
     /// <summary>
@@ -218,6 +221,4 @@ internal sealed class FilterResult
     private static bool SameRank(FilterHit a, FilterHit b) => BitConverter.DoubleToInt64Bits(a.Rank) == BitConverter.DoubleToInt64Bits(b.Rank);
 
     private int OffsetAt(int index) => _highs is null ? _offsets[index] : _offsets[index] | _highs[index] << 16;
-
-    private int[]? MarksAt(int index) => _byOffset is not null ? _marks?[index] : _sparseMarks?.Get(index);
 }

@@ -28,9 +28,9 @@ public class FrozenItemsTests
     {
         IReadOnlyList<DigestItem> items =
         [
-            new(42, ["state-space-models", "keyword:mamba"], 12.3457) { Marks = [0, 5] },
+            new(42, ["state-space-models", "keyword:mamba"], 12.3457) { Marks = new[] { 0, 5 } },
             new(7, ["keyword:mamba"], 0.5),
-            new(8, ["keyword:mamba", "state-space-models"], 0.25) { Marks = [] },
+            new(8, ["keyword:mamba", "state-space-models"], 0.25) { Marks = Array.Empty<int>() },
         ];
 
         Assert.That(FrozenItems.Write(items), Is.EqualTo(
@@ -45,7 +45,7 @@ public class FrozenItemsTests
         var read = FrozenItems.Read(json);
 
         Assert.That(Describe(read), Is.EqualTo(new[] { "42 12.3457 [state-space-models|keyword:mamba]", "7 0.5 []" }));
-        Assert.That(read.Select(i => i.Marks), Is.EqualTo(new int[]?[] { [0, 5], null }));
+        Assert.That(read.Select(i => i.MarkList()), Is.EqualTo(new int[]?[] { [0, 5], null }));
     }
 
     [Test]
@@ -77,14 +77,14 @@ public class FrozenItemsTests
     {
         var items = new List<DigestItem>
         {
-            new(42, ["keyword:mamba"], 1.5) { Marks = [0, 5, 17, 28] },
+            new(42, ["keyword:mamba"], 1.5) { Marks = new[] { 0, 5, 17, 28 } },
             new(7, ["state-space-models"], 0.25),
-            new(8, [], 0.125) { Marks = [] },
+            new(8, [], 0.125) { Marks = Array.Empty<int>() },
         };
 
         var read = FrozenItems.Read(FrozenItems.Write(items));
 
-        Assert.That(read.Select(i => i.Marks), Is.EqualTo(new int[]?[] { [0, 5, 17, 28], null, null }));
+        Assert.That(read.Select(i => i.MarkList()), Is.EqualTo(new int[]?[] { [0, 5, 17, 28], null, null }));
         Assert.That(Describe(read), Is.EqualTo(Describe(items)));
     }
 
@@ -96,7 +96,7 @@ public class FrozenItemsTests
         var read = FrozenItems.Read(json);
 
         Assert.That(Describe(read), Is.EqualTo(new[] { "42 0.5 [a]", "7 1 []" }));
-        Assert.That(read[0].Marks, Is.EqualTo(new[] { 0, 3 }));
+        Assert.That(read[0].MarkList(), Is.EqualTo(new[] { 0, 3 }));
     }
 
     [TestCase("not json")]
@@ -130,7 +130,12 @@ public class FrozenItemsTests
             {
                 var named = Enumerable.Range(0, random.Next(0, 4)).Select(_ => labels[random.Next(labels.Length)]).ToList();
                 var score = random.Next(3) == 0 ? scores[random.Next(scores.Length)] : Math.Round((random.NextDouble() - 0.3) * 100, random.Next(0, 6));
-                var marks = random.Next(3) switch { 0 => null, 1 => Array.Empty<int>(), _ => Enumerable.Range(0, random.Next(1, 40)).Select(_ => random.Next()).ToArray() };
+                var offsets = Enumerable.Range(0, random.Next(3, 42)).Select(_ => random.Next()).ToArray();
+                // Planned items' marks are slices of the run's spans; the ledger's, whole arrays.
+                var marks = random.Next(4) switch
+                {
+                    0 => default, 1 => Array.Empty<int>(), 2 => offsets.AsMemory(1, offsets.Length - 2), _ => (ReadOnlyMemory<int>)offsets,
+                };
                 items.Add(new DigestItem(random.NextInt64(long.MinValue, long.MaxValue) >> random.Next(0, 63), named, score) { Marks = marks });
             }
 
@@ -158,7 +163,7 @@ public class FrozenItemsTests
                 json.WriteStartArray();
                 foreach (var label in item.Labels) json.WriteNumberValue(labels.IndexOf(label));
                 json.WriteEndArray();
-                if (item.Marks is { Length: > 0 } marks)
+                if (item.MarkList() is { Count: > 0 } marks)
                 {
                     json.WriteStartArray();
                     foreach (var offset in marks) json.WriteNumberValue(offset);

@@ -75,11 +75,11 @@ public class LedgerPlanTests(string provider) : DigestWorldFixture(Confirmed, pr
         var readers = Enumerable.Range(0, 5)
             .Select(i => World.AddReader($"share{i}@example.org", Confirmed, [DigestWorld.Topic("state-space-models")]))
             .ToList();
-        IReadOnlyList<DigestItem> shared = [new DigestItem(mamba, ["state-space-models"], 1.5) { Marks = [0, 5] }];
+        IReadOnlyList<DigestItem> shared = [new DigestItem(mamba, ["state-space-models"], 1.5) { Marks = new[] { 0, 5 } }];
         // Equal content reached another way (other filters, another page): still the same stored list.
-        IReadOnlyList<DigestItem> sameAgain = [new DigestItem(mamba, ["state-space-models"], 1.5) { Marks = [0, 5] }];
+        IReadOnlyList<DigestItem> sameAgain = [new DigestItem(mamba, ["state-space-models"], 1.5) { Marks = new[] { 0, 5 } }];
         // Differs only in its marks: a list of its own.
-        IReadOnlyList<DigestItem> otherMarks = [new DigestItem(mamba, ["state-space-models"], 1.5) { Marks = [0, 6] }];
+        IReadOnlyList<DigestItem> otherMarks = [new DigestItem(mamba, ["state-space-models"], 1.5) { Marks = new[] { 0, 6 } }];
         IReadOnlyList<DigestItem> own = [new DigestItem(diffusion, ["diffusion"], 2), new DigestItem(mamba, ["keyword:mamba"], 1)];
         var lists = new[] { shared, otherMarks, own, sameAgain, shared };
         var digests = readers.Select((r, i) => new PlannedDigest(
@@ -189,7 +189,7 @@ public class LedgerPlanTests(string provider) : DigestWorldFixture(Confirmed, pr
         // Not ASCII, a quote and a backslash to escape, a fraction and marks: every form the JSON writer has.
         IReadOnlyList<DigestItem> items =
         [
-            new DigestItem(paper, ["state-space-models", "keyword:na\u00efve \"Ma\\mba\" 表"], 0.1 + 0.2) { Marks = [0, 5, 17, 28] },
+            new DigestItem(paper, ["state-space-models", "keyword:na\u00efve \"Ma\\mba\" 表"], 0.1 + 0.2) { Marks = new[] { 0, 5, 17, 28 } },
             new DigestItem(paper + 1, ["keyword:x"], 1e-7),
         ];
         var digest = new PlannedDigest(reader.Id, "daily:2026-11-24", Due.AddDays(-1), Due, items, paper, Due, Due.AddDays(1));
@@ -237,5 +237,5 @@ public class LedgerPlanTests(string provider) : DigestWorldFixture(Confirmed, pr
     }
 
     private static string Describe(IReadOnlyList<DigestItem> items) =>
-        string.Join(";", items.Select(i => $"{i.Paper}|{string.Join(",", i.Labels)}|{i.Score}|{string.Join(",", i.Marks ?? [])}"));
+        string.Join(";", items.Select(i => $"{i.Paper}|{string.Join(",", i.Labels)}|{i.Score}|{string.Join(",", i.Marks.ToArray())}"));
 }

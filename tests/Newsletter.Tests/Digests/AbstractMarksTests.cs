@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Dapper;
 using Newsletter.Delivery;
 using Newsletter.Digests;
@@ -75,8 +76,44 @@ public class AbstractMarksTests
         marks.Mark([list, list]);
 
         var together = string.Join(" OR ", new[] { "a", "b", "c" }.Select(k => $"({queries["keyword:" + k]})"));
-        Assert.That(DigestExcerpt.Mark(Abstract, list[0].Marks), Is.EqualTo(IndexHighlight(connection, id, together)));
-        Assert.That(list[1].Marks, Is.Null, "a recommendation matched no query");
+        Assert.That(DigestExcerpt.Mark(Abstract, list[0].MarkList()), Is.EqualTo(IndexHighlight(connection, id, together)));
+        Assert.That(list[1].MarkList(), Is.Null, "a recommendation matched no query");
+    }
+
+    [Test]
+    public void DecidedSpans_ReadBackAsAsked_OneSpanSeveralAndMerged_AndItemsOfOnePairShareThem()
+    {
+        var (database, id) = PaperInIndex();
+        using var connection = database.Open();
+        using var window = MatchWindow.Load(connection, id - 1, id);
+        using var store = window.Open();
+        var results = new Dictionary<string, FilterResult>
+        {
+            ["keyword:mamba"] = new("keyword:mamba", new[] { new FilterHit(id, 1, 0) }, "mamba"),
+            ["keyword:state"] = new("keyword:state", new[] { new FilterHit(id, 1, 0) }, "\"state space\""),
+        };
+        var marks = new AbstractMarks(store, label => results.GetValueOrDefault(label));
+        var one = store.Spans([(id, "mamba", 1)])[0];
+        var several = store.Spans([(id, "\"state space\"", 1)])[0];
+        Assume.That(one, Has.Length.EqualTo(2));
+        Assume.That(several, Has.Length.EqualTo(4));
+        IReadOnlyList<DigestItem> first = [new(id, ["keyword:mamba"], 1), new(id, ["keyword:state"], 1)];
+        IReadOnlyList<DigestItem> second = [new(id, ["keyword:mamba"], 1), new(id, ["keyword:state", "keyword:mamba"], 1)];
+
+        marks.Mark([first]);
+        marks.Mark([second]);
+
+        var merged = several.Concat(one).Chunk(2).OrderBy(span => span[0]).SelectMany(span => span).ToArray();
+        Assert.That(first[0].Marks.ToArray(), Is.EqualTo(one), "one span");
+        Assert.That(first[1].Marks.ToArray(), Is.EqualTo(several), "several spans");
+        Assert.That(second[0].Marks.ToArray(), Is.EqualTo(one), "decided on the page before");
+        Assert.That(second[1].Marks.ToArray(), Is.EqualTo(merged), "two labels' spans merged");
+        // An item of one label slices the pair's spans where the run keeps them: no array of its own.
+        Assert.That(MemoryMarshal.TryGetArray(first[0].Marks, out var kept), Is.True);
+        Assert.That(MemoryMarshal.TryGetArray(second[0].Marks, out var shared), Is.True);
+        Assert.That(shared.Array, Is.SameAs(kept.Array));
+        Assert.That(kept.Array, Has.Length.GreaterThan(one.Length), "a chunk of the run's spans");
+        Assert.That(shared.Offset, Is.EqualTo(kept.Offset));
     }
 
     [Test]
@@ -96,15 +133,15 @@ public class AbstractMarksTests
         marks.Mark([first]);
         // Page 2: one label decided on page 1, one never asked: the item waits for its page's highlights.
         var second = Ranking.Top([state, mamba], isNew, 20, DigestOrder.Relevance, marks);
-        Assert.That(second[0].Marks, Is.Null, "not marked before its page's new pair is asked");
+        Assert.That(second[0].MarkList(), Is.Null, "not marked before its page's new pair is asked");
         marks.Mark([second]);
         // Page 3: every pair decided, so the item is marked as ranking makes it.
         var third = Ranking.Top([mamba], isNew, 20, DigestOrder.Relevance, marks);
 
-        Assert.That(DigestExcerpt.Mark(Abstract, first[0].Marks), Is.EqualTo(IndexHighlight(connection, id, "\"state space\"")));
+        Assert.That(DigestExcerpt.Mark(Abstract, first[0].MarkList()), Is.EqualTo(IndexHighlight(connection, id, "\"state space\"")));
         Assert.That(second[0].Labels, Is.EqualTo(new[] { "keyword:state", "keyword:mamba" }), "best match first");
-        Assert.That(DigestExcerpt.Mark(Abstract, second[0].Marks), Is.EqualTo(IndexHighlight(connection, id, "(\"state space\") OR (mamba)")));
-        Assert.That(DigestExcerpt.Mark(Abstract, third[0].Marks), Is.EqualTo(IndexHighlight(connection, id, "mamba")), "marked without Mark");
+        Assert.That(DigestExcerpt.Mark(Abstract, second[0].MarkList()), Is.EqualTo(IndexHighlight(connection, id, "(\"state space\") OR (mamba)")));
+        Assert.That(DigestExcerpt.Mark(Abstract, third[0].MarkList()), Is.EqualTo(IndexHighlight(connection, id, "mamba")), "marked without Mark");
     }
 
     [TestCase(new[] { 0, 1 }, Description = "ends inside a word")]
@@ -127,7 +164,7 @@ public class AbstractMarksTests
         Assert.That(world.Planner.PlanDue(due), Is.EqualTo(1));
 
         var row = world.Rows(reader.Id).Single();
-        Assert.That(FrozenItems.Read(row.ItemsJson).Single().Marks, Is.EqualTo(new[] { 34, 39 }), "the one word of the abstract the query matched");
+        Assert.That(FrozenItems.Read(row.ItemsJson).Single().MarkList(), Is.EqualTo(new[] { 34, 39 }), "the one word of the abstract the query matched");
         var composer = world.Get<DigestComposer>();
         Assert.That(composer.Compose(row).Message.Parsed().HtmlBody, Does.Contain(">Mamba</mark> scales."));
 

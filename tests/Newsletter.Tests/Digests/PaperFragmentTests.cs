@@ -58,7 +58,7 @@ public class PaperFragmentTests() : DigestWorldFixture(Confirmed)
     {
         var (renderer, fragments, batch, item, paper) = LoadedRun();
         var otherLabels = item with { Labels = [.. item.Labels, "keyword:other"] };
-        var noMarks = item with { Marks = null };
+        var noMarks = item with { Marks = default };
 
         var first = fragments.Entry(paper, item, renderer);
         var other = fragments.Entry(paper, otherLabels, renderer);

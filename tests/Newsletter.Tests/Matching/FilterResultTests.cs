@@ -48,15 +48,15 @@ public class FilterResultTests
     {
         var result = new FilterResult("keyword:x", Hits.ToArray(), "x", dense);
         var decided = new[] { 15L, 11L, 13L };
-        foreach (var paper in decided) result.SetMarks(result.IndexOf(paper), [(int)paper, (int)paper + 1]);
-        result.SetMarks(result.IndexOf(11), []);
+        foreach (var paper in decided) result.SetMarks(result.IndexOf(paper), (int)paper * 100);
+        result.SetMarks(result.IndexOf(11), 7);
 
         foreach (var hit in Hits)
         {
             var index = result.IndexOf(hit.Paper);
-            var expected = hit.Paper == 11 ? [] : decided.Contains(hit.Paper) ? new[] { (int)hit.Paper, (int)hit.Paper + 1 } : [];
+            var expected = hit.Paper == 11 ? 7 : decided.Contains(hit.Paper) ? (int)hit.Paper * 100 : 0;
             Assert.That(result.HasMarks(index), Is.EqualTo(decided.Contains(hit.Paper)), $"paper {hit.Paper}");
-            Assert.That(result.MarksOf(index), Is.EqualTo(expected), $"paper {hit.Paper}");
+            Assert.That(result.MarksAt(index), Is.EqualTo(expected), $"paper {hit.Paper}");
         }
     }
 
