@@ -93,32 +93,36 @@ public sealed class FrozenLists
     /// </remarks>
     private UInt128 KeyOf(IReadOnlyList<DigestItem> items)
     {
+        var list = items is List<DigestItem> made ? CollectionsMarshal.AsSpan(made) : items.ToArray();
         var size = 4;
-        for (var i = 0; i < items.Count; i++)
+        foreach (var item in list)
         {
-            var item = items[i];
+            var labels = item.Labels;
             size += 8 + 8 + 4 + 4 + 4 * item.Marks.Length;
-            for (var l = 0; l < item.Labels.Count; l++) size += 4 + 2 * item.Labels[l].Length;
+            for (var l = 0; l < labels.Count; l++) size += 4 + 2 * labels[l].Length;
         }
         _buffer.ResetWrittenCount();
         var span = _buffer.GetSpan(size);
-        var at = Write(span, 0, items.Count);
-        for (var i = 0; i < items.Count; i++)
+        var at = Write(span, 0, list.Length);
+        foreach (var item in list)
         {
-            var item = items[i];
+            var labels = item.Labels;
             BinaryPrimitives.WriteInt64LittleEndian(span[at..], item.Paper);
             BinaryPrimitives.WriteInt64LittleEndian(span[(at + 8)..], BitConverter.DoubleToInt64Bits(item.Score));
-            at = Write(span, at + 16, item.Labels.Count);
-            for (var l = 0; l < item.Labels.Count; l++)
+            at = Write(span, at + 16, labels.Count);
+            for (var l = 0; l < labels.Count; l++)
             {
-                var label = item.Labels[l];
+                var label = labels[l];
                 at = Write(span, at, label.Length);
                 MemoryMarshal.AsBytes(label.AsSpan()).CopyTo(span[at..]);
                 at += 2 * label.Length;
             }
             // No marks hash as -1, as a null array did: planning never made an empty one, and empty ones write no JSON.
-            at = Write(span, at, item.Marks.IsEmpty ? -1 : item.Marks.Length);
-            foreach (var mark in item.Marks.Span) at = Write(span, at, mark);
+            // The marks go as they lie in memory: a key is compared only within its run, on one machine.
+            var marks = MemoryMarshal.AsBytes(item.Marks.Span);
+            at = Write(span, at, marks.IsEmpty ? -1 : item.Marks.Length);
+            marks.CopyTo(span[at..]);
+            at += marks.Length;
         }
         return XxHash128.HashToUInt128(span[..at], _seed);
     }
