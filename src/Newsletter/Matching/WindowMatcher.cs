@@ -205,6 +205,10 @@ internal sealed class WindowMatcher : IDisposable
     /// </summary>
     public void Mark(IReadOnlyList<IReadOnlyList<DigestItem>> lists)
     {
+        // Decided highlights are kept in this matcher's own MarkBook and named from the results by handle: a shared
+        // window's topics serve every request, and a handle from one request's book would be read in another's.
+        if (_window.SharedTopics is not null)
+            throw new InvalidOperationException("a shared window's results are not marked: each request's highlights are its own");
         // A run asks most of its window's papers for many queries: it reads their tokens once (a request asks few).
         if (!_forRequest) _store.ReadTokens();
         (_marks ??= new AbstractMarks(_store, label => _slots.GetValueOrDefault(Key(label)).Result)).Mark(lists);

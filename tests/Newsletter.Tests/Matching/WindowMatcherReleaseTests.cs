@@ -95,6 +95,18 @@ public class WindowMatcherReleaseTests
 
     private static long[] Papers(FilterResult result) => Enumerable.Range(0, result.Count).Select(result.PaperAt).ToArray();
 
+    [Test]
+    public void AMatcherOnASharedWindow_RefusesToMark_ItsTopicsServeEveryRequest()
+    {
+        using var run = new MatcherRun(_database, _low, _high, shared: true);
+        var topic = run.Matcher.Get(SubscriberFilter.Topic, "ssm");
+        var items = run.Matcher.Top([topic], NewPapers.After(0), 3, DigestOrder.Relevance);
+
+        Assert.That(items, Has.Count.EqualTo(3));
+        Assert.That(() => run.Matcher.Mark([items]), Throws.InvalidOperationException);
+        Assert.That(items.Select(i => i.Marks.IsEmpty), Is.All.True, "nothing was decided into the shared topic's result");
+    }
+
     private MatcherRun Run() => new(_database, _low, _high);
 
     private sealed class MatcherRun : IDisposable
@@ -102,10 +114,10 @@ public class WindowMatcherReleaseTests
         private readonly Microsoft.Data.Sqlite.SqliteConnection _connection;
         private readonly MatchWindow _window;
 
-        public MatcherRun(Database database, long low, long high)
+        public MatcherRun(Database database, long low, long high, bool shared = false)
         {
             _connection = database.Open();
-            _window = MatchWindow.Load(_connection, low, high);
+            _window = MatchWindow.Load(_connection, low, high, shared);
             var topics = new TopicCatalog([new Topic { Slug = "ssm", Name = "State space models", Query = "mamba" }]);
             Matcher = new WindowMatcher(_window, _window.Open(), topics, new QueryOptions(),
                 new FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 8, 0, 0, TimeSpan.Zero)), NullLogger.Instance);
