@@ -27,6 +27,10 @@ public sealed class DigestPlanner(
     private const int PageSize = 2000;
     // Pages handed to the writer and not yet written, at most.
     private const int PagesWaiting = 2;
+    // Ranked digests are marked and numbered this many at a time, not a page at a time: nine in ten repeat a list and
+    // let their items go then, so a collection in the middle of a page finds a quarter of its items alive, not all
+    // of them (BENCHMARKS, "eighth round").
+    private const int SettleEvery = 500;
 
     /// <summary>Plans every digest due at or before <paramref name="at"/>; returns how many ledger rows it created.</summary>
     public int PlanDue(DateTimeOffset at) => Run(at).Planned;
@@ -65,6 +69,7 @@ public sealed class DigestPlanner(
             while (pages.Next(matcher))
             {
                 var digests = new List<PlannedDigest>(pages.Readers.Count);
+                var settled = 0;
                 for (var i = 0; i < pages.Readers.Count; i++)
                 {
                     var reader = pages.Readers[i];
@@ -77,6 +82,7 @@ public sealed class DigestPlanner(
                     onDigest?.Invoke(reader, digest);
                     if (digest.Items.Count == 0) empty++;
                     digests.Add(digest);
+                    if (!dryRun && digests.Count - settled == SettleEvery) settled = Settle(digests, settled, matcher, frozen);
                 }
                 if (dryRun)
                 {
@@ -85,13 +91,9 @@ public sealed class DigestPlanner(
                     planned += digests.Count(d => d.Items.Count > 0 || options.Value.SendEmpty);
                     continue;
                 }
-                // What each frozen paper highlights is decided now, from the queries that matched it; then the
-                // keywords this page's readers were the last to name are let go.
-                matcher.Mark(digests.Select(d => d.Items).ToList());
+                // Once every digest of the page is settled, the keywords its readers were the last to name are let go.
+                Settle(digests, settled, matcher, frozen);
                 matcher.Release();
-                // Each list numbered now: the digests that repeat a list already handed over let their items go, so
-                // the pages waiting for the writer hold only new lists (FrozenLists).
-                frozen.Number(digests);
                 if (writes.Count == PagesWaiting) Finish(writes.Dequeue());
                 pages.Written(unwritten: writes.Count);
                 writes.Enqueue(WriteAfter(writes.LastOrDefault(), digests, at, frozen, checkpoints));
@@ -112,6 +114,21 @@ public sealed class DigestPlanner(
             planned += rows;
             readers += advanced;
         }
+    }
+
+    /// <summary>
+    /// Settles the digests ranked since <paramref name="from"/>: what each frozen paper highlights is decided from the
+    /// queries that matched it, then each list is numbered, and the digests that repeat a list an earlier one carries
+    /// let their items go, so what waits for the writer is only new lists (<see cref="FrozenLists"/>). Returns how
+    /// many of <paramref name="digests"/> are settled.
+    /// </summary>
+    private static int Settle(List<PlannedDigest> digests, int from, WindowMatcher matcher, FrozenLists frozen)
+    {
+        if (from == digests.Count) return from;
+        var ranked = digests.GetRange(from, digests.Count - from);
+        matcher.Mark(ranked.ConvertAll(d => d.Items));
+        frozen.Number(ranked);
+        return digests.Count;
     }
 
     /// <summary>

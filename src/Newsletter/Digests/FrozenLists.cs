@@ -12,7 +12,7 @@ namespace Newsletter.Digests;
 /// planner numbers each digest's list as soon as its page is marked (<see cref="Number"/>): a list is known by a
 /// 128-bit hash of its fields (<see cref="KeyOf"/>), and only the first digest to carry it keeps its items; the others
 /// let theirs go and name the list by number. The ledger writer stores each number's list once and keeps its id. The
-/// run keeps ~40 bytes per distinct list (its key, number and id), never the lists or anything per reader.
+/// run keeps ~32 bytes per distinct list (its key, its slot in the table of numbers and its id), never the lists or anything per reader.
 /// </summary>
 /// <remarks>
 /// Numbered on the planner's thread, the pages waiting for the writer hold only the run's new lists: at 1,000,000
@@ -22,11 +22,19 @@ namespace Newsletter.Digests;
 /// </remarks>
 public sealed class FrozenLists
 {
-    // The planner's side: each distinct list's number, by key.
-    private readonly Dictionary<UInt128, int> _numbers = [];
+    // Keys and ids are kept by number in chunks of this many: a run's hundreds of thousands of lists never make one
+    // array that grows by copying itself (a dictionary of them was 7.5 MB at 1,000,000 readers, on the large-object
+    // heap beside its dead smaller copies until a full collection: BENCHMARKS, "eighth round").
+    private const int ChunkBits = 12;
+    private const int Chunk = 1 << ChunkBits;
+    // The planner's side: each distinct list's key by number, and a table of numbers by key (open addressing on the
+    // key's low bits, which are already a hash: number + 1 in each used slot, 0 in a free one), at most 70% full.
+    private readonly List<UInt128[]> _keys = [];
+    private int[] _table = new int[1024];
+    private int _count;
     private readonly ArrayBufferWriter<byte> _buffer = new(4096);
     // The writer's side: each number's stored list, 0 until stored.
-    private readonly List<long> _ids = [];
+    private readonly List<long[]> _ids = [];
     // Keys are compared within one run only, so each run hashes with a seed of its own: no list can be made to
     // collide with another ahead of time.
     private readonly long _seed = Random.Shared.NextInt64();
@@ -61,25 +69,51 @@ public sealed class FrozenLists
     /// <summary>The run's number for the list <paramref name="items"/>, a new one unless an earlier list had the same content.</summary>
     internal int NumberOf(IReadOnlyList<DigestItem> items, out bool known)
     {
-        ref var number = ref CollectionsMarshal.GetValueRefOrAddDefault(_numbers, KeyOf(items), out known);
-        if (!known) number = _numbers.Count - 1;
+        var key = KeyOf(items);
+        var slot = Find(_table, key);
+        known = _table[slot] != 0;
+        if (known) return _table[slot] - 1;
+        var number = _count++;
+        if ((number & (Chunk - 1)) == 0) _keys.Add(new UInt128[Chunk]);
+        _keys[number >> ChunkBits][number & (Chunk - 1)] = key;
+        _table[slot] = number + 1;
+        if (_count * 10L > _table.Length * 7L) Grow();
         return number;
     }
 
+    /// <summary>The slot of <paramref name="table"/> that holds <paramref name="key"/>'s number, or the free one where it would go.</summary>
+    private int Find(int[] table, UInt128 key)
+    {
+        var mask = table.Length - 1;
+        var slot = (int)(ulong)key & mask;
+        while (table[slot] is var entry and not 0 && KeyAt(entry - 1) != key) slot = (slot + 1) & mask;
+        return slot;
+    }
+
+    private UInt128 KeyAt(int number) => _keys[number >> ChunkBits][number & (Chunk - 1)];
+
+    private void Grow()
+    {
+        var table = new int[_table.Length * 2];
+        for (var number = 0; number < _count; number++) table[Find(table, KeyAt(number))] = number + 1;
+        _table = table;
+    }
+
     /// <summary>The id of the stored list numbered <paramref name="number"/>, or null when it is not stored yet.</summary>
-    internal long? IdOf(int number) => number < _ids.Count && _ids[number] != 0 ? _ids[number] : null;
+    internal long? IdOf(int number) =>
+        number >> ChunkBits < _ids.Count && _ids[number >> ChunkBits][number & (Chunk - 1)] is var id and not 0 ? id : null;
 
     internal void Stored(int number, long id)
     {
-        while (_ids.Count <= number) _ids.Add(0);
-        _ids[number] = id;
+        while (_ids.Count <= number >> ChunkBits) _ids.Add(new long[Chunk]);
+        _ids[number >> ChunkBits][number & (Chunk - 1)] = id;
     }
 
     /// <summary>
     /// Forgets a list stored by a page whose transaction rolled back. No later page of the run is written after a
     /// failed one (<c>DigestPlanner</c> passes the error on), so no digest that let its items go for it is stored.
     /// </summary>
-    internal void Forget(int number) => _ids[number] = 0;
+    internal void Forget(int number) => _ids[number >> ChunkBits][number & (Chunk - 1)] = 0;
 
     /// <summary>The key of a list's content: every field of every item, in order, hashed (not thread-safe: in a planning run only its planner's thread numbers lists).</summary>
     /// <remarks>
