@@ -1,5 +1,6 @@
 using Dapper;
 using Newsletter.Digests;
+using Newsletter.Matching;
 using Newsletter.Storage;
 using Newsletter.Tests.Support;
 using static Newsletter.Tests.Support.DigestWorld;
@@ -54,4 +55,34 @@ public class DigestSharingTests(string provider) : DigestWorldFixture(Confirmed,
         Assert.That((first, second), Is.EqualTo((5, 0)));
         Assert.That(readers.Select(r => World.Rows(r.Id).Single().ItemsJson), Is.EqualTo(rows));
     }
+
+    [Test]
+    public void APageOfReadersSettledInParts_StoresEveryReadersOwnList_WithItsHighlights()
+    {
+        // Papers whose abstracts the keywords highlight at different places, so lists differ in papers, labels and marks.
+        World.AddPaper("Mamba for Video", "Scanning video frames with Mamba, frame by frame.", Seen);
+        World.AddPaper("Selective State Space Models Revisited", "Linear time sequence modelling with mamba and video.", Seen);
+        World.AddPaper("Diffusion for Audio", "Denoising audio frames with diffusion.", Seen);
+        string[][] keywords = [["video"], ["frames"], ["audio", "video"], ["mamba"], ["denoising", "frames"], ["linear"], ["diffusion"]];
+        // More readers than the planner settles at once, in one page: lists first met in one part are repeated in the
+        // next ones, and each part's new lists are stored with the marks decided for them.
+        var readers = new List<long>();
+        for (var i = 0; i < 1300; i++)
+        {
+            SubscriberFilter[] filters = [Topic("state-space-models"), .. keywords[i % keywords.Length].Select(Keyword)];
+            readers.AddRange(World.AddReaders([$"part{i}@example.org"], Confirmed, i % 3 == 0 ? filters : filters[1..]));
+        }
+        var planned = new Dictionary<long, IReadOnlyList<DigestItem>>();
+
+        World.Planner.Run(Due, onDigest: (reader, digest) => planned[reader.Id] = digest.Items);
+
+        Assert.That(planned.Keys, Is.EquivalentTo(readers));
+        Assert.That(planned.Values.Select(Describe).Distinct().Count(), Is.GreaterThan(5), "readers get lists of their own");
+        Assert.That(planned.Values.SelectMany(items => items).Count(item => !item.Marks.IsEmpty), Is.GreaterThan(0), "and highlights");
+        foreach (var reader in readers)
+            Assert.That(Describe(DeliveryStore.Items(World.Rows(reader).Single())), Is.EqualTo(Describe(planned[reader])), $"reader {reader}");
+    }
+
+    private static string Describe(IReadOnlyList<DigestItem> items) =>
+        string.Join(";", items.Select(i => $"{i.Paper}|{string.Join(",", i.Labels)}|{i.Score}|{string.Join(",", i.Marks.ToArray())}"));
 }
