@@ -9,10 +9,11 @@ namespace Newsletter.Digests;
 /// <summary>
 /// The item lists one planning run has frozen, by content, so a list that many readers get (the same papers, labels,
 /// scores and marks, whichever filters led there) is stored once a run (see <see cref="DeliveryStore.Plan"/>). The
-/// planner numbers each digest's list as soon as its page is marked (<see cref="Number"/>): a list is known by a
+/// planner numbers each digest's list as soon as its highlights are decided (<see cref="Number"/>): a list is known by a
 /// 128-bit hash of its fields (<see cref="KeyOf"/>), and only the first digest to carry it keeps its items; the others
 /// let theirs go and name the list by number. The ledger writer stores each number's list once and keeps its id. The
-/// run keeps ~32 bytes per distinct list (its key, its slot in the table of numbers and its id), never the lists or anything per reader.
+/// run keeps ~32 bytes per distinct list (its key, its slot in a table of numbers, its id), never the lists or anything
+/// per reader.
 /// </summary>
 /// <remarks>
 /// Numbered on the planner's thread, the pages waiting for the writer hold only the run's new lists: at 1,000,000
@@ -22,9 +23,9 @@ namespace Newsletter.Digests;
 /// </remarks>
 public sealed class FrozenLists
 {
-    // Keys and ids are kept by number in chunks of this many: a run's hundreds of thousands of lists never make one
-    // array that grows by copying itself (a dictionary of them was 7.5 MB at 1,000,000 readers, on the large-object
-    // heap beside its dead smaller copies until a full collection: BENCHMARKS, "eighth round").
+    // Keys and ids are kept by number in chunks of this many, so only the table of numbers (4 bytes a slot) grows by
+    // copying itself: a dictionary of keys and numbers was 7.5 MB at 1,000,000 readers, on the large-object heap beside
+    // its dead smaller copies until a full collection (BENCHMARKS, "eighth round").
     private const int ChunkBits = 12;
     private const int Chunk = 1 << ChunkBits;
     // The planner's side: each distinct list's key by number, and a table of numbers by key (open addressing on the
@@ -54,7 +55,7 @@ public sealed class FrozenLists
 
     /// <summary>
     /// Numbers the list of each of <paramref name="digests"/>; a digest whose list an earlier digest of the run already
-    /// carries lets its items go. The planner calls it once a page is marked (marks are part of a list), on its thread.
+    /// carries lets its items go. The planner calls it once their highlights are decided (marks are part of a list), on its thread.
     /// </summary>
     internal void Number(IReadOnlyList<PlannedDigest> digests)
     {

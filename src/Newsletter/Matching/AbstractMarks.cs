@@ -38,7 +38,7 @@ internal sealed class AbstractMarks(WindowIndexStore store, Func<string, FilterR
 
     /// <summary>
     /// Takes in an item just ranked, given its labels' filters and where its paper is among each one's matches (in
-    /// label order): its marks are set now when every pair is decided, else once its page is marked.
+    /// label order): its marks are set now when every pair is decided, else once its batch is marked.
     /// </summary>
     public void Made(DigestItem item, ReadOnlySpan<(FilterResult Result, int Index)> matches)
     {
