@@ -55,7 +55,8 @@ public sealed class FrozenLists
 
     /// <summary>
     /// Numbers the list of each of <paramref name="digests"/>; a digest whose list an earlier digest of the run already
-    /// carries lets its items go. The planner calls it once their highlights are decided (marks are part of a list), on its thread.
+    /// carries lets its items go. The planner calls it once their highlights are decided (marks are part of a list),
+    /// on its thread.
     /// </summary>
     internal void Number(IReadOnlyList<PlannedDigest> digests)
     {
