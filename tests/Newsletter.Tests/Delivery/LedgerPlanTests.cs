@@ -95,7 +95,7 @@ public class LedgerPlanTests(string provider) : DigestWorldFixture(Confirmed, pr
         Assert.That(connection.ExecuteScalar<long>("SELECT count(*) FROM frozen_lists"), Is.EqualTo(3), "one stored list per distinct list of the run");
         Assert.That(connection.ExecuteScalar<long>("SELECT count(*) FROM deliveries WHERE items_json = '' AND items_list IS NOT NULL"), Is.EqualTo(5),
             "rows point at their list instead of holding a copy");
-        Assert.That(readers.Select(r => Describe(DeliveryStore.Items(World.Rows(r.Id).Single()))), Is.EqualTo(lists.Select(Describe)));
+        Assert.That(readers.Select(r => FrozenItemText.Of(DeliveryStore.Items(World.Rows(r.Id).Single()))), Is.EqualTo(lists.Select(FrozenItemText.Of)));
     }
 
     [Test]
@@ -110,7 +110,7 @@ public class LedgerPlanTests(string provider) : DigestWorldFixture(Confirmed, pr
         IReadOnlyList<DigestItem> Shared() => [new DigestItem(mamba, ["state-space-models"], 1.5) { Marks = new[] { 0, 5 } }];
         IReadOnlyList<DigestItem> Own() => [new DigestItem(diffusion, ["diffusion"], 2), new DigestItem(mamba, ["keyword:mamba"], 1)];
         var lists = new[] { Shared(), Own(), Shared(), Shared(), Own() };
-        var expected = lists.Select(Describe).ToList();
+        var expected = lists.Select(FrozenItemText.Of).ToList();
         var digests = readers.Select((r, i) => new PlannedDigest(
             r.Id, "daily:2026-11-24", Due.AddDays(-1), Due, lists[i], diffusion, Due, Due.AddDays(1))).ToList();
         var run = new FrozenLists();
@@ -127,7 +127,7 @@ public class LedgerPlanTests(string provider) : DigestWorldFixture(Confirmed, pr
         Assert.That(created, Is.EqualTo(5), "a digest without its items is not taken for an empty one");
         using var connection = World.Get<Database>().Connect();
         Assert.That(connection.ExecuteScalar<long>("SELECT count(*) FROM frozen_lists"), Is.EqualTo(2));
-        Assert.That(readers.Select(r => Describe(DeliveryStore.Items(World.Rows(r.Id).Single()))), Is.EqualTo(expected));
+        Assert.That(readers.Select(r => FrozenItemText.Of(DeliveryStore.Items(World.Rows(r.Id).Single()))), Is.EqualTo(expected));
     }
 
     [Test]
@@ -202,7 +202,7 @@ public class LedgerPlanTests(string provider) : DigestWorldFixture(Confirmed, pr
         if (!World.Get<Database>().IsPostgres)
             Assert.That(connection.QuerySingle<(string, long)>("SELECT typeof(items), length(CAST(items AS BLOB)) FROM frozen_lists"),
                 Is.EqualTo(("text", (long)System.Text.Encoding.UTF8.GetByteCount(stored))), "stored as text, its UTF-8 bytes as written");
-        Assert.That(Describe(DeliveryStore.Items(World.Rows(reader.Id).Single())), Is.EqualTo(Describe(items)));
+        Assert.That(FrozenItemText.Of(DeliveryStore.Items(World.Rows(reader.Id).Single())), Is.EqualTo(FrozenItemText.Of(items)));
     }
 
     [Test]
@@ -235,7 +235,4 @@ public class LedgerPlanTests(string provider) : DigestWorldFixture(Confirmed, pr
         Assert.That(connections.Select(c => c.ExecuteScalar<long>("PRAGMA wal_autocheckpoint")), Is.All.EqualTo(1000));
         connections.ForEach(c => c.Dispose());
     }
-
-    private static string Describe(IReadOnlyList<DigestItem> items) =>
-        string.Join(";", items.Select(i => $"{i.Paper}|{string.Join(",", i.Labels)}|{i.Score}|{string.Join(",", i.Marks.ToArray())}"));
 }

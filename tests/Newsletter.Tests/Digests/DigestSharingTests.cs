@@ -77,12 +77,9 @@ public class DigestSharingTests(string provider) : DigestWorldFixture(Confirmed,
         World.Planner.Run(Due, onDigest: (reader, digest) => planned[reader.Id] = digest.Items);
 
         Assert.That(planned.Keys, Is.EquivalentTo(readers));
-        Assert.That(planned.Values.Select(Describe).Distinct().Count(), Is.GreaterThan(5), "readers get lists of their own");
+        Assert.That(planned.Values.Select(FrozenItemText.Of).Distinct().Count(), Is.GreaterThan(5), "readers get lists of their own");
         Assert.That(planned.Values.SelectMany(items => items).Count(item => !item.Marks.IsEmpty), Is.GreaterThan(0), "and highlights");
         foreach (var reader in readers)
-            Assert.That(Describe(DeliveryStore.Items(World.Rows(reader).Single())), Is.EqualTo(Describe(planned[reader])), $"reader {reader}");
+            Assert.That(FrozenItemText.Of(DeliveryStore.Items(World.Rows(reader).Single())), Is.EqualTo(FrozenItemText.Of(planned[reader])), $"reader {reader}");
     }
-
-    private static string Describe(IReadOnlyList<DigestItem> items) =>
-        string.Join(";", items.Select(i => $"{i.Paper}|{string.Join(",", i.Labels)}|{i.Score}|{string.Join(",", i.Marks.ToArray())}"));
 }
