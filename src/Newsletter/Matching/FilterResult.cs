@@ -21,14 +21,14 @@ internal sealed class FilterResult
     private readonly ushort[] _offsets;
     private readonly ushort[]? _highs;
     // Relevance, exact (ranking's ties and the ledger's scores depend on every bit): for a flat keyword, computed again
-    // when asked from each match's phrase frequencies (_frequencies, a byte a phrase: FlatRelevance), which is 1 byte a
-    // match where a double was 8 (most of a 1,000,000-reader run's live heap, BENCHMARKS); otherwise one a match, or,
+    // when asked from each match's phrase frequencies (_frequencies, half a byte a phrase, or a byte: FlatRelevance), where
+    // a double was 8 bytes a match (most of a 1,000,000-reader run's live heap, BENCHMARKS); otherwise one a match, or,
     // with _runs, one a run of equal ones. The matches are in relevance order, so equal scores sit side by side, and many keywords score
     // many matches alike (the same term counts in abstracts of the same length): 41% of the hits' scores were distinct
     // at 1,000,000 readers, whose 5.7 million doubles were 44 MB, the largest part of the run's live heap (BENCHMARKS).
     private readonly double[] _ranks;
     private readonly ushort[]? _runs;  // with runs: the index of each run's first match, ascending; null: one rank a match
-    private readonly FlatRelevance? _relevance;
+    private readonly FlatRelevance _relevance; // with _frequencies
     private readonly byte[]? _frequencies; // with _relevance: each match's phrases' frequencies, in relevance order
     private readonly PaperUpvotes _upvotes; // by paper: the window's, shared by its results
     private int[]? _byTrending;        // indexes in trending order, built when first asked for; empty when the same
@@ -53,7 +53,7 @@ internal sealed class FilterResult
         FlatRelevance? relevance = null, ReadOnlySpan<double> frequencies = default)
     {
         Label = label;
-        Labels = new MatchedLabels([(this, -1)]);
+        Labels = new MatchedLabels(this);
         Query = query;
         _upvotes = upvotes ?? PaperUpvotes.Of(hits.ToArray().Select(h => (h.Paper, h.Upvotes)));
         if (hits.IsEmpty)
@@ -83,8 +83,8 @@ internal sealed class FilterResult
         }
         // A topic's matches are looked up for nearly every item a run ranks: they keep one rank a match (22 topics,
         // a small share of the hits), and only keywords pay the run's search.
-        if (matched is not null && relevance!.Compact(matched, frequencies, hits) is { } compact)
-            (_relevance, _frequencies, _ranks) = (relevance, compact, []);
+        if (matched is not null && relevance!.Value.Compact(matched, frequencies, hits) is { } compact)
+            (_relevance, _frequencies, _ranks) = (relevance.Value, compact, []);
         else (_ranks, _runs) = Ranks(hits, dense);
         if (!dense) return;
         _byOffset = new int[last - first + 1];
@@ -130,11 +130,7 @@ internal sealed class FilterResult
     /// <summary>The relevance of the match at <paramref name="index"/> (see <see cref="IndexOf"/>).</summary>
     public double RankAt(int index)
     {
-        if (_frequencies is not null)
-        {
-            var phrases = _relevance!.Phrases;
-            return _relevance.Of(PaperAt(index), _frequencies.AsSpan(index * phrases, phrases));
-        }
+        if (_frequencies is not null) return _relevance.Of(PaperAt(index), _frequencies, index, _offsets.Length);
         if (_runs is null) return _ranks[index];
         // The last run starting at or before the match: runs start at 0, so there is one.
         var found = _runs.AsSpan().BinarySearch((ushort)index);
