@@ -2,9 +2,11 @@ namespace Newsletter.Matching;
 
 /// <summary>
 /// A full-text query (FTS5 syntax) that is one list of phrases joined only by OR, or only by AND (written or
-/// implicit): the shapes <see cref="WindowPostings"/> answers in managed code. Every other shape (NOT, NEAR, column
-/// filters, parentheses, <c>^</c>, <c>+</c>, AND and OR mixed, a <c>*</c> not glued to its phrase) is not flat and
-/// goes to FTS5 itself, which also gives the error for a broken one.
+/// implicit), the AND list (or lone phrase) perhaps followed by <c>NOT</c> phrases (<c>a b NOT c NOT d</c>: the papers
+/// with a and b, less those with c or d): the shapes <see cref="WindowPostings"/> answers in managed code. Every other
+/// shape (NEAR, column filters, parentheses, <c>^</c>, <c>+</c>, AND and OR mixed, an OR list before NOT, anything
+/// after a NOT phrase but another, a <c>*</c> not glued to its phrase) is not flat and goes to FTS5 itself, which also
+/// gives the error for a broken one.
 /// </summary>
 internal static class FlatQuery
 {
@@ -13,15 +15,22 @@ internal static class FlatQuery
 
     /// <summary>
     /// The phrases of <paramref name="query"/> in FTS5's order (the order bm25 sums them in) into
-    /// <paramref name="phrases"/>, and whether a row must match all of them (<paramref name="all"/>) or any; false
-    /// when the query is not flat.
+    /// <paramref name="phrases"/>, the last <paramref name="excluded"/> of them the ones after a NOT, and whether a row
+    /// must match all the others (<paramref name="all"/>) or any; false when the query is not flat.
     /// </summary>
-    public static bool TryParse(string query, List<Phrase> phrases, out bool all)
+    /// <remarks>
+    /// FTS5 scores an excluded phrase too, but in a row it matched that phrase stands nowhere, so it adds exactly 0 to
+    /// the row's bm25: the others' sum is FTS5's to the bit. NOT binds tighter than AND and a run of phrases tighter
+    /// than either, so only a NOT phrase or the end may follow one (<c>a NOT b c</c> is a NOT (b AND c)).
+    /// </remarks>
+    public static bool TryParse(string query, List<Phrase> phrases, out bool all, out int excluded)
     {
         phrases.Clear();
         all = true;
+        excluded = 0;
         bool? and = null;
         var operatorPending = false;
+        var negating = false; // a NOT was met: every phrase from here on is excluded
         var at = 0;
         while (true)
         {
@@ -40,23 +49,33 @@ internal static class FlatQuery
                 text = query[from..at];
                 if (text is "AND" or "OR")
                 {
-                    if (operatorPending || phrases.Count == 0 || !Agrees(ref and, text == "AND")) return false;
+                    if (negating || operatorPending || phrases.Count == 0 || !Agrees(ref and, text == "AND")) return false;
                     operatorPending = true;
                     if (at < query.Length && query[at] != ' ') return false;
                     continue;
                 }
-                // NOT and NEAR are FTS5's; a phrase spelled so is written in quotes.
-                if (text is "NOT" or "NEAR") return false;
+                if (text == "NOT")
+                {
+                    // After the phrases a row must all match (or one phrase), or after an excluded one.
+                    if (operatorPending || phrases.Count == 0 || and == false) return false;
+                    (negating, operatorPending) = (true, true);
+                    if (at < query.Length && query[at] != ' ') return false;
+                    continue;
+                }
+                // NEAR is FTS5's; a phrase spelled so (or NOT, AND, OR) is written in quotes.
+                if (text == "NEAR") return false;
             }
             var prefix = at < query.Length && query[at] == '*';
             if (prefix) at++;
             if (at < query.Length && query[at] != ' ') return false;
+            if (negating && !operatorPending) return false;
             if (!operatorPending && phrases.Count > 0 && !Agrees(ref and, true)) return false;
             operatorPending = false;
             phrases.Add(new Phrase(text, prefix));
+            if (negating) excluded++;
         }
         all = and ?? true;
-        return phrases.Count > 0 && !operatorPending;
+        return phrases.Count > excluded && !operatorPending;
     }
 
     /// <summary>Whether the operator <paramref name="isAnd"/> is the query's only one so far.</summary>

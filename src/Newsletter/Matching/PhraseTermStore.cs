@@ -34,7 +34,7 @@ internal sealed class PhraseTermStore(SqliteConnection connection, WindowPosting
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var query in queries)
         {
-            if (!FlatQuery.TryParse(query, _phrases, out _)) continue;
+            if (!FlatQuery.TryParse(query, _phrases, out _, out _)) continue;
             foreach (var phrase in _phrases)
             {
                 foreach (var word in phrase.Text.Split(' ', StringSplitOptions.RemoveEmptyEntries))
@@ -47,14 +47,14 @@ internal sealed class PhraseTermStore(SqliteConnection connection, WindowPosting
     }
 
     /// <summary>
-    /// The phrases of <paramref name="query"/> as slots of term numbers (see <see cref="WindowPostings.Match"/>), and
-    /// whether all must match; null when the query is not flat, or a phrase holds no word FTS5 would index (FTS5 then
-    /// answers it as it always did).
+    /// The phrases of <paramref name="query"/> as slots of term numbers (see <see cref="WindowPostings.Match"/>), the
+    /// last <paramref name="excluded"/> of them the NOT ones, and whether all the others must match; null when the
+    /// query is not flat, or a phrase holds no word FTS5 would index (FTS5 then answers it as it always did).
     /// </summary>
-    public (int Low, int High)[][]? Phrases(string query, out bool all)
+    public (int Low, int High)[][]? Phrases(string query, out bool all, out int excluded)
     {
         // A lone surrogate is bound to FTS5 as U+FFFD but would reach the scratch table otherwise: FTS5 keeps those.
-        if (!FlatQuery.TryParse(query, _phrases, out all) || query.AsSpan().IndexOfAnyInRange('\uD800', '\uDFFF') >= 0) return null;
+        if (!FlatQuery.TryParse(query, _phrases, out all, out excluded) || query.AsSpan().IndexOfAnyInRange('\uD800', '\uDFFF') >= 0) return null;
         _unknown.Clear();
         // Words looked up as spans of the phrase: a run asks ~100,000 queries, and a string a word was garbage.
         var known = _words.GetAlternateLookup<ReadOnlySpan<char>>();

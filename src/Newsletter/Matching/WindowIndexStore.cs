@@ -139,7 +139,7 @@ internal sealed class WindowIndexStore : IDisposable
     /// </summary>
     public void ReadPostings(string query)
     {
-        if (_postings.Complete || _terms.Phrases(query, out _) is not { } phrases) return;
+        if (_postings.Complete || _terms.Phrases(query, out _, out _) is not { } phrases) return;
         _postingsStore.Read(phrases);
     }
 
@@ -157,11 +157,11 @@ internal sealed class WindowIndexStore : IDisposable
     public FlatRelevance? Match(string query, IReadOnlyDictionary<long, WindowPaper> papers, List<FilterHit> hits, Func<bool>? spent = null)
     {
         _frequencies.Clear();
-        if (_terms.Phrases(query, out var all) is { } phrases)
+        if (_terms.Phrases(query, out var all, out var excluded) is { } phrases)
         {
             _matched.Clear();
             _postingsStore.Read(phrases);
-            if (_postings.Match(phrases, all, _matched, spent, _frequencies, _scratch) is not { } flat)
+            if (_postings.Match(phrases, all, _matched, spent, _frequencies, _scratch, excluded) is not { } flat)
                 throw new SqliteException("interrupted: the query's budget is spent", SQLitePCL.raw.SQLITE_INTERRUPT);
             foreach (var (paper, relevance) in _matched)
                 hits.Add(new FilterHit(paper, relevance, papers.TryGetValue(paper, out var p) ? p.Upvotes ?? 0 : 0));

@@ -153,9 +153,11 @@ internal sealed class WindowPostings
     /// <summary>
     /// Adds each paper that the phrases (<paramref name="phrases"/>: per phrase its slots, each a range of term numbers
     /// one of which must stand at that position) match, all of them when <paramref name="all"/>, to
-    /// <paramref name="hits"/> by rowid, with FTS5's bm25 flipped (higher is better).
+    /// <paramref name="hits"/> by rowid, with FTS5's bm25 flipped (higher is better). The last
+    /// <paramref name="excluded"/> phrases are a NOT's (<see cref="FlatQuery"/>): a paper where one stands is left
+    /// out, and they add nothing to a hit's bm25 (FTS5's sum for them is exactly 0 in every hit).
     /// </summary>
-    /// <param name="frequencies">Given, each hit's phrases' weighted frequencies are added to it, one a phrase.</param>
+    /// <param name="frequencies">Given, each hit's phrases' weighted frequencies are added to it, one a phrase that scores.</param>
     /// <returns>
     /// How the hits' relevance is computed again from those frequencies; null, with no hits added, when
     /// <paramref name="spent"/> said the query's budget was spent.
@@ -168,14 +170,14 @@ internal sealed class WindowPostings
     /// the postings are taken up, every <see cref="PostingsPerCheck"/>, so a query that walks many stops as FTS5's did.
     /// </remarks>
     public FlatRelevance? Match(IReadOnlyList<(int Low, int High)[]> phrases, bool all, List<(long Rowid, double Relevance)> hits,
-        Func<bool>? spent, List<double>? frequencies = null, PostingsScratch? scratch = null)
+        Func<bool>? spent, List<double>? frequencies = null, PostingsScratch? scratch = null, int excluded = 0)
     {
         scratch ??= new PostingsScratch();
-        var count = phrases.Count;
-        var found = scratch.Found(count);
+        var count = phrases.Count - excluded; // the phrases that score
+        var found = scratch.Found(phrases.Count);
         var idf = new double[count];
         var (taken, check) = (0L, (long)PostingsPerCheck);
-        for (var i = 0; i < count; i++)
+        for (var i = 0; i < phrases.Count; i++)
         {
             var slots = phrases[i];
             var lists = scratch.Lists(slots.Length);
@@ -190,13 +192,14 @@ internal sealed class WindowPostings
                 if (spent()) return null;
             }
             Instances(lists.AsSpan(0, slots.Length), found[i], scratch.Cursors(slots.Length));
+            if (i >= count) continue;
             // FTS5 counts the rows a phrase matches over the whole table; a negative idf (a phrase in more than
             // half the rows) is replaced by a tiny positive one.
             long rows = _rowids.Length, matched = found[i].Count;
             var value = Math.Log((rows - matched + 0.5) / (matched + 0.5));
             idf[i] = value <= 0.0 ? 1e-6 : value;
         }
-        var heads = scratch.Heads(count);
+        var heads = scratch.Heads(phrases.Count);
         while (true)
         {
             var paper = int.MaxValue;
@@ -209,7 +212,7 @@ internal sealed class WindowPostings
                 else if (at == paper) present++;
             }
             if (paper == int.MaxValue) break;
-            if (!all || present == count)
+            if ((!all || present == count) && !Excluded(paper, found, heads, count, phrases.Count))
             {
                 hits.Add((_rowids[paper], Score(paper, found, heads, idf)));
                 for (var i = 0; i < count && frequencies is not null; i++) frequencies.Add(Frequency(found[i], heads[i], paper));
@@ -220,6 +223,23 @@ internal sealed class WindowPostings
             }
         }
         return new FlatRelevance(this, idf);
+    }
+
+    /// <summary>
+    /// Whether one of the excluded phrases (<paramref name="from"/> to <paramref name="to"/>) stands in
+    /// <paramref name="paper"/>, moving their heads up to it: papers are asked in ascending order.
+    /// </summary>
+    private static bool Excluded(int paper, List<(int Paper, double Frequency)>[] found, Span<int> heads, int from, int to)
+    {
+        var standing = false;
+        for (var i = from; i < to; i++)
+        {
+            var list = found[i];
+            ref var head = ref heads[i];
+            while (head < list.Count && list[head].Paper < paper) head++;
+            standing |= head < list.Count && list[head].Paper == paper;
+        }
+        return standing;
     }
 
     /// <summary>FTS5's bm25 of <paramref name="paper"/> (fts5_aux.c's steps, in its order), before FTS5 negates it.</summary>

@@ -73,7 +73,8 @@ internal sealed class WindowTokens
         foreach (var query in queries)
         {
             // Beyond 64 phrases the marking's bit mask would not do; no query a reader can save comes near.
-            if (terms.Phrases(query, out var all) is not { Length: <= 64 } phrases) continue;
+            // An excluded phrase is FTS5's to mark as ever (highlight()): its rule for them is not copied here.
+            if (terms.Phrases(query, out var all, out var excluded) is not { Length: <= 64 } phrases || excluded > 0) continue;
             shapes[query] = new Shape(all && phrases.Length > 1, phrases);
         }
         return shapes;

@@ -79,7 +79,7 @@ public partial class WindowPostingsTests
             var expected = Fts5(store.Connection, query, window.Papers);
             var actual = Managed(store, query, window.Papers);
             Assert.That(actual, Is.EqualTo(expected), $"query {query}");
-            if (FlatQuery.TryParse(query, phrases, out _)) flat++;
+            if (FlatQuery.TryParse(query, phrases, out _, out _)) flat++;
             if (expected.Count > 0) matched++;
         }
         Assert.That(flat, Is.GreaterThan(queries.Count * 3 / 4), "most queries are flat: answered from the postings");
@@ -169,7 +169,16 @@ public partial class WindowPostingsTests
 
     [TestCase("\"state space\" OR mamba", true)]
     [TestCase("\"state\" \"space\"* AND llm", true)]
-    [TestCase("a NOT b", false)]
+    [TestCase("a NOT b", true)]
+    [TestCase("a \"b c\" NOT \"d\"* NOT e", true)]
+    [TestCase("a AND b NOT c", true)]
+    [TestCase("a OR b NOT c", false)]
+    [TestCase("a NOT b c", false)]
+    [TestCase("a NOT b AND c", false)]
+    [TestCase("a NOT b OR c", false)]
+    [TestCase("NOT a", false)]
+    [TestCase("a NOT", false)]
+    [TestCase("a NOT NOT b", false)]
     [TestCase("NEAR(a b, 5)", false)]
     [TestCase("title : a", false)]
     [TestCase("(a OR b)", false)]
@@ -180,7 +189,18 @@ public partial class WindowPostingsTests
     [TestCase("a OR", false)]
     [TestCase("\"open", false)]
     public void OnlyFlatQueries_AreAnsweredFromThePostings(string query, bool flat) =>
-        Assert.That(FlatQuery.TryParse(query, [], out _), Is.EqualTo(flat));
+        Assert.That(FlatQuery.TryParse(query, [], out _, out _), Is.EqualTo(flat));
+
+    [TestCase("a NOT b", true, 1, "a|b")]
+    [TestCase("a \"b c\" NOT \"d\"* NOT e", true, 2, "a|b c|d*|e")]
+    [TestCase("a", true, 0, "a")]
+    public void ExcludedPhrases_AreParsedLast(string query, bool and, int excluded, string phrases)
+    {
+        var parsed = new List<FlatQuery.Phrase>();
+        Assert.That(FlatQuery.TryParse(query, parsed, out var all, out var count), Is.True);
+        Assert.That((all, count), Is.EqualTo((and, excluded)));
+        Assert.That(string.Join("|", parsed.Select(p => p.Text + (p.Prefix ? "*" : ""))), Is.EqualTo(phrases));
+    }
 
     private List<string> Queries()
     {
@@ -216,6 +236,13 @@ public partial class WindowPostingsTests
             queries.Add($"{Quote(word)} OR zqxv{i}");
             queries.Add($"{Quote(word)} AND zqxv{i}");
             queries.Add($"{Quote(word)} NOT {Quote(other)}");
+            queries.Add($"{Quote(word)} {Quote(other)} NOT {Quote(Phrase(1))}");
+            queries.Add($"{Quote(word)} AND {Quote(Phrase(2))} NOT {Quote(Prefix(other))}* NOT {Quote(Phrase(2))}");
+            queries.Add($"{Quote(Prefix(word))}* NOT {Quote(other)}");
+            queries.Add($"{Quote(word)} NOT zqxv{i}");
+            queries.Add($"{Quote(word)} NOT {Quote(word)}");
+            queries.Add($"{Quote(word)} OR {Quote(other)} NOT {Quote(Phrase(1))}");
+            queries.Add($"{Quote(word)} NOT {Quote(other)} {Quote(Phrase(1))}");
             queries.Add($"NEAR({Quote(word)} {Quote(other)}, 10)");
             queries.Add($"title : {Quote(word)}");
             queries.Add($"({Quote(word)} OR {Quote(other)}) AND {Quote(Phrase(1))}");

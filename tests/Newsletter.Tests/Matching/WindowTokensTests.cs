@@ -112,7 +112,13 @@ public partial class WindowTokensTests
     [TestCase("state-space")]
     [TestCase("{title abstract} : mamba")]
     [TestCase("")]
-    public void ShapesNotCopied_AreLeftToHighlight(string query) => Assert.That(FlatQuery.TryParse(query, [], out _), Is.False);
+    public void ShapesNotCopied_AreLeftToHighlight(string query)
+    {
+        using var connection = _database.Open();
+        using var window = MatchWindow.Load(connection, _low, _high);
+        using var store = window.Open();
+        Assert.That(WindowTokens.Shapes([query], store.Terms), Is.Empty);
+    }
 
     [TestCase("mamba", true, "mamba")]
     [TestCase("\"state space\" OR ssm OR \"Zoë's\"", false, "state space|ssm|Zoë's")]
@@ -122,7 +128,8 @@ public partial class WindowTokensTests
     public void Phrases_AreParsed(string query, bool and, string phrases)
     {
         var parsed = new List<FlatQuery.Phrase>();
-        Assert.That(FlatQuery.TryParse(query, parsed, out var all), Is.True);
+        Assert.That(FlatQuery.TryParse(query, parsed, out var all, out var excluded), Is.True);
+        Assert.That(excluded, Is.Zero);
         Assert.That(all, Is.EqualTo(and));
         Assert.That(string.Join("|", parsed.Select(p => p.Text + (p.Prefix ? "*" : ""))), Is.EqualTo(phrases));
     }
