@@ -32,11 +32,12 @@ internal sealed class WindowMatcher : IDisposable
     // may be released once its readers are done (see ExpectUses). Slots are keyed by the label's hash, not its text:
     // a run counts every keyword its readers name from the start (100,000 at 1,000,000 readers, most matching
     // nothing), and a string and an object each for the run were ~8 MB of its peak (BENCHMARKS). XXH3's 128 bits
-    // with a seed drawn per matcher, as FrozenLists keys its lists: a chance collision is ~2^-128 a pair.
-    private readonly Dictionary<UInt128, Slot> _slots = [];
+    // with a seed drawn per matcher, as FrozenLists keys its lists: a chance collision is ~2^-128 a pair. Kept as two
+    // longs: a UInt128 key is aligned to 16 bytes, which padded each of the table's entries from 40 bytes to 48.
+    private readonly Dictionary<(ulong, ulong), Slot> _slots = [];
     private readonly long _seed = Random.Shared.NextInt64();
     // Slots whose counted uses ran out since the last Release: their results go then, after the page is marked.
-    private readonly List<UInt128> _usedUp = [];
+    private readonly List<(ulong, ulong)> _usedUp = [];
     // Reused from query to query: a run evaluates up to one filter per ten readers, and only each result's own
     // arrays are kept for the run.
     private readonly List<FilterHit> _hits = [];
@@ -147,7 +148,11 @@ internal sealed class WindowMatcher : IDisposable
         return slot.Result;
     }
 
-    private UInt128 Key(ReadOnlySpan<char> label) => XxHash128.HashToUInt128(MemoryMarshal.AsBytes(label), _seed);
+    private (ulong, ulong) Key(ReadOnlySpan<char> label)
+    {
+        var hash = XxHash128.HashToUInt128(MemoryMarshal.AsBytes(label), _seed);
+        return ((ulong)(hash >> 64), (ulong)hash);
+    }
 
     private FilterResult Evaluate(string kind, string value, string label)
     {
