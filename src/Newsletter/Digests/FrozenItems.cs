@@ -176,7 +176,28 @@ internal static class FrozenItems
     /// The labelled form <see cref="WriteUtf8"/> writes, read in one pass, the list's label strings shared by its
     /// papers; null for anything else (a label index out of range, a missing or extra field).
     /// </summary>
+    /// <remarks>
+    /// A sender reads one list a digest, so what it makes a list is what a send allocates most after the body: the
+    /// papers with one label (most) share that label's one-label list, and every paper's marks are slices of one
+    /// array for the list, gathered in a rented buffer first.
+    /// </remarks>
     private static List<DigestItem>? ReadLabelled(ReadOnlySpan<byte> utf8)
+    {
+        // A number takes at least two bytes of the text (a digit and a comma or bracket), a paper at least eight ("[1,1,[]]").
+        var offsets = ArrayPool<int>.Shared.Rent(utf8.Length / 2 + 1);
+        var marked = ArrayPool<(int From, int Count)>.Shared.Rent(utf8.Length / 8 + 1);
+        try
+        {
+            return ReadLabelled(utf8, offsets, marked);
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(offsets);
+            ArrayPool<(int From, int Count)>.Shared.Return(marked);
+        }
+    }
+
+    private static List<DigestItem>? ReadLabelled(ReadOnlySpan<byte> utf8, int[] offsets, (int From, int Count)[] marked)
     {
         var json = new Utf8JsonReader(utf8);
         if (!json.Read() || json.TokenType != JsonTokenType.StartObject) return null;
@@ -185,32 +206,42 @@ internal static class FrozenItems
         while (json.Read() && json.TokenType == JsonTokenType.String) labels.Add(json.GetString()!);
         if (json.TokenType != JsonTokenType.EndArray) return null;
         if (!(json.Read() && json.ValueTextEquals("papers"u8) && json.Read() && json.TokenType == JsonTokenType.StartArray)) return null;
+        var onlyLabel = new string[labels.Count][];
         var items = new List<DigestItem>();
+        // Each paper's marks as (from, count) in the list's offsets, sliced once all are read.
+        var used = 0;
+        var named = new List<string>();
         while (json.Read() && json.TokenType == JsonTokenType.StartArray)
         {
             if (!(json.Read() && json.TokenType == JsonTokenType.Number && json.TryGetInt64(out var paper))) return null;
             if (!(json.Read() && json.TokenType == JsonTokenType.Number && json.TryGetDouble(out var score))) return null;
             if (!(json.Read() && json.TokenType == JsonTokenType.StartArray)) return null;
-            var named = new List<string>();
+            named.Clear();
+            var last = -1;
             while (json.Read() && json.TryGetInt32Number(out var index))
             {
                 if ((uint)index >= (uint)labels.Count) return null;
-                named.Add(labels[index]);
+                named.Add(labels[last = index]);
             }
             if (json.TokenType != JsonTokenType.EndArray || !json.Read()) return null;
-            int[]? marks = null;
+            var from = used;
             if (json.TokenType == JsonTokenType.StartArray)
             {
-                var offsets = new List<int>();
-                while (json.Read() && json.TryGetInt32Number(out var offset)) offsets.Add(offset);
+                while (json.Read() && json.TryGetInt32Number(out var offset)) offsets[used++] = offset;
                 if (json.TokenType != JsonTokenType.EndArray || !json.Read()) return null;
-                marks = offsets.Count > 0 ? offsets.ToArray() : null;
             }
             if (json.TokenType != JsonTokenType.EndArray) return null;
-            items.Add(new DigestItem(paper, named, score) { Marks = marks });
+            IReadOnlyList<string> itemLabels = named.Count == 1 ? onlyLabel[last] ??= [named[0]] : named.ToArray();
+            marked[items.Count] = (from, used - from);
+            items.Add(new DigestItem(paper, itemLabels, score));
         }
-        return json.TokenType == JsonTokenType.EndArray && json.Read() && json.TokenType == JsonTokenType.EndObject && !json.Read()
-            ? items : null;
+        if (!(json.TokenType == JsonTokenType.EndArray && json.Read() && json.TokenType == JsonTokenType.EndObject && !json.Read())) return null;
+        var all = offsets.AsSpan(0, used).ToArray();
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (marked[i].Count > 0) items[i].Marks = all.AsMemory(marked[i].From, marked[i].Count);
+        }
+        return items;
     }
 
     private static bool TryGetInt32Number(this ref Utf8JsonReader json, out int value)

@@ -24,9 +24,10 @@ public sealed class QuotedPrintableText
     public static QuotedPrintableText Of(string source)
     {
         if (source.Length == 0) return new QuotedPrintableText(source, ReadOnlyMemory<byte>.Empty);
-        var writer = new QuotedPrintableWriter(source.Length + source.Length / 2 + 16);
+        // Its buffers rented and given back: a digest encodes a few texts of its own (its feedback address).
+        var writer = new QuotedPrintableWriter(source.Length + source.Length / 2 + 16, pooled: true);
         writer.Write(source);
         writer.EndLineSoftly();
-        return new QuotedPrintableText(source, writer.Written.ToArray());
+        return new QuotedPrintableText(source, writer.TakeCopy());
     }
 }

@@ -27,13 +27,18 @@ public sealed class QuotedPrintableWriter
     private readonly bool _pooled;
 
     /// <param name="capacity">Bytes to start with (the buffer grows when needed; so do the line's, sized for it).</param>
-    /// <param name="pooled">The buffer is rented from the shared pool: whoever takes it (<see cref="Detach"/>) returns it.</param>
+    /// <param name="pooled">
+    /// The buffer is rented from the shared pool: whoever takes it (<see cref="Detach"/>) returns it. So are the
+    /// line's two scratch buffers, which <see cref="Detach"/> returns: a digest's body is written once, and its few KB
+    /// of scratch (more on a long HTML line) were a tenth of what a send allocated (tests/BENCHMARKS.md).
+    /// </param>
     public QuotedPrintableWriter(int capacity = 16 * 1024, bool pooled = false)
     {
         _pooled = pooled;
         _out = pooled ? ArrayPool<byte>.Shared.Rent(capacity) : new byte[capacity];
-        _line = new char[Math.Clamp(capacity / 2, 64, 512)];
-        _utf8 = new byte[Math.Clamp(capacity, 64, 2048)];
+        (_line, _utf8) = ([], []);
+        Resize(ref _line, Math.Clamp(capacity / 2, 64, 512), copy: false);
+        Resize(ref _utf8, Math.Clamp(capacity, 64, 2048), copy: false);
     }
 
     /// <summary>Bytes written so far.</summary>
@@ -91,12 +96,25 @@ public sealed class QuotedPrintableWriter
         var detached = (_out, _length);
         _out = [];
         _length = 0;
+        Resize(ref _line, 0, copy: false);
+        Resize(ref _utf8, 0, copy: false);
         return detached;
+    }
+
+    /// <summary>The bytes written so far, copied; a pooled writer's buffers go back to the pool, and it starts empty.</summary>
+    public byte[] TakeCopy()
+    {
+        var copy = Written.ToArray();
+        if (_pooled && _out.Length > 0) ArrayPool<byte>.Shared.Return(_out);
+        (_out, _length, _lineLength) = ([], 0, 0);
+        Resize(ref _line, 0, copy: false);
+        Resize(ref _utf8, 0, copy: false);
+        return copy;
     }
 
     private void Append(ReadOnlySpan<char> text)
     {
-        if (_lineLength + text.Length > _line.Length) Array.Resize(ref _line, Math.Max(_line.Length * 2, _lineLength + text.Length));
+        if (_lineLength + text.Length > _line.Length) Resize(ref _line, Math.Max(_line.Length * 2, _lineLength + text.Length), copy: true);
         text.CopyTo(_line.AsSpan(_lineLength));
         _lineLength += text.Length;
     }
@@ -111,7 +129,7 @@ public sealed class QuotedPrintableWriter
         // A line that ends with a soft break needs the 76th column for its '='.
         var lastMax = end == LineEnd.Soft ? MaxLine - 1 : MaxLine;
         var most = Encoding.UTF8.GetMaxByteCount(chars.Length);
-        if (most > _utf8.Length) _utf8 = new byte[Math.Max(most, _utf8.Length * 2)];
+        if (most > _utf8.Length) Resize(ref _utf8, Math.Max(most, _utf8.Length * 2), copy: false);
         var bytes = _utf8.AsSpan(0, Encoding.UTF8.GetBytes(chars, _utf8));
         // Worst case: every byte as =XX, a soft break every 25 of them, and the line end.
         Reserve(bytes.Length * 3 + (bytes.Length / 25 + 1) * 3 + 3);
@@ -199,5 +217,23 @@ public sealed class QuotedPrintableWriter
         _out.AsSpan(0, _length).CopyTo(larger);
         if (_out.Length > 0) ArrayPool<byte>.Shared.Return(_out);
         _out = larger;
+    }
+
+    /// <summary>
+    /// Gives a scratch buffer <paramref name="length"/> (at least; 0 lets it go), from the pool and back when pooled,
+    /// keeping what it held when <paramref name="copy"/>.
+    /// </summary>
+    private void Resize<T>(ref T[] array, int length, bool copy)
+    {
+        if (!_pooled)
+        {
+            if (copy) Array.Resize(ref array, length);
+            else array = new T[length];
+            return;
+        }
+        var larger = length == 0 ? [] : ArrayPool<T>.Shared.Rent(length);
+        if (copy) array.AsSpan(0, Math.Min(array.Length, larger.Length)).CopyTo(larger);
+        if (array.Length > 0) ArrayPool<T>.Shared.Return(array);
+        array = larger;
     }
 }

@@ -32,7 +32,7 @@ public sealed class TemplateFrame
     /// The marker of value <paramref name="index"/>: its '&amp;' tells, once rendered, whether the template escaped it
     /// (<c>&amp;amp;</c>) or wrote it as it is.
     /// </summary>
-    public static string Marker(int index) => string.Concat(MarkerChar.ToString(), "&", index.ToString(CultureInfo.InvariantCulture), MarkerChar.ToString());
+    public static string Marker(int index) => string.Create(CultureInfo.InvariantCulture, $"{MarkerChar}&{index}{MarkerChar}");
 
     /// <summary>The frame in a template's output rendered with markers; null when a marker was changed (the template did more than write or escape it).</summary>
     public static TemplateFrame? Parse(string output)
