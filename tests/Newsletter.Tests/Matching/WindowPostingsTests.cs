@@ -50,6 +50,8 @@ public partial class WindowPostingsTests
         papers.Add(("Running runners run", "A runner runs running races; runtime of the run.", ""));
         // A word 60 times in a title: its weighted frequency (300) does not fit a byte.
         papers.Add((string.Join(' ', Enumerable.Repeat("echo", 60)), "An echo of an echo.", "Echo Chamber"));
+        // Four times in a title (20): a byte, not four bits, for every match of the query.
+        papers.Add(("Delta delta delta delta", "A delta of deltas.", "Delta Lab"));
         using var connection = _database.Open();
         _low = connection.ExecuteScalar<long>("SELECT COALESCE(MAX(id), 0) FROM papers");
         for (var i = 0; i < papers.Count; i++)
@@ -93,7 +95,7 @@ public partial class WindowPostingsTests
         using var window = MatchWindow.Load(connection, _low, _high);
         using var store = window.Open();
         var (compact, exact) = (0, 0);
-        foreach (var query in Queries().Append("echo").Append("echo OR chamber"))
+        foreach (var query in Queries().Append("echo").Append("echo OR chamber").Append("delta").Append("delta NOT lab"))
         {
             var expected = Fts5(store.Connection, query, window.Papers);
             if (expected is [(-1, _)] or []) continue;
