@@ -94,10 +94,7 @@ public sealed class QuotedPrintableWriter
     {
         EndText();
         var detached = (_out, _length);
-        _out = [];
-        _length = 0;
-        Resize(ref _line, 0, copy: false);
-        Resize(ref _utf8, 0, copy: false);
+        StartEmpty();
         return detached;
     }
 
@@ -106,10 +103,16 @@ public sealed class QuotedPrintableWriter
     {
         var copy = Written.ToArray();
         if (_pooled && _out.Length > 0) ArrayPool<byte>.Shared.Return(_out);
+        StartEmpty();
+        return copy;
+    }
+
+    /// <summary>Lets the buffer go (its caller has handed it over or given it back) and the line's scratch with it.</summary>
+    private void StartEmpty()
+    {
         (_out, _length, _lineLength) = ([], 0, 0);
         Resize(ref _line, 0, copy: false);
         Resize(ref _utf8, 0, copy: false);
-        return copy;
     }
 
     private void Append(ReadOnlySpan<char> text)

@@ -56,7 +56,7 @@ internal static class FlatQuery
                 }
                 if (text == "NOT")
                 {
-                    // After the phrases a row must all match (or one phrase), or after an excluded one.
+                    // Only after an AND list or a lone phrase (not an OR list), or after another NOT's phrase.
                     if (operatorPending || phrases.Count == 0 || and == false) return false;
                     (negating, operatorPending) = (true, true);
                     if (at < query.Length && query[at] != ' ') return false;
